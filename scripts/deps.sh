@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian package (and npm package) GSI needs to build, test and benchmark, and
+# nothing that is already there. Runs apt-get as root, through sudo otherwise.
+#   scripts/deps.sh          build + test dependencies
+#   scripts/deps.sh bench    also the peers the benchmarks compare against
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkgs=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev check
+      libsqlite3-dev libpq-dev postgresql libsodium-dev libjansson-dev libmicrohttpd-dev
+      libxgboost-dev python3 gawk)
+if [ "${1:-}" = bench ]; then
+    pkgs+=(python3-pandas python3-numpy python3-sklearn wrk nginx nodejs npm time)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "deps: installing ${missing[*]}" >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+if [ "${1:-}" = bench ] && [ -f bench/package.json ]; then
+    if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules ]; then
+        (cd bench && npm ci --no-audit --no-fund --loglevel=error) >&2
+    fi
+fi

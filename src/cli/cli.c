@@ -1,0 +1,58 @@
+/* cli.c — helpers shared by the subcommands (see cli.h). */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "gsi %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'gsi %s --help'.\n", cmd);
+    return GSI_EXIT_USAGE;
+}
+
+int cli_fail(const struct gsi_err *err)
+{
+    gsi_err_print(err, "gsi");
+    return gsi_err_exit_status(err->code);
+}
+
+bool cli_is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+const char *cli_opt(int argc, char **argv, int *i, const char *name, bool *missing)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    *missing = false;
+    if (strncmp(a, name, n) != 0) {
+        return NULL;
+    }
+    if (a[n] == '=') {
+        return a + n + 1;
+    }
+    if (a[n] != '\0') {
+        return NULL;
+    }
+    if (*i + 1 >= argc) {
+        *missing = true;
+        return NULL;
+    }
+    *i += 1;
+    return argv[*i];
+}
+
+int cli_format(enum gsi_format *out, const char *cmd, const char *value)
+{
+    if (gsi_format_parse(out, value) < 0) {
+        cli_usage_error(cmd, "--format must be table, csv or json, not '%s'", value);
+        return -1;
+    }
+    return 0;
+}

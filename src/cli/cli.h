@@ -1,0 +1,49 @@
+/*
+ * cli.h — what every `gsi` subcommand shares: the command table, option parsing helpers and
+ * the rules for exit statuses.
+ *
+ * A subcommand is `int cmd_<name>(int argc, char **argv)`, where argv[0] is the subcommand's
+ * name. It returns the process exit status: 0 success, 1 runtime failure, 2 usage error,
+ * 65 bad input data (gsi_err_exit_status maps a GSI_E* code to it).
+ */
+#ifndef GSI_CLI_CLI_H
+#define GSI_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "core/err.h"
+#include "core/table.h"
+
+#define GSI_EXIT_OK      0
+#define GSI_EXIT_FAILURE 1
+#define GSI_EXIT_USAGE   2
+#define GSI_EXIT_DATA    65
+
+/* X(name, function, one-line summary). Add a subcommand by adding a line here and its
+ * cmd_<name>.c to src/cli/meson.build. */
+#define GSI_COMMANDS(X)                                                                            \
+    X("events", cmd_events, "summarize and convert conflict event data (GDELT, UCDP, ICEWS, ViEWS)")
+
+#define GSI_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);
+GSI_COMMANDS(GSI_CMD_DECL)
+#undef GSI_CMD_DECL
+
+/* Prints "gsi <cmd>: message" and a hint to run --help; returns GSI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints the error and returns its exit status. */
+int cli_fail(const struct gsi_err *err);
+
+/* True when argv[i] is "--help" or "-h". */
+bool cli_is_help(const char *arg);
+
+/* Takes the value of option `name` at argv[*i] ("--name VALUE" or "--name=VALUE"). Returns
+ * the value and advances *i past it, or NULL when argv[*i] is not that option. Sets *missing
+ * when the option is there but its value is not. */
+const char *cli_opt(int argc, char **argv, int *i, const char *name, bool *missing);
+
+/* Parses --format's value; prints a usage error and returns -1 when it is not valid. */
+int cli_format(enum gsi_format *out, const char *cmd, const char *value);
+
+#endif

@@ -1,0 +1,119 @@
+/* buf.c — capped growable buffer (see buf.h). */
+#include "core/buf.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+
+void gsi_buf_init(struct gsi_buf *b, size_t max)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->max = max;
+}
+
+void gsi_buf_release(struct gsi_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void gsi_buf_reset(struct gsi_buf *b)
+{
+    b->len = 0;
+    if (b->data != NULL) {
+        b->data[0] = '\0';
+    }
+}
+
+int gsi_buf_reserve(struct gsi_buf *b, size_t extra)
+{
+    if (extra > b->max || b->len > b->max - extra) {
+        return GSI_ELIMIT;
+    }
+    size_t need = b->len + extra + 1; /* + NUL */
+    if (need <= b->cap) {
+        return 0;
+    }
+    size_t cap = b->cap < 64 ? 64 : b->cap;
+    while (cap < need) {
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    }
+    if (cap > b->max + 1) {
+        cap = b->max + 1;
+    }
+    char *p = realloc(b->data, cap);
+    if (p == NULL) {
+        return GSI_ENOMEM;
+    }
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+int gsi_buf_append(struct gsi_buf *b, const void *bytes, size_t n)
+{
+    int rc = gsi_buf_reserve(b, n);
+    if (rc < 0) {
+        return rc;
+    }
+    if (n > 0) {
+        memcpy(b->data + b->len, bytes, n);
+    }
+    b->len += n;
+    b->data[b->len] = '\0';
+    return 0;
+}
+
+int gsi_buf_puts(struct gsi_buf *b, const char *s)
+{
+    return gsi_buf_append(b, s, strlen(s));
+}
+
+int gsi_buf_putc(struct gsi_buf *b, char c)
+{
+    return gsi_buf_append(b, &c, 1);
+}
+
+int gsi_buf_appendf(struct gsi_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        return GSI_EINTERNAL;
+    }
+    if ((size_t)n < sizeof small) {
+        return gsi_buf_append(b, small, (size_t)n);
+    }
+    int rc = gsi_buf_reserve(b, (size_t)n);
+    if (rc < 0) {
+        return rc;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return 0;
+}
+
+char *gsi_buf_take(struct gsi_buf *b, size_t *len)
+{
+    char *p = b->data;
+    if (len != NULL) {
+        *len = b->len;
+    }
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    return p;
+}

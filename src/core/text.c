@@ -1,0 +1,174 @@
+/* text.c — strict slice parsers (see text.h). */
+#include "core/text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+
+int gsi_parse_i64(int64_t *out, const char *s, size_t n)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (n > 0 && (s[0] == '-' || s[0] == '+')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    if (i == n) {
+        return GSI_EDATA;
+    }
+    uint64_t v = 0;
+    const uint64_t limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9) {
+            return GSI_EDATA;
+        }
+        if (v > (limit - d) / 10) {
+            return GSI_EDATA;
+        }
+        v = v * 10 + d;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return 0;
+}
+
+/* Exact powers of ten representable in a double. */
+static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+static int parse_f64_slow(double *out, const char *s, size_t n)
+{
+    char tmp[128];
+    if (n >= sizeof tmp) {
+        return GSI_EDATA;
+    }
+    memcpy(tmp, s, n);
+    tmp[n] = '\0';
+    char *end = NULL;
+    double v = strtod(tmp, &end);
+    if (end != tmp + n || !isfinite(v)) {
+        return GSI_EDATA;
+    }
+    *out = v;
+    return 0;
+}
+
+int gsi_parse_f64(double *out, const char *s, size_t n)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (n > 0 && (s[0] == '-' || s[0] == '+')) {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    uint64_t mant = 0;
+    int digits = 0;  /* significant digits accumulated in mant */
+    int scale = 0;   /* decimal exponent to apply to mant */
+    bool any = false;
+    for (; i < n && (unsigned)(s[i] - '0') <= 9; i++) {
+        any = true;
+        if (digits < 19) {
+            mant = mant * 10 + (uint64_t)(s[i] - '0');
+            if (mant != 0) {
+                digits++;
+            }
+        } else {
+            scale++;
+        }
+    }
+    if (i < n && s[i] == '.') {
+        i++;
+        for (; i < n && (unsigned)(s[i] - '0') <= 9; i++) {
+            any = true;
+            if (digits < 19) {
+                mant = mant * 10 + (uint64_t)(s[i] - '0');
+                if (mant != 0) {
+                    digits++;
+                }
+                scale--;
+            }
+        }
+    }
+    if (!any) {
+        return GSI_EDATA;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        bool eneg = false;
+        if (i < n && (s[i] == '-' || s[i] == '+')) {
+            eneg = s[i] == '-';
+            i++;
+        }
+        if (i == n) {
+            return GSI_EDATA;
+        }
+        int e = 0;
+        for (; i < n && (unsigned)(s[i] - '0') <= 9; i++) {
+            if (e < 100000) {
+                e = e * 10 + (s[i] - '0');
+            }
+        }
+        scale += eneg ? -e : e;
+    }
+    if (i != n) {
+        return GSI_EDATA;
+    }
+    /* Fast path: the mantissa fits in 53 bits and the scale is an exact power of ten, so one
+     * correctly rounded multiply or divide gives the correctly rounded result (Clinger). */
+    if (mant < (UINT64_C(1) << 53) && scale >= -22 && scale <= 22) {
+        double v = (double)mant;
+        v = scale < 0 ? v / pow10_exact[-scale] : v * pow10_exact[scale];
+        *out = neg ? -v : v;
+        return 0;
+    }
+    return parse_f64_slow(out, s, n);
+}
+
+bool gsi_slice_eq(const char *s, size_t n, const char *lit)
+{
+    size_t m = strlen(lit);
+    return m == n && memcmp(s, lit, n) == 0;
+}
+
+void gsi_slice_trim(const char **s, size_t *n)
+{
+    while (*n > 0 && ((*s)[0] == ' ' || (*s)[0] == '\t' || (*s)[0] == '\r')) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r')) {
+        (*n)--;
+    }
+}
+
+char *gsi_slice_copy(char *dst, size_t cap, const char *s, size_t n)
+{
+    if (cap == 0) {
+        return dst;
+    }
+    if (n > cap - 1) {
+        n = cap - 1;
+    }
+    memcpy(dst, s, n);
+    dst[n] = '\0';
+    return dst;
+}
+
+int gsi_format_f64(char *dst, size_t cap, double v)
+{
+    /* Shortest of %.15g/%.16g/%.17g that reads back exactly. */
+    for (int prec = 15; prec <= 17; prec++) {
+        int len = snprintf(dst, cap, "%.*g", prec, v);
+        if (len < 0 || (size_t)len >= cap) {
+            return len;
+        }
+        if (strtod(dst, NULL) == v) {
+            return len;
+        }
+    }
+    return (int)strlen(dst);
+}

@@ -1,0 +1,62 @@
+/*
+ * parse.h — turning one split row of each source format into the common event model.
+ * Internal to src/events; the public entry point is events_scan() in scan.h.
+ *
+ * A row arrives as field slices (struct events_row). Each parser fills `ev`, counts unknown
+ * codes in `st`, and returns 0, or GSI_EDATA with `err` naming the line (row->line, relative to
+ * what the caller knows) and the column, for a row to skip.
+ */
+#ifndef GSI_EVENTS_PARSE_H
+#define GSI_EVENTS_PARSE_H
+
+#include <stddef.h>
+
+#include "core/err.h"
+#include "events/event.h"
+#include "events/scan.h"
+
+struct events_row {
+    const char *path;
+    long line;
+    size_t nfields;
+    const char *const *field;
+    const size_t *flen;
+};
+
+#define GDELT_FIELDS 61
+
+int events_gdelt_parse(struct events_event *ev, const struct events_row *row,
+                       struct events_stats *st, struct gsi_err *err);
+
+/* Header-driven formats: the header row is read once into a column map. */
+#define EVENTS_COLS_MAX 24
+struct events_colmap {
+    int col[EVENTS_COLS_MAX]; /* index of each wanted column in the file, -1 if absent */
+    size_t nfields;           /* fields the header has; every data row must have as many */
+};
+
+int events_ucdp_header(struct events_colmap *map, const struct events_row *row,
+                       struct gsi_err *err);
+int events_ucdp_parse(struct events_event *ev, const struct events_colmap *map,
+                      const struct events_row *row, struct events_stats *st, struct gsi_err *err);
+int events_icews_header(struct events_colmap *map, const struct events_row *row,
+                        struct gsi_err *err);
+int events_icews_parse(struct events_event *ev, const struct events_colmap *map,
+                       const struct events_row *row, struct events_stats *st, struct gsi_err *err);
+int events_views_header(struct events_colmap *map, const struct events_row *row,
+                        struct gsi_err *err);
+int events_views_parse(struct events_event *ev, const struct events_colmap *map,
+                       const struct events_row *row, struct events_stats *st, struct gsi_err *err);
+
+/* Shared by the parsers: a column's value as a number, or GSI_EDATA naming it. Empty and "NA"
+ * fields are absent (0 returned, *out untouched) when `optional`. */
+int events_field_count(int64_t *out, const struct events_row *row, int col, const char *name,
+                       bool optional, struct gsi_err *err);
+int events_field_real(double *out, const struct events_row *row, int col, const char *name,
+                      bool optional, struct gsi_err *err);
+
+/* Bad-row error with the column and a quote of the offending value. */
+int events_field_error(struct gsi_err *err, const struct events_row *row, int col,
+                       const char *expected);
+
+#endif
