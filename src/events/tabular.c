@@ -236,9 +236,16 @@ int events_views_parse(struct events_event *ev, const struct events_colmap *map,
         return events_field_error(err, row, c[V_GED_SB], "ged_sb, a count of deaths >= 0");
     }
     ev->fatalities_best = (int64_t)sb;
+    /* The ViEWS table leaves some ISO3 codes blank (Kosovo); its Gleditsch-Ward number is
+     * then the way to the country. */
     const struct ref_views_country *vc = ref_views_country_by_id((int)id);
-    if (vc != NULL && vc->iso3[0] != '\0') {
-        memcpy(ev->country, vc->iso3, 4);
+    const struct ref_country *rc = NULL;
+    if (vc != NULL) {
+        rc = vc->iso3[0] != '\0' ? ref_country_by_iso3(vc->iso3, strlen(vc->iso3))
+                                 : ref_country_by_gw(vc->gw);
+    }
+    if (rc != NULL) {
+        memcpy(ev->country, rc->iso3, 4);
     } else {
         events_stats_unknown(st, "country_id", row->field[c[V_COUNTRY]], row->flen[c[V_COUNTRY]]);
     }

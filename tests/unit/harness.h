@@ -20,7 +20,7 @@ Suite *make_suite(void);
 /* Path of `rel` under the tests/data folder, in a static buffer (one per call site level). */
 static inline const char *test_path(const char *rel)
 {
-    static char buf[8][1024];
+    static char buf[8][4096];
     static int next;
     const char *root = getenv("GSI_TEST_DATA");
     char *out = buf[next++ % 8];
@@ -31,7 +31,7 @@ static inline const char *test_path(const char *rel)
 /* Path of `rel` under the source root (for data/). */
 static inline const char *source_path(const char *rel)
 {
-    static char buf[8][1024];
+    static char buf[8][4096];
     static int next;
     const char *root = getenv("GSI_SOURCE_ROOT");
     char *out = buf[next++ % 8];
