@@ -45,7 +45,7 @@ static void country(char out[4], const struct events_row *row, int col, const ch
     }
 }
 
-int events_gdelt_parse(struct events_event *ev, const struct events_row *row,
+int events_gdelt_parse(struct events_event *ev, const struct events_row *row, unsigned skip,
                        struct events_stats *st, struct gsi_err *err)
 {
     if (row->nfields != GDELT_FIELDS) {
@@ -80,9 +80,12 @@ int events_gdelt_parse(struct events_event *ev, const struct events_row *row,
     if (events_field_count(&ev->mentions, row, G_MENTIONS, "NumMentions", false, err) < 0 ||
         events_field_count(&ev->sources, row, G_SOURCES, "NumSources", false, err) < 0 ||
         events_field_count(&ev->articles, row, G_ARTICLES, "NumArticles", false, err) < 0 ||
-        events_field_real(&ev->tone, row, G_TONE, "AvgTone", false, err) < 0 ||
-        events_field_real(&ev->latitude, row, G_ACTION_LAT, "ActionGeo_Lat", true, err) < 0 ||
-        events_field_real(&ev->longitude, row, G_ACTION_LONG, "ActionGeo_Long", true, err) < 0) {
+        events_field_real(&ev->tone, row, G_TONE, "AvgTone", false, err) < 0) {
+        return GSI_EDATA;
+    }
+    if (!(skip & EVENTS_SKIP_GEO) &&
+        (events_field_real(&ev->latitude, row, G_ACTION_LAT, "ActionGeo_Lat", true, err) < 0 ||
+         events_field_real(&ev->longitude, row, G_ACTION_LONG, "ActionGeo_Long", true, err) < 0)) {
         return GSI_EDATA;
     }
     size_t n = row->flen[G_EVENT_CODE];
@@ -97,6 +100,8 @@ int events_gdelt_parse(struct events_event *ev, const struct events_row *row,
     country(ev->actor1, row, G_ACTOR1_COUNTRY, "Actor1CountryCode", ref_country_by_cameo, st);
     country(ev->actor2, row, G_ACTOR2_COUNTRY, "Actor2CountryCode", ref_country_by_cameo, st);
     country(ev->country, row, G_ACTION_COUNTRY, "ActionGeo_CountryCode", ref_country_by_fips, st);
-    gsi_slice_copy(ev->source_id, sizeof ev->source_id, row->field[G_ID], row->flen[G_ID]);
+    if (!(skip & EVENTS_SKIP_ID)) {
+        gsi_slice_copy(ev->source_id, sizeof ev->source_id, row->field[G_ID], row->flen[G_ID]);
+    }
     return 0;
 }

@@ -86,9 +86,9 @@ static int take_line(struct scan_job *job, void *ctx, struct chunk_result *res,
 {
     struct events_row row = {job->path, line, nfields, field, flen};
     struct events_event ev;
-    struct gsi_err err = GSI_ERR_INIT;
+    struct gsi_err err; /* filled only when the row is bad; not cleared per row (it is large) */
     res->stats.rows++;
-    if (events_gdelt_parse(&ev, &row, &res->stats, &err) < 0) {
+    if (events_gdelt_parse(&ev, &row, job->opt->skip, &res->stats, &err) < 0) {
         if (job->opt->strict) {
             res->err = err;
             return GSI_EDATA;

@@ -25,7 +25,8 @@ struct events_row {
 
 #define GDELT_FIELDS 61
 
-int events_gdelt_parse(struct events_event *ev, const struct events_row *row,
+/* `skip` is events_scan_options.skip: fields the caller does not need are left absent. */
+int events_gdelt_parse(struct events_event *ev, const struct events_row *row, unsigned skip,
                        struct events_stats *st, struct gsi_err *err);
 
 /* Header-driven formats: the header row is read once into a column map. */

@@ -69,7 +69,7 @@ static int scan_records(const char *path, enum events_format fmt,
         st->rows++;
         switch (fmt) {
         case EVENTS_FORMAT_GDELT:
-            rc = events_gdelt_parse(&ev, &row, st, &rowerr);
+            rc = events_gdelt_parse(&ev, &row, opt->skip, st, &rowerr);
             break;
         case EVENTS_FORMAT_UCDP:
             rc = events_ucdp_parse(&ev, &map, &row, st, &rowerr);

@@ -79,13 +79,18 @@ void events_stats_merge(struct events_stats *dst, const struct events_stats *src
 /* Prints the summary of skipped rows and unknown codes, if any, as lines on `out`. */
 void events_stats_report(const struct events_stats *st, FILE *out);
 
+/* Fields a consumer does not need, which readers may then leave absent and unchecked. */
+#define EVENTS_SKIP_GEO 1u /* latitude, longitude */
+#define EVENTS_SKIP_ID  2u /* source_id */
+
 struct events_scan_options {
     enum events_format format;  /* EVENTS_FORMAT_AUTO to detect */
+    unsigned skip;              /* EVENTS_SKIP_* flags; 0 reads every field */
     bool strict;                /* first malformed row is fatal (GSI_EDATA) */
     unsigned threads;           /* 0 = one per online CPU */
     int32_t from_day, to_day;   /* inclusive day range; EVENTS_DAY_NONE for open ends */
 };
-#define EVENTS_SCAN_OPTIONS_INIT {EVENTS_FORMAT_AUTO, false, 0, EVENTS_DAY_NONE, EVENTS_DAY_NONE}
+#define EVENTS_SCAN_OPTIONS_INIT {EVENTS_FORMAT_AUTO, 0, false, 0, EVENTS_DAY_NONE, EVENTS_DAY_NONE}
 
 struct events_sink {
     unsigned nctx;  /* contexts available, 1..EVENTS_THREADS_MAX; caps the threads used */
