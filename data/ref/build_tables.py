@@ -15,7 +15,8 @@ SRC = os.path.join(HERE, "source")
 
 # FIPS 10-4 codes that countrycode's list lacks. GDELT writes South Sudan as "OD" in its
 # *Geo_CountryCode columns (FIPS 10-4 change notice 2011).
-FIPS_FILL = {"SSD": "OD"}
+# Saint Martin (French part) is "RN", as GDELT writes it for places in Saint Martin.
+FIPS_FILL = {"SSD": "OD", "MAF": "RN"}
 
 # Kosovo has no ISO 3166-1 entry; "XKX"/"XK" are the user-assigned codes used by the
 # European Commission and the World Bank. GW and COW 347; CAMEO spells it "KOS".

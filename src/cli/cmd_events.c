@@ -174,7 +174,7 @@ static int run_summarize(const struct events_args *a)
     struct events_sink sink;
     events_summary_sink(s, &sink);
     struct events_args summary_args = *a;
-    summary_args.scan.skip = EVENTS_SKIP_GEO | EVENTS_SKIP_ID; /* not used by any measure */
+    summary_args.scan.skip = events_summary_skip(s);
     int rc = scan_all(&summary_args, &sink);
     if (rc == GSI_EXIT_OK) {
         struct gsi_table *t = events_summary_table(s, &err);

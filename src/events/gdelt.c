@@ -28,6 +28,12 @@ enum {
     G_ACTION_LONG = 57,
 };
 
+const unsigned char events_gdelt_columns[] = {
+    G_ID,       G_SQLDATE,  G_ACTOR1_COUNTRY, G_ACTOR2_COUNTRY, G_EVENT_CODE,
+    G_ROOT_CODE, G_QUAD_CLASS, G_GOLDSTEIN,   G_MENTIONS,       G_SOURCES,
+    G_ARTICLES, G_TONE,     G_ACTION_COUNTRY, G_ACTION_LAT,     G_ACTION_LONG};
+const size_t events_gdelt_ncolumns = sizeof events_gdelt_columns;
+
 /* Translates a country code with `lookup`; unknown codes are counted and leave `out` empty. */
 static void country(char out[4], const struct events_row *row, int col, const char *field,
                     const struct ref_country *(*lookup)(const char *, size_t),
@@ -97,8 +103,10 @@ int events_gdelt_parse(struct events_event *ev, const struct events_row *row, un
     if (ref_cameo_event_by_code(ev->cameo, n) == NULL) {
         events_stats_unknown(st, "EventCode", ev->cameo, n);
     }
-    country(ev->actor1, row, G_ACTOR1_COUNTRY, "Actor1CountryCode", ref_country_by_cameo, st);
-    country(ev->actor2, row, G_ACTOR2_COUNTRY, "Actor2CountryCode", ref_country_by_cameo, st);
+    if (!(skip & EVENTS_SKIP_ACTORS)) {
+        country(ev->actor1, row, G_ACTOR1_COUNTRY, "Actor1CountryCode", ref_country_by_cameo, st);
+        country(ev->actor2, row, G_ACTOR2_COUNTRY, "Actor2CountryCode", ref_country_by_cameo, st);
+    }
     country(ev->country, row, G_ACTION_COUNTRY, "ActionGeo_CountryCode", ref_country_by_fips, st);
     if (!(skip & EVENTS_SKIP_ID)) {
         gsi_slice_copy(ev->source_id, sizeof ev->source_id, row->field[G_ID], row->flen[G_ID]);

@@ -3,7 +3,9 @@
  *
  * A file is cut into CHUNK_SIZE byte ranges. A chunk owns every line that starts inside it:
  * the thread skips the partial line at its start (the previous chunk's) and reads past its end
- * to finish its last line. Each chunk counts its lines and keeps its own statistics with
+ * to finish its last line. Each chunk is mapped (mmap) rather than copied, and unmapped when
+ * done, so the file's pages are read straight from the page cache and memory stays at a few
+ * chunks whatever the file size. Each chunk counts its lines and keeps its own statistics with
  * chunk-relative line numbers; when all are done they are merged in chunk order with each
  * chunk's line offset added, so reports name the real line whatever the thread count.
  *
@@ -15,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,9 +32,7 @@
 
 #define CHUNK_SIZE  (4u << 20)         /* bytes per chunk */
 #define LINE_MAX_B  GSI_CSV_RECORD_MAX /* longest line accepted */
-#define READ_STEP   (64u << 10)        /* read-ahead to finish a chunk's last line */
 #define MAX_FIELDS  64                 /* GDELT has 61; more is a bad row, counted */
-#define PAD         64                 /* zero bytes after the data for the SIMD loop */
 
 struct chunk_result {
     uint64_t lines;
@@ -47,6 +48,7 @@ struct scan_job {
     size_t nchunks;
     atomic_size_t next;
     atomic_size_t stop_at; /* chunks at or after this index need not run (strict or failure) */
+    size_t page;
     const struct events_scan_options *opt;
     struct events_sink *sink;
     struct chunk_result *results;
@@ -56,28 +58,53 @@ struct scan_job {
 struct worker {
     struct scan_job *job;
     void *ctx;
-    char *buf;
 };
 
-/* Bit i of the result is set when p[i] is a tab or a line feed, for i in 0..63. */
-static inline uint64_t delim_mask64(const char *p)
+/* Sets *delims to the bits i (0..63) where p[i] is a tab or a line feed and returns the bits
+ * where it is a line feed. */
+static inline uint64_t masks64(const char *p, uint64_t *delims)
 {
 #if defined(__SSE2__)
     const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n');
-    uint64_t m = 0;
+    uint64_t d = 0, l = 0;
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
-        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf));
-        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(hit) << (16 * k);
+        __m128i is_lf = _mm_cmpeq_epi8(v, lf);
+        __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, tab), is_lf);
+        d |= (uint64_t)(uint32_t)_mm_movemask_epi8(hit) << (16 * k);
+        l |= (uint64_t)(uint32_t)_mm_movemask_epi8(is_lf) << (16 * k);
     }
-    return m;
+    *delims = d;
+    return l;
 #else
-    uint64_t m = 0;
+    uint64_t d = 0, l = 0;
     for (int i = 0; i < 64; i++) {
-        m |= (uint64_t)(p[i] == '\t' || p[i] == '\n') << i;
+        d |= (uint64_t)(p[i] == '\t' || p[i] == '\n') << i;
+        l |= (uint64_t)(p[i] == '\n') << i;
     }
-    return m;
+    *delims = d;
+    return l;
 #endif
+}
+
+/* Appends the offsets base + i of the set bits i of m to w, in order; returns how many. Writes
+ * in groups of four without a branch per bit (as simdjson does): slots past the count hold
+ * junk that the caller ignores, so w needs 3 spare slots. */
+static inline size_t flatten(uint32_t *w, uint32_t base, uint64_t m)
+{
+    size_t cnt = (size_t)__builtin_popcountll(m);
+    for (size_t i = 0; i < cnt; i += 4) {
+        /* The top bit keeps ctz defined once m runs out; those slots are junk. */
+        w[i] = base + (uint32_t)__builtin_ctzll(m | (UINT64_C(1) << 63));
+        m &= m - 1;
+        w[i + 1] = base + (uint32_t)__builtin_ctzll(m | (UINT64_C(1) << 63));
+        m &= m - 1;
+        w[i + 2] = base + (uint32_t)__builtin_ctzll(m | (UINT64_C(1) << 63));
+        m &= m - 1;
+        w[i + 3] = base + (uint32_t)__builtin_ctzll(m | (UINT64_C(1) << 63));
+        m &= m - 1;
+    }
+    return cnt;
 }
 
 /* Parses and delivers one line [s, e) (no line feed). */
@@ -106,155 +133,198 @@ static int take_line(struct scan_job *job, void *ctx, struct chunk_result *res,
     return rc;
 }
 
-/* Runs over complete lines in [p, p+n), which ends with a line feed and is followed by PAD
- * readable bytes. Returns 0 or the code that stops the scan. */
-static int scan_lines(struct scan_job *job, void *ctx, struct chunk_result *res, const char *p,
-                      size_t n)
+/* A line with too many fields: counted, reported, or fatal under --strict. */
+static int too_many_fields(struct scan_job *job, struct chunk_result *res, long line)
 {
+    struct gsi_err err;
+    gsi_err_at(&err, GSI_EDATA, job->path, line, 0,
+               "expected %d tab-separated fields (a GDELT 2.0 event export row), found more "
+               "than %d",
+               GDELT_FIELDS, MAX_FIELDS);
+    res->stats.rows++;
+    if (job->opt->strict) {
+        res->err = err;
+        return GSI_EDATA;
+    }
+    events_stats_bad_row(&res->stats, &err);
+    return 0;
+}
+
+/* Runs over complete lines in [p, p+n), which ends with a line feed; `avail` >= n bytes at p
+ * may be read. Returns 0 or the code that stops the scan.
+ *
+ * The delimiters (tabs and line feeds) of each 64-byte block are appended to `pos` as offsets
+ * from p; each line feed then closes a line whose fields lie between consecutive offsets. */
+#if defined(__x86_64__) && defined(__GNUC__)
+/* With the POPCNT instruction where the processor has it (chosen at load time). */
+__attribute__((target_clones("popcnt", "default")))
+#endif
+static int scan_lines(struct scan_job *job, void *ctx, struct chunk_result *res, const char *p,
+                      size_t n, size_t avail)
+{
+    enum { POS_CAP = 1024 };
+    uint32_t pos[POS_CAP + 64 + 3];
+    size_t npos = 0;        /* offsets stored */
+    size_t first = 0;       /* index in pos of the current line's first delimiter */
+    size_t line_start = 0;  /* offset of the current line's first byte */
+    bool too_many = false;  /* the current line has more than MAX_FIELDS fields */
     const char *field[MAX_FIELDS];
     size_t flen[MAX_FIELDS];
-    size_t nf = 0;
-    const char *start = p; /* start of the current field */
-    bool too_many = false;
     for (size_t base = 0; base < n; base += 64) {
-        uint64_t m = delim_mask64(p + base);
-        if (n - base < 64) {
-            m &= (UINT64_C(1) << (n - base)) - 1;
+        uint64_t m;
+        const char *blk = p + base;
+        char tail[64];
+        if (base + 64 > avail) { /* the last block, near the end of the mapping */
+            memset(tail, 0, sizeof tail);
+            memcpy(tail, blk, n - base);
+            blk = tail;
         }
-        while (m != 0) {
-            const char *d = p + base + (size_t)__builtin_ctzll(m);
-            m &= m - 1;
-            if (nf < MAX_FIELDS) {
-                field[nf] = start;
-                flen[nf] = (size_t)(d - start);
-                nf++;
-            } else {
-                too_many = true;
-            }
-            start = d + 1;
-            if (*d != '\n') {
-                continue;
-            }
-            /* End of a line. */
+        uint64_t lf = masks64(blk, &m);
+        if (n - base < 64) {
+            uint64_t keep = (UINT64_C(1) << (n - base)) - 1;
+            m &= keep;
+            lf &= keep;
+        }
+        size_t block_first = npos;
+        npos += flatten(pos + npos, (uint32_t)base, m);
+        while (lf != 0) {
+            unsigned bit = (unsigned)__builtin_ctzll(lf);
+            lf &= lf - 1;
+            size_t idx = block_first + (size_t)__builtin_popcountll(m & ((UINT64_C(1) << bit) - 1));
             res->lines++;
             long line = (long)res->lines;
-            if (nf > 0 && flen[nf - 1] > 0 && field[nf - 1][flen[nf - 1] - 1] == '\r') {
-                flen[nf - 1]--;
-            }
+            size_t nf = idx - first + 1;
             int rc = 0;
-            if (too_many) {
-                struct gsi_err err;
-                gsi_err_at(&err, GSI_EDATA, job->path, line, 0,
-                           "expected %d tab-separated fields (a GDELT 2.0 event export row), "
-                           "found more than %d",
-                           GDELT_FIELDS, MAX_FIELDS);
-                res->stats.rows++;
-                if (job->opt->strict) {
-                    res->err = err;
-                    rc = GSI_EDATA;
-                } else {
-                    events_stats_bad_row(&res->stats, &err);
+            if (too_many || nf > MAX_FIELDS) {
+                rc = too_many_fields(job, res, line);
+            } else {
+                /* Only the columns the GDELT parser reads (parse.h). */
+                const uint32_t *d = pos + first;
+                for (size_t c = 0; c < events_gdelt_ncolumns && events_gdelt_columns[c] < nf;
+                     c++) {
+                    size_t k = events_gdelt_columns[c];
+                    size_t s = k == 0 ? line_start : d[k - 1] + 1;
+                    field[k] = p + s;
+                    flen[k] = d[k] - s;
                 }
-            } else if (!(nf == 1 && flen[0] == 0)) { /* blank lines are not rows */
-                rc = take_line(job, ctx, res, field, flen, nf, line);
+                if (!(nf == 1 && d[0] == line_start)) { /* blank lines are not rows */
+                    rc = take_line(job, ctx, res, field, flen, nf, line);
+                }
             }
             if (rc < 0) {
                 return rc;
             }
-            nf = 0;
             too_many = false;
+            first = idx + 1;
+            line_start = pos[idx] + 1;
+        }
+        /* Keep only the current line's offsets; drop them if it already has too many. */
+        if (first == npos) {
+            npos = first = 0;
+        } else if (npos - first > MAX_FIELDS) {
+            too_many = true;
+            npos = first = 0;
+        } else if (npos > POS_CAP) {
+            memmove(pos, pos + first, (npos - first) * sizeof pos[0]);
+            npos -= first;
+            first = 0;
         }
     }
     return 0;
 }
 
-static int read_at(int fd, char *dst, size_t n, uint64_t off, const char *path,
-                   struct gsi_err *err)
+/* The last line feed in [p, e), or NULL. */
+static const char *last_lf(const char *p, const char *e)
 {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = pread(fd, dst + got, n - got, (off_t)(off + got));
-        if (r < 0 && errno == EINTR) {
-            continue;
+    while (e > p) {
+        if (*--e == '\n') {
+            return e;
         }
-        if (r <= 0) {
-            return gsi_err_at(err, GSI_EIO, path, 0, 0, "read failed: %s",
-                              r < 0 ? strerror(errno) : "file shrank while reading");
-        }
-        got += (size_t)r;
     }
+    return NULL;
+}
+
+/* The file's last line, which has no line feed: scanned from a copy that has one. */
+static int scan_final_line(struct worker *w, struct chunk_result *res, const char *p, size_t n)
+{
+    char *copy = malloc(n + 1);
+    if (copy == NULL) {
+        return gsi_err_set(&res->err, GSI_ENOMEM, "out of memory reading %s", w->job->path);
+    }
+    memcpy(copy, p, n);
+    copy[n] = '\n';
+    int rc = scan_lines(w->job, w->ctx, res, copy, n + 1, n + 1);
+    free(copy);
+    return rc;
+}
+
+/* A line longer than LINE_MAX_B: counted and reported as a bad row, or fatal with --strict. */
+static int line_too_long(struct scan_job *job, struct chunk_result *res)
+{
+    res->lines++;
+    res->stats.rows++;
+    struct gsi_err err;
+    gsi_err_at(&err, GSI_EDATA, job->path, (long)res->lines, 0, "line longer than %u bytes",
+               LINE_MAX_B);
+    if (job->opt->strict) {
+        res->err = err;
+        return GSI_EDATA;
+    }
+    events_stats_bad_row(&res->stats, &err);
     return 0;
 }
 
-/* One chunk: read it, trim to the lines it owns, finish its last line, scan. */
+/* One chunk: map it with enough after it to finish its last line, trim to the lines it owns,
+ * scan. */
 static int run_chunk(struct worker *w, size_t c, struct chunk_result *res)
 {
     struct scan_job *job = w->job;
     uint64_t start = (uint64_t)c * CHUNK_SIZE;
     uint64_t end = start + CHUNK_SIZE < job->size ? start + CHUNK_SIZE : job->size;
-    /* Read from one byte before the chunk, to know whether a line starts at `start`. */
+    /* From one byte before the chunk (to know whether a line starts at `start`) to where its
+     * last line must end at the latest. */
     uint64_t rs = start > 0 ? start - 1 : 0;
-    size_t len = (size_t)(end - rs);
-    if (read_at(job->fd, w->buf, len, rs, job->path, &res->err) < 0) {
-        return GSI_EIO;
+    uint64_t map_end = end + LINE_MAX_B < job->size ? end + LINE_MAX_B : job->size;
+    uint64_t map_off = rs - rs % (uint64_t)job->page;
+    size_t map_len = (size_t)(map_end - map_off);
+    char *map = mmap(NULL, map_len, PROT_READ, MAP_PRIVATE, job->fd, (off_t)map_off);
+    if (map == MAP_FAILED) {
+        return gsi_err_at(&res->err, GSI_EIO, job->path, 0, 0, "cannot map: %s",
+                          strerror(errno));
     }
+    madvise(map, (size_t)(end - map_off), MADV_WILLNEED);
     gsi_progress_add(&job->progress, end - start);
-    const char *p = w->buf;
+    const char *base = map + (rs - map_off);
+    const char *own_end = map + (end - map_off); /* lines that start before this are ours */
+    const char *lim = map + map_len;
+    const char *p = base;
+    int rc = 0;
     if (start > 0) {
-        /* The bytes up to the first line feed belong to the previous chunk's last line. */
-        const char *nl = memchr(p, '\n', len);
-        if (nl == NULL) {
-            return 0; /* no line starts here */
-        }
-        p = nl + 1;
+        /* The bytes up to the first line feed end the previous chunk's last line. */
+        const char *nl = memchr(p, '\n', (size_t)(own_end - p));
+        p = nl != NULL ? nl + 1 : own_end;
     }
-    size_t own = (size_t)(w->buf + len - p);
-    if (own == 0) {
-        return 0;
-    }
-    /* Finish the last line: read ahead until its line feed or the end of the file. */
-    size_t have = len;
-    const char *last_nl = NULL;
-    for (const char *q = w->buf + have; q > p && last_nl == NULL; q--) {
-        if (q[-1] == '\n') {
-            last_nl = q - 1;
-        }
-    }
-    size_t scan_end = last_nl != NULL ? (size_t)(last_nl - w->buf) + 1 : (size_t)(p - w->buf);
-    if (scan_end < have) {
-        /* Bytes after the last line feed start a line that we own and must complete. */
-        for (;;) {
-            uint64_t off = rs + have;
-            if (off >= job->size) {
-                w->buf[have++] = '\n'; /* last line of the file without a line feed */
-                break;
-            }
-            size_t step = READ_STEP;
-            if (have + step > (size_t)CHUNK_SIZE + 1 + LINE_MAX_B) {
-                step = (size_t)CHUNK_SIZE + 1 + LINE_MAX_B - have;
-            }
-            if ((uint64_t)step > job->size - off) {
-                step = (size_t)(job->size - off);
-            }
-            if (step == 0) {
-                /* The line is longer than LINE_MAX_B: stop it here, as a bad row. */
-                w->buf[have++] = '\n';
-                break;
-            }
-            if (read_at(job->fd, w->buf + have, step, off, job->path, &res->err) < 0) {
-                return GSI_EIO;
-            }
-            const char *nl = memchr(w->buf + have, '\n', step);
-            have += step;
+    if (p < own_end) {
+        const char *q = memchr(own_end - 1, '\n', (size_t)(lim - (own_end - 1)));
+        if (q != NULL) {
+            rc = scan_lines(job, w->ctx, res, p, (size_t)(q + 1 - p), (size_t)(lim - p));
+        } else {
+            /* The last line has no line feed within reach: either the file ends without one,
+             * or the line is longer than LINE_MAX_B. The lines before it come first. */
+            const char *nl = last_lf(p, own_end);
+            const char *last = nl != NULL ? nl + 1 : p;
             if (nl != NULL) {
-                have = (size_t)(nl - w->buf) + 1;
-                break;
+                rc = scan_lines(job, w->ctx, res, p, (size_t)(last - p), (size_t)(lim - p));
+            }
+            if (rc == 0) {
+                rc = map_end == job->size && (size_t)(lim - last) <= LINE_MAX_B
+                         ? scan_final_line(w, res, last, (size_t)(lim - last))
+                         : line_too_long(job, res);
             }
         }
-        scan_end = have;
     }
-    memset(w->buf + scan_end, 0, PAD);
-    return scan_lines(job, w->ctx, res, p, scan_end - (size_t)(p - w->buf));
+    munmap(map, map_len);
+    return rc;
 }
 
 static void *worker_main(void *arg)
@@ -285,6 +355,8 @@ int events_lines_scan(int fd, uint64_t size, const char *path,
 {
     struct scan_job job = {.path = path, .fd = fd, .size = size, .opt = opt, .sink = sink};
     job.nchunks = (size_t)((size + CHUNK_SIZE - 1) / CHUNK_SIZE);
+    long page = sysconf(_SC_PAGESIZE);
+    job.page = page > 0 ? (size_t)page : 4096;
     atomic_init(&job.next, 0);
     atomic_init(&job.stop_at, job.nchunks);
     gsi_progress_init(&job.progress, "reading", size);
@@ -314,11 +386,6 @@ int events_lines_scan(int fd, uint64_t size, const char *path,
     for (unsigned t = 0; t < nthreads; t++) {
         workers[t].job = &job;
         workers[t].ctx = sink->ctx[t];
-        workers[t].buf = malloc((size_t)CHUNK_SIZE + 1 + LINE_MAX_B + 1 + PAD);
-        if (workers[t].buf == NULL) {
-            rc = gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", path);
-            break;
-        }
     }
     if (rc == 0) {
         if (nthreads == 1) {
@@ -336,9 +403,6 @@ int events_lines_scan(int fd, uint64_t size, const char *path,
                 pthread_join(tids[t], NULL);
             }
         }
-    }
-    for (unsigned t = 0; t < nthreads; t++) {
-        free(workers[t].buf);
     }
     gsi_progress_finish(&job.progress);
     if (rc < 0) {

@@ -25,6 +25,11 @@ struct events_row {
 
 #define GDELT_FIELDS 61
 
+/* The columns events_gdelt_parse() reads, ascending. It reads no other field of the row, so the
+ * fast reader (lines.c) fills field[]/flen[] for these columns only. */
+extern const unsigned char events_gdelt_columns[];
+extern const size_t events_gdelt_ncolumns;
+
 /* `skip` is events_scan_options.skip: fields the caller does not need are left absent. */
 int events_gdelt_parse(struct events_event *ev, const struct events_row *row, unsigned skip,
                        struct events_stats *st, struct gsi_err *err);

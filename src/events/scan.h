@@ -82,6 +82,7 @@ void events_stats_report(const struct events_stats *st, FILE *out);
 /* Fields a consumer does not need, which readers may then leave absent and unchecked. */
 #define EVENTS_SKIP_GEO 1u /* latitude, longitude */
 #define EVENTS_SKIP_ID  2u /* source_id */
+#define EVENTS_SKIP_ACTORS 4u /* actor1, actor2 */
 
 struct events_scan_options {
     enum events_format format;  /* EVENTS_FORMAT_AUTO to detect */

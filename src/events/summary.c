@@ -303,6 +303,15 @@ void events_summary_free(struct events_summary *s)
     free(s);
 }
 
+unsigned events_summary_skip(const struct events_summary *s)
+{
+    unsigned skip = EVENTS_SKIP_GEO | EVENTS_SKIP_ID;
+    if (!s->want[EVENTS_KEY_ACTOR1] && !s->want[EVENTS_KEY_ACTOR2] && !s->want[EVENTS_KEY_DYAD]) {
+        skip |= EVENTS_SKIP_ACTORS;
+    }
+    return skip;
+}
+
 void events_summary_sink(struct events_summary *s, struct events_sink *sink)
 {
     sink->nctx = s->nparts;

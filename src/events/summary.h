@@ -59,6 +59,8 @@ struct events_summary;
 struct events_summary *events_summary_new(const struct events_keys *keys, unsigned nthreads);
 void events_summary_free(struct events_summary *s);
 /* Fills `sink` so events_scan() adds events to `s`. The sink borrows `s`. */
+/* The EVENTS_SKIP_* flags for fields this summary does not use (for events_scan_options). */
+unsigned events_summary_skip(const struct events_summary *s);
 void events_summary_sink(struct events_summary *s, struct events_sink *sink);
 /* Merges the parts and builds the result table (the caller frees it), sorted by the keys in
  * the order given. NULL with err set when out of memory. */

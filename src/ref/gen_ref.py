@@ -13,6 +13,7 @@ and their indexes (docs/internals/ref.md):
   - domain keys: row numbers sorted by key for binary search.
 """
 import csv
+import io
 import math
 import os
 import re
@@ -38,7 +39,9 @@ def read(data_dir, name, header):
     except (OSError, UnicodeDecodeError) as e:
         fail(path, 0, "cannot read: %s" % e)
     rows = []
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    # newline="" hands the csv module the raw line ends (LF or CRLF), and only those end a
+    # line; str.splitlines() would also split at U+2028 and other separators inside a name.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         first = next(reader, None)
         if first != header:
@@ -201,11 +204,59 @@ def countries(data_dir):
     body.append("const size_t ref_countries_n = %d;" % len(cs))
     body.append(direct_table("ref_country_iso3_index", 26 ** 3, [c["iso3"] for c in cs]))
     body.append(direct_table("ref_country_iso2_index", 26 ** 2, [c["iso2"] for c in cs]))
-    body.append(direct_table("ref_country_fips_index", 26 ** 2, [c["fips"] for c in cs]))
+    # FIPS aliases: further codes GDELT writes for a country (fips_aliases.csv); they resolve
+    # through the same index but are not the row's own `fips`.
+    apath, arows = read(data_dir, "fips_aliases.csv", ["fips", "iso3", "reason"])
+    aliases = validate(apath, arows, lambda r: {"fips": letters(r["fips"], 2, "fips", False),
+                                                "iso3": letters(r["iso3"], 3, "iso3", False),
+                                                "reason": text(r["reason"], "reason")})
+    by_iso3 = {c["iso3"]: i for i, c in enumerate(cs)}
+    fips_slots = [0] * 26 ** 2
+    for i, c in enumerate(cs):
+        if c["fips"]:
+            fips_slots[letter_key(c["fips"])] = i + 1
+    for (line, _), a in zip(arows, aliases):
+        if a["iso3"] not in by_iso3:
+            fail(apath, line, "iso3 '%s' is not in countries.csv" % a["iso3"])
+        if fips_slots[letter_key(a["fips"])]:
+            fail(apath, line, "fips '%s' is already %s's" % (
+                a["fips"], cs[fips_slots[letter_key(a["fips"])] - 1]["iso3"]))
+        fips_slots[letter_key(a["fips"])] = by_iso3[a["iso3"]] + 1
+    body.append(emit_u16("ref_country_fips_index", fips_slots))
+    body.append(names(data_dir, path, rows, cs, by_iso3))
     body.append(direct_table("ref_country_cameo_index", 26 ** 3, [c["cameo"] for c in cs]))
     body.append(num_keys("ref_country_gw_keys", gw))
     body.append(num_keys("ref_country_isonum_keys", iso))
     return "\n".join(body)
+
+
+def names(data_dir, cpath, crows, cs, by_iso3):
+    """The name index: every country's name and the aliases of country_aliases.csv (names
+    other datasets use, such as ICEWS's "Russian Federation"), sorted by their UTF-8 bytes
+    for binary search. A name must lead to one country only."""
+    seen = {}
+    for (line, _), c in zip(crows, cs):
+        if c["name"] in seen:
+            fail(cpath, line, "name '%s' repeats line %d" % (c["name"], seen[c["name"]][0]))
+        seen[c["name"]] = (line, by_iso3[c["iso3"]])
+    apath, arows = read(data_dir, "country_aliases.csv", ["alias", "iso3", "used_by"])
+    aliases = validate(apath, arows, lambda r: {"alias": text(r["alias"], "alias"),
+                                                "iso3": letters(r["iso3"], 3, "iso3", False),
+                                                "used_by": text(r["used_by"], "used_by")})
+    keys = {name: row for name, (_, row) in seen.items()}
+    for (line, _), a in zip(arows, aliases):
+        if a["iso3"] not in by_iso3:
+            fail(apath, line, "iso3 '%s' is not in countries.csv" % a["iso3"])
+        if a["alias"] in keys:
+            fail(apath, line, "alias '%s' is already the name of %s"
+                 % (a["alias"], cs[keys[a["alias"]]]["iso3"]))
+        keys[a["alias"]] = by_iso3[a["iso3"]]
+    lines = ["const struct ref_name_key ref_country_name_keys[] = {"]
+    for name in sorted(keys, key=lambda k: k.encode("utf-8")):
+        lines.append("    {%s, %d}," % (cstr(name), keys[name]))
+    lines.append("};")
+    lines.append("const size_t ref_country_name_keys_n = %d;" % len(keys))
+    return "\n".join(lines)
 
 
 def num_keys(name, mapping):

@@ -31,16 +31,27 @@ static int num_find(const struct ref_num_key *keys, size_t n, int key)
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (keys[mid].key < key)
+        if (keys[mid].key < key) {
             lo = mid + 1;
-        else
+        } else {
             hi = mid;
+        }
     }
     return lo < n && keys[lo].key == key ? keys[lo].row : -1;
 }
 
-static const struct ref_country *country_by_letters(const uint16_t *index, const char *s,
-                                                    size_t n, size_t want)
+/* Byte-wise comparison of the counted string s[0..n) with the C string `key`. */
+static int key_cmp(const char *s, size_t n, const char *key)
+{
+    size_t kn = strlen(key);
+    int c = memcmp(s, key, n < kn ? n : kn);
+    if (c != 0)
+        return c;
+    return n < kn ? -1 : n > kn ? 1 : 0;
+}
+
+static const struct ref_country *country_by_letters(const uint16_t *index, const char *s, size_t n,
+                                                    size_t want)
 {
     long k = letter_key(s, n, want);
     if (k < 0 || index[k] == 0)
@@ -101,6 +112,27 @@ const struct ref_country *ref_country_by_isonum(int isonum)
     return row < 0 ? NULL : &ref_countries[row];
 }
 
+const struct ref_country *ref_country_by_name(const char *s, size_t n)
+{
+    if (s == NULL) {
+        return NULL;
+    }
+    size_t lo = 0, hi = ref_country_name_keys_n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = key_cmp(s, n, ref_country_name_keys[mid].name);
+        if (c == 0) {
+            return &ref_countries[ref_country_name_keys[mid].row];
+        }
+        if (c > 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return NULL;
+}
+
 size_t ref_views_country_count(void)
 {
     return ref_views_countries_n;
@@ -129,7 +161,7 @@ const struct ref_cameo_event *ref_cameo_event_at(size_t i)
 
 const struct ref_cameo_event *ref_cameo_event_by_code(const char *s, size_t n)
 {
-    static const size_t base[5] = {0, 0, 0, 100, 1100};
+    static const size_t base[5] = { 0, 0, 0, 100, 1100 };
     if (s == NULL || n < 2 || n > 4)
         return NULL;
     size_t v = 0;
@@ -175,16 +207,6 @@ const struct ref_domain *ref_domain_at(size_t i)
     return i < ref_domains_n ? &ref_domains[i] : NULL;
 }
 
-/* Byte-wise comparison of the counted string s[0..n) with the C string `key`. */
-static int key_cmp(const char *s, size_t n, const char *key)
-{
-    size_t kn = strlen(key);
-    int c = memcmp(s, key, n < kn ? n : kn);
-    if (c != 0)
-        return c;
-    return n < kn ? -1 : n > kn ? 1 : 0;
-}
-
 const struct ref_domain *ref_domain_by_key(const char *s, size_t n)
 {
     if (s == NULL)
@@ -196,10 +218,11 @@ const struct ref_domain *ref_domain_by_key(const char *s, size_t n)
         int c = key_cmp(s, n, d->key);
         if (c == 0)
             return d;
-        if (c > 0)
+        if (c > 0) {
             lo = mid + 1;
-        else
+        } else {
             hi = mid;
+        }
     }
     return NULL;
 }

@@ -16,26 +16,30 @@
 
 /* One country or territory. Absent codes are "" (strings) or 0 (numbers). */
 struct ref_country {
-    const char *iso3;      /* ISO 3166-1 alpha-3, the key used at every GSI interface */
-    const char *iso2;      /* ISO 3166-1 alpha-2 */
-    int isonum;            /* ISO 3166-1 numeric */
-    const char *fips;      /* FIPS 10-4 (GDELT *Geo_CountryCode) */
-    int gw;                /* Gleditsch-Ward number */
-    int cow;               /* Correlates of War number */
-    const char *cameo;     /* CAMEO country code (GDELT Actor*CountryCode) */
-    const char *name;      /* English short name */
-    const char *region;    /* UN region (continent) */
-    bool un_member;        /* UN member state */
-    bool un_observer;      /* UN non-member observer state (Holy See, Palestine) */
+    const char *iso3;   /* ISO 3166-1 alpha-3, the key used at every GSI interface */
+    const char *iso2;   /* ISO 3166-1 alpha-2 */
+    int isonum;         /* ISO 3166-1 numeric */
+    const char *fips;   /* FIPS 10-4 (GDELT *Geo_CountryCode) */
+    int gw;             /* Gleditsch-Ward number */
+    int cow;            /* Correlates of War number */
+    const char *cameo;  /* CAMEO country code (GDELT Actor*CountryCode) */
+    const char *name;   /* English short name */
+    const char *region; /* UN region (continent) */
+    bool un_member;     /* UN member state */
+    bool un_observer;   /* UN non-member observer state (Holy See, Palestine) */
 };
 
 size_t ref_country_count(void);
 /* Countries in ISO3 order; i < ref_country_count(). Its index is stable within one build. */
 const struct ref_country *ref_country_at(size_t i);
+/* The row number of `c`, a pointer from this module; ref_country_count() for NULL or any
+ * pointer that is not a row of the table. */
 size_t ref_country_index(const struct ref_country *c);
 
 const struct ref_country *ref_country_by_iso3(const char *s, size_t n);
 const struct ref_country *ref_country_by_iso2(const char *s, size_t n);
+/* Also resolves the aliases of data/ref/fips_aliases.csv (GDELT's "GZ" Gaza Strip → PSE,
+ * "RB" → SRB), which are not the row's own `fips`. */
 const struct ref_country *ref_country_by_fips(const char *s, size_t n);
 const struct ref_country *ref_country_by_cameo(const char *s, size_t n);
 const struct ref_country *ref_country_by_gw(int gw);
@@ -46,10 +50,10 @@ const struct ref_country *ref_country_by_name(const char *s, size_t n);
 
 /* A row of the ViEWS country table (country_id → Gleditsch-Ward and ISO3). */
 struct ref_views_country {
-    int id;               /* ViEWS country_id */
+    int id; /* ViEWS country_id */
     const char *name;
     int gw;
-    const char *iso3;     /* as in views_country_table.csv's isoab */
+    const char *iso3; /* as in views_country_table.csv's isoab */
     int isonum;
 };
 size_t ref_views_country_count(void);
@@ -58,11 +62,11 @@ const struct ref_views_country *ref_views_country_by_id(int id);
 
 /* A CAMEO event code (2-, 3- or 4-digit). */
 struct ref_cameo_event {
-    const char *code;         /* "190", "0231" */
+    const char *code; /* "190", "0231" */
     const char *description;
-    double goldstein;         /* −10 .. +10 */
-    int quad_class;           /* 1 verbal coop., 2 material coop., 3 verbal conflict, 4 material */
-    int root;                 /* the first two digits, 1..20 */
+    double goldstein; /* −10 .. +10 */
+    int quad_class;   /* 1 verbal coop., 2 material coop., 3 verbal conflict, 4 material */
+    int root;         /* the first two digits, 1..20 */
 };
 size_t ref_cameo_event_count(void);
 const struct ref_cameo_event *ref_cameo_event_at(size_t i);

@@ -19,6 +19,12 @@ struct ref_num_key {
     int row;
 };
 
+/* A country name or alias and its row; sorted by the name's bytes. */
+struct ref_name_key {
+    const char *name;
+    int row;
+};
+
 extern const struct ref_country ref_countries[];
 extern const size_t ref_countries_n;
 extern const uint16_t ref_country_iso3_index[26 * 26 * 26];
@@ -29,6 +35,8 @@ extern const struct ref_num_key ref_country_gw_keys[];
 extern const size_t ref_country_gw_keys_n;
 extern const struct ref_num_key ref_country_isonum_keys[];
 extern const size_t ref_country_isonum_keys_n;
+extern const struct ref_name_key ref_country_name_keys[];
+extern const size_t ref_country_name_keys_n;
 
 extern const struct ref_views_country ref_views_countries[];
 extern const size_t ref_views_countries_n;
