@@ -415,6 +415,40 @@ START_TEST(bad_rows_are_counted_and_named)
 }
 END_TEST
 
+START_TEST(gdelt_long_line_and_no_final_line_feed)
+{
+    /* Row 1, then a 5.5 MiB line that runs past the first 4 MiB chunk and the 1 MiB line cap,
+     * then row 3 without a line feed: 3 rows, the long one skipped as line 2. */
+    char *good = gdelt_row(-1, NULL);
+    static char path[256];
+    snprintf(path, sizeof path, "/tmp/gsi-test-%ld-long.CSV", (long)getpid());
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs(good, f);
+    for (int i = 0; i < 11 * 512; i++) {
+        char kb[1024];
+        memset(kb, 'x', sizeof kb);
+        fwrite(kb, 1, sizeof kb, f);
+    }
+    fputc('\n', f);
+    fwrite(good, 1, strlen(good) - 1, f); /* no final line feed */
+    fclose(f);
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        struct events_stats st;
+        const char *p = path;
+        char *csv = summarize(&p, 1, "source", threads, NULL, &st);
+        ck_assert_uint_eq(st.rows, 3);
+        ck_assert_uint_eq(st.skipped, 1);
+        ck_assert_int_eq(st.reported[0].line, 2);
+        ck_assert(strstr(st.reported[0].msg, "longer than") != NULL);
+        ck_assert_double_eq(field_num(row_of(csv, "gdelt"), 1), 2);
+        free(csv);
+    }
+    unlink(path);
+    free(good);
+}
+END_TEST
+
 START_TEST(ucdp_bad_row_names_physical_line)
 {
     /* The first three Ethiopia records hold quoted line breaks; a bad fourth record must be
@@ -528,6 +562,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, icews_sample);
     tcase_add_test(tc, views_actuals);
     tcase_add_test(tc, bad_rows_are_counted_and_named);
+    tcase_add_test(tc, gdelt_long_line_and_no_final_line_feed);
     tcase_add_test(tc, ucdp_bad_row_names_physical_line);
     tcase_add_test(tc, format_detection);
     tcase_add_test(tc, convert_writes_every_event);
