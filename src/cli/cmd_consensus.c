@@ -1,0 +1,501 @@
+/* cmd_consensus.c — `gsi consensus`: opinion groups, common ground and differences of a
+ * consultation from its statements and votes (Polis export files). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "consensus/consensus.h"
+#include "core/text.h"
+
+static const char consensus_usage[] =
+    "Usage: gsi consensus --votes votes.csv [--comments comments.csv] [options]\n"
+    "       gsi consensus --matrix participants-votes.csv [--comments comments.csv] [options]\n"
+    "\n"
+    "Finds the opinion groups of a consultation, the statements they agree on (common ground)\n"
+    "and those that divide them (differences), with each group's representative statements,\n"
+    "by the method of Polis: PCA of the vote matrix, k-means clustering, representativeness\n"
+    "tests and group-informed consensus. Reads Polis's export files: votes.csv (one vote a\n"
+    "row: agree 1, disagree -1, pass 0), or participants-votes.csv (one participant a row),\n"
+    "with comments.csv for the statements' text and moderation (moderated -1 is left out).\n"
+    "\n"
+    "Options:\n"
+    "  --votes FILE      votes, one a row (timestamp, comment-id, voter-id, vote)\n"
+    "  --matrix FILE     participants-votes.csv, one participant a row\n"
+    "  --comments FILE   comments.csv; makes unknown comment-ids an error\n"
+    "  --format FMT      table (default), csv (one row a statement) or json (everything)\n"
+    "  --top N           statements listed as common ground and as differences (default 10)\n"
+    "  --seed N          seed of the random start (default 1); same seed, same result\n"
+    "  --threads N       worker threads (default: all cores); results do not depend on it\n"
+    "  -h, --help        show this help\n"
+    "\n"
+    "Examples:\n"
+    "  gsi consensus --votes votes.csv --comments comments.csv\n"
+    "  gsi consensus --matrix participants-votes.csv --format json > result.json\n"
+    "\n"
+    "Exit status: 0 success, 1 runtime failure, 2 usage error, 65 bad input data\n"
+    "(the message names the file and line).\n";
+
+struct consensus_args {
+    const char *votes, *matrix, *comments;
+    enum gsi_format format;
+    long top;
+    struct consensus_opts opts;
+};
+
+static int parse_long(long *out, const char *opt, const char *v, long lo, long hi)
+{
+    int64_t n;
+    if (gsi_parse_i64(&n, v, strlen(v)) < 0 || n < lo || n > hi) {
+        return cli_usage_error("consensus", "%s must be an integer %ld..%ld, not '%s'", opt, lo,
+                               hi, v);
+    }
+    *out = (long)n;
+    return 0;
+}
+
+/* Returns -1 to go on, or the exit status to end with. */
+static int parse_args(struct consensus_args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    a->format = GSI_FORMAT_TABLE;
+    a->top = 10;
+    consensus_opts_default(&a->opts);
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        bool missing = false;
+        long n;
+        if (cli_is_help(argv[i])) {
+            fputs(consensus_usage, stdout);
+            return GSI_EXIT_OK;
+        } else if ((v = cli_opt(argc, argv, &i, "--votes", &missing)) != NULL) {
+            a->votes = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--matrix", &missing)) != NULL) {
+            a->matrix = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--comments", &missing)) != NULL) {
+            a->comments = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--format", &missing)) != NULL) {
+            if (cli_format(&a->format, "consensus", v) < 0) {
+                return GSI_EXIT_USAGE;
+            }
+        } else if ((v = cli_opt(argc, argv, &i, "--top", &missing)) != NULL) {
+            if (parse_long(&a->top, "--top", v, 0, 1000000) != 0) {
+                return GSI_EXIT_USAGE;
+            }
+        } else if ((v = cli_opt(argc, argv, &i, "--seed", &missing)) != NULL) {
+            if (parse_long(&n, "--seed", v, 0, 2147483647L) != 0) {
+                return GSI_EXIT_USAGE;
+            }
+            a->opts.seed = (uint64_t)n;
+        } else if ((v = cli_opt(argc, argv, &i, "--threads", &missing)) != NULL) {
+            if (parse_long(&n, "--threads", v, 1, 64) != 0) {
+                return GSI_EXIT_USAGE;
+            }
+            a->opts.threads = (int)n;
+        } else if (missing) {
+            return cli_usage_error("consensus", "%s needs a value", argv[i]);
+        } else {
+            return cli_usage_error("consensus", "unknown argument '%s'", argv[i]);
+        }
+    }
+    if ((a->votes == NULL) == (a->matrix == NULL)) {
+        return cli_usage_error("consensus", "give exactly one of --votes and --matrix");
+    }
+    return -1;
+}
+
+/* Statement indices ranked by a key, descending, ties by index; moderated-out left out. */
+static size_t rank_statements(const struct consensus *c, bool by_gic, uint32_t *out)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < c->ns; j++) {
+        if (c->stmt[j].moderated_out) {
+            continue;
+        }
+        double key = by_gic ? c->stmt[j].gic : c->stmt[j].divisiveness;
+        size_t k = n++;
+        while (k > 0) {
+            const struct consensus_statement *p = &c->stmt[out[k - 1]];
+            double pk = by_gic ? p->gic : p->divisiveness;
+            if (pk >= key) {
+                break;
+            }
+            out[k] = out[k - 1];
+            k--;
+        }
+        out[k] = (uint32_t)j;
+    }
+    return n;
+}
+
+static double share(uint32_t k, uint32_t n)
+{
+    return n > 0 ? (double)k / (double)n : NAN;
+}
+
+static int num_or_null(struct gsi_table *t, double v)
+{
+    return isnan(v) ? gsi_table_null(t) : gsi_table_num(t, v);
+}
+
+static void json_num(FILE *out, double v)
+{
+    char buf[40];
+    if (isnan(v) || isinf(v)) {
+        fputs("null", out);
+        return;
+    }
+    gsi_format_f64(buf, sizeof buf, v);
+    fputs(buf, out);
+}
+
+static const char *text_of(const struct consensus *c, uint32_t j)
+{
+    return c->stmt[j].text != NULL ? c->stmt[j].text : "";
+}
+
+static void json_group_shares(FILE *out, const struct consensus *c, uint32_t j)
+{
+    fputs("[", out);
+    for (int g = 0; g < c->ngroups; g++) {
+        const struct consensus_repness *r = &c->repness[(size_t)g * c->ns + j];
+        fprintf(out, "%s{\"group\": %d, \"agree\": ", g ? ", " : "", g);
+        json_num(out, share(r->na, r->ns));
+        fputs(", \"disagree\": ", out);
+        json_num(out, share(r->nd, r->ns));
+        fprintf(out, ", \"votes\": %u}", r->ns);
+    }
+    fputs("]", out);
+}
+
+static void json_statement_list(FILE *out, const struct consensus *c, const uint32_t *idx,
+                                size_t n, bool by_gic)
+{
+    fputs("[", out);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t j = idx[i];
+        const struct consensus_statement *s = &c->stmt[j];
+        fprintf(out, "%s\n    {\"statement\": %lld, \"text\": ", i ? "," : "", (long long)s->id);
+        gsi_json_write_string(out, text_of(c, j));
+        fprintf(out, ", \"%s\": ", by_gic ? "consensus" : "divisiveness");
+        json_num(out, by_gic ? s->gic : s->divisiveness);
+        fprintf(out, ", \"agrees\": %u, \"disagrees\": %u, \"passes\": %u, \"groups\": ",
+                s->agree, s->disagree, s->pass);
+        json_group_shares(out, c, j);
+        fputs("}", out);
+    }
+    fputs(n ? "\n  ]" : "]", out);
+}
+
+static int write_json(FILE *out, const struct consensus *c, const uint32_t *gic_rank,
+                      size_t ngic, const uint32_t *div_rank, size_t ndiv)
+{
+    fprintf(out, "{\n  \"participants_total\": %zu,\n  \"statements_total\": %zu,\n", c->np,
+            c->n_active);
+    fprintf(out, "  \"votes\": %llu,\n", (unsigned long long)consensus_vote_count(c));
+    fputs("  \"participants\": [", out);
+    for (size_t i = 0; i < c->np; i++) {
+        fprintf(out, "%s\n    {\"id\": %lld, \"group\": ", i ? "," : "", (long long)c->pid[i]);
+        if (c->group[i] >= 0) {
+            fprintf(out, "%d", c->group[i]);
+        } else {
+            fputs("null", out);
+        }
+        fputs(", \"x\": ", out);
+        json_num(out, c->x[i]);
+        fputs(", \"y\": ", out);
+        json_num(out, c->y[i]);
+        fprintf(out, ", \"votes\": %u}", c->nvotes[i]);
+    }
+    fputs(c->np ? "\n  ],\n" : "],\n", out);
+    fputs("  \"groups\": [", out);
+    for (int g = 0; g < c->ngroups; g++) {
+        const struct consensus_group *gr = &c->groups[g];
+        fprintf(out, "%s\n    {\"id\": %d, \"size\": %u, \"x\": ", g ? "," : "", g, gr->size);
+        json_num(out, gr->cx);
+        fputs(", \"y\": ", out);
+        json_num(out, gr->cy);
+        fputs(", \"members\": [", out);
+        bool first = true;
+        for (size_t i = 0; i < c->np; i++) {
+            if (c->group[i] == g) {
+                fprintf(out, "%s%lld", first ? "" : ", ", (long long)c->pid[i]);
+                first = false;
+            }
+        }
+        fputs("],\n     \"representative\": [", out);
+        for (int r = 0; r < gr->nreps; r++) {
+            const struct consensus_rep *rep = &gr->reps[r];
+            fprintf(out, "%s\n       {\"statement\": %lld, \"text\": ", r ? "," : "",
+                    (long long)c->stmt[rep->statement].id);
+            gsi_json_write_string(out, text_of(c, rep->statement));
+            fprintf(out, ", \"repful_for\": \"%s\", \"best_agree\": %s, \"n_success\": %u, "
+                         "\"n_trials\": %u, \"p_success\": ",
+                    rep->agree ? "agree" : "disagree", rep->best_agree ? "true" : "false",
+                    rep->n_success, rep->n_trials);
+            json_num(out, rep->p_success);
+            fputs(", \"p_test\": ", out);
+            json_num(out, rep->p_test);
+            fputs(", \"repness\": ", out);
+            json_num(out, rep->repness);
+            fputs(", \"repness_test\": ", out);
+            json_num(out, rep->repness_test);
+            fputs("}", out);
+        }
+        fputs(gr->nreps ? "\n     ]}" : "]}", out);
+    }
+    fputs(c->ngroups ? "\n  ],\n" : "],\n", out);
+    fputs("  \"common_ground\": ", out);
+    json_statement_list(out, c, gic_rank, ngic, true);
+    fputs(",\n  \"differences\": ", out);
+    json_statement_list(out, c, div_rank, ndiv, false);
+    fputs(",\n  \"majority\": [", out);
+    int nm = 0;
+    for (int side = 0; side < 2; side++) {
+        const struct consensus_majority *mj = side == 0 ? c->maj_agree : c->maj_disagree;
+        int cnt = side == 0 ? c->nmaj_agree : c->nmaj_disagree;
+        for (int i = 0; i < cnt; i++) {
+            fprintf(out, "%s\n    {\"statement\": %lld, \"text\": ", nm++ ? "," : "",
+                    (long long)c->stmt[mj[i].statement].id);
+            gsi_json_write_string(out, text_of(c, mj[i].statement));
+            fprintf(out, ", \"for\": \"%s\", \"n_success\": %u, \"n_trials\": %u, "
+                         "\"p_success\": ",
+                    mj[i].agree ? "agree" : "disagree", mj[i].n_success, mj[i].n_trials);
+            json_num(out, mj[i].p_success);
+            fputs(", \"p_test\": ", out);
+            json_num(out, mj[i].p_test);
+            fputs("}", out);
+        }
+    }
+    fputs(nm ? "\n  ]\n}\n" : "]\n}\n", out);
+    return ferror(out) ? -1 : 0;
+}
+
+static int write_csv(FILE *out, const struct consensus *c)
+{
+    enum { BASE = 9 };
+    struct gsi_table_col cols[BASE + 3 * CONSENSUS_GROUPS_MAX];
+    char names[3 * CONSENSUS_GROUPS_MAX][32];
+    static const struct gsi_table_col base[BASE] = {
+        {"statement", -1}, {"text", -1}, {"moderated_out", -1}, {"agrees", 0}, {"disagrees", 0},
+        {"passes", 0},     {"consensus", 4}, {"divisiveness", 4}, {"majority", -1}};
+    memcpy(cols, base, sizeof base);
+    size_t nc = BASE;
+    for (int g = 0; g < c->ngroups; g++) {
+        snprintf(names[3 * g], sizeof names[0], "g%d_agree", g);
+        snprintf(names[3 * g + 1], sizeof names[0], "g%d_disagree", g);
+        snprintf(names[3 * g + 2], sizeof names[0], "g%d_representative", g);
+        cols[nc++] = (struct gsi_table_col){names[3 * g], 3};
+        cols[nc++] = (struct gsi_table_col){names[3 * g + 1], 3};
+        cols[nc++] = (struct gsi_table_col){names[3 * g + 2], -1};
+    }
+    struct gsi_table *t = gsi_table_new(cols, nc);
+    if (t == NULL) {
+        return -1;
+    }
+    char buf[32];
+    for (size_t j = 0; j < c->ns; j++) {
+        const struct consensus_statement *s = &c->stmt[j];
+        snprintf(buf, sizeof buf, "%lld", (long long)s->id);
+        gsi_table_text(t, buf);
+        gsi_table_text(t, text_of(c, (uint32_t)j));
+        gsi_table_text(t, s->moderated_out ? "yes" : "no");
+        gsi_table_num(t, s->agree);
+        gsi_table_num(t, s->disagree);
+        gsi_table_num(t, s->pass);
+        if (s->moderated_out) {
+            gsi_table_null(t);
+            gsi_table_null(t);
+        } else {
+            gsi_table_num(t, s->gic);
+            gsi_table_num(t, s->divisiveness);
+        }
+        const char *maj = "";
+        for (int i = 0; i < c->nmaj_agree; i++) {
+            if (c->maj_agree[i].statement == j) {
+                maj = "agree";
+            }
+        }
+        for (int i = 0; i < c->nmaj_disagree; i++) {
+            if (c->maj_disagree[i].statement == j) {
+                maj = "disagree";
+            }
+        }
+        gsi_table_text(t, maj);
+        for (int g = 0; g < c->ngroups; g++) {
+            const struct consensus_repness *r = &c->repness[(size_t)g * c->ns + j];
+            num_or_null(t, share(r->na, r->ns));
+            num_or_null(t, share(r->nd, r->ns));
+            const char *rep = "";
+            for (int k = 0; k < c->groups[g].nreps; k++) {
+                if (c->groups[g].reps[k].statement == j) {
+                    rep = c->groups[g].reps[k].agree ? "agree" : "disagree";
+                }
+            }
+            gsi_table_text(t, rep);
+        }
+    }
+    int rc = gsi_table_write(t, out, GSI_FORMAT_CSV);
+    gsi_table_free(t);
+    return rc;
+}
+
+/* The text form: four small tables with a title each. */
+static int write_text(FILE *out, const struct consensus *c, const uint32_t *gic_rank, size_t ngic,
+                      const uint32_t *div_rank, size_t ndiv)
+{
+    size_t clustered = 0;
+    for (size_t i = 0; i < c->np; i++) {
+        clustered += c->group[i] >= 0;
+    }
+    fprintf(out, "%zu participants (%zu clustered), %zu statements, %llu votes, %d groups\n\n",
+            c->np, clustered, c->n_active, (unsigned long long)consensus_vote_count(c),
+            c->ngroups);
+    static const struct gsi_table_col gcols[] = {
+        {"group", 0}, {"size", 0}, {"share", 3}, {"x", 3}, {"y", 3}};
+    struct gsi_table *t = gsi_table_new(gcols, 5);
+    if (t == NULL) {
+        return -1;
+    }
+    for (int g = 0; g < c->ngroups; g++) {
+        gsi_table_num(t, g);
+        gsi_table_num(t, c->groups[g].size);
+        gsi_table_num(t, clustered ? (double)c->groups[g].size / (double)clustered : 0);
+        gsi_table_num(t, c->groups[g].cx);
+        gsi_table_num(t, c->groups[g].cy);
+    }
+    fputs("Opinion groups\n", out);
+    int rc = gsi_table_write(t, out, GSI_FORMAT_TABLE);
+    gsi_table_free(t);
+    char names[2 * CONSENSUS_GROUPS_MAX][32];
+    for (int list = 0; list < 2 && rc == 0; list++) {
+        struct gsi_table_col cols[3 + 2 * CONSENSUS_GROUPS_MAX];
+        cols[0] = (struct gsi_table_col){"statement", -1};
+        cols[1] = (struct gsi_table_col){list == 0 ? "consensus" : "divisiveness", 3};
+        size_t nc = 2;
+        for (int g = 0; g < c->ngroups; g++) {
+            snprintf(names[2 * g], sizeof names[0], "g%d_agree", g);
+            snprintf(names[2 * g + 1], sizeof names[0], "g%d_disagree", g);
+            cols[nc++] = (struct gsi_table_col){names[2 * g], 2};
+            cols[nc++] = (struct gsi_table_col){names[2 * g + 1], 2};
+        }
+        cols[nc++] = (struct gsi_table_col){"text", -1};
+        t = gsi_table_new(cols, nc);
+        if (t == NULL) {
+            return -1;
+        }
+        const uint32_t *idx = list == 0 ? gic_rank : div_rank;
+        size_t n = list == 0 ? ngic : ndiv;
+        char buf[32], tb[84];
+        for (size_t i = 0; i < n; i++) {
+            uint32_t j = idx[i];
+            snprintf(buf, sizeof buf, "%lld", (long long)c->stmt[j].id);
+            gsi_table_text(t, buf);
+            gsi_table_num(t, list == 0 ? c->stmt[j].gic : c->stmt[j].divisiveness);
+            for (int g = 0; g < c->ngroups; g++) {
+                const struct consensus_repness *r = &c->repness[(size_t)g * c->ns + j];
+                num_or_null(t, share(r->na, r->ns));
+                num_or_null(t, share(r->nd, r->ns));
+            }
+            snprintf(tb, sizeof tb, "%s", text_of(c, j));
+            gsi_table_text(t, tb);
+        }
+        fputs(list == 0 ? "\nCommon ground (group-informed consensus)\n"
+                        : "\nDifferences (spread of net agreement between groups)\n",
+              out);
+        rc = gsi_table_write(t, out, GSI_FORMAT_TABLE);
+        gsi_table_free(t);
+    }
+    if (rc != 0) {
+        return rc;
+    }
+    static const struct gsi_table_col rcols[] = {{"group", 0},     {"statement", -1},
+                                                 {"for", -1},      {"share", 2},
+                                                 {"repness", 2},   {"text", -1}};
+    t = gsi_table_new(rcols, 6);
+    if (t == NULL) {
+        return -1;
+    }
+    for (int g = 0; g < c->ngroups; g++) {
+        for (int k = 0; k < c->groups[g].nreps; k++) {
+            const struct consensus_rep *r = &c->groups[g].reps[k];
+            char buf[32], tb[84];
+            gsi_table_num(t, g);
+            snprintf(buf, sizeof buf, "%lld", (long long)c->stmt[r->statement].id);
+            gsi_table_text(t, buf);
+            gsi_table_text(t, r->agree ? "agree" : "disagree");
+            gsi_table_num(t, share(r->n_success, r->n_trials));
+            gsi_table_num(t, r->repness);
+            snprintf(tb, sizeof tb, "%s", text_of(c, r->statement));
+            gsi_table_text(t, tb);
+        }
+    }
+    fputs("\nRepresentative statements\n", out);
+    rc = gsi_table_write(t, out, GSI_FORMAT_TABLE);
+    gsi_table_free(t);
+    return rc;
+}
+
+int cmd_consensus(int argc, char **argv)
+{
+    struct consensus_args a;
+    int rc = parse_args(&a, argc, argv);
+    if (rc >= 0) {
+        return rc;
+    }
+    struct gsi_err err = GSI_ERR_INIT;
+    struct consensus *c = consensus_new(&a.opts);
+    if (c == NULL) {
+        fprintf(stderr, "gsi consensus: out of memory\n");
+        return GSI_EXIT_FAILURE;
+    }
+    int status = GSI_EXIT_OK;
+    if (a.comments != NULL && consensus_read_comments(c, a.comments, &err) < 0) {
+        goto fail;
+    }
+    if (a.votes != NULL && consensus_read_votes(c, a.votes, &err) < 0) {
+        goto fail;
+    }
+    if (a.matrix != NULL && consensus_read_matrix(c, a.matrix, &err) < 0) {
+        goto fail;
+    }
+    if (consensus_compute(c, &err) < 0) {
+        goto fail;
+    }
+    uint32_t *gic_rank = malloc((c->ns ? c->ns : 1) * sizeof *gic_rank);
+    uint32_t *div_rank = malloc((c->ns ? c->ns : 1) * sizeof *div_rank);
+    if (gic_rank == NULL || div_rank == NULL) {
+        free(gic_rank);
+        free(div_rank);
+        fprintf(stderr, "gsi consensus: out of memory\n");
+        consensus_free(c);
+        return GSI_EXIT_FAILURE;
+    }
+    size_t ngic = rank_statements(c, true, gic_rank);
+    size_t ndiv = rank_statements(c, false, div_rank);
+    if (ngic > (size_t)a.top) {
+        ngic = (size_t)a.top;
+    }
+    if (ndiv > (size_t)a.top) {
+        ndiv = (size_t)a.top;
+    }
+    if (a.format == GSI_FORMAT_JSON) {
+        rc = write_json(stdout, c, gic_rank, ngic, div_rank, ndiv);
+    } else if (a.format == GSI_FORMAT_CSV) {
+        rc = write_csv(stdout, c);
+    } else {
+        rc = write_text(stdout, c, gic_rank, ngic, div_rank, ndiv);
+    }
+    free(gic_rank);
+    free(div_rank);
+    if (rc != 0 || fflush(stdout) != 0) {
+        fprintf(stderr, "gsi consensus: cannot write the output\n");
+        status = GSI_EXIT_FAILURE;
+    }
+    consensus_free(c);
+    return status;
+fail:
+    status = cli_fail(&err);
+    consensus_free(c);
+    return status;
+}

@@ -1,0 +1,187 @@
+/* cmd_delegate.c — `gsi delegate add|revoke|list`: the people who act for a party, and their
+ * bearer tokens (printed once; only a hash is stored). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/text.h"
+#include "platform/platform.h"
+
+static const char delegate_usage[] =
+    "Usage: gsi delegate add --party ID --role ROLE --name NAME [--pubkey-file FILE.pub]\n"
+    "       gsi delegate revoke ID\n"
+    "       gsi delegate list [--party ID]\n"
+    "\n"
+    "Delegates act for exactly one party. `add` issues the delegate's API token and prints it\n"
+    "this once (only its SHA-256 is kept): store it where the delegate can use it. `revoke`\n"
+    "stops a token at once. Both are entries in the signed journal.\n"
+    "\n"
+    "Options:\n"
+    "  --db URL            ./gsi.db (default), a SQLite path, or postgresql://...\n"
+    "  --key FILE          the log's signing key (default <db>.key, ./gsi-log.key)\n"
+    "  --checkpoint FILE   the checkpoint file (default <db>.checkpoint)\n"
+    "  --party ID          ISO 3166-1 alpha-3 code of a state, or an organisation (AU, UN...)\n"
+    "  --role ROLE         delegate, mediator, secretariat or observer (reads only)\n"
+    "  --name NAME         the delegate's name\n"
+    "  --pubkey KEY        the delegate's Ed25519 public key (base64, or a verifier key)\n"
+    "  --pubkey-file FILE  the .pub file written by `gsi keygen`\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "Output of add (stdout): a line \"delegate ID PARTY ROLE\" and a line \"token TOKEN\".\n"
+    "Exit status: 0 success, 1 runtime failure (unknown party or delegate), 2 usage error.\n";
+
+struct dargs {
+    struct platform_opts o;
+    const char *party, *role, *name, *pubkey, *pubkey_file;
+    const char *positional;
+};
+
+static int parse(struct dargs *a, int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++) {
+        const char *v;
+        bool missing = false;
+        if (cli_is_help(argv[i])) {
+            fputs(delegate_usage, stdout);
+            return GSI_EXIT_OK;
+        } else if ((v = cli_opt(argc, argv, &i, "--db", &missing)) != NULL) {
+            a->o.db = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--key", &missing)) != NULL) {
+            a->o.key_path = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--checkpoint", &missing)) != NULL) {
+            a->o.checkpoint_path = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--party", &missing)) != NULL) {
+            a->party = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--role", &missing)) != NULL) {
+            a->role = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--name", &missing)) != NULL) {
+            a->name = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--pubkey-file", &missing)) != NULL) {
+            a->pubkey_file = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--pubkey", &missing)) != NULL) {
+            a->pubkey = v;
+        } else if (missing) {
+            return cli_usage_error("delegate", "%s needs a value", argv[i]);
+        } else if (argv[i][0] != '-' && a->positional == NULL) {
+            a->positional = argv[i];
+        } else {
+            return cli_usage_error("delegate", "unknown argument '%s'", argv[i]);
+        }
+    }
+    return -1;
+}
+
+static int read_pubkey_file(char *out, size_t cap, const char *path, struct gsi_err *err)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        return gsi_err_set(err, GSI_EIO, "%s: cannot open", path);
+    }
+    if (fgets(out, (int)cap, f) == NULL) {
+        fclose(f);
+        return gsi_err_set(err, GSI_EDATA, "%s: empty", path);
+    }
+    fclose(f);
+    out[strcspn(out, "\r\n")] = '\0';
+    return 0;
+}
+
+static int do_add(struct platform *p, struct dargs *a, struct gsi_err *err)
+{
+    enum platform_role role;
+    if (a->party == NULL || a->role == NULL || a->name == NULL) {
+        return gsi_err_set(err, GSI_EUSAGE, "delegate add needs --party, --role and --name");
+    }
+    int rc = platform_role_parse(&role, a->role, err);
+    char keybuf[1024];
+    const char *key = a->pubkey;
+    if (rc == 0 && a->pubkey_file != NULL) {
+        rc = read_pubkey_file(keybuf, sizeof keybuf, a->pubkey_file, err);
+        key = keybuf;
+    }
+    if (rc < 0) {
+        return rc;
+    }
+    if (key == NULL) {
+        fprintf(stderr, "gsi delegate: no --pubkey given: the delegate will have no signing key "
+                        "on record (make one with gsi keygen)\n");
+    }
+    struct platform_delegate d;
+    char token[PLATFORM_TOKEN_MAX];
+    rc = platform_delegate_add(p, &d, token, a->party, role, a->name, key, err);
+    if (rc == 0) {
+        printf("delegate %lld %s %s\ntoken %s\n", (long long)d.id, d.party,
+               platform_role_name(d.role), token);
+        fprintf(stderr, "gsi delegate: the token is shown only this once\n");
+    }
+    memset(token, 0, sizeof token);
+    return rc;
+}
+
+static int do_list(struct platform *p, struct dargs *a, struct gsi_err *err)
+{
+    struct platform_delegate *list;
+    size_t n;
+    int rc = platform_delegate_list(p, &list, &n, a->party, err);
+    if (rc < 0) {
+        return rc;
+    }
+    printf("%-6s %-8s %-12s %-28s %s\n", "id", "party", "role", "created", "name");
+    for (size_t i = 0; i < n; i++) {
+        printf("%-6lld %-8s %-12s %-28s %s%s\n", (long long)list[i].id, list[i].party,
+               platform_role_name(list[i].role), list[i].created, list[i].name,
+               list[i].revoked ? " (revoked)" : "");
+    }
+    free(list);
+    return 0;
+}
+
+int cmd_delegate(int argc, char **argv)
+{
+    if (argc < 2 || cli_is_help(argv[1])) {
+        fputs(delegate_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? GSI_EXIT_USAGE : GSI_EXIT_OK;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "add") != 0 && strcmp(sub, "revoke") != 0 && strcmp(sub, "list") != 0) {
+        return cli_usage_error("delegate", "unknown subcommand '%s' (add, revoke, list)", sub);
+    }
+    struct dargs a;
+    memset(&a, 0, sizeof a);
+    platform_opts_init(&a.o);
+    int st = parse(&a, argc, argv);
+    if (st >= 0) {
+        return st;
+    }
+    int64_t id = 0;
+    if (strcmp(sub, "revoke") == 0 &&
+        (a.positional == NULL || gsi_parse_i64(&id, a.positional, strlen(a.positional)) < 0 ||
+         id < 1)) {
+        return cli_usage_error("delegate", "revoke needs the delegate's id (a number)");
+    }
+    if (strcmp(sub, "revoke") != 0 && a.positional != NULL) {
+        return cli_usage_error("delegate", "unexpected argument '%s'", a.positional);
+    }
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform *p;
+    if (platform_open(&p, &a.o, &err) < 0) {
+        return cli_fail(&err);
+    }
+    int rc;
+    if (strcmp(sub, "add") == 0) {
+        rc = do_add(p, &a, &err);
+    } else if (strcmp(sub, "list") == 0) {
+        rc = do_list(p, &a, &err);
+    } else {
+        rc = platform_delegate_revoke(p, id, &err);
+        if (rc == 0) {
+            printf("delegate %lld revoked\n", (long long)id);
+        }
+    }
+    platform_close(p);
+    if (rc == GSI_EUSAGE) {
+        return cli_usage_error("delegate", "%s", err.msg);
+    }
+    return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
+}

@@ -1,0 +1,506 @@
+/*
+ * cmd_warn.c — `gsi warn`: probabilistic fatality forecasts, their scores, the backtest
+ * against the ViEWS challenge benchmarks, and the hotspot brief (src/warn/).
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/date.h"
+#include "core/table.h"
+#include "warn/brief.h"
+#include "warn/eval.h"
+#include "warn/forecast.h"
+#include "warn/model.h"
+#include "warn/panel.h"
+
+#define WARN_YEARS_MAX 50
+
+static const char warn_help[] =
+    "Usage: gsi warn <forecast|evaluate|backtest|brief> [options]\n"
+    "\n"
+    "Forecasts of state-based conflict fatalities per country and month (UCDP ged_sb), scored\n"
+    "as the ViEWS 2023/24 prediction challenge scores them (CRPS, IGN, MIS).\n"
+    "\n"
+    "  forecast   write samples for every country and month of a year\n"
+    "  evaluate   score a forecast file against the actuals\n"
+    "  backtest   forecast and score past years with every model\n"
+    "  brief      rank the hotspots of the next 12 months and say why\n"
+    "\n"
+    "Actuals are ViEWS country-month CSV: month_id,country_id,ged_sb (month_id 1 = 1980-01).\n"
+    "Run 'gsi warn <subcommand> --help' for its options. Exit status 65 on bad input data.\n";
+
+static const char forecast_help[] =
+    "Usage: gsi warn forecast --actuals FILE --year Y --out FILE.csv [options]\n"
+    "\n"
+    "Forecasts every month of year Y for every country in FILE, using data up to October of\n"
+    "Y-1 only, and writes month_id,country_id,draw,outcome (the challenge's layout).\n"
+    "\n"
+    "  --actuals FILE   observed fatalities, month_id,country_id,ged_sb\n"
+    "  --year Y         the calendar year to forecast\n"
+    "  --model NAME     gsi (default), zero, conflictology, last_poisson or boot_240\n"
+    "  --samples N      draws per country-month (default 1000; conflictology always has 12)\n"
+    "  --seed S         random seed (default 1); the same seed gives the same file\n"
+    "  --out FILE.csv   where to write the samples ('-' for standard output)\n"
+    "  --events FILE    accepted for event-data features; the current models do not use it\n";
+
+static const char evaluate_help[] =
+    "Usage: gsi warn evaluate --actuals FILE --forecast FILE.csv [--format table|csv|json]\n"
+    "\n"
+    "Scores a forecast (month_id,country_id,draw,outcome) against the actuals: mean CRPS,\n"
+    "IGN (the challenge's 11 bins) and MIS (90% interval) over all its country-months, and\n"
+    "the share of outcomes inside the 90% interval.\n";
+
+static const char backtest_help[] =
+    "Usage: gsi warn backtest --actuals FILE [options]\n"
+    "\n"
+    "For each year, forecasts with data up to October of the year before and scores against\n"
+    "the actuals, for each model.\n"
+    "\n"
+    "  --actuals FILE       observed fatalities, month_id,country_id,ged_sb\n"
+    "  --years LIST         comma-separated years (default 2020,2021,2022)\n"
+    "  --models all|LIST    comma-separated model names, or all (default)\n"
+    "  --samples N          draws per country-month (default 1000)\n"
+    "  --seed S             random seed (default 1)\n"
+    "  --format FMT         table (default), csv or json\n";
+
+static const char brief_help[] =
+    "Usage: gsi warn brief --actuals FILE [--through YYYY-MM] [options]\n"
+    "\n"
+    "Ranks countries by the fatalities the gsi model expects in the 12 months after\n"
+    "--through (default: the last month in FILE): the median and mean 12-month total, the\n"
+    "90% interval, the probability of at least 25 and of at least 1,000 deaths, the change\n"
+    "of the median against the past 12 months, escalation alerts (surge: the last 3 months\n"
+    "more than double the 9 before; rising: the forecast 1.5 times the past year; new: deaths\n"
+    "after 9 quiet months) and the features that drive each forecast.\n"
+    "\n"
+    "  --actuals FILE     observed fatalities, month_id,country_id,ged_sb\n"
+    "  --through YYYY-MM  last month of data to use\n"
+    "  --top N            how many countries to list (default 20; 0 for all)\n"
+    "  --samples N        draws (default 1000)\n"
+    "  --seed S           random seed (default 1)\n"
+    "  --format FMT       table (default), csv or json\n"
+    "  --events FILE      accepted for event-data features; the current model does not use it\n";
+
+/* Options every subcommand may take; each subcommand checks the ones it needs. */
+struct opts {
+    const char *actuals, *forecast, *out, *years, *models, *through;
+    long year, samples, top;
+    uint64_t seed;
+    enum gsi_format format;
+    int events;
+};
+
+static int parse_long(long *out, const char *cmd, const char *name, const char *v, long lo, long hi)
+{
+    char *end = NULL;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || x < lo || x > hi) {
+        cli_usage_error(cmd, "%s must be an integer from %ld to %ld, not '%s'", name, lo, hi, v);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+/* Parses argv[1..] of a subcommand into `o`. Returns 0 (with *help_shown set when --help was
+ * printed) or -1 after reporting a usage error. */
+static int parse(struct opts *o, int argc, char **argv, const char *cmd, const char *help,
+                 int *help_shown)
+{
+    memset(o, 0, sizeof *o);
+    o->samples = 1000;
+    o->seed = 1;
+    o->top = 20;
+    o->format = GSI_FORMAT_TABLE;
+    *help_shown = 0;
+    for (int i = 1; i < argc; i++) {
+        bool missing = false;
+        const char *v;
+        if (cli_is_help(argv[i])) {
+            fputs(help, stdout);
+            *help_shown = 1;
+            return 0;
+        }
+#define OPT(name) ((v = cli_opt(argc, argv, &i, name, &missing)) != NULL || missing)
+        if (OPT("--actuals")) {
+            o->actuals = v;
+        } else if (OPT("--forecast")) {
+            o->forecast = v;
+        } else if (OPT("--out")) {
+            o->out = v;
+        } else if (OPT("--years")) {
+            o->years = v;
+        } else if (OPT("--models")) {
+            o->models = v;
+        } else if (OPT("--model")) {
+            o->models = v;
+        } else if (OPT("--through")) {
+            o->through = v;
+        } else if (OPT("--events")) {
+            o->events = 1;
+        } else if (OPT("--year")) {
+            if (v != NULL && parse_long(&o->year, cmd, "--year", v, 1981, 2200) < 0) {
+                return -1;
+            }
+        } else if (OPT("--samples")) {
+            if (v != NULL &&
+                parse_long(&o->samples, cmd, "--samples", v, 1, WARN_FORECAST_DRAWS_MAX) < 0) {
+                return -1;
+            }
+        } else if (OPT("--top")) {
+            if (v != NULL && parse_long(&o->top, cmd, "--top", v, 0, 100000) < 0) {
+                return -1;
+            }
+        } else if (OPT("--seed")) {
+            if (v != NULL) {
+                char *end = NULL;
+                errno = 0;
+                unsigned long long s = strtoull(v, &end, 10);
+                if (errno != 0 || end == v || *end != '\0' || v[0] == '-') {
+                    cli_usage_error(cmd, "--seed must be a non-negative integer, not '%s'", v);
+                    return -1;
+                }
+                o->seed = (uint64_t)s;
+            }
+        } else if (OPT("--format")) {
+            if (v != NULL && cli_format(&o->format, cmd, v) < 0) {
+                return -1;
+            }
+        } else {
+            cli_usage_error(cmd, "unknown option '%s'", argv[i]);
+            return -1;
+        }
+#undef OPT
+        if (missing) {
+            cli_usage_error(cmd, "%s needs a value", argv[i]);
+            return -1;
+        }
+    }
+    if (o->events) {
+        fprintf(stderr,
+                "gsi %s: note: --events is accepted but the current models use only "
+                "the fatality history\n",
+                cmd);
+    }
+    return 0;
+}
+
+static int load_actuals(struct warn_panel *p, const char *path)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    if (warn_panel_read(p, path, &err) < 0) {
+        return cli_fail(&err);
+    }
+    return 0;
+}
+
+static int do_forecast(int argc, char **argv)
+{
+    const char *cmd = "warn forecast";
+    struct opts o;
+    int shown = 0;
+    if (parse(&o, argc, argv, cmd, forecast_help, &shown) < 0) {
+        return GSI_EXIT_USAGE;
+    }
+    if (shown) {
+        return GSI_EXIT_OK;
+    }
+    if (o.actuals == NULL || o.year == 0 || o.out == NULL) {
+        return cli_usage_error(cmd, "--actuals, --year and --out are required");
+    }
+    struct gsi_err err = GSI_ERR_INIT;
+    enum warn_model_kind k = WARN_MODEL_GSI;
+    if (o.models != NULL && warn_model_parse(&k, o.models, &err) < 0) {
+        return cli_usage_error(cmd, "%s", err.msg);
+    }
+    struct warn_panel p;
+    int rc = load_actuals(&p, o.actuals);
+    if (rc != 0) {
+        return rc;
+    }
+    struct warn_forecast f;
+    if (warn_model_forecast_year(&f, &p, k, (int)o.year, (size_t)o.samples, o.seed, &err) < 0) {
+        snprintf(err.file, sizeof err.file, "%s", o.actuals);
+        warn_panel_release(&p);
+        return cli_fail(&err);
+    }
+    FILE *out = strcmp(o.out, "-") == 0 ? stdout : fopen(o.out, "w");
+    if (out == NULL) {
+        gsi_err_set(&err, GSI_EIO, "cannot write %s: %s", o.out, strerror(errno));
+        rc = cli_fail(&err);
+    } else {
+        if (warn_forecast_write(&f, out, &err) < 0) {
+            rc = cli_fail(&err);
+        }
+        if (out != stdout && fclose(out) != 0 && rc == 0) {
+            gsi_err_set(&err, GSI_EIO, "cannot write %s", o.out);
+            rc = cli_fail(&err);
+        }
+    }
+    warn_forecast_release(&f);
+    warn_panel_release(&p);
+    return rc;
+}
+
+static const struct gsi_table_col score_cols[] = { { "year", 0 },
+                                                   { "model", -1 },
+                                                   { "crps", 2 },
+                                                   { "ign", 3 },
+                                                   { "mis", 1 },
+                                                   { "coverage90", 3 },
+                                                   { "coverage90_active", 3 },
+                                                   { "n", 0 } };
+
+static int add_row(struct gsi_table *t, long year, const char *model, const struct warn_eval *e)
+{
+    int rc = 0;
+    rc |= year ? gsi_table_num(t, (double)year) : gsi_table_null(t);
+    rc |= gsi_table_text(t, model);
+    rc |= gsi_table_num(t, e->crps);
+    rc |= gsi_table_num(t, e->ign);
+    rc |= gsi_table_num(t, e->mis);
+    rc |= gsi_table_num(t, e->coverage);
+    rc |= gsi_table_num(t, e->coverage_active);
+    rc |= gsi_table_num(t, (double)e->n);
+    return rc;
+}
+
+static int do_evaluate(int argc, char **argv)
+{
+    const char *cmd = "warn evaluate";
+    struct opts o;
+    int shown = 0;
+    if (parse(&o, argc, argv, cmd, evaluate_help, &shown) < 0) {
+        return GSI_EXIT_USAGE;
+    }
+    if (shown) {
+        return GSI_EXIT_OK;
+    }
+    if (o.actuals == NULL || o.forecast == NULL) {
+        return cli_usage_error(cmd, "--actuals and --forecast are required");
+    }
+    struct gsi_err err = GSI_ERR_INIT;
+    struct warn_panel p;
+    int rc = load_actuals(&p, o.actuals);
+    if (rc != 0) {
+        return rc;
+    }
+    struct warn_forecast f;
+    if (warn_forecast_read(&f, o.forecast, &err) < 0) {
+        warn_panel_release(&p);
+        return cli_fail(&err);
+    }
+    struct warn_eval e;
+    rc = warn_eval_forecast(&e, &f, &p, o.forecast, &err);
+    if (rc == 0) {
+        struct gsi_table *t = gsi_table_new(score_cols, sizeof score_cols / sizeof score_cols[0]);
+        int y = 0, m = 0;
+        gsi_month_from_id(f.month_first, &y, &m);
+        /* The model column names the forecast file (its base name). */
+        const char *label = strrchr(o.forecast, '/');
+        label = label != NULL ? label + 1 : o.forecast;
+        if (t == NULL || add_row(t, y, label, &e) != 0 ||
+            gsi_table_write(t, stdout, o.format) != 0) {
+            gsi_err_set(&err, GSI_EIO, "cannot write the table");
+            rc = GSI_EIO;
+        }
+        gsi_table_free(t);
+    }
+    warn_forecast_release(&f);
+    warn_panel_release(&p);
+    return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
+}
+
+/* Splits a comma-separated list into items (the string is modified). */
+static size_t split(char *s, char **items, size_t max)
+{
+    size_t n = 0;
+    for (char *tok = strtok(s, ","); tok != NULL && n < max; tok = strtok(NULL, ",")) {
+        items[n++] = tok;
+    }
+    return n;
+}
+
+static int do_backtest(int argc, char **argv)
+{
+    const char *cmd = "warn backtest";
+    struct opts o;
+    int shown = 0;
+    if (parse(&o, argc, argv, cmd, backtest_help, &shown) < 0) {
+        return GSI_EXIT_USAGE;
+    }
+    if (shown) {
+        return GSI_EXIT_OK;
+    }
+    if (o.actuals == NULL) {
+        return cli_usage_error(cmd, "--actuals is required");
+    }
+    char ybuf[512], mbuf[512];
+    snprintf(ybuf, sizeof ybuf, "%s", o.years != NULL ? o.years : "2020,2021,2022");
+    snprintf(mbuf, sizeof mbuf, "%s", o.models != NULL ? o.models : "all");
+    char *items[WARN_YEARS_MAX];
+    long years[WARN_YEARS_MAX];
+    size_t ny = split(ybuf, items, WARN_YEARS_MAX);
+    for (size_t i = 0; i < ny; i++) {
+        if (parse_long(&years[i], cmd, "each of --years", items[i], 1981, 2200) < 0) {
+            return GSI_EXIT_USAGE;
+        }
+    }
+    enum warn_model_kind models[WARN_MODEL_COUNT];
+    size_t nm = 0;
+    struct gsi_err err = GSI_ERR_INIT;
+    if (strcmp(mbuf, "all") == 0) {
+        for (int k = 0; k < WARN_MODEL_COUNT; k++) {
+            models[nm++] = (enum warn_model_kind)k;
+        }
+    } else {
+        char *mi[WARN_MODEL_COUNT];
+        size_t n = split(mbuf, mi, WARN_MODEL_COUNT);
+        for (size_t i = 0; i < n; i++) {
+            if (warn_model_parse(&models[nm++], mi[i], &err) < 0) {
+                return cli_usage_error(cmd, "%s", err.msg);
+            }
+        }
+    }
+    if (ny == 0 || nm == 0) {
+        return cli_usage_error(cmd, "--years and --models need at least one item");
+    }
+    struct warn_panel p;
+    int rc = load_actuals(&p, o.actuals);
+    if (rc != 0) {
+        return rc;
+    }
+    struct gsi_table *t = gsi_table_new(score_cols, sizeof score_cols / sizeof score_cols[0]);
+    if (t == NULL) {
+        warn_panel_release(&p);
+        gsi_err_set(&err, GSI_ENOMEM, "out of memory");
+        return cli_fail(&err);
+    }
+    for (size_t yi = 0; yi < ny && rc == 0; yi++) {
+        for (size_t mi = 0; mi < nm && rc == 0; mi++) {
+            struct warn_forecast f;
+            struct warn_eval e;
+            rc = warn_model_forecast_year(&f, &p, models[mi], (int)years[yi], (size_t)o.samples,
+                                          o.seed, &err);
+            if (rc < 0) {
+                snprintf(err.file, sizeof err.file, "%s", o.actuals);
+                break;
+            }
+            rc = warn_eval_forecast(&e, &f, &p, o.actuals, &err);
+            warn_forecast_release(&f);
+            if (rc == 0 && add_row(t, years[yi], warn_model_name(models[mi]), &e) != 0) {
+                rc = gsi_err_set(&err, GSI_ENOMEM, "out of memory");
+            }
+        }
+    }
+    if (rc == 0 && gsi_table_write(t, stdout, o.format) != 0) {
+        rc = gsi_err_set(&err, GSI_EIO, "cannot write the table");
+    }
+    gsi_table_free(t);
+    warn_panel_release(&p);
+    return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
+}
+
+static int do_brief(int argc, char **argv)
+{
+    const char *cmd = "warn brief";
+    struct opts o;
+    int shown = 0;
+    if (parse(&o, argc, argv, cmd, brief_help, &shown) < 0) {
+        return GSI_EXIT_USAGE;
+    }
+    if (shown) {
+        return GSI_EXIT_OK;
+    }
+    if (o.actuals == NULL) {
+        return cli_usage_error(cmd, "--actuals is required");
+    }
+    struct gsi_err err = GSI_ERR_INIT;
+    struct warn_panel p;
+    int rc = load_actuals(&p, o.actuals);
+    if (rc != 0) {
+        return rc;
+    }
+    int through = warn_panel_month_last(&p);
+    if (o.through != NULL && gsi_month_parse(&through, o.through, strlen(o.through)) < 0) {
+        warn_panel_release(&p);
+        return cli_usage_error(cmd, "--through must be YYYY-MM, not '%s'", o.through);
+    }
+    struct warn_hotspot *hs = NULL;
+    size_t n = 0;
+    if (warn_brief_build(&hs, &n, &p, through, (size_t)o.samples, o.seed, &err) < 0) {
+        snprintf(err.file, sizeof err.file, "%s", o.actuals);
+        warn_panel_release(&p);
+        return cli_fail(&err);
+    }
+    static const struct gsi_table_col cols[] = {
+        { "rank", 0 },      { "iso3", -1 },    { "country", -1 }, { "median_12m", 0 },
+        { "mean_12m", 0 },  { "lo90", 0 },     { "hi90", 0 },     { "p_ge_25", 2 },
+        { "p_ge_1000", 2 }, { "past_12m", 0 }, { "change", 0 },   { "alerts", -1 },
+        { "reasons", -1 }
+    };
+    struct gsi_table *t = gsi_table_new(cols, sizeof cols / sizeof cols[0]);
+    size_t top = o.top == 0 || (size_t)o.top > n ? n : (size_t)o.top;
+    int bad = t == NULL;
+    for (size_t i = 0; i < top && !bad; i++) {
+        char alerts[64];
+        warn_brief_alert_text(alerts, sizeof alerts, hs[i].alerts);
+        bad |= gsi_table_num(t, (double)(i + 1)) | gsi_table_text(t, hs[i].iso3) |
+               gsi_table_text(t, hs[i].name) | gsi_table_num(t, hs[i].median) |
+               gsi_table_num(t, hs[i].expected) | gsi_table_num(t, hs[i].lo) |
+               gsi_table_num(t, hs[i].hi) | gsi_table_num(t, hs[i].p25) |
+               gsi_table_num(t, hs[i].p1000) | gsi_table_num(t, hs[i].past12) |
+               gsi_table_num(t, hs[i].change) | gsi_table_text(t, alerts) |
+               gsi_table_text(t, hs[i].reasons);
+    }
+    if (!bad && o.format == GSI_FORMAT_TABLE) {
+        int y = 0, m = 0, y2 = 0, m2 = 0;
+        gsi_month_from_id(through + 1, &y, &m);
+        gsi_month_from_id(through + 12, &y2, &m2);
+        printf("Hotspots, state-based conflict deaths expected %04d-%02d to %04d-%02d "
+               "(data through month_id %d)\n\n",
+               y, m, y2, m2, through);
+    }
+    if (!bad) {
+        bad = gsi_table_write(t, stdout, o.format) != 0;
+    }
+    gsi_table_free(t);
+    free(hs);
+    warn_panel_release(&p);
+    if (bad) {
+        gsi_err_set(&err, GSI_EIO, "cannot write the brief");
+        return cli_fail(&err);
+    }
+    return GSI_EXIT_OK;
+}
+
+int cmd_warn(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(warn_help, stderr);
+        return GSI_EXIT_USAGE;
+    }
+    if (cli_is_help(argv[1])) {
+        fputs(warn_help, stdout);
+        return GSI_EXIT_OK;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "forecast") == 0) {
+        return do_forecast(argc - 1, argv + 1);
+    }
+    if (strcmp(sub, "evaluate") == 0) {
+        return do_evaluate(argc - 1, argv + 1);
+    }
+    if (strcmp(sub, "backtest") == 0) {
+        return do_backtest(argc - 1, argv + 1);
+    }
+    if (strcmp(sub, "brief") == 0) {
+        return do_brief(argc - 1, argv + 1);
+    }
+    return cli_usage_error("warn", "unknown subcommand '%s'", sub);
+}

@@ -1,0 +1,662 @@
+/* cluster.c — who is clustered, base k-means (k = 100), opinion groups by weighted k-means
+ * over the base centres with k chosen by silhouette (Polis's clusters.clj and conversation.clj;
+ * docs/internals/consensus.md). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "consensus/internal.h"
+
+/* Polis's same-clustering? threshold: centres that all moved less than this have converged. */
+#define KMEANS_SAME 0.01
+
+int kmeans_init_distinct(const double *x, const double *y, size_t n, int k, double *centres)
+{
+    int got = 0;
+    for (size_t i = 0; i < n && got < k; i++) {
+        bool seen = false;
+        for (int c = 0; c < got; c++) {
+            if (centres[2 * c] == x[i] && centres[2 * c + 1] == y[i]) {
+                seen = true;
+                break;
+            }
+        }
+        if (!seen) {
+            centres[2 * got] = x[i];
+            centres[2 * got + 1] = y[i];
+            got++;
+        }
+    }
+    return got;
+}
+
+struct km_ctx {
+    const struct kmeans_in *in;
+    const double *centres;
+    const int *order;    /* centre indices sorted by x */
+    const double *sx;    /* centre x in that order */
+    int k;
+    size_t nblocks;
+    int32_t *assign;
+    double *part;        /* [block][3k]: sum w x, sum w y, sum w */
+    double *upper, *lower; /* Hamerly's bounds per point */
+    const double *moved; /* how far each centre moved in the last update */
+    double max_moved;
+    bool bounds_valid;
+    const int *nbr;      /* [c * (k-1) + t]: the other centres by distance from centre c */
+    const double *nbr_d; /* their distances */
+};
+
+/* Nearest and second-nearest centre of a point whose distance u to centre c is known: by the
+ * triangle inequality a centre c' is at least d(c, c') - u away, so c's neighbours are tried
+ * nearest first until that bound passes the second-best distance found. Exact, with the same
+ * tie rule as nearest(). */
+static int nearest_from(const struct km_ctx *m, double px, double py, int c, double u,
+                        double *d1, double *d2)
+{
+    int k = m->k;
+    double best = u * u, second = INFINITY, second_root = INFINITY;
+    int bi = c;
+    const int *nb = m->nbr + (size_t)c * (size_t)(k - 1);
+    const double *nd = m->nbr_d + (size_t)c * (size_t)(k - 1);
+    for (int t = 0; t < k - 1; t++) {
+        if (nd[t] - u > second_root) {
+            break;
+        }
+        int o = nb[t];
+        double dx = m->centres[2 * o] - px, dy = m->centres[2 * o + 1] - py;
+        double d = dx * dx + dy * dy;
+        if (d < best || (d == best && o < bi)) {
+            second = best;
+            best = d;
+            bi = o;
+        } else if (d < second) {
+            second = d;
+        }
+        second_root = sqrt(second);
+    }
+    *d1 = best;
+    *d2 = second;
+    return bi;
+}
+
+static int nearest(const struct km_ctx *m, double px, double py, double *d1, double *d2)
+{
+    /* Centres sorted by x: walk outwards from px and stop on a side once the x gap alone is
+     * more than the second-best distance. Exact; ties go to the lower centre index. d1 and d2
+     * get the squared distances to the nearest and the second nearest centre. */
+    int k = m->k;
+    int lo = 0, hi = k;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (m->sx[mid] < px) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    double best = INFINITY, second = INFINITY;
+    int bi = -1;
+    int l = lo - 1, r = lo;
+    bool lgo = l >= 0, rgo = r < k;
+    while (lgo || rgo) {
+        for (int side = 0; side < 2; side++) {
+            bool *go = side == 0 ? &rgo : &lgo;
+            if (!*go) {
+                continue;
+            }
+            int *pos = side == 0 ? &r : &l;
+            int c = m->order[*pos];
+            double dx = m->centres[2 * c] - px;
+            if (dx * dx > second) {
+                *go = false;
+                continue;
+            }
+            double dy = m->centres[2 * c + 1] - py;
+            double d = dx * dx + dy * dy;
+            if (d < best || (d == best && c < bi)) {
+                second = best;
+                best = d;
+                bi = c;
+            } else if (d < second) {
+                second = d;
+            }
+            *pos += side == 0 ? 1 : -1;
+            *go = side == 0 ? *pos < k : *pos >= 0;
+        }
+    }
+    *d1 = best;
+    *d2 = second;
+    return bi;
+}
+
+static void km_block(void *ctx, size_t b)
+{
+    /* Hamerly's bounds: u is an upper bound on the distance to the assigned centre, l a lower
+     * bound on the distance to any other; when u < l the assignment cannot change and the
+     * search is skipped. The result is exactly that of the full search. */
+    struct km_ctx *m = ctx;
+    const struct kmeans_in *in = m->in;
+    size_t i0 = in->n * b / m->nblocks, i1 = in->n * (b + 1) / m->nblocks;
+    double *p = m->part + b * 3 * (size_t)m->k;
+    memset(p, 0, 3 * (size_t)m->k * sizeof *p);
+    for (size_t i = i0; i < i1; i++) {
+        double px = in->x[i], py = in->y[i];
+        int c = 0;
+        bool search = true;
+        if (m->bounds_valid) {
+            c = m->assign[i];
+            double u = m->upper[i] + m->moved[c];
+            double lo = m->lower[i] - m->max_moved;
+            if (u < lo) {
+                search = false;
+            } else {
+                double dx = m->centres[2 * c] - px, dy = m->centres[2 * c + 1] - py;
+                u = sqrt(dx * dx + dy * dy);
+                if (u < lo) {
+                    search = false;
+                }
+            }
+            m->upper[i] = u;
+            m->lower[i] = lo;
+        }
+        if (search) {
+            double d1, d2;
+            if (m->bounds_valid) {
+                c = nearest_from(m, px, py, c, m->upper[i], &d1, &d2);
+            } else {
+                c = nearest(m, px, py, &d1, &d2);
+            }
+            m->upper[i] = sqrt(d1);
+            m->lower[i] = sqrt(d2);
+        }
+        m->assign[i] = c;
+        double w = in->w ? in->w[i] : 1.0;
+        p[3 * c] += w * px;
+        p[3 * c + 1] += w * py;
+        p[3 * c + 2] += w;
+    }
+}
+
+/* For each centre, the others ordered by distance (ties by index): k(k-1) entries. */
+static void neighbours(const double *centres, int k, int *nbr, double *nbr_d)
+{
+    for (int c = 0; c < k; c++) {
+        int *nb = nbr + (size_t)c * (size_t)(k - 1);
+        double *nd = nbr_d + (size_t)c * (size_t)(k - 1);
+        int n = 0;
+        for (int o = 0; o < k; o++) {
+            if (o == c) {
+                continue;
+            }
+            double dx = centres[2 * o] - centres[2 * c], dy = centres[2 * o + 1] - centres[2 * c + 1];
+            double d = sqrt(dx * dx + dy * dy);
+            int j = n++;
+            while (j > 0 && nd[j - 1] > d) {
+                nd[j] = nd[j - 1];
+                nb[j] = nb[j - 1];
+                j--;
+            }
+            nd[j] = d;
+            nb[j] = o;
+        }
+    }
+}
+
+/* Centre indices ordered by x (then index); insertion sort, k is at most a few hundred and the
+ * order changes little between iterations. */
+static void order_by_x(int *order, int k, const double *centres)
+{
+    for (int a = 1; a < k; a++) {
+        int v = order[a], j = a;
+        while (j > 0 && (centres[2 * order[j - 1]] > centres[2 * v] ||
+                         (centres[2 * order[j - 1]] == centres[2 * v] && order[j - 1] > v))) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
+    }
+}
+
+int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *assign)
+{
+    int k = *kp;
+    if (k <= 0 || in->n == 0) {
+        *kp = 0;
+        return 0;
+    }
+    struct km_ctx m;
+    memset(&m, 0, sizeof m);
+    m.in = in;
+    m.nblocks = par_blocks(in->n, 4096, 64);
+    int *order = malloc((size_t)k * sizeof *order);
+    double *sx = malloc((size_t)k * sizeof *sx);
+    double *part = malloc(m.nblocks * 3 * (size_t)k * sizeof *part);
+    double *nc = malloc(2 * (size_t)k * sizeof *nc);
+    int *remap = malloc((size_t)k * sizeof *remap);
+    double *upper = malloc(in->n * sizeof *upper), *lower = malloc(in->n * sizeof *lower);
+    double *moved = malloc((size_t)k * sizeof *moved);
+    if (!order || !sx || !part || !nc || !remap || !upper || !lower || !moved) {
+        free(order);
+        free(sx);
+        free(part);
+        free(nc);
+        free(remap);
+        free(upper);
+        free(lower);
+        free(moved);
+        return -1;
+    }
+    int *nbr = malloc((size_t)k * (size_t)(k > 1 ? k - 1 : 1) * sizeof *nbr);
+    double *nbr_d = malloc((size_t)k * (size_t)(k > 1 ? k - 1 : 1) * sizeof *nbr_d);
+    if (nbr == NULL || nbr_d == NULL) {
+        free(order);
+        free(sx);
+        free(part);
+        free(nc);
+        free(remap);
+        free(upper);
+        free(lower);
+        free(moved);
+        free(nbr);
+        free(nbr_d);
+        return -1;
+    }
+    m.nbr = nbr;
+    m.nbr_d = nbr_d;
+    m.upper = upper;
+    m.lower = lower;
+    m.moved = moved;
+    m.bounds_valid = false;
+    m.order = order;
+    m.sx = sx;
+    m.part = part;
+    m.assign = assign;
+    int it = 0;
+    for (;;) {
+        for (int c = 0; c < k; c++) {
+            order[c] = c;
+        }
+        order_by_x(order, k, centres);
+        for (int c = 0; c < k; c++) {
+            sx[c] = centres[2 * order[c]];
+        }
+        m.centres = centres;
+        m.k = k;
+        if (m.bounds_valid) {
+            neighbours(centres, k, nbr, nbr_d);
+        }
+        par_run(in->threads, m.nblocks, km_block, &m);
+        it++;
+        /* New centres; clusters left empty are dropped (Polis's cluster-step). */
+        int nk = 0;
+        bool same = true;
+        for (int c = 0; c < k; c++) {
+            double s0 = 0, s1 = 0, s2 = 0;
+            for (size_t b = 0; b < m.nblocks; b++) {
+                s0 += part[b * 3 * (size_t)k + 3 * (size_t)c];
+                s1 += part[b * 3 * (size_t)k + 3 * (size_t)c + 1];
+                s2 += part[b * 3 * (size_t)k + 3 * (size_t)c + 2];
+            }
+            if (s2 <= 0) {
+                remap[c] = -1;
+                same = false;
+                continue;
+            }
+            nc[2 * nk] = s0 / s2;
+            nc[2 * nk + 1] = s1 / s2;
+            double dx = nc[2 * nk] - centres[2 * c], dy = nc[2 * nk + 1] - centres[2 * c + 1];
+            double d = sqrt(dx * dx + dy * dy);
+            if (d >= KMEANS_SAME) {
+                same = false;
+            }
+            moved[nk] = d;
+            remap[c] = nk++;
+        }
+        for (size_t i = 0; i < in->n; i++) {
+            assign[i] = remap[assign[i]];
+        }
+        memcpy(centres, nc, 2 * (size_t)nk * sizeof *nc);
+        k = nk;
+        /* Bounds stay valid: dropping an empty centre only makes the second-nearest farther. */
+        m.max_moved = 0;
+        for (int c = 0; c < k; c++) {
+            if (moved[c] > m.max_moved) {
+                m.max_moved = moved[c];
+            }
+        }
+        m.bounds_valid = true;
+        if (same || it > in->max_iters) {
+            break;
+        }
+    }
+    free(order);
+    free(sx);
+    free(part);
+    free(nc);
+    free(remap);
+    free(upper);
+    free(lower);
+    free(moved);
+    free(nbr);
+    free(nbr_d);
+    *kp = k;
+    return it;
+}
+
+double silhouette(const double *x, const double *y, size_t n, const int32_t *assign, int k)
+{
+    /* Polis's silhouette over the base-cluster centres: unweighted distances; a point alone
+     * in its cluster scores 0; the clustering's score is the plain mean. */
+    if (n == 0 || k < 1) {
+        return 0;
+    }
+    double *sum = malloc((size_t)k * sizeof *sum);
+    size_t *cnt = malloc((size_t)k * sizeof *cnt);
+    if (sum == NULL || cnt == NULL) {
+        free(sum);
+        free(cnt);
+        return -2;
+    }
+    size_t *size = calloc((size_t)k, sizeof *size);
+    if (size == NULL) {
+        free(sum);
+        free(cnt);
+        return -2;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size[assign[i]]++;
+    }
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        int own = assign[i];
+        if (size[own] == 1) {
+            continue; /* adds 0 */
+        }
+        memset(sum, 0, (size_t)k * sizeof *sum);
+        memset(cnt, 0, (size_t)k * sizeof *cnt);
+        for (size_t j = 0; j < n; j++) {
+            if (j == i) {
+                continue;
+            }
+            double dx = x[i] - x[j], dy = y[i] - y[j];
+            sum[assign[j]] += sqrt(dx * dx + dy * dy);
+            cnt[assign[j]]++;
+        }
+        double a = sum[own] / (double)cnt[own];
+        double b = INFINITY;
+        for (int g = 0; g < k; g++) {
+            if (g != own && cnt[g] > 0) {
+                double d = sum[g] / (double)cnt[g];
+                if (d < b) {
+                    b = d;
+                }
+            }
+        }
+        if (isinf(b)) {
+            continue;
+        }
+        double mx = a > b ? a : b;
+        if (mx > 0) {
+            total += (b - a) / mx;
+        }
+    }
+    free(sum);
+    free(cnt);
+    free(size);
+    return total / (double)n;
+}
+
+struct vc {
+    uint32_t n;
+    uint32_t i;
+};
+
+static int cmp_votes_desc(const void *a, const void *b)
+{
+    const struct vc *x = a, *y = b;
+    if (x->n != y->n) {
+        return x->n > y->n ? -1 : 1;
+    }
+    return x->i < y->i ? -1 : (x->i > y->i);
+}
+
+/* Polis's in-conv: participants with min(7, statements) votes join and stay; while fewer than
+ * 15 are in, the heaviest voters top it up. */
+static int choose_in_conv(struct consensus *c)
+{
+    size_t need = (size_t)c->opts.min_votes;
+    if (need > c->ns) {
+        need = c->ns; /* Polis counts every statement here, moderated out or not */
+    }
+    size_t nin = 0;
+    for (size_t i = 0; i < c->np; i++) {
+        if (!c->in_conv[i] && c->nvotes[i] > 0 && c->nvotes[i] >= need) {
+            c->in_conv[i] = true;
+        }
+        nin += c->in_conv[i];
+    }
+    size_t greedy = (size_t)c->opts.greedy_n;
+    if (nin < greedy) {
+        size_t nout = 0;
+        struct vc *v = malloc((c->np ? c->np : 1) * sizeof *v);
+        if (v == NULL) {
+            return GSI_ENOMEM;
+        }
+        for (size_t i = 0; i < c->np; i++) {
+            if (!c->in_conv[i] && c->nvotes[i] > 0) {
+                v[nout].n = c->nvotes[i];
+                v[nout].i = (uint32_t)i;
+                nout++;
+            }
+        }
+        qsort(v, nout, sizeof *v, cmp_votes_desc);
+        for (size_t t = 0; t < nout && nin < greedy; t++) {
+            c->in_conv[v[t].i] = true;
+            nin++;
+        }
+        free(v);
+    }
+    return 0;
+}
+
+/* Starting centres: the previous ones (warm start), then distinct points not yet centres. */
+static int start_centres(const double *prev, int nprev, const double *x, const double *y,
+                         size_t n, int k, double *centres)
+{
+    int got = 0;
+    for (int p = 0; p < nprev && got < k; p++) {
+        centres[2 * got] = prev[2 * p];
+        centres[2 * got + 1] = prev[2 * p + 1];
+        got++;
+    }
+    for (size_t i = 0; i < n && got < k; i++) {
+        bool seen = false;
+        for (int q = 0; q < got; q++) {
+            if (centres[2 * q] == x[i] && centres[2 * q + 1] == y[i]) {
+                seen = true;
+                break;
+            }
+        }
+        if (!seen) {
+            centres[2 * got] = x[i];
+            centres[2 * got + 1] = y[i];
+            got++;
+        }
+    }
+    return got;
+}
+
+int cluster_compute(struct consensus *c, struct gsi_err *err)
+{
+    struct consensus_state *st = c->st;
+    if (choose_in_conv(c) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory choosing participants");
+    }
+    size_t nin = 0;
+    for (size_t i = 0; i < c->np; i++) {
+        nin += c->in_conv[i];
+        st->base_of[i] = -1;
+    }
+    int threads = par_threads(c->opts.threads);
+    int basek = c->opts.base_k;
+    double *px = malloc((nin ? nin : 1) * sizeof *px);
+    double *py = malloc((nin ? nin : 1) * sizeof *py);
+    int32_t *asg = malloc((nin ? nin : 1) * sizeof *asg);
+    double *centres = malloc(2 * (size_t)basek * sizeof *centres);
+    if (!px || !py || !asg || !centres) {
+        free(px);
+        free(py);
+        free(asg);
+        free(centres);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
+    }
+    size_t t = 0;
+    for (size_t i = 0; i < c->np; i++) {
+        if (c->in_conv[i]) {
+            px[t] = c->x[i];
+            py[t] = c->y[i];
+            t++;
+        }
+    }
+    int k = start_centres(st->base_prev, st->nbase_prev, px, py, nin, basek, centres);
+    struct kmeans_in in = {nin, px, py, NULL, threads, c->opts.base_iters};
+    int kit = kmeans_run(&in, centres, &k, asg);
+    if (kit < 0) {
+        free(px);
+        free(py);
+        free(asg);
+        free(centres);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
+    }
+    free(px);
+    free(py);
+    t = 0;
+    for (size_t i = 0; i < c->np; i++) {
+        if (c->in_conv[i]) {
+            st->base_of[i] = asg[t++];
+        }
+    }
+    free(asg);
+    c->nbase = k;
+    double *bp = realloc(st->base_prev, 2 * (size_t)(k ? k : 1) * sizeof *bp);
+    if (bp == NULL) {
+        free(centres);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
+    }
+    st->base_prev = bp;
+    memcpy(bp, centres, 2 * (size_t)k * sizeof *bp);
+    st->nbase_prev = k;
+
+    /* Opinion groups over the base centres, weighted by their sizes. */
+    int nb = k;
+    double bx[512], by[512], bw[512];
+    int32_t ba[CONSENSUS_GROUPS_MAX + 1][512];
+    double gc[CONSENSUS_GROUPS_MAX + 1][CONSENSUS_GROUPS_MAX * 2];
+    int gk[CONSENSUS_GROUPS_MAX + 1];
+    double sil[CONSENSUS_GROUPS_MAX + 1];
+    if (nb > 512) {
+        free(centres);
+        return gsi_err_set(err, GSI_ELIMIT, "more than 512 base clusters");
+    }
+    for (int b = 0; b < nb; b++) {
+        bx[b] = centres[2 * b];
+        by[b] = centres[2 * b + 1];
+        bw[b] = 0;
+    }
+    free(centres);
+    for (size_t i = 0; i < c->np; i++) {
+        if (st->base_of[i] >= 0) {
+            bw[st->base_of[i]] += 1;
+        }
+    }
+    int maxk = 2 + nb / 12; /* Polis's max-k-fn */
+    if (maxk > c->opts.max_k) {
+        maxk = c->opts.max_k;
+    }
+    int best_k = 0;
+    double best_s = -INFINITY;
+    for (int kk = 2; kk <= maxk && kk <= nb; kk++) {
+        gk[kk] = start_centres(st->group_prev[kk][0], st->group_prev_n[kk], bx, by, (size_t)nb,
+                               kk, gc[kk]);
+        struct kmeans_in gin = {(size_t)nb, bx, by, bw, 1, c->opts.group_iters};
+        if (kmeans_run(&gin, gc[kk], &gk[kk], ba[kk]) < 0) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
+        }
+        sil[kk] = silhouette(bx, by, (size_t)nb, ba[kk], gk[kk]);
+        st->group_prev_n[kk] = gk[kk];
+        memcpy(st->group_prev[kk], gc[kk], 2 * (size_t)gk[kk] * sizeof(double));
+        if (sil[kk] > best_s) { /* ties keep the smaller k */
+            best_s = sil[kk];
+            best_k = kk;
+        }
+    }
+    int use_k = best_k;
+    if (best_k > 0) {
+        /* Polis's group-k-smoother: a new k must win k_buffer times in a row. */
+        int count = (st->last_k != 0 && st->last_k == best_k) ? st->last_k_count + 1 : 1;
+        int smoothed = count >= c->opts.k_buffer ? best_k
+                                                 : (st->smoothed_k ? st->smoothed_k : best_k);
+        st->last_k = best_k;
+        st->last_k_count = count;
+        st->smoothed_k = smoothed;
+        if (smoothed >= 2 && smoothed <= maxk && smoothed <= nb) {
+            use_k = smoothed;
+        }
+    }
+    int32_t group_of_base[512];
+    int ng = 0;
+    double gcx[CONSENSUS_GROUPS_MAX], gcy[CONSENSUS_GROUPS_MAX];
+    if (use_k > 0) {
+        ng = gk[use_k];
+        for (int b = 0; b < nb; b++) {
+            group_of_base[b] = ba[use_k][b];
+        }
+        for (int g = 0; g < ng; g++) {
+            gcx[g] = gc[use_k][2 * g];
+            gcy[g] = gc[use_k][2 * g + 1];
+        }
+    } else if (nb >= 1) {
+        /* One base cluster (or k-means left one group): a single group. */
+        ng = 1;
+        double sx = 0, sy = 0, sw = 0;
+        for (int b = 0; b < nb; b++) {
+            group_of_base[b] = 0;
+            sx += bw[b] * bx[b];
+            sy += bw[b] * by[b];
+            sw += bw[b];
+        }
+        gcx[0] = sw > 0 ? sx / sw : 0;
+        gcy[0] = sw > 0 ? sy / sw : 0;
+    }
+    /* Number groups by size, largest first (ties: k-means order), for stable reports. */
+    uint32_t gsize[CONSENSUS_GROUPS_MAX] = {0};
+    for (int b = 0; b < nb; b++) {
+        gsize[group_of_base[b]] += (uint32_t)bw[b];
+    }
+    int order[CONSENSUS_GROUPS_MAX], rank[CONSENSUS_GROUPS_MAX];
+    for (int g = 0; g < ng; g++) {
+        order[g] = g;
+    }
+    for (int a = 1; a < ng; a++) {
+        int v = order[a], j = a;
+        while (j > 0 && gsize[order[j - 1]] < gsize[v]) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
+    }
+    for (int g = 0; g < ng; g++) {
+        rank[order[g]] = g;
+        c->groups[g].size = gsize[order[g]];
+        c->groups[g].cx = gcx[order[g]];
+        c->groups[g].cy = gcy[order[g]];
+        c->groups[g].nreps = 0;
+    }
+    c->ngroups = ng;
+    for (size_t i = 0; i < c->np; i++) {
+        int b = st->base_of[i];
+        c->group[i] = (int8_t)(b >= 0 ? rank[group_of_base[b]] : -1);
+    }
+    return 0;
+}

@@ -1,0 +1,444 @@
+/* consensus.c — the engine's object: participants, statements, votes in, computation out. */
+#include <math.h>
+#include <time.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "consensus/internal.h"
+
+void consensus_opts_default(struct consensus_opts *o)
+{
+    o->seed = 1;
+    o->threads = 0;
+    o->base_k = 100;
+    o->max_k = 5;
+    o->pca_iters = 100;
+    o->pca_tol = 1e-5;
+    o->base_iters = 100;
+    o->group_iters = 20;
+    o->k_buffer = 4;
+    o->min_votes = 7;
+    o->greedy_n = 15;
+}
+
+struct consensus *consensus_new(const struct consensus_opts *opts)
+{
+    struct consensus *c = calloc(1, sizeof *c);
+    if (c == NULL) {
+        return NULL;
+    }
+    c->st = calloc(1, sizeof *c->st);
+    if (c->st == NULL) {
+        free(c);
+        return NULL;
+    }
+    if (opts != NULL) {
+        c->opts = *opts;
+    } else {
+        consensus_opts_default(&c->opts);
+    }
+    if (c->opts.base_k < 2) {
+        c->opts.base_k = 2;
+    }
+    if (c->opts.base_k > 512) {
+        c->opts.base_k = 512;
+    }
+    if (c->opts.max_k > CONSENSUS_GROUPS_MAX) {
+        c->opts.max_k = CONSENSUS_GROUPS_MAX;
+    }
+    if (c->opts.max_k < 2) {
+        c->opts.max_k = 2;
+    }
+    c->ngroups = 0;
+    return c;
+}
+
+void consensus_free(struct consensus *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    struct consensus_state *st = c->st;
+    idmap_release(&st->pmap);
+    idmap_release(&st->smap);
+    free(st->row_ptr);
+    free(st->col);
+    free(st->val);
+    free(st->ov_row);
+    free(st->ov_col);
+    free(st->ov_val);
+    free(st->pd_row);
+    free(st->pd_col);
+    free(st->pd_val);
+    free(st->comp[0]);
+    free(st->comp[1]);
+    free(st->base_prev);
+    free(st->cval);
+    free(st->active);
+    free(st->base_of);
+    free(st->s1);
+    free(st->s2);
+    free(st->nact);
+    free(st);
+    free(c->pid);
+    free(c->nvotes);
+    free(c->in_conv);
+    free(c->x);
+    free(c->y);
+    free(c->group);
+    free(c->ref_group);
+    for (size_t j = 0; j < c->ns; j++) {
+        free(c->stmt[j].text);
+    }
+    free(c->stmt);
+    free(c->repness);
+    free(c);
+}
+
+void consensus_reset_state(struct consensus *c)
+{
+    struct consensus_state *st = c->st;
+    free(st->comp[0]);
+    free(st->comp[1]);
+    st->comp[0] = st->comp[1] = NULL;
+    st->comp_len = 0;
+    free(st->base_prev);
+    st->base_prev = NULL;
+    st->nbase_prev = 0;
+    memset(st->group_prev_n, 0, sizeof st->group_prev_n);
+    st->last_k = st->last_k_count = st->smoothed_k = 0;
+    memset(c->in_conv, 0, c->np * sizeof *c->in_conv);
+    c->computes = 0;
+}
+
+long consensus_statement_index(const struct consensus *c, int64_t tid)
+{
+    return idmap_get(&c->st->smap, tid);
+}
+
+long consensus_participant_index(const struct consensus *c, int64_t pid)
+{
+    return idmap_get(&c->st->pmap, pid);
+}
+
+uint64_t consensus_vote_count(const struct consensus *c)
+{
+    /* Exact after a compute (pending folded in); before, an upper bound. */
+    return c->st->nnz + c->st->nov + c->st->npd;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) {
+        return 0;
+    }
+    size_t ncap = *cap ? *cap : 16;
+    while (ncap < need) {
+        ncap *= 2;
+    }
+    void *q = realloc(*p, ncap * elem);
+    if (q == NULL) {
+        return GSI_ENOMEM;
+    }
+    *p = q;
+    *cap = ncap;
+    return 0;
+}
+
+static int statement_new(struct consensus *c, int64_t id, struct gsi_err *err)
+{
+    if (c->ns >= CONSENSUS_STATEMENTS_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "more than %u statements", CONSENSUS_STATEMENTS_MAX);
+    }
+    size_t cap = c->st->scap;
+    if (grow((void **)&c->stmt, &cap, c->ns + 1, sizeof *c->stmt) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a statement");
+    }
+    c->st->scap = cap;
+    if (idmap_put(&c->st->smap, id, (uint32_t)c->ns) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a statement");
+    }
+    struct consensus_statement *s = &c->stmt[c->ns];
+    memset(s, 0, sizeof *s);
+    s->id = id;
+    c->ns++;
+    return (int)(c->ns - 1);
+}
+
+int consensus_statement_add(struct consensus *c, int64_t id, const char *text, size_t text_len,
+                            bool moderated_out, struct gsi_err *err)
+{
+    if (id < 0 || id > CONSENSUS_ID_MAX) {
+        return gsi_err_set(err, GSI_EDATA, "statement id %lld out of range 0..%lld",
+                           (long long)id, (long long)CONSENSUS_ID_MAX);
+    }
+    long j = idmap_get(&c->st->smap, id);
+    if (j < 0) {
+        int rc = statement_new(c, id, err);
+        if (rc < 0) {
+            return rc;
+        }
+        j = rc;
+    }
+    struct consensus_statement *s = &c->stmt[j];
+    if (text != NULL) {
+        if (text_len > CONSENSUS_TEXT_MAX) {
+            text_len = CONSENSUS_TEXT_MAX;
+        }
+        char *t = malloc(text_len + 1);
+        if (t == NULL) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory storing a statement");
+        }
+        memcpy(t, text, text_len);
+        t[text_len] = '\0';
+        free(s->text);
+        s->text = t;
+    }
+    s->moderated_out = moderated_out;
+    return 0;
+}
+
+static int participant_new(struct consensus *c, int64_t pid, struct gsi_err *err)
+{
+    if (c->np >= CONSENSUS_PARTICIPANTS_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "more than %u participants",
+                           CONSENSUS_PARTICIPANTS_MAX);
+    }
+    struct consensus_state *st = c->st;
+    if (c->np + 1 > st->pcap) {
+        size_t ncap = st->pcap ? st->pcap * 2 : 64;
+        int64_t *p1 = realloc(c->pid, ncap * sizeof *p1);
+        if (p1 != NULL) {
+            c->pid = p1;
+        }
+        uint32_t *p2 = realloc(c->nvotes, ncap * sizeof *p2);
+        if (p2 != NULL) {
+            c->nvotes = p2;
+        }
+        bool *p3 = realloc(c->in_conv, ncap * sizeof *p3);
+        if (p3 != NULL) {
+            c->in_conv = p3;
+        }
+        double *p4 = realloc(c->x, ncap * sizeof *p4);
+        if (p4 != NULL) {
+            c->x = p4;
+        }
+        double *p5 = realloc(c->y, ncap * sizeof *p5);
+        if (p5 != NULL) {
+            c->y = p5;
+        }
+        int8_t *p6 = realloc(c->group, ncap * sizeof *p6);
+        if (p6 != NULL) {
+            c->group = p6;
+        }
+        int32_t *p7 = realloc(st->base_of, ncap * sizeof *p7);
+        if (p7 != NULL) {
+            st->base_of = p7;
+        }
+        int32_t *p8 = c->ref_group;
+        if (c->ref_group != NULL) {
+            p8 = realloc(c->ref_group, ncap * sizeof *p8);
+            if (p8 != NULL) {
+                c->ref_group = p8;
+            }
+        }
+        if (!p1 || !p2 || !p3 || !p4 || !p5 || !p6 || !p7 || (c->ref_group != NULL && !p8)) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a participant");
+        }
+        st->pcap = ncap;
+    }
+    if (idmap_put(&st->pmap, pid, (uint32_t)c->np) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a participant");
+    }
+    size_t i = c->np;
+    c->pid[i] = pid;
+    c->nvotes[i] = 0;
+    c->in_conv[i] = false;
+    c->x[i] = c->y[i] = 0;
+    c->group[i] = -1;
+    st->base_of[i] = -1;
+    if (c->ref_group != NULL) {
+        c->ref_group[i] = -1;
+    }
+    c->np++;
+    return (int)i;
+}
+
+long consensus_participant_get(struct consensus *c, int64_t pid, struct gsi_err *err)
+{
+    long i = idmap_get(&c->st->pmap, pid);
+    if (i >= 0) {
+        return i;
+    }
+    return participant_new(c, pid, err);
+}
+
+int consensus_vote_add(struct consensus *c, int64_t pid, int64_t tid, int vote, bool known_only,
+                       struct gsi_err *err)
+{
+    if (vote < -1 || vote > 1) {
+        return gsi_err_set(err, GSI_EDATA, "vote %d outside -1..1 (disagree, pass, agree)", vote);
+    }
+    if (pid < 0 || pid > CONSENSUS_ID_MAX) {
+        return gsi_err_set(err, GSI_EDATA, "participant id %lld out of range 0..%lld",
+                           (long long)pid, (long long)CONSENSUS_ID_MAX);
+    }
+    if (tid < 0 || tid > CONSENSUS_ID_MAX) {
+        return gsi_err_set(err, GSI_EDATA, "statement id %lld out of range 0..%lld",
+                           (long long)tid, (long long)CONSENSUS_ID_MAX);
+    }
+    struct consensus_state *st = c->st;
+    long j = idmap_get(&st->smap, tid);
+    if (j < 0) {
+        if (known_only) {
+            return gsi_err_set(err, GSI_ENOTFOUND, "unknown statement id %lld", (long long)tid);
+        }
+        int rc = statement_new(c, tid, err);
+        if (rc < 0) {
+            return rc;
+        }
+        j = rc;
+    }
+    long i = consensus_participant_get(c, pid, err);
+    if (i < 0) {
+        return (int)i;
+    }
+    if (st->nnz + st->nov + st->npd >= CONSENSUS_VOTES_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "more than %u votes", CONSENSUS_VOTES_MAX);
+    }
+    if (st->npd + 1 > st->pd_cap) {
+        size_t ncap = st->pd_cap ? st->pd_cap * 2 : 1024;
+        uint32_t *r = realloc(st->pd_row, ncap * sizeof *r);
+        if (r != NULL) {
+            st->pd_row = r;
+        }
+        uint32_t *cc = realloc(st->pd_col, ncap * sizeof *cc);
+        if (cc != NULL) {
+            st->pd_col = cc;
+        }
+        int8_t *v = realloc(st->pd_val, ncap * sizeof *v);
+        if (v != NULL) {
+            st->pd_val = v;
+        }
+        if (r == NULL || cc == NULL || v == NULL) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a vote");
+        }
+        st->pd_cap = ncap;
+    }
+    st->pd_row[st->npd] = (uint32_t)i;
+    st->pd_col[st->npd] = (uint32_t)j;
+    st->pd_val[st->npd] = (int8_t)vote;
+    st->npd++;
+    struct consensus_statement *s = &c->stmt[j];
+    if (vote > 0) {
+        s->ev_agree++;
+    } else if (vote < 0) {
+        s->ev_disagree++;
+    } else {
+        s->ev_pass++;
+    }
+    return 0;
+}
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) * 1e-9;
+}
+
+int consensus_compute(struct consensus *c, struct gsi_err *err)
+{
+    struct timespec T0, T1, T2, T3, T4;
+    clock_gettime(CLOCK_MONOTONIC, &T0);
+    int rc = votes_flush(c, err);
+    clock_gettime(CLOCK_MONOTONIC, &T1);
+    if (rc < 0) {
+        return rc;
+    }
+    free(c->repness);
+    c->repness = NULL;
+    c->ngroups = 0;
+    c->nbase = 0;
+    c->nmaj_agree = c->nmaj_disagree = 0;
+    for (size_t i = 0; i < c->np; i++) {
+        c->group[i] = -1;
+    }
+    for (size_t j = 0; j < c->ns; j++) {
+        c->stmt[j].gic = 0;
+        c->stmt[j].divisiveness = 0;
+        c->stmt[j].pc[0] = c->stmt[j].pc[1] = 0;
+    }
+    if ((rc = pca_compute(c, err)) < 0) {
+        return rc;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &T2);
+    if ((rc = cluster_compute(c, err)) < 0) {
+        return rc;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &T3);
+    if ((rc = repness_compute(c, err)) < 0) {
+        return rc;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &T4);
+    c->t_build = seconds_between(&T0, &T1);
+    c->t_pca = seconds_between(&T1, &T2);
+    c->t_cluster = seconds_between(&T2, &T3);
+    c->t_stats = seconds_between(&T3, &T4);
+    c->computes++;
+    return 0;
+}
+
+double consensus_ari(const int32_t *a, const int32_t *b, size_t n)
+{
+    /* Contingency table over the labels present; labels are small in practice but may be any
+     * non-negative int32, so they are first renumbered densely. */
+    int32_t amax = -1, bmax = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (a[i] >= 0 && b[i] >= 0) {
+            if (a[i] > amax) {
+                amax = a[i];
+            }
+            if (b[i] > bmax) {
+                bmax = b[i];
+            }
+        }
+    }
+    if (amax < 0 || amax > 65535 || bmax > 65535) {
+        return NAN;
+    }
+    size_t ra = (size_t)amax + 1, rb = (size_t)bmax + 1;
+    double *tab = calloc(ra * rb + ra + rb, sizeof *tab);
+    if (tab == NULL) {
+        return NAN;
+    }
+    double *rowsum = tab + ra * rb, *colsum = rowsum + ra;
+    double m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (a[i] >= 0 && b[i] >= 0) {
+            tab[(size_t)a[i] * rb + (size_t)b[i]] += 1;
+            rowsum[a[i]] += 1;
+            colsum[b[i]] += 1;
+            m += 1;
+        }
+    }
+    double sum_ij = 0, sum_a = 0, sum_b = 0;
+    for (size_t i = 0; i < ra * rb; i++) {
+        sum_ij += tab[i] * (tab[i] - 1) / 2;
+    }
+    for (size_t i = 0; i < ra; i++) {
+        sum_a += rowsum[i] * (rowsum[i] - 1) / 2;
+    }
+    for (size_t i = 0; i < rb; i++) {
+        sum_b += colsum[i] * (colsum[i] - 1) / 2;
+    }
+    free(tab);
+    if (m < 2) {
+        return NAN;
+    }
+    double total = m * (m - 1) / 2;
+    double expected = sum_a * sum_b / total;
+    double maxv = (sum_a + sum_b) / 2;
+    if (maxv == expected) {
+        return 1.0;
+    }
+    return (sum_ij - expected) / (maxv - expected);
+}

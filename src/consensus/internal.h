@@ -1,0 +1,118 @@
+/*
+ * internal.h — what the consensus engine's files share and nothing outside src/consensus/ sees.
+ *
+ * The vote matrix is kept in three parts so that adding a thousand votes to fifty million does
+ * not copy them all:
+ *   - base: compressed rows (CSR), each row's columns sorted and unique;
+ *   - ov (overflow): votes on (participant, statement) cells that base does not hold, sorted by
+ *     row then column, unique;
+ *   - pending: the log of votes added since the last compute, in arrival order.
+ * votes_flush() folds pending into base (a changed vote overwrites its cell) and ov, and
+ * rebuilds base when ov has grown past an eighth of it.
+ */
+#ifndef GSI_CONSENSUS_INTERNAL_H
+#define GSI_CONSENSUS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "consensus/consensus.h"
+
+/* Open-addressing map from an id (0..CONSENSUS_ID_MAX) to a dense index. */
+struct idmap {
+    int64_t *keys; /* −1 = empty slot */
+    uint32_t *vals;
+    size_t cap, len; /* cap a power of two */
+};
+void idmap_release(struct idmap *m);
+/* Index of `key`, or −1. */
+long idmap_get(const struct idmap *m, int64_t key);
+/* Inserts key → val (key not present). GSI_ENOMEM. */
+int idmap_put(struct idmap *m, int64_t key, uint32_t val);
+
+struct consensus_state {
+    struct idmap pmap, smap;
+    size_t pcap, scap; /* allocated participant and statement slots */
+
+    /* base CSR over rows 0..base_rows-1 */
+    size_t base_rows;
+    uint64_t *row_ptr;
+    uint32_t *col;
+    int8_t *val;
+    uint64_t nnz;
+
+    /* overflow, sorted by (row, col), unique */
+    uint32_t *ov_row, *ov_col;
+    int8_t *ov_val;
+    size_t nov, ov_cap;
+
+    /* pending log */
+    uint32_t *pd_row, *pd_col;
+    int8_t *pd_val;
+    size_t npd, pd_cap;
+
+    /* warm start */
+    double *comp[2];     /* previous components, comp_len entries each */
+    size_t comp_len;
+    int nbase_prev;
+    double *base_prev;   /* [2 * nbase_prev] centres */
+    int group_prev_n[CONSENSUS_GROUPS_MAX + 1];
+    double group_prev[CONSENSUS_GROUPS_MAX + 1][CONSENSUS_GROUPS_MAX][2];
+    int last_k, last_k_count, smoothed_k;
+
+    /* the last compute's centred vote values: cval[3 * j + vote + 1], 0 for excluded columns */
+    double *cval;
+    uint8_t *active;
+
+    /* stmt[].agree/disagree/pass hold the matrix's counts (kept by votes_flush's incremental
+     * path; a rebuild clears this and the next compute counts afresh) */
+    bool counts_valid;
+    /* per participant: projection scores from the last power step, votes on kept statements */
+    double *s1, *s2;
+    uint32_t *nact;
+
+    /* base-cluster membership of each participant, −1 when not clustered */
+    int32_t *base_of;
+};
+
+/* ---- consensus.c ---- */
+/* Index of participant `pid`, created when new; a negative code on failure. */
+long consensus_participant_get(struct consensus *c, int64_t pid, struct gsi_err *err);
+
+/* ---- votes.c ---- */
+int votes_flush(struct consensus *c, struct gsi_err *err);
+
+/* ---- par.c: a fixed split into blocks, run on threads; the split never depends on the
+ * number of threads, so block-wise partial sums added in block order give the same bits. */
+size_t par_blocks(size_t n, size_t per_block_floor, size_t max_blocks);
+void par_run(int threads, size_t nblocks, void (*fn)(void *ctx, size_t block), void *ctx);
+int par_threads(int requested);
+
+/* ---- pca.c ---- */
+/* Fills st->cval, the components (st->comp) and each participant's projection and nvotes. */
+int pca_compute(struct consensus *c, struct gsi_err *err);
+
+/* ---- cluster.c ---- */
+/* Weighted k-means on 2-D points. `centres` holds `*k` starting centres on entry (distinct);
+ * on exit the final centres, empty clusters dropped, and *k the number kept. assign[i] gets
+ * the cluster of point i. Returns iterations run. */
+struct kmeans_in {
+    size_t n;
+    const double *x, *y;
+    const double *w;      /* weights, or NULL for 1 */
+    int threads;
+    int max_iters;
+};
+int kmeans_run(const struct kmeans_in *in, double *centres, int *k, int32_t *assign);
+/* First up to k distinct points, in order, written to centres; returns how many. */
+int kmeans_init_distinct(const double *x, const double *y, size_t n, int k, double *centres);
+/* Mean silhouette over points of a clustering, distances between the points themselves. */
+double silhouette(const double *x, const double *y, size_t n, const int32_t *assign, int k);
+
+int cluster_compute(struct consensus *c, struct gsi_err *err);
+
+/* ---- repness.c ---- */
+int repness_compute(struct consensus *c, struct gsi_err *err);
+
+#endif

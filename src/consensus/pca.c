@@ -1,0 +1,400 @@
+/* pca.c — column means, the two principal components by power iteration, and the projection.
+ *
+ * With missing votes imputed by their column's mean, the centred matrix is zero wherever a
+ * participant did not vote, so it has exactly the sparsity of the votes and is never formed:
+ * a vote v on statement j stands for v − mean_j (cval), and X'X q is one pass over the votes,
+ * row by row: s = X_r · q, then w += s X_r. Both components advance in the same pass
+ * (orthogonal iteration): q1 follows plain power iteration, q2 is made orthogonal to q1 after
+ * each step, which is Polis's deflation (factor-matrix) applied to the operator instead of the
+ * data. See docs/internals/consensus.md. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "consensus/internal.h"
+#include "core/rng.h"
+
+struct rows_ctx {
+    struct consensus *c;
+    const struct consensus_state *st;
+    size_t nrows, nblocks, ncols;
+    /* column counts */
+    uint32_t *counts; /* [block][3 * ncols] */
+    /* power step */
+    const double *q;  /* interleaved q1, q2: q[2j], q[2j+1] */
+    const double *tab; /* [6j + 2(v+1) + k] = cval(j, v) q_k[j] */
+    double *w;        /* [block][6 * ncols] */
+    /* projection */
+    double scale_n;   /* statements, moderated out included (Polis's n-cmnts) */
+    double n_modout;  /* statements moderated out */
+    bool first;       /* first power step: also count each row's votes */
+};
+
+static void block_rows(const struct rows_ctx *x, size_t b, size_t *r0, size_t *r1, size_t *o0)
+{
+    *r0 = x->nrows * b / x->nblocks;
+    *r1 = x->nrows * (b + 1) / x->nblocks;
+    /* first overflow entry of row >= r0 */
+    size_t lo = 0, hi = x->st->nov;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x->st->ov_row[mid] < *r0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    *o0 = lo;
+}
+
+static void count_block(void *ctx, size_t b)
+{
+    struct rows_ctx *x = ctx;
+    const struct consensus_state *st = x->st;
+    uint32_t *cnt = x->counts + b * 3 * x->ncols;
+    memset(cnt, 0, 3 * x->ncols * sizeof *cnt);
+    size_t r0, r1, o;
+    block_rows(x, b, &r0, &r1, &o);
+    size_t rb = r1 < st->base_rows ? r1 : st->base_rows;
+    if (r0 < rb) {
+        for (uint64_t e = st->row_ptr[r0]; e < st->row_ptr[rb]; e++) {
+            cnt[3 * (size_t)st->col[e] + (size_t)(st->val[e] + 1)]++;
+        }
+    }
+    for (; o < st->nov && st->ov_row[o] < r1; o++) {
+        cnt[3 * (size_t)st->ov_col[o] + (size_t)(st->ov_val[o] + 1)]++;
+    }
+}
+
+static void power_block(void *ctx, size_t b)
+{
+    /* One random read and one random update per vote: tab[6j + 2(v+1) + k] holds
+     * cval(j, v) * q_k[j], and w gathers, per column and vote value, the sum of the rows'
+     * scores s_k; the caller multiplies by cval once per column. */
+    struct rows_ctx *x = ctx;
+    struct consensus_state *st = x->c->st;
+    struct consensus *c = x->c;
+    const double *tab = x->tab;
+    double *w = x->w + b * 6 * x->ncols;
+    memset(w, 0, 6 * x->ncols * sizeof *w);
+    size_t r0, r1, o;
+    block_rows(x, b, &r0, &r1, &o);
+    for (size_t r = r0; r < r1; r++) {
+        double s1 = 0, s2 = 0;
+        uint64_t eb = 0, ee = 0;
+        if (r < st->base_rows) {
+            eb = st->row_ptr[r];
+            ee = st->row_ptr[r + 1];
+        }
+        size_t ob = o;
+        while (o < st->nov && st->ov_row[o] == r) {
+            o++;
+        }
+        for (uint64_t e = eb; e < ee; e++) {
+            const double *t = tab + 6 * (size_t)st->col[e] + 2 * (size_t)(st->val[e] + 1);
+            s1 += t[0];
+            s2 += t[1];
+        }
+        for (size_t e = ob; e < o; e++) {
+            const double *t = tab + 6 * (size_t)st->ov_col[e] + 2 * (size_t)(st->ov_val[e] + 1);
+            s1 += t[0];
+            s2 += t[1];
+        }
+        st->s1[r] = s1;
+        st->s2[r] = s2;
+        if (x->first) {
+            uint32_t n = 0;
+            for (uint64_t e = eb; e < ee; e++) {
+                n += st->active[st->col[e]];
+            }
+            for (size_t e = ob; e < o; e++) {
+                n += st->active[st->ov_col[e]];
+            }
+            st->nact[r] = n;
+            c->nvotes[r] = (uint32_t)(ee - eb) + (uint32_t)(o - ob);
+        }
+        for (uint64_t e = eb; e < ee; e++) {
+            double *t = w + 6 * (size_t)st->col[e] + 2 * (size_t)(st->val[e] + 1);
+            t[0] += s1;
+            t[1] += s2;
+        }
+        for (size_t e = ob; e < o; e++) {
+            double *t = w + 6 * (size_t)st->ov_col[e] + 2 * (size_t)(st->ov_val[e] + 1);
+            t[0] += s1;
+            t[1] += s2;
+        }
+    }
+}
+
+static void project_block(void *ctx, size_t b)
+{
+    struct rows_ctx *x = ctx;
+    const struct consensus_state *st = x->st;
+    struct consensus *c = x->c;
+    const double *cval = st->cval, *q = x->q;
+    size_t r0, r1, o;
+    block_rows(x, b, &r0, &r1, &o);
+    for (size_t r = r0; r < r1; r++) {
+        double p1 = 0, p2 = 0;
+        uint32_t n = 0, nall = 0;
+        if (r < st->base_rows) {
+            for (uint64_t e = st->row_ptr[r]; e < st->row_ptr[r + 1]; e++) {
+                size_t j = st->col[e];
+                double v = cval[3 * j + (size_t)(st->val[e] + 1)];
+                p1 += v * q[2 * j];
+                p2 += v * q[2 * j + 1];
+                n += st->active[j];
+            }
+            nall = (uint32_t)(st->row_ptr[r + 1] - st->row_ptr[r]);
+        }
+        for (; o < st->nov && st->ov_row[o] == r; o++) {
+            size_t j = st->ov_col[o];
+            double v = cval[3 * j + (size_t)(st->ov_val[o] + 1)];
+            p1 += v * q[2 * j];
+            p2 += v * q[2 * j + 1];
+            n += st->active[j];
+            nall++;
+        }
+        /* Polis's sparsity-aware projection: push participants who voted on few statements
+         * out from the centre by sqrt(statements / votes). As in Polis, a statement moderated
+         * out stays a column of zeros that every participant counts as voted. */
+        double seen = (double)n + x->n_modout;
+        double scale = sqrt(x->scale_n / (seen > 0 ? seen : 1.0));
+        c->x[r] = scale * p1;
+        c->y[r] = scale * p2;
+        c->nvotes[r] = nall;
+    }
+}
+
+static double norm2(const double *q, size_t m, int k)
+{
+    double s = 0;
+    for (size_t j = 0; j < m; j++) {
+        s += q[2 * j + (size_t)k] * q[2 * j + (size_t)k];
+    }
+    return sqrt(s);
+}
+
+/* Orthonormalises the interleaved pair: q1 /= |q1|; q2 -= (q1·q2) q1; q2 /= |q2|. A zero
+ * vector stays zero (the data has fewer dimensions than asked for). */
+static void orthonormalise(double *q, size_t m)
+{
+    double n1 = norm2(q, m, 0);
+    if (n1 > 0) {
+        for (size_t j = 0; j < m; j++) {
+            q[2 * j] /= n1;
+        }
+    }
+    double d = 0;
+    for (size_t j = 0; j < m; j++) {
+        d += q[2 * j] * q[2 * j + 1];
+    }
+    for (size_t j = 0; j < m; j++) {
+        q[2 * j + 1] -= d * q[2 * j];
+    }
+    double n2 = norm2(q, m, 1);
+    if (n2 > 0) {
+        for (size_t j = 0; j < m; j++) {
+            q[2 * j + 1] /= n2;
+        }
+    }
+}
+
+int pca_compute(struct consensus *c, struct gsi_err *err)
+{
+    struct consensus_state *st = c->st;
+    size_t m = c->ns, n = c->np;
+    int threads = par_threads(c->opts.threads);
+    struct rows_ctx x;
+    memset(&x, 0, sizeof x);
+    x.c = c;
+    x.st = st;
+    x.nrows = n;
+    x.ncols = m;
+    /* Blocks depend only on the sizes; partial arrays stay under ~64 MiB. */
+    size_t maxb = (size_t)(8u << 20) / (6 * (m ? m : 1));
+    if (maxb > 64) {
+        maxb = 64;
+    }
+    if (maxb < 1) {
+        maxb = 1;
+    }
+    x.nblocks = par_blocks(n, 2048, maxb);
+
+    free(st->cval);
+    free(st->active);
+    st->cval = calloc(3 * (m ? m : 1), sizeof *st->cval);
+    st->active = calloc(m ? m : 1, 1);
+    free(st->s1);
+    free(st->s2);
+    free(st->nact);
+    st->s1 = malloc((n ? n : 1) * sizeof *st->s1);
+    st->s2 = malloc((n ? n : 1) * sizeof *st->s2);
+    st->nact = malloc((n ? n : 1) * sizeof *st->nact);
+    if (st->s1 == NULL || st->s2 == NULL || st->nact == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory computing the components");
+    }
+    x.counts = malloc(x.nblocks * 3 * (m ? m : 1) * sizeof *x.counts);
+    double *q = calloc(2 * (m ? m : 1), sizeof *q);
+    double *qold = calloc(2 * (m ? m : 1), sizeof *qold);
+    if (st->cval == NULL || st->active == NULL || x.counts == NULL || q == NULL || qold == NULL) {
+        free(x.counts);
+        free(q);
+        free(qold);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory computing the components");
+    }
+    if (!st->counts_valid) {
+        par_run(threads, x.nblocks, count_block, &x);
+        for (size_t j = 0; j < m; j++) {
+            uint64_t k[3] = {0, 0, 0};
+            for (size_t b = 0; b < x.nblocks; b++) {
+                for (int v = 0; v < 3; v++) {
+                    k[v] += x.counts[b * 3 * m + 3 * j + (size_t)v];
+                }
+            }
+            c->stmt[j].disagree = (uint32_t)k[0];
+            c->stmt[j].pass = (uint32_t)k[1];
+            c->stmt[j].agree = (uint32_t)k[2];
+        }
+        st->counts_valid = true;
+    }
+    c->n_active = 0;
+    for (size_t j = 0; j < m; j++) {
+        struct consensus_statement *s = &c->stmt[j];
+        uint64_t k[3] = {s->disagree, s->pass, s->agree};
+        uint64_t cnt = k[0] + k[1] + k[2];
+        if (s->moderated_out) {
+            continue; /* cval stays 0: the statement carries no weight anywhere */
+        }
+        st->active[j] = 1;
+        c->n_active++;
+        /* Polis imputes a missing vote with the column's mean over those who voted. */
+        double mean = cnt ? ((double)k[2] - (double)k[0]) / (double)cnt : 0.0;
+        st->cval[3 * j + 0] = -1.0 - mean;
+        st->cval[3 * j + 1] = 0.0 - mean;
+        st->cval[3 * j + 2] = 1.0 - mean;
+    }
+    free(x.counts);
+    x.counts = NULL;
+
+    /* Start vectors: the previous components (new statements get 0), else seeded random. */
+    bool warm = st->comp_len > 0;
+    if (warm) {
+        for (size_t j = 0; j < m && j < st->comp_len; j++) {
+            q[2 * j] = st->comp[0][j] * st->active[j];
+            q[2 * j + 1] = st->comp[1][j] * st->active[j];
+        }
+        if (norm2(q, m, 0) == 0 || norm2(q, m, 1) == 0) {
+            warm = false;
+        }
+    }
+    if (!warm) {
+        struct gsi_rng rng;
+        gsi_rng_init(&rng, c->opts.seed);
+        for (size_t j = 0; j < m; j++) {
+            q[2 * j] = gsi_rng_normal(&rng) * st->active[j];
+            q[2 * j + 1] = gsi_rng_normal(&rng) * st->active[j];
+        }
+    }
+    orthonormalise(q, m);
+
+    x.w = malloc(x.nblocks * 6 * (m ? m : 1) * sizeof *x.w);
+    double *tab = malloc(6 * (m ? m : 1) * sizeof *tab);
+    if (x.w == NULL || tab == NULL) {
+        free(x.w);
+        free(tab);
+        free(q);
+        free(qold);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory computing the components");
+    }
+    x.tab = tab;
+    int it = 0;
+    for (; it < c->opts.pca_iters && m > 0; it++) {
+        for (size_t j = 0; j < m; j++) {
+            for (size_t v = 0; v < 3; v++) {
+                tab[6 * j + 2 * v] = st->cval[3 * j + v] * q[2 * j];
+                tab[6 * j + 2 * v + 1] = st->cval[3 * j + v] * q[2 * j + 1];
+            }
+        }
+        x.first = it == 0;
+        par_run(threads, x.nblocks, power_block, &x);
+        memcpy(qold, q, 2 * m * sizeof *q);
+        for (size_t j = 0; j < m; j++) {
+            double acc[6] = {0, 0, 0, 0, 0, 0};
+            for (size_t b = 0; b < x.nblocks; b++) {
+                const double *wb = x.w + b * 6 * m + 6 * j;
+                for (int t = 0; t < 6; t++) {
+                    acc[t] += wb[t];
+                }
+            }
+            const double *cv = st->cval + 3 * j;
+            q[2 * j] = cv[0] * acc[0] + cv[1] * acc[2] + cv[2] * acc[4];
+            q[2 * j + 1] = cv[0] * acc[1] + cv[1] * acc[3] + cv[2] * acc[5];
+        }
+        orthonormalise(q, m);
+        /* Converged when the plane of the two components has settled: the sine of the largest
+         * principal angle between the old and new planes, from the smallest singular value of
+         * the 2x2 matrix Qold'Q. The projection's distances, and so the clustering, depend
+         * only on that plane. */
+        double a = 0, b = 0, cc = 0, d = 0;
+        for (size_t j = 0; j < m; j++) {
+            a += qold[2 * j] * q[2 * j];
+            b += qold[2 * j] * q[2 * j + 1];
+            cc += qold[2 * j + 1] * q[2 * j];
+            d += qold[2 * j + 1] * q[2 * j + 1];
+        }
+        double tr = a * a + b * b + cc * cc + d * d, det = a * d - b * cc;
+        double disc = sqrt(fmax(0.0, tr * tr / 4 - det * det));
+        double smin2 = tr / 2 - disc;
+        double delta = sqrt(fmax(0.0, 1 - smin2));
+        if (delta <= c->opts.pca_tol) {
+            it++;
+            break;
+        }
+    }
+    c->pca_iterations = it;
+    free(x.w);
+    free(tab);
+
+    x.scale_n = (double)m;
+    x.n_modout = (double)(m - c->n_active);
+    if (it > 0) {
+        /* The last power step scored every row against its input vectors (qold), which span
+         * the converged plane: those are the components kept, and the scores, scaled, are the
+         * projection; no further pass over the votes. */
+        memcpy(q, qold, 2 * m * sizeof *q);
+        for (size_t r = 0; r < n; r++) {
+            double seen = (double)st->nact[r] + x.n_modout;
+            double scale = sqrt(x.scale_n / (seen > 0 ? seen : 1.0));
+            c->x[r] = scale * st->s1[r];
+            c->y[r] = scale * st->s2[r];
+        }
+    } else {
+        x.q = q;
+        par_run(threads, x.nblocks, project_block, &x);
+    }
+    free(qold);
+
+    /* Keep the components for the next warm start and for the report. */
+    double *c0 = realloc(st->comp[0], (m ? m : 1) * sizeof *c0);
+    if (c0 != NULL) {
+        st->comp[0] = c0;
+    }
+    double *c1 = realloc(st->comp[1], (m ? m : 1) * sizeof *c1);
+    if (c1 != NULL) {
+        st->comp[1] = c1;
+    }
+    if (c0 == NULL || c1 == NULL) {
+        free(q);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory keeping the components");
+    }
+    for (size_t j = 0; j < m; j++) {
+        st->comp[0][j] = q[2 * j];
+        st->comp[1][j] = q[2 * j + 1];
+        c->stmt[j].pc[0] = q[2 * j];
+        c->stmt[j].pc[1] = q[2 * j + 1];
+    }
+    st->comp_len = m;
+    free(q);
+    return 0;
+}

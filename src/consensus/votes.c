@@ -1,0 +1,358 @@
+/* votes.c — folding newly added votes into the sparse matrix (see internal.h). */
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "consensus/internal.h"
+
+/* Entries of one row during a rebuild: column in the high half, arrival order in the low
+ * half, so sorting the keys sorts by column and keeps arrival order among equal columns. */
+static void sort_keys(uint64_t *k, size_t n)
+{
+    if (n < 2) {
+        return;
+    }
+    if (n <= 96) {
+        for (size_t i = 1; i < n; i++) {
+            uint64_t v = k[i];
+            size_t j = i;
+            while (j > 0 && k[j - 1] > v) {
+                k[j] = k[j - 1];
+                j--;
+            }
+            k[j] = v;
+        }
+        return;
+    }
+    /* radix-free fallback: heap sort, O(n log n), no recursion, no allocation */
+    for (size_t start = n / 2; start-- > 0;) {
+        size_t root = start;
+        for (;;) {
+            size_t child = 2 * root + 1;
+            if (child >= n) {
+                break;
+            }
+            if (child + 1 < n && k[child] < k[child + 1]) {
+                child++;
+            }
+            if (k[root] >= k[child]) {
+                break;
+            }
+            uint64_t t = k[root];
+            k[root] = k[child];
+            k[child] = t;
+            root = child;
+        }
+    }
+    for (size_t end = n - 1; end > 0; end--) {
+        uint64_t t = k[0];
+        k[0] = k[end];
+        k[end] = t;
+        size_t root = 0;
+        for (;;) {
+            size_t child = 2 * root + 1;
+            if (child >= end) {
+                break;
+            }
+            if (child + 1 < end && k[child] < k[child + 1]) {
+                child++;
+            }
+            if (k[root] >= k[child]) {
+                break;
+            }
+            t = k[root];
+            k[root] = k[child];
+            k[child] = t;
+            root = child;
+        }
+    }
+}
+
+struct sort_ctx {
+    uint64_t *ptr;
+    uint32_t *col;
+    int8_t *val;
+    uint32_t *newlen;
+    size_t nrows, nblocks;
+    atomic_int failed;
+};
+
+static void sort_block(void *ctx, size_t b)
+{
+    struct sort_ctx *x = ctx;
+    size_t r0 = x->nrows * b / x->nblocks, r1 = x->nrows * (b + 1) / x->nblocks;
+    size_t cap = 0;
+    uint64_t *keys = NULL;
+    int8_t *tmpv = NULL;
+    for (size_t r = r0; r < r1; r++) {
+        uint64_t beg = x->ptr[r];
+        size_t len = (size_t)(x->ptr[r + 1] - beg);
+        uint32_t *col = x->col + beg;
+        int8_t *val = x->val + beg;
+        bool sorted = true;
+        for (size_t i = 1; i < len; i++) {
+            if (col[i] <= col[i - 1]) {
+                sorted = false;
+                break;
+            }
+        }
+        if (sorted) {
+            x->newlen[r] = (uint32_t)len;
+            continue;
+        }
+        if (len > cap) {
+            free(keys);
+            free(tmpv);
+            cap = len;
+            keys = malloc(cap * sizeof *keys);
+            tmpv = malloc(cap * sizeof *tmpv);
+            if (keys == NULL || tmpv == NULL) {
+                atomic_store(&x->failed, 1);
+                break;
+            }
+        }
+        for (size_t i = 0; i < len; i++) {
+            keys[i] = ((uint64_t)col[i] << 32) | i;
+            tmpv[i] = val[i];
+        }
+        sort_keys(keys, len);
+        size_t out = 0;
+        for (size_t i = 0; i < len; i++) {
+            uint32_t cc = (uint32_t)(keys[i] >> 32);
+            if (i + 1 < len && (uint32_t)(keys[i + 1] >> 32) == cc) {
+                continue; /* a later vote on the same cell follows */
+            }
+            col[out] = cc;
+            val[out] = tmpv[keys[i] & 0xffffffffu];
+            out++;
+        }
+        x->newlen[r] = (uint32_t)out;
+    }
+    free(keys);
+    free(tmpv);
+}
+
+/* Rebuilds base from base + ov + pending (in that order, the later vote winning). */
+static int rebuild(struct consensus *c, struct gsi_err *err)
+{
+    struct consensus_state *st = c->st;
+    size_t nrows = c->np;
+    uint64_t total = st->nnz + st->nov + st->npd;
+    uint64_t *ptr = calloc(nrows + 1, sizeof *ptr);
+    uint32_t *col = malloc((total ? total : 1) * sizeof *col);
+    int8_t *val = malloc((total ? total : 1) * sizeof *val);
+    uint64_t *fill = malloc((nrows + 1) * sizeof *fill);
+    if (ptr == NULL || col == NULL || val == NULL || fill == NULL) {
+        free(ptr);
+        free(col);
+        free(val);
+        free(fill);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory building the vote matrix");
+    }
+    for (size_t r = 0; r < st->base_rows; r++) {
+        ptr[r + 1] += st->row_ptr[r + 1] - st->row_ptr[r];
+    }
+    for (size_t e = 0; e < st->nov; e++) {
+        ptr[st->ov_row[e] + 1]++;
+    }
+    for (size_t e = 0; e < st->npd; e++) {
+        ptr[st->pd_row[e] + 1]++;
+    }
+    for (size_t r = 0; r < nrows; r++) {
+        ptr[r + 1] += ptr[r];
+    }
+    memcpy(fill, ptr, (nrows + 1) * sizeof *fill);
+    for (size_t r = 0; r < st->base_rows; r++) {
+        for (uint64_t e = st->row_ptr[r]; e < st->row_ptr[r + 1]; e++) {
+            col[fill[r]] = st->col[e];
+            val[fill[r]++] = st->val[e];
+        }
+    }
+    for (size_t e = 0; e < st->nov; e++) {
+        uint32_t r = st->ov_row[e];
+        col[fill[r]] = st->ov_col[e];
+        val[fill[r]++] = st->ov_val[e];
+    }
+    for (size_t e = 0; e < st->npd; e++) {
+        uint32_t r = st->pd_row[e];
+        col[fill[r]] = st->pd_col[e];
+        val[fill[r]++] = st->pd_val[e];
+    }
+    free(fill);
+    /* Sort each row by column, keeping the last vote of each cell (rows in parallel, each in
+     * place), then close the gaps left by duplicates. */
+    struct sort_ctx sc;
+    sc.ptr = ptr;
+    sc.col = col;
+    sc.val = val;
+    sc.nrows = nrows;
+    sc.nblocks = par_blocks(nrows, 4096, 256);
+    atomic_init(&sc.failed, 0);
+    sc.newlen = malloc((nrows ? nrows : 1) * sizeof *sc.newlen);
+    if (sc.newlen == NULL) {
+        free(ptr);
+        free(col);
+        free(val);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory building the vote matrix");
+    }
+    par_run(par_threads(c->opts.threads), sc.nblocks, sort_block, &sc);
+    if (atomic_load(&sc.failed)) {
+        free(sc.newlen);
+        free(ptr);
+        free(col);
+        free(val);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory building the vote matrix");
+    }
+    uint64_t out = 0;
+    for (size_t r = 0; r < nrows; r++) {
+        uint64_t b = ptr[r];
+        size_t len = sc.newlen[r];
+        ptr[r] = out;
+        if (b != out) {
+            memmove(col + out, col + b, len * sizeof *col);
+            memmove(val + out, val + b, len * sizeof *val);
+        }
+        out += len;
+    }
+    free(sc.newlen);
+    ptr[nrows] = out;
+    free(st->row_ptr);
+    free(st->col);
+    free(st->val);
+    st->row_ptr = ptr;
+    /* shrink to what is used; keep the larger block when realloc fails */
+    uint32_t *col2 = realloc(col, (out ? out : 1) * sizeof *col);
+    int8_t *val2 = realloc(val, (out ? out : 1) * sizeof *val);
+    st->col = col2 ? col2 : col;
+    st->val = val2 ? val2 : val;
+    st->nnz = out;
+    st->base_rows = nrows;
+    st->counts_valid = false;
+    st->nov = 0;
+    st->npd = 0;
+    return 0;
+}
+
+struct ov_entry {
+    uint64_t key; /* row << 32 | col */
+    uint64_t seq; /* arrival order: existing overflow first, then pending */
+    int8_t val;
+};
+
+static void count_change(struct consensus *c, uint32_t col, int old, int now)
+{
+    struct consensus_statement *s = &c->stmt[col];
+    uint32_t *k[3] = {&s->disagree, &s->pass, &s->agree};
+    if (old >= -1) {
+        (*k[old + 1])--;
+    }
+    (*k[now + 1])++;
+}
+
+static int ov_cmp(const void *pa, const void *pb)
+{
+    const struct ov_entry *a = pa, *b = pb;
+    if (a->key != b->key) {
+        return a->key < b->key ? -1 : 1;
+    }
+    return a->seq < b->seq ? -1 : (a->seq > b->seq);
+}
+
+int votes_flush(struct consensus *c, struct gsi_err *err)
+{
+    struct consensus_state *st = c->st;
+    if (st->npd == 0 && st->base_rows == c->np) {
+        return 0;
+    }
+    /* A first build, or many new votes: rebuild the rows. */
+    if (st->nnz == 0 || st->nov + st->npd > st->nnz / 8 + 65536) {
+        return rebuild(c, err);
+    }
+    /* Few new votes: overwrite cells base holds; the rest joins the overflow. */
+    size_t nnew = 0;
+    for (size_t e = 0; e < st->npd; e++) {
+        uint32_t r = st->pd_row[e], cc = st->pd_col[e];
+        if (r < st->base_rows) {
+            uint64_t lo = st->row_ptr[r], hi = st->row_ptr[r + 1];
+            while (lo < hi) {
+                uint64_t mid = lo + (hi - lo) / 2;
+                if (st->col[mid] < cc) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            if (lo < st->row_ptr[r + 1] && st->col[lo] == cc) {
+                if (st->counts_valid) {
+                    count_change(c, cc, st->val[lo], st->pd_val[e]);
+                }
+                st->val[lo] = st->pd_val[e];
+                continue;
+            }
+        }
+        st->pd_row[nnew] = r;
+        st->pd_col[nnew] = cc;
+        st->pd_val[nnew] = st->pd_val[e];
+        nnew++;
+    }
+    size_t n = st->nov + nnew;
+    struct ov_entry *ent = malloc((n ? n : 1) * sizeof *ent);
+    if (ent == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory adding votes");
+    }
+    for (size_t e = 0; e < st->nov; e++) {
+        ent[e].key = ((uint64_t)st->ov_row[e] << 32) | st->ov_col[e];
+        ent[e].seq = e;
+        ent[e].val = st->ov_val[e];
+    }
+    for (size_t e = 0; e < nnew; e++) {
+        ent[st->nov + e].key = ((uint64_t)st->pd_row[e] << 32) | st->pd_col[e];
+        ent[st->nov + e].seq = st->nov + e;
+        ent[st->nov + e].val = st->pd_val[e];
+    }
+    qsort(ent, n, sizeof *ent, ov_cmp);
+    size_t out = 0;
+    if (n > st->ov_cap) {
+        uint32_t *r = realloc(st->ov_row, n * sizeof *r);
+        if (r != NULL) {
+            st->ov_row = r;
+        }
+        uint32_t *cc = realloc(st->ov_col, n * sizeof *cc);
+        if (cc != NULL) {
+            st->ov_col = cc;
+        }
+        int8_t *v = realloc(st->ov_val, n * sizeof *v);
+        if (v != NULL) {
+            st->ov_val = v;
+        }
+        if (r == NULL || cc == NULL || v == NULL) {
+            free(ent);
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory adding votes");
+        }
+        st->ov_cap = n;
+    }
+    for (size_t e = 0; e < n; e++) {
+        if (st->counts_valid && (e == 0 || ent[e - 1].key != ent[e].key)) {
+            /* first of a run of one cell: an existing overflow vote leaves the counts, the
+             * run's last vote joins them */
+            size_t last = e;
+            while (last + 1 < n && ent[last + 1].key == ent[e].key) {
+                last++;
+            }
+            uint32_t cc = (uint32_t)(ent[e].key & 0xffffffffu);
+            count_change(c, cc, ent[e].seq < st->nov ? ent[e].val : -2, ent[last].val);
+        }
+        if (e + 1 < n && ent[e + 1].key == ent[e].key) {
+            continue;
+        }
+        st->ov_row[out] = (uint32_t)(ent[e].key >> 32);
+        st->ov_col[out] = (uint32_t)(ent[e].key & 0xffffffffu);
+        st->ov_val[out] = ent[e].val;
+        out++;
+    }
+    free(ent);
+    st->nov = out;
+    st->npd = 0;
+    return 0;
+}

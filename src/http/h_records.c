@@ -1,0 +1,231 @@
+/*
+ * h_records.c — acts on the record: reading them (as the caller may see them) and recording
+ * one, which the platform commits together with its journal entry before it answers.
+ *
+ * Over this generic endpoint a delegate records notes only (type "note" or "note.<kind>"):
+ * the typed acts of the features (concerns, votes, agreements...) go through their own
+ * resources, which apply their own rules.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "http/handlers.h"
+#include "platform/platform.h"
+
+#define RECORDS_PAGE_DEFAULT 100u
+#define RECORDS_PAGE_MAX     1000u
+
+/* Who reads. An anonymous caller must see only public records, and the platform's NULL
+ * viewer is the local administrator, who sees everything; so an anonymous reader is a
+ * delegate of no party that no record names. */
+static const struct platform_delegate *viewer(const struct http_req *req,
+                                              struct platform_delegate *anon)
+{
+    if (req->auth != NULL) {
+        return req->auth;
+    }
+    memset(anon, 0, sizeof *anon);
+    anon->id = -1;
+    anon->role = PLATFORM_ROLE_OBSERVER;
+    anon->revoked = true;
+    return anon;
+}
+
+static json_t *record_json(const struct platform_record *r)
+{
+    json_t *j = json_pack("{s:I,s:s,s:s,s:I,s:s,s:b,s:I}", "id", (json_int_t)r->id, "type",
+                          r->type, "party", r->party, "delegate", (json_int_t)r->delegate, "time",
+                          r->time, "confidential", r->confidential, "index",
+                          (json_int_t)r->index);
+    if (j == NULL) {
+        return NULL;
+    }
+    json_t *aud = json_array();
+    const char *a = r->audience != NULL ? r->audience : "";
+    while (aud != NULL && *a != '\0') {
+        const char *comma = strchr(a, ',');
+        size_t n = comma != NULL ? (size_t)(comma - a) : strlen(a);
+        if (n > 0) {
+            json_array_append_new(aud, json_stringn(a, n));
+        }
+        a += n + (comma != NULL ? 1 : 0);
+    }
+    json_object_set_new(j, "audience", aud);
+    /* The payload was stored as JSON text; it goes out as JSON, or as a string should an
+     * older row hold something else. */
+    json_t *payload = r->payload != NULL
+                          ? json_loadb(r->payload, r->payload_len, JSON_DECODE_ANY, NULL)
+                          : json_object();
+    if (payload == NULL) {
+        payload = json_stringn(r->payload, r->payload_len);
+    }
+    json_object_set_new(j, "payload", payload);
+    return j;
+}
+
+static int list(struct http_req *req, struct http_resp *resp, const char *party)
+{
+    const char *type = req->query != NULL ? req->query(req->query_ctx, "type") : NULL;
+    uint64_t after;
+    uint64_t limit;
+    if (http_req_query_u64(&after, req, "after", false, 0, 0, INT64_MAX) < 0 ||
+        http_req_query_u64(&limit, req, "limit", false, RECORDS_PAGE_DEFAULT, 1,
+                           RECORDS_PAGE_MAX) < 0) {
+        return req->err.code;
+    }
+    struct platform_delegate anon;
+    struct platform_record *recs = NULL;
+    size_t n = 0;
+    if (platform_record_list(req->platform, &recs, &n, viewer(req, &anon), type, party,
+                             (int64_t)after, (size_t)limit, &req->err) < 0) {
+        return req->err.code;
+    }
+    json_t *a = json_array();
+    for (size_t i = 0; a != NULL && i < n; i++) {
+        json_array_append_new(a, record_json(&recs[i]));
+    }
+    json_t *j = json_pack("{s:o}", "records", a);
+    if (j != NULL && n == limit) {
+        /* Where the next page starts. */
+        json_object_set_new(j, "next_after", json_integer((json_int_t)recs[n - 1].id));
+    }
+    platform_record_list_free(recs, n);
+    return http_resp_json(resp, 200, j);
+}
+
+int h_records_list(struct http_req *req, struct http_resp *resp)
+{
+    const char *party = req->query != NULL ? req->query(req->query_ctx, "party") : NULL;
+    return list(req, resp, party);
+}
+
+int h_party_records_list(struct http_req *req, struct http_resp *resp)
+{
+    struct platform_party p;
+    if (platform_party_get(req->platform, &p, req->params[0], &req->err) < 0) {
+        return req->err.code;
+    }
+    return list(req, resp, p.id);
+}
+
+int h_record_get(struct http_req *req, struct http_resp *resp)
+{
+    const char *s = req->params[0];
+    size_t n = strlen(s);
+    int64_t id = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') {
+            n = 0;
+        }
+    }
+    if (n == 0 || gsi_parse_i64(&id, s, n) < 0 || id <= 0) {
+        return gsi_err_set(&req->err, GSI_ENOTFOUND, "no record '%s'", s);
+    }
+    struct platform_delegate anon;
+    struct platform_record r;
+    if (platform_record_get(req->platform, &r, viewer(req, &anon), id, &req->err) < 0) {
+        return req->err.code;
+    }
+    json_t *j = record_json(&r);
+    platform_record_release(&r);
+    return http_resp_json(resp, 200, j);
+}
+
+static bool note_type(const char *t)
+{
+    return strcmp(t, "note") == 0 || (strncmp(t, "note.", 5) == 0 && t[5] != '\0');
+}
+
+/* Joins the audience array into "CHN,IND", the platform's form. */
+static int audience_join(struct gsi_buf *out, json_t *aud, struct gsi_err *err)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(aud, i, v)
+    {
+        const char *id = json_string_value(v);
+        if (id == NULL || id[0] == '\0' || strlen(id) >= PLATFORM_ID_MAX || strchr(id, ',')) {
+            return gsi_err_set(err, GSI_EUSAGE,
+                               "audience[%zu] must be a party id such as \"CHN\"", i);
+        }
+        if ((i > 0 && gsi_buf_putc(out, ',') < 0) || gsi_buf_puts(out, id) < 0) {
+            return gsi_err_set(err, GSI_EUSAGE, "the audience is longer than %u bytes",
+                               PLATFORM_AUDIENCE_MAX);
+        }
+    }
+    return 0;
+}
+
+int h_party_records_add(struct http_req *req, struct http_resp *resp)
+{
+    /* Non-interference first: a delegate of another party learns nothing more. */
+    if (platform_may_act_for(req->auth, req->params[0], &req->err) < 0) {
+        return req->err.code;
+    }
+    json_t *body;
+    if (http_req_json(&body, req) < 0) {
+        return req->err.code;
+    }
+    const char *type = "note";
+    json_t *payload = NULL;
+    int confidential = 0;
+    json_t *aud = NULL;
+    json_error_t je;
+    int rc = 0;
+    char *payload_text = NULL;
+    struct gsi_buf audience;
+    gsi_buf_init(&audience, PLATFORM_AUDIENCE_MAX - 1);
+    if (json_unpack_ex(body, &je, JSON_STRICT, "{s?s,s?o,s?b,s?o}", "type", &type, "payload",
+                       &payload, "confidential", &confidential, "audience", &aud) < 0) {
+        rc = gsi_err_set(&req->err, GSI_EUSAGE,
+                         "the body takes \"type\", \"payload\", \"confidential\" and "
+                         "\"audience\" only: %s",
+                         je.text);
+        goto done;
+    }
+    if (!note_type(type) || strlen(type) >= PLATFORM_TYPE_MAX) {
+        rc = gsi_err_set(&req->err, GSI_EUSAGE,
+                         "\"type\" must be \"note\" or \"note.<kind>\" here, not \"%.64s\"", type);
+        goto done;
+    }
+    if (aud != NULL && !json_is_array(aud)) {
+        rc = gsi_err_set(&req->err, GSI_EUSAGE, "\"audience\" must be an array of party ids");
+        goto done;
+    }
+    if (aud != NULL && (rc = audience_join(&audience, aud, &req->err)) < 0) {
+        goto done;
+    }
+    /* The payload is stored and hashed as this server writes it: compact, keys sorted, so
+     * the same content always has the same hash whatever spacing the client used. */
+    if (payload != NULL) {
+        payload_text = json_dumps(payload, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+        if (payload_text == NULL) {
+            rc = gsi_err_set(&req->err, GSI_ENOMEM, "out of memory encoding the payload");
+            goto done;
+        }
+    }
+    struct platform_act act = {
+        .type = type,
+        .party = req->params[0],
+        .payload = payload_text,
+        .payload_len = payload_text != NULL ? strlen(payload_text) : 0,
+        .confidential = confidential != 0,
+        .audience = audience.len > 0 ? audience.data : NULL,
+    };
+    struct platform_receipt r;
+    if ((rc = platform_act_record(req->platform, &r, req->auth, &act, &req->err)) < 0) {
+        goto done;
+    }
+    snprintf(resp->location, sizeof resp->location, "/v1/records/%lld", (long long)r.record_id);
+    rc = http_resp_json(resp, 201,
+                        json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:I}", "id", (json_int_t)r.record_id,
+                                  "type", type, "party", req->params[0], "index",
+                                  (json_int_t)r.index, "time", r.time, "leaf_hash", r.leaf_hash,
+                                  "tree_size", (json_int_t)r.tree_size));
+done:
+    free(payload_text);
+    gsi_buf_release(&audience);
+    json_decref(body);
+    return rc;
+}

@@ -1,0 +1,41 @@
+/*
+ * handlers.h — every route's handler, one h_<resource>.c file per resource. The route table
+ * (routes.c) says which path and method each answers; docs/api.yaml documents them.
+ */
+#ifndef GSI_HTTP_HANDLERS_H
+#define GSI_HTTP_HANDLERS_H
+
+#include "http/route.h"
+
+struct platform_delegate;
+
+/* A delegate's public record as JSON (h_parties.c): id, party, role, name, created, revoked,
+ * and pubkey/revoked_at when set. Never anything about its token. */
+json_t *http_delegate_json(const struct platform_delegate *d);
+
+/* h_health.c */
+int h_health(struct http_req *req, struct http_resp *resp);
+/* h_openapi.c */
+int h_openapi(struct http_req *req, struct http_resp *resp);
+/* h_journal.c */
+int h_journal_checkpoint(struct http_req *req, struct http_resp *resp);
+int h_journal_key(struct http_req *req, struct http_resp *resp);
+int h_journal_entries(struct http_req *req, struct http_resp *resp);
+int h_journal_proof_inclusion(struct http_req *req, struct http_resp *resp);
+int h_journal_proof_consistency(struct http_req *req, struct http_resp *resp);
+/* h_parties.c */
+int h_parties_list(struct http_req *req, struct http_resp *resp);
+int h_parties_add(struct http_req *req, struct http_resp *resp);
+int h_party_get(struct http_req *req, struct http_resp *resp);
+int h_party_delegates(struct http_req *req, struct http_resp *resp);
+/* h_records.c */
+int h_records_list(struct http_req *req, struct http_resp *resp);
+int h_record_get(struct http_req *req, struct http_resp *resp);
+int h_party_records_list(struct http_req *req, struct http_resp *resp);
+int h_party_records_add(struct http_req *req, struct http_resp *resp);
+/* h_delegates.c */
+int h_me(struct http_req *req, struct http_resp *resp);
+int h_delegate_get(struct http_req *req, struct http_resp *resp);
+int h_delegate_revoke(struct http_req *req, struct http_resp *resp);
+
+#endif

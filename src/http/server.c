@@ -1,0 +1,290 @@
+/*
+ * server.c — the libmicrohttpd daemon: reading requests within limits, routing,
+ * authentication and writing responses (see http.h and docs/internals/http.md).
+ */
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http/auth.h"
+#include "http/http.h"
+#include "http/route.h"
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct platform *platform;
+    size_t body_max;
+    uint16_t port;
+};
+
+/* What the server keeps between the calls libmicrohttpd makes for one request with a body. */
+struct upload {
+    struct gsi_buf body;
+    bool too_big;
+};
+
+/* The per-request state of a request without a body: a marker, not an allocation. */
+static struct upload no_body;
+
+static const char *query_lookup(void *ctx, const char *name)
+{
+    return MHD_lookup_connection_value(ctx, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* Sends `resp`; the body moves to libmicrohttpd, which frees it once written. */
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *resp,
+                                 const char *allow, bool www_auth)
+{
+    struct MHD_Response *r;
+    if (resp->static_body != NULL) {
+        r = MHD_create_response_from_buffer(resp->static_len, (void *)(uintptr_t)resp->static_body,
+                                            MHD_RESPMEM_PERSISTENT);
+    } else {
+        size_t len = 0;
+        char *data = gsi_buf_take(&resp->body, &len);
+        r = MHD_create_response_from_buffer_with_free_callback(len, data, free);
+        if (r == NULL) {
+            free(data);
+        }
+    }
+    if (r == NULL) {
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (resp->location[0] != '\0') {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
+    }
+    if (allow != NULL && allow[0] != '\0') {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    }
+    if (www_auth) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"gsi\"");
+    }
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)resp->status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *code,
+                                  const char *msg)
+{
+    struct http_resp resp;
+    http_resp_init(&resp);
+    http_resp_error_status(&resp, status, code, msg);
+    enum MHD_Result ret = send_resp(c, &resp, NULL, false);
+    http_resp_release(&resp);
+    return ret;
+}
+
+/* Routes, authenticates and runs the handler for one complete request. */
+static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
+                                enum http_method m, const char *url, const char *body,
+                                size_t body_len)
+{
+    struct http_req req;
+    memset(&req, 0, sizeof req);
+    req.method = m;
+    req.path = url;
+    req.body = body;
+    req.body_len = body_len;
+    req.platform = s->platform;
+    req.query = query_lookup;
+    req.query_ctx = c;
+    const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+    if (accept != NULL) {
+        const char *t = strstr(accept, "text/plain");
+        const char *j = strstr(accept, "application/json");
+        req.want_text = t != NULL && (j == NULL || t < j);
+    }
+    struct http_resp resp;
+    http_resp_init(&resp);
+    char allow[64];
+    bool www_auth = false;
+    const struct http_route *route;
+    struct http_auth_slot slot;
+
+    switch (http_route_find(&route, &req, http_routes, http_routes_len, m, url, allow,
+                            sizeof allow)) {
+    case HTTP_MATCH_NO_PATH:
+        http_resp_error(&resp, GSI_ENOTFOUND, "no such resource");
+        goto send;
+    case HTTP_MATCH_NO_METHOD:
+        http_resp_error_status(&resp, 405, "GSI_EMETHOD", "method not allowed on this resource");
+        goto send;
+    case HTTP_MATCH_OK:
+        break;
+    }
+    if (route->needs_platform && s->platform == NULL) {
+        http_resp_error_status(&resp, 503, "GSI_EUNAVAILABLE",
+                               "the server runs without a database");
+        goto send;
+    }
+    if (route->auth != HTTP_AUTH_NONE) {
+        const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                        MHD_HTTP_HEADER_AUTHORIZATION);
+        if (authz != NULL || route->auth == HTTP_AUTH_REQUIRED) {
+            /* A token that is sent is checked even where it is optional: a client with a
+             * revoked token should learn so, not silently see less. */
+            if (http_auth_check(&req, &slot, authz) < 0) {
+                www_auth = req.err.code == GSI_EAUTH;
+                http_resp_from_err(&resp, &req.err);
+                goto send;
+            }
+        }
+    }
+    if (route->fn(&req, &resp) < 0) {
+        http_resp_from_err(&resp, &req.err);
+    }
+send:;
+    enum MHD_Result ret = send_resp(c, &resp, allow, www_auth);
+    http_resp_release(&resp);
+    return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct http_server *s = cls;
+    enum http_method m = http_method_parse(method);
+    struct upload *up = *con_cls;
+    if (up == NULL) {
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_TRANSFER_ENCODING);
+        if (m == HTTP_OTHER) {
+            return send_error(c, 405, "GSI_EMETHOD", "method not allowed");
+        }
+        /* No body to wait for: nothing to allocate. libmicrohttpd keeps the connection
+         * alive only for a response queued once the whole request is in, that is at the
+         * next call, so this call only marks the request as seen. */
+        if (m == HTTP_GET || m == HTTP_HEAD || (te == NULL && (cl == NULL || strcmp(cl, "0") == 0))) {
+            *con_cls = &no_body;
+            return MHD_YES;
+        }
+        /* Refuse a declared oversize body before reading any of it. */
+        if (cl != NULL && (strlen(cl) > 18 || strtoull(cl, NULL, 10) > s->body_max)) {
+            return send_error(c, 413, gsi_err_name(GSI_ELIMIT),
+                              "the request body is larger than the 1 MiB the server accepts");
+        }
+        up = calloc(1, sizeof *up);
+        if (up == NULL) {
+            return MHD_NO;
+        }
+        gsi_buf_init(&up->body, s->body_max);
+        *con_cls = up;
+        return MHD_YES;
+    }
+    if (up == &no_body) {
+        if (*upload_data_size > 0) {
+            /* A body nobody announced (a GET with one): read and dropped. */
+            *upload_data_size = 0;
+            return MHD_YES;
+        }
+        return dispatch(s, c, m, url, NULL, 0);
+    }
+    if (*upload_data_size > 0) {
+        /* A chunked body has no declared length; it is cut off at the cap. */
+        if (!up->too_big && gsi_buf_append(&up->body, upload_data, *upload_data_size) < 0) {
+            up->too_big = true;
+            gsi_buf_release(&up->body);
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (up->too_big) {
+        return send_error(c, 413, gsi_err_name(GSI_ELIMIT),
+                          "the request body is larger than the 1 MiB the server accepts");
+    }
+    return dispatch(s, c, m, url, up->body.data, up->body.len);
+}
+
+/* Small responses must not wait for the client's delayed ACK (Nagle's algorithm holds the
+ * last short segment back until then, about 40 ms on Linux): every response is written
+ * whole, so there is nothing to coalesce. */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    if (toe != MHD_CONNECTION_NOTIFY_STARTED) {
+        return;
+    }
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (ci != NULL) {
+        int one = 1;
+        (void)setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct upload *up = *con_cls;
+    if (up != NULL && up != &no_body) {
+        gsi_buf_release(&up->body);
+        free(up);
+        *con_cls = NULL;
+    }
+}
+
+int http_server_start(struct http_server **out, const struct http_server_opts *o,
+                      struct platform *platform, struct gsi_err *err)
+{
+    *out = NULL;
+    struct http_server *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory starting the server");
+    }
+    s->platform = platform;
+    s->body_max = o->body_max > 0 ? o->body_max : HTTP_BODY_MAX_DEFAULT;
+    unsigned threads = o->threads;
+    if (threads == 0) {
+        long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = ncpu > 4 ? (unsigned)ncpu : 4u;
+    }
+    if (threads > HTTP_THREADS_MAX) {
+        threads = HTTP_THREADS_MAX;
+    }
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO;
+    if (!o->quiet) {
+        flags |= MHD_USE_ERROR_LOG;
+    }
+    if (o->addr.ss_family == AF_INET6) {
+        flags |= MHD_USE_IPv6;
+    }
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&o->addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, o->conn_max,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->conn_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+        o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        free(s);
+        return gsi_err_set(err, GSI_EIO,
+                           "cannot listen on the address asked for (in use, or not this machine's)");
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info != NULL ? info->port : 0;
+    *out = s;
+    return 0;
+}
+
+uint16_t http_server_port(const struct http_server *s)
+{
+    return s->port;
+}
+
+void http_server_stop(struct http_server *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

@@ -1,0 +1,666 @@
+/* platform.c — opening and closing a platform: paths, the log key, the connection pool, the
+ * checkpoint file outside the database and the check that the database is not behind it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "platform/platform_internal.h"
+
+#define KEY_FILE_MAX 4096
+#define CHECKPOINT_FILE_MAX 65536
+
+void platform_opts_init(struct platform_opts *o)
+{
+    memset(o, 0, sizeof *o);
+}
+
+const char *platform_backend(const struct platform *p)
+{
+    return p->url.backend == STORE_POSTGRES ? "postgresql" : "sqlite";
+}
+
+int platform_paths(struct platform *p, const struct platform_opts *o, struct gsi_err *err)
+{
+    int rc = store_url_parse(&p->url, o->db, err);
+    if (rc < 0) {
+        return rc;
+    }
+    const char *base = p->url.backend == STORE_SQLITE ? p->url.conninfo : "./gsi-log";
+    int n1 = o->key_path ? snprintf(p->key_path, sizeof p->key_path, "%s", o->key_path)
+                         : snprintf(p->key_path, sizeof p->key_path, "%s.key", base);
+    int n2 = o->checkpoint_path
+                 ? snprintf(p->checkpoint_path, sizeof p->checkpoint_path, "%s", o->checkpoint_path)
+                 : snprintf(p->checkpoint_path, sizeof p->checkpoint_path, "%s.checkpoint", base);
+    if (n1 < 0 || n2 < 0 || (size_t)n1 >= sizeof p->key_path ||
+        (size_t)n2 >= sizeof p->checkpoint_path) {
+        return gsi_err_set(err, GSI_EUSAGE, "key or checkpoint path longer than %d bytes",
+                           PLATFORM_PATH_MAX - 1);
+    }
+    snprintf(p->origin, sizeof p->origin, "%s", o->origin ? o->origin : "gsi.local/log");
+    p->batch_max = o->batch_max ? o->batch_max : PLATFORM_BATCH_DEFAULT;
+    return 0;
+}
+
+/* --- small helpers shared by the platform's files --- */
+
+int64_t platform_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void platform_time_format(char out[PLATFORM_TIME_MAX], int64_t us)
+{
+    time_t secs = (time_t)(us / 1000000);
+    long frac = (long)(us % 1000000);
+    if (frac < 0) {
+        frac += 1000000;
+        secs -= 1;
+    }
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    char tmp[96];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    snprintf(out, PLATFORM_TIME_MAX, "%.31s", tmp);
+}
+
+void platform_hex(char out[PLATFORM_HEX_MAX], const uint8_t h[PLATFORM_HASH_SIZE])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < PLATFORM_HASH_SIZE; i++) {
+        out[2 * i] = digits[h[i] >> 4];
+        out[2 * i + 1] = digits[h[i] & 15];
+    }
+    out[2 * PLATFORM_HASH_SIZE] = '\0';
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+int platform_unhex(uint8_t out[PLATFORM_HASH_SIZE], const char *s, size_t n, struct gsi_err *err)
+{
+    if (n != 2 * PLATFORM_HASH_SIZE) {
+        return gsi_err_set(err, GSI_EDATA, "expected 64 hex digits, got %zu characters", n);
+    }
+    for (size_t i = 0; i < PLATFORM_HASH_SIZE; i++) {
+        int a = hexval(s[2 * i]), b = hexval(s[2 * i + 1]);
+        if (a < 0 || b < 0) {
+            return gsi_err_set(err, GSI_EDATA, "expected lower-case hex digits");
+        }
+        out[i] = (uint8_t)(a << 4 | b);
+    }
+    return 0;
+}
+
+int platform_check_party_id(const char *id, struct gsi_err *err)
+{
+    size_t n = id ? strlen(id) : 0;
+    if (n < 2 || n >= PLATFORM_ID_MAX) {
+        return gsi_err_set(err, GSI_EUSAGE, "party id must be 2 to %d characters",
+                           PLATFORM_ID_MAX - 1);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = id[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
+            return gsi_err_set(err, GSI_EUSAGE,
+                               "party id '%s': expected upper-case letters, digits and '-'", id);
+        }
+    }
+    return 0;
+}
+
+int platform_check_type(const char *type, struct gsi_err *err)
+{
+    size_t n = type ? strlen(type) : 0;
+    if (n < 1 || n >= PLATFORM_TYPE_MAX) {
+        return gsi_err_set(err, GSI_EUSAGE, "act type must be 1 to %d characters",
+                           PLATFORM_TYPE_MAX - 1);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = type[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-')) {
+            return gsi_err_set(err, GSI_EUSAGE, "act type '%.63s': expected [a-z0-9._-]", type);
+        }
+    }
+    return 0;
+}
+
+int platform_check_name(const char *what, const char *name, struct gsi_err *err)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (n < 1 || n >= PLATFORM_NAME_MAX) {
+        return gsi_err_set(err, GSI_EUSAGE, "%s must be 1 to %d bytes", what,
+                           PLATFORM_NAME_MAX - 1);
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c < 0x20 || c == 0x7f) {
+            return gsi_err_set(err, GSI_EUSAGE, "%s must not hold control characters", what);
+        }
+    }
+    return 0;
+}
+
+/* --- the connection pool --- */
+
+int platform_conn_get(struct platform *p, struct store **out, struct gsi_err *err)
+{
+    pthread_mutex_lock(&p->pool_mu);
+    if (p->nidle > 0) {
+        *out = p->idle[--p->nidle];
+        pthread_mutex_unlock(&p->pool_mu);
+        return 0;
+    }
+    pthread_mutex_unlock(&p->pool_mu);
+    char db[STORE_URL_MAX + 8];
+    snprintf(db, sizeof db, "%s%s", p->url.backend == STORE_SQLITE ? "sqlite:" : "",
+             p->url.conninfo);
+    return store_open(out, db, err);
+}
+
+void platform_conn_put(struct platform *p, struct store *s, bool broken)
+{
+    if (s == NULL) {
+        return;
+    }
+    if (store_in_transaction(s)) {
+        store_rollback(s);
+    }
+    pthread_mutex_lock(&p->pool_mu);
+    if (!broken && p->nidle < PLATFORM_POOL_MAX) {
+        p->idle[p->nidle++] = s;
+        s = NULL;
+    }
+    pthread_mutex_unlock(&p->pool_mu);
+    store_close(s);
+}
+
+/* --- files --- */
+
+static int read_small_file(const char *path, char **out, size_t *len, size_t max,
+                           struct gsi_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return gsi_err_set(err, errno == ENOENT ? GSI_ENOTFOUND : GSI_EIO, "%s: %s", path,
+                           strerror(errno));
+    }
+    char *buf = malloc(max + 1);
+    if (buf == NULL) {
+        close(fd);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    }
+    size_t n = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf + n, max + 1 - n);
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            int e = errno;
+            close(fd);
+            free(buf);
+            return gsi_err_set(err, GSI_EIO, "%s: %s", path, strerror(e));
+        }
+        if (r == 0) {
+            break;
+        }
+        n += (size_t)r;
+        if (n > max) {
+            close(fd);
+            free(buf);
+            return gsi_err_set(err, GSI_ELIMIT, "%s: larger than %zu bytes", path, max);
+        }
+    }
+    close(fd);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* Writes `data` to `path` so that a reader sees the old file or the new one, never a part:
+ * write a temporary file, fsync it, rename it over, fsync the folder. */
+static int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+                             struct gsi_err *err)
+{
+    char tmp[PLATFORM_PATH_MAX + 16];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) {
+        return gsi_err_set(err, GSI_EIO, "%s: %s", tmp, strerror(errno));
+    }
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            int e = errno;
+            close(fd);
+            unlink(tmp);
+            return gsi_err_set(err, GSI_EIO, "%s: %s", tmp, strerror(e));
+        }
+        off += (size_t)w;
+    }
+    if (fsync(fd) < 0 || close(fd) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return gsi_err_set(err, GSI_EIO, "%s: %s", tmp, strerror(e));
+    }
+    if (rename(tmp, path) < 0) {
+        int e = errno;
+        unlink(tmp);
+        return gsi_err_set(err, GSI_EIO, "%s: %s", path, strerror(e));
+    }
+    char dir[PLATFORM_PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL) {
+        snprintf(dir, sizeof dir, ".");
+    } else if (slash == dir) {
+        dir[1] = '\0';
+    } else {
+        *slash = '\0';
+    }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}
+
+int platform_checkpoint_file_update(struct platform *p, bool force, struct gsi_err *err)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    int64_t now = (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+    pthread_mutex_lock(&p->file_mu);
+    pthread_mutex_lock(&p->wmu);
+    char *note = NULL;
+    uint64_t size = p->last_note_size;
+    if (p->last_note != NULL && size > p->file_size &&
+        (force || now - p->file_time_ns >= PLATFORM_FILE_INTERVAL_NS)) {
+        note = strdup(p->last_note);
+    }
+    pthread_mutex_unlock(&p->wmu);
+    int rc = 0;
+    if (note != NULL) {
+        rc = write_file_atomic(p->checkpoint_path, note, strlen(note), 0644, err);
+        if (rc == 0) {
+            p->file_size = size;
+            p->file_time_ns = now;
+        }
+        free(note);
+    }
+    pthread_mutex_unlock(&p->file_mu);
+    return rc;
+}
+
+/* --- the log key --- */
+
+static int meta_get(struct store *s, const char *key, char **out, struct gsi_err *err)
+{
+    struct store_val v[] = {STORE_TEXT(key)};
+    struct store_rows *r;
+    int rc = store_query(s, &r, "SELECT value FROM meta WHERE key = ?", v, 1, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (store_rows_count(r) == 0) {
+        store_rows_free(r);
+        return gsi_err_set(err, GSI_ENOTFOUND, "meta '%s' not set", key);
+    }
+    *out = strdup(store_rows_text(r, 0, 0));
+    store_rows_free(r);
+    return *out ? 0 : gsi_err_set(err, GSI_ENOMEM, "out of memory");
+}
+
+/* Loads the verifier from the database and, when the key file is there, the signer; checks
+ * that the two belong together. */
+static int load_keys(struct platform *p, struct store *s, struct gsi_err *err)
+{
+    char *vkey = NULL;
+    int rc = meta_get(s, "log_vkey", &vkey, err);
+    if (rc == GSI_ENOTFOUND) {
+        return gsi_err_set(err, GSI_ENOTFOUND, "the database is not initialised: run gsi init");
+    }
+    if (rc < 0) {
+        return rc;
+    }
+    rc = journal_note_verifier_parse(&p->verifier, vkey, strlen(vkey), err);
+    free(vkey);
+    if (rc < 0) {
+        return rc;
+    }
+    snprintf(p->origin, sizeof p->origin, "%s", p->verifier.name);
+    char *skey = NULL;
+    size_t len = 0;
+    struct gsi_err kerr = GSI_ERR_INIT;
+    if (read_small_file(p->key_path, &skey, &len, KEY_FILE_MAX, &kerr) < 0) {
+        return 0; /* no key: this process can read and verify, not write */
+    }
+    while (len > 0 && (skey[len - 1] == '\n' || skey[len - 1] == '\r')) {
+        skey[--len] = '\0';
+    }
+    rc = journal_note_signer_parse(&p->signer, skey, len, err);
+    memset(skey, 0, len);
+    free(skey);
+    if (rc < 0) {
+        return gsi_err_set(err, rc, "%s: %s", p->key_path, err->msg);
+    }
+    struct journal_note_verifier v;
+    journal_note_signer_verifier(&v, &p->signer);
+    if (v.id != p->verifier.id || memcmp(v.pub, p->verifier.pub, sizeof v.pub) != 0) {
+        journal_note_signer_release(&p->signer);
+        return gsi_err_set(err, GSI_EVERIFY, "%s is not the key of this database's log",
+                           p->key_path);
+    }
+    p->have_signer = true;
+    return 0;
+}
+
+/* --- the Merkle node source over journal_nodes --- */
+
+static int get_node(void *ctx, unsigned level, uint64_t index, uint8_t out[JOURNAL_HASH_SIZE],
+                    struct gsi_err *err)
+{
+    struct store *s = ctx;
+    struct store_val v[] = {STORE_INT(level), STORE_INT(index)};
+    struct store_rows *r;
+    int rc = store_query(s, &r, "SELECT hash FROM journal_nodes WHERE level = ? AND idx = ?", v,
+                         2, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (store_rows_count(r) == 0) {
+        store_rows_free(r);
+        return gsi_err_set(err, GSI_ENOTFOUND, "journal node (level %u, index %llu) is missing",
+                           level, (unsigned long long)index);
+    }
+    rc = platform_unhex(out, store_rows_text(r, 0, 0), store_rows_len(r, 0, 0), err);
+    store_rows_free(r);
+    return rc;
+}
+
+void platform_node_source(struct journal_merkle_source *src, struct store *s)
+{
+    src->get_node = get_node;
+    src->ctx = s;
+    src->leaves_only = 0;
+}
+
+/* Refuses a database whose journal is behind (or not an extension of) the checkpoint file. */
+static int check_checkpoint_file(struct platform *p, struct store *s, struct gsi_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    struct gsi_err ferr = GSI_ERR_INIT;
+    int rc = read_small_file(p->checkpoint_path, &text, &len, CHECKPOINT_FILE_MAX, &ferr);
+    if (rc == GSI_ENOTFOUND) {
+        return 0; /* first start, or a file that was never written yet */
+    }
+    if (rc < 0) {
+        *err = ferr;
+        return rc;
+    }
+    struct journal_checkpoint cp;
+    rc = journal_checkpoint_open(&cp, NULL, text, len, p->origin, &p->verifier, 1, err);
+    free(text);
+    if (rc < 0) {
+        return gsi_err_set(err, GSI_EVERIFY, "%s: not a checkpoint signed by this log: %s",
+                           p->checkpoint_path, err->msg);
+    }
+    int64_t size = 0;
+    rc = store_query_int(s, &size, 0, "SELECT size FROM journal_head WHERE id = 1", NULL, 0, err);
+    if (rc == 0 && (uint64_t)size < cp.size) {
+        rc = gsi_err_set(err, GSI_EVERIFY,
+                         "the database's journal has %lld entries but %s records %llu: the "
+                         "database is behind its last signed checkpoint (restored from an old "
+                         "copy?)",
+                         (long long)size, p->checkpoint_path, (unsigned long long)cp.size);
+    }
+    if (rc == 0 && cp.size > 0) {
+        struct journal_merkle_source src;
+        platform_node_source(&src, s);
+        uint8_t root[JOURNAL_HASH_SIZE];
+        rc = journal_merkle_root_at(root, cp.size, &src, err);
+        if (rc == 0 && memcmp(root, cp.root, sizeof root) != 0) {
+            rc = gsi_err_set(err, GSI_EVERIFY,
+                             "the database's journal at size %llu does not match %s",
+                             (unsigned long long)cp.size, p->checkpoint_path);
+        }
+    }
+    if (rc == 0) {
+        p->file_size = cp.size;
+    }
+    journal_checkpoint_release(&cp);
+    return rc;
+}
+
+static int latest_note(struct platform *p, struct store *s, struct gsi_err *err)
+{
+    struct store_rows *r;
+    int rc = store_query(s, &r, "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+                         NULL, 0, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (store_rows_count(r) > 0) {
+        free(p->last_note);
+        p->last_note = strdup(store_rows_text(r, 0, 1));
+        p->last_note_size = (uint64_t)store_rows_int(r, 0, 0);
+    }
+    store_rows_free(r);
+    return 0;
+}
+
+static int open_common(struct platform **out, const struct platform_opts *o, bool check_file,
+                       struct gsi_err *err)
+{
+    *out = NULL;
+    int rc = journal_crypto_init(err);
+    if (rc < 0) {
+        return rc;
+    }
+    struct platform *p = calloc(1, sizeof *p);
+    if (p == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    }
+    pthread_mutex_init(&p->pool_mu, NULL);
+    pthread_mutex_init(&p->wmu, NULL);
+    pthread_mutex_init(&p->file_mu, NULL);
+    pthread_cond_init(&p->wcond, NULL);
+    rc = platform_paths(p, o, err);
+    if (rc == 0) {
+        rc = platform_conn_get(p, &p->wconn, err);
+    }
+    int version = 0;
+    if (rc == 0) {
+        rc = store_schema_version(p->wconn, &version, err);
+    }
+    if (rc == 0 && version == 0) {
+        rc = gsi_err_set(err, GSI_ENOTFOUND, "the database is not initialised: run gsi init");
+    }
+    if (rc == 0 && version < store_schema_latest()) {
+        rc = gsi_err_set(err, GSI_EDB,
+                         "the database has schema version %d, this program needs %d: run gsi init",
+                         version, store_schema_latest());
+    }
+    if (rc == 0) {
+        rc = load_keys(p, p->wconn, err);
+    }
+    if (rc == 0 && check_file) {
+        rc = check_checkpoint_file(p, p->wconn, err);
+    }
+    if (rc == 0) {
+        rc = latest_note(p, p->wconn, err);
+    }
+    if (rc < 0) {
+        platform_close(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+int platform_open(struct platform **out, const struct platform_opts *o, struct gsi_err *err)
+{
+    return open_common(out, o, true, err);
+}
+
+void platform_close(struct platform *p)
+{
+    if (p == NULL) {
+        return;
+    }
+    /* Writers in flight hold their own references to `p`; the caller guarantees none start
+     * now, so waiting for the leader to finish is enough. */
+    pthread_mutex_lock(&p->wmu);
+    while (p->leader || p->qhead != NULL) {
+        pthread_cond_wait(&p->wcond, &p->wmu);
+    }
+    pthread_mutex_unlock(&p->wmu);
+    struct gsi_err ignore = GSI_ERR_INIT;
+    platform_checkpoint_file_update(p, true, &ignore);
+    store_close(p->wconn);
+    for (size_t i = 0; i < p->nidle; i++) {
+        store_close(p->idle[i]);
+    }
+    if (p->have_signer) {
+        journal_note_signer_release(&p->signer);
+    }
+    free(p->last_note);
+    pthread_mutex_destroy(&p->pool_mu);
+    pthread_mutex_destroy(&p->wmu);
+    pthread_mutex_destroy(&p->file_mu);
+    pthread_cond_destroy(&p->wcond);
+    free(p);
+}
+
+/* --- gsi init --- */
+
+static int make_log_key(struct platform *p, struct store *s, struct gsi_err *err)
+{
+    char *existing = NULL;
+    struct gsi_err ignore = GSI_ERR_INIT;
+    if (meta_get(s, "log_vkey", &existing, &ignore) == 0) {
+        free(existing);
+        return 0;
+    }
+    char *skey = NULL;
+    size_t skey_len = 0;
+    struct gsi_buf vkey;
+    gsi_buf_init(&vkey, 4096);
+    int rc;
+    /* A key file already there (a second database for the same log host, or a re-run after a
+     * failed init) is reused rather than overwritten: overwriting would orphan what it signed. */
+    if (read_small_file(p->key_path, &skey, &skey_len, KEY_FILE_MAX, &ignore) == 0) {
+        while (skey_len > 0 && (skey[skey_len - 1] == '\n' || skey[skey_len - 1] == '\r')) {
+            skey[--skey_len] = '\0';
+        }
+        struct journal_note_signer sg;
+        rc = journal_note_signer_parse(&sg, skey, skey_len, err);
+        memset(skey, 0, skey_len);
+        free(skey);
+        skey = NULL;
+        if (rc < 0) {
+            gsi_buf_release(&vkey);
+            return gsi_err_set(err, rc, "%s: %s", p->key_path, err->msg);
+        }
+        struct journal_note_verifier v;
+        journal_note_signer_verifier(&v, &sg);
+        journal_note_signer_release(&sg);
+        rc = journal_note_verifier_format(&vkey, &v, err);
+    } else {
+        rc = journal_note_key_generate(&skey, &vkey, p->origin, err);
+        if (rc == 0) {
+            size_t n = strlen(skey);
+            rc = write_file_atomic(p->key_path, skey, n, 0600, err);
+            journal_note_secret_free(skey);
+        }
+    }
+    if (rc == 0) {
+        struct store_val v[] = {STORE_TEXT("log_vkey"), STORE_TEXTN(vkey.data, vkey.len)};
+        rc = store_exec(s, "INSERT INTO meta (key, value) VALUES (?, ?)", v, 2, err);
+    }
+    if (rc == 0) {
+        struct store_val v[] = {STORE_TEXT("origin"), STORE_TEXT(p->origin)};
+        rc = store_exec(s, "INSERT INTO meta (key, value) VALUES (?, ?)", v, 2, err);
+    }
+    gsi_buf_release(&vkey);
+    return rc;
+}
+
+int platform_init(const struct platform_opts *o, bool *created, struct gsi_err *err)
+{
+    int rc = journal_crypto_init(err);
+    if (rc < 0) {
+        return rc;
+    }
+    struct platform tmp;
+    memset(&tmp, 0, sizeof tmp);
+    rc = platform_paths(&tmp, o, err);
+    if (rc < 0) {
+        return rc;
+    }
+    char db[STORE_URL_MAX + 8];
+    snprintf(db, sizeof db, "%s%s", tmp.url.backend == STORE_SQLITE ? "sqlite:" : "",
+             tmp.url.conninfo);
+    struct store *s;
+    rc = store_open(&s, db, err);
+    if (rc < 0) {
+        return rc;
+    }
+    int before = 0;
+    rc = store_schema_version(s, &before, err);
+    if (rc == 0) {
+        rc = store_migrate(s, err);
+    }
+    if (rc == 0) {
+        rc = store_begin_write(s, err);
+        if (rc == 0) {
+            rc = make_log_key(&tmp, s, err);
+            if (rc == 0) {
+                rc = store_commit(s, err);
+            } else {
+                store_rollback(s);
+            }
+        }
+    }
+    store_close(s);
+    if (rc < 0) {
+        return rc;
+    }
+    if (created != NULL) {
+        *created = before == 0;
+    }
+    struct platform *p;
+    rc = open_common(&p, o, before != 0, err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = platform_parties_seed(p, err);
+    if (rc == 0) {
+        rc = platform_journal_checkpoint_sign(p, NULL, err);
+    }
+    platform_close(p);
+    return rc;
+}

@@ -1,0 +1,142 @@
+/* platform_internal.h — what the platform's own files share: the `struct platform` itself,
+ * the connection pool, the group-commit write path and the journal append step. Not for
+ * other modules (they use platform.h). */
+#ifndef GSI_PLATFORM_INTERNAL_H
+#define GSI_PLATFORM_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "journal/journal.h"
+#include "platform/platform.h"
+#include "store/store.h"
+
+#define PLATFORM_POOL_MAX   64   /* idle read connections kept */
+#define PLATFORM_PATH_MAX   1024
+#define PLATFORM_BATCH_DEFAULT 1024
+/* The checkpoint file is rewritten (write, fsync, rename) at most this often while writes
+ * flow, and always at close and on `gsi journal checkpoint`: a file that lags the database
+ * is harmless (the database is ahead of it), and rewriting it on every commit would double
+ * the fsyncs per write. */
+#define PLATFORM_FILE_INTERVAL_NS 1000000000LL
+
+/* One write waiting for (or in) a group commit. */
+struct pw_req;
+struct pw_batch;
+typedef int (*pw_fn)(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err);
+
+struct pw_req {
+    pw_fn fn;
+    void *ctx;
+    int rc;
+    bool done;
+    struct gsi_err err;
+    uint64_t tree_size; /* journal size after the commit that carried it */
+    struct pw_req *next;
+};
+
+/* The state of the transaction a leader is running. */
+struct pw_batch {
+    struct store *s;
+    struct journal_merkle_range *range;
+    int64_t now_us;
+};
+
+struct platform {
+    struct store_url url;
+    char key_path[PLATFORM_PATH_MAX];
+    char checkpoint_path[PLATFORM_PATH_MAX];
+    char origin[JOURNAL_ORIGIN_MAX + 1];
+    bool have_signer;
+    struct journal_note_signer signer;
+    struct journal_note_verifier verifier;
+    unsigned batch_max;
+
+    pthread_mutex_t pool_mu;
+    struct store *idle[PLATFORM_POOL_MAX];
+    size_t nidle;
+
+    pthread_mutex_t wmu;
+    pthread_cond_t wcond;
+    struct pw_req *qhead, *qtail;
+    bool leader;
+    struct store *wconn;
+    struct journal_merkle_range range;
+    bool range_valid;
+    char *last_note; /* the checkpoint the last commit signed (malloc'd) */
+    uint64_t last_note_size;
+
+    pthread_mutex_t file_mu;
+    uint64_t file_size;     /* size of the checkpoint last written to the file */
+    int64_t file_time_ns;   /* when (CLOCK_MONOTONIC) */
+};
+
+/* Paths and defaults from the options. */
+int platform_paths(struct platform *p, const struct platform_opts *o, struct gsi_err *err);
+
+/* A read connection from the pool (opened when none is idle); give it back with conn_put. */
+int platform_conn_get(struct platform *p, struct store **out, struct gsi_err *err);
+/* `broken`: close it instead of keeping it (after a connection-level failure). */
+void platform_conn_put(struct platform *p, struct store *s, bool broken);
+
+/* Runs `fn` inside a group-commit transaction and returns once that transaction committed
+ * (0) or failed. `fn` runs inside its own savepoint: its error undoes only its own writes.
+ * *tree_size (may be NULL) receives the journal size after the commit. */
+int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
+                   struct gsi_err *err);
+
+/* Appends the journal entry `e` (type, party, delegate, time_us, subject and payload_hash
+ * filled; index, time and leaf_hash are set here) inside batch `b`. */
+int platform_journal_append(struct pw_batch *b, struct platform_entry *e, struct gsi_err *err);
+
+/* Writes the latest checkpoint to the file outside the database when it is newer than the
+ * one there and (unless `force`) the last write is older than PLATFORM_FILE_INTERVAL_NS. */
+int platform_checkpoint_file_update(struct platform *p, bool force, struct gsi_err *err);
+
+/* A merkle source reading journal_nodes through `s`. */
+void platform_node_source(struct journal_merkle_source *src, struct store *s);
+
+/* Microseconds since the epoch now, and its ISO 8601 form "YYYY-MM-DDTHH:MM:SS.uuuuuuZ". */
+int64_t platform_now_us(void);
+void platform_time_format(char out[PLATFORM_TIME_MAX], int64_t us);
+
+/* Lower-case hex of 32 bytes, and back (GSI_EDATA unless exactly 64 hex digits). */
+void platform_hex(char out[PLATFORM_HEX_MAX], const uint8_t h[PLATFORM_HASH_SIZE]);
+int platform_unhex(uint8_t out[PLATFORM_HASH_SIZE], const char *s, size_t n, struct gsi_err *err);
+
+/* Checks an id (party), a type and a name: bounded, no control characters. */
+int platform_check_party_id(const char *id, struct gsi_err *err);
+int platform_check_type(const char *type, struct gsi_err *err);
+int platform_check_name(const char *what, const char *name, struct gsi_err *err);
+
+/* Canonical bytes of the things journal entries are about (their SHA-256 is the entry's
+ * payload hash). docs/internals/platform.md gives the formats. */
+int platform_canon_record(struct gsi_buf *out, int64_t id, const char *type, const char *party,
+                          int64_t delegate, const char *time, bool confidential,
+                          const char *audience, uint64_t journal_index, const char *payload,
+                          size_t payload_len, struct gsi_err *err);
+int platform_canon_delegate(struct gsi_buf *out, int64_t id, const char *party, const char *role,
+                            const char *name, const char *pubkey, const char *token_hash,
+                            const char *created, struct gsi_err *err);
+int platform_canon_party(struct gsi_buf *out, const char *id, const char *kind, const char *name,
+                         const char *region, const char *created, const char *members,
+                         struct gsi_err *err);
+
+/* Fills `out` from a row (id, party, role, name, pubkey, created, revoked). */
+void platform_delegate_from_row(struct platform_delegate *out, const struct store_rows *r,
+                                size_t row);
+/* Fills `out` from a row (id, kind, name, region). */
+void platform_party_from_row(struct platform_party *out, const struct store_rows *r, size_t row);
+
+/* Seeds the parties (platform_init). */
+int platform_parties_seed(struct platform *p, struct gsi_err *err);
+
+/* The embedded CSV files of data/parties/ (gen_parties.py). */
+extern const char platform_organisations_csv[];
+extern const size_t platform_organisations_csv_len;
+extern const char platform_members_csv[];
+extern const size_t platform_members_csv_len;
+
+#endif

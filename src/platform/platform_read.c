@@ -1,0 +1,373 @@
+/* platform_read.c — reading records (with the confidentiality rule) and the journal: entries,
+ * checkpoints, roots and proofs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/platform_internal.h"
+
+#define RECORD_COLS "id, type, party, delegate, created, confidential, audience, payload, journal_index"
+
+/* A confidential record is visible to its own party and to the parties in its audience; the
+ * SQL form of the same rule is in platform_record_list. */
+static bool may_see(const struct platform_delegate *viewer, const char *party, bool confidential,
+                    const char *audience)
+{
+    if (viewer == NULL || !confidential || strcmp(viewer->party, party) == 0) {
+        return true;
+    }
+    size_t n = strlen(viewer->party);
+    for (const char *a = audience; *a;) {
+        const char *comma = strchr(a, ',');
+        size_t len = comma ? (size_t)(comma - a) : strlen(a);
+        if (len == n && memcmp(a, viewer->party, n) == 0) {
+            return true;
+        }
+        a += len + (comma ? 1 : 0);
+    }
+    return false;
+}
+
+static int record_from_row(struct platform_record *out, const struct store_rows *r, size_t i,
+                           struct gsi_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->id = store_rows_int(r, i, 0);
+    snprintf(out->type, sizeof out->type, "%s", store_rows_text(r, i, 1));
+    snprintf(out->party, sizeof out->party, "%s", store_rows_text(r, i, 2));
+    out->delegate = store_rows_int(r, i, 3);
+    snprintf(out->time, sizeof out->time, "%s", store_rows_text(r, i, 4));
+    out->confidential = store_rows_int(r, i, 5) != 0;
+    out->audience = strdup(store_rows_text(r, i, 6));
+    out->payload_len = store_rows_len(r, i, 7);
+    out->payload = malloc(out->payload_len + 1);
+    out->index = (uint64_t)store_rows_int(r, i, 8);
+    if (out->audience == NULL || out->payload == NULL) {
+        platform_record_release(out);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    }
+    memcpy(out->payload, store_rows_text(r, i, 7), out->payload_len + 1);
+    return 0;
+}
+
+void platform_record_release(struct platform_record *r)
+{
+    if (r == NULL) {
+        return;
+    }
+    free(r->audience);
+    free(r->payload);
+    r->audience = NULL;
+    r->payload = NULL;
+}
+
+void platform_record_list_free(struct platform_record *list, size_t n)
+{
+    if (list == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        platform_record_release(&list[i]);
+    }
+    free(list);
+}
+
+static int read_query(struct platform *p, struct store_rows **r, const char *sql,
+                      const struct store_val *v, size_t nv, struct gsi_err *err)
+{
+    struct store *s;
+    int rc = platform_conn_get(p, &s, err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = store_query(s, r, sql, v, nv, err);
+    platform_conn_put(p, s, rc < 0);
+    return rc;
+}
+
+int platform_record_get(struct platform *p, struct platform_record *out,
+                        const struct platform_delegate *viewer, int64_t id,
+                        struct gsi_err *err)
+{
+    memset(out, 0, sizeof *out);
+    struct store_val v[] = {STORE_INT(id)};
+    struct store_rows *r;
+    int rc = read_query(p, &r, "SELECT " RECORD_COLS " FROM records WHERE id = ?", v, 1, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (store_rows_count(r) == 0 ||
+        !may_see(viewer, store_rows_text(r, 0, 2), store_rows_int(r, 0, 5) != 0,
+                 store_rows_text(r, 0, 6))) {
+        store_rows_free(r);
+        /* The same answer whether it is missing or hidden: an outsider learns nothing. */
+        return gsi_err_set(err, GSI_ENOTFOUND, "no record %lld", (long long)id);
+    }
+    rc = record_from_row(out, r, 0, err);
+    store_rows_free(r);
+    return rc;
+}
+
+int platform_record_list(struct platform *p, struct platform_record **out, size_t *n,
+                         const struct platform_delegate *viewer, const char *type,
+                         const char *party, int64_t after_id, size_t limit,
+                         struct gsi_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (limit > PLATFORM_LIST_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "limit %zu is over %d", limit, PLATFORM_LIST_MAX);
+    }
+    char sql[512];
+    struct store_val v[6];
+    size_t nv = 0;
+    int len = snprintf(sql, sizeof sql, "SELECT " RECORD_COLS " FROM records WHERE id > ?");
+    v[nv++] = STORE_INT(after_id);
+    if (type != NULL) {
+        len += snprintf(sql + len, sizeof sql - (size_t)len, " AND type = ?");
+        v[nv++] = STORE_TEXT(type);
+    }
+    if (party != NULL) {
+        len += snprintf(sql + len, sizeof sql - (size_t)len, " AND party = ?");
+        v[nv++] = STORE_TEXT(party);
+    }
+    if (viewer != NULL) {
+        len += snprintf(sql + len, sizeof sql - (size_t)len,
+                        " AND (confidential = 0 OR party = ? OR"
+                        " (',' || audience || ',') LIKE ('%%,' || ? || ',%%'))");
+        v[nv++] = STORE_TEXT(viewer->party);
+        v[nv++] = STORE_TEXT(viewer->party);
+    }
+    snprintf(sql + len, sizeof sql - (size_t)len, " ORDER BY id LIMIT ?");
+    v[nv++] = STORE_INT(limit);
+    struct store_rows *r;
+    int rc = read_query(p, &r, sql, v, nv, err);
+    if (rc < 0) {
+        return rc;
+    }
+    size_t count = store_rows_count(r);
+    *out = calloc(count ? count : 1, sizeof **out);
+    if (*out == NULL) {
+        store_rows_free(r);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < count; i++) {
+        rc = record_from_row(&(*out)[i], r, i, err);
+        if (rc < 0) {
+            platform_record_list_free(*out, i);
+            *out = NULL;
+            store_rows_free(r);
+            return rc;
+        }
+    }
+    *n = count;
+    store_rows_free(r);
+    return 0;
+}
+
+/* --- journal --- */
+
+int platform_journal_size(struct platform *p, uint64_t *size, struct gsi_err *err)
+{
+    struct store_rows *r;
+    int rc = read_query(p, &r, "SELECT size FROM journal_head WHERE id = 1", NULL, 0, err);
+    if (rc < 0) {
+        return rc;
+    }
+    *size = (uint64_t)store_rows_int(r, 0, 0);
+    store_rows_free(r);
+    return 0;
+}
+
+int platform_journal_checkpoint(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
+{
+    struct store_rows *r;
+    int rc = read_query(p, &r, "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1", NULL, 0,
+                        err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (store_rows_count(r) == 0) {
+        rc = gsi_err_set(err, GSI_ENOTFOUND, "no checkpoint has been signed yet");
+    } else {
+        rc = gsi_buf_append(note, store_rows_text(r, 0, 0), store_rows_len(r, 0, 0));
+    }
+    store_rows_free(r);
+    return rc;
+}
+
+static int sign_now(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err)
+{
+    (void)p;
+    (void)b;
+    (void)ctx;
+    (void)err;
+    return 0; /* nothing to append: the leader signs only when the tree grew */
+}
+
+int platform_journal_checkpoint_sign(struct platform *p, struct gsi_buf *note,
+                                     struct gsi_err *err)
+{
+    /* Every commit that appends signs a checkpoint of its own, so the latest one always covers
+     * the whole tree; an empty batch makes sure no writer of this process is mid-commit. */
+    int rc = platform_write(p, sign_now, NULL, NULL, err);
+    if (rc == 0) {
+        struct store_rows *r;
+        rc = read_query(p, &r, "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+                        NULL, 0, err);
+        if (rc == 0 && store_rows_count(r) > 0) {
+            pthread_mutex_lock(&p->wmu);
+            if ((uint64_t)store_rows_int(r, 0, 0) >= p->last_note_size) {
+                free(p->last_note);
+                p->last_note = strdup(store_rows_text(r, 0, 1));
+                p->last_note_size = (uint64_t)store_rows_int(r, 0, 0);
+            }
+            pthread_mutex_unlock(&p->wmu);
+        }
+        store_rows_free(r);
+    }
+    if (rc == 0) {
+        rc = platform_checkpoint_file_update(p, true, err);
+    }
+    if (rc == 0 && note != NULL) {
+        rc = platform_journal_checkpoint(p, note, err);
+    }
+    return rc;
+}
+
+int platform_journal_vkey(struct platform *p, struct gsi_buf *out, struct gsi_err *err)
+{
+    return journal_note_verifier_format(out, &p->verifier, err);
+}
+
+#define ENTRY_COLS "idx, type, party, delegate, time_us, time, subject, payload_hash, leaf_hash"
+
+static void entry_from_row(struct platform_entry *e, const struct store_rows *r, size_t i)
+{
+    memset(e, 0, sizeof *e);
+    e->index = (uint64_t)store_rows_int(r, i, 0);
+    snprintf(e->type, sizeof e->type, "%s", store_rows_text(r, i, 1));
+    snprintf(e->party, sizeof e->party, "%s", store_rows_text(r, i, 2));
+    e->delegate = store_rows_int(r, i, 3);
+    e->time_us = store_rows_int(r, i, 4);
+    snprintf(e->time, sizeof e->time, "%s", store_rows_text(r, i, 5));
+    snprintf(e->subject, sizeof e->subject, "%s", store_rows_text(r, i, 6));
+    snprintf(e->payload_hash, sizeof e->payload_hash, "%s", store_rows_text(r, i, 7));
+    snprintf(e->leaf_hash, sizeof e->leaf_hash, "%s", store_rows_text(r, i, 8));
+}
+
+int platform_journal_entries(struct platform *p, struct platform_entry **out, size_t *n,
+                             uint64_t start, uint64_t end, struct gsi_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (end < start) {
+        return gsi_err_set(err, GSI_EUSAGE, "end %llu is before start %llu",
+                           (unsigned long long)end, (unsigned long long)start);
+    }
+    if (end - start > PLATFORM_ENTRIES_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "at most %d entries per request",
+                           PLATFORM_ENTRIES_MAX);
+    }
+    uint64_t size = 0;
+    int rc = platform_journal_size(p, &size, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (end > size) {
+        return gsi_err_set(err, GSI_EUSAGE, "end %llu is past the journal's size %llu",
+                           (unsigned long long)end, (unsigned long long)size);
+    }
+    struct store_val v[] = {STORE_INT(start), STORE_INT(end)};
+    struct store_rows *r;
+    rc = read_query(p, &r,
+                    "SELECT " ENTRY_COLS " FROM journal WHERE idx >= ? AND idx < ? ORDER BY idx",
+                    v, 2, err);
+    if (rc < 0) {
+        return rc;
+    }
+    size_t count = store_rows_count(r);
+    *out = calloc(count ? count : 1, sizeof **out);
+    if (*out == NULL) {
+        store_rows_free(r);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < count; i++) {
+        entry_from_row(&(*out)[i], r, i);
+    }
+    *n = count;
+    store_rows_free(r);
+    return 0;
+}
+
+/* Proofs and roots read journal_nodes inside one read transaction, so they see one tree. */
+static int with_source(struct platform *p, uint64_t need_size, struct store **s,
+                       struct journal_merkle_source *src, struct gsi_err *err)
+{
+    int rc = platform_conn_get(p, s, err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = store_begin_snapshot(*s, err);
+    int64_t size = 0;
+    if (rc == 0) {
+        rc = store_query_int(*s, &size, 0, "SELECT size FROM journal_head WHERE id = 1", NULL, 0,
+                             err);
+    }
+    if (rc == 0 && need_size > (uint64_t)size) {
+        rc = gsi_err_set(err, GSI_EUSAGE, "tree size %llu is past the journal's size %lld",
+                         (unsigned long long)need_size, (long long)size);
+    }
+    if (rc < 0) {
+        platform_conn_put(p, *s, false);
+        return rc;
+    }
+    platform_node_source(src, *s);
+    return 0;
+}
+
+int platform_journal_proof_inclusion(struct platform *p, uint8_t (*proof)[PLATFORM_HASH_SIZE],
+                                     size_t *len, uint64_t index, uint64_t size,
+                                     struct gsi_err *err)
+{
+    *len = 0;
+    struct store *s;
+    struct journal_merkle_source src;
+    int rc = with_source(p, size, &s, &src, err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = journal_merkle_inclusion_proof(proof, len, index, size, &src, err);
+    platform_conn_put(p, s, false);
+    return rc;
+}
+
+int platform_journal_proof_consistency(struct platform *p,
+                                       uint8_t (*proof)[PLATFORM_HASH_SIZE], size_t *len,
+                                       uint64_t from, uint64_t to, struct gsi_err *err)
+{
+    *len = 0;
+    struct store *s;
+    struct journal_merkle_source src;
+    int rc = with_source(p, to, &s, &src, err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = journal_merkle_consistency_proof(proof, len, from, to, &src, err);
+    platform_conn_put(p, s, false);
+    return rc;
+}
+
+int platform_journal_root(struct platform *p, uint8_t root[PLATFORM_HASH_SIZE], uint64_t size,
+                          struct gsi_err *err)
+{
+    struct store *s;
+    struct journal_merkle_source src;
+    int rc = with_source(p, size, &s, &src, err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = journal_merkle_root_at(root, size, &src, err);
+    platform_conn_put(p, s, false);
+    return rc;
+}

@@ -1,0 +1,481 @@
+/* platform_verify.c — `gsi journal verify`: recompute everything the journal promises.
+ *
+ * In one read snapshot it (1) re-encodes every entry from its columns and re-hashes it,
+ * (2) rebuilds the tree from those leaf hashes and checks every stored checkpoint's signature
+ * and root at its size, and the checkpoint file outside the database, and (3) recomputes the
+ * canonical bytes of every record, delegate and party and checks them against the payload
+ * hash of the entry that names them. A changed byte anywhere, or a deleted row, shows up as
+ * a problem that names the row. Memory: about 100 bytes per entry. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "platform/platform_internal.h"
+
+#define CHUNK 5000
+#define PROBLEMS_SHOWN 200 /* messages passed on; all are counted */
+#define CANON_MAX (PLATFORM_PAYLOAD_MAX + 16384)
+
+struct vent {
+    uint8_t leaf[JOURNAL_HASH_SIZE];
+    char payload_hash[PLATFORM_HEX_MAX];
+    char subject[48];
+    bool present;
+    bool seen;
+};
+
+struct vctx {
+    struct platform_verify_report *rep;
+    platform_problem_fn fn;
+    void *ctx;
+};
+
+static void problem(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void problem(struct vctx *v, const char *fmt, ...)
+{
+    v->rep->problems++;
+    if (v->rep->problems > PROBLEMS_SHOWN || v->fn == NULL) {
+        return;
+    }
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    v->fn(v->ctx, msg);
+}
+
+static int read_entries(struct store *s, struct vent *ents, uint64_t size, struct vctx *v,
+                        struct gsi_err *err)
+{
+    int64_t after = -1;
+    for (;;) {
+        struct store_val pv[] = {STORE_INT(after), STORE_INT(CHUNK)};
+        struct store_rows *r;
+        int rc = store_query(s, &r,
+                             "SELECT idx, type, party, delegate, time_us, time, subject,"
+                             " payload_hash, leaf_hash FROM journal WHERE idx > ? ORDER BY idx"
+                             " LIMIT ?",
+                             pv, 2, err);
+        if (rc < 0) {
+            return rc;
+        }
+        size_t n = store_rows_count(r);
+        for (size_t i = 0; i < n; i++) {
+            struct platform_entry e;
+            memset(&e, 0, sizeof e);
+            int64_t idx = store_rows_int(r, i, 0);
+            after = idx;
+            if (idx < 0 || (uint64_t)idx >= size) {
+                problem(v, "journal entry %lld is past the journal's head (size %llu)",
+                        (long long)idx, (unsigned long long)size);
+                continue;
+            }
+            snprintf(e.type, sizeof e.type, "%s", store_rows_text(r, i, 1));
+            snprintf(e.party, sizeof e.party, "%s", store_rows_text(r, i, 2));
+            e.delegate = store_rows_int(r, i, 3);
+            e.time_us = store_rows_int(r, i, 4);
+            snprintf(e.subject, sizeof e.subject, "%s", store_rows_text(r, i, 6));
+            snprintf(e.payload_hash, sizeof e.payload_hash, "%s", store_rows_text(r, i, 7));
+            struct vent *ve = &ents[idx];
+            ve->present = true;
+            memcpy(ve->subject, e.subject, sizeof ve->subject);
+            memcpy(ve->payload_hash, e.payload_hash, sizeof ve->payload_hash);
+            v->rep->entries++;
+            char tstr[PLATFORM_TIME_MAX];
+            platform_time_format(tstr, e.time_us);
+            if (strcmp(tstr, store_rows_text(r, i, 5)) != 0) {
+                problem(v, "journal entry %lld: its time text '%s' does not match its time",
+                        (long long)idx, store_rows_text(r, i, 5));
+            }
+            struct gsi_buf bytes;
+            gsi_buf_init(&bytes, JOURNAL_ENTRY_MAX_BYTES + 1);
+            struct gsi_err eerr = GSI_ERR_INIT;
+            if (platform_entry_canonical(&bytes, &e, &eerr) < 0) {
+                problem(v, "journal entry %lld: cannot be encoded: %s", (long long)idx, eerr.msg);
+                memset(ve->leaf, 0, sizeof ve->leaf);
+            } else {
+                journal_merkle_leaf_hash(ve->leaf, bytes.data, bytes.len);
+                char hex[PLATFORM_HEX_MAX];
+                platform_hex(hex, ve->leaf);
+                if (strcmp(hex, store_rows_text(r, i, 8)) != 0) {
+                    problem(v, "journal entry %lld (%s): its content does not match its leaf hash",
+                            (long long)idx, e.subject);
+                }
+            }
+            gsi_buf_release(&bytes);
+        }
+        store_rows_free(r);
+        if (n < CHUNK) {
+            break;
+        }
+    }
+    for (uint64_t i = 0; i < size; i++) {
+        if (!ents[i].present) {
+            problem(v, "journal entry %llu is missing", (unsigned long long)i);
+        }
+    }
+    return 0;
+}
+
+static int check_checkpoints(struct platform *p, struct store *s, struct vent *ents,
+                             uint64_t size, struct vctx *v, struct gsi_err *err)
+{
+    struct store_rows *r;
+    int rc = store_query(s, &r, "SELECT size, root, note FROM checkpoints ORDER BY size", NULL, 0,
+                         err);
+    if (rc < 0) {
+        return rc;
+    }
+    /* The file outside the database is one more checkpoint to place in the same sweep. */
+    char *file = NULL;
+    uint64_t file_size = UINT64_MAX;
+    uint8_t file_root[JOURNAL_HASH_SIZE];
+    FILE *f = fopen(p->checkpoint_path, "rb");
+    if (f != NULL) {
+        file = calloc(1, 65537);
+        size_t n = file ? fread(file, 1, 65536, f) : 0;
+        fclose(f);
+        struct journal_checkpoint cp;
+        struct gsi_err ferr = GSI_ERR_INIT;
+        if (file != NULL &&
+            journal_checkpoint_open(&cp, NULL, file, n, p->origin, &p->verifier, 1, &ferr) == 0) {
+            file_size = cp.size;
+            memcpy(file_root, cp.root, sizeof file_root);
+            journal_checkpoint_release(&cp);
+            if (file_size > size) {
+                problem(v, "the checkpoint file %s has size %llu but the journal only %llu: "
+                           "entries were removed from the database",
+                        p->checkpoint_path, (unsigned long long)file_size,
+                        (unsigned long long)size);
+            }
+        } else if (file != NULL) {
+            problem(v, "the checkpoint file %s does not verify: %s", p->checkpoint_path, ferr.msg);
+        }
+        free(file);
+    }
+    struct journal_merkle_range range;
+    journal_merkle_range_init(&range);
+    uint64_t last = 0;
+    size_t n = store_rows_count(r);
+    for (size_t i = 0; i <= n; i++) {
+        uint64_t cs = i < n ? (uint64_t)store_rows_int(r, i, 0) : size;
+        if (cs > size) {
+            problem(v, "checkpoint at size %llu is past the journal's size %llu",
+                    (unsigned long long)cs, (unsigned long long)size);
+            continue;
+        }
+        while (range.size < cs) {
+            if (file_size == range.size) {
+                uint8_t root[JOURNAL_HASH_SIZE];
+                journal_merkle_range_root(&range, root);
+                if (memcmp(root, file_root, sizeof root) != 0) {
+                    problem(v, "the checkpoint file %s (size %llu) does not match the journal",
+                            p->checkpoint_path, (unsigned long long)file_size);
+                }
+            }
+            rc = journal_merkle_range_append(&range, ents[range.size].leaf, NULL, NULL, err);
+            if (rc < 0) {
+                store_rows_free(r);
+                return rc;
+            }
+        }
+        if (i == n) {
+            if (file_size == range.size) {
+                uint8_t root[JOURNAL_HASH_SIZE];
+                journal_merkle_range_root(&range, root);
+                if (memcmp(root, file_root, sizeof root) != 0) {
+                    problem(v, "the checkpoint file %s (size %llu) does not match the journal",
+                            p->checkpoint_path, (unsigned long long)file_size);
+                }
+            }
+            break;
+        }
+        v->rep->checkpoints++;
+        last = cs;
+        struct journal_checkpoint cp;
+        struct gsi_err cerr = GSI_ERR_INIT;
+        const char *note = store_rows_text(r, i, 2);
+        if (journal_checkpoint_open(&cp, NULL, note, store_rows_len(r, i, 2), p->origin,
+                                    &p->verifier, 1, &cerr) < 0) {
+            problem(v, "checkpoint at size %llu: its signature does not verify: %s",
+                    (unsigned long long)cs, cerr.msg);
+            continue;
+        }
+        uint8_t root[JOURNAL_HASH_SIZE];
+        journal_merkle_range_root(&range, root);
+        char hex[PLATFORM_HEX_MAX];
+        platform_hex(hex, cp.root);
+        if (cp.size != cs || strcmp(hex, store_rows_text(r, i, 1)) != 0) {
+            problem(v, "checkpoint at size %llu: its columns do not match its signed note",
+                    (unsigned long long)cs);
+        } else if (memcmp(root, cp.root, sizeof root) != 0) {
+            problem(v,
+                    "checkpoint at size %llu: the journal's first %llu entries do not hash to "
+                    "its signed root (an entry before %llu was changed or removed)",
+                    (unsigned long long)cs, (unsigned long long)cs, (unsigned long long)cs);
+        }
+        journal_checkpoint_release(&cp);
+    }
+    if (last != size) {
+        problem(v, "the last signed checkpoint covers %llu entries but the journal has %llu",
+                (unsigned long long)last, (unsigned long long)size);
+    }
+    store_rows_free(r);
+    return 0;
+}
+
+/* Checks the subject's canonical bytes against the entry that names it. */
+static void match(struct vctx *v, struct vent *ents, uint64_t size, int64_t index,
+                  const char *subject, const struct gsi_buf *canon, const char *what)
+{
+    v->rep->records++;
+    if (index < 0 || (uint64_t)index >= size || !ents[index].present ||
+        strcmp(ents[index].subject, subject) != 0) {
+        problem(v, "%s: no journal entry names it (entry %lld)", what, (long long)index);
+        return;
+    }
+    ents[index].seen = true;
+    uint8_t h[JOURNAL_HASH_SIZE];
+    journal_sha256(h, canon->data, canon->len);
+    char hex[PLATFORM_HEX_MAX];
+    platform_hex(hex, h);
+    if (strcmp(hex, ents[index].payload_hash) != 0) {
+        problem(v, "%s (entry %lld): its content does not match its journal entry", what,
+                (long long)index);
+    }
+}
+
+struct revoke {
+    int64_t delegate;
+    char time[PLATFORM_TIME_MAX];
+};
+
+static int check_records(struct store *s, struct vent *ents, uint64_t size, struct vctx *v,
+                         struct revoke **revs, size_t *nrevs, struct gsi_err *err)
+{
+    int64_t after = 0;
+    size_t cap = 0;
+    for (;;) {
+        struct store_val pv[] = {STORE_INT(after), STORE_INT(1000)};
+        struct store_rows *r;
+        int rc = store_query(s, &r,
+                             "SELECT id, type, party, delegate, created, confidential, audience,"
+                             " payload, journal_index FROM records WHERE id > ? ORDER BY id LIMIT ?",
+                             pv, 2, err);
+        if (rc < 0) {
+            return rc;
+        }
+        size_t n = store_rows_count(r);
+        for (size_t i = 0; i < n; i++) {
+            int64_t id = store_rows_int(r, i, 0);
+            after = id;
+            int64_t index = store_rows_int(r, i, 8);
+            struct gsi_buf canon;
+            gsi_buf_init(&canon, CANON_MAX);
+            struct gsi_err cerr = GSI_ERR_INIT;
+            platform_canon_record(&canon, id, store_rows_text(r, i, 1), store_rows_text(r, i, 2),
+                                  store_rows_int(r, i, 3), store_rows_text(r, i, 4),
+                                  store_rows_int(r, i, 5) != 0, store_rows_text(r, i, 6),
+                                  (uint64_t)index, store_rows_text(r, i, 7),
+                                  store_rows_len(r, i, 7), &cerr);
+            char subject[48], what[64];
+            snprintf(subject, sizeof subject, "record/%lld", (long long)id);
+            snprintf(what, sizeof what, "record %lld", (long long)id);
+            match(v, ents, size, index, subject, &canon, what);
+            gsi_buf_release(&canon);
+            if (strcmp(store_rows_text(r, i, 1), "delegate.revoke") == 0) {
+                int64_t d = 0;
+                const char *pl = store_rows_text(r, i, 7);
+                size_t pn = store_rows_len(r, i, 7);
+                if (pn > 13 && strncmp(pl, "{\"delegate\":", 12) == 0 && pl[pn - 1] == '}' &&
+                    gsi_parse_i64(&d, pl + 12, pn - 13) == 0) {
+                    if (*nrevs == cap) {
+                        cap = cap ? cap * 2 : 16;
+                        struct revoke *nr = realloc(*revs, cap * sizeof *nr);
+                        if (nr == NULL) {
+                            store_rows_free(r);
+                            return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+                        }
+                        *revs = nr;
+                    }
+                    (*revs)[*nrevs].delegate = d;
+                    snprintf((*revs)[*nrevs].time, PLATFORM_TIME_MAX, "%s",
+                             store_rows_text(r, i, 4));
+                    (*nrevs)++;
+                } else {
+                    problem(v, "record %lld: a revocation that names no delegate", (long long)id);
+                }
+            }
+        }
+        store_rows_free(r);
+        if (n < 1000) {
+            return 0;
+        }
+    }
+}
+
+static int check_delegates(struct store *s, struct vent *ents, uint64_t size, struct vctx *v,
+                           const struct revoke *revs, size_t nrevs, struct gsi_err *err)
+{
+    struct store_rows *r;
+    int rc = store_query(s, &r,
+                         "SELECT id, party, role, name, pubkey, token_hash, created, revoked,"
+                         " journal_index FROM delegates ORDER BY id",
+                         NULL, 0, err);
+    if (rc < 0) {
+        return rc;
+    }
+    for (size_t i = 0; i < store_rows_count(r); i++) {
+        int64_t id = store_rows_int(r, i, 0);
+        struct gsi_buf canon;
+        gsi_buf_init(&canon, 8192);
+        struct gsi_err cerr = GSI_ERR_INIT;
+        platform_canon_delegate(&canon, id, store_rows_text(r, i, 1), store_rows_text(r, i, 2),
+                                store_rows_text(r, i, 3), store_rows_text(r, i, 4),
+                                store_rows_text(r, i, 5), store_rows_text(r, i, 6), &cerr);
+        char subject[48], what[64];
+        snprintf(subject, sizeof subject, "delegate/%lld", (long long)id);
+        snprintf(what, sizeof what, "delegate %lld", (long long)id);
+        match(v, ents, size, store_rows_int(r, i, 8), subject, &canon, what);
+        gsi_buf_release(&canon);
+        const struct revoke *rv = NULL;
+        for (size_t k = 0; k < nrevs; k++) {
+            if (revs[k].delegate == id) {
+                rv = &revs[k];
+            }
+        }
+        bool revoked = !store_rows_is_null(r, i, 7);
+        if (revoked && (rv == NULL || strcmp(rv->time, store_rows_text(r, i, 7)) != 0)) {
+            problem(v, "delegate %lld: marked revoked at %s with no matching revocation record",
+                    (long long)id, store_rows_text(r, i, 7));
+        } else if (!revoked && rv != NULL) {
+            problem(v, "delegate %lld: a revocation record exists but the delegate is not "
+                       "revoked (its token would still work)",
+                    (long long)id);
+        }
+    }
+    store_rows_free(r);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int check_parties(struct store *s, struct vent *ents, uint64_t size, struct vctx *v,
+                         struct gsi_err *err)
+{
+    struct store_rows *r, *m;
+    int rc = store_query(s, &r,
+                         "SELECT id, kind, name, region, created, journal_index FROM parties",
+                         NULL, 0, err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = store_query(s, &m, "SELECT org, member FROM party_members", NULL, 0, err);
+    if (rc < 0) {
+        store_rows_free(r);
+        return rc;
+    }
+    size_t nm = store_rows_count(m);
+    const char **list = calloc(nm + 1, sizeof *list);
+    if (list == NULL) {
+        store_rows_free(r);
+        store_rows_free(m);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < store_rows_count(r); i++) {
+        const char *id = store_rows_text(r, i, 0);
+        size_t k = 0;
+        for (size_t j = 0; j < nm; j++) {
+            if (strcmp(store_rows_text(m, j, 0), id) == 0) {
+                list[k++] = store_rows_text(m, j, 1);
+            }
+        }
+        /* Byte order, whatever the database's collation. */
+        qsort(list, k, sizeof *list, cmp_str);
+        struct gsi_buf members, canon;
+        gsi_buf_init(&members, 1 << 16);
+        gsi_buf_init(&canon, 1 << 17);
+        for (size_t j = 0; j < k; j++) {
+            gsi_buf_appendf(&members, "%s%s", j ? "," : "", list[j]);
+        }
+        struct gsi_err cerr = GSI_ERR_INIT;
+        platform_canon_party(&canon, id, store_rows_text(r, i, 1), store_rows_text(r, i, 2),
+                             store_rows_text(r, i, 3), store_rows_text(r, i, 4),
+                             members.data ? members.data : "", &cerr);
+        char subject[48], what[64];
+        snprintf(subject, sizeof subject, "party/%s", id);
+        snprintf(what, sizeof what, "party %s", id);
+        match(v, ents, size, store_rows_int(r, i, 5), subject, &canon, what);
+        gsi_buf_release(&members);
+        gsi_buf_release(&canon);
+    }
+    free(list);
+    store_rows_free(r);
+    store_rows_free(m);
+    return 0;
+}
+
+int platform_journal_verify(struct platform *p, struct platform_verify_report *rep,
+                            platform_problem_fn fn, void *ctx, struct gsi_err *err)
+{
+    memset(rep, 0, sizeof *rep);
+    struct vctx v = {.rep = rep, .fn = fn, .ctx = ctx};
+    struct store *s;
+    int rc = platform_conn_get(p, &s, err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = store_begin_snapshot(s, err);
+    int64_t head = 0;
+    if (rc == 0) {
+        rc = store_query_int(s, &head, 0, "SELECT size FROM journal_head WHERE id = 1", NULL, 0,
+                             err);
+    }
+    struct vent *ents = NULL;
+    if (rc == 0) {
+        ents = calloc(head > 0 ? (size_t)head : 1, sizeof *ents);
+        if (ents == NULL) {
+            rc = gsi_err_set(err, GSI_ENOMEM, "out of memory for %lld entries", (long long)head);
+        }
+    }
+    uint64_t size = (uint64_t)head;
+    struct revoke *revs = NULL;
+    size_t nrevs = 0;
+    if (rc == 0) {
+        rc = read_entries(s, ents, size, &v, err);
+    }
+    if (rc == 0) {
+        rc = check_checkpoints(p, s, ents, size, &v, err);
+    }
+    if (rc == 0) {
+        rc = check_records(s, ents, size, &v, &revs, &nrevs, err);
+    }
+    if (rc == 0) {
+        rc = check_delegates(s, ents, size, &v, revs, nrevs, err);
+    }
+    if (rc == 0) {
+        rc = check_parties(s, ents, size, &v, err);
+    }
+    if (rc == 0) {
+        for (uint64_t i = 0; i < size; i++) {
+            if (ents[i].present && !ents[i].seen) {
+                problem(&v, "%s (entry %llu) is missing from the database", ents[i].subject,
+                        (unsigned long long)i);
+            }
+        }
+    }
+    free(revs);
+    free(ents);
+    platform_conn_put(p, s, rc < 0);
+    if (rc == 0 && rep->problems > 0) {
+        rc = gsi_err_set(err, GSI_EVERIFY, "journal verification found %llu problem%s",
+                         (unsigned long long)rep->problems, rep->problems == 1 ? "" : "s");
+    }
+    return rc;
+}

@@ -1,0 +1,400 @@
+/* store.c — the backend-independent half of the store: URL parsing, dispatch through
+ * `struct store_ops`, transactions and savepoints, and result sets (see store.h). */
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+
+struct store {
+    const struct store_ops *ops;
+    enum store_backend backend;
+    void *h;
+    int depth; /* 0 outside a transaction, 1 inside one */
+};
+
+/* A result set: every cell is an offset into one text arena, NULLs flagged. */
+struct store_rows {
+    size_t ncols;
+    size_t nrows;
+    size_t cap_rows;
+    size_t *off;      /* nrows * ncols offsets into `text` */
+    size_t *len;      /* cell lengths */
+    unsigned char *null;
+    char *text;
+    size_t text_len;
+    size_t text_cap;
+};
+
+int store_url_parse(struct store_url *out, const char *db, struct gsi_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (db == NULL || db[0] == '\0') {
+        db = "./gsi.db";
+    }
+    const char *path = db;
+    if (strncmp(db, "postgresql://", 13) == 0 || strncmp(db, "postgres://", 11) == 0) {
+        out->backend = STORE_POSTGRES;
+    } else {
+        out->backend = STORE_SQLITE;
+        if (strncmp(db, "sqlite:", 7) == 0) {
+            path = db + 7;
+        } else if (strncmp(db, "file:", 5) == 0) {
+            path = db + 5;
+        }
+        if (strncmp(path, "//", 2) == 0) {
+            path += 2; /* sqlite:///abs/path */
+        }
+        if (path[0] == '\0') {
+            return gsi_err_set(err, GSI_EUSAGE, "--db '%s': no database file named", db);
+        }
+    }
+    if (strlen(path) >= sizeof out->conninfo) {
+        return gsi_err_set(err, GSI_EUSAGE, "--db: longer than %d bytes", STORE_URL_MAX - 1);
+    }
+    strcpy(out->conninfo, path);
+    return 0;
+}
+
+int store_open(struct store **out, const char *db, struct gsi_err *err)
+{
+    *out = NULL;
+    struct store_url u;
+    int rc = store_url_parse(&u, db, err);
+    if (rc < 0) {
+        return rc;
+    }
+    struct store *s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory opening the database");
+    }
+    s->backend = u.backend;
+    s->ops = u.backend == STORE_POSTGRES ? &store_pg_ops : &store_sqlite_ops;
+    rc = s->ops->open(&s->h, u.conninfo, err);
+    if (rc < 0) {
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void store_close(struct store *s)
+{
+    if (s == NULL) {
+        return;
+    }
+    if (s->depth > 0) {
+        store_rollback(s);
+    }
+    s->ops->close(s->h);
+    free(s);
+}
+
+enum store_backend store_backend_of(const struct store *s)
+{
+    return s->backend;
+}
+
+const char *store_backend_name(const struct store *s)
+{
+    return s->ops->name;
+}
+
+int store_exec(struct store *s, const char *sql, const struct store_val *params, size_t nparams,
+               struct gsi_err *err)
+{
+    return s->ops->query(s->h, NULL, sql, params, nparams, err);
+}
+
+int store_query(struct store *s, struct store_rows **rows, const char *sql,
+                const struct store_val *params, size_t nparams, struct gsi_err *err)
+{
+    *rows = NULL;
+    return s->ops->query(s->h, rows, sql, params, nparams, err);
+}
+
+int store_query_int(struct store *s, int64_t *out, int64_t dflt, const char *sql,
+                    const struct store_val *params, size_t nparams, struct gsi_err *err)
+{
+    struct store_rows *r;
+    int rc = store_query(s, &r, sql, params, nparams, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (store_rows_count(r) == 0) {
+        store_rows_free(r);
+        return gsi_err_set(err, GSI_ENOTFOUND, "query returned no row: %.80s", sql);
+    }
+    *out = store_rows_is_null(r, 0, 0) ? dflt : store_rows_int(r, 0, 0);
+    store_rows_free(r);
+    return 0;
+}
+
+int store_begin(struct store *s, struct gsi_err *err)
+{
+    if (s->depth > 0) {
+        return gsi_err_set(err, GSI_EINTERNAL, "transaction already open");
+    }
+    int rc = store_exec(s, "BEGIN", NULL, 0, err);
+    if (rc == 0) {
+        s->depth = 1;
+    }
+    return rc;
+}
+
+int store_begin_write(struct store *s, struct gsi_err *err)
+{
+    if (s->depth > 0) {
+        return gsi_err_set(err, GSI_EINTERNAL, "transaction already open");
+    }
+    int rc = s->ops->begin_write(s->h, err);
+    if (rc == 0) {
+        s->depth = 1;
+    }
+    return rc;
+}
+
+int store_begin_snapshot(struct store *s, struct gsi_err *err)
+{
+    int rc = store_begin(s, err);
+    if (rc == 0 && s->backend == STORE_POSTGRES) {
+        rc = store_exec(s, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY", NULL, 0,
+                        err);
+        if (rc < 0) {
+            store_rollback(s);
+        }
+    }
+    return rc;
+}
+
+int store_commit(struct store *s, struct gsi_err *err)
+{
+    if (s->depth == 0) {
+        return gsi_err_set(err, GSI_EINTERNAL, "commit outside a transaction");
+    }
+    int rc = store_exec(s, "COMMIT", NULL, 0, err);
+    if (rc < 0) {
+        /* A failed COMMIT leaves SQLite in the transaction (e.g. SQLITE_BUSY) and PostgreSQL
+         * out of it; ROLLBACK makes both agree that nothing was written. */
+        struct gsi_err ignore = GSI_ERR_INIT;
+        store_exec(s, "ROLLBACK", NULL, 0, &ignore);
+    }
+    s->depth = 0;
+    return rc;
+}
+
+void store_rollback(struct store *s)
+{
+    struct gsi_err ignore = GSI_ERR_INIT;
+    store_exec(s, "ROLLBACK", NULL, 0, &ignore);
+    s->depth = 0;
+}
+
+static int savepoint_sql(struct store *s, const char *verb, const char *name, struct gsi_err *err)
+{
+    char sql[96];
+    for (const char *c = name; *c; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_')) {
+            return gsi_err_set(err, GSI_EINTERNAL, "bad savepoint name '%s'", name);
+        }
+    }
+    snprintf(sql, sizeof sql, "%s%.40s", verb, name);
+    return store_exec(s, sql, NULL, 0, err);
+}
+
+int store_savepoint(struct store *s, const char *name, struct gsi_err *err)
+{
+    return savepoint_sql(s, "SAVEPOINT ", name, err);
+}
+
+int store_savepoint_release(struct store *s, const char *name, struct gsi_err *err)
+{
+    return savepoint_sql(s, "RELEASE SAVEPOINT ", name, err);
+}
+
+int store_savepoint_rollback(struct store *s, const char *name, struct gsi_err *err)
+{
+    return savepoint_sql(s, "ROLLBACK TO SAVEPOINT ", name, err);
+}
+
+int store_lock_log(struct store *s, struct gsi_err *err)
+{
+    return s->ops->lock_log(s->h, err);
+}
+
+bool store_in_transaction(const struct store *s)
+{
+    return s->depth > 0;
+}
+
+/* --- result sets --- */
+
+int store_rows_new(struct store_rows **out, size_t ncols, struct gsi_err *err)
+{
+    struct store_rows *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory for a result set");
+    }
+    r->ncols = ncols;
+    *out = r;
+    return 0;
+}
+
+int store_rows_add(struct store_rows *r, const char *const *vals, const size_t *lens,
+                   struct gsi_err *err)
+{
+    if (r->nrows >= STORE_ROWS_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "query returned more than %u rows", STORE_ROWS_MAX);
+    }
+    if (r->nrows == r->cap_rows) {
+        size_t nc = r->cap_rows ? r->cap_rows * 2 : 16;
+        size_t cells = nc * (r->ncols ? r->ncols : 1);
+        size_t *off = realloc(r->off, cells * sizeof *off);
+        if (off == NULL) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory for a result set");
+        }
+        r->off = off;
+        size_t *len = realloc(r->len, cells * sizeof *len);
+        if (len == NULL) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory for a result set");
+        }
+        r->len = len;
+        unsigned char *nul = realloc(r->null, cells);
+        if (nul == NULL) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory for a result set");
+        }
+        r->null = nul;
+        r->cap_rows = nc;
+    }
+    size_t need = 0;
+    for (size_t c = 0; c < r->ncols; c++) {
+        need += (vals[c] ? lens[c] : 0) + 1;
+    }
+    if (r->text_len + need > STORE_RESULT_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "query result larger than %zu bytes", STORE_RESULT_MAX);
+    }
+    if (r->text_len + need > r->text_cap) {
+        size_t nc = r->text_cap ? r->text_cap : 256;
+        while (nc < r->text_len + need) {
+            nc *= 2;
+        }
+        char *t = realloc(r->text, nc);
+        if (t == NULL) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory for a result set");
+        }
+        r->text = t;
+        r->text_cap = nc;
+    }
+    for (size_t c = 0; c < r->ncols; c++) {
+        size_t cell = r->nrows * r->ncols + c;
+        size_t n = vals[c] ? lens[c] : 0;
+        r->off[cell] = r->text_len;
+        r->len[cell] = n;
+        r->null[cell] = vals[c] == NULL;
+        if (n > 0) {
+            memcpy(r->text + r->text_len, vals[c], n);
+        }
+        r->text[r->text_len + n] = '\0';
+        r->text_len += n + 1;
+    }
+    r->nrows++;
+    return 0;
+}
+
+size_t store_rows_count(const struct store_rows *r)
+{
+    return r ? r->nrows : 0;
+}
+
+size_t store_rows_columns(const struct store_rows *r)
+{
+    return r ? r->ncols : 0;
+}
+
+static bool cell_ok(const struct store_rows *r, size_t row, size_t col)
+{
+    return r != NULL && row < r->nrows && col < r->ncols;
+}
+
+const char *store_rows_text(const struct store_rows *r, size_t row, size_t col)
+{
+    if (!cell_ok(r, row, col)) {
+        return "";
+    }
+    return r->text + r->off[row * r->ncols + col];
+}
+
+size_t store_rows_len(const struct store_rows *r, size_t row, size_t col)
+{
+    return cell_ok(r, row, col) ? r->len[row * r->ncols + col] : 0;
+}
+
+bool store_rows_is_null(const struct store_rows *r, size_t row, size_t col)
+{
+    return !cell_ok(r, row, col) || r->null[row * r->ncols + col];
+}
+
+int64_t store_rows_int(const struct store_rows *r, size_t row, size_t col)
+{
+    int64_t v = 0;
+    if (store_rows_is_null(r, row, col)) {
+        return 0;
+    }
+    if (gsi_parse_i64(&v, store_rows_text(r, row, col), store_rows_len(r, row, col)) < 0) {
+        return 0;
+    }
+    return v;
+}
+
+void store_rows_free(struct store_rows *r)
+{
+    if (r == NULL) {
+        return;
+    }
+    free(r->off);
+    free(r->len);
+    free(r->null);
+    free(r->text);
+    free(r);
+}
+
+int store_sql_to_pg(char *out, size_t cap, const char *sql, struct gsi_err *err)
+{
+    size_t o = 0;
+    unsigned n = 0;
+    char quote = 0;
+    for (const char *c = sql; *c; c++) {
+        char tmp[16];
+        const char *piece = tmp;
+        size_t plen;
+        if (quote) {
+            if (*c == quote) {
+                quote = 0;
+            }
+            tmp[0] = *c;
+            plen = 1;
+        } else if (*c == '\'' || *c == '"') {
+            quote = *c;
+            tmp[0] = *c;
+            plen = 1;
+        } else if (*c == '?') {
+            plen = (size_t)snprintf(tmp, sizeof tmp, "$%u", ++n);
+        } else {
+            tmp[0] = *c;
+            plen = 1;
+        }
+        if (o + plen + 1 > cap) {
+            return gsi_err_set(err, GSI_ELIMIT, "SQL statement longer than %zu bytes", cap);
+        }
+        memcpy(out + o, piece, plen);
+        o += plen;
+    }
+    if (cap == 0) {
+        return gsi_err_set(err, GSI_ELIMIT, "no room for SQL");
+    }
+    out[o] = '\0';
+    return 0;
+}

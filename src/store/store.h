@@ -1,0 +1,163 @@
+/*
+ * store.h — one database connection behind one operations table, with a SQLite and a
+ * PostgreSQL backend, and the versioned migrations of GSI's schema.
+ *
+ * SQL is written once, in the common subset of both dialects, with `?` placeholders; the
+ * PostgreSQL backend rewrites them to $1, $2, ... Values travel as text (integers are printed
+ * in decimal), so no binary formats differ between the two. Results are read whole into a
+ * `struct store_rows` (the queries GSI makes are bounded by their LIMITs).
+ *
+ *     struct store *s;
+ *     if (store_open(&s, "./gsi.db", &err) < 0) ...        // or "postgresql://..."
+ *     if (store_migrate(s, &err) < 0) ...
+ *     struct store_val v[] = {STORE_TEXT("CHN")};
+ *     struct store_rows *r;
+ *     if (store_query(s, &r, "SELECT name FROM parties WHERE id = ?", v, 1, &err) < 0) ...
+ *     for (size_t i = 0; i < store_rows_count(r); i++) puts(store_rows_text(r, i, 0));
+ *     store_rows_free(r);
+ *     store_close(s);
+ *
+ * Durability is checked, not assumed: every SQLite connection is put in WAL mode with
+ * synchronous=FULL and foreign_keys=ON and each is read back (GSI_EDB if the library refuses);
+ * every PostgreSQL connection checks that fsync and synchronous_commit are on. store_commit()
+ * returns 0 only after the database acknowledged the commit.
+ *
+ * A connection is used by one thread at a time. Errors are GSI_EDB with the database's
+ * message, GSI_ECONFLICT for a unique or foreign-key violation, GSI_EUSAGE for a bad URL.
+ */
+#ifndef GSI_STORE_STORE_H
+#define GSI_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/err.h"
+
+#define STORE_URL_MAX      1024
+#define STORE_PARAMS_MAX   32
+#define STORE_ROWS_MAX     (1u << 22) /* rows one query may return */
+#define STORE_RESULT_MAX   ((size_t)1 << 30) /* bytes one query may return */
+#define STORE_SQL_MAX      (1u << 16)
+
+enum store_backend { STORE_SQLITE, STORE_POSTGRES };
+
+/* A parameter: NULL, text (len bytes, need not be NUL-terminated) or a 64-bit integer. */
+enum store_val_kind { STORE_VAL_NULL, STORE_VAL_TEXT, STORE_VAL_INT };
+struct store_val {
+    enum store_val_kind kind;
+    const char *text;
+    size_t len;
+    int64_t i;
+};
+#define STORE_NULL          ((struct store_val){STORE_VAL_NULL, NULL, 0, 0})
+#define STORE_TEXT(s)       ((struct store_val){STORE_VAL_TEXT, (s), strlen(s), 0})
+#define STORE_TEXTN(s, n)   ((struct store_val){STORE_VAL_TEXT, (s), (n), 0})
+#define STORE_INT(v)        ((struct store_val){STORE_VAL_INT, NULL, 0, (int64_t)(v)})
+
+struct store;
+struct store_rows;
+
+/* A parsed --db URL. */
+struct store_url {
+    enum store_backend backend;
+    char conninfo[STORE_URL_MAX]; /* SQLite: the file path; PostgreSQL: the URL as given */
+};
+
+/* Parses a --db value: NULL or "" → "./gsi.db"; "sqlite:PATH", "file:PATH" or a plain path →
+ * SQLite; "postgresql://..." or "postgres://..." → PostgreSQL. GSI_EUSAGE if empty path or
+ * too long. */
+int store_url_parse(struct store_url *out, const char *db, struct gsi_err *err);
+
+/* The operations every backend implements (store_sqlite.c, store_pg.c). `h` is the backend's
+ * own connection handle. */
+struct store_ops {
+    const char *name; /* "sqlite", "postgresql" */
+    int (*open)(void **h, const char *conninfo, struct gsi_err *err);
+    void (*close)(void *h);
+    /* Runs one statement (or several separated by ';' when nparams == 0 and rows == NULL). */
+    int (*query)(void *h, struct store_rows **rows, const char *sql, const struct store_val *params,
+                 size_t nparams, struct gsi_err *err);
+    /* BEGIN for a writer: SQLite takes the write lock at once (BEGIN IMMEDIATE) so two
+     * writers never deadlock upgrading; PostgreSQL a plain BEGIN. */
+    int (*begin_write)(void *h, struct gsi_err *err);
+    /* Serialises journal appends across processes inside the current transaction:
+     * PostgreSQL locks the log head row (SELECT ... FOR UPDATE); SQLite already holds the
+     * database's write lock. */
+    int (*lock_log)(void *h, struct gsi_err *err);
+    /* Dialect pieces for migrations: the type of an auto-increment primary key column. */
+    const char *serial_pk;
+};
+
+extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
+
+/* Opens a connection for a --db value (store_url_parse). */
+int store_open(struct store **out, const char *db, struct gsi_err *err);
+void store_close(struct store *s);
+enum store_backend store_backend_of(const struct store *s);
+const char *store_backend_name(const struct store *s);
+
+/* Runs a statement that returns no rows (INSERT, UPDATE, DDL). With nparams == 0 the text may
+ * hold several statements separated by ';'. */
+int store_exec(struct store *s, const char *sql, const struct store_val *params, size_t nparams,
+               struct gsi_err *err);
+/* Runs a query and reads all its rows into *rows (free with store_rows_free). */
+int store_query(struct store *s, struct store_rows **rows, const char *sql,
+                const struct store_val *params, size_t nparams, struct gsi_err *err);
+/* Runs a query expected to return one integer (first column of the first row). GSI_ENOTFOUND
+ * when it returns no row; a NULL reads as `dflt`. */
+int store_query_int(struct store *s, int64_t *out, int64_t dflt, const char *sql,
+                    const struct store_val *params, size_t nparams, struct gsi_err *err);
+
+/* Transactions. store_begin is a read/write BEGIN; store_begin_write takes the write lock at
+ * once (SQLite BEGIN IMMEDIATE). Savepoints nest inside either. */
+int store_begin(struct store *s, struct gsi_err *err);
+int store_begin_write(struct store *s, struct gsi_err *err);
+/* A read-only snapshot: every query until commit/rollback sees the same committed state
+ * (SQLite: a deferred transaction; PostgreSQL: REPEATABLE READ). */
+int store_begin_snapshot(struct store *s, struct gsi_err *err);
+int store_commit(struct store *s, struct gsi_err *err);
+/* Rolls back; never fails in a way the caller can act on, so returns nothing. */
+void store_rollback(struct store *s);
+int store_savepoint(struct store *s, const char *name, struct gsi_err *err);
+int store_savepoint_release(struct store *s, const char *name, struct gsi_err *err);
+int store_savepoint_rollback(struct store *s, const char *name, struct gsi_err *err);
+/* See store_ops.lock_log. */
+int store_lock_log(struct store *s, struct gsi_err *err);
+bool store_in_transaction(const struct store *s);
+
+/* Result rows. Columns come back as text ("" for NULL; store_rows_is_null tells them apart). */
+size_t store_rows_count(const struct store_rows *r);
+size_t store_rows_columns(const struct store_rows *r);
+const char *store_rows_text(const struct store_rows *r, size_t row, size_t col);
+size_t store_rows_len(const struct store_rows *r, size_t row, size_t col);
+bool store_rows_is_null(const struct store_rows *r, size_t row, size_t col);
+/* The value as an integer; 0 for NULL or text that is not one. */
+int64_t store_rows_int(const struct store_rows *r, size_t row, size_t col);
+void store_rows_free(struct store_rows *r);
+
+/* Builds result sets: used by the backends. */
+int store_rows_new(struct store_rows **out, size_t ncols, struct gsi_err *err);
+/* Appends one row of `ncols` values (vals[i] NULL = SQL NULL). */
+int store_rows_add(struct store_rows *r, const char *const *vals, const size_t *lens,
+                   struct gsi_err *err);
+
+/* --- migrations --- */
+
+/* The schema version this build knows. */
+int store_schema_latest(void);
+/* The database's schema version (0 for an empty database). */
+int store_schema_version(struct store *s, int *out, struct gsi_err *err);
+/* Applies every migration newer than the database's version, each in its own transaction,
+ * and records it in schema_migrations. Safe to run from several processes at once (they
+ * serialise on the database's write lock / an advisory lock). GSI_EDB if the database is newer
+ * than this build. */
+int store_migrate(struct store *s, struct gsi_err *err);
+
+/* Rewrites `?` placeholders to $1, $2, ... (outside quotes). Used by the PostgreSQL backend;
+ * exposed for tests. Returns GSI_ELIMIT when `out` (cap bytes) is too small. */
+int store_sql_to_pg(char *out, size_t cap, const char *sql, struct gsi_err *err);
+
+#endif

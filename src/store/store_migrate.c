@@ -1,0 +1,153 @@
+/* store_migrate.c — GSI's schema, as numbered migrations applied in order (see store.h).
+ *
+ * A migration is SQL in the common subset of SQLite and PostgreSQL; "{PK}" stands for the
+ * dialect's auto-increment primary key. Hashes are lower-case hex text and times ISO 8601
+ * text, so both databases hold byte-identical values and `gsi journal verify` reads them the
+ * same way. A migration, once released, is never edited: a change is a new migration. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+
+struct migration {
+    int version;
+    const char *name;
+    const char *sql;
+};
+
+static const struct migration migrations[] = {
+    {1, "spine: parties, delegates, records, journal",
+     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+     "CREATE TABLE parties (id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
+     " region TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, journal_index BIGINT);"
+     "CREATE TABLE party_members (org TEXT NOT NULL REFERENCES parties(id),"
+     " member TEXT NOT NULL REFERENCES parties(id), PRIMARY KEY (org, member));"
+     "CREATE TABLE delegates (id {PK}, party TEXT NOT NULL REFERENCES parties(id),"
+     " role TEXT NOT NULL, name TEXT NOT NULL, pubkey TEXT NOT NULL DEFAULT '',"
+     " token_hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL, revoked TEXT,"
+     " journal_index BIGINT);"
+     "CREATE INDEX delegates_party ON delegates(party, id);"
+     "CREATE TABLE records (id {PK}, type TEXT NOT NULL,"
+     " party TEXT NOT NULL REFERENCES parties(id), delegate BIGINT NOT NULL,"
+     " created TEXT NOT NULL, confidential INTEGER NOT NULL, audience TEXT NOT NULL DEFAULT '',"
+     " payload TEXT NOT NULL, journal_index BIGINT NOT NULL UNIQUE);"
+     "CREATE INDEX records_type ON records(type, id);"
+     "CREATE INDEX records_party ON records(party, id);"
+     "CREATE TABLE journal (idx BIGINT PRIMARY KEY, type TEXT NOT NULL, party TEXT NOT NULL,"
+     " delegate BIGINT NOT NULL, time_us BIGINT NOT NULL, time TEXT NOT NULL,"
+     " subject TEXT NOT NULL, payload_hash TEXT NOT NULL, leaf_hash TEXT NOT NULL);"
+     "CREATE TABLE journal_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL,"
+     " hash TEXT NOT NULL, PRIMARY KEY (level, idx));"
+     "CREATE TABLE journal_head (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL);"
+     "INSERT INTO journal_head (id, size) VALUES (1, 0);"
+     "CREATE TABLE checkpoints (size BIGINT PRIMARY KEY, root TEXT NOT NULL,"
+     " note TEXT NOT NULL, created TEXT NOT NULL);"},
+};
+
+#define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
+
+int store_schema_latest(void)
+{
+    return migrations[NMIGRATIONS - 1].version;
+}
+
+static const char *bootstrap =
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL, applied TEXT NOT NULL)";
+
+int store_schema_version(struct store *s, int *out, struct gsi_err *err)
+{
+    int rc = store_exec(s, bootstrap, NULL, 0, err);
+    if (rc < 0) {
+        return rc;
+    }
+    int64_t v = 0;
+    rc = store_query_int(s, &v, 0, "SELECT MAX(version) FROM schema_migrations", NULL, 0, err);
+    if (rc < 0) {
+        return rc;
+    }
+    *out = (int)v;
+    return 0;
+}
+
+/* Replaces each "{PK}" in `sql` with the backend's primary-key type. Caller frees. */
+static char *dialect(const char *sql, const char *pk)
+{
+    size_t n = 0, pkl = strlen(pk);
+    for (const char *c = strstr(sql, "{PK}"); c; c = strstr(c + 4, "{PK}")) {
+        n++;
+    }
+    char *out = malloc(strlen(sql) + n * pkl + 1);
+    if (out == NULL) {
+        return NULL;
+    }
+    char *o = out;
+    const char *c = sql;
+    for (const char *m = strstr(c, "{PK}"); m; m = strstr(c, "{PK}")) {
+        memcpy(o, c, (size_t)(m - c));
+        o += m - c;
+        memcpy(o, pk, pkl);
+        o += pkl;
+        c = m + 4;
+    }
+    strcpy(o, c);
+    return out;
+}
+
+int store_migrate(struct store *s, struct gsi_err *err)
+{
+    int rc = store_exec(s, bootstrap, NULL, 0, err);
+    if (rc < 0) {
+        return rc;
+    }
+    const char *pk = store_backend_of(s) == STORE_POSTGRES ? store_pg_ops.serial_pk
+                                                           : store_sqlite_ops.serial_pk;
+    for (size_t i = 0; i < NMIGRATIONS; i++) {
+        rc = store_begin_write(s, err);
+        if (rc < 0) {
+            return rc;
+        }
+        if (store_backend_of(s) == STORE_POSTGRES) {
+            /* Two processes migrating at once take turns; the second sees the version the
+             * first wrote and skips. (SQLite's BEGIN IMMEDIATE already serialises.) */
+            rc = store_exec(s, "SELECT pg_advisory_xact_lock(7405611)", NULL, 0, err);
+        }
+        int64_t have = 0;
+        if (rc == 0) {
+            rc = store_query_int(s, &have, 0, "SELECT MAX(version) FROM schema_migrations", NULL,
+                                 0, err);
+        }
+        if (rc == 0 && have > store_schema_latest()) {
+            rc = gsi_err_set(err, GSI_EDB,
+                             "the database has schema version %lld, newer than this program's %d",
+                             (long long)have, store_schema_latest());
+        }
+        if (rc == 0 && have < migrations[i].version) {
+            char *sql = dialect(migrations[i].sql, pk);
+            if (sql == NULL) {
+                rc = gsi_err_set(err, GSI_ENOMEM, "out of memory");
+            } else {
+                rc = store_exec(s, sql, NULL, 0, err);
+                free(sql);
+            }
+            if (rc == 0) {
+                struct store_val v[] = {STORE_INT(migrations[i].version),
+                                        STORE_TEXT(migrations[i].name)};
+                rc = store_exec(s,
+                                "INSERT INTO schema_migrations (version, name, applied)"
+                                " VALUES (?, ?, CURRENT_TIMESTAMP)",
+                                v, 2, err);
+            }
+        }
+        if (rc < 0) {
+            store_rollback(s);
+            return rc;
+        }
+        rc = store_commit(s, err);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,268 @@
+/* store_sqlite.c — the SQLite backend of `struct store_ops`.
+ *
+ * Every connection is put in WAL mode with synchronous=FULL (a commit is on disk before it
+ * returns: the WAL is fsynced on every commit) and foreign_keys=ON, and all three are read
+ * back, because a PRAGMA that SQLite does not accept is silently ignored. Prepared statements
+ * are cached per connection (the same few statements run for every write), so the hot path
+ * does not re-parse SQL. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+
+#define STMT_CACHE 48
+#define BUSY_TIMEOUT_MS 10000
+
+struct cached_stmt {
+    char *sql;
+    sqlite3_stmt *stmt;
+    unsigned long used;
+};
+
+struct sq {
+    sqlite3 *db;
+    struct cached_stmt cache[STMT_CACHE];
+    unsigned long tick;
+};
+
+static int sq_fail(struct sq *q, struct gsi_err *err, const char *what)
+{
+    int code = sqlite3_extended_errcode(q->db);
+    int primary = code & 0xff;
+    int g = GSI_EDB;
+    if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY ||
+        code == SQLITE_CONSTRAINT_FOREIGNKEY) {
+        g = GSI_ECONFLICT;
+    } else if (primary == SQLITE_NOMEM) {
+        g = GSI_ENOMEM;
+    }
+    return gsi_err_set(err, g, "sqlite: %s: %s", what, sqlite3_errmsg(q->db));
+}
+
+static int pragma_text(struct sq *q, const char *sql, char *out, size_t cap, struct gsi_err *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        return sq_fail(q, err, sql);
+    }
+    out[0] = '\0';
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        snprintf(out, cap, "%s", t ? (const char *)t : "");
+    } else if (rc != SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return sq_fail(q, err, sql);
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int sq_open(void **h, const char *path, struct gsi_err *err)
+{
+    struct sq *q = calloc(1, sizeof *q);
+    if (q == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    }
+    int rc = sqlite3_open_v2(path, &q->db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        gsi_err_set(err, GSI_EDB, "sqlite: cannot open '%s': %s", path,
+                    q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+        sqlite3_close(q->db);
+        free(q);
+        return GSI_EDB;
+    }
+    sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(q->db, 1);
+    char v[32];
+    const char *fail = NULL;
+    if (sqlite3_exec(q->db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", NULL, NULL, NULL) !=
+        SQLITE_OK) {
+        fail = "setting foreign_keys and synchronous";
+    } else if (pragma_text(q, "PRAGMA journal_mode=WAL", v, sizeof v, err) < 0 ||
+               strcmp(v, "wal") != 0) {
+        fail = "journal_mode is not WAL";
+    } else if (pragma_text(q, "PRAGMA synchronous", v, sizeof v, err) < 0 || strcmp(v, "2") != 0) {
+        fail = "synchronous is not FULL (2)";
+    } else if (pragma_text(q, "PRAGMA foreign_keys", v, sizeof v, err) < 0 || strcmp(v, "1") != 0) {
+        fail = "foreign_keys is not on";
+    }
+    if (fail != NULL) {
+        gsi_err_set(err, GSI_EDB, "sqlite: '%s': %s (read back '%s')", path, fail, v);
+        sqlite3_close(q->db);
+        free(q);
+        return GSI_EDB;
+    }
+    *h = q;
+    return 0;
+}
+
+static void sq_close(void *h)
+{
+    struct sq *q = h;
+    if (q == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < STMT_CACHE; i++) {
+        sqlite3_finalize(q->cache[i].stmt);
+        free(q->cache[i].sql);
+    }
+    sqlite3_close(q->db);
+    free(q);
+}
+
+/* The cached statement for `sql`, prepared on first use; the least recently used one is
+ * evicted when the cache is full. */
+static int sq_prepare(struct sq *q, sqlite3_stmt **out, const char *sql, struct gsi_err *err)
+{
+    struct cached_stmt *victim = &q->cache[0];
+    q->tick++;
+    for (size_t i = 0; i < STMT_CACHE; i++) {
+        struct cached_stmt *c = &q->cache[i];
+        if (c->sql != NULL && strcmp(c->sql, sql) == 0) {
+            c->used = q->tick;
+            *out = c->stmt;
+            return 0;
+        }
+        if (c->sql == NULL || c->used < victim->used) {
+            victim = c;
+        }
+        if (c->sql == NULL) {
+            break;
+        }
+    }
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(q->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        return sq_fail(q, err, "prepare");
+    }
+    char *copy = strdup(sql);
+    if (copy == NULL) {
+        sqlite3_finalize(st);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    }
+    sqlite3_finalize(victim->stmt);
+    free(victim->sql);
+    victim->sql = copy;
+    victim->stmt = st;
+    victim->used = q->tick;
+    *out = st;
+    return 0;
+}
+
+static int sq_query(void *h, struct store_rows **rows, const char *sql,
+                    const struct store_val *params, size_t nparams, struct gsi_err *err)
+{
+    struct sq *q = h;
+    if (nparams == 0 && rows == NULL && strchr(sql, ';') != NULL) {
+        /* A script (migrations): several statements, no parameters. */
+        char *msg = NULL;
+        if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+            int rc = sq_fail(q, err, "exec");
+            sqlite3_free(msg);
+            return rc;
+        }
+        return 0;
+    }
+    if (nparams > STORE_PARAMS_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "more than %d parameters", STORE_PARAMS_MAX);
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sq_prepare(q, &st, sql, err);
+    if (rc < 0) {
+        return rc;
+    }
+    for (size_t i = 0; i < nparams; i++) {
+        int b;
+        int idx = (int)i + 1;
+        switch (params[i].kind) {
+        case STORE_VAL_TEXT:
+            b = sqlite3_bind_text(st, idx, params[i].text, (int)params[i].len, SQLITE_STATIC);
+            break;
+        case STORE_VAL_INT:
+            b = sqlite3_bind_int64(st, idx, params[i].i);
+            break;
+        default:
+            b = sqlite3_bind_null(st, idx);
+            break;
+        }
+        if (b != SQLITE_OK) {
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            return sq_fail(q, err, "bind");
+        }
+    }
+    int ncols = sqlite3_column_count(st);
+    if (rows != NULL) {
+        rc = store_rows_new(rows, (size_t)ncols, err);
+        if (rc < 0) {
+            sqlite3_reset(st);
+            return rc;
+        }
+    }
+    const char *vals[64];
+    size_t lens[64];
+    if (ncols > 64) {
+        ncols = 64;
+    }
+    for (;;) {
+        int s = sqlite3_step(st);
+        if (s == SQLITE_DONE) {
+            break;
+        }
+        if (s != SQLITE_ROW) {
+            rc = sq_fail(q, err, sql);
+            break;
+        }
+        if (rows == NULL) {
+            continue;
+        }
+        for (int c = 0; c < ncols; c++) {
+            if (sqlite3_column_type(st, c) == SQLITE_NULL) {
+                vals[c] = NULL;
+                lens[c] = 0;
+            } else {
+                vals[c] = (const char *)sqlite3_column_text(st, c);
+                lens[c] = (size_t)sqlite3_column_bytes(st, c);
+                if (vals[c] == NULL) {
+                    vals[c] = "";
+                }
+            }
+        }
+        rc = store_rows_add(*rows, vals, lens, err);
+        if (rc < 0) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc < 0 && rows != NULL) {
+        store_rows_free(*rows);
+        *rows = NULL;
+    }
+    return rc;
+}
+
+static int sq_begin_write(void *h, struct gsi_err *err)
+{
+    return sq_query(h, NULL, "BEGIN IMMEDIATE", NULL, 0, err);
+}
+
+static int sq_lock_log(void *h, struct gsi_err *err)
+{
+    (void)h;
+    (void)err;
+    return 0; /* BEGIN IMMEDIATE already holds the only write lock */
+}
+
+const struct store_ops store_sqlite_ops = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .query = sq_query,
+    .begin_write = sq_begin_write,
+    .lock_log = sq_lock_log,
+    .serial_pk = "INTEGER PRIMARY KEY",
+};

@@ -1,0 +1,187 @@
+#!/usr/bin/python3
+"""The HTTP API end to end: `gsi init`, delegates from `gsi delegate add`, `gsi serve` on a
+free loopback port, every route exercised over real HTTP, the journal's proofs checked with an
+independent RFC 9162 verifier, and `gsi journal verify` after a clean stop.
+
+    http_api.py GSI_BINARY [DB_URL]     (no DB_URL: a fresh SQLite file)
+"""
+
+import hashlib
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gsi_http import (Checks, Env, Server, checkpoint_root, verify_consistency,  # noqa: E402
+                      verify_inclusion, wait_checkpoint)
+
+
+def main():
+    c = Checks()
+    env = Env(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
+    server = None
+    try:
+        env.init()
+        chn = env.delegate("CHN")
+        ind = env.delegate("IND")
+        bra_obs = env.delegate("BRA", role="observer")
+        server = Server(env)
+        run(c, env, server, chn, ind, bra_obs)
+        c.eq(server.stop(), 0, "gsi serve exits 0 on SIGTERM")
+        server = None
+        v = env.run("journal", "verify", check=False)
+        c.eq(v.returncode, 0, f"gsi journal verify after the run ({v.stdout}{v.stderr})")
+    except Exception as e:  # a broken step is one failure, and the tally still prints
+        c.ok(False, f"exception: {e!r}")
+    finally:
+        if server is not None:
+            server.kill9()
+        env.cleanup()
+    c.finish()
+
+
+def run(c, env, s, chn, ind, bra_obs):
+    st, h, _ = s.call("GET", "/v1/health")
+    c.eq(st, 200, "health")
+    c.eq(h.get("status"), "ok", "health status")
+    c.ok(h.get("backend") in ("sqlite", "postgresql"), "health names the backend")
+
+    st, doc, hdr = s.call("GET", "/v1/openapi.yaml")
+    c.eq(st, 200, "openapi")
+    c.ok(doc.startswith("openapi: 3"), "openapi document")
+    with open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "api.yaml")) as f:
+        c.eq(doc, f.read(), "served OpenAPI is docs/api.yaml")
+
+    # Parties: 193 UN member states and 2 observer states (un.org/en/about-us/member-states).
+    st, p, _ = s.call("GET", "/v1/parties?kind=state")
+    c.eq(st, 200, "parties by kind")
+    c.eq(len(p["parties"]), 193, "UN member states")
+    st, p, _ = s.call("GET", "/v1/parties?kind=observer")
+    c.eq(sorted(x["id"] for x in p["parties"]), ["PSE", "VAT"], "observer states")
+    st, p, _ = s.call("GET", "/v1/parties/CHN")
+    c.eq(st, 200, "party CHN")
+    c.ok("China" in p.get("name", ""), "party CHN's name")
+    st, p, _ = s.call("GET", "/v1/parties/ASEAN")
+    c.eq(st, 200, "party ASEAN")
+    c.ok({"IDN", "MYS", "VNM"} <= set(p.get("members", [])), "ASEAN members")
+    st, e, _ = s.call("GET", "/v1/parties/ZZZ")
+    c.eq(st, 404, "unknown party")
+    c.eq(e["error"]["code"], "GSI_ENOTFOUND", "error body code")
+    st, d, _ = s.call("GET", "/v1/parties/CHN/delegates")
+    c.eq(st, 200, "delegates of CHN")
+    c.eq(len(d["delegates"]), 1, "one delegate of CHN")
+    c.ok("gsi_" not in str(d), "no token in delegate listings")
+
+    # Authentication.
+    st, me, hdr = s.call("GET", "/v1/me")
+    c.eq(st, 401, "me without a token")
+    c.ok("Bearer" in (hdr.get("WWW-Authenticate") or ""), "WWW-Authenticate on 401")
+    st, _, _ = s.call("GET", "/v1/me", token="gsi_" + "A" * 43)
+    c.eq(st, 401, "me with an unknown token")
+    st, me, _ = s.call("GET", "/v1/me", token=chn)
+    c.eq(st, 200, "me")
+    c.eq(me.get("party"), "CHN", "me party")
+    my_id = me.get("id")
+    st, _, _ = s.call("GET", f"/v1/delegates/{my_id}")
+    c.eq(st, 200, "delegate by id")
+
+    # Writes and non-interference.
+    note = {"type": "note", "payload": {"text": "a notification", "n": 1}}
+    st, _, _ = s.call("POST", "/v1/parties/CHN/records", body=note)
+    c.eq(st, 401, "write without a token")
+    st, e, _ = s.call("POST", "/v1/parties/CHN/records", token=ind, body=note)
+    c.eq(st, 403, "IND's delegate writes for CHN")
+    c.eq(e["error"]["code"], "GSI_EFORBIDDEN", "403 code")
+    st, _, _ = s.call("POST", "/v1/parties/BRA/records", token=bra_obs, body=note)
+    c.eq(st, 403, "an observer writes")
+    st, r, hdr = s.call("POST", "/v1/parties/CHN/records", token=chn, body=note)
+    c.eq(st, 201, "write a note")
+    c.eq(hdr.get("Location"), f"/v1/records/{r.get('id')}", "Location of the record")
+    st, rec, _ = s.call("GET", f"/v1/records/{r['id']}")
+    c.eq(st, 200, "read the note back")
+    c.eq(rec.get("payload"), note["payload"], "payload round trip")
+    c.eq(rec.get("index"), r["index"], "record's journal index")
+
+    # Confidential: visible to its party and audience only; 404 to everyone else.
+    secret = {"type": "note.private", "confidential": True, "audience": ["IND"],
+              "payload": {"text": "for India only"}}
+    st, sr, _ = s.call("POST", "/v1/parties/CHN/records", token=chn, body=secret)
+    c.eq(st, 201, "write a confidential note")
+    path = f"/v1/records/{sr['id']}"
+    c.eq(s.call("GET", path)[0], 404, "confidential, anonymous")
+    c.eq(s.call("GET", path, token=bra_obs)[0], 404, "confidential, not in the audience")
+    c.eq(s.call("GET", path, token=ind)[0], 200, "confidential, in the audience")
+    c.eq(s.call("GET", path, token=chn)[0], 200, "confidential, own party")
+    st, lst, _ = s.call("GET", "/v1/records?type=note.private")
+    c.eq(lst.get("records"), [], "confidential not listed to the public")
+    st, lst, _ = s.call("GET", "/v1/parties/CHN/records?type=note.private", token=ind)
+    c.eq(len(lst.get("records", [])), 1, "confidential listed to the audience")
+
+    # Bad input.
+    st, e, _ = s.call("POST", "/v1/parties/CHN/records", token=chn, raw=b'{"type":\n  "note",, }')
+    c.eq(st, 400, "malformed JSON")
+    c.eq((e["error"].get("line"), e["error"].get("column")), (2, 10), "position of the JSON error (the second comma)")
+    st, text = s.raw(b"POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\n"
+                     b"Connection: close\r\nAuthorization: Bearer " + chn.encode() +
+                     b"\r\nContent-Type: application/json\r\nContent-Length: 1048577\r\n\r\n")
+    c.eq(st, 413, "body over 1 MiB (2^20 bytes)")
+    c.ok('"GSI_ELIMIT"' in text, "413 error body")
+    c.eq(s.call("POST", "/v1/parties/CHN/records", token=chn, body={"type": "vote.cast"})[0],
+         400, "generic endpoint records notes only")
+    c.eq(s.call("GET", "/v1/nowhere")[0], 404, "unknown path")
+    c.eq(s.call("PUT", "/v1/parties", raw=b"{}")[0], 405, "method not allowed")
+
+    # The journal: entries, signed checkpoint, and proofs checked independently.
+    cp = wait_checkpoint(s, r["index"] + 1)
+    c.ok(cp is not None, "a checkpoint covers the writes")
+    size, root = checkpoint_root(cp["note"])
+    c.eq(size, cp["size"], "checkpoint size")
+    st, text, hdr = s.call("GET", "/v1/journal/checkpoint", headers={"Accept": "text/plain"})
+    c.ok(st == 200 and text.startswith(cp["origin"] + "\n"), "checkpoint as a signed note")
+    c.ok("\n\n\u2014 " in text, "signed note has a signature line")
+    st, key, _ = s.call("GET", "/v1/journal/key")
+    c.ok(st == 200 and key["vkey"].startswith(cp["origin"] + "+"), "verifier key")
+    st, ents, _ = s.call("GET", f"/v1/journal/entries?start=0&end={size}")
+    c.eq(st, 200, "entries")
+    c.eq(len(ents["entries"]), min(size, 1000), "entry count")
+    leaves = {x["index"]: bytes.fromhex(x["leaf_hash"]) for x in ents["entries"]}
+    if size <= 1000:
+        c.eq(mth([leaves[i] for i in range(size)]), root, "root recomputed from the entries")
+    idx = r["index"]
+    st, pr, _ = s.call("GET", f"/v1/journal/proof/inclusion?index={idx}&size={size}")
+    c.eq(st, 200, "inclusion proof")
+    c.eq(bytes.fromhex(pr["root"]), root, "inclusion proof's root is the checkpoint's")
+    c.ok(verify_inclusion(idx, size, leaves[idx], [bytes.fromhex(h) for h in pr["proof"]], root),
+         "inclusion proof verifies (RFC 9162 2.1.3.2)")
+    st, pr, _ = s.call("GET", f"/v1/journal/proof/consistency?from=1&to={size}")
+    c.eq(st, 200, "consistency proof")
+    c.ok(verify_consistency(1, size, leaves[0], root, [bytes.fromhex(h) for h in pr["proof"]]),
+         "consistency proof verifies (RFC 9162 2.1.4.2)")
+    half = max(1, size // 2)
+    st, pr, _ = s.call("GET", f"/v1/journal/proof/consistency?from={half}&to={size}")
+    c.ok(st == 200 and verify_consistency(half, size, bytes.fromhex(pr["root_from"]), root,
+                                          [bytes.fromhex(h) for h in pr["proof"]]),
+         f"consistency proof {half}->{size} verifies")
+    c.eq(s.call("GET", f"/v1/journal/proof/inclusion?index={size}&size={size}")[0], 400,
+         "inclusion index out of range")
+    c.eq(s.call("GET", "/v1/journal/entries?start=0&end=2000")[0], 400, "too many entries")
+
+    # Revocation: only one's own token.
+    st, _, _ = s.call("DELETE", f"/v1/delegates/{my_id}", token=ind)
+    c.eq(st, 403, "revoke another delegate's token")
+    st, d, _ = s.call("DELETE", f"/v1/delegates/{my_id}", token=chn)
+    c.eq(st, 200, "revoke one's own token")
+    c.eq(s.call("GET", "/v1/me", token=chn)[0], 401, "a revoked token no longer works")
+
+
+def mth(leaves):
+    """Merkle Tree Hash of leaf hashes (RFC 9162 section 2.1.1), for sizes >= 1."""
+    if len(leaves) == 1:
+        return leaves[0]
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return hashlib.sha256(b"\x01" + mth(leaves[:k]) + mth(leaves[k:])).digest()
+
+
+if __name__ == "__main__":
+    main()

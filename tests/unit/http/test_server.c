@@ -1,0 +1,421 @@
+/*
+ * test_server.c — the server over loopback against the fake platform: status codes, the
+ * error body, limits (413, connections per address, idle timeout), authentication (401),
+ * non-interference (403), confidentiality (404) and the JSON shapes of the journal routes.
+ */
+#include <jansson.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+#include "harness.h"
+#include "http/http.h"
+
+struct platform *fake_platform(void);
+
+static struct http_server *srv;
+static uint16_t port;
+
+static void start(unsigned per_ip, unsigned timeout_s)
+{
+    struct http_server_opts o;
+    struct gsi_err err = GSI_ERR_INIT;
+    http_server_opts_init(&o);
+    ck_assert_int_eq(http_listen_parse(&o, "127.0.0.1:0", &err), 0);
+    o.threads = 2;
+    o.quiet = 1;
+    if (per_ip > 0) {
+        o.conn_per_ip = per_ip;
+    }
+    if (timeout_s > 0) {
+        o.timeout_s = timeout_s;
+    }
+    ck_assert_int_eq(http_server_start(&srv, &o, fake_platform(), &err), 0);
+    port = http_server_port(srv);
+    ck_assert_uint_gt(port, 0);
+}
+
+static void setup(void)
+{
+    start(0, 0);
+}
+
+static void teardown(void)
+{
+    http_server_stop(srv);
+    srv = NULL;
+}
+
+/* Sends METHOD PATH with optional token and body; returns the status, body in *out. */
+static int call(const char *method, const char *path, const char *token, const char *body,
+                struct test_resp *out)
+{
+    char req[8192];
+    int n = snprintf(req, sizeof req,
+                     "%s %s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n%s%s%s"
+                     "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                     method, path, token != NULL ? "Authorization: Bearer " : "",
+                     token != NULL ? token : "", token != NULL ? "\r\n" : "",
+                     body != NULL ? strlen(body) : 0, body != NULL ? body : "");
+    ck_assert_int_lt(n, (int)sizeof req);
+    ck_assert_int_eq(test_http(port, req, (size_t)n, out), 0);
+    return out->status;
+}
+
+static json_t *body_json(const struct test_resp *r)
+{
+    json_error_t je;
+    json_t *j = json_loads(r->body, 0, &je);
+    ck_assert_msg(j != NULL, "not JSON: %s", r->body);
+    return j;
+}
+
+/* The error code in an error body. */
+static void assert_error(const struct test_resp *r, const char *code)
+{
+    json_t *j = body_json(r);
+    const char *c = json_string_value(json_object_get(json_object_get(j, "error"), "code"));
+    const char *m = json_string_value(json_object_get(json_object_get(j, "error"), "message"));
+    ck_assert_msg(c != NULL && strcmp(c, code) == 0, "want %s in %s", code, r->body);
+    ck_assert_ptr_nonnull(m);
+    json_decref(j);
+}
+
+START_TEST(test_health_and_openapi)
+{
+    struct test_resp r;
+    ck_assert_int_eq(call("GET", "/v1/health", NULL, NULL, &r), 200);
+    ck_assert_ptr_nonnull(strstr(r.head, "Content-Type: application/json"));
+    json_t *j = body_json(&r);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "status")), "ok");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "backend")), "fake");
+    json_decref(j);
+    test_resp_free(&r);
+
+    ck_assert_int_eq(call("GET", "/v1/openapi.yaml", NULL, NULL, &r), 200);
+    ck_assert_uint_eq(r.body_len, http_api_yaml_len);
+    ck_assert_ptr_nonnull(strstr(r.head, "application/yaml"));
+    test_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_not_found_and_method)
+{
+    struct test_resp r;
+    ck_assert_int_eq(call("GET", "/v1/nothing", NULL, NULL, &r), 404);
+    assert_error(&r, "GSI_ENOTFOUND");
+    test_resp_free(&r);
+    ck_assert_int_eq(call("PUT", "/v1/parties", NULL, "{}", &r), 405);
+    ck_assert_ptr_nonnull(strstr(r.head, "Allow: GET, POST"));
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/parties/ZZZ", NULL, NULL, &r), 404);
+    assert_error(&r, "GSI_ENOTFOUND");
+    test_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_parties)
+{
+    struct test_resp r;
+    ck_assert_int_eq(call("GET", "/v1/parties?kind=state", NULL, NULL, &r), 200);
+    json_t *j = body_json(&r);
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "parties")), 3);
+    json_decref(j);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/parties/ASEAN", NULL, NULL, &r), 200);
+    j = body_json(&r);
+    ck_assert_str_eq(json_string_value(json_array_get(json_object_get(j, "members"), 1)), "MYS");
+    json_decref(j);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/parties/CHN/delegates", NULL, NULL, &r), 200);
+    ck_assert_ptr_null(strstr(r.body, "tok")); /* never a token */
+    test_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_auth)
+{
+    struct test_resp r;
+    ck_assert_int_eq(call("GET", "/v1/me", NULL, NULL, &r), 401);
+    assert_error(&r, "GSI_EAUTH");
+    ck_assert_ptr_nonnull(strstr(r.head, "WWW-Authenticate: Bearer"));
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/me", "gsi_wrong", NULL, &r), 401);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/me", "gsi_tokCHN", NULL, &r), 200);
+    json_t *j = body_json(&r);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "party")), "CHN");
+    ck_assert_str_eq(json_string_value(json_object_get(j, "party_name")), "China");
+    json_decref(j);
+    test_resp_free(&r);
+    /* A bad token is refused even where a token is optional. */
+    ck_assert_int_eq(call("GET", "/v1/records", "nope", NULL, &r), 401);
+    test_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_write_rules)
+{
+    struct test_resp r;
+    const char *note = "{\"payload\": {\"text\": \"hello\", \"a\": 1}}";
+    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", NULL, note, &r), 401);
+    test_resp_free(&r);
+    /* Non-interference: IND's delegate may not act for CHN. */
+    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokIND", note, &r), 403);
+    assert_error(&r, "GSI_EFORBIDDEN");
+    test_resp_free(&r);
+    /* An observer writes nothing, not even for its own party. */
+    ck_assert_int_eq(call("POST", "/v1/parties/BRA/records", "gsi_tokOBS", note, &r), 403);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN", note, &r), 201);
+    ck_assert_ptr_nonnull(strstr(r.head, "Location: /v1/records/"));
+    json_t *j = body_json(&r);
+    json_int_t id = json_integer_value(json_object_get(j, "id"));
+    ck_assert_int_gt(id, 0);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "type")), "note");
+    json_decref(j);
+    test_resp_free(&r);
+
+    char path[64];
+    snprintf(path, sizeof path, "/v1/records/%lld", (long long)id);
+    ck_assert_int_eq(call("GET", path, NULL, NULL, &r), 200);
+    j = body_json(&r);
+    /* Stored compact with keys sorted. */
+    json_t *p = json_object_get(j, "payload");
+    ck_assert_str_eq(json_string_value(json_object_get(p, "text")), "hello");
+    json_decref(j);
+    test_resp_free(&r);
+
+    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
+                          "{\"type\": \"vote.cast\"}", &r), 400);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
+                          "{\"payload\": 1, \"extra\": 2}", &r), 400);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
+                          "{\"audience\": [\"IND\", 3]}", &r), 400);
+    test_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_confidential)
+{
+    struct test_resp r;
+    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
+                          "{\"type\":\"note.secret\",\"confidential\":true,\"audience\":[\"IND\"],"
+                          "\"payload\":{\"x\":1}}",
+                          &r),
+                     201);
+    json_t *j = body_json(&r);
+    char path[64];
+    snprintf(path, sizeof path, "/v1/records/%lld",
+             (long long)json_integer_value(json_object_get(j, "id")));
+    json_decref(j);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", path, NULL, NULL, &r), 404); /* anonymous */
+    assert_error(&r, "GSI_ENOTFOUND");
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", path, "gsi_tokOBS", NULL, &r), 404); /* not in the audience */
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", path, "gsi_tokIND", NULL, &r), 200); /* in the audience */
+    ck_assert_ptr_nonnull(strstr(r.body, "\"audience\":[\"IND\"]"));
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", path, "gsi_tokCHN", NULL, &r), 200); /* its own party */
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/records?type=note.secret", NULL, NULL, &r), 200);
+    ck_assert_str_eq(r.body, "{\"records\":[]}\n");
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/parties/CHN/records?type=note.secret", "gsi_tokIND", NULL, &r), 200);
+    j = body_json(&r);
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "records")), 1);
+    json_decref(j);
+    test_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_malformed_json)
+{
+    struct test_resp r;
+    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
+                          "{\"payload\": 1,\n \"type\": }", &r), 400);
+    json_t *j = body_json(&r);
+    json_t *e = json_object_get(j, "error");
+    ck_assert_str_eq(json_string_value(json_object_get(e, "code")), "GSI_EUSAGE");
+    /* ` "type": }` — the `}` is the 10th character of line 2. */
+    ck_assert_int_eq(json_integer_value(json_object_get(e, "line")), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(e, "column")), 10);
+    json_decref(j);
+    test_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_body_limit)
+{
+    struct test_resp r;
+    /* Declared too big: refused before the body is read. */
+    const char *big = "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                      "Authorization: Bearer gsi_tokCHN\r\nContent-Length: 1048577\r\n\r\n";
+    ck_assert_int_eq(test_http(port, big, strlen(big), &r), 0);
+    ck_assert_int_eq(r.status, 413);
+    assert_error(&r, "GSI_ELIMIT");
+    test_resp_free(&r);
+    /* Chunked, with no declared length: cut off at 1 MiB. */
+    size_t chunk = (1u << 20) + 16;
+    char *req = malloc(chunk + 512);
+    int n = snprintf(req, 512,
+                     "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                     "Authorization: Bearer gsi_tokCHN\r\nTransfer-Encoding: chunked\r\n\r\n%zx\r\n",
+                     chunk);
+    memset(req + n, ' ', chunk);
+    memcpy(req + (size_t)n + chunk, "\r\n0\r\n\r\n", 7);
+    ck_assert_int_eq(test_http(port, req, (size_t)n + chunk + 7, &r), 0);
+    ck_assert_int_eq(r.status, 413);
+    test_resp_free(&r);
+    free(req);
+    /* Exactly 1 MiB is accepted as far as the JSON parser, which finds no object in blanks. */
+    const char *head = "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                       "Authorization: Bearer gsi_tokCHN\r\nContent-Length: 1048576\r\n\r\n";
+    req = malloc(strlen(head) + (1u << 20));
+    memcpy(req, head, strlen(head));
+    memset(req + strlen(head), ' ', 1u << 20);
+    ck_assert_int_eq(test_http(port, req, strlen(head) + (1u << 20), &r), 0);
+    ck_assert_int_eq(r.status, 400);
+    test_resp_free(&r);
+    free(req);
+}
+END_TEST
+
+START_TEST(test_journal_routes)
+{
+    struct test_resp r;
+    ck_assert_int_eq(call("POST", "/v1/parties/IND/records", "gsi_tokIND", "{}", &r), 201);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/journal/checkpoint", NULL, NULL, &r), 200);
+    json_t *j = body_json(&r);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "origin")), "gsi.local/log");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "size")), 3);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "root")),
+                     "q6z7YJEeU4k0r8g0tsr3mY4y8Ye/0lJz0dLcd3l0Zkc=");
+    json_decref(j);
+    test_resp_free(&r);
+    const char *plain = "GET /v1/journal/checkpoint HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                        "Accept: text/plain\r\n\r\n";
+    ck_assert_int_eq(test_http(port, plain, strlen(plain), &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_int_eq(strncmp(r.body, "gsi.local/log\n3\n", 16), 0);
+    test_resp_free(&r);
+
+    ck_assert_int_eq(call("GET", "/v1/journal/entries?start=0&end=1", NULL, NULL, &r), 200);
+    j = body_json(&r);
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "entries")), 1);
+    json_decref(j);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/journal/entries?start=5", NULL, NULL, &r), 400);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/journal/entries?start=0&end=x", NULL, NULL, &r), 400);
+    test_resp_free(&r);
+
+    ck_assert_int_eq(call("GET", "/v1/journal/proof/inclusion?index=0&size=1", NULL, NULL, &r),
+                     200);
+    j = body_json(&r);
+    json_t *proof = json_object_get(j, "proof");
+    ck_assert_uint_eq(json_array_size(proof), 2);
+    /* The fake's hash number i is 32 bytes of value i+1. */
+    ck_assert_str_eq(json_string_value(json_array_get(proof, 1)),
+                     "0202020202020202020202020202020202020202020202020202020202020202");
+    ck_assert_uint_eq(strlen(json_string_value(json_object_get(j, "root"))), 64);
+    json_decref(j);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/journal/proof/inclusion", NULL, NULL, &r), 400);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/journal/proof/inclusion?index=1&size=1", NULL, NULL, &r),
+                     400);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/journal/proof/consistency?from=1", NULL, NULL, &r), 200);
+    j = body_json(&r);
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "proof")), 3);
+    json_decref(j);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/journal/proof/consistency?from=0&to=1", NULL, NULL, &r),
+                     400);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/journal/key", NULL, NULL, &r), 200);
+    test_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_revoke_self_only)
+{
+    struct test_resp r;
+    ck_assert_int_eq(call("DELETE", "/v1/delegates/1", "gsi_tokIND", NULL, &r), 403);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("DELETE", "/v1/delegates/x", "gsi_tokIND", NULL, &r), 404);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/delegates/3", NULL, NULL, &r), 200);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("DELETE", "/v1/delegates/3", "gsi_tokOBS", NULL, &r), 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"revoked\":true"));
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/me", "gsi_tokOBS", NULL, &r), 401);
+    test_resp_free(&r);
+}
+END_TEST
+
+/* A connection the server closed reads EOF (or a reset) within `ms`. */
+static bool closed_within(int fd, int ms)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    if (poll(&p, 1, ms) <= 0) {
+        return false;
+    }
+    char c;
+    return recv(fd, &c, 1, 0) <= 0;
+}
+
+START_TEST(test_conn_limits)
+{
+    teardown();
+    start(2, 1);
+    int a = test_connect(port);
+    int b = test_connect(port);
+    int c = test_connect(port);
+    ck_assert_int_ge(a, 0);
+    ck_assert_int_ge(b, 0);
+    ck_assert_int_ge(c, 0);
+    /* The third from one address is accepted by the kernel, then closed by the server. */
+    ck_assert(closed_within(c, 3000));
+    /* Idle ones are closed once the 1 s timeout passes (libmicrohttpd checks each second). */
+    ck_assert(closed_within(a, 5000));
+    ck_assert(closed_within(b, 5000));
+    close(a);
+    close(b);
+    close(c);
+    struct test_resp r;
+    ck_assert_int_eq(call("GET", "/v1/health", NULL, NULL, &r), 200);
+    test_resp_free(&r);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("http_server");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_health_and_openapi);
+    tcase_add_test(tc, test_not_found_and_method);
+    tcase_add_test(tc, test_parties);
+    tcase_add_test(tc, test_auth);
+    tcase_add_test(tc, test_write_rules);
+    tcase_add_test(tc, test_confidential);
+    tcase_add_test(tc, test_malformed_json);
+    tcase_add_test(tc, test_body_limit);
+    tcase_add_test(tc, test_journal_routes);
+    tcase_add_test(tc, test_revoke_self_only);
+    tcase_add_test(tc, test_conn_limits);
+    suite_add_tcase(s, tc);
+    return s;
+}

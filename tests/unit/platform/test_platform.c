@@ -1,0 +1,551 @@
+/* test_platform.c — parties, delegates and tokens, non-interference, confidentiality, the
+ * group-committed act path, journal proofs and verification, on SQLite in a temp folder. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "journal/journal.h"
+#include "platform/platform.h"
+#include "store/store.h"
+
+static char dir[64];
+static char db[128];
+static struct platform *p;
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/gsi-platform-unit.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/t.db", dir);
+    struct platform_opts o;
+    platform_opts_init(&o);
+    o.db = db;
+    struct gsi_err err = GSI_ERR_INIT;
+    bool created = false;
+    ck_assert_msg(platform_init(&o, &created, &err) == 0, "%s", err.msg);
+    ck_assert(created);
+    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+    platform_close(p);
+    p = NULL;
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+static uint64_t jsize(void)
+{
+    uint64_t n = 0;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(platform_journal_size(p, &n, &err), 0);
+    return n;
+}
+
+static void add_delegate(struct platform_delegate *d, char token[PLATFORM_TOKEN_MAX],
+                         const char *party, enum platform_role role)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_msg(platform_delegate_add(p, d, token, party, role, "Test Person", NULL, &err) == 0,
+                  "%s", err.msg);
+}
+
+START_TEST(parties_seeded)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_party *list;
+    size_t n;
+    ck_assert_int_eq(platform_party_list(p, &list, &n, "state", &err), 0);
+    /* awk -F, 'NR>1 && $10==1' data/ref/countries.csv | wc -l  → 193 */
+    ck_assert_uint_eq(n, 193);
+    free(list);
+    ck_assert_int_eq(platform_party_list(p, &list, &n, "observer", &err), 0);
+    ck_assert_uint_eq(n, 2); /* the Holy See and the State of Palestine */
+    ck_assert_str_eq(list[0].id, "PSE");
+    ck_assert_str_eq(list[1].id, "VAT");
+    free(list);
+    struct platform_party pp;
+    ck_assert_int_eq(platform_party_get(p, &pp, "CHN", &err), 0);
+    ck_assert_str_eq(pp.name, "China"); /* data/ref/countries.csv line 45 */
+    ck_assert_str_eq(pp.region, "Asia");
+    ck_assert_int_eq(platform_party_get(p, &pp, "ZZZ", &err), GSI_ENOTFOUND);
+    char(*m)[PLATFORM_ID_MAX];
+    ck_assert_int_eq(platform_party_members(p, &m, &n, "ASEAN", &err), 0);
+    /* ASEAN: 10 members and Timor-Leste, admitted 26 October 2025 (asean.org) */
+    ck_assert_uint_eq(n, 11);
+    ck_assert_str_eq(m[0], "BRN");
+    ck_assert_str_eq(m[10], "VNM");
+    free(m);
+    ck_assert_int_eq(platform_party_members(p, &m, &n, "UN", &err), 0);
+    ck_assert_uint_eq(n, 193);
+    free(m);
+    ck_assert_int_eq(platform_party_members(p, &m, &n, "SCO", &err), 0);
+    ck_assert_uint_eq(n, 10); /* with Belarus since July 2024 (sectsco.org) */
+    free(m);
+    ck_assert_int_eq(platform_party_members(p, &m, &n, "NOPE", &err), GSI_ENOTFOUND);
+}
+END_TEST
+
+START_TEST(nonstate_participants)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_party pp;
+    ck_assert_int_eq(platform_party_add(p, &pp, NULL, "X-SIPRI", "SIPRI", &err), 0);
+    ck_assert_str_eq(pp.kind, "nonstate");
+    ck_assert_int_eq(platform_party_add(p, &pp, NULL, "X-SIPRI", "SIPRI", &err), GSI_ECONFLICT);
+    ck_assert_int_eq(platform_party_add(p, &pp, NULL, "SIPRI", "SIPRI", &err), GSI_EUSAGE);
+    struct platform_delegate d;
+    char token[PLATFORM_TOKEN_MAX];
+    add_delegate(&d, token, "CHN", PLATFORM_ROLE_DELEGATE);
+    ck_assert_int_eq(platform_party_add(p, &pp, &d, "X-ABC", "ABC", &err), GSI_EFORBIDDEN);
+}
+END_TEST
+
+START_TEST(tokens)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_delegate d, got;
+    struct platform_party party;
+    char token[PLATFORM_TOKEN_MAX];
+    uint64_t before = jsize();
+    add_delegate(&d, token, "IND", PLATFORM_ROLE_MEDIATOR);
+    ck_assert_uint_eq(jsize(), before + 1); /* delegate.add is journalled */
+    ck_assert_uint_eq(strlen(token), 4 + 43); /* "gsi_" + unpadded base64url of 32 bytes */
+    ck_assert_int_eq(platform_delegate_authenticate(p, &got, &party, token, strlen(token), &err),
+                     0);
+    ck_assert_int_eq(got.id, d.id);
+    ck_assert_str_eq(got.party, "IND");
+    ck_assert_int_eq(got.role, PLATFORM_ROLE_MEDIATOR);
+    ck_assert_str_eq(party.name, "India");
+    char wrong[PLATFORM_TOKEN_MAX];
+    memcpy(wrong, token, sizeof wrong);
+    wrong[10] = wrong[10] == 'A' ? 'B' : 'A';
+    ck_assert_int_eq(platform_delegate_authenticate(p, &got, NULL, wrong, strlen(wrong), &err),
+                     GSI_EAUTH);
+    ck_assert_int_eq(platform_delegate_authenticate(p, &got, NULL, "x", 1, &err), GSI_EAUTH);
+    ck_assert_int_eq(platform_delegate_authenticate(p, &got, NULL, NULL, 0, &err), GSI_EAUTH);
+    ck_assert_int_eq(platform_delegate_revoke(p, d.id, &err), 0);
+    ck_assert_int_eq(platform_delegate_authenticate(p, &got, NULL, token, strlen(token), &err),
+                     GSI_EAUTH);
+    ck_assert_int_eq(platform_delegate_revoke(p, d.id, &err), GSI_ECONFLICT);
+    ck_assert_int_eq(platform_delegate_revoke(p, 9999, &err), GSI_ENOTFOUND);
+    ck_assert_int_eq(platform_delegate_get(p, &got, d.id, &err), 0);
+    ck_assert(got.revoked);
+    char t2[PLATFORM_TOKEN_MAX];
+    ck_assert_int_eq(platform_delegate_add(p, &got, t2, "NOPE", PLATFORM_ROLE_DELEGATE, "x", NULL,
+                                           &err),
+                     GSI_ENOTFOUND);
+    ck_assert_int_eq(platform_delegate_add(p, &got, t2, "CHN", PLATFORM_ROLE_DELEGATE, "bad\nname",
+                                           NULL, &err),
+                     GSI_EUSAGE);
+    ck_assert_int_eq(platform_delegate_add(p, &got, t2, "CHN", PLATFORM_ROLE_DELEGATE, "k",
+                                           "not a key", &err),
+                     GSI_EUSAGE);
+    enum platform_role r;
+    ck_assert_int_eq(platform_role_parse(&r, "secretariat", &err), 0);
+    ck_assert_int_eq(r, PLATFORM_ROLE_SECRETARIAT);
+    ck_assert_int_eq(platform_role_parse(&r, "king", &err), GSI_EUSAGE);
+}
+END_TEST
+
+START_TEST(pubkeys)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(journal_crypto_init(&err), 0);
+    char *skey = NULL;
+    struct gsi_buf vkey;
+    gsi_buf_init(&vkey, 4096);
+    ck_assert_int_eq(journal_note_key_generate(&skey, &vkey, "wang@example", &err), 0);
+    journal_note_secret_free(skey);
+    struct platform_delegate d;
+    char token[PLATFORM_TOKEN_MAX];
+    ck_assert_msg(platform_delegate_add(p, &d, token, "CHN", PLATFORM_ROLE_DELEGATE, "Wang",
+                                        vkey.data, &err) == 0,
+                  "%s", err.msg);
+    /* The stored key is the base64 of the 32-byte key inside the verifier key string. */
+    struct journal_note_verifier v;
+    ck_assert_int_eq(journal_note_verifier_parse(&v, vkey.data, vkey.len, &err), 0);
+    char b64[64];
+    ck_assert_int_eq(journal_base64_encode(b64, sizeof b64, v.pub, 32, &err), 0);
+    ck_assert_str_eq(d.pubkey, b64);
+    gsi_buf_release(&vkey);
+}
+END_TEST
+
+START_TEST(non_interference)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_delegate chn, obs;
+    char t1[PLATFORM_TOKEN_MAX], t2[PLATFORM_TOKEN_MAX];
+    add_delegate(&chn, t1, "CHN", PLATFORM_ROLE_DELEGATE);
+    add_delegate(&obs, t2, "BRA", PLATFORM_ROLE_OBSERVER);
+    uint64_t before = jsize();
+    struct platform_act act = {.type = "concern.lodge", .party = "IND", .payload = "{}",
+                               .payload_len = 2};
+    struct platform_receipt r;
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EFORBIDDEN);
+    ck_assert_ptr_nonnull(strstr(err.msg, "non-interference"));
+    act.party = NULL;
+    ck_assert_int_eq(platform_act_record(p, &r, &obs, &act, &err), GSI_EFORBIDDEN);
+    ck_assert_uint_eq(jsize(), before); /* nothing was written */
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), 0);
+    ck_assert_uint_eq(r.index, before);
+    ck_assert_uint_eq(r.tree_size, before + 1);
+    struct platform_record rec;
+    ck_assert_int_eq(platform_record_get(p, &rec, NULL, r.record_id, &err), 0);
+    ck_assert_str_eq(rec.party, "CHN"); /* defaults to the actor's party */
+    ck_assert_int_eq(rec.delegate, chn.id);
+    platform_record_release(&rec);
+    ck_assert_int_eq(platform_may_act_for(NULL, "USA", &err), 0);
+}
+END_TEST
+
+START_TEST(confidential)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_delegate chn, ind, usa;
+    char t[PLATFORM_TOKEN_MAX];
+    add_delegate(&chn, t, "CHN", PLATFORM_ROLE_DELEGATE);
+    add_delegate(&ind, t, "IND", PLATFORM_ROLE_DELEGATE);
+    add_delegate(&usa, t, "USA", PLATFORM_ROLE_DELEGATE);
+    struct platform_act act = {.type = "notification.send", .payload = "{\"a\":1}",
+                               .payload_len = 7, .confidential = true, .audience = "IND,PAK"};
+    struct platform_receipt r;
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), 0);
+    struct platform_record rec;
+    ck_assert_int_eq(platform_record_get(p, &rec, &chn, r.record_id, &err), 0);
+    ck_assert_str_eq(rec.payload, "{\"a\":1}");
+    ck_assert_str_eq(rec.audience, "IND,PAK");
+    platform_record_release(&rec);
+    ck_assert_int_eq(platform_record_get(p, &rec, &ind, r.record_id, &err), 0);
+    platform_record_release(&rec);
+    ck_assert_int_eq(platform_record_get(p, &rec, &usa, r.record_id, &err), GSI_ENOTFOUND);
+    char hidden[GSI_ERR_MSG_MAX];
+    snprintf(hidden, sizeof hidden, "%s", err.msg);
+    ck_assert_int_eq(platform_record_get(p, &rec, &usa, 999999, &err), GSI_ENOTFOUND);
+    /* The outsider cannot tell a hidden record from a missing one, message aside of the id. */
+    ck_assert_ptr_nonnull(strstr(hidden, "no record"));
+    act.confidential = false;
+    act.audience = NULL;
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), 0);
+    struct platform_record *list;
+    size_t n;
+    ck_assert_int_eq(platform_record_list(p, &list, &n, &usa, "notification.send", NULL, 0, 100,
+                                          &err),
+                     0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert(!list[0].confidential);
+    platform_record_list_free(list, n);
+    ck_assert_int_eq(platform_record_list(p, &list, &n, &ind, NULL, "CHN", 0, 100, &err), 0);
+    ck_assert_uint_eq(n, 2);
+    platform_record_list_free(list, n);
+    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, NULL, NULL, 0, PLATFORM_LIST_MAX + 1,
+                                          &err),
+                     GSI_ELIMIT);
+    act.audience = "ind";
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EUSAGE);
+}
+END_TEST
+
+START_TEST(act_limits)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_receipt r;
+    struct platform_act act = {.type = "Bad Type", .party = "CHN"};
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), GSI_EUSAGE);
+    act.type = "ok.type";
+    act.party = "ZZZ";
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), GSI_ENOTFOUND);
+    act.party = "CHN";
+    act.payload_len = PLATFORM_PAYLOAD_MAX + 1;
+    act.payload = calloc(1, act.payload_len);
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), GSI_ELIMIT);
+    free((void *)act.payload);
+    act.payload = NULL;
+    act.payload_len = 0;
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
+    struct platform_record rec;
+    ck_assert_int_eq(platform_record_get(p, &rec, NULL, r.record_id, &err), 0);
+    ck_assert_str_eq(rec.payload, "{}");
+    platform_record_release(&rec);
+}
+END_TEST
+
+static int failing_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index,
+                         struct gsi_err *err)
+{
+    (void)ctx;
+    (void)s;
+    (void)record_id;
+    (void)index;
+    return gsi_err_set(err, GSI_ECONFLICT, "the feature refused");
+}
+
+static int counting_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index,
+                          struct gsi_err *err)
+{
+    (void)record_id;
+    (void)index;
+    *(int *)ctx += 1;
+    return store_exec(s, "INSERT INTO meta (key, value) VALUES ('applied', 'yes')", NULL, 0, err);
+}
+
+START_TEST(apply_in_same_transaction)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    uint64_t before = jsize();
+    struct platform_receipt r;
+    struct platform_act act = {.type = "x.fail", .party = "CHN", .apply = failing_apply};
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), GSI_ECONFLICT);
+    ck_assert_uint_eq(jsize(), before);
+    int calls = 0;
+    act.type = "x.ok";
+    act.apply = counting_apply;
+    act.apply_ctx = &calls;
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
+    ck_assert_int_eq(calls, 1);
+    ck_assert_uint_eq(jsize(), before + 1);
+    /* The same feature write twice violates meta's primary key: the act is undone whole. */
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), GSI_ECONFLICT);
+    ck_assert_uint_eq(jsize(), before + 1);
+    struct platform_verify_report rep;
+    ck_assert_msg(platform_journal_verify(p, &rep, NULL, NULL, &err) == 0, "%s", err.msg);
+}
+END_TEST
+
+struct worker {
+    int n;
+    int fails;
+    int id;
+};
+
+static void *write_many(void *arg)
+{
+    struct worker *w = arg;
+    for (int i = 0; i < w->n; i++) {
+        char payload[64];
+        int len = snprintf(payload, sizeof payload, "{\"w\":%d,\"i\":%d}", w->id, i);
+        struct platform_act act = {.type = "test.write", .party = "KAZ", .payload = payload,
+                                   .payload_len = (size_t)len};
+        struct platform_receipt r;
+        struct gsi_err err = GSI_ERR_INIT;
+        if (platform_act_record(p, &r, NULL, &act, &err) < 0) {
+            w->fails++;
+        }
+    }
+    return NULL;
+}
+
+START_TEST(group_commit_threads)
+{
+    uint64_t before = jsize();
+    pthread_t t[16];
+    struct worker w[16];
+    for (int i = 0; i < 16; i++) {
+        w[i] = (struct worker){.n = 40, .id = i};
+        pthread_create(&t[i], NULL, write_many, &w[i]);
+    }
+    for (int i = 0; i < 16; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_int_eq(w[i].fails, 0);
+    }
+    ck_assert_uint_eq(jsize(), before + 16 * 40);
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_verify_report rep;
+    ck_assert_msg(platform_journal_verify(p, &rep, NULL, NULL, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(rep.entries, before + 640);
+    ck_assert_uint_eq(rep.problems, 0);
+}
+END_TEST
+
+START_TEST(proofs)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_receipt r;
+    struct platform_act act = {.type = "proof.test", .party = "EGY"};
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
+    uint64_t size1 = jsize();
+    for (int i = 0; i < 5; i++) {
+        ck_assert_int_eq(platform_act_record(p, &(struct platform_receipt){0}, NULL, &act, &err), 0);
+    }
+    uint64_t size2 = jsize();
+    uint8_t root1[32], root2[32], leaf[32];
+    ck_assert_int_eq(platform_journal_root(p, root1, size1, &err), 0);
+    ck_assert_int_eq(platform_journal_root(p, root2, size2, &err), 0);
+    /* The leaf hash of the receipt is SHA-256(0x00 || the entry's canonical bytes). */
+    struct platform_entry *e;
+    size_t n;
+    ck_assert_int_eq(platform_journal_entries(p, &e, &n, r.index, r.index + 1, &err), 0);
+    ck_assert_uint_eq(n, 1);
+    struct gsi_buf bytes;
+    gsi_buf_init(&bytes, 1024);
+    ck_assert_int_eq(platform_entry_canonical(&bytes, &e[0], &err), 0);
+    uint8_t pre[1025];
+    pre[0] = 0;
+    memcpy(pre + 1, bytes.data, bytes.len);
+    journal_sha256(leaf, pre, bytes.len + 1);
+    char hex[65];
+    for (int i = 0; i < 32; i++) {
+        snprintf(hex + 2 * i, 3, "%02x", leaf[i]);
+    }
+    ck_assert_str_eq(hex, r.leaf_hash);
+    ck_assert_str_eq(e[0].subject, "record/" "1") ;
+    gsi_buf_release(&bytes);
+    free(e);
+    uint8_t proof[PLATFORM_PROOF_MAX][32];
+    size_t len;
+    ck_assert_int_eq(platform_journal_proof_inclusion(p, proof, &len, r.index, size2, &err), 0);
+    ck_assert_int_eq(journal_merkle_inclusion_verify(r.index, size2, leaf,
+                                                     (const uint8_t(*)[32])proof, len, root2,
+                                                     &err),
+                     0);
+    ck_assert_int_eq(platform_journal_proof_consistency(p, proof, &len, size1, size2, &err), 0);
+    ck_assert_int_eq(journal_merkle_consistency_verify(size1, size2, root1, root2,
+                                                       (const uint8_t(*)[32])proof, len, &err),
+                     0);
+    ck_assert_int_eq(platform_journal_proof_inclusion(p, proof, &len, 0, size2 + 1, &err),
+                     GSI_EUSAGE);
+    ck_assert_int_eq(platform_journal_entries(p, &e, &n, 0, 1001, &err), GSI_ELIMIT);
+    ck_assert_int_eq(platform_journal_entries(p, &e, &n, 0, size2 + 1, &err), GSI_EUSAGE);
+    /* The latest checkpoint is signed by the log and names the current size and root. */
+    struct gsi_buf note, vkey;
+    gsi_buf_init(&note, 1 << 16);
+    gsi_buf_init(&vkey, 4096);
+    ck_assert_int_eq(platform_journal_checkpoint(p, &note, &err), 0);
+    ck_assert_int_eq(platform_journal_vkey(p, &vkey, &err), 0);
+    struct journal_note_verifier v;
+    ck_assert_int_eq(journal_note_verifier_parse(&v, vkey.data, vkey.len, &err), 0);
+    struct journal_checkpoint cp;
+    ck_assert_msg(journal_checkpoint_open(&cp, NULL, note.data, note.len, "gsi.local/log", &v, 1,
+                                          &err) == 0,
+                  "%s", err.msg);
+    ck_assert_uint_eq(cp.size, size2);
+    ck_assert_mem_eq(cp.root, root2, 32);
+    journal_checkpoint_release(&cp);
+    gsi_buf_release(&note);
+    gsi_buf_release(&vkey);
+}
+END_TEST
+
+static void collect(void *ctx, const char *msg)
+{
+    struct gsi_buf *b = ctx;
+    gsi_buf_appendf(b, "%s\n", msg);
+}
+
+static void tamper(const char *sql)
+{
+    struct store *s;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(store_open(&s, db, &err), 0);
+    ck_assert_msg(store_exec(s, sql, NULL, 0, &err) == 0, "%s", err.msg);
+    store_close(s);
+}
+
+START_TEST(verify_finds_tampering)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_receipt r;
+    struct platform_act act = {.type = "t.t", .party = "CHN", .payload = "{\"x\":1}",
+                               .payload_len = 7};
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
+    struct platform_verify_report rep;
+    struct gsi_buf msgs;
+    gsi_buf_init(&msgs, 1 << 16);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), 0);
+    ck_assert_uint_eq(rep.problems, 0);
+    tamper("UPDATE records SET payload = '{\"x\":2}'");
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
+    ck_assert_uint_eq(rep.problems, 1);
+    char want[64];
+    snprintf(want, sizeof want, "record %lld (entry %llu)", (long long)r.record_id,
+             (unsigned long long)r.index);
+    ck_assert_msg(strstr(msgs.data, want) != NULL, "%s", msgs.data);
+    tamper("UPDATE records SET payload = '{\"x\":1}'");
+    ck_assert_int_eq(platform_journal_verify(p, &rep, NULL, NULL, &err), 0);
+    tamper("DELETE FROM party_members WHERE org = 'GCC' AND member = 'QAT'");
+    gsi_buf_reset(&msgs);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
+    ck_assert_ptr_nonnull(strstr(msgs.data, "party GCC"));
+    tamper("INSERT INTO party_members (org, member) VALUES ('GCC', 'QAT')");
+    tamper("UPDATE journal SET type = 'x.x' WHERE idx = 3");
+    gsi_buf_reset(&msgs);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
+    ck_assert_ptr_nonnull(strstr(msgs.data, "journal entry 3 "));
+    ck_assert_ptr_nonnull(strstr(msgs.data, "do not hash to its signed root"));
+    gsi_buf_release(&msgs);
+}
+END_TEST
+
+START_TEST(refuses_database_behind_file)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_act act = {.type = "t.t", .party = "CHN"};
+    struct platform_receipt r;
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
+    ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
+    platform_close(p);
+    p = NULL;
+    char q[256];
+    snprintf(q, sizeof q,
+             "DELETE FROM journal WHERE idx = %llu; DELETE FROM journal_nodes WHERE level = 0 AND"
+             " idx = %llu; UPDATE journal_head SET size = %llu",
+             (unsigned long long)r.index, (unsigned long long)r.index,
+             (unsigned long long)r.index);
+    tamper(q);
+    struct platform_opts o;
+    platform_opts_init(&o);
+    o.db = db;
+    ck_assert_int_eq(platform_open(&p, &o, &err), GSI_EVERIFY);
+    ck_assert_ptr_nonnull(strstr(err.msg, "behind"));
+    ck_assert_ptr_null(p);
+}
+END_TEST
+
+START_TEST(uninitialised)
+{
+    struct platform_opts o;
+    platform_opts_init(&o);
+    char other[160];
+    snprintf(other, sizeof other, "%s/empty.db", dir);
+    o.db = other;
+    struct platform *q = NULL;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(platform_open(&q, &o, &err), GSI_ENOTFOUND);
+    ck_assert_ptr_nonnull(strstr(err.msg, "gsi init"));
+    /* init on an existing database is an upgrade, not a re-seed */
+    bool created = true;
+    o.db = db;
+    uint64_t before = jsize();
+    ck_assert_int_eq(platform_init(&o, &created, &err), 0);
+    ck_assert(!created);
+    ck_assert_uint_eq(jsize(), before);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("platform");
+    TCase *tc = tcase_create("platform");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, parties_seeded);
+    tcase_add_test(tc, nonstate_participants);
+    tcase_add_test(tc, tokens);
+    tcase_add_test(tc, pubkeys);
+    tcase_add_test(tc, non_interference);
+    tcase_add_test(tc, confidential);
+    tcase_add_test(tc, act_limits);
+    tcase_add_test(tc, apply_in_same_transaction);
+    tcase_add_test(tc, group_commit_threads);
+    tcase_add_test(tc, proofs);
+    tcase_add_test(tc, verify_finds_tampering);
+    tcase_add_test(tc, refuses_database_behind_file);
+    tcase_add_test(tc, uninitialised);
+    suite_add_tcase(s, tc);
+    return s;
+}

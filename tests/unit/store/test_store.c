@@ -1,0 +1,227 @@
+/* test_store.c — the store: URL parsing, placeholder rewriting, the SQLite backend's
+ * durability settings, migrations, parameters, errors, transactions and savepoints.
+ * (The PostgreSQL backend runs the same paths in tests/integration/store_test.sh.) */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "store/store.h"
+
+static char dir[64];
+static char db[128];
+
+static void setup(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/gsi-store-unit.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(db, sizeof db, "%s/t.db", dir);
+}
+
+static void teardown(void)
+{
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+START_TEST(url_parse)
+{
+    struct store_url u;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(store_url_parse(&u, NULL, &err), 0);
+    ck_assert_int_eq(u.backend, STORE_SQLITE);
+    ck_assert_str_eq(u.conninfo, "./gsi.db");
+    ck_assert_int_eq(store_url_parse(&u, "sqlite:/var/x.db", &err), 0);
+    ck_assert_str_eq(u.conninfo, "/var/x.db");
+    ck_assert_int_eq(store_url_parse(&u, "sqlite:///var/x.db", &err), 0);
+    ck_assert_str_eq(u.conninfo, "/var/x.db");
+    ck_assert_int_eq(store_url_parse(&u, "postgresql://u@h:5/d", &err), 0);
+    ck_assert_int_eq(u.backend, STORE_POSTGRES);
+    ck_assert_str_eq(u.conninfo, "postgresql://u@h:5/d");
+    ck_assert_int_eq(store_url_parse(&u, "postgres://h/d", &err), 0);
+    ck_assert_int_eq(u.backend, STORE_POSTGRES);
+    ck_assert_int_eq(store_url_parse(&u, "sqlite:", &err), GSI_EUSAGE);
+    char longurl[2000];
+    memset(longurl, 'a', sizeof longurl - 1);
+    longurl[sizeof longurl - 1] = '\0';
+    ck_assert_int_eq(store_url_parse(&u, longurl, &err), GSI_EUSAGE);
+}
+END_TEST
+
+START_TEST(placeholders)
+{
+    char out[128];
+    struct gsi_err err = GSI_ERR_INIT;
+    /* Written by hand from PostgreSQL's $n parameter syntax; quoted '?' stays. */
+    ck_assert_int_eq(store_sql_to_pg(out, sizeof out, "SELECT ?, '?', \"?\", ? + 1", &err), 0);
+    ck_assert_str_eq(out, "SELECT $1, '?', \"?\", $2 + 1");
+    ck_assert_int_eq(store_sql_to_pg(out, 8, "SELECT ? FROM t", &err), GSI_ELIMIT);
+}
+END_TEST
+
+static struct store *open_db(void)
+{
+    struct store *s = NULL;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
+    return s;
+}
+
+static void query_text(struct store *s, const char *sql, const char *want)
+{
+    struct store_rows *r;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_msg(store_query(s, &r, sql, NULL, 0, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(store_rows_count(r), 1);
+    ck_assert_str_eq(store_rows_text(r, 0, 0), want);
+    store_rows_free(r);
+}
+
+START_TEST(sqlite_durability)
+{
+    struct store *s = open_db();
+    /* SQLite documents synchronous FULL as 2 and journal_mode WAL as "wal". */
+    query_text(s, "PRAGMA journal_mode", "wal");
+    query_text(s, "PRAGMA synchronous", "2");
+    query_text(s, "PRAGMA foreign_keys", "1");
+    ck_assert_str_eq(store_backend_name(s), "sqlite");
+    store_close(s);
+    /* A second connection gets the same settings (they are per connection). */
+    s = open_db();
+    query_text(s, "PRAGMA synchronous", "2");
+    store_close(s);
+}
+END_TEST
+
+START_TEST(open_failure)
+{
+    struct store *s = NULL;
+    struct gsi_err err = GSI_ERR_INIT;
+    char path[160];
+    snprintf(path, sizeof path, "%s/no/such/dir/x.db", dir);
+    ck_assert_int_eq(store_open(&s, path, &err), GSI_EDB);
+    ck_assert_ptr_null(s);
+    ck_assert_ptr_nonnull(strstr(err.msg, "cannot open"));
+}
+END_TEST
+
+START_TEST(migrations)
+{
+    struct store *s = open_db();
+    struct gsi_err err = GSI_ERR_INIT;
+    int v = -1;
+    ck_assert_int_eq(store_schema_version(s, &v, &err), 0);
+    ck_assert_int_eq(v, 0);
+    ck_assert_msg(store_migrate(s, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(store_schema_version(s, &v, &err), 0);
+    ck_assert_int_eq(v, store_schema_latest());
+    ck_assert_int_eq(store_migrate(s, &err), 0); /* idempotent */
+    query_text(s, "SELECT COUNT(*) FROM schema_migrations", "1");
+    query_text(s, "SELECT size FROM journal_head", "0");
+    /* A database newer than the program is refused. */
+    ck_assert_int_eq(store_exec(s, "INSERT INTO schema_migrations VALUES (999, 'future', 'x')",
+                                NULL, 0, &err),
+                     0);
+    ck_assert_int_eq(store_migrate(s, &err), GSI_EDB);
+    ck_assert_ptr_nonnull(strstr(err.msg, "newer"));
+    store_close(s);
+}
+END_TEST
+
+START_TEST(params_and_errors)
+{
+    struct store *s = open_db();
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(store_exec(s, "CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT, x TEXT)", NULL, 0,
+                                &err),
+                     0);
+    struct store_val v[] = {STORE_TEXTN("ab\0cd", 2), STORE_INT(-9007199254740993LL), STORE_NULL};
+    ck_assert_int_eq(store_exec(s, "INSERT INTO t VALUES (?, ?, ?)", v, 3, &err), 0);
+    struct store_rows *r;
+    ck_assert_int_eq(store_query(s, &r, "SELECT k, n, x FROM t", NULL, 0, &err), 0);
+    ck_assert_uint_eq(store_rows_columns(r), 3);
+    ck_assert_str_eq(store_rows_text(r, 0, 0), "ab");
+    ck_assert_int_eq(store_rows_int(r, 0, 1), -9007199254740993LL);
+    ck_assert(store_rows_is_null(r, 0, 2));
+    ck_assert(!store_rows_is_null(r, 0, 0));
+    ck_assert_str_eq(store_rows_text(r, 5, 5), ""); /* out of range reads as empty */
+    store_rows_free(r);
+    ck_assert_int_eq(store_exec(s, "INSERT INTO t VALUES (?, ?, ?)", v, 3, &err), GSI_ECONFLICT);
+    ck_assert_int_eq(store_exec(s, "SELEC nonsense", NULL, 0, &err), GSI_EDB);
+    int64_t n = 0;
+    ck_assert_int_eq(store_query_int(s, &n, 0, "SELECT n FROM t WHERE k = 'zz'", NULL, 0, &err),
+                     GSI_ENOTFOUND);
+    ck_assert_int_eq(store_query_int(s, &n, 7, "SELECT x FROM t", NULL, 0, &err), 0);
+    ck_assert_int_eq(n, 7); /* NULL reads as the default */
+    store_close(s);
+}
+END_TEST
+
+START_TEST(transactions)
+{
+    struct store *s = open_db();
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(store_exec(s, "CREATE TABLE t (n INTEGER)", NULL, 0, &err), 0);
+    ck_assert_int_eq(store_begin_write(s, &err), 0);
+    ck_assert(store_in_transaction(s));
+    ck_assert_int_eq(store_begin(s, &err), GSI_EINTERNAL);
+    ck_assert_int_eq(store_exec(s, "INSERT INTO t VALUES (1)", NULL, 0, &err), 0);
+    ck_assert_int_eq(store_savepoint(s, "a", &err), 0);
+    ck_assert_int_eq(store_exec(s, "INSERT INTO t VALUES (2)", NULL, 0, &err), 0);
+    ck_assert_int_eq(store_savepoint_rollback(s, "a", &err), 0);
+    ck_assert_int_eq(store_savepoint_release(s, "a", &err), 0);
+    ck_assert_int_eq(store_savepoint(s, "bad name", &err), GSI_EINTERNAL);
+    ck_assert_int_eq(store_commit(s, &err), 0);
+    query_text(s, "SELECT COUNT(*) FROM t", "1");
+    ck_assert_int_eq(store_begin(s, &err), 0);
+    ck_assert_int_eq(store_exec(s, "INSERT INTO t VALUES (3)", NULL, 0, &err), 0);
+    store_rollback(s);
+    ck_assert(!store_in_transaction(s));
+    query_text(s, "SELECT COUNT(*) FROM t", "1");
+    /* What one connection committed, another sees. */
+    struct store *s2 = open_db();
+    query_text(s2, "SELECT COUNT(*) FROM t", "1");
+    store_close(s2);
+    store_close(s);
+}
+END_TEST
+
+START_TEST(many_rows)
+{
+    struct store *s = open_db();
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(store_exec(s, "CREATE TABLE t (n INTEGER)", NULL, 0, &err), 0);
+    ck_assert_int_eq(store_begin_write(s, &err), 0);
+    for (int i = 0; i < 5000; i++) {
+        struct store_val v[] = {STORE_INT(i)};
+        ck_assert_int_eq(store_exec(s, "INSERT INTO t VALUES (?)", v, 1, &err), 0);
+    }
+    ck_assert_int_eq(store_commit(s, &err), 0);
+    struct store_rows *r;
+    ck_assert_int_eq(store_query(s, &r, "SELECT n FROM t ORDER BY n", NULL, 0, &err), 0);
+    ck_assert_uint_eq(store_rows_count(r), 5000);
+    ck_assert_int_eq(store_rows_int(r, 4999, 0), 4999);
+    store_rows_free(r);
+    /* 0 + 1 + ... + 4999 = 4999 * 5000 / 2 */
+    query_text(s, "SELECT SUM(n) FROM t", "12497500");
+    store_close(s);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("store");
+    TCase *tc = tcase_create("store");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, url_parse);
+    tcase_add_test(tc, placeholders);
+    tcase_add_test(tc, sqlite_durability);
+    tcase_add_test(tc, open_failure);
+    tcase_add_test(tc, migrations);
+    tcase_add_test(tc, params_and_errors);
+    tcase_add_test(tc, transactions);
+    tcase_add_test(tc, many_rows);
+    suite_add_tcase(s, tc);
+    return s;
+}
