@@ -19,7 +19,7 @@ GSI=$(readlink -f "$BUILD/src/cli/gsi")
 SECS=${GSI_BENCH_SECONDS:-10}
 CONNS=${GSI_BENCH_CONNS:-64}
 WRK_THREADS=${GSI_BENCH_THREADS:-2}
-for tool in wrk nginx curl; do
+for tool in wrk nginx; do
     command -v "$tool" >/dev/null || PATH=$PATH:/usr/sbin
     command -v "$tool" >/dev/null || { echo "bench/http: $tool is missing (scripts/deps.sh bench)" >&2; exit 1; }
 done
@@ -35,6 +35,20 @@ cleanup() {
     rm -rf "$TMP"
 }
 trap cleanup EXIT
+
+# GET URL [TOKEN] -> the body (python3's urllib: no other client needed)
+fetch() {
+    /usr/bin/python3 - "$@" <<'PY'
+import sys, urllib.request
+req = urllib.request.Request(sys.argv[1])
+if len(sys.argv) > 2:
+    req.add_header("Authorization", "Bearer " + sys.argv[2])
+try:
+    sys.stdout.write(urllib.request.urlopen(req, timeout=5).read().decode())
+except Exception:
+    sys.exit(1)
+PY
+}
 
 free_port() {
     /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -71,7 +85,7 @@ PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/s
 [ -n "$PORT" ] || { cat "$TMP/serve.err" >&2; echo "bench/http: gsi serve did not start" >&2; exit 1; }
 BASE=http://127.0.0.1:$PORT
 GET_PATH=/v1/me
-GET_BYTES=$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE$GET_PATH" | wc -c)
+GET_BYTES=$(fetch "$BASE$GET_PATH" "$TOKEN" | wc -c)
 
 # --- nginx with its own config, serving a file of the same size ---
 NPORT=$(free_port)
@@ -107,7 +121,7 @@ CONF
 nginx -c "$TMP/nginx/nginx.conf" -p "$TMP/nginx" -g 'daemon off;' 2>"$TMP/nginx/logs/start.log" &
 NGINX_PID=$!
 for _ in $(seq 50); do
-    curl -s -o /dev/null "http://127.0.0.1:$NPORT/v1/me" && break
+    fetch "http://127.0.0.1:$NPORT/v1/me" >/dev/null && break
     sleep 0.1
 done
 
@@ -117,7 +131,7 @@ run_wrk() {  # run_wrk OUTFILE URL [wrk args...]
     wrk -t"$WRK_THREADS" -c"$CONNS" -d"${SECS}s" --latency "$@" "$url" >"$out" 2>&1
 }
 
-size() { curl -s "$BASE/v1/health" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["journal_size"])'; }
+size() { fetch "$BASE/v1/health" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["journal_size"])'; }
 
 echo "bench/http: wrk -t$WRK_THREADS -c$CONNS -d${SECS}s on loopback, $(nproc) CPUs; response body $GET_BYTES bytes"
 run_wrk "$TMP/nginx.txt" "http://127.0.0.1:$NPORT$GET_PATH" -H "Authorization: Bearer $TOKEN"

@@ -149,6 +149,28 @@ static void json_num(FILE *out, double v)
     fputs(buf, out);
 }
 
+/* The first ~`cap` bytes of a statement for a table cell: cut on a UTF-8 character boundary,
+ * line breaks and tabs turned into spaces, "..." when cut. */
+static const char *short_text(char *dst, size_t cap, const char *s)
+{
+    size_t n = strlen(s), o = 0;
+    bool cut = n > cap - 4;
+    size_t lim = cut ? cap - 4 : n;
+    while (lim > 0 && cut && ((unsigned char)s[lim] & 0xc0) == 0x80) {
+        lim--;
+    }
+    for (size_t i = 0; i < lim; i++) {
+        char ch = s[i];
+        dst[o++] = (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch;
+    }
+    if (cut) {
+        memcpy(dst + o, "...", 3);
+        o += 3;
+    }
+    dst[o] = '\0';
+    return dst;
+}
+
 static const char *text_of(const struct consensus *c, uint32_t j)
 {
     return c->stmt[j].text != NULL ? c->stmt[j].text : "";
@@ -397,8 +419,7 @@ static int write_text(FILE *out, const struct consensus *c, const uint32_t *gic_
                 num_or_null(t, share(r->na, r->ns));
                 num_or_null(t, share(r->nd, r->ns));
             }
-            snprintf(tb, sizeof tb, "%s", text_of(c, j));
-            gsi_table_text(t, tb);
+            gsi_table_text(t, short_text(tb, sizeof tb, text_of(c, j)));
         }
         fputs(list == 0 ? "\nCommon ground (group-informed consensus)\n"
                         : "\nDifferences (spread of net agreement between groups)\n",
@@ -426,8 +447,7 @@ static int write_text(FILE *out, const struct consensus *c, const uint32_t *gic_
             gsi_table_text(t, r->agree ? "agree" : "disagree");
             gsi_table_num(t, share(r->n_success, r->n_trials));
             gsi_table_num(t, r->repness);
-            snprintf(tb, sizeof tb, "%s", text_of(c, r->statement));
-            gsi_table_text(t, tb);
+            gsi_table_text(t, short_text(tb, sizeof tb, text_of(c, r->statement)));
         }
     }
     fputs("\nRepresentative statements\n", out);

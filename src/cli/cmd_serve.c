@@ -28,7 +28,10 @@ static void usage(FILE *out)
           "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0 picks a\n"
           "                       free port; IPv6 as [::1]:8080)\n"
           "  --db URL             ./gsi.db (default), a SQLite path, or postgresql://...\n"
-          "  --threads N          event-loop threads (default: one per CPU, at least 4)\n"
+          "  --threads N          event-loop threads, which answer reads (default: one per\n"
+          "                       CPU, at least 4)\n"
+          "  --writers N          threads that run writes and wait for their group commit\n"
+          "                       (default 64)\n"
           "  --max-conns N        open connections in all (default 1024)\n"
           "  --max-conns-per-ip N open connections from one address (default 256)\n"
           "  --timeout S          seconds before an idle connection is closed (default 30)\n"
@@ -75,6 +78,10 @@ int cmd_serve(int argc, char **argv)
             po.db = v;
         } else if ((v = cli_opt(argc, argv, &i, "--threads", &missing)) != NULL) {
             if (parse_uint(&ho.threads, "serve", "--threads", v, 1, HTTP_THREADS_MAX) < 0) {
+                return GSI_EXIT_USAGE;
+            }
+        } else if ((v = cli_opt(argc, argv, &i, "--writers", &missing)) != NULL) {
+            if (parse_uint(&ho.writers, "serve", "--writers", v, 1, HTTP_THREADS_MAX) < 0) {
                 return GSI_EXIT_USAGE;
             }
         } else if ((v = cli_opt(argc, argv, &i, "--max-conns", &missing)) != NULL) {

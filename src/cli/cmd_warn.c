@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/date.h"
 #include "core/table.h"
+#include "warn/backtest.h"
 #include "warn/brief.h"
 #include "warn/eval.h"
 #include "warn/forecast.h"
@@ -65,6 +67,8 @@ static const char backtest_help[] =
     "  --models all|LIST    comma-separated model names, or all (default)\n"
     "  --samples N          draws per country-month (default 1000)\n"
     "  --seed S             random seed (default 1)\n"
+    "  --threads N          worker threads (default: the CPUs online); the results are the\n"
+    "                       same for every N\n"
     "  --format FMT         table (default), csv or json\n";
 
 static const char brief_help[] =
@@ -88,7 +92,7 @@ static const char brief_help[] =
 /* Options every subcommand may take; each subcommand checks the ones it needs. */
 struct opts {
     const char *actuals, *forecast, *out, *years, *models, *through;
-    long year, samples, top;
+    long year, samples, top, threads;
     uint64_t seed;
     enum gsi_format format;
     int events;
@@ -116,6 +120,8 @@ static int parse(struct opts *o, int argc, char **argv, const char *cmd, const c
     o->samples = 1000;
     o->seed = 1;
     o->top = 20;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    o->threads = ncpu < 1 ? 1 : ncpu > WARN_BACKTEST_THREADS_MAX ? WARN_BACKTEST_THREADS_MAX : ncpu;
     o->format = GSI_FORMAT_TABLE;
     *help_shown = 0;
     for (int i = 1; i < argc; i++) {
@@ -150,6 +156,11 @@ static int parse(struct opts *o, int argc, char **argv, const char *cmd, const c
         } else if (OPT("--samples")) {
             if (v != NULL &&
                 parse_long(&o->samples, cmd, "--samples", v, 1, WARN_FORECAST_DRAWS_MAX) < 0) {
+                return -1;
+            }
+        } else if (OPT("--threads")) {
+            if (v != NULL &&
+                parse_long(&o->threads, cmd, "--threads", v, 1, WARN_BACKTEST_THREADS_MAX) < 0) {
                 return -1;
             }
         } else if (OPT("--top")) {
@@ -381,21 +392,19 @@ static int do_backtest(int argc, char **argv)
         gsi_err_set(&err, GSI_ENOMEM, "out of memory");
         return cli_fail(&err);
     }
-    for (size_t yi = 0; yi < ny && rc == 0; yi++) {
-        for (size_t mi = 0; mi < nm && rc == 0; mi++) {
-            struct warn_forecast f;
-            struct warn_eval e;
-            rc = warn_model_forecast_year(&f, &p, models[mi], (int)years[yi], (size_t)o.samples,
-                                          o.seed, &err);
-            if (rc < 0) {
-                snprintf(err.file, sizeof err.file, "%s", o.actuals);
-                break;
-            }
-            rc = warn_eval_forecast(&e, &f, &p, o.actuals, &err);
-            warn_forecast_release(&f);
-            if (rc == 0 && add_row(t, years[yi], warn_model_name(models[mi]), &e) != 0) {
-                rc = gsi_err_set(&err, GSI_ENOMEM, "out of memory");
-            }
+    int yv[WARN_YEARS_MAX];
+    for (size_t yi = 0; yi < ny; yi++) {
+        yv[yi] = (int)years[yi];
+    }
+    struct warn_eval res[WARN_YEARS_MAX * WARN_MODEL_COUNT];
+    rc = warn_backtest_run(res, &p, yv, ny, models, nm, (size_t)o.samples, o.seed,
+                           (unsigned)o.threads, &err);
+    if (rc < 0) {
+        snprintf(err.file, sizeof err.file, "%s", o.actuals);
+    }
+    for (size_t i = 0; i < ny * nm && rc == 0; i++) {
+        if (add_row(t, years[i / nm], warn_model_name(models[i % nm]), &res[i]) != 0) {
+            rc = gsi_err_set(&err, GSI_ENOMEM, "out of memory");
         }
     }
     if (rc == 0 && gsi_table_write(t, stdout, o.format) != 0) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "consensus/internal.h"
+#include "core/rng.h"
 
 /* Polis's same-clustering? threshold: centres that all moved less than this have converged. */
 #define KMEANS_SAME 0.01
@@ -487,6 +488,114 @@ static int start_centres(const double *prev, int nprev, const double *x, const d
     return got;
 }
 
+static double weighted_sse(const double *x, const double *y, const double *w, int n,
+                           const double *centres, const int32_t *assign)
+{
+    double sse = 0;
+    for (int i = 0; i < n; i++) {
+        double dx = x[i] - centres[2 * assign[i]], dy = y[i] - centres[2 * assign[i] + 1];
+        sse += w[i] * (dx * dx + dy * dy);
+    }
+    return sse;
+}
+
+/* k-means++ start (Arthur & Vassilvitskii 2007), weighted, from a seeded stream. */
+static int plusplus_start(struct gsi_rng *r, const double *x, const double *y, const double *w,
+                          int n, int k, double *centres)
+{
+    double d2[512];
+    double tot = 0;
+    for (int i = 0; i < n; i++) {
+        tot += w[i];
+    }
+    double u = gsi_rng_uniform(r) * tot;
+    int first = n - 1;
+    for (int i = 0; i < n; i++) {
+        if (u < w[i]) {
+            first = i;
+            break;
+        }
+        u -= w[i];
+    }
+    centres[0] = x[first];
+    centres[1] = y[first];
+    int got = 1;
+    for (int i = 0; i < n; i++) {
+        double dx = x[i] - centres[0], dy = y[i] - centres[1];
+        d2[i] = dx * dx + dy * dy;
+    }
+    while (got < k) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += w[i] * d2[i];
+        }
+        if (sum <= 0) {
+            break; /* fewer distinct points than k */
+        }
+        double t = gsi_rng_uniform(r) * sum;
+        int pick = -1;
+        for (int i = 0; i < n; i++) {
+            double p = w[i] * d2[i];
+            if (p > 0) {
+                pick = i;
+                if (t < p) {
+                    break;
+                }
+                t -= p;
+            }
+        }
+        centres[2 * got] = x[pick];
+        centres[2 * got + 1] = y[pick];
+        got++;
+        for (int i = 0; i < n; i++) {
+            double dx = x[i] - x[pick], dy = y[i] - y[pick];
+            double d = dx * dx + dy * dy;
+            if (d < d2[i]) {
+                d2[i] = d;
+            }
+        }
+    }
+    return got;
+}
+
+/* Opinion groups for one k over the base centres. Polis starts from the first k distinct base
+ * centres (or the previous update's groups) and relies on many updates to improve them; a
+ * single computation from that start often stops in a poor local optimum, so GSI also runs
+ * GROUP_RESTARTS seeded k-means++ starts and keeps the clustering of least weighted squared
+ * error (the Polis start wins ties). */
+#define GROUP_RESTARTS 16
+static int group_kmeans(struct consensus *c, int k, const double *bx, const double *by,
+                        const double *bw, int nb, double *best_c, int *best_k, int32_t *best_a)
+{
+    struct consensus_state *st = c->st;
+    double cand[CONSENSUS_GROUPS_MAX * 2];
+    int32_t asg[512];
+    struct kmeans_in gin = {(size_t)nb, bx, by, bw, 1, c->opts.group_iters};
+    double best = INFINITY;
+    struct gsi_rng rng;
+    gsi_rng_init(&rng, gsi_rng_derive(c->opts.seed, 1000 + (uint64_t)k));
+    for (int t = 0; t <= GROUP_RESTARTS; t++) {
+        int ck;
+        if (t == 0) {
+            ck = start_centres(st->group_prev[k][0], st->group_prev_n[k], bx, by, (size_t)nb, k,
+                               cand);
+        } else {
+            ck = plusplus_start(&rng, bx, by, bw, nb, k, cand);
+        }
+        if (kmeans_run(&gin, cand, &ck, asg) < 0) {
+            return -1;
+        }
+        double sse = weighted_sse(bx, by, bw, nb, cand, asg);
+        if (sse < best) {
+            best = sse;
+            *best_k = ck;
+            memcpy(best_c, cand, 2 * (size_t)ck * sizeof *cand);
+            memcpy(best_a, asg, (size_t)nb * sizeof *asg);
+        }
+    }
+    return 0;
+}
+
 int cluster_compute(struct consensus *c, struct gsi_err *err)
 {
     struct consensus_state *st = c->st;
@@ -577,10 +686,7 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
     int best_k = 0;
     double best_s = -INFINITY;
     for (int kk = 2; kk <= maxk && kk <= nb; kk++) {
-        gk[kk] = start_centres(st->group_prev[kk][0], st->group_prev_n[kk], bx, by, (size_t)nb,
-                               kk, gc[kk]);
-        struct kmeans_in gin = {(size_t)nb, bx, by, bw, 1, c->opts.group_iters};
-        if (kmeans_run(&gin, gc[kk], &gk[kk], ba[kk]) < 0) {
+        if (group_kmeans(c, kk, bx, by, bw, nb, gc[kk], &gk[kk], ba[kk]) < 0) {
             return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
         }
         sil[kk] = silhouette(bx, by, (size_t)nb, ba[kk], gk[kk]);

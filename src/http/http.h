@@ -2,9 +2,11 @@
  * http.h — the HTTP/JSON server in front of the platform.
  *
  * One server is one libmicrohttpd daemon: an epoll event loop per thread of a fixed pool,
- * each thread parsing requests and running the handler of the route it matched. Handlers
- * call the platform, which applies the rules and commits; a write is answered only after
- * its commit returned (see docs/internals/http.md).
+ * each thread parsing requests and answering reads (GET, HEAD) itself. A request that
+ * changes something is handed to a pool of writer threads while its connection is
+ * suspended: the writer calls the platform, which group-commits it with the other writes in
+ * flight, and the response is sent only after that commit returned (see
+ * docs/internals/http.md).
  *
  *     struct http_server_opts o;
  *     http_server_opts_init(&o);
@@ -33,12 +35,14 @@ struct platform;
 #define HTTP_CONN_MAX_DEFAULT    1024u      /* open connections in all */
 #define HTTP_CONN_PER_IP_DEFAULT 256u       /* open connections from one address */
 #define HTTP_TIMEOUT_DEFAULT     30u        /* seconds a connection may stay idle */
+#define HTTP_WRITERS_DEFAULT     64u        /* writer threads: writes waiting for a commit */
 #define HTTP_THREADS_MAX         256u
 
 struct http_server_opts {
     struct sockaddr_storage addr; /* where to listen; set by http_listen_parse */
     socklen_t addr_len;
     unsigned threads;         /* event-loop threads; 0 picks one per CPU, at least 4 */
+    unsigned writers;         /* writer threads; 0 picks HTTP_WRITERS_DEFAULT */
     unsigned conn_max;        /* total connections */
     unsigned conn_per_ip;     /* connections from one address */
     unsigned timeout_s;       /* idle connection timeout, seconds */

@@ -3,6 +3,8 @@
  * authentication and writing responses (see http.h and docs/internals/http.md).
  */
 #include <microhttpd.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdlib.h>
@@ -18,12 +20,33 @@ struct http_server {
     struct platform *platform;
     size_t body_max;
     uint16_t port;
+    /* The writer pool: requests that change something wait for their commit here, not on
+     * an event-loop thread, so reads keep flowing and many writes share one commit. */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct upload *queue_head;
+    struct upload *queue_tail;
+    bool stopping;
+    unsigned nwriters;
+    pthread_t *writers;
 };
 
-/* What the server keeps between the calls libmicrohttpd makes for one request with a body. */
+/* What the server keeps between the calls libmicrohttpd makes for one request with a body,
+ * and while a writer runs it. */
+enum upload_phase { UPLOAD_READING, UPLOAD_QUEUED, UPLOAD_DONE, UPLOAD_SENT };
+
 struct upload {
     struct gsi_buf body;
     bool too_big;
+    enum upload_phase phase;
+    /* Set when queued for a writer: */
+    struct MHD_Connection *conn;
+    enum http_method method;
+    const char *url;              /* libmicrohttpd's, valid for the request */
+    struct http_resp resp;        /* filled by the writer */
+    char allow[64];
+    bool www_auth;
+    struct upload *next;
 };
 
 /* The per-request state of a request without a body: a marker, not an allocation. */
@@ -81,10 +104,21 @@ static enum MHD_Result send_error(struct MHD_Connection *c, int status, const ch
     return ret;
 }
 
+static enum MHD_Result send_too_big(const struct http_server *s, struct MHD_Connection *c)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "the request body is larger than the %zu bytes the server accepts",
+             s->body_max);
+    return send_error(c, 413, gsi_err_name(GSI_ELIMIT), msg);
+}
+
 /* Routes, authenticates and runs the handler for one complete request. */
-static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
-                                enum http_method m, const char *url, const char *body,
-                                size_t body_len)
+/* Routes, authenticates and runs the handler for one complete request, filling `resp`,
+ * `allow` (64 bytes: the Allow header of a 405) and *www_auth (a 401 for a missing or bad
+ * token). Runs on an event-loop thread for reads and on a writer for the rest. */
+static void handle(struct http_server *s, struct MHD_Connection *c, enum http_method m,
+                   const char *url, const char *body, size_t body_len, struct http_resp *out,
+                   char *allow, bool *www_auth_out)
 {
     struct http_req req;
     memset(&req, 0, sizeof req);
@@ -101,15 +135,13 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
         const char *j = strstr(accept, "application/json");
         req.want_text = t != NULL && (j == NULL || t < j);
     }
-    struct http_resp resp;
-    http_resp_init(&resp);
-    char allow[64];
+    struct http_resp resp = *out;
     bool www_auth = false;
     const struct http_route *route;
     struct http_auth_slot slot;
 
     switch (http_route_find(&route, &req, http_routes, http_routes_len, m, url, allow,
-                            sizeof allow)) {
+                            64)) {
     case HTTP_MATCH_NO_PATH:
         http_resp_error(&resp, GSI_ENOTFOUND, "no such resource");
         goto send;
@@ -140,11 +172,82 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
     if (route->fn(&req, &resp) < 0) {
         http_resp_from_err(&resp, &req.err);
     }
-send:;
+send:
+    *out = resp;
+    *www_auth_out = www_auth;
+}
+
+static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
+                                enum http_method m, const char *url, const char *body,
+                                size_t body_len)
+{
+    struct http_resp resp;
+    http_resp_init(&resp);
+    char allow[64];
+    bool www_auth = false;
+    handle(s, c, m, url, body, body_len, &resp, allow, &www_auth);
     enum MHD_Result ret = send_resp(c, &resp, allow, www_auth);
     http_resp_release(&resp);
     return ret;
 }
+
+/* Hands a complete request to the writer pool and suspends its connection; the writer
+ * resumes it with the response ready. Runs the request here instead once the server is
+ * stopping and the writers are gone. */
+static enum MHD_Result enqueue(struct http_server *s, struct MHD_Connection *c,
+                               struct upload *up, enum http_method m, const char *url)
+{
+    pthread_mutex_lock(&s->mu);
+    if (s->stopping || s->nwriters == 0) {
+        pthread_mutex_unlock(&s->mu);
+        return dispatch(s, c, m, url, up->body.data, up->body.len);
+    }
+    up->conn = c;
+    up->method = m;
+    up->url = url;
+    up->phase = UPLOAD_QUEUED;
+    up->next = NULL;
+    http_resp_init(&up->resp);
+    if (s->queue_tail != NULL) {
+        s->queue_tail->next = up;
+    } else {
+        s->queue_head = up;
+    }
+    s->queue_tail = up;
+    /* Suspended before a writer can see it, so its resume never comes first. */
+    MHD_suspend_connection(c);
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    return MHD_YES;
+}
+
+static void *writer_main(void *arg)
+{
+    struct http_server *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (s->queue_head == NULL && !s->stopping) {
+            pthread_cond_wait(&s->cv, &s->mu);
+        }
+        struct upload *up = s->queue_head;
+        if (up == NULL) {
+            break; /* stopping, and nothing left to do */
+        }
+        s->queue_head = up->next;
+        if (s->queue_head == NULL) {
+            s->queue_tail = NULL;
+        }
+        pthread_mutex_unlock(&s->mu);
+        handle(s, up->conn, up->method, up->url, up->body.data, up->body.len, &up->resp,
+               up->allow, &up->www_auth);
+        up->phase = UPLOAD_DONE;
+        MHD_resume_connection(up->conn);
+        pthread_mutex_lock(&s->mu);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
+
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
@@ -157,28 +260,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (up == NULL) {
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                      MHD_HTTP_HEADER_CONTENT_LENGTH);
-        const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_TRANSFER_ENCODING);
         if (m == HTTP_OTHER) {
             return send_error(c, 405, "GSI_EMETHOD", "method not allowed");
         }
         /* No body to wait for: nothing to allocate. libmicrohttpd keeps the connection
          * alive only for a response queued once the whole request is in, that is at the
          * next call, so this call only marks the request as seen. */
-        if (m == HTTP_GET || m == HTTP_HEAD || (te == NULL && (cl == NULL || strcmp(cl, "0") == 0))) {
+        if (m == HTTP_GET || m == HTTP_HEAD) {
             *con_cls = &no_body;
             return MHD_YES;
         }
         /* Refuse a declared oversize body before reading any of it. */
         if (cl != NULL && (strlen(cl) > 18 || strtoull(cl, NULL, 10) > s->body_max)) {
-            return send_error(c, 413, gsi_err_name(GSI_ELIMIT),
-                              "the request body is larger than the 1 MiB the server accepts");
+            return send_too_big(s, c);
         }
         up = calloc(1, sizeof *up);
         if (up == NULL) {
             return MHD_NO;
         }
         gsi_buf_init(&up->body, s->body_max);
+        up->phase = UPLOAD_READING;
         *con_cls = up;
         return MHD_YES;
     }
@@ -190,6 +291,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         }
         return dispatch(s, c, m, url, NULL, 0);
     }
+    if (up->phase == UPLOAD_DONE) {
+        up->phase = UPLOAD_SENT;
+        enum MHD_Result ret = send_resp(c, &up->resp, up->allow, up->www_auth);
+        http_resp_release(&up->resp);
+        return ret;
+    }
+    if (up->phase != UPLOAD_READING) {
+        return MHD_NO; /* never called again once answered; close if it were */
+    }
     if (*upload_data_size > 0) {
         /* A chunked body has no declared length; it is cut off at the cap. */
         if (!up->too_big && gsi_buf_append(&up->body, upload_data, *upload_data_size) < 0) {
@@ -200,10 +310,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (up->too_big) {
-        return send_error(c, 413, gsi_err_name(GSI_ELIMIT),
-                          "the request body is larger than the 1 MiB the server accepts");
+        return send_too_big(s, c);
     }
-    return dispatch(s, c, m, url, up->body.data, up->body.len);
+    return enqueue(s, c, up, m, url);
 }
 
 /* Small responses must not wait for the client's delayed ACK (Nagle's algorithm holds the
@@ -227,11 +336,16 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
     struct upload *up = *con_cls;
     if (up != NULL && up != &no_body) {
+        if (up->phase == UPLOAD_DONE) {
+            http_resp_release(&up->resp);
+        }
         gsi_buf_release(&up->body);
         free(up);
         *con_cls = NULL;
     }
 }
+
+static void server_free(struct http_server *s);
 
 int http_server_start(struct http_server **out, const struct http_server_opts *o,
                       struct platform *platform, struct gsi_err *err)
@@ -251,7 +365,24 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
     if (threads > HTTP_THREADS_MAX) {
         threads = HTTP_THREADS_MAX;
     }
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    unsigned nwriters = o->writers > 0 ? o->writers : HTTP_WRITERS_DEFAULT;
+    if (nwriters > HTTP_THREADS_MAX) {
+        nwriters = HTTP_THREADS_MAX;
+    }
+    s->writers = calloc(nwriters, sizeof *s->writers);
+    if (s->writers == NULL) {
+        server_free(s);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory starting the server");
+    }
+    for (; s->nwriters < nwriters; s->nwriters++) {
+        if (pthread_create(&s->writers[s->nwriters], NULL, writer_main, s) != 0) {
+            server_free(s);
+            return gsi_err_set(err, GSI_ENOMEM, "cannot start the server's writer threads");
+        }
+    }
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
     if (!o->quiet) {
         flags |= MHD_USE_ERROR_LOG;
     }
@@ -265,7 +396,7 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
         o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
     if (s->daemon == NULL) {
-        free(s);
+        server_free(s);
         return gsi_err_set(err, GSI_EIO,
                            "cannot listen on the address asked for (in use, or not this machine's)");
     }
@@ -280,11 +411,42 @@ uint16_t http_server_port(const struct http_server *s)
     return s->port;
 }
 
+/* Stops and joins the writers (they finish what is queued first) and frees `s`. */
+static void server_free(struct http_server *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    for (unsigned i = 0; i < s->nwriters; i++) {
+        pthread_join(s->writers[i], NULL);
+    }
+    free(s->writers);
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
 void http_server_stop(struct http_server *s)
 {
     if (s == NULL) {
         return;
     }
-    MHD_stop_daemon(s->daemon);
-    free(s);
+    /* Stop accepting, let the writers finish and resume every suspended connection, then
+     * stop the event loops (which must not find a connection still suspended). */
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET) {
+        close(fd);
+    }
+    struct MHD_Daemon *d = s->daemon;
+    pthread_mutex_lock(&s->mu);
+    s->stopping = true;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+    for (unsigned i = 0; i < s->nwriters; i++) {
+        pthread_join(s->writers[i], NULL);
+    }
+    s->nwriters = 0;
+    MHD_stop_daemon(d);
+    server_free(s);
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/text.h"
 #include "platform/platform_internal.h"
 
 #define KEY_FILE_MAX 4096
@@ -302,6 +303,28 @@ int platform_checkpoint_file_update(struct platform *p, bool force, struct gsi_e
     }
     pthread_mutex_unlock(&p->wmu);
     int rc = 0;
+    if (note != NULL) {
+        /* Another process on the same PostgreSQL database may have written a newer
+         * checkpoint of the same log: never step the file back. (Its signature is checked
+         * when the file is read; here only its size line matters.) */
+        char *cur = NULL;
+        size_t len = 0;
+        struct gsi_err ignore = GSI_ERR_INIT;
+        if (read_small_file(p->checkpoint_path, &cur, &len, CHECKPOINT_FILE_MAX, &ignore) == 0) {
+            const char *nl = memchr(cur, '\n', len);
+            int64_t have = 0;
+            if (nl != NULL) {
+                const char *end = memchr(nl + 1, '\n', len - (size_t)(nl + 1 - cur));
+                if (end != NULL && gsi_parse_i64(&have, nl + 1, (size_t)(end - nl - 1)) == 0 &&
+                    have >= 0 && (uint64_t)have >= size) {
+                    p->file_size = (uint64_t)have;
+                    free(note);
+                    note = NULL;
+                }
+            }
+            free(cur);
+        }
+    }
     if (note != NULL) {
         rc = write_file_atomic(p->checkpoint_path, note, strlen(note), 0644, err);
         if (rc == 0) {
@@ -651,6 +674,11 @@ int platform_init(const struct platform_opts *o, bool *created, struct gsi_err *
     }
     if (created != NULL) {
         *created = before == 0;
+    }
+    if (before == 0) {
+        /* A new log: a checkpoint file left by an earlier database at this path belongs to
+         * another log and would make this one look truncated. */
+        unlink(tmp.checkpoint_path);
     }
     struct platform *p;
     rc = open_common(&p, o, before != 0, err);

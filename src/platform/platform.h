@@ -54,6 +54,7 @@
 #include "core/err.h"
 
 struct platform;
+struct platform_delegate;
 struct store; /* src/store/store.h: one database connection */
 
 /* Caps on what callers (and so HTTP clients) may pass. */
@@ -137,7 +138,6 @@ int platform_party_members(struct platform *p, char (**out)[PLATFORM_ID_MAX], si
 /* Adds a non-state participant `id` ("X-" followed by 1..12 of A-Z0-9-) named `name`;
  * journalled as "party.add". `actor` NULL is the local administrator (the CLI); otherwise only
  * a secretariat delegate may add one (GSI_EFORBIDDEN). GSI_ECONFLICT if the id is taken. */
-struct platform_delegate;
 int platform_party_add(struct platform *p, struct platform_party *out,
                        const struct platform_delegate *actor, const char *id, const char *name,
                        struct gsi_err *err);

@@ -133,6 +133,15 @@ static int sign_head(struct platform *p, struct store *s, const struct journal_m
 static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_out,
                      struct gsi_err *err)
 {
+    if (p->wconn == NULL) {
+        /* The last batch lost its connection (database restarted): open a fresh one. */
+        int orc = platform_conn_get(p, &p->wconn, err);
+        if (orc < 0) {
+            p->wconn = NULL;
+            return orc;
+        }
+        p->range_valid = false;
+    }
     struct store *s = p->wconn;
     int rc = store_begin_write(s, err);
     if (rc == 0) {
@@ -246,6 +255,12 @@ int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
         struct gsi_err berr = GSI_ERR_INIT;
         uint64_t size = 0;
         int brc = run_batch(p, batch, &size, &berr);
+        if (brc == GSI_EDB) {
+            /* A database error at the transaction level may mean a dead connection; the next
+             * batch opens a new one rather than failing forever on this one. */
+            store_close(p->wconn);
+            p->wconn = NULL;
+        }
 
         pthread_mutex_lock(&p->wmu);
         for (struct pw_req *r = batch, *next; r != NULL; r = next) {

@@ -24,8 +24,8 @@ static void run_one(struct job *j, size_t i)
 {
     size_t yi = i / j->nmodels, mi = i % j->nmodels;
     struct warn_forecast f;
-    j->rc[i] = warn_model_forecast_year(&f, j->p, j->models[mi], j->years[yi], j->ndraws,
-                                        j->seed, &j->err[i]);
+    j->rc[i] = warn_model_forecast_year(&f, j->p, j->models[mi], j->years[yi], j->ndraws, j->seed,
+                                        &j->err[i]);
     if (j->rc[i] == 0) {
         j->rc[i] = warn_eval_forecast(&j->out[i], &f, j->p, "forecast", &j->err[i]);
         warn_forecast_release(&f);
@@ -69,8 +69,9 @@ int warn_backtest_run(struct warn_eval *out, const struct warn_panel *p, const i
         free(j.err);
         return gsi_err_set(err, GSI_ENOMEM, "out of memory for the backtest");
     }
-    unsigned nt = threads < 1 ? 1 : threads > WARN_BACKTEST_THREADS_MAX ? WARN_BACKTEST_THREADS_MAX
-                                                                        : threads;
+    unsigned nt = threads < 1                           ? 1
+                  : threads > WARN_BACKTEST_THREADS_MAX ? WARN_BACKTEST_THREADS_MAX
+                                                        : threads;
     if (nt > j.njobs) {
         nt = (unsigned)j.njobs;
     }
@@ -90,7 +91,9 @@ int warn_backtest_run(struct warn_eval *out, const struct warn_panel *p, const i
     for (size_t i = 0; i < j.njobs; i++) {
         if (j.rc[i] < 0) {
             rc = j.rc[i];
-            *err = j.err[i];
+            if (err != NULL) {
+                *err = j.err[i];
+            }
             break;
         }
     }

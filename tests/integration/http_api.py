@@ -24,8 +24,10 @@ def main():
         chn = env.delegate("CHN")
         ind = env.delegate("IND")
         bra_obs = env.delegate("BRA", role="observer")
+        un_sec = env.delegate("UN", role="secretariat")
         server = Server(env)
         run(c, env, server, chn, ind, bra_obs)
+        nonstate(c, server, ind, un_sec)
         c.eq(server.stop(), 0, "gsi serve exits 0 on SIGTERM")
         server = None
         v = env.run("journal", "verify", check=False)
@@ -171,6 +173,20 @@ def run(c, env, s, chn, ind, bra_obs):
     st, d, _ = s.call("DELETE", f"/v1/delegates/{my_id}", token=chn)
     c.eq(st, 200, "revoke one's own token")
     c.eq(s.call("GET", "/v1/me", token=chn)[0], 401, "a revoked token no longer works")
+
+
+def nonstate(c, s, state_token, un_sec):
+    """Non-state participants: added by a secretariat delegate only."""
+    body = {"id": "X-SIPRI", "name": "Stockholm International Peace Research Institute"}
+    c.eq(s.call("POST", "/v1/parties", body=body)[0], 401, "add a party without a token")
+    c.eq(s.call("POST", "/v1/parties", token=state_token, body=body)[0], 403, "a state's delegate adds a party")
+    st, p, hdr = s.call("POST", "/v1/parties", token=un_sec, body=body)
+    c.eq(st, 201, "the secretariat adds a non-state participant")
+    c.eq(hdr.get("Location"), "/v1/parties/X-SIPRI", "Location of the party")
+    st, p, _ = s.call("GET", "/v1/parties/X-SIPRI")
+    c.eq((st, p.get("kind")), (200, "nonstate"), "the new participant")
+    c.eq(s.call("POST", "/v1/parties", token=un_sec, body=body)[0], 409, "the same id twice")
+    c.eq(s.call("POST", "/v1/parties", token=un_sec, body={"id": "X-A"})[0], 400, "no name")
 
 
 def mth(leaves):

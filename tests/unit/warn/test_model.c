@@ -15,6 +15,7 @@
 #include "core/csv.h"
 #include "core/text.h"
 #include "harness.h"
+#include "warn/backtest.h"
 #include "warn/eval.h"
 #include "warn/forecast.h"
 #include "warn/model.h"
@@ -34,30 +35,49 @@ static void teardown(void)
     warn_panel_release(&actuals);
 }
 
-/* Mean published CRPS of benchmark `bench` ("bm_zero", ...) in window "Y<year>". */
+/* Mean published CRPS per benchmark and window, read once from the score file. */
+static const char *const bench_names[4] = { "bm_zero", "bm_conflictology",
+                                            "bm_last_historical_poisson", "bm_boot_240" };
+static double pub_sum[4][5];
+static size_t pub_n[4][5];
+static int pub_loaded;
+
 static double published_crps(const char *bench, int year)
 {
-    struct gsi_csv c;
-    struct gsi_err err = GSI_ERR_INIT;
-    char window[8];
-    snprintf(window, sizeof window, "Y%d", year);
-    ck_assert_int_eq(
-        gsi_csv_open(&c, test_path("views/bm_cm_unit_scores_2018_2022.csv"), ',', true, &err), 0);
-    double sum = 0;
-    size_t n = 0;
-    while (gsi_csv_next(&c, &err) == 1) {
-        if (c.nfields == 6 && gsi_slice_eq(c.field[0], c.flen[0], bench) &&
-            gsi_slice_eq(c.field[1], c.flen[1], window) &&
-            gsi_slice_eq(c.field[2], c.flen[2], "crps")) {
+    if (!pub_loaded) {
+        struct gsi_csv c;
+        struct gsi_err err = GSI_ERR_INIT;
+        ck_assert_int_eq(
+            gsi_csv_open(&c, test_path("views/bm_cm_unit_scores_2018_2022.csv"), ',', true, &err),
+            0);
+        while (gsi_csv_next(&c, &err) == 1) {
+            if (c.nfields != 6 || !gsi_slice_eq(c.field[2], c.flen[2], "crps")) {
+                continue;
+            }
+            int64_t y = 0;
             double v = 0;
+            ck_assert(c.flen[1] == 5 && c.field[1][0] == 'Y');
+            ck_assert_int_eq(gsi_parse_i64(&y, c.field[1] + 1, 4), 0);
+            ck_assert(y >= 2018 && y <= 2022);
             ck_assert_int_eq(gsi_parse_f64(&v, c.field[5], c.flen[5]), 0);
-            sum += v;
-            n++;
+            for (int b = 0; b < 4; b++) {
+                if (gsi_slice_eq(c.field[0], c.flen[0], bench_names[b])) {
+                    pub_sum[b][y - 2018] += v;
+                    pub_n[b][y - 2018]++;
+                }
+            }
+        }
+        gsi_csv_close(&c);
+        pub_loaded = 1;
+    }
+    for (int b = 0; b < 4; b++) {
+        if (strcmp(bench, bench_names[b]) == 0) {
+            ck_assert_uint_eq(pub_n[b][year - 2018], 2292);
+            return pub_sum[b][year - 2018] / (double)pub_n[b][year - 2018];
         }
     }
-    gsi_csv_close(&c);
-    ck_assert_uint_eq(n, 2292);
-    return sum / (double)n;
+    ck_abort_msg("unknown benchmark %s", bench);
+    return 0;
 }
 
 START_TEST(conflictology_equals_published_samples)
@@ -125,13 +145,12 @@ END_TEST
 
 START_TEST(gsi_beats_every_benchmark)
 {
-    static const char *const bench[4] = { "bm_zero", "bm_conflictology",
-                                          "bm_last_historical_poisson", "bm_boot_240" };
     for (int year = 2020; year <= 2022; year++) {
         struct warn_eval g = eval_year(WARN_MODEL_GSI, year, 1);
         for (int b = 0; b < 4; b++) {
-            double pb = published_crps(bench[b], year);
-            ck_assert_msg(g.crps < pb, "%d: gsi %g not below %s %g", year, g.crps, bench[b], pb);
+            double pb = published_crps(bench_names[b], year);
+            ck_assert_msg(g.crps < pb, "%d: gsi %g not below %s %g", year, g.crps, bench_names[b],
+                          pb);
         }
         for (int k = 0; k < WARN_MODEL_GSI; k++) {
             struct warn_eval e = eval_year((enum warn_model_kind)k, year, 1);
@@ -195,6 +214,31 @@ START_TEST(deterministic_and_no_lookahead)
 }
 END_TEST
 
+START_TEST(backtest_same_for_any_thread_count)
+{
+    const int years[3] = { 2020, 2021, 2022 };
+    enum warn_model_kind models[WARN_MODEL_COUNT];
+    for (int k = 0; k < WARN_MODEL_COUNT; k++) {
+        models[k] = (enum warn_model_kind)k;
+    }
+    struct warn_eval a[3 * WARN_MODEL_COUNT], b[3 * WARN_MODEL_COUNT];
+    struct gsi_err err = GSI_ERR_INIT;
+    memset(a, 0, sizeof a);
+    memset(b, 0, sizeof b);
+    ck_assert_int_eq(
+        warn_backtest_run(a, &actuals, years, 3, models, WARN_MODEL_COUNT, 100, 9, 1, &err), 0);
+    ck_assert_int_eq(
+        warn_backtest_run(b, &actuals, years, 3, models, WARN_MODEL_COUNT, 100, 9, 4, &err), 0);
+    ck_assert(memcmp(a, b, sizeof a) == 0);
+    /* An impossible year fails the same way with any thread count. */
+    const int bad[2] = { 2021, 2019 };
+    ck_assert_int_eq(
+        warn_backtest_run(a, &actuals, bad, 2, models, WARN_MODEL_COUNT, 10, 9, 3, &err),
+        GSI_EDATA);
+    ck_assert_ptr_nonnull(strstr(err.msg, "conflictology"));
+}
+END_TEST
+
 START_TEST(gsi_needs_history)
 {
     struct gsi_err err = GSI_ERR_INIT;
@@ -222,6 +266,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, zero_and_poisson_match_published_means);
     tcase_add_test(tc, gsi_beats_every_benchmark);
     tcase_add_test(tc, deterministic_and_no_lookahead);
+    tcase_add_test(tc, backtest_same_for_any_thread_count);
     tcase_add_test(tc, gsi_needs_history);
     suite_add_tcase(s, tc);
     return s;
