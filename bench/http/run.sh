@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # bench/http/run.sh [BUILD_DIR] — the HTTP API under wrk on loopback, beside nginx.
+# (make bench runs it through bench/run.sh.)
 #
 # Measures, at 64 connections over keep-alive:
 #   1. nginx serving a static file as large as the GET response below (the ceiling);
@@ -15,7 +16,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${1:-build}
-GSI=$(readlink -f "$BUILD/src/cli/gsi")
+# bench/run.sh exports GSI (the binary's absolute path); otherwise BUILD_DIR/src/cli/gsi.
+GSI=$(readlink -f "${GSI:-$BUILD/src/cli/gsi}")
 SECS=${GSI_BENCH_SECONDS:-10}
 CONNS=${GSI_BENCH_CONNS:-64}
 WRK_THREADS=${GSI_BENCH_THREADS:-2}

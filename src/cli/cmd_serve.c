@@ -44,8 +44,8 @@ static void usage(FILE *out)
           out);
 }
 
-static int parse_uint(unsigned *out, const char *cmd, const char *opt, const char *v,
-                      unsigned lo, unsigned hi)
+static int parse_uint(unsigned *out, const char *cmd, const char *opt, const char *v, unsigned lo,
+                      unsigned hi)
 {
     int64_t x;
     if (gsi_parse_i64(&x, v, strlen(v)) < 0 || x < lo || x > hi) {
@@ -142,7 +142,7 @@ int cmd_serve(int argc, char **argv)
 
     int status = GSI_EXIT_OK;
     for (;;) {
-        struct timespec tick = {checkpoint_every > 0 ? checkpoint_every : 3600, 0};
+        struct timespec tick = { checkpoint_every > 0 ? checkpoint_every : 3600, 0 };
         int sig = sigtimedwait(&stop, NULL, &tick);
         if (sig == SIGINT || sig == SIGTERM) {
             break;
@@ -152,8 +152,7 @@ int cmd_serve(int argc, char **argv)
             status = GSI_EXIT_FAILURE;
             break;
         }
-        if (checkpoint_every > 0 &&
-            platform_journal_checkpoint_sign(p, NULL, &err) < 0) {
+        if (checkpoint_every > 0 && platform_journal_checkpoint_sign(p, NULL, &err) < 0) {
             /* The API still answers; a checkpoint that could not be signed now is signed at
              * the next tick. */
             gsi_err_print(&err, "gsi serve: checkpoint");

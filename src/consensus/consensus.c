@@ -183,7 +183,11 @@ int consensus_statement_add(struct consensus *c, int64_t id, const char *text, s
     struct consensus_statement *s = &c->stmt[j];
     if (text != NULL) {
         if (text_len > CONSENSUS_TEXT_MAX) {
+            /* cut on a UTF-8 character boundary, so the text stays valid UTF-8 */
             text_len = CONSENSUS_TEXT_MAX;
+            while (text_len > 0 && ((unsigned char)text[text_len] & 0xc0) == 0x80) {
+                text_len--;
+            }
         }
         char *t = malloc(text_len + 1);
         if (t == NULL) {

@@ -171,11 +171,12 @@ int consensus_compute(struct consensus *c, struct gsi_err *err);
 /* Forgets the warm-start state, so the next compute is a full one (votes are kept). */
 void consensus_reset_state(struct consensus *c);
 
-/* Number of votes in the matrix (last vote per participant and statement). */
+/* Number of votes in the matrix (last vote per participant and statement): exact after
+ * consensus_compute; before it, votes added since count as new cells. */
 uint64_t consensus_vote_count(const struct consensus *c);
 
-/* ---- Readers (Polis export layouts). Errors name the file and line; codes GSI_EDATA,
- * GSI_ENOTFOUND (unknown statement id), GSI_ELIMIT, GSI_EIO. ---- */
+/* ---- Readers (Polis export layouts). Errors name the file and line; codes GSI_EDATA (bad
+ * value, unknown statement id, wrong field count), GSI_ELIMIT, GSI_EIO, GSI_ENOMEM. ---- */
 
 /* comments.csv: a header with at least comment-id, moderated and comment-body (timestamp,
  * author-id, agrees, disagrees and others are allowed). moderated = −1 excludes the statement. */

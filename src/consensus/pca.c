@@ -186,6 +186,7 @@ static void orthonormalise(double *q, size_t m)
         }
     }
     double d = 0;
+    double before = norm2(q, m, 1);
     for (size_t j = 0; j < m; j++) {
         d += q[2 * j] * q[2 * j + 1];
     }
@@ -193,6 +194,13 @@ static void orthonormalise(double *q, size_t m)
         q[2 * j + 1] -= d * q[2 * j];
     }
     double n2 = norm2(q, m, 1);
+    if (n2 <= 1e-10 * fmax(before, n1)) {
+        /* what is left is rounding error: the data has one dimension only */
+        for (size_t j = 0; j < m; j++) {
+            q[2 * j + 1] = 0;
+        }
+        n2 = 0;
+    }
     if (n2 > 0) {
         for (size_t j = 0; j < m; j++) {
             q[2 * j + 1] /= n2;
@@ -347,6 +355,12 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
         double disc = sqrt(fmax(0.0, tr * tr / 4 - det * det));
         double smin2 = tr / 2 - disc;
         double delta = sqrt(fmax(0.0, 1 - smin2));
+        bool zero1 = norm2(q, m, 0) == 0, zero2 = norm2(q, m, 1) == 0;
+        if (zero1) {
+            delta = 0; /* no variance at all: nothing to iterate on */
+        } else if (zero2) {
+            delta = sqrt(fmax(0.0, 1 - a * a)); /* rank one: the first direction alone */
+        }
         if (delta <= c->opts.pca_tol) {
             it++;
             break;

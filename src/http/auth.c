@@ -1,14 +1,14 @@
 /* auth.c — bearer tokens (see auth.h). */
+#include "http/auth.h"
+
 #include <string.h>
 #include <strings.h>
-
-#include "http/auth.h"
 
 /* RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
 static bool b64token_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
 }
 
 int http_auth_bearer(const char **tok, size_t *len, const char *header, struct gsi_err *err)
@@ -20,8 +20,7 @@ int http_auth_bearer(const char **tok, size_t *len, const char *header, struct g
                            "this request needs a bearer token (Authorization: Bearer <token>)");
     }
     if (strncasecmp(header, "Bearer ", 7) != 0) {
-        return gsi_err_set(err, GSI_EAUTH,
-                           "the Authorization header must use the Bearer scheme");
+        return gsi_err_set(err, GSI_EAUTH, "the Authorization header must use the Bearer scheme");
     }
     const char *t = header + 7;
     while (*t == ' ') {
@@ -49,8 +48,8 @@ int http_auth_check(struct http_req *req, struct http_auth_slot *slot, const cha
     if (http_auth_bearer(&tok, &len, header, &req->err) < 0) {
         return req->err.code;
     }
-    int rc = platform_delegate_authenticate(req->platform, &slot->delegate, &slot->party, tok,
-                                            len, &req->err);
+    int rc = platform_delegate_authenticate(req->platform, &slot->delegate, &slot->party, tok, len,
+                                            &req->err);
     if (rc < 0) {
         /* GSI_EAUTH is one answer for unknown, malformed and revoked tokens; a database
          * failure keeps its own code (500), so a client is not told to log in again. */

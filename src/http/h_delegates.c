@@ -10,7 +10,6 @@
 #include "http/handlers.h"
 #include "platform/platform.h"
 
-
 static int delegate_id(int64_t *id, struct http_req *req)
 {
     const char *s = req->params[0];

@@ -83,8 +83,8 @@ static json_t *entry_json(const struct platform_entry *e)
 {
     return json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s}", "index", (json_int_t)e->index, "type",
                      e->type, "party", e->party, "delegate", (json_int_t)e->delegate, "time",
-                     e->time, "payload_hash", e->payload_hash, "leaf_hash", e->leaf_hash,
-                     "subject", e->subject);
+                     e->time, "payload_hash", e->payload_hash, "leaf_hash", e->leaf_hash, "subject",
+                     e->subject);
 }
 
 int h_journal_entries(struct http_req *req, struct http_resp *resp)
@@ -101,10 +101,9 @@ int h_journal_entries(struct http_req *req, struct http_resp *resp)
         return req->err.code;
     }
     if (end - start > PLATFORM_ENTRIES_MAX) {
-        return gsi_err_set(&req->err, GSI_EUSAGE,
-                           "at most %u entries per request (start=%llu, end=%llu)",
-                           PLATFORM_ENTRIES_MAX, (unsigned long long)start,
-                           (unsigned long long)end);
+        return gsi_err_set(
+            &req->err, GSI_EUSAGE, "at most %u entries per request (start=%llu, end=%llu)",
+            PLATFORM_ENTRIES_MAX, (unsigned long long)start, (unsigned long long)end);
     }
     struct platform_entry *entries = NULL;
     size_t n = 0;
@@ -117,8 +116,8 @@ int h_journal_entries(struct http_req *req, struct http_resp *resp)
         json_array_append_new(list, entry_json(&entries[i]));
     }
     free(entries);
-    json_t *j = json_pack("{s:I,s:I,s:I,s:o}", "start", (json_int_t)start, "end",
-                          (json_int_t)end, "size", (json_int_t)size, "entries", list);
+    json_t *j = json_pack("{s:I,s:I,s:I,s:o}", "start", (json_int_t)start, "end", (json_int_t)end,
+                          "size", (json_int_t)size, "entries", list);
     return http_resp_json(resp, 200, j);
 }
 

@@ -10,16 +10,16 @@
 
 static json_t *party_json(const struct platform_party *p)
 {
-    return json_pack("{s:s,s:s,s:s,s:s}", "id", p->id, "kind", p->kind, "name", p->name,
-                     "region", p->region);
+    return json_pack("{s:s,s:s,s:s,s:s}", "id", p->id, "kind", p->kind, "name", p->name, "region",
+                     p->region);
 }
 
 json_t *http_delegate_json(const struct platform_delegate *d)
 {
     /* The public face of a delegate: never anything about its token. */
-    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)d->id, "party",
-                          d->party, "role", platform_role_name(d->role), "name", d->name,
-                          "created", d->created, "revoked", d->revoked);
+    json_t *j = json_pack("{s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)d->id, "party", d->party,
+                          "role", platform_role_name(d->role), "name", d->name, "created",
+                          d->created, "revoked", d->revoked);
     if (j != NULL && d->pubkey[0] != '\0') {
         json_object_set_new(j, "pubkey", json_string(d->pubkey));
     }

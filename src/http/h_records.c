@@ -34,10 +34,9 @@ static const struct platform_delegate *viewer(const struct http_req *req,
 
 static json_t *record_json(const struct platform_record *r)
 {
-    json_t *j = json_pack("{s:I,s:s,s:s,s:I,s:s,s:b,s:I}", "id", (json_int_t)r->id, "type",
-                          r->type, "party", r->party, "delegate", (json_int_t)r->delegate, "time",
-                          r->time, "confidential", r->confidential, "index",
-                          (json_int_t)r->index);
+    json_t *j = json_pack("{s:I,s:s,s:s,s:I,s:s,s:b,s:I}", "id", (json_int_t)r->id, "type", r->type,
+                          "party", r->party, "delegate", (json_int_t)r->delegate, "time", r->time,
+                          "confidential", r->confidential, "index", (json_int_t)r->index);
     if (j == NULL) {
         return NULL;
     }
@@ -70,8 +69,8 @@ static int list(struct http_req *req, struct http_resp *resp, const char *party)
     uint64_t after;
     uint64_t limit;
     if (http_req_query_u64(&after, req, "after", false, 0, 0, INT64_MAX) < 0 ||
-        http_req_query_u64(&limit, req, "limit", false, RECORDS_PAGE_DEFAULT, 1,
-                           RECORDS_PAGE_MAX) < 0) {
+        http_req_query_u64(&limit, req, "limit", false, RECORDS_PAGE_DEFAULT, 1, RECORDS_PAGE_MAX) <
+            0) {
         return req->err.code;
     }
     struct platform_delegate anon;
@@ -146,8 +145,8 @@ static int audience_join(struct gsi_buf *out, json_t *aud, struct gsi_err *err)
     {
         const char *id = json_string_value(v);
         if (id == NULL || id[0] == '\0' || strlen(id) >= PLATFORM_ID_MAX || strchr(id, ',')) {
-            return gsi_err_set(err, GSI_EUSAGE,
-                               "audience[%zu] must be a party id such as \"CHN\"", i);
+            return gsi_err_set(err, GSI_EUSAGE, "audience[%zu] must be a party id such as \"CHN\"",
+                               i);
         }
         if ((i > 0 && gsi_buf_putc(out, ',') < 0) || gsi_buf_puts(out, id) < 0) {
             return gsi_err_set(err, GSI_EUSAGE, "the audience is longer than %u bytes",

@@ -41,13 +41,13 @@ struct platform;
 struct http_server_opts {
     struct sockaddr_storage addr; /* where to listen; set by http_listen_parse */
     socklen_t addr_len;
-    unsigned threads;         /* event-loop threads; 0 picks one per CPU, at least 4 */
-    unsigned writers;         /* writer threads; 0 picks HTTP_WRITERS_DEFAULT */
-    unsigned conn_max;        /* total connections */
-    unsigned conn_per_ip;     /* connections from one address */
-    unsigned timeout_s;       /* idle connection timeout, seconds */
-    size_t body_max;          /* request body cap, bytes */
-    int quiet;                /* 1: no error log from libmicrohttpd on stderr */
+    unsigned threads;     /* event-loop threads; 0 picks one per CPU, at least 4 */
+    unsigned writers;     /* writer threads; 0 picks HTTP_WRITERS_DEFAULT */
+    unsigned conn_max;    /* total connections */
+    unsigned conn_per_ip; /* connections from one address */
+    unsigned timeout_s;   /* idle connection timeout, seconds */
+    size_t body_max;      /* request body cap, bytes */
+    int quiet;            /* 1: no error log from libmicrohttpd on stderr */
 };
 
 /* Fills `o` with the defaults above and 127.0.0.1:8080. */

@@ -55,16 +55,16 @@ int http_listen_parse(struct http_server_opts *o, const char *spec, struct gsi_e
         }
     }
     if (pn == 0 || pn > 5 || gsi_parse_i64(&port, port_s, pn) < 0 || port > 65535) {
-        return gsi_err_set(err, GSI_EUSAGE, "--listen '%s': the port must be a number from 0 to 65535",
-                           spec);
+        return gsi_err_set(err, GSI_EUSAGE,
+                           "--listen '%s': the port must be a number from 0 to 65535", spec);
     }
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     if (spec[0] == '[') {
         struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
         if (inet_pton(AF_INET6, host, &a6->sin6_addr) != 1) {
-            return gsi_err_set(err, GSI_EUSAGE, "--listen '%s': '%s' is not an IPv6 address",
-                               spec, host);
+            return gsi_err_set(err, GSI_EUSAGE, "--listen '%s': '%s' is not an IPv6 address", spec,
+                               host);
         }
         a6->sin6_family = AF_INET6;
         a6->sin6_port = htons((uint16_t)port);
@@ -72,9 +72,10 @@ int http_listen_parse(struct http_server_opts *o, const char *spec, struct gsi_e
     } else {
         struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
         if (inet_pton(AF_INET, host, &a4->sin_addr) != 1) {
-            return gsi_err_set(err, GSI_EUSAGE,
-                               "--listen '%s': '%s' is not an IPv4 address (write IPv6 as [ADDR]:PORT)",
-                               spec, host);
+            return gsi_err_set(
+                err, GSI_EUSAGE,
+                "--listen '%s': '%s' is not an IPv4 address (write IPv6 as [ADDR]:PORT)", spec,
+                host);
         }
         a4->sin_family = AF_INET;
         a4->sin_port = htons((uint16_t)port);

@@ -43,8 +43,7 @@ int http_resp_json(struct http_resp *resp, int status, json_t *json)
     return 0;
 }
 
-int http_resp_error_status(struct http_resp *resp, int status, const char *code,
-                           const char *msg)
+int http_resp_error_status(struct http_resp *resp, int status, const char *code, const char *msg)
 {
     gsi_buf_reset(&resp->body);
     resp->static_body = NULL;
@@ -81,9 +80,8 @@ int http_resp_from_err(struct http_resp *resp, const struct gsi_err *err)
         return http_resp_error(resp, code, msg);
     }
     /* Where in the body the error is, as numbers a client can point at. */
-    json_t *j = json_pack("{s:{s:s,s:s,s:I,s:I}}", "error", "code", gsi_err_name(code),
-                          "message", msg, "line", (json_int_t)err->line, "column",
-                          (json_int_t)err->column);
+    json_t *j = json_pack("{s:{s:s,s:s,s:I,s:I}}", "error", "code", gsi_err_name(code), "message",
+                          msg, "line", (json_int_t)err->line, "column", (json_int_t)err->column);
     if (j == NULL) {
         return http_resp_error(resp, code, msg);
     }

@@ -14,10 +14,11 @@
 #ifndef GSI_HTTP_ROUTE_H
 #define GSI_HTTP_ROUTE_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <jansson.h>
 
 #include "core/buf.h"
 #include "core/err.h"
@@ -42,37 +43,37 @@ enum http_auth {
 
 struct http_req {
     enum http_method method;
-    const char *path;                 /* without the query string */
+    const char *path; /* without the query string */
     size_t nparams;
     char params[HTTP_PARAMS_MAX][HTTP_PARAM_LEN_MAX + 1]; /* values of the pattern's {names} */
-    const char *body;                 /* NULL when the request had none; not NUL-terminated */
+    const char *body; /* NULL when the request had none; not NUL-terminated */
     size_t body_len;
-    struct platform *platform;        /* NULL when the server runs without one */
-    const struct platform_delegate *auth;   /* the authenticated delegate, NULL: anonymous */
+    struct platform *platform;               /* NULL when the server runs without one */
+    const struct platform_delegate *auth;    /* the authenticated delegate, NULL: anonymous */
     const struct platform_party *auth_party; /* its party, NULL when anonymous */
-    bool want_text;                   /* the client asked for text/plain before JSON */
+    bool want_text;                          /* the client asked for text/plain before JSON */
     /* Looks up one query-string argument; NULL when absent. */
     const char *(*query)(void *ctx, const char *name);
     void *query_ctx;
-    struct gsi_err err;               /* filled by a handler that returns < 0 */
+    struct gsi_err err; /* filled by a handler that returns < 0 */
 };
 
 struct http_resp {
     int status;
-    const char *content_type;         /* static string */
-    struct gsi_buf body;              /* owned, capped at HTTP_RESP_MAX */
-    const void *static_body;          /* borrowed, used instead of `body` when not NULL */
+    const char *content_type; /* static string */
+    struct gsi_buf body;      /* owned, capped at HTTP_RESP_MAX */
+    const void *static_body;  /* borrowed, used instead of `body` when not NULL */
     size_t static_len;
-    char location[HTTP_PATH_MAX];     /* Location header of a 201, "" for none */
+    char location[HTTP_PATH_MAX]; /* Location header of a 201, "" for none */
 };
 
 typedef int (*http_handler)(struct http_req *req, struct http_resp *resp);
 
 struct http_route {
     enum http_method method;
-    const char *pattern;              /* "/v1/parties/{iso3}"; names as in docs/api.yaml */
+    const char *pattern; /* "/v1/parties/{iso3}"; names as in docs/api.yaml */
     enum http_auth auth;
-    bool needs_platform;              /* false only for health and the OpenAPI document */
+    bool needs_platform; /* false only for health and the OpenAPI document */
     http_handler fn;
 };
 
@@ -111,8 +112,7 @@ int http_resp_error(struct http_resp *resp, int code, const char *msg);
 
 /* As http_resp_error, with an explicit status and code string (405 and friends, which have no
  * GSI_E* of their own). */
-int http_resp_error_status(struct http_resp *resp, int status, const char *code,
-                           const char *msg);
+int http_resp_error_status(struct http_resp *resp, int status, const char *code, const char *msg);
 
 /* The error response for a handler's failure: code, message, and the line and column of the
  * bad input when err->line > 0 (malformed JSON). A code >= 0 is reported as GSI_EINTERNAL. */

@@ -24,8 +24,7 @@ const char *http_method_name(enum http_method m)
 
 enum http_method http_method_parse(const char *s)
 {
-    static const enum http_method all[] = {HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_DELETE,
-                                           HTTP_HEAD};
+    static const enum http_method all[] = { HTTP_GET, HTTP_POST, HTTP_PUT, HTTP_DELETE, HTTP_HEAD };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         if (strcmp(s, http_method_name(all[i])) == 0) {
             return all[i];

@@ -2,14 +2,15 @@
  * server.c — the libmicrohttpd daemon: reading requests within limits, routing,
  * authentication and writing responses (see http.h and docs/internals/http.md).
  */
-#include <microhttpd.h>
-#include <pthread.h>
-#include <stdio.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <microhttpd.h>
 
 #include "http/auth.h"
 #include "http/http.h"
@@ -42,8 +43,8 @@ struct upload {
     /* Set when queued for a writer: */
     struct MHD_Connection *conn;
     enum http_method method;
-    const char *url;              /* libmicrohttpd's, valid for the request */
-    struct http_resp resp;        /* filled by the writer */
+    const char *url;       /* libmicrohttpd's, valid for the request */
+    struct http_resp resp; /* filled by the writer */
     char allow[64];
     bool www_auth;
     struct upload *next;
@@ -140,8 +141,7 @@ static void handle(struct http_server *s, struct MHD_Connection *c, enum http_me
     const struct http_route *route;
     struct http_auth_slot slot;
 
-    switch (http_route_find(&route, &req, http_routes, http_routes_len, m, url, allow,
-                            64)) {
+    switch (http_route_find(&route, &req, http_routes, http_routes_len, m, url, allow, 64)) {
     case HTTP_MATCH_NO_PATH:
         http_resp_error(&resp, GSI_ENOTFOUND, "no such resource");
         goto send;
@@ -157,8 +157,8 @@ static void handle(struct http_server *s, struct MHD_Connection *c, enum http_me
         goto send;
     }
     if (route->auth != HTTP_AUTH_NONE) {
-        const char *authz = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                        MHD_HTTP_HEADER_AUTHORIZATION);
+        const char *authz =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
         if (authz != NULL || route->auth == HTTP_AUTH_REQUIRED) {
             /* A token that is sent is checked even where it is optional: a client with a
              * revoked token should learn so, not silently see less. */
@@ -177,9 +177,8 @@ send:
     *www_auth_out = www_auth;
 }
 
-static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
-                                enum http_method m, const char *url, const char *body,
-                                size_t body_len)
+static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c, enum http_method m,
+                                const char *url, const char *body, size_t body_len)
 {
     struct http_resp resp;
     http_resp_init(&resp);
@@ -194,8 +193,8 @@ static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c,
 /* Hands a complete request to the writer pool and suspends its connection; the writer
  * resumes it with the response ready. Runs the request here instead once the server is
  * stopping and the writers are gone. */
-static enum MHD_Result enqueue(struct http_server *s, struct MHD_Connection *c,
-                               struct upload *up, enum http_method m, const char *url)
+static enum MHD_Result enqueue(struct http_server *s, struct MHD_Connection *c, struct upload *up,
+                               enum http_method m, const char *url)
 {
     pthread_mutex_lock(&s->mu);
     if (s->stopping || s->nwriters == 0) {
@@ -238,8 +237,8 @@ static void *writer_main(void *arg)
             s->queue_tail = NULL;
         }
         pthread_mutex_unlock(&s->mu);
-        handle(s, up->conn, up->method, up->url, up->body.data, up->body.len, &up->resp,
-               up->allow, &up->www_auth);
+        handle(s, up->conn, up->method, up->url, up->body.data, up->body.len, &up->resp, up->allow,
+               &up->www_auth);
         up->phase = UPLOAD_DONE;
         MHD_resume_connection(up->conn);
         pthread_mutex_lock(&s->mu);
@@ -248,18 +247,16 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     struct http_server *s = cls;
     enum http_method m = http_method_parse(method);
     struct upload *up = *con_cls;
     if (up == NULL) {
-        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *cl =
+            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (m == HTTP_OTHER) {
             return send_error(c, 405, "GSI_EMETHOD", "method not allowed");
         }
@@ -324,7 +321,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     if (toe != MHD_CONNECTION_NOTIFY_STARTED) {
         return;
     }
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     if (ci != NULL) {
         int one = 1;
         (void)setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -390,15 +388,16 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
         flags |= MHD_USE_IPv6;
     }
     s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&o->addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, o->conn_max,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->conn_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
-        o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+        (const struct sockaddr *)&o->addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, o->conn_max, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        o->conn_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, s, MHD_OPTION_END);
     if (s->daemon == NULL) {
         server_free(s);
-        return gsi_err_set(err, GSI_EIO,
-                           "cannot listen on the address asked for (in use, or not this machine's)");
+        return gsi_err_set(
+            err, GSI_EIO, "cannot listen on the address asked for (in use, or not this machine's)");
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info != NULL ? info->port : 0;

@@ -20,10 +20,10 @@ static int nop(struct http_req *req, struct http_resp *resp)
     return 0;
 }
 static const struct http_route routes[] = {
-    {HTTP_GET, "/v1/parties", HTTP_AUTH_NONE, true, nop},
-    {HTTP_GET, "/v1/parties/{id}", HTTP_AUTH_NONE, true, nop},
-    {HTTP_POST, "/v1/parties/{id}/records", HTTP_AUTH_REQUIRED, true, nop},
-    {HTTP_DELETE, "/v1/a/{x}/{y}/{z}/{w}", HTTP_AUTH_NONE, true, nop},
+    { HTTP_GET, "/v1/parties", HTTP_AUTH_NONE, true, nop },
+    { HTTP_GET, "/v1/parties/{id}", HTTP_AUTH_NONE, true, nop },
+    { HTTP_POST, "/v1/parties/{id}/records", HTTP_AUTH_REQUIRED, true, nop },
+    { HTTP_DELETE, "/v1/a/{x}/{y}/{z}/{w}", HTTP_AUTH_NONE, true, nop },
 };
 
 /* auth.c calls the platform for a well-formed token; the fuzzer never gets that far. */

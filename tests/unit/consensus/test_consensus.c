@@ -258,6 +258,16 @@ START_TEST(same_result_any_thread_count)
     for (size_t j = 0; j < a->ns; j++) {
         ck_assert(a->stmt[j].gic == d->stmt[j].gic);
     }
+    /* and after an incremental update (overflow votes, warm start) */
+    struct gsi_err err = GSI_ERR_INIT;
+    for (uint64_t v = 0; v < 500; v++) {
+        ck_assert_int_eq(synth_vote(a, &p, v, &err), 0);
+        ck_assert_int_eq(synth_vote(d, &p, v, &err), 0);
+    }
+    ck_assert_int_eq(consensus_compute(a, &err), 0);
+    ck_assert_int_eq(consensus_compute(d, &err), 0);
+    ck_assert_mem_eq(a->x, d->x, a->np * sizeof *a->x);
+    ck_assert_mem_eq(a->group, d->group, a->np);
     consensus_free(a);
     consensus_free(b);
     consensus_free(d);
@@ -350,6 +360,33 @@ START_TEST(tiny_and_empty_inputs)
     ck_assert_int_eq(consensus_vote_add(c, 1, 1, 3, false, &err), GSI_EDATA);
     ck_assert_int_eq(consensus_vote_add(c, -1, 1, 1, false, &err), GSI_EDATA);
     ck_assert_int_eq(consensus_vote_add(c, 1, 99, 1, true, &err), GSI_ENOTFOUND);
+    consensus_free(c);
+
+    /* everyone agrees with everything: no variance, one group, no useless iterations */
+    c = consensus_new(NULL);
+    for (int p = 0; p < 30; p++) {
+        for (int j = 0; j < 3; j++) {
+            ck_assert_int_eq(consensus_vote_add(c, p, j, 1, false, &err), 0);
+        }
+    }
+    ck_assert_int_eq(consensus_compute(c, &err), 0);
+    ck_assert_int_le(c->pca_iterations, 2);
+    ck_assert_int_eq(c->ngroups, 1);
+    ck_assert_double_eq_tol(c->stmt[0].gic, 31.0 / 32.0, 1e-12);
+    consensus_free(c);
+
+    /* one dimension of disagreement (rank one): two groups, 20 and 10, found quickly */
+    c = consensus_new(NULL);
+    for (int p = 0; p < 30; p++) {
+        for (int j = 0; j < 3; j++) {
+            ck_assert_int_eq(consensus_vote_add(c, p, j, p < 10 ? 1 : -1, false, &err), 0);
+        }
+    }
+    ck_assert_int_eq(consensus_compute(c, &err), 0);
+    ck_assert_int_lt(c->pca_iterations, 10);
+    ck_assert_int_eq(c->ngroups, 2);
+    ck_assert_uint_eq(c->groups[0].size, 20);
+    ck_assert_uint_eq(c->groups[1].size, 10);
     consensus_free(c);
 }
 END_TEST

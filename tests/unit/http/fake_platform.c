@@ -25,18 +25,21 @@ static struct platform_record records[FAKE_RECORDS_MAX];
 static size_t nrecords;
 
 static const struct platform_party parties[] = {
-    {"ASEAN", "organisation", "Association of Southeast Asian Nations", ""},
-    {"BRA", "state", "Brazil", "Americas"},
-    {"CHN", "state", "China", "Asia"},
-    {"IND", "state", "India", "Asia"},
+    { "ASEAN", "organisation", "Association of Southeast Asian Nations", "" },
+    { "BRA", "state", "Brazil", "Americas" },
+    { "CHN", "state", "China", "Asia" },
+    { "IND", "state", "India", "Asia" },
 };
 
 static struct platform_delegate delegates[] = {
-    {1, "CHN", PLATFORM_ROLE_DELEGATE, "Delegate of China", "", "2026-01-01T00:00:00Z", false, ""},
-    {2, "IND", PLATFORM_ROLE_DELEGATE, "Delegate of India", "", "2026-01-01T00:00:00Z", false, ""},
-    {3, "BRA", PLATFORM_ROLE_OBSERVER, "Observer of Brazil", "", "2026-01-01T00:00:00Z", false, ""},
+    { 1, "CHN", PLATFORM_ROLE_DELEGATE, "Delegate of China", "", "2026-01-01T00:00:00Z", false,
+      "" },
+    { 2, "IND", PLATFORM_ROLE_DELEGATE, "Delegate of India", "", "2026-01-01T00:00:00Z", false,
+      "" },
+    { 3, "BRA", PLATFORM_ROLE_OBSERVER, "Observer of Brazil", "", "2026-01-01T00:00:00Z", false,
+      "" },
 };
-static const char *tokens[] = {"gsi_tokCHN", "gsi_tokIND", "gsi_tokOBS"};
+static const char *tokens[] = { "gsi_tokCHN", "gsi_tokIND", "gsi_tokOBS" };
 
 struct platform *fake_platform(void);
 struct platform *fake_platform(void)
@@ -52,7 +55,7 @@ const char *platform_backend(const struct platform *p)
 
 const char *platform_role_name(enum platform_role r)
 {
-    static const char *names[] = {"delegate", "mediator", "secretariat", "observer"};
+    static const char *names[] = { "delegate", "mediator", "secretariat", "observer" };
     return (unsigned)r < 4 ? names[r] : "?";
 }
 
@@ -248,8 +251,7 @@ int platform_act_record(struct platform *p, struct platform_receipt *out,
 }
 
 int platform_record_get(struct platform *p, struct platform_record *out,
-                        const struct platform_delegate *viewer, int64_t id,
-                        struct gsi_err *err)
+                        const struct platform_delegate *viewer, int64_t id, struct gsi_err *err)
 {
     pthread_mutex_lock(&mu);
     if (id < 1 || (size_t)id > nrecords || !visible(&records[id - 1], viewer)) {
@@ -263,8 +265,7 @@ int platform_record_get(struct platform *p, struct platform_record *out,
 
 int platform_record_list(struct platform *p, struct platform_record **out, size_t *n,
                          const struct platform_delegate *viewer, const char *type,
-                         const char *party, int64_t after_id, size_t limit,
-                         struct gsi_err *err)
+                         const char *party, int64_t after_id, size_t limit, struct gsi_err *err)
 {
     pthread_mutex_lock(&mu);
     *out = calloc(nrecords + 1, sizeof **out);
@@ -306,12 +307,13 @@ int platform_journal_size(struct platform *p, uint64_t *size, struct gsi_err *er
 
 int platform_journal_checkpoint(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
 {
-    return gsi_buf_puts(note, "gsi.local/log\n3\nq6z7YJEeU4k0r8g0tsr3mY4y8Ye/0lJz0dLcd3l0Zkc=\n\n"
-                              "\xe2\x80\x94 gsi.local/log Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhcyv2q1gGzGku9nTo+zyCJYsbuYNHr8NE=\n");
+    return gsi_buf_puts(
+        note,
+        "gsi.local/log\n3\nq6z7YJEeU4k0r8g0tsr3mY4y8Ye/0lJz0dLcd3l0Zkc=\n\n"
+        "\xe2\x80\x94 gsi.local/log Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhcyv2q1gGzGku9nTo+zyCJYsbuYNHr8NE=\n");
 }
 
-int platform_journal_checkpoint_sign(struct platform *p, struct gsi_buf *note,
-                                     struct gsi_err *err)
+int platform_journal_checkpoint_sign(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
 {
     return 0;
 }
@@ -359,9 +361,8 @@ int platform_journal_proof_inclusion(struct platform *p, uint8_t (*proof)[PLATFO
     return 0;
 }
 
-int platform_journal_proof_consistency(struct platform *p,
-                                       uint8_t (*proof)[PLATFORM_HASH_SIZE], size_t *len,
-                                       uint64_t from, uint64_t to, struct gsi_err *err)
+int platform_journal_proof_consistency(struct platform *p, uint8_t (*proof)[PLATFORM_HASH_SIZE],
+                                       size_t *len, uint64_t from, uint64_t to, struct gsi_err *err)
 {
     fill_proof(proof, len, 3);
     return 0;

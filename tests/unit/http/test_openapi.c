@@ -34,7 +34,7 @@ static char *slurp(const char *path, size_t *len)
 /* Collects (METHOD, path) pairs from the `paths:` section. */
 static size_t doc_ops(struct op *ops, const char *text)
 {
-    static const char *methods[] = {"get", "put", "post", "delete", "patch", "head", "options"};
+    static const char *methods[] = { "get", "put", "post", "delete", "patch", "head", "options" };
     size_t n = 0;
     bool in_paths = false;
     char path[256] = "";
@@ -80,7 +80,8 @@ START_TEST(test_routes_match_document)
         const char *m = http_method_name(http_routes[i].method);
         bool found = false;
         for (size_t k = 0; k < n && !found; k++) {
-            found = strcmp(ops[k].method, m) == 0 && strcmp(ops[k].path, http_routes[i].pattern) == 0;
+            found =
+                strcmp(ops[k].method, m) == 0 && strcmp(ops[k].path, http_routes[i].pattern) == 0;
         }
         if (!found) {
             fprintf(stderr, "route %s %s is not in docs/api.yaml\n", m, http_routes[i].pattern);

@@ -17,11 +17,11 @@ static int nop(struct http_req *req, struct http_resp *resp)
 }
 
 static const struct http_route table[] = {
-    {HTTP_GET, "/v1/parties", HTTP_AUTH_NONE, true, nop},
-    {HTTP_POST, "/v1/parties", HTTP_AUTH_REQUIRED, true, nop},
-    {HTTP_GET, "/v1/parties/{id}", HTTP_AUTH_NONE, true, nop},
-    {HTTP_GET, "/v1/parties/{id}/records", HTTP_AUTH_NONE, true, nop},
-    {HTTP_DELETE, "/v1/a/{x}/b/{y}", HTTP_AUTH_NONE, true, nop},
+    { HTTP_GET, "/v1/parties", HTTP_AUTH_NONE, true, nop },
+    { HTTP_POST, "/v1/parties", HTTP_AUTH_REQUIRED, true, nop },
+    { HTTP_GET, "/v1/parties/{id}", HTTP_AUTH_NONE, true, nop },
+    { HTTP_GET, "/v1/parties/{id}/records", HTTP_AUTH_NONE, true, nop },
+    { HTTP_DELETE, "/v1/a/{x}/b/{y}", HTTP_AUTH_NONE, true, nop },
 };
 #define NTABLE (sizeof table / sizeof table[0])
 
@@ -45,8 +45,7 @@ START_TEST(test_route_literal_and_params)
     ck_assert_ptr_eq(r, &table[2]);
     ck_assert_uint_eq(req.nparams, 1);
     ck_assert_str_eq(req.params[0], "CHN");
-    ck_assert_int_eq(find(&r, &req, HTTP_GET, "/v1/parties/X-SIPRI/records", allow),
-                     HTTP_MATCH_OK);
+    ck_assert_int_eq(find(&r, &req, HTTP_GET, "/v1/parties/X-SIPRI/records", allow), HTTP_MATCH_OK);
     ck_assert_ptr_eq(r, &table[3]);
     ck_assert_str_eq(req.params[0], "X-SIPRI");
     ck_assert_int_eq(find(&r, &req, HTTP_DELETE, "/v1/a/1/b/22", allow), HTTP_MATCH_OK);
@@ -64,9 +63,17 @@ START_TEST(test_route_misses)
     const struct http_route *r;
     struct http_req req;
     char allow[64];
-    const char *no[] = {"/", "", "v1/parties", "/v1/parties/", "/v1/parties//records",
-                        "/v1/parties/CHN/", "/v1/partiesX", "/v1/parties/CHN/records/1",
-                        "/v1", "/v1/a/1/b", "/V1/parties"};
+    const char *no[] = { "/",
+                         "",
+                         "v1/parties",
+                         "/v1/parties/",
+                         "/v1/parties//records",
+                         "/v1/parties/CHN/",
+                         "/v1/partiesX",
+                         "/v1/parties/CHN/records/1",
+                         "/v1",
+                         "/v1/a/1/b",
+                         "/V1/parties" };
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
         ck_assert_msg(find(&r, &req, HTTP_GET, no[i], allow) == HTTP_MATCH_NO_PATH, "%s", no[i]);
         ck_assert_ptr_null(r);
@@ -127,9 +134,21 @@ START_TEST(test_listen_parse)
     ck_assert_int_eq(a6->sin6_addr.s6_addr[15], 1);
     ck_assert_uint_eq(o.addr_len, sizeof(struct sockaddr_in6));
 
-    const char *bad[] = {"", "8080", ":8080", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536",
-                         "127.0.0.1:-1", "127.0.0.1:80a", "localhost:80", "::1:80", "[::1]80",
-                         "[::1:80", "[127.0.0.1]:80", "1.2.3.4:+80", "999.0.0.1:80"};
+    const char *bad[] = { "",
+                          "8080",
+                          ":8080",
+                          "127.0.0.1",
+                          "127.0.0.1:",
+                          "127.0.0.1:65536",
+                          "127.0.0.1:-1",
+                          "127.0.0.1:80a",
+                          "localhost:80",
+                          "::1:80",
+                          "[::1]80",
+                          "[::1:80",
+                          "[127.0.0.1]:80",
+                          "1.2.3.4:+80",
+                          "999.0.0.1:80" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         gsi_err_clear(&err);
         ck_assert_msg(http_listen_parse(&o, bad[i], &err) == GSI_EUSAGE, "%s", bad[i]);
@@ -149,8 +168,8 @@ START_TEST(test_bearer)
     /* The scheme is case-insensitive (RFC 9110 section 11.1). */
     ck_assert_int_eq(http_auth_bearer(&tok, &len, "bearer   x", &err), 0);
     ck_assert_uint_eq(len, 1);
-    const char *bad[] = {"Basic dXNlcjpwYXNz", "Bearer", "Bearer ", "Bearer a b", "Bearer a\"",
-                         "Bearerx", "Token abc"};
+    const char *bad[] = { "Basic dXNlcjpwYXNz", "Bearer",  "Bearer ",  "Bearer a b",
+                          "Bearer a\"",         "Bearerx", "Token abc" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ck_assert_msg(http_auth_bearer(&tok, &len, bad[i], &err) == GSI_EAUTH, "%s", bad[i]);
     }
@@ -181,8 +200,9 @@ START_TEST(test_query_u64)
     ck_assert_int_eq(http_req_query_u64(&v, &req, "m", false, 7, 0, 100), 0);
     ck_assert_uint_eq(v, 7);
     ck_assert_int_eq(http_req_query_u64(&v, &req, "m", true, 7, 0, 100), GSI_EUSAGE);
-    const char *bad[] = {"", "-1", "+1", "1.5", "101", " 1", "1 ", "0x10",
-                         "99999999999999999999"};
+    const char *bad[] = {
+        "", "-1", "+1", "1.5", "101", " 1", "1 ", "0x10", "99999999999999999999"
+    };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         q_value = bad[i];
         ck_assert_msg(http_req_query_u64(&v, &req, "n", true, 0, 0, 100) == GSI_EUSAGE, "%s",
@@ -226,8 +246,9 @@ START_TEST(test_resp_error_shape)
     http_resp_init(&resp);
     http_resp_error(&resp, GSI_EFORBIDDEN, "not \"yours\"");
     ck_assert_int_eq(resp.status, 403);
-    ck_assert_str_eq(resp.body.data,
-                     "{\"error\":{\"code\":\"GSI_EFORBIDDEN\",\"message\":\"not \\\"yours\\\"\"}}\n");
+    ck_assert_str_eq(
+        resp.body.data,
+        "{\"error\":{\"code\":\"GSI_EFORBIDDEN\",\"message\":\"not \\\"yours\\\"\"}}\n");
     struct gsi_err err = GSI_ERR_INIT;
     gsi_err_set(&err, GSI_EUSAGE, "bad");
     err.line = 3;

@@ -3,12 +3,13 @@
  * error body, limits (413, connections per address, idle timeout), authentication (401),
  * non-interference (403), confidentiality (404) and the JSON shapes of the journal routes.
  */
-#include <jansson.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#include <jansson.h>
 
 #include "client.h"
 #include "harness.h"
@@ -19,7 +20,7 @@ struct platform *fake_platform(void);
 static struct http_server *srv;
 static uint16_t port;
 
-static void start(unsigned per_ip, unsigned timeout_s)
+static void start_max(unsigned conn_max, unsigned per_ip, unsigned timeout_s)
 {
     struct http_server_opts o;
     struct gsi_err err = GSI_ERR_INIT;
@@ -30,12 +31,20 @@ static void start(unsigned per_ip, unsigned timeout_s)
     if (per_ip > 0) {
         o.conn_per_ip = per_ip;
     }
+    if (conn_max > 0) {
+        o.conn_max = conn_max;
+    }
     if (timeout_s > 0) {
         o.timeout_s = timeout_s;
     }
     ck_assert_int_eq(http_server_start(&srv, &o, fake_platform(), &err), 0);
     port = http_server_port(srv);
     ck_assert_uint_gt(port, 0);
+}
+
+static void start(unsigned per_ip, unsigned timeout_s)
+{
+    start_max(0, per_ip, timeout_s);
 }
 
 static void setup(void)
@@ -189,14 +198,17 @@ START_TEST(test_write_rules)
     json_decref(j);
     test_resp_free(&r);
 
-    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
-                          "{\"type\": \"vote.cast\"}", &r), 400);
+    ck_assert_int_eq(
+        call("POST", "/v1/parties/CHN/records", "gsi_tokCHN", "{\"type\": \"vote.cast\"}", &r),
+        400);
     test_resp_free(&r);
-    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
-                          "{\"payload\": 1, \"extra\": 2}", &r), 400);
+    ck_assert_int_eq(
+        call("POST", "/v1/parties/CHN/records", "gsi_tokCHN", "{\"payload\": 1, \"extra\": 2}", &r),
+        400);
     test_resp_free(&r);
-    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
-                          "{\"audience\": [\"IND\", 3]}", &r), 400);
+    ck_assert_int_eq(
+        call("POST", "/v1/parties/CHN/records", "gsi_tokCHN", "{\"audience\": [\"IND\", 3]}", &r),
+        400);
     test_resp_free(&r);
 }
 END_TEST
@@ -228,7 +240,8 @@ START_TEST(test_confidential)
     ck_assert_int_eq(call("GET", "/v1/records?type=note.secret", NULL, NULL, &r), 200);
     ck_assert_str_eq(r.body, "{\"records\":[]}\n");
     test_resp_free(&r);
-    ck_assert_int_eq(call("GET", "/v1/parties/CHN/records?type=note.secret", "gsi_tokIND", NULL, &r), 200);
+    ck_assert_int_eq(
+        call("GET", "/v1/parties/CHN/records?type=note.secret", "gsi_tokIND", NULL, &r), 200);
     j = body_json(&r);
     ck_assert_uint_eq(json_array_size(json_object_get(j, "records")), 1);
     json_decref(j);
@@ -239,8 +252,9 @@ END_TEST
 START_TEST(test_malformed_json)
 {
     struct test_resp r;
-    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
-                          "{\"payload\": 1,\n \"type\": }", &r), 400);
+    ck_assert_int_eq(
+        call("POST", "/v1/parties/CHN/records", "gsi_tokCHN", "{\"payload\": 1,\n \"type\": }", &r),
+        400);
     json_t *j = body_json(&r);
     json_t *e = json_object_get(j, "error");
     ck_assert_str_eq(json_string_value(json_object_get(e, "code")), "GSI_EUSAGE");
@@ -265,10 +279,11 @@ START_TEST(test_body_limit)
     /* Chunked, with no declared length: cut off at 1 MiB. */
     size_t chunk = (1u << 20) + 16;
     char *req = malloc(chunk + 512);
-    int n = snprintf(req, 512,
-                     "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
-                     "Authorization: Bearer gsi_tokCHN\r\nTransfer-Encoding: chunked\r\n\r\n%zx\r\n",
-                     chunk);
+    int n =
+        snprintf(req, 512,
+                 "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                 "Authorization: Bearer gsi_tokCHN\r\nTransfer-Encoding: chunked\r\n\r\n%zx\r\n",
+                 chunk);
     memset(req + n, ' ', chunk);
     memcpy(req + (size_t)n + chunk, "\r\n0\r\n\r\n", 7);
     ck_assert_int_eq(test_http(port, req, (size_t)n + chunk + 7, &r), 0);
@@ -339,8 +354,7 @@ START_TEST(test_journal_routes)
     ck_assert_uint_eq(json_array_size(json_object_get(j, "proof")), 3);
     json_decref(j);
     test_resp_free(&r);
-    ck_assert_int_eq(call("GET", "/v1/journal/proof/consistency?from=0&to=1", NULL, NULL, &r),
-                     400);
+    ck_assert_int_eq(call("GET", "/v1/journal/proof/consistency?from=0&to=1", NULL, NULL, &r), 400);
     test_resp_free(&r);
     ck_assert_int_eq(call("GET", "/v1/journal/key", NULL, NULL, &r), 200);
     test_resp_free(&r);
@@ -367,7 +381,7 @@ END_TEST
 /* A connection the server closed reads EOF (or a reset) within `ms`. */
 static bool closed_within(int fd, int ms)
 {
-    struct pollfd p = {fd, POLLIN, 0};
+    struct pollfd p = { fd, POLLIN, 0 };
     if (poll(&p, 1, ms) <= 0) {
         return false;
     }
@@ -399,6 +413,58 @@ START_TEST(test_conn_limits)
 }
 END_TEST
 
+START_TEST(test_conn_max)
+{
+    teardown();
+    start_max(2, 100, 0);
+    int a = test_connect(port);
+    int b = test_connect(port);
+    ck_assert_int_ge(a, 0);
+    ck_assert_int_ge(b, 0);
+    /* Past the total, the server stops accepting: the third waits in the kernel's backlog,
+     * unanswered, until a place frees up. */
+    int c = test_connect(port);
+    ck_assert_int_ge(c, 0);
+    const char *req = "GET /v1/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    ck_assert_int_eq(test_send_all(c, req, strlen(req)), 0);
+    struct pollfd p = { c, POLLIN, 0 };
+    ck_assert_int_eq(poll(&p, 1, 1500), 0);
+    close(a);
+    close(b);
+    struct test_resp r;
+    ck_assert_int_eq(test_read_resp(c, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    test_resp_free(&r);
+    close(c);
+}
+END_TEST
+
+START_TEST(test_head_and_keepalive)
+{
+    /* HEAD: the GET's status and headers, no body (RFC 9110 section 9.3.2). */
+    const char *head = "HEAD /v1/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    struct test_resp r;
+    ck_assert_int_eq(test_http(port, head, strlen(head), &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_uint_eq(r.body_len, 0);
+    test_resp_free(&r);
+    /* Two requests on one connection: keep-alive holds after a GET and after a POST. */
+    const char *two = "GET /v1/health HTTP/1.1\r\nHost: t\r\n\r\n"
+                      "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\n"
+                      "Authorization: Bearer gsi_tokCHN\r\nContent-Length: 2\r\n\r\n{}"
+                      "GET /v1/nothing HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    int fd = test_connect(port);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(test_send_all(fd, two, strlen(two)), 0);
+    ck_assert_int_eq(test_read_resp(fd, &r), 0);
+    close(fd);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "HTTP/1.1 201 Created"));
+    ck_assert_ptr_nonnull(strstr(r.body, "HTTP/1.1 404 Not Found"));
+    test_resp_free(&r);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("http_server");
@@ -416,6 +482,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_journal_routes);
     tcase_add_test(tc, test_revoke_self_only);
     tcase_add_test(tc, test_conn_limits);
+    tcase_add_test(tc, test_conn_max);
+    tcase_add_test(tc, test_head_and_keepalive);
     suite_add_tcase(s, tc);
     return s;
 }
