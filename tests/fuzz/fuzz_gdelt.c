@@ -1,0 +1,9 @@
+/* Fuzz target for the GDELT 2.0 export reader (chunked, multi-threaded) (see fuzz_events.h). */
+#include "fuzz_events.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return fuzz_events_run(data, size, EVENTS_FORMAT_GDELT);
+}
