@@ -47,8 +47,8 @@ static int parse_long(long *out, const char *opt, const char *v, long lo, long h
 {
     int64_t n;
     if (gsi_parse_i64(&n, v, strlen(v)) < 0 || n < lo || n > hi) {
-        return cli_usage_error("consensus", "%s must be an integer %ld..%ld, not '%s'", opt, lo,
-                               hi, v);
+        return cli_usage_error("consensus", "%s must be an integer %ld..%ld, not '%s'", opt, lo, hi,
+                               v);
     }
     *out = (long)n;
     return 0;
@@ -64,7 +64,7 @@ static int parse_args(struct consensus_args *a, int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *v;
         bool missing = false;
-        long n;
+        long n = 0;
         if (cli_is_help(argv[i])) {
             fputs(consensus_usage, stdout);
             return GSI_EXIT_OK;
@@ -190,8 +190,8 @@ static void json_group_shares(FILE *out, const struct consensus *c, uint32_t j)
     fputs("]", out);
 }
 
-static void json_statement_list(FILE *out, const struct consensus *c, const uint32_t *idx,
-                                size_t n, bool by_gic)
+static void json_statement_list(FILE *out, const struct consensus *c, const uint32_t *idx, size_t n,
+                                bool by_gic)
 {
     fputs("[", out);
     for (size_t i = 0; i < n; i++) {
@@ -201,16 +201,16 @@ static void json_statement_list(FILE *out, const struct consensus *c, const uint
         gsi_json_write_string(out, text_of(c, j));
         fprintf(out, ", \"%s\": ", by_gic ? "consensus" : "divisiveness");
         json_num(out, by_gic ? s->gic : s->divisiveness);
-        fprintf(out, ", \"agrees\": %u, \"disagrees\": %u, \"passes\": %u, \"groups\": ",
-                s->agree, s->disagree, s->pass);
+        fprintf(out, ", \"agrees\": %u, \"disagrees\": %u, \"passes\": %u, \"groups\": ", s->agree,
+                s->disagree, s->pass);
         json_group_shares(out, c, j);
         fputs("}", out);
     }
     fputs(n ? "\n  ]" : "]", out);
 }
 
-static int write_json(FILE *out, const struct consensus *c, const uint32_t *gic_rank,
-                      size_t ngic, const uint32_t *div_rank, size_t ndiv)
+static int write_json(FILE *out, const struct consensus *c, const uint32_t *gic_rank, size_t ngic,
+                      const uint32_t *div_rank, size_t ndiv)
 {
     fprintf(out, "{\n  \"participants_total\": %zu,\n  \"statements_total\": %zu,\n", c->np,
             c->n_active);
@@ -251,8 +251,9 @@ static int write_json(FILE *out, const struct consensus *c, const uint32_t *gic_
             fprintf(out, "%s\n       {\"statement\": %lld, \"text\": ", r ? "," : "",
                     (long long)c->stmt[rep->statement].id);
             gsi_json_write_string(out, text_of(c, rep->statement));
-            fprintf(out, ", \"repful_for\": \"%s\", \"best_agree\": %s, \"n_success\": %u, "
-                         "\"n_trials\": %u, \"p_success\": ",
+            fprintf(out,
+                    ", \"repful_for\": \"%s\", \"best_agree\": %s, \"n_success\": %u, "
+                    "\"n_trials\": %u, \"p_success\": ",
                     rep->agree ? "agree" : "disagree", rep->best_agree ? "true" : "false",
                     rep->n_success, rep->n_trials);
             json_num(out, rep->p_success);
@@ -280,8 +281,9 @@ static int write_json(FILE *out, const struct consensus *c, const uint32_t *gic_
             fprintf(out, "%s\n    {\"statement\": %lld, \"text\": ", nm++ ? "," : "",
                     (long long)c->stmt[mj[i].statement].id);
             gsi_json_write_string(out, text_of(c, mj[i].statement));
-            fprintf(out, ", \"for\": \"%s\", \"n_success\": %u, \"n_trials\": %u, "
-                         "\"p_success\": ",
+            fprintf(out,
+                    ", \"for\": \"%s\", \"n_success\": %u, \"n_trials\": %u, "
+                    "\"p_success\": ",
                     mj[i].agree ? "agree" : "disagree", mj[i].n_success, mj[i].n_trials);
             json_num(out, mj[i].p_success);
             fputs(", \"p_test\": ", out);
@@ -298,18 +300,20 @@ static int write_csv(FILE *out, const struct consensus *c)
     enum { BASE = 9 };
     struct gsi_table_col cols[BASE + 3 * CONSENSUS_GROUPS_MAX];
     char names[3 * CONSENSUS_GROUPS_MAX][32];
-    static const struct gsi_table_col base[BASE] = {
-        {"statement", -1}, {"text", -1}, {"moderated_out", -1}, {"agrees", 0}, {"disagrees", 0},
-        {"passes", 0},     {"consensus", 4}, {"divisiveness", 4}, {"majority", -1}};
+    static const struct gsi_table_col base[BASE] = { { "statement", -1 },     { "text", -1 },
+                                                     { "moderated_out", -1 }, { "agrees", 0 },
+                                                     { "disagrees", 0 },      { "passes", 0 },
+                                                     { "consensus", 4 },      { "divisiveness", 4 },
+                                                     { "majority", -1 } };
     memcpy(cols, base, sizeof base);
     size_t nc = BASE;
     for (int g = 0; g < c->ngroups; g++) {
         snprintf(names[3 * g], sizeof names[0], "g%d_agree", g);
         snprintf(names[3 * g + 1], sizeof names[0], "g%d_disagree", g);
         snprintf(names[3 * g + 2], sizeof names[0], "g%d_representative", g);
-        cols[nc++] = (struct gsi_table_col){names[3 * g], 3};
-        cols[nc++] = (struct gsi_table_col){names[3 * g + 1], 3};
-        cols[nc++] = (struct gsi_table_col){names[3 * g + 2], -1};
+        cols[nc++] = (struct gsi_table_col){ names[3 * g], 3 };
+        cols[nc++] = (struct gsi_table_col){ names[3 * g + 1], 3 };
+        cols[nc++] = (struct gsi_table_col){ names[3 * g + 2], -1 };
     }
     struct gsi_table *t = gsi_table_new(cols, nc);
     if (t == NULL) {
@@ -371,10 +375,10 @@ static int write_text(FILE *out, const struct consensus *c, const uint32_t *gic_
         clustered += c->group[i] >= 0;
     }
     fprintf(out, "%zu participants (%zu clustered), %zu statements, %llu votes, %d groups\n\n",
-            c->np, clustered, c->n_active, (unsigned long long)consensus_vote_count(c),
-            c->ngroups);
+            c->np, clustered, c->n_active, (unsigned long long)consensus_vote_count(c), c->ngroups);
     static const struct gsi_table_col gcols[] = {
-        {"group", 0}, {"size", 0}, {"share", 3}, {"x", 3}, {"y", 3}};
+        { "group", 0 }, { "size", 0 }, { "share", 3 }, { "x", 3 }, { "y", 3 }
+    };
     struct gsi_table *t = gsi_table_new(gcols, 5);
     if (t == NULL) {
         return -1;
@@ -392,16 +396,16 @@ static int write_text(FILE *out, const struct consensus *c, const uint32_t *gic_
     char names[2 * CONSENSUS_GROUPS_MAX][32];
     for (int list = 0; list < 2 && rc == 0; list++) {
         struct gsi_table_col cols[3 + 2 * CONSENSUS_GROUPS_MAX];
-        cols[0] = (struct gsi_table_col){"statement", -1};
-        cols[1] = (struct gsi_table_col){list == 0 ? "consensus" : "divisiveness", 3};
+        cols[0] = (struct gsi_table_col){ "statement", -1 };
+        cols[1] = (struct gsi_table_col){ list == 0 ? "consensus" : "divisiveness", 3 };
         size_t nc = 2;
         for (int g = 0; g < c->ngroups; g++) {
             snprintf(names[2 * g], sizeof names[0], "g%d_agree", g);
             snprintf(names[2 * g + 1], sizeof names[0], "g%d_disagree", g);
-            cols[nc++] = (struct gsi_table_col){names[2 * g], 2};
-            cols[nc++] = (struct gsi_table_col){names[2 * g + 1], 2};
+            cols[nc++] = (struct gsi_table_col){ names[2 * g], 2 };
+            cols[nc++] = (struct gsi_table_col){ names[2 * g + 1], 2 };
         }
-        cols[nc++] = (struct gsi_table_col){"text", -1};
+        cols[nc++] = (struct gsi_table_col){ "text", -1 };
         t = gsi_table_new(cols, nc);
         if (t == NULL) {
             return -1;
@@ -430,9 +434,9 @@ static int write_text(FILE *out, const struct consensus *c, const uint32_t *gic_
     if (rc != 0) {
         return rc;
     }
-    static const struct gsi_table_col rcols[] = {{"group", 0},     {"statement", -1},
-                                                 {"for", -1},      {"share", 2},
-                                                 {"repness", 2},   {"text", -1}};
+    static const struct gsi_table_col rcols[] = { { "group", 0 },   { "statement", -1 },
+                                                  { "for", -1 },    { "share", 2 },
+                                                  { "repness", 2 }, { "text", -1 } };
     t = gsi_table_new(rcols, 6);
     if (t == NULL) {
         return -1;

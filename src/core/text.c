@@ -65,35 +65,25 @@ int gsi_parse_f64(double *out, const char *s, size_t n)
         neg = s[0] == '-';
         i = 1;
     }
+    /* All digits go into `mant`; past 19 of them it wraps, and the slow path takes over. */
     uint64_t mant = 0;
-    int digits = 0;  /* significant digits accumulated in mant */
-    int scale = 0;   /* decimal exponent to apply to mant */
-    bool any = false;
-    for (; i < n && (unsigned)(s[i] - '0') <= 9; i++) {
-        any = true;
-        if (digits < 19) {
-            mant = mant * 10 + (uint64_t)(s[i] - '0');
-            if (mant != 0) {
-                digits++;
-            }
-        } else {
-            scale++;
-        }
-    }
-    if (i < n && s[i] == '.') {
+    size_t start = i;
+    while (i < n && (unsigned)(s[i] - '0') <= 9) {
+        mant = mant * 10 + (uint64_t)(s[i] - '0');
         i++;
-        for (; i < n && (unsigned)(s[i] - '0') <= 9; i++) {
-            any = true;
-            if (digits < 19) {
-                mant = mant * 10 + (uint64_t)(s[i] - '0');
-                if (mant != 0) {
-                    digits++;
-                }
-                scale--;
-            }
-        }
     }
-    if (!any) {
+    size_t ndigits = i - start;
+    int scale = 0;
+    if (i < n && s[i] == '.') {
+        size_t frac = ++i;
+        while (i < n && (unsigned)(s[i] - '0') <= 9) {
+            mant = mant * 10 + (uint64_t)(s[i] - '0');
+            i++;
+        }
+        ndigits += i - frac;
+        scale = -(int)(i - frac);
+    }
+    if (ndigits == 0) {
         return GSI_EDATA;
     }
     if (i < n && (s[i] == 'e' || s[i] == 'E')) {
@@ -117,9 +107,10 @@ int gsi_parse_f64(double *out, const char *s, size_t n)
     if (i != n) {
         return GSI_EDATA;
     }
-    /* Fast path: the mantissa fits in 53 bits and the scale is an exact power of ten, so one
-     * correctly rounded multiply or divide gives the correctly rounded result (Clinger). */
-    if (mant < (UINT64_C(1) << 53) && scale >= -22 && scale <= 22) {
+    /* Fast path: the mantissa is exact (at most 19 digits, below 2^53) and the scale is an
+     * exact power of ten, so one correctly rounded multiply or divide gives the correctly
+     * rounded result (Clinger). */
+    if (ndigits <= 19 && mant < (UINT64_C(1) << 53) && scale >= -22 && scale <= 22) {
         double v = (double)mant;
         v = scale < 0 ? v / pow10_exact[-scale] : v * pow10_exact[scale];
         *out = neg ? -v : v;

@@ -292,7 +292,15 @@ static int run_chunk(struct worker *w, size_t c, struct chunk_result *res)
         return gsi_err_at(&res->err, GSI_EIO, job->path, 0, 0, "cannot map: %s",
                           strerror(errno));
     }
+#ifdef MADV_POPULATE_READ
+    /* Fill the page tables for the chunk in one call rather than one fault per 64 KiB; older
+     * kernels refuse the advice and fault the pages in as they are read. */
+    if (madvise(map, (size_t)(end - map_off), MADV_POPULATE_READ) != 0) {
+        madvise(map, (size_t)(end - map_off), MADV_WILLNEED);
+    }
+#else
     madvise(map, (size_t)(end - map_off), MADV_WILLNEED);
+#endif
     gsi_progress_add(&job->progress, end - start);
     const char *base = map + (rs - map_off);
     const char *own_end = map + (end - map_off); /* lines that start before this are ours */
