@@ -87,6 +87,26 @@ static inline uint64_t masks64(const char *p, uint64_t *delims)
 #endif
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#    include <immintrin.h>
+#    define GSI_LINES_AVX2 1
+/* masks64 with 32-byte compares, for processors with AVX2 (chosen at run time). */
+__attribute__((target("avx2"))) static inline uint64_t masks64_avx2(const char *p,
+                                                                    uint64_t *delims)
+{
+    const __m256i tab = _mm256_set1_epi8('\t'), lf = _mm256_set1_epi8('\n');
+    __m256i lo = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i hi = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+    __m256i lf_lo = _mm256_cmpeq_epi8(lo, lf), lf_hi = _mm256_cmpeq_epi8(hi, lf);
+    __m256i d_lo = _mm256_or_si256(_mm256_cmpeq_epi8(lo, tab), lf_lo);
+    __m256i d_hi = _mm256_or_si256(_mm256_cmpeq_epi8(hi, tab), lf_hi);
+    *delims = (uint64_t)(uint32_t)_mm256_movemask_epi8(d_lo) |
+              (uint64_t)(uint32_t)_mm256_movemask_epi8(d_hi) << 32;
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(lf_lo) |
+           (uint64_t)(uint32_t)_mm256_movemask_epi8(lf_hi) << 32;
+}
+#endif
+
 /* Appends the offsets base + i of the set bits i of m to w, in order; returns how many. Writes
  * in groups of four without a branch per bit (as simdjson does): slots past the count hold
  * junk that the caller ignores, so w needs 3 spare slots. */
@@ -155,12 +175,9 @@ static int too_many_fields(struct scan_job *job, struct chunk_result *res, long 
  *
  * The delimiters (tabs and line feeds) of each 64-byte block are appended to `pos` as offsets
  * from p; each line feed then closes a line whose fields lie between consecutive offsets. */
-#if defined(__x86_64__) && defined(__GNUC__)
-/* With the POPCNT instruction where the processor has it (chosen at load time). */
-__attribute__((target_clones("popcnt", "default")))
-#endif
-static int scan_lines(struct scan_job *job, void *ctx, struct chunk_result *res, const char *p,
-                      size_t n, size_t avail)
+static inline __attribute__((always_inline)) int
+scan_lines_body(struct scan_job *job, void *ctx, struct chunk_result *res, const char *p, size_t n,
+                size_t avail, bool avx2)
 {
     enum { POS_CAP = 1024 };
     uint32_t pos[POS_CAP + 64 + 3];
@@ -179,7 +196,12 @@ static int scan_lines(struct scan_job *job, void *ctx, struct chunk_result *res,
             memcpy(tail, blk, n - base);
             blk = tail;
         }
+#ifdef GSI_LINES_AVX2
+        uint64_t lf = avx2 ? masks64_avx2(blk, &m) : masks64(blk, &m);
+#else
+        (void)avx2;
         uint64_t lf = masks64(blk, &m);
+#endif
         if (n - base < 64) {
             uint64_t keep = (UINT64_C(1) << (n - base)) - 1;
             m &= keep;
@@ -231,6 +253,39 @@ static int scan_lines(struct scan_job *job, void *ctx, struct chunk_result *res,
         }
     }
     return 0;
+}
+
+/* scan_lines_body compiled three ways: with AVX2 and POPCNT, with POPCNT, and for any x86-64
+ * (or other) processor; scan_lines picks the best the processor has. The results are the same;
+ * only the instructions differ. */
+#ifdef GSI_LINES_AVX2
+__attribute__((target("avx2,popcnt"))) static int
+scan_lines_avx2(struct scan_job *job, void *ctx, struct chunk_result *res, const char *p, size_t n,
+                size_t avail)
+{
+    return scan_lines_body(job, ctx, res, p, n, avail, true);
+}
+
+__attribute__((target("popcnt"))) static int
+scan_lines_popcnt(struct scan_job *job, void *ctx, struct chunk_result *res, const char *p,
+                  size_t n, size_t avail)
+{
+    return scan_lines_body(job, ctx, res, p, n, avail, false);
+}
+#endif
+
+static int scan_lines(struct scan_job *job, void *ctx, struct chunk_result *res, const char *p,
+                      size_t n, size_t avail)
+{
+#ifdef GSI_LINES_AVX2
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) {
+        return scan_lines_avx2(job, ctx, res, p, n, avail);
+    }
+    if (__builtin_cpu_supports("popcnt")) {
+        return scan_lines_popcnt(job, ctx, res, p, n, avail);
+    }
+#endif
+    return scan_lines_body(job, ctx, res, p, n, avail, false);
 }
 
 /* The last line feed in [p, e), or NULL. */
