@@ -24,6 +24,14 @@ START_TEST(parse_i64)
     ck_assert_int_eq(gsi_parse_i64(&v, "-", 1), GSI_EDATA);
     ck_assert_int_eq(gsi_parse_i64(&v, "12a", 3), GSI_EDATA);
     ck_assert_int_eq(gsi_parse_i64(&v, " 1", 2), GSI_EDATA);
+    ck_assert_int_eq(gsi_parse_i64(&v, "123456789012345678", 18), 0);
+    ck_assert(v == 123456789012345678LL);
+    ck_assert_int_eq(gsi_parse_i64(&v, "-99999999", 9), 0);
+    ck_assert_int_eq(v, -99999999);
+    ck_assert_int_eq(gsi_parse_i64(&v, "1234567a", 8), GSI_EDATA);
+    ck_assert_int_eq(gsi_parse_i64(&v, "12345678/", 9), GSI_EDATA);
+    ck_assert_int_eq(gsi_parse_i64(&v, "9223372036854775807", 19), 0);
+    ck_assert(v == INT64_MAX);
 }
 END_TEST
 
@@ -32,7 +40,9 @@ START_TEST(parse_f64_matches_strtod)
     static const char *cases[] = {"0",    "-3.44827586206897", "2.8", "-10", "+7.5", "1e3",
                                   "1E-3", "0.1",               "123456789.123456789",
                                   "-0.000001234", "4.9e-324", "1.7976931348623157e308",
-                                  "12345678901234567890123", ".5", "5."};
+                                  "12345678901234567890123", ".5", "5.",
+                                  "-5.71776155717762", "12345678.87654321", "0.0000000000000000001",
+                                  "99999999999999999999", "1234567890123456789", "3.5e+2"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double v = -1;
         ck_assert_msg(gsi_parse_f64(&v, cases[i], strlen(cases[i])) == 0, "%s", cases[i]);
