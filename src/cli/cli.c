@@ -1,6 +1,10 @@
 /* cli.c — helpers shared by the subcommands (see cli.h). */
 #include "cli/cli.h"
 
+#include <stdint.h>
+
+#include "core/text.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -46,6 +50,18 @@ const char *cli_opt(int argc, char **argv, int *i, const char *name, bool *missi
     }
     *i += 1;
     return argv[*i];
+}
+
+int cli_int(long *out, const char *cmd, const char *name, const char *value, long lo, long hi)
+{
+    int64_t v;
+    if (gsi_parse_i64(&v, value, strlen(value)) < 0 || v < lo || v > hi) {
+        cli_usage_error(cmd, "%s must be a whole number from %ld to %ld, not '%s'", name, lo, hi,
+                        value);
+        return -1;
+    }
+    *out = (long)v;
+    return 0;
 }
 
 int cli_format(enum gsi_format *out, const char *cmd, const char *value)

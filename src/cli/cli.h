@@ -50,6 +50,10 @@ bool cli_is_help(const char *arg);
  * when the option is there but its value is not. */
 const char *cli_opt(int argc, char **argv, int *i, const char *name, bool *missing);
 
+/* Parses `value` of option `name` as a whole number in lo..hi (decimal digits with an optional
+ * sign, nothing else). Prints a usage error and returns -1 otherwise. */
+int cli_int(long *out, const char *cmd, const char *name, const char *value, long lo, long hi);
+
 /* Parses --format's value; prints a usage error and returns -1 when it is not valid. */
 int cli_format(enum gsi_format *out, const char *cmd, const char *value);
 

@@ -43,17 +43,6 @@ struct consensus_args {
     struct consensus_opts opts;
 };
 
-static int parse_long(long *out, const char *opt, const char *v, long lo, long hi)
-{
-    int64_t n;
-    if (gsi_parse_i64(&n, v, strlen(v)) < 0 || n < lo || n > hi) {
-        return cli_usage_error("consensus", "%s must be an integer %ld..%ld, not '%s'", opt, lo, hi,
-                               v);
-    }
-    *out = (long)n;
-    return 0;
-}
-
 /* Returns -1 to go on, or the exit status to end with. */
 static int parse_args(struct consensus_args *a, int argc, char **argv)
 {
@@ -79,16 +68,16 @@ static int parse_args(struct consensus_args *a, int argc, char **argv)
                 return GSI_EXIT_USAGE;
             }
         } else if ((v = cli_opt(argc, argv, &i, "--top", &missing)) != NULL) {
-            if (parse_long(&a->top, "--top", v, 0, 1000000) != 0) {
+            if (cli_int(&a->top, "consensus", "--top", v, 0, 1000000) < 0) {
                 return GSI_EXIT_USAGE;
             }
         } else if ((v = cli_opt(argc, argv, &i, "--seed", &missing)) != NULL) {
-            if (parse_long(&n, "--seed", v, 0, 2147483647L) != 0) {
+            if (cli_int(&n, "consensus", "--seed", v, 0, 2147483647L) < 0) {
                 return GSI_EXIT_USAGE;
             }
             a->opts.seed = (uint64_t)n;
         } else if ((v = cli_opt(argc, argv, &i, "--threads", &missing)) != NULL) {
-            if (parse_long(&n, "--threads", v, 1, 64) != 0) {
+            if (cli_int(&n, "consensus", "--threads", v, 1, 64) < 0) {
                 return GSI_EXIT_USAGE;
             }
             a->opts.threads = (int)n;

@@ -1,5 +1,6 @@
 /* cmd_delegate.c — `gsi delegate add|revoke|list`: the people who act for a party, and their
  * bearer tokens (printed once; only a hash is stored). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,11 +77,15 @@ static int read_pubkey_file(char *out, size_t cap, const char *path, struct gsi_
 {
     FILE *f = fopen(path, "r");
     if (f == NULL) {
-        return gsi_err_set(err, GSI_EIO, "%s: cannot open", path);
+        return gsi_err_at(err, GSI_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     }
     if (fgets(out, (int)cap, f) == NULL) {
+        int bad = ferror(f) ? errno : 0;
         fclose(f);
-        return gsi_err_set(err, GSI_EDATA, "%s: empty", path);
+        return gsi_err_at(err, bad ? GSI_EIO : GSI_EDATA, path, 0, 0,
+                          bad ? "cannot read: %s"
+                              : "%sempty: expected the public key line that gsi keygen writes",
+                          bad ? strerror(bad) : "");
     }
     fclose(f);
     out[strcspn(out, "\r\n")] = '\0';
@@ -113,7 +118,15 @@ static int do_add(struct platform *p, struct dargs *a, struct gsi_err *err)
     if (rc == 0) {
         printf("delegate %lld %s %s\ntoken %s\n", (long long)d.id, d.party,
                platform_role_name(d.role), token);
-        fprintf(stderr, "gsi delegate: the token is shown only this once\n");
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            /* The token exists nowhere else: the delegate must not be left usable unseen. */
+            rc = gsi_err_set(err, GSI_EIO,
+                             "the token could not be written to standard output; revoke "
+                             "delegate %lld (gsi delegate revoke %lld) and add it again",
+                             (long long)d.id, (long long)d.id);
+        } else {
+            fprintf(stderr, "gsi delegate: the token is shown only this once\n");
+        }
     }
     memset(token, 0, sizeof token);
     return rc;

@@ -27,7 +27,8 @@ static const char events_usage[] =
     "Options:\n"
     "  --by KEYS             group keys for summarize (default: country)\n"
     "  --from DATE           first day to include (YYYY-MM-DD)\n"
-    "  --to DATE             last day to include (YYYY-MM-DD)\n"
+    "  --to DATE, --until DATE\n"
+    "                        last day to include (YYYY-MM-DD); with convert, --until\n"
     "  --format FMT          table (default), csv or json, for summarize\n"
     "  --to csv|jsonl        output format for convert\n"
     "  --input-format FMT    auto (default), gdelt, ucdp, icews or views\n"
@@ -85,6 +86,10 @@ static int parse_args(struct events_args *a, int argc, char **argv)
             if (parse_day(&a->scan.from_day, "--from", v) != 0) {
                 return GSI_EXIT_USAGE;
             }
+        } else if ((v = cli_opt(argc, argv, &i, "--until", &missing)) != NULL) {
+            if (parse_day(&a->scan.to_day, "--until", v) != 0) {
+                return GSI_EXIT_USAGE;
+            }
         } else if ((v = cli_opt(argc, argv, &i, "--to", &missing)) != NULL) {
             /* --to is a date for summarize and an output format for convert. */
             if (a->mode != NULL && strcmp(a->mode, "convert") == 0) {
@@ -104,11 +109,9 @@ static int parse_args(struct events_args *a, int argc, char **argv)
                                        v);
             }
         } else if ((v = cli_opt(argc, argv, &i, "--threads", &missing)) != NULL) {
-            char *end;
-            long n = strtol(v, &end, 10);
-            if (*end != '\0' || n < 1 || n > EVENTS_THREADS_MAX) {
-                return cli_usage_error("events", "--threads must be 1..%d, not '%s'",
-                                       EVENTS_THREADS_MAX, v);
+            long n;
+            if (cli_int(&n, "events", "--threads", v, 1, EVENTS_THREADS_MAX) < 0) {
+                return GSI_EXIT_USAGE;
             }
             a->scan.threads = (unsigned)n;
         } else if (strcmp(arg, "--strict") == 0) {

@@ -98,19 +98,6 @@ struct opts {
     int events;
 };
 
-static int parse_long(long *out, const char *cmd, const char *name, const char *v, long lo, long hi)
-{
-    char *end = NULL;
-    errno = 0;
-    long x = strtol(v, &end, 10);
-    if (errno != 0 || end == v || *end != '\0' || x < lo || x > hi) {
-        cli_usage_error(cmd, "%s must be an integer from %ld to %ld, not '%s'", name, lo, hi, v);
-        return -1;
-    }
-    *out = x;
-    return 0;
-}
-
 /* Parses argv[1..] of a subcommand into `o`. Returns 0 (with *help_shown set when --help was
  * printed) or -1 after reporting a usage error. */
 static int parse(struct opts *o, int argc, char **argv, const char *cmd, const char *help,
@@ -150,30 +137,27 @@ static int parse(struct opts *o, int argc, char **argv, const char *cmd, const c
         } else if (OPT("--events")) {
             o->events = 1;
         } else if (OPT("--year")) {
-            if (v != NULL && parse_long(&o->year, cmd, "--year", v, 1981, 2200) < 0) {
+            if (v != NULL && cli_int(&o->year, cmd, "--year", v, 1981, 2200) < 0) {
                 return -1;
             }
         } else if (OPT("--samples")) {
             if (v != NULL &&
-                parse_long(&o->samples, cmd, "--samples", v, 1, WARN_FORECAST_DRAWS_MAX) < 0) {
+                cli_int(&o->samples, cmd, "--samples", v, 1, WARN_FORECAST_DRAWS_MAX) < 0) {
                 return -1;
             }
         } else if (OPT("--threads")) {
             if (v != NULL &&
-                parse_long(&o->threads, cmd, "--threads", v, 1, WARN_BACKTEST_THREADS_MAX) < 0) {
+                cli_int(&o->threads, cmd, "--threads", v, 1, WARN_BACKTEST_THREADS_MAX) < 0) {
                 return -1;
             }
         } else if (OPT("--top")) {
-            if (v != NULL && parse_long(&o->top, cmd, "--top", v, 0, 100000) < 0) {
+            if (v != NULL && cli_int(&o->top, cmd, "--top", v, 0, 100000) < 0) {
                 return -1;
             }
         } else if (OPT("--seed")) {
             if (v != NULL) {
-                char *end = NULL;
-                errno = 0;
-                unsigned long long s = strtoull(v, &end, 10);
-                if (errno != 0 || end == v || *end != '\0' || v[0] == '-') {
-                    cli_usage_error(cmd, "--seed must be a non-negative integer, not '%s'", v);
+                long s;
+                if (cli_int(&s, cmd, "--seed", v, 0, INT64_MAX) < 0) {
                     return -1;
                 }
                 o->seed = (uint64_t)s;
@@ -246,10 +230,11 @@ static int do_forecast(int argc, char **argv)
         rc = cli_fail(&err);
     } else {
         if (warn_forecast_write(&f, out, &err) < 0) {
+            gsi_err_set(&err, GSI_EIO, "cannot write %s: %s", o.out, strerror(errno));
             rc = cli_fail(&err);
         }
         if (out != stdout && fclose(out) != 0 && rc == 0) {
-            gsi_err_set(&err, GSI_EIO, "cannot write %s", o.out);
+            gsi_err_set(&err, GSI_EIO, "cannot write %s: %s", o.out, strerror(errno));
             rc = cli_fail(&err);
         }
     }
@@ -358,7 +343,7 @@ static int do_backtest(int argc, char **argv)
     long years[WARN_YEARS_MAX];
     size_t ny = split(ybuf, items, WARN_YEARS_MAX);
     for (size_t i = 0; i < ny; i++) {
-        if (parse_long(&years[i], cmd, "each of --years", items[i], 1981, 2200) < 0) {
+        if (cli_int(&years[i], cmd, "each of --years", items[i], 1981, 2200) < 0) {
             return GSI_EXIT_USAGE;
         }
     }

@@ -1,4 +1,5 @@
 /* main.c — the `gsi` program: dispatches to one subcommand per cmd_<name>.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,7 +56,14 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
-            return commands[i].fn(argc - 1, argv + 1);
+            int rc = commands[i].fn(argc - 1, argv + 1);
+            /* A result that did not reach its reader is a failure (a full disk, a closed
+             * pipe), whatever the command thought. */
+            if ((fflush(stdout) != 0 || ferror(stdout)) && rc == GSI_EXIT_OK) {
+                fprintf(stderr, "gsi: cannot write the output: %s\n", strerror(errno));
+                rc = GSI_EXIT_FAILURE;
+            }
+            return rc;
         }
     }
     fprintf(stderr, "gsi: unknown command '%s'\nTry 'gsi --help'.\n", argv[1]);

@@ -219,6 +219,16 @@ static int csv_split(struct gsi_csv *c, char *s, char *e, struct gsi_err *err)
 
 int gsi_csv_next(struct gsi_csv *c, struct gsi_err *err)
 {
+    if (!c->started) {
+        c->started = true;
+        if (c->end - c->pos < 3 && csv_fill(c, err) < 0) {
+            return err->code;
+        }
+        if (c->end - c->pos >= 3 && memcmp(c->buf + c->pos, "\xEF\xBB\xBF", 3) == 0) {
+            c->pos += 3;
+            c->bytes_done += 3;
+        }
+    }
     for (;;) {
         if (c->pos >= c->end) {
             if (c->eof) {

@@ -9,6 +9,7 @@
  *     breaks belong to the field (UCDP's source_article). Off: quotes are plain bytes (GDELT,
  *     ICEWS, where a quote may appear unbalanced inside a field).
  *   - CRLF and LF line ends are both accepted; a final line without a line end is a record.
+ *   - A UTF-8 byte-order mark at the start of the input is skipped (spreadsheet exports).
  *   - `line` counts physical lines, so an error names the line a person sees in an editor.
  *   - Limits: a record longer than GSI_CSV_RECORD_MAX bytes or with more than
  *     GSI_CSV_FIELDS_MAX fields is skipped and reported with GSI_ELIMIT; a quote left open at
@@ -52,6 +53,7 @@ struct gsi_csv {
     bool quoting;
     bool eof;
     bool owns_buf;
+    bool started;           /* the byte-order mark check is done */
     char *buf;
     size_t cap, pos, end;
     long line;

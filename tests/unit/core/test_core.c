@@ -155,6 +155,20 @@ START_TEST(csv_tsv_no_quoting_no_final_newline)
 }
 END_TEST
 
+START_TEST(csv_skips_byte_order_mark)
+{
+    const char *in = "\xEF\xBB\xBFmonth_id,x\n1,2\n";
+    struct gsi_csv c;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(gsi_csv_open_mem(&c, in, strlen(in), ',', true, &err), 0);
+    ck_assert_int_eq(gsi_csv_next(&c, &err), 1);
+    ck_assert(gsi_slice_eq(c.field[0], c.flen[0], "month_id"));
+    ck_assert_int_eq(gsi_csv_next(&c, &err), 1);
+    ck_assert_int_eq(c.record_line, 2);
+    gsi_csv_close(&c);
+}
+END_TEST
+
 START_TEST(csv_file_missing)
 {
     struct gsi_csv c;
@@ -230,6 +244,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, buffer_cap);
     tcase_add_test(tc, csv_quoting_and_lines);
     tcase_add_test(tc, csv_tsv_no_quoting_no_final_newline);
+    tcase_add_test(tc, csv_skips_byte_order_mark);
     tcase_add_test(tc, csv_file_missing);
     tcase_add_test(tc, table_formats);
     tcase_add_test(tc, rng_is_deterministic_and_poisson_mean);
