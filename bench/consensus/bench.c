@@ -117,8 +117,8 @@ int main(int argc, char **argv)
            "cluster %.3f, stats %.3f)  pca_iters %d  base %d  groups %d  clustered %zu  "
            "planted_ARI %.4f  peak %.0f MiB  (generate %.2f s)\n",
            c->np, c->ns, (unsigned long long)consensus_vote_count(c), t2 - t1, cpu2 - cpu1,
-           c->t_build, c->t_pca, c->t_cluster, c->t_stats, c->pca_iterations, c->nbase,
-           c->ngroups, clustered, ari, peak_mib(), t1 - t0);
+           c->t_build, c->t_pca, c->t_cluster, c->t_stats, c->pca_iterations, c->nbase, c->ngroups,
+           clustered, ari, peak_mib(), t1 - t0);
     fflush(stdout);
     if (dump_prefix != NULL && dump(c, dump_prefix) < 0) {
         fprintf(stderr, "bench: cannot write %s.*\n", dump_prefix);

@@ -34,14 +34,14 @@ int kmeans_init_distinct(const double *x, const double *y, size_t n, int k, doub
 struct km_ctx {
     const struct kmeans_in *in;
     const double *centres;
-    const int *order;    /* centre indices sorted by x */
-    const double *sx;    /* centre x in that order */
+    const int *order; /* centre indices sorted by x */
+    const double *sx; /* centre x in that order */
     int k;
     size_t nblocks;
     int32_t *assign;
-    double *part;        /* [block][3k]: sum w x, sum w y, sum w */
+    double *part;          /* [block][3k]: sum w x, sum w y, sum w */
     double *upper, *lower; /* Hamerly's bounds per point */
-    const double *moved; /* how far each centre moved in the last update */
+    const double *moved;   /* how far each centre moved in the last update */
     double max_moved;
     bool bounds_valid;
     const int *nbr;      /* [c * (k-1) + t]: the other centres by distance from centre c */
@@ -52,8 +52,8 @@ struct km_ctx {
  * triangle inequality a centre c' is at least d(c, c') - u away, so c's neighbours are tried
  * nearest first until that bound passes the second-best distance found. Exact, with the same
  * tie rule as nearest(). */
-static int nearest_from(const struct km_ctx *m, double px, double py, int c, double u,
-                        double *d1, double *d2)
+static int nearest_from(const struct km_ctx *m, double px, double py, int c, double u, double *d1,
+                        double *d2)
 {
     int k = m->k;
     double best = u * u, second = INFINITY, second_root = INFINITY;
@@ -165,6 +165,10 @@ static void km_block(void *ctx, size_t b)
             double d1, d2;
             if (m->bounds_valid) {
                 c = nearest_from(m, px, py, c, m->upper[i], &d1, &d2);
+            } else if (in->hint && m->assign[i] >= 0 && m->assign[i] < m->k) {
+                c = m->assign[i];
+                double dx = m->centres[2 * c] - px, dy = m->centres[2 * c + 1] - py;
+                c = nearest_from(m, px, py, c, sqrt(dx * dx + dy * dy), &d1, &d2);
             } else {
                 c = nearest(m, px, py, &d1, &d2);
             }
@@ -190,7 +194,8 @@ static void neighbours(const double *centres, int k, int *nbr, double *nbr_d)
             if (o == c) {
                 continue;
             }
-            double dx = centres[2 * o] - centres[2 * c], dy = centres[2 * o + 1] - centres[2 * c + 1];
+            double dx = centres[2 * o] - centres[2 * c],
+                   dy = centres[2 * o + 1] - centres[2 * c + 1];
             double d = sqrt(dx * dx + dy * dy);
             int j = n++;
             while (j > 0 && nd[j - 1] > d) {
@@ -273,6 +278,11 @@ int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *as
     m.sx = sx;
     m.part = part;
     m.assign = assign;
+    if (in->origin != NULL) {
+        for (int c = 0; c < k; c++) {
+            in->origin[c] = c;
+        }
+    }
     int it = 0;
     for (;;) {
         for (int c = 0; c < k; c++) {
@@ -284,7 +294,7 @@ int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *as
         }
         m.centres = centres;
         m.k = k;
-        if (m.bounds_valid) {
+        if (m.bounds_valid || in->hint) {
             neighbours(centres, k, nbr, nbr_d);
         }
         par_run(in->threads, m.nblocks, km_block, &m);
@@ -312,6 +322,9 @@ int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *as
                 same = false;
             }
             moved[nk] = d;
+            if (in->origin != NULL) {
+                in->origin[nk] = in->origin[c];
+            }
             remap[c] = nk++;
         }
         for (size_t i = 0; i < in->n; i++) {
@@ -462,8 +475,8 @@ static int choose_in_conv(struct consensus *c)
 }
 
 /* Starting centres: the previous ones (warm start), then distinct points not yet centres. */
-static int start_centres(const double *prev, int nprev, const double *x, const double *y,
-                         size_t n, int k, double *centres)
+static int start_centres(const double *prev, int nprev, const double *x, const double *y, size_t n,
+                         int k, double *centres)
 {
     int got = 0;
     for (int p = 0; p < nprev && got < k; p++) {
@@ -558,27 +571,211 @@ static int plusplus_start(struct gsi_rng *r, const double *x, const double *y, c
     return got;
 }
 
-/* Opinion groups for one k over the base centres. Polis starts from the first k distinct base
- * centres (or the previous update's groups) and relies on many updates to improve them; a
- * single computation from that start often stops in a poor local optimum, so GSI also runs
- * GROUP_RESTARTS seeded k-means++ starts and keeps the clustering of least weighted squared
- * error (the Polis start wins ties). */
+static int cmp_point(const void *a, const void *b)
+{
+    const double *p = a, *q = b;
+    if (p[0] != q[0]) {
+        return p[0] < q[0] ? -1 : 1;
+    }
+    return p[1] < q[1] ? -1 : (p[1] > q[1]);
+}
+
+static size_t distinct_points(const double *x, const double *y, size_t n, size_t enough)
+{
+    double *p = malloc((n ? n : 1) * 2 * sizeof *p);
+    if (p == NULL) {
+        return enough; /* cannot tell: assume there are enough */
+    }
+    for (size_t i = 0; i < n; i++) {
+        p[2 * i] = x[i];
+        p[2 * i + 1] = y[i];
+    }
+    qsort(p, n, 2 * sizeof *p, cmp_point);
+    size_t d = n > 0;
+    for (size_t i = 1; i < n; i++) {
+        d += p[2 * i] != p[2 * i - 2] || p[2 * i + 1] != p[2 * i - 1];
+    }
+    free(p);
+    return d;
+}
+
+/* Polis's clean-start-clusters, the warm start of both the base clusters and, over the base
+ * centres, each k's opinion groups: each previous cluster is recentred on its previous
+ * members' new positions (weighted by w, NULL for 1; clusters left without members go),
+ * clusters with identical centres merge, and while there are fewer than min(k, distinct
+ * points) clusters the point farthest from every centre leaves its cluster to start a new one.
+ * member[t] is point t's previous cluster (or -1) on entry. origin, when not NULL, gets for
+ * each centre written the previous cluster it continues (-1 for one started by a split).
+ * Returns the number of centres written, or -1 on allocation failure. */
+static int clean_start(const double *x, const double *y, const double *w, int32_t *member, size_t n,
+                       int nprev, int k, double *centres, int *origin)
+{
+    int cap = nprev > k ? nprev : k;
+    double *sx = calloc((size_t)cap, sizeof *sx), *sy = calloc((size_t)cap, sizeof *sy);
+    double *cnt = calloc((size_t)cap, sizeof *cnt);
+    int *map = malloc((size_t)cap * sizeof *map);
+    int *orig = malloc((size_t)cap * sizeof *orig);
+    if (sx == NULL || sy == NULL || cnt == NULL || map == NULL || orig == NULL) {
+        free(sx);
+        free(sy);
+        free(cnt);
+        free(map);
+        free(orig);
+        return -1;
+    }
+    for (size_t t = 0; t < n; t++) {
+        int b = member[t];
+        if (b >= 0 && b < nprev) {
+            double wt = w ? w[t] : 1;
+            sx[b] += wt * x[t];
+            sy[b] += wt * y[t];
+            cnt[b] += wt;
+        }
+    }
+    /* keep clusters with members, merging those whose centres coincide */
+    int nc = 0;
+    for (int b = 0; b < nprev; b++) {
+        map[b] = -1;
+        if (cnt[b] <= 0) {
+            continue;
+        }
+        double cx = sx[b] / cnt[b], cy = sy[b] / cnt[b];
+        int same = -1;
+        for (int o = 0; o < nc; o++) {
+            if (centres[2 * o] == cx && centres[2 * o + 1] == cy) {
+                same = o;
+                break;
+            }
+        }
+        if (same >= 0) {
+            map[b] = same;
+            sx[same] += sx[b];
+            sy[same] += sy[b];
+            cnt[same] += cnt[b];
+            continue;
+        }
+        map[b] = nc;
+        orig[nc] = b;
+        sx[nc] = sx[b];
+        sy[nc] = sy[b];
+        cnt[nc] = cnt[b];
+        centres[2 * nc] = cx;
+        centres[2 * nc + 1] = cy;
+        nc++;
+    }
+    for (size_t t = 0; t < n; t++) {
+        member[t] = member[t] >= 0 && member[t] < nprev ? map[member[t]] : -1;
+    }
+    if (nc > k) {
+        nc = k; /* k was lowered: keep the first k */
+        for (size_t t = 0; t < n; t++) {
+            if (member[t] >= nc) {
+                member[t] = -1;
+            }
+        }
+    }
+    size_t possible = (size_t)k;
+    if ((size_t)nc < possible) {
+        size_t d = distinct_points(x, y, n, possible);
+        if (d < possible) {
+            possible = d;
+        }
+    }
+    while ((size_t)nc < possible) {
+        double far = -1;
+        size_t at = 0;
+        for (size_t t = 0; t < n; t++) {
+            double best = INFINITY;
+            for (int o = 0; o < nc; o++) {
+                double dx = x[t] - centres[2 * o], dy = y[t] - centres[2 * o + 1];
+                double d = dx * dx + dy * dy;
+                if (d < best) {
+                    best = d;
+                }
+            }
+            if (best > far) {
+                far = best;
+                at = t;
+            }
+        }
+        if (far <= 0) {
+            break;
+        }
+        double wt = w ? w[at] : 1;
+        int from = member[at];
+        if (from >= 0 && from < nc) {
+            sx[from] -= wt * x[at];
+            sy[from] -= wt * y[at];
+            cnt[from] -= wt;
+            if (cnt[from] > 0) {
+                centres[2 * from] = sx[from] / cnt[from];
+                centres[2 * from + 1] = sy[from] / cnt[from];
+            }
+        }
+        sx[nc] = wt * x[at];
+        sy[nc] = wt * y[at];
+        cnt[nc] = wt;
+        centres[2 * nc] = x[at];
+        centres[2 * nc + 1] = y[at];
+        orig[nc] = -1;
+        member[at] = nc;
+        nc++;
+    }
+    /* a cluster emptied by the splits has no centre: drop it */
+    int out = 0;
+    for (int o = 0; o < nc; o++) {
+        if (cnt[o] > 0) {
+            centres[2 * out] = centres[2 * o];
+            centres[2 * out + 1] = centres[2 * o + 1];
+            if (origin != NULL) {
+                origin[out] = orig[o];
+            }
+            out++;
+        }
+    }
+    free(sx);
+    free(sy);
+    free(cnt);
+    free(map);
+    free(orig);
+    return out;
+}
+
+/* Opinion groups for one k over the base centres, as Polis's kmeans call in
+ * group-clusterings:
+ *  - warm (this k was computed last time): Polis's clean start from the previous groups,
+ *    carried by membership: lab[b] is base cluster b's previous group (-1 for a base cluster
+ *    new since), each group is recentred on its members' new centres weighted by their new
+ *    sizes, and the farthest base centres split off while there are fewer than k groups;
+ *  - a k first reached on a warm update: the first k distinct base centres (Polis's
+ *    init-clusters);
+ *  - a fresh computation: that start and GROUP_RESTARTS seeded k-means++ starts, keeping the
+ *    clustering of least weighted squared error (the Polis start wins ties). A single
+ *    computation from Polis's start often stops in a poor local optimum that Polis's history
+ *    of updates would have moved away from; a warm update keeps Polis's one start, so that
+ *    the groups evolve over a live conversation as Polis's do. */
 #define GROUP_RESTARTS 16
 static int group_kmeans(struct consensus *c, int k, const double *bx, const double *by,
-                        const double *bw, int nb, double *best_c, int *best_k, int32_t *best_a)
+                        const double *bw, int nb, int32_t *lab, bool fresh, double *best_c,
+                        int *best_k, int32_t *best_a)
 {
     struct consensus_state *st = c->st;
-    double cand[CONSENSUS_GROUPS_MAX * 2];
-    int32_t asg[512];
-    struct kmeans_in gin = {(size_t)nb, bx, by, bw, 1, c->opts.group_iters};
+    double cand[CLUSTER_BASE_MAX * 2];
+    int32_t asg[CLUSTER_BASE_MAX];
+    struct kmeans_in gin = { (size_t)nb, bx, by, bw, 1, c->opts.group_iters, false, NULL };
     double best = INFINITY;
     struct gsi_rng rng;
     gsi_rng_init(&rng, gsi_rng_derive(c->opts.seed, 1000 + (uint64_t)k));
-    for (int t = 0; t <= GROUP_RESTARTS; t++) {
+    int tries = fresh ? GROUP_RESTARTS : 0;
+    for (int t = 0; t <= tries; t++) {
         int ck;
-        if (t == 0) {
-            ck = start_centres(st->group_prev[k][0], st->group_prev_n[k], bx, by, (size_t)nb, k,
-                               cand);
+        if (t == 0 && lab != NULL) {
+            ck = clean_start(bx, by, bw, lab, (size_t)nb, st->group_prev_n[k], k, cand, NULL);
+            if (ck < 0) {
+                return -1;
+            }
+        } else if (t == 0) {
+            ck = start_centres(NULL, 0, bx, by, (size_t)nb, k, cand);
         } else {
             ck = plusplus_start(&rng, bx, by, bw, nb, k, cand);
         }
@@ -586,7 +783,7 @@ static int group_kmeans(struct consensus *c, int k, const double *bx, const doub
             return -1;
         }
         double sse = weighted_sse(bx, by, bw, nb, cand, asg);
-        if (sse < best) {
+        if (t == 0 || sse < best) {
             best = sse;
             *best_k = ck;
             memcpy(best_c, cand, 2 * (size_t)ck * sizeof *cand);
@@ -605,7 +802,6 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
     size_t nin = 0;
     for (size_t i = 0; i < c->np; i++) {
         nin += c->in_conv[i];
-        st->base_of[i] = -1;
     }
     int threads = par_threads(c->opts.threads);
     int basek = c->opts.base_k;
@@ -625,13 +821,49 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
         if (c->in_conv[i]) {
             px[t] = c->x[i];
             py[t] = c->y[i];
+            int32_t b = st->base_of[i];
+            asg[t] = b >= 0 && b < st->nbase_prev ? b : -1; /* previous base cluster */
             t++;
         }
+        st->base_of[i] = -1;
     }
-    int k = start_centres(st->base_prev, st->nbase_prev, px, py, nin, basek, centres);
-    struct kmeans_in in = {nin, px, py, NULL, threads, c->opts.base_iters};
+    int k;
+    bool fresh = st->nbase_prev <= 0;
+    /* which previous base cluster each new one continues (-1: none), to carry the groups */
+    int *corig = malloc((size_t)basek * sizeof *corig);
+    int *korig = malloc((size_t)basek * sizeof *korig);
+    if (corig == NULL || korig == NULL) {
+        free(corig);
+        free(korig);
+        free(px);
+        free(py);
+        free(asg);
+        free(centres);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
+    }
+    if (!fresh) {
+        k = clean_start(px, py, NULL, asg, nin, st->nbase_prev, basek, centres, corig);
+        if (k < 0) {
+            free(px);
+            free(py);
+            free(asg);
+            free(centres);
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
+        }
+    } else {
+        k = kmeans_init_distinct(px, py, nin, basek, centres);
+        for (int b = 0; b < k; b++) {
+            corig[b] = -1;
+        }
+    }
+    struct kmeans_in in = { nin, px, py, NULL, threads, c->opts.base_iters, true, korig };
     int kit = kmeans_run(&in, centres, &k, asg);
+    for (int b = 0; b < k && kit >= 0; b++) {
+        korig[b] = corig[korig[b]];
+    }
+    free(corig);
     if (kit < 0) {
+        free(korig);
         free(px);
         free(py);
         free(asg);
@@ -648,8 +880,33 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
     }
     free(asg);
     c->nbase = k;
+    /* Each k's previous group of every new base cluster, through the one it continues. */
+    static const int32_t none = -1;
+    int32_t(*lab)[CLUSTER_BASE_MAX] = malloc((CONSENSUS_GROUPS_MAX + 1) * sizeof *lab);
+    if (lab == NULL) {
+        free(korig);
+        free(centres);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
+    }
+    for (int kk = 0; kk <= CONSENSUS_GROUPS_MAX; kk++) {
+        for (int b = 0; b < k && b < CLUSTER_BASE_MAX; b++) {
+            int o = korig[b];
+            lab[kk][b] =
+                st->base_group_valid[kk] && o >= 0 && o < CLUSTER_BASE_MAX && o < st->nbase_prev
+                    ? st->base_group[kk][o]
+                    : none;
+        }
+        st->base_group_valid[kk] = false;
+    }
+    free(korig);
+    bool carried[CONSENSUS_GROUPS_MAX + 1];
+    for (int kk = 0; kk <= CONSENSUS_GROUPS_MAX; kk++) {
+        carried[kk] = !fresh && st->group_prev_n[kk] > 0;
+        st->group_prev_n[kk] = 0;
+    }
     double *bp = realloc(st->base_prev, 2 * (size_t)(k ? k : 1) * sizeof *bp);
     if (bp == NULL) {
+        free(lab);
         free(centres);
         return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
     }
@@ -659,14 +916,15 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
 
     /* Opinion groups over the base centres, weighted by their sizes. */
     int nb = k;
-    double bx[512], by[512], bw[512];
-    int32_t ba[CONSENSUS_GROUPS_MAX + 1][512];
+    double bx[CLUSTER_BASE_MAX], by[CLUSTER_BASE_MAX], bw[CLUSTER_BASE_MAX];
+    int32_t ba[CONSENSUS_GROUPS_MAX + 1][CLUSTER_BASE_MAX];
     double gc[CONSENSUS_GROUPS_MAX + 1][CONSENSUS_GROUPS_MAX * 2];
     int gk[CONSENSUS_GROUPS_MAX + 1];
     double sil[CONSENSUS_GROUPS_MAX + 1];
-    if (nb > 512) {
+    if (nb > CLUSTER_BASE_MAX) {
+        free(lab);
         free(centres);
-        return gsi_err_set(err, GSI_ELIMIT, "more than 512 base clusters");
+        return gsi_err_set(err, GSI_ELIMIT, "more than %d base clusters", CLUSTER_BASE_MAX);
     }
     for (int b = 0; b < nb; b++) {
         bx[b] = centres[2 * b];
@@ -686,23 +944,30 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
     int best_k = 0;
     double best_s = -INFINITY;
     for (int kk = 2; kk <= maxk && kk <= nb; kk++) {
-        if (group_kmeans(c, kk, bx, by, bw, nb, gc[kk], &gk[kk], ba[kk]) < 0) {
+        if (group_kmeans(c, kk, bx, by, bw, nb, carried[kk] ? lab[kk] : NULL, fresh, gc[kk],
+                         &gk[kk], ba[kk]) < 0) {
+            free(lab);
             return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
         }
         sil[kk] = silhouette(bx, by, (size_t)nb, ba[kk], gk[kk]);
         st->group_prev_n[kk] = gk[kk];
         memcpy(st->group_prev[kk], gc[kk], 2 * (size_t)gk[kk] * sizeof(double));
+        for (int b = 0; b < nb; b++) {
+            st->base_group[kk][b] = (int8_t)ba[kk][b];
+        }
+        st->base_group_valid[kk] = true;
         if (sil[kk] > best_s) { /* ties keep the smaller k */
             best_s = sil[kk];
             best_k = kk;
         }
     }
+    free(lab);
     int use_k = best_k;
     if (best_k > 0) {
         /* Polis's group-k-smoother: a new k must win k_buffer times in a row. */
         int count = (st->last_k != 0 && st->last_k == best_k) ? st->last_k_count + 1 : 1;
-        int smoothed = count >= c->opts.k_buffer ? best_k
-                                                 : (st->smoothed_k ? st->smoothed_k : best_k);
+        int smoothed =
+            count >= c->opts.k_buffer ? best_k : (st->smoothed_k ? st->smoothed_k : best_k);
         st->last_k = best_k;
         st->last_k_count = count;
         st->smoothed_k = smoothed;
@@ -710,7 +975,7 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
             use_k = smoothed;
         }
     }
-    int32_t group_of_base[512];
+    int32_t group_of_base[CLUSTER_BASE_MAX];
     int ng = 0;
     double gcx[CONSENSUS_GROUPS_MAX], gcy[CONSENSUS_GROUPS_MAX];
     if (use_k > 0) {
@@ -736,7 +1001,7 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
         gcy[0] = sw > 0 ? sy / sw : 0;
     }
     /* Number groups by size, largest first (ties: k-means order), for stable reports. */
-    uint32_t gsize[CONSENSUS_GROUPS_MAX] = {0};
+    uint32_t gsize[CONSENSUS_GROUPS_MAX] = { 0 };
     for (int b = 0; b < nb; b++) {
         gsize[group_of_base[b]] += (uint32_t)bw[b];
     }

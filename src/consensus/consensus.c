@@ -1,8 +1,8 @@
 /* consensus.c — the engine's object: participants, statements, votes in, computation out. */
 #include <math.h>
-#include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "consensus/internal.h"
 
@@ -13,7 +13,7 @@ void consensus_opts_default(struct consensus_opts *o)
     o->base_k = 100;
     o->max_k = 5;
     o->pca_iters = 100;
-    o->pca_tol = 1e-5;
+    o->pca_tol = 1e-4;
     o->base_iters = 100;
     o->group_iters = 20;
     o->k_buffer = 4;
@@ -106,9 +106,18 @@ void consensus_reset_state(struct consensus *c)
     st->base_prev = NULL;
     st->nbase_prev = 0;
     memset(st->group_prev_n, 0, sizeof st->group_prev_n);
+    memset(st->base_group_valid, 0, sizeof st->base_group_valid);
     st->last_k = st->last_k_count = st->smoothed_k = 0;
     memset(c->in_conv, 0, c->np * sizeof *c->in_conv);
     c->computes = 0;
+}
+
+void consensus_reload_state(struct consensus *c)
+{
+    struct consensus_state *st = c->st;
+    memset(st->group_prev_n, 0, sizeof st->group_prev_n);
+    memset(st->base_group_valid, 0, sizeof st->base_group_valid);
+    st->last_k = st->last_k_count = st->smoothed_k = 0;
 }
 
 long consensus_statement_index(const struct consensus *c, int64_t tid)
@@ -169,8 +178,8 @@ int consensus_statement_add(struct consensus *c, int64_t id, const char *text, s
                             bool moderated_out, struct gsi_err *err)
 {
     if (id < 0 || id > CONSENSUS_ID_MAX) {
-        return gsi_err_set(err, GSI_EDATA, "statement id %lld out of range 0..%lld",
-                           (long long)id, (long long)CONSENSUS_ID_MAX);
+        return gsi_err_set(err, GSI_EDATA, "statement id %lld out of range 0..%lld", (long long)id,
+                           (long long)CONSENSUS_ID_MAX);
     }
     long j = idmap_get(&c->st->smap, id);
     if (j < 0) {
@@ -288,8 +297,8 @@ int consensus_vote_add(struct consensus *c, int64_t pid, int64_t tid, int vote, 
                            (long long)pid, (long long)CONSENSUS_ID_MAX);
     }
     if (tid < 0 || tid > CONSENSUS_ID_MAX) {
-        return gsi_err_set(err, GSI_EDATA, "statement id %lld out of range 0..%lld",
-                           (long long)tid, (long long)CONSENSUS_ID_MAX);
+        return gsi_err_set(err, GSI_EDATA, "statement id %lld out of range 0..%lld", (long long)tid,
+                           (long long)CONSENSUS_ID_MAX);
     }
     struct consensus_state *st = c->st;
     long j = idmap_get(&st->smap, tid);

@@ -42,22 +42,23 @@
 #define CONSENSUS_STATEMENTS_MAX   200000u
 #define CONSENSUS_VOTES_MAX        2000000000u
 #define CONSENSUS_ID_MAX           INT64_C(4000000000) /* largest accepted pid or tid */
-#define CONSENSUS_TEXT_MAX         8192u /* bytes kept of a statement's text */
+#define CONSENSUS_TEXT_MAX         8192u               /* bytes kept of a statement's text */
 #define CONSENSUS_GROUPS_MAX       5
-#define CONSENSUS_REPS_MAX         5 /* representative statements per group */
+#define CONSENSUS_REPS_MAX         5        /* representative statements per group */
+#define CONSENSUS_REPLAY_MAX       1000000u /* computes in one consensus_replay_votes */
 
 struct consensus_opts {
-    uint64_t seed;     /* for the random start vectors of the power iteration */
-    int threads;       /* worker threads; 0 = one per online CPU. Results do not depend on it */
-    int base_k;        /* base clusters (Polis: 100) */
-    int max_k;         /* most opinion groups (Polis: 5) */
-    int pca_iters;     /* most power iterations (Polis: 100) */
-    double pca_tol;    /* stop when the components' plane turns by less than this (sine) */
-    int base_iters;    /* most base k-means iterations (Polis: 100) */
-    int group_iters;   /* most group k-means iterations (Polis: 20 in effect) */
-    int k_buffer;      /* on warm updates, a new k must win this many times in a row (Polis: 4) */
-    int min_votes;     /* votes a participant needs to be clustered (Polis: 7, or all statements) */
-    int greedy_n;      /* clustered participants topped up to this many (Polis: 15) */
+    uint64_t seed;   /* for the random start vectors of the power iteration */
+    int threads;     /* worker threads; 0 = one per online CPU. Results do not depend on it */
+    int base_k;      /* base clusters (Polis: 100) */
+    int max_k;       /* most opinion groups (Polis: 5) */
+    int pca_iters;   /* most power iterations (Polis: 100) */
+    double pca_tol;  /* stop when the components' plane turns by less than this (sine) */
+    int base_iters;  /* most base k-means iterations (Polis: 100) */
+    int group_iters; /* most group k-means iterations (Polis: 20 in effect) */
+    int k_buffer;    /* on warm updates, a new k must win this many times in a row (Polis: 4) */
+    int min_votes;   /* votes a participant needs to be clustered (Polis: 7, or all statements) */
+    int greedy_n;    /* clustered participants topped up to this many (Polis: 15) */
 };
 
 /* Polis's parameters, seed 1, all CPUs. */
@@ -66,36 +67,36 @@ void consensus_opts_default(struct consensus_opts *o);
 /* A statement with its vote counts and, after consensus_compute, its statistics. */
 struct consensus_statement {
     int64_t id;
-    char *text;           /* owned; "" when unknown */
-    bool moderated_out;   /* excluded from every computation */
+    char *text;         /* owned; "" when unknown */
+    bool moderated_out; /* excluded from every computation */
     /* Every vote row read or added, vote changes included (what Polis's comments.csv counts). */
     uint64_t ev_agree, ev_disagree, ev_pass;
     /* The current matrix: each participant's last vote. */
     uint32_t agree, disagree, pass;
     /* After compute: */
-    double gic;           /* group-informed consensus: product over groups of (A+1)/(S+2) */
-    double divisiveness;  /* max − min over groups of (A−D)/(S+2) */
-    double pc[2];         /* the statement's loadings in the two components */
+    double gic;          /* group-informed consensus: product over groups of (A+1)/(S+2) */
+    double divisiveness; /* max − min over groups of (A−D)/(S+2) */
+    double pc[2];        /* the statement's loadings in the two components */
 };
 
 /* Per group and statement counts and representativeness (Polis's repness). */
 struct consensus_repness {
-    uint32_t na, nd, ns;          /* agrees, disagrees, votes seen in the group */
-    double pa, pd, pat, pdt;      /* (n+1)/(ns+2) and the one-proportion z test */
-    double ra, rd, rat, rdt;      /* ratio to the rest of the participants and its z test */
+    uint32_t na, nd, ns;     /* agrees, disagrees, votes seen in the group */
+    double pa, pd, pat, pdt; /* (n+1)/(ns+2) and the one-proportion z test */
+    double ra, rd, rat, rdt; /* ratio to the rest of the participants and its z test */
 };
 
 struct consensus_rep {
-    uint32_t statement;   /* index into c->stmt */
-    bool agree;           /* representative for agreeing (else disagreeing) */
-    bool best_agree;      /* Polis's "best agree" statement, put first */
+    uint32_t statement; /* index into c->stmt */
+    bool agree;         /* representative for agreeing (else disagreeing) */
+    bool best_agree;    /* Polis's "best agree" statement, put first */
     uint32_t n_success, n_trials;
     double p_success, p_test, repness, repness_test;
 };
 
 struct consensus_group {
-    uint32_t size;                 /* participants */
-    double cx, cy;                 /* weighted centre in the projection */
+    uint32_t size; /* participants */
+    double cx, cy; /* weighted centre in the projection */
     int nreps;
     struct consensus_rep reps[CONSENSUS_REPS_MAX];
 };
@@ -115,28 +116,28 @@ struct consensus {
 
     /* Participants, in the order they were first seen. */
     size_t np;
-    int64_t *pid;          /* participant ids */
-    uint32_t *nvotes;      /* votes in the matrix, on any statement (after compute) */
-    bool *in_conv;         /* clustered; once in, stays in (Polis) */
-    double *x, *y;         /* projection (after compute) */
-    int8_t *group;         /* opinion group index, −1 when not clustered (after compute) */
-    int32_t *ref_group;    /* a reference grouping read with the matrix (Polis's group-id),
-                              −1 when blank; NULL when none was read */
+    int64_t *pid;       /* participant ids */
+    uint32_t *nvotes;   /* votes in the matrix, on any statement (after compute) */
+    bool *in_conv;      /* clustered; once in, stays in (Polis) */
+    double *x, *y;      /* projection (after compute) */
+    int8_t *group;      /* opinion group index, −1 when not clustered (after compute) */
+    int32_t *ref_group; /* a reference grouping read with the matrix (Polis's group-id),
+                           −1 when blank; NULL when none was read */
 
     /* Statements, in the order they were first seen. */
     size_t ns;
     struct consensus_statement *stmt;
-    size_t n_active;       /* statements not moderated out */
+    size_t n_active; /* statements not moderated out */
 
     /* After compute. */
     int ngroups;
     struct consensus_group groups[CONSENSUS_GROUPS_MAX];
-    int nbase;                          /* base clusters */
-    struct consensus_repness *repness;  /* [g * ns + j] */
+    int nbase;                         /* base clusters */
+    struct consensus_repness *repness; /* [g * ns + j] */
     int nmaj_agree, nmaj_disagree;
     struct consensus_majority maj_agree[5], maj_disagree[5];
-    int pca_iterations;                 /* power iterations the last compute took */
-    int computes;                       /* completed computations */
+    int pca_iterations; /* power iterations the last compute took */
+    int computes;       /* completed computations */
     /* Wall-clock seconds the last compute spent folding in new votes, on the components, on
      * clustering and on the statistics (for benchmarks and operations; not deterministic). */
     double t_build, t_pca, t_cluster, t_stats;
@@ -171,6 +172,14 @@ int consensus_compute(struct consensus *c, struct gsi_err *err);
 /* Forgets the warm-start state, so the next compute is a full one (votes are kept). */
 void consensus_reset_state(struct consensus *c);
 
+/* Forgets what Polis does not persist between its updates: each k's opinion groups and the
+ * k smoother (Polis stores the base clusters, components and in-conv set, not its
+ * group-clusterings nor group-k-smoother, so an update after Polis reloads a conversation
+ * starts the groups afresh from the first k distinct base centres). The next compute keeps
+ * the components, base clusters and clustered participants, and starts the groups as Polis
+ * does after a reload. */
+void consensus_reload_state(struct consensus *c);
+
 /* Number of votes in the matrix (last vote per participant and statement): exact after
  * consensus_compute; before it, votes added since count as new cells. */
 uint64_t consensus_vote_count(const struct consensus *c);
@@ -188,15 +197,22 @@ int consensus_read_comments_mem(struct consensus *c, const char *data, size_t n,
  * timestamp order when a timestamp column exists (file order breaks ties). When statements
  * were read first, a vote on an unknown comment-id is an error. */
 int consensus_read_votes(struct consensus *c, const char *path, struct gsi_err *err);
-int consensus_read_votes_mem(struct consensus *c, const char *data, size_t n,
-                             struct gsi_err *err);
+int consensus_read_votes_mem(struct consensus *c, const char *data, size_t n, struct gsi_err *err);
+
+/* Replays votes.csv as a live conversation would have seen it: the rows in timestamp order,
+ * with consensus_compute run at the end of every `window` (timestamp units, milliseconds in
+ * Polis's export) that holds votes, counted from the first vote, and once at the end; each
+ * compute warm-starts from the one before, as Polis's update after each batch of votes does.
+ * GSI_EUSAGE for a window <= 0, GSI_ELIMIT past CONSENSUS_REPLAY_MAX windows, and the codes
+ * of consensus_read_votes. */
+int consensus_replay_votes(struct consensus *c, const char *path, int64_t window,
+                           struct gsi_err *err);
 
 /* participants-votes.csv: participant, optional xid, group-id, n-comments, n-votes, n-agree,
  * n-disagree, then one column per comment-id holding 1, −1, 0 or blank. The group-id column
  * fills c->ref_group. */
 int consensus_read_matrix(struct consensus *c, const char *path, struct gsi_err *err);
-int consensus_read_matrix_mem(struct consensus *c, const char *data, size_t n,
-                              struct gsi_err *err);
+int consensus_read_matrix_mem(struct consensus *c, const char *data, size_t n, struct gsi_err *err);
 
 /* ---- Comparing groupings ---- */
 

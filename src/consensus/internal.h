@@ -31,6 +31,9 @@ long idmap_get(const struct idmap *m, int64_t key);
 /* Inserts key → val (key not present). GSI_ENOMEM. */
 int idmap_put(struct idmap *m, int64_t key, uint32_t val);
 
+/* Most base clusters (opts.base_k is checked against it). */
+#define CLUSTER_BASE_MAX 512
+
 struct consensus_state {
     struct idmap pmap, smap;
     size_t pcap, scap; /* allocated participant and statement slots */
@@ -53,12 +56,16 @@ struct consensus_state {
     size_t npd, pd_cap;
 
     /* warm start */
-    double *comp[2];     /* previous components, comp_len entries each */
+    double *comp[2]; /* previous components, comp_len entries each */
     size_t comp_len;
     int nbase_prev;
-    double *base_prev;   /* [2 * nbase_prev] centres */
+    double *base_prev; /* [2 * nbase_prev] centres */
     int group_prev_n[CONSENSUS_GROUPS_MAX + 1];
     double group_prev[CONSENSUS_GROUPS_MAX + 1][CONSENSUS_GROUPS_MAX][2];
+    /* per k: the opinion group of each of the nbase_prev base clusters at the last compute,
+     * so that a warm update carries the groups over by membership, as Polis does */
+    int8_t base_group[CONSENSUS_GROUPS_MAX + 1][CLUSTER_BASE_MAX];
+    bool base_group_valid[CONSENSUS_GROUPS_MAX + 1];
     int last_k, last_k_count, smoothed_k;
 
     /* the last compute's centred vote values: cval[3 * j + vote + 1], 0 for excluded columns */
@@ -95,14 +102,18 @@ int pca_compute(struct consensus *c, struct gsi_err *err);
 
 /* ---- cluster.c ---- */
 /* Weighted k-means on 2-D points. `centres` holds `*k` starting centres on entry (distinct);
+ * with in->hint, assign[i] is a guess of point i's centre (-1: none), which only speeds up
+ * the first assignment;
  * on exit the final centres, empty clusters dropped, and *k the number kept. assign[i] gets
  * the cluster of point i. Returns iterations run. */
 struct kmeans_in {
     size_t n;
     const double *x, *y;
-    const double *w;      /* weights, or NULL for 1 */
+    const double *w; /* weights, or NULL for 1 */
     int threads;
     int max_iters;
+    bool hint;   /* assign[] holds a guess (or -1) on entry: start each search from it */
+    int *origin; /* optional: on exit origin[c] is the starting centre final centre c came from */
 };
 int kmeans_run(const struct kmeans_in *in, double *centres, int *k, int32_t *assign);
 /* First up to k distinct points, in order, written to centres; returns how many. */

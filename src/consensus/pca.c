@@ -21,13 +21,13 @@ struct rows_ctx {
     /* column counts */
     uint32_t *counts; /* [block][3 * ncols] */
     /* power step */
-    const double *q;  /* interleaved q1, q2: q[2j], q[2j+1] */
+    const double *q;   /* interleaved q1, q2: q[2j], q[2j+1] */
     const double *tab; /* [6j + 2(v+1) + k] = cval(j, v) q_k[j] */
-    double *w;        /* [block][6 * ncols] */
+    double *w;         /* [block][6 * ncols] */
     /* projection */
-    double scale_n;   /* statements, moderated out included (Polis's n-cmnts) */
-    double n_modout;  /* statements moderated out */
-    bool first;       /* first power step: also count each row's votes */
+    double scale_n;  /* statements, moderated out included (Polis's n-cmnts) */
+    double n_modout; /* statements moderated out */
+    bool first;      /* first power step: also count each row's votes */
 };
 
 static void block_rows(const struct rows_ctx *x, size_t b, size_t *r0, size_t *r1, size_t *o0)
@@ -254,7 +254,7 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
     if (!st->counts_valid) {
         par_run(threads, x.nblocks, count_block, &x);
         for (size_t j = 0; j < m; j++) {
-            uint64_t k[3] = {0, 0, 0};
+            uint64_t k[3] = { 0, 0, 0 };
             for (size_t b = 0; b < x.nblocks; b++) {
                 for (int v = 0; v < 3; v++) {
                     k[v] += x.counts[b * 3 * m + 3 * j + (size_t)v];
@@ -269,7 +269,7 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
     c->n_active = 0;
     for (size_t j = 0; j < m; j++) {
         struct consensus_statement *s = &c->stmt[j];
-        uint64_t k[3] = {s->disagree, s->pass, s->agree};
+        uint64_t k[3] = { s->disagree, s->pass, s->agree };
         uint64_t cnt = k[0] + k[1] + k[2];
         if (s->moderated_out) {
             continue; /* cval stays 0: the statement carries no weight anywhere */
@@ -328,7 +328,7 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
         par_run(threads, x.nblocks, power_block, &x);
         memcpy(qold, q, 2 * m * sizeof *q);
         for (size_t j = 0; j < m; j++) {
-            double acc[6] = {0, 0, 0, 0, 0, 0};
+            double acc[6] = { 0, 0, 0, 0, 0, 0 };
             for (size_t b = 0; b < x.nblocks; b++) {
                 const double *wb = x.w + b * 6 * m + 6 * j;
                 for (int t = 0; t < 6; t++) {

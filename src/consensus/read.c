@@ -151,7 +151,7 @@ static int cmp_vrow(const void *a, const void *b)
     return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
-static int votes_from(struct consensus *c, struct gsi_csv *cs, struct gsi_err *err)
+static int votes_from(struct consensus *c, struct gsi_csv *cs, int64_t window, struct gsi_err *err)
 {
     int rc = read_header(cs, err);
     if (rc < 0) {
@@ -210,8 +210,8 @@ static int votes_from(struct consensus *c, struct gsi_csv *cs, struct gsi_err *e
         }
         if (n >= CONSENSUS_VOTES_MAX) {
             free(rows);
-            return gsi_err_at(err, GSI_ELIMIT, cs->path, cs->record_line, 0,
-                              "more than %u votes", CONSENSUS_VOTES_MAX);
+            return gsi_err_at(err, GSI_ELIMIT, cs->path, cs->record_line, 0, "more than %u votes",
+                              CONSENSUS_VOTES_MAX);
         }
         if (n == cap) {
             size_t ncap = cap ? cap * 2 : 4096;
@@ -234,11 +234,33 @@ static int votes_from(struct consensus *c, struct gsi_csv *cs, struct gsi_err *e
     if (!sorted) {
         qsort(rows, n, sizeof *rows, cmp_vrow);
     }
+    /* A replay computes at the end of every window of `window` time units that holds votes,
+     * windows counted from the first vote (timestamps sorted, so the unsigned difference is
+     * exact). */
+    uint64_t cur = 0, computes = 0;
     for (size_t i = 0; i < n; i++) {
+        if (window > 0) {
+            uint64_t w = ((uint64_t)rows[i].ts - (uint64_t)rows[0].ts) / (uint64_t)window;
+            if (i > 0 && w != cur) {
+                if (++computes > CONSENSUS_REPLAY_MAX) {
+                    free(rows);
+                    return gsi_err_at(err, GSI_ELIMIT, cs->path, 0, 0,
+                                      "more than %u replay windows: use a longer window",
+                                      CONSENSUS_REPLAY_MAX);
+                }
+                if ((rc = consensus_compute(c, err)) < 0) {
+                    break;
+                }
+            }
+            cur = w;
+        }
         rc = consensus_vote_add(c, rows[i].pid, rows[i].tid, rows[i].vote, false, err);
         if (rc < 0) {
             break;
         }
+    }
+    if (rc >= 0 && window > 0 && n > 0) {
+        rc = consensus_compute(c, err);
     }
     free(rows);
     return rc;
@@ -251,20 +273,19 @@ int consensus_read_votes(struct consensus *c, const char *path, struct gsi_err *
     if (rc < 0) {
         return rc;
     }
-    rc = votes_from(c, &cs, err);
+    rc = votes_from(c, &cs, 0, err);
     gsi_csv_close(&cs);
     return rc;
 }
 
-int consensus_read_votes_mem(struct consensus *c, const char *data, size_t n,
-                             struct gsi_err *err)
+int consensus_read_votes_mem(struct consensus *c, const char *data, size_t n, struct gsi_err *err)
 {
     struct gsi_csv cs;
     int rc = gsi_csv_open_mem(&cs, data, n, ',', true, err);
     if (rc < 0) {
         return rc;
     }
-    rc = votes_from(c, &cs, err);
+    rc = votes_from(c, &cs, 0, err);
     gsi_csv_close(&cs);
     return rc;
 }
@@ -274,7 +295,7 @@ int consensus_read_votes_mem(struct consensus *c, const char *data, size_t n,
 
 struct line_src {
     const char *path;
-    FILE *fp;          /* file, or NULL for memory */
+    FILE *fp; /* file, or NULL for memory */
     const char *mem;
     size_t mem_len, mem_pos;
     char *line;
@@ -295,8 +316,8 @@ static int next_line(struct line_src *s, size_t *len, struct gsi_err *err)
         s->mem_pos += n + (e ? 1 : 0);
         s->lineno++;
         if (n > MATRIX_LINE_MAX) {
-            return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno, 0,
-                              "line longer than %u bytes", MATRIX_LINE_MAX);
+            return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno, 0, "line longer than %u bytes",
+                              MATRIX_LINE_MAX);
         }
         if (n + 1 > s->line_cap) {
             char *nl = realloc(s->line, n + 1);
@@ -319,8 +340,8 @@ static int next_line(struct line_src *s, size_t *len, struct gsi_err *err)
         }
         s->lineno++;
         if ((size_t)n > MATRIX_LINE_MAX) {
-            return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno, 0,
-                              "line longer than %u bytes", MATRIX_LINE_MAX);
+            return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno, 0, "line longer than %u bytes",
+                              MATRIX_LINE_MAX);
         }
         if (n > 0 && s->line[n - 1] == '\n') {
             s->line[--n] = '\0';
@@ -349,8 +370,8 @@ static int split(struct fields *fs, char *line, size_t len, const struct line_sr
         if (fs->n == fs->cap) {
             size_t ncap = fs->cap ? fs->cap * 2 : 64;
             if (ncap > (size_t)CONSENSUS_STATEMENTS_MAX + 64) {
-                return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno, 0,
-                                  "more than %u columns", CONSENSUS_STATEMENTS_MAX + 64);
+                return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno, 0, "more than %u columns",
+                                  CONSENSUS_STATEMENTS_MAX + 64);
             }
             char **nf = realloc(fs->f, ncap * sizeof *nf);
             if (nf != NULL) {
@@ -410,8 +431,8 @@ static int split(struct fields *fs, char *line, size_t len, const struct line_sr
 
 static bool is_meta(const char *f, size_t n)
 {
-    static const char *const meta[] = {"participant", "xid",     "group-id",  "n-comments",
-                                       "n-votes",     "n-agree", "n-disagree"};
+    static const char *const meta[] = { "participant", "xid",     "group-id",  "n-comments",
+                                        "n-votes",     "n-agree", "n-disagree" };
     for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++) {
         if (gsi_slice_eq(f, n, meta[i])) {
             return true;
@@ -422,7 +443,7 @@ static bool is_meta(const char *f, size_t n)
 
 static int matrix_from(struct consensus *c, struct line_src *s, struct gsi_err *err)
 {
-    struct fields fs = {0, 0, NULL, NULL};
+    struct fields fs = { 0, 0, NULL, NULL };
     long *col_stmt = NULL;
     size_t len;
     int rc = next_line(s, &len, err);
@@ -471,9 +492,9 @@ static int matrix_from(struct consensus *c, struct line_src *s, struct gsi_err *
         long j = consensus_statement_index(c, tid);
         if (j < 0) {
             if (known_only) {
-                rc = gsi_err_at(err, GSI_EDATA, s->path, 1, (long)i + 1,
-                                "unknown comment-id %lld: not in the comments file",
-                                (long long)tid);
+                rc =
+                    gsi_err_at(err, GSI_EDATA, s->path, 1, (long)i + 1,
+                               "unknown comment-id %lld: not in the comments file", (long long)tid);
                 goto out;
             }
             if ((rc = consensus_statement_add(c, tid, "", 0, false, err)) < 0) {
@@ -523,8 +544,7 @@ static int matrix_from(struct consensus *c, struct line_src *s, struct gsi_err *
             goto out;
         }
         if (cgroup >= 0 && fs.len[cgroup] > 0 &&
-            (gsi_parse_i64(&gid, fs.f[cgroup], fs.len[cgroup]) < 0 || gid < 0 ||
-             gid > 1000000)) {
+            (gsi_parse_i64(&gid, fs.f[cgroup], fs.len[cgroup]) < 0 || gid < 0 || gid > 1000000)) {
             rc = gsi_err_at(err, GSI_EDATA, s->path, s->lineno, cgroup + 1,
                             "group-id is not blank or a group number");
             goto out;
@@ -546,8 +566,7 @@ static int matrix_from(struct consensus *c, struct line_src *s, struct gsi_err *
                                 gsi_slice_copy(buf, sizeof buf, fs.f[i], fs.len[i]));
                 goto out;
             }
-            if ((rc = consensus_vote_add(c, pid, c->stmt[col_stmt[i]].id, (int)v, true, err)) <
-                0) {
+            if ((rc = consensus_vote_add(c, pid, c->stmt[col_stmt[i]].id, (int)v, true, err)) < 0) {
                 goto out;
             }
         }
@@ -587,8 +606,7 @@ int consensus_read_matrix(struct consensus *c, const char *path, struct gsi_err 
     return rc;
 }
 
-int consensus_read_matrix_mem(struct consensus *c, const char *data, size_t n,
-                              struct gsi_err *err)
+int consensus_read_matrix_mem(struct consensus *c, const char *data, size_t n, struct gsi_err *err)
 {
     struct line_src s;
     memset(&s, 0, sizeof s);
@@ -597,5 +615,21 @@ int consensus_read_matrix_mem(struct consensus *c, const char *data, size_t n,
     s.mem_len = n;
     int rc = matrix_from(c, &s, err);
     free(s.line);
+    return rc;
+}
+
+int consensus_replay_votes(struct consensus *c, const char *path, int64_t window,
+                           struct gsi_err *err)
+{
+    if (window <= 0) {
+        return gsi_err_set(err, GSI_EUSAGE, "replay window must be positive");
+    }
+    struct gsi_csv cs;
+    int rc = gsi_csv_open(&cs, path, ',', true, err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = votes_from(c, &cs, window, err);
+    gsi_csv_close(&cs);
     return rc;
 }

@@ -292,7 +292,8 @@ int repness_compute(struct consensus *c, struct gsi_err *err)
     if (ng == 0 || m == 0) {
         for (size_t j = 0; j < m; j++) {
             const struct consensus_statement *s = &c->stmt[j];
-            c->stmt[j].gic = ((double)s->agree + 1) / ((double)s->agree + s->disagree + s->pass + 2);
+            c->stmt[j].gic =
+                ((double)s->agree + 1) / ((double)s->agree + s->disagree + s->pass + 2);
         }
         return 0;
     }

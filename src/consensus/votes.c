@@ -243,7 +243,7 @@ struct ov_entry {
 static void count_change(struct consensus *c, uint32_t col, int old, int now)
 {
     struct consensus_statement *s = &c->stmt[col];
-    uint32_t *k[3] = {&s->disagree, &s->pass, &s->agree};
+    uint32_t *k[3] = { &s->disagree, &s->pass, &s->agree };
     if (old >= -1) {
         (*k[old + 1])--;
     }
