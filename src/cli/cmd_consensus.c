@@ -25,6 +25,9 @@ static const char consensus_usage[] =
     "  --comments FILE   comments.csv; makes unknown comment-ids an error\n"
     "  --format FMT      table (default), csv (one row a statement) or json (everything)\n"
     "  --top N           statements listed as common ground and as differences (default 10)\n"
+    "  --replay SECONDS  with --votes: replay the votes in time order, updating after every\n"
+    "                    SECONDS of votes as a live consultation does (Polis's groups carry\n"
+    "                    that history), then compute once more with the state Polis keeps\n"
     "  --seed N          seed of the random start (default 1); same seed, same result\n"
     "  --threads N       worker threads (default: all cores); results do not depend on it\n"
     "  -h, --help        show this help\n"
@@ -40,6 +43,7 @@ struct consensus_args {
     const char *votes, *matrix, *comments;
     enum gsi_format format;
     long top;
+    long replay; /* seconds per update when replaying votes.csv; 0: compute once */
     struct consensus_opts opts;
 };
 
@@ -71,6 +75,10 @@ static int parse_args(struct consensus_args *a, int argc, char **argv)
             if (cli_int(&a->top, "consensus", "--top", v, 0, 1000000) < 0) {
                 return GSI_EXIT_USAGE;
             }
+        } else if ((v = cli_opt(argc, argv, &i, "--replay", &missing)) != NULL) {
+            if (cli_int(&a->replay, "consensus", "--replay", v, 1, 31536000) < 0) {
+                return GSI_EXIT_USAGE;
+            }
         } else if ((v = cli_opt(argc, argv, &i, "--seed", &missing)) != NULL) {
             if (cli_int(&n, "consensus", "--seed", v, 0, 2147483647L) < 0) {
                 return GSI_EXIT_USAGE;
@@ -89,6 +97,9 @@ static int parse_args(struct consensus_args *a, int argc, char **argv)
     }
     if ((a->votes == NULL) == (a->matrix == NULL)) {
         return cli_usage_error("consensus", "give exactly one of --votes and --matrix");
+    }
+    if (a->replay > 0 && a->votes == NULL) {
+        return cli_usage_error("consensus", "--replay needs --votes (a file with timestamps)");
     }
     return -1;
 }
@@ -466,7 +477,14 @@ int cmd_consensus(int argc, char **argv)
     if (a.comments != NULL && consensus_read_comments(c, a.comments, &err) < 0) {
         goto fail;
     }
-    if (a.votes != NULL && consensus_read_votes(c, a.votes, &err) < 0) {
+    if (a.votes != NULL && a.replay > 0) {
+        /* Polis's export timestamps are milliseconds. After the replay, forget what Polis does
+         * not store between updates, as its groups were last computed (docs/internals). */
+        if (consensus_replay_votes(c, a.votes, (int64_t)a.replay * 1000, &err) < 0) {
+            goto fail;
+        }
+        consensus_reload_state(c);
+    } else if (a.votes != NULL && consensus_read_votes(c, a.votes, &err) < 0) {
         goto fail;
     }
     if (a.matrix != NULL && consensus_read_matrix(c, a.matrix, &err) < 0) {

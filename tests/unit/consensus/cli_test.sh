@@ -54,5 +54,14 @@ check "unknown id message" grep -q "unknown comment-id" "$tmp/err.txt"
 "$gsi" consensus 2> /dev/null
 check "usage exit 2" test $? -eq 2
 
+# --replay: brexit-consensus replayed in 60 s windows finds as many groups as Polis assigned
+# (the distinct non-empty group-id values of its participants-votes.csv, counted with awk).
+bx="$data/deliberation/brexit-consensus"
+polis_k=$(awk -F, 'NR > 1 && $2 != "" {g[$2] = 1} END {print length(g)}' "$bx/participants-votes.csv")
+"$gsi" consensus --votes "$bx/votes.csv" --comments "$bx/comments.csv" --replay 60 > "$tmp/r.txt"
+check "replay finds Polis's group count" grep -q ", $polis_k groups\$" "$tmp/r.txt"
+"$gsi" consensus --matrix "$bx/participants-votes.csv" --replay 60 2> /dev/null
+check "replay without votes is a usage error" test $? -eq 2
+
 echo "checks: $pass passed, $fail failed"
 test "$fail" -eq 0
