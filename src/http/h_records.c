@@ -15,6 +15,12 @@
 
 #define RECORDS_PAGE_DEFAULT 100u
 #define RECORDS_PAGE_MAX     1000u
+/* Payload bytes one page may carry. A payload goes out re-encoded with JSON_ENSURE_ASCII, at
+ * most 3 times its stored size (a 2-byte UTF-8 character becomes \u00e9; a 4-byte one a
+ * 12-byte surrogate pair), and up to RECORDS_PAGE_MAX records add their fields besides:
+ * an eighth of the response cap keeps a full page well inside it. A page that stops here
+ * says where the next one starts (next_after), like a full one. */
+#define RECORDS_PAGE_BYTES   (HTTP_RESP_MAX / 8u)
 
 /* Who reads. An anonymous caller must see only public records, and the platform's NULL
  * viewer is the local administrator, who sees everything; so an anonymous reader is a
@@ -76,8 +82,10 @@ static int list(struct http_req *req, struct http_resp *resp, const char *party)
     struct platform_delegate anon;
     struct platform_record *recs = NULL;
     size_t n = 0;
+    bool more = false;
     if (platform_record_list(req->platform, &recs, &n, viewer(req, &anon), type, party,
-                             (int64_t)after, (size_t)limit, &req->err) < 0) {
+                             (int64_t)after, (size_t)limit, RECORDS_PAGE_BYTES, &more,
+                             &req->err) < 0) {
         return req->err.code;
     }
     json_t *a = json_array();
@@ -85,7 +93,7 @@ static int list(struct http_req *req, struct http_resp *resp, const char *party)
         json_array_append_new(a, record_json(&recs[i]));
     }
     json_t *j = json_pack("{s:o}", "records", a);
-    if (j != NULL && n == limit) {
+    if (j != NULL && more && n > 0) {
         /* Where the next page starts. */
         json_object_set_new(j, "next_after", json_integer((json_int_t)recs[n - 1].id));
     }

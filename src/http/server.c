@@ -39,6 +39,7 @@ enum upload_phase { UPLOAD_READING, UPLOAD_QUEUED, UPLOAD_DONE, UPLOAD_SENT };
 struct upload {
     struct gsi_buf body;
     bool too_big;
+    size_t dropped; /* bytes read and dropped past the cap */
     enum upload_phase phase;
     /* Set when queued for a writer: */
     struct MHD_Connection *conn;
@@ -257,13 +258,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (up == NULL) {
         const char *cl =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (m == HTTP_OTHER) {
-            return send_error(c, 405, "GSI_EMETHOD", "method not allowed");
-        }
         /* No body to wait for: nothing to allocate. libmicrohttpd keeps the connection
          * alive only for a response queued once the whole request is in, that is at the
-         * next call, so this call only marks the request as seen. */
-        if (m == HTTP_GET || m == HTTP_HEAD) {
+         * next call, so this call only marks the request as seen. A method no route has
+         * (PATCH, OPTIONS...) goes the same way: its body, if any, is dropped, and the
+         * router answers 404 for an unknown path or 405 with Allow for a known one. */
+        if (m == HTTP_GET || m == HTTP_HEAD || m == HTTP_OTHER) {
             *con_cls = &no_body;
             return MHD_YES;
         }
@@ -298,9 +298,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_NO; /* never called again once answered; close if it were */
     }
     if (*upload_data_size > 0) {
-        /* A chunked body has no declared length; it is cut off at the cap. */
-        if (!up->too_big && gsi_buf_append(&up->body, upload_data, *upload_data_size) < 0) {
+        /* A chunked body has no declared length; it is cut off at the cap. libmicrohttpd
+         * (0.9.x) cannot queue a response until the whole request is in, so what follows
+         * the cap is read and dropped to answer 413 — but only up to as much again: past
+         * that the connection is closed without an answer, so that a client cannot keep a
+         * connection reading forever. */
+        if (up->too_big) {
+            up->dropped += *upload_data_size;
+            if (up->dropped > s->body_max) {
+                return MHD_NO;
+            }
+        } else if (gsi_buf_append(&up->body, upload_data, *upload_data_size) < 0) {
             up->too_big = true;
+            up->dropped = *upload_data_size;
             gsi_buf_release(&up->body);
         }
         *upload_data_size = 0;

@@ -12,7 +12,6 @@
 #include "platform/platform_internal.h"
 
 #define KEY_FILE_MAX 4096
-#define CHECKPOINT_FILE_MAX 65536
 
 void platform_opts_init(struct platform_opts *o)
 {
@@ -193,8 +192,8 @@ void platform_conn_put(struct platform *p, struct store *s, bool broken)
 
 /* --- files --- */
 
-static int read_small_file(const char *path, char **out, size_t *len, size_t max,
-                           struct gsi_err *err)
+int platform_file_read(const char *path, char **out, size_t *len, size_t max,
+                       struct gsi_err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -310,7 +309,7 @@ int platform_checkpoint_file_update(struct platform *p, bool force, struct gsi_e
         char *cur = NULL;
         size_t len = 0;
         struct gsi_err ignore = GSI_ERR_INIT;
-        if (read_small_file(p->checkpoint_path, &cur, &len, CHECKPOINT_FILE_MAX, &ignore) == 0) {
+        if (platform_file_read(p->checkpoint_path, &cur, &len, PLATFORM_CHECKPOINT_FILE_MAX, &ignore) == 0) {
             const char *nl = memchr(cur, '\n', len);
             int64_t have = 0;
             if (nl != NULL) {
@@ -338,6 +337,27 @@ int platform_checkpoint_file_update(struct platform *p, bool force, struct gsi_e
 }
 
 /* --- the log key --- */
+/* What to tell the user when the database is missing or empty: the command that makes it. A
+ * PostgreSQL URL is not repeated (it may hold a password). */
+static int db_hint(char *out, size_t cap, const struct platform *p)
+{
+    if (p->url.backend == STORE_SQLITE) {
+        return snprintf(out, cap, "run gsi init --db %s", p->url.conninfo);
+    }
+    return snprintf(out, cap, "run gsi init with the same --db URL");
+}
+
+static int not_initialised(const struct platform *p, struct gsi_err *err)
+{
+    char hint[STORE_URL_MAX + 64];
+    db_hint(hint, sizeof hint, p);
+    if (p->url.backend == STORE_SQLITE) {
+        return gsi_err_set(err, GSI_ENOTFOUND, "the database %s is not initialised: %s",
+                           p->url.conninfo, hint);
+    }
+    return gsi_err_set(err, GSI_ENOTFOUND, "the database is not initialised: %s", hint);
+}
+
 
 static int meta_get(struct store *s, const char *key, char **out, struct gsi_err *err)
 {
@@ -363,7 +383,7 @@ static int load_keys(struct platform *p, struct store *s, struct gsi_err *err)
     char *vkey = NULL;
     int rc = meta_get(s, "log_vkey", &vkey, err);
     if (rc == GSI_ENOTFOUND) {
-        return gsi_err_set(err, GSI_ENOTFOUND, "the database is not initialised: run gsi init");
+        return not_initialised(p, err);
     }
     if (rc < 0) {
         return rc;
@@ -377,7 +397,7 @@ static int load_keys(struct platform *p, struct store *s, struct gsi_err *err)
     char *skey = NULL;
     size_t len = 0;
     struct gsi_err kerr = GSI_ERR_INIT;
-    if (read_small_file(p->key_path, &skey, &len, KEY_FILE_MAX, &kerr) < 0) {
+    if (platform_file_read(p->key_path, &skey, &len, KEY_FILE_MAX, &kerr) < 0) {
         return 0; /* no key: this process can read and verify, not write */
     }
     while (len > 0 && (skey[len - 1] == '\n' || skey[len - 1] == '\r')) {
@@ -436,7 +456,7 @@ static int check_checkpoint_file(struct platform *p, struct store *s, struct gsi
     char *text = NULL;
     size_t len = 0;
     struct gsi_err ferr = GSI_ERR_INIT;
-    int rc = read_small_file(p->checkpoint_path, &text, &len, CHECKPOINT_FILE_MAX, &ferr);
+    int rc = platform_file_read(p->checkpoint_path, &text, &len, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
     if (rc == GSI_ENOTFOUND) {
         return 0; /* first start, or a file that was never written yet */
     }
@@ -514,17 +534,31 @@ static int open_common(struct platform **out, const struct platform_opts *o, boo
     rc = platform_paths(p, o, err);
     if (rc == 0) {
         rc = platform_conn_get(p, &p->wconn, err);
+        if (rc == GSI_ENOTFOUND) {
+            /* Opening never creates the file; only gsi init does. */
+            char hint[STORE_URL_MAX + 64];
+            db_hint(hint, sizeof hint, p);
+            rc = gsi_err_set(err, GSI_ENOTFOUND, "no database at %s: %s", p->url.conninfo, hint);
+        }
     }
     int version = 0;
     if (rc == 0) {
         rc = store_schema_version(p->wconn, &version, err);
     }
     if (rc == 0 && version == 0) {
-        rc = gsi_err_set(err, GSI_ENOTFOUND, "the database is not initialised: run gsi init");
+        rc = not_initialised(p, err);
     }
     if (rc == 0 && version < store_schema_latest()) {
         rc = gsi_err_set(err, GSI_EDB,
                          "the database has schema version %d, this program needs %d: run gsi init",
+                         version, store_schema_latest());
+    }
+    if (rc == 0 && version > store_schema_latest()) {
+        /* A newer gsi migrated this database: this one does not know its tables and must
+         * not write to them. */
+        rc = gsi_err_set(err, GSI_EDB,
+                         "the database has schema version %d, newer than the %d this program "
+                         "knows: upgrade gsi",
                          version, store_schema_latest());
     }
     if (rc == 0) {
@@ -557,7 +591,7 @@ void platform_close(struct platform *p)
     /* Writers in flight hold their own references to `p`; the caller guarantees none start
      * now, so waiting for the leader to finish is enough. */
     pthread_mutex_lock(&p->wmu);
-    while (p->leader || p->qhead != NULL) {
+    while (p->leader || p->qhead != NULL || p->checkpointing) {
         pthread_cond_wait(&p->wcond, &p->wmu);
     }
     pthread_mutex_unlock(&p->wmu);
@@ -571,6 +605,7 @@ void platform_close(struct platform *p)
         journal_note_signer_release(&p->signer);
     }
     free(p->last_note);
+    free(p->known);
     pthread_mutex_destroy(&p->pool_mu);
     pthread_mutex_destroy(&p->wmu);
     pthread_mutex_destroy(&p->file_mu);
@@ -595,7 +630,7 @@ static int make_log_key(struct platform *p, struct store *s, struct gsi_err *err
     int rc;
     /* A key file already there (a second database for the same log host, or a re-run after a
      * failed init) is reused rather than overwritten: overwriting would orphan what it signed. */
-    if (read_small_file(p->key_path, &skey, &skey_len, KEY_FILE_MAX, &ignore) == 0) {
+    if (platform_file_read(p->key_path, &skey, &skey_len, KEY_FILE_MAX, &ignore) == 0) {
         while (skey_len > 0 && (skey[skey_len - 1] == '\n' || skey[skey_len - 1] == '\r')) {
             skey[--skey_len] = '\0';
         }
@@ -648,7 +683,7 @@ int platform_init(const struct platform_opts *o, bool *created, struct gsi_err *
     snprintf(db, sizeof db, "%s%s", tmp.url.backend == STORE_SQLITE ? "sqlite:" : "",
              tmp.url.conninfo);
     struct store *s;
-    rc = store_open(&s, db, err);
+    rc = store_create(&s, db, err); /* the one place a SQLite file is made */
     if (rc < 0) {
         return rc;
     }

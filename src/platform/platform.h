@@ -100,7 +100,8 @@ void platform_opts_init(struct platform_opts *o);
  * *created (may be NULL) tells whether the database was new. */
 int platform_init(const struct platform_opts *o, bool *created, struct gsi_err *err);
 
-/* Opens an initialised database. GSI_ENOTFOUND when it was never initialised ("run gsi init"),
+/* Opens an initialised database; never creates one. GSI_ENOTFOUND when the SQLite file does
+ * not exist or was never initialised (the message says "run gsi init --db PATH"),
  * GSI_EVERIFY when its journal is behind (or disagrees with) the checkpoint kept outside it. */
 int platform_open(struct platform **out, const struct platform_opts *o, struct gsi_err *err);
 
@@ -254,12 +255,16 @@ int platform_record_get(struct platform *p, struct platform_record *out,
                         struct gsi_err *err);
 
 /* Records with id > after_id, of `type` (NULL: any) and `party` (NULL: any), that `viewer`
- * may see, oldest first, at most `limit` (<= PLATFORM_LIST_MAX). Free with
- * platform_record_list_free(). */
+ * may see, oldest first, at most `limit` (<= PLATFORM_LIST_MAX), and no more than fit in
+ * `max_bytes` of summed payload length (0: no byte cap; the first record always comes back,
+ * whatever its size, so a reader can page through anything). Nothing past the byte cap is
+ * read from the database. *more (may be NULL) is set when the page stopped at either cap, so
+ * that more records may follow the last one returned. A viewer of no party (party "") sees
+ * public records only. Free with platform_record_list_free(). */
 int platform_record_list(struct platform *p, struct platform_record **out, size_t *n,
                          const struct platform_delegate *viewer, const char *type,
-                         const char *party, int64_t after_id, size_t limit,
-                         struct gsi_err *err);
+                         const char *party, int64_t after_id, size_t limit, size_t max_bytes,
+                         bool *more, struct gsi_err *err);
 
 void platform_record_release(struct platform_record *r);
 void platform_record_list_free(struct platform_record *list, size_t n);

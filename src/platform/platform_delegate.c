@@ -261,17 +261,21 @@ static int drev_apply(struct platform *p, struct pw_batch *b, void *ctx, struct 
     char now[PLATFORM_TIME_MAX];
     platform_time_format(now, b->now_us);
     uint64_t index = b->range->size;
-    struct store_val rv[] = {STORE_TEXT("delegate.revoke"), STORE_TEXT(d.party), STORE_TEXT(now),
-                             STORE_TEXTN(payload, (size_t)plen), STORE_INT(index)};
-    rc = store_query(b->s, &r,
-                     "INSERT INTO records (type, party, delegate, created, confidential, audience,"
-                     " payload, journal_index) VALUES (?, ?, 0, ?, 0, '', ?, ?) RETURNING id",
-                     rv, 5, err);
+    int64_t rid = 0;
+    rc = platform_record_id_next(b, &rid, err); /* ids come from the write path, not the db */
     if (rc < 0) {
         return rc;
     }
-    int64_t rid = store_rows_int(r, 0, 0);
-    store_rows_free(r);
+    struct store_val rv[] = {STORE_INT(rid), STORE_TEXT("delegate.revoke"), STORE_TEXT(d.party),
+                             STORE_TEXT(now), STORE_TEXTN(payload, (size_t)plen),
+                             STORE_INT(index)};
+    rc = store_exec(b->s,
+                    "INSERT INTO records (id, type, party, delegate, created, confidential,"
+                    " audience, payload, journal_index) VALUES (?, ?, ?, 0, ?, 0, '', ?, ?)",
+                    rv, 6, err);
+    if (rc < 0) {
+        return rc;
+    }
     struct store_val uv[] = {STORE_TEXT(now), STORE_INT(c->id)};
     rc = store_exec(b->s, "UPDATE delegates SET revoked = ? WHERE id = ?", uv, 2, err);
     if (rc < 0) {

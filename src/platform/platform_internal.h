@@ -32,16 +32,36 @@ struct pw_req {
     void *ctx;
     int rc;
     bool done;
+    bool lead;           /* handed the leadership: run the next batch */
+    pthread_cond_t cond; /* signalled when done or lead is set */
     struct gsi_err err;
     uint64_t tree_size; /* journal size after the commit that carried it */
     struct pw_req *next;
 };
 
 /* The state of the transaction a leader is running. */
+/* A journal_nodes row waiting to be written. */
+struct pw_node {
+    unsigned level;
+    uint64_t idx;
+    char hash[PLATFORM_HEX_MAX];
+};
+
 struct pw_batch {
     struct store *s;
     struct journal_merkle_range *range;
     int64_t now_us;
+    /* The batch's journal and journal_nodes rows, kept here and written with one statement
+     * each (store_insert_many) before the commit; a failing request drops its own. */
+    struct platform_entry *entries;
+    size_t nentries, cap_entries;
+    struct pw_node *nodes;
+    size_t nnodes, cap_nodes;
+    /* The id the next record gets (0: not read yet this batch); see platform_record_id_next. */
+    int64_t next_record_id;
+    /* Parties this batch found in the database, remembered once it commits. */
+    char (*seen)[PLATFORM_ID_MAX];
+    size_t nseen, cap_seen;
 };
 
 struct platform {
@@ -62,6 +82,11 @@ struct platform {
     pthread_cond_t wcond;
     struct pw_req *qhead, *qtail;
     bool leader;
+    bool checkpointing; /* a thread is checkpointing SQLite's write-ahead log */
+    /* Parties known to exist (only the leader of a batch touches it; parties are never
+     * removed, so a party once committed stays valid). */
+    char (*known)[PLATFORM_ID_MAX];
+    size_t nknown, cap_known;
     struct store *wconn;
     struct journal_merkle_range range;
     bool range_valid;
@@ -75,6 +100,14 @@ struct platform {
 
 /* Paths and defaults from the options. */
 int platform_paths(struct platform *p, const struct platform_opts *o, struct gsi_err *err);
+
+/* SQLite's write-ahead log: frames past which the leader of a commit checkpoints it beside
+ * the next batch (SQLite's own threshold), and past which it does so before the next batch
+ * (a bound on the log's size when the first kind never catches up). */
+#define PLATFORM_WAL_CHECKPOINT_PAGES 1000
+#define PLATFORM_WAL_CHECKPOINT_MAX   8000
+/* Parties the write path remembers as existing (the UN system is a few hundred). */
+#define PLATFORM_KNOWN_PARTIES_MAX    4096
 
 /* A read connection from the pool (opened when none is idle); give it back with conn_put. */
 int platform_conn_get(struct platform *p, struct store **out, struct gsi_err *err);
@@ -90,6 +123,17 @@ int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
 /* Appends the journal entry `e` (type, party, delegate, time_us, subject and payload_hash
  * filled; index, time and leaf_hash are set here) inside batch `b`. */
 int platform_journal_append(struct pw_batch *b, struct platform_entry *e, struct gsi_err *err);
+
+/* The id of the next record the batch inserts: MAX(records.id) + 1, read once per batch with
+ * the log locked, then counted up. Records get their ids here rather than from the database
+ * (RETURNING id), so their INSERTs need no answer and go in the batch's pipeline. */
+int platform_record_id_next(struct pw_batch *b, int64_t *id, struct gsi_err *err);
+
+/* 0 when the party exists, GSI_ENOTFOUND ("no party 'X'") when it does not. Checked before a
+ * record's INSERT is sent, because that INSERT is deferred and its foreign-key error would
+ * fail the whole batch; parties already seen cost no query. */
+int platform_party_check(struct platform *p, struct pw_batch *b, const char *party,
+                         struct gsi_err *err);
 
 /* Writes the latest checkpoint to the file outside the database when it is newer than the
  * one there and (unless `force`) the last write is older than PLATFORM_FILE_INTERVAL_NS. */
@@ -129,6 +173,15 @@ void platform_delegate_from_row(struct platform_delegate *out, const struct stor
                                 size_t row);
 /* Fills `out` from a row (id, kind, name, region). */
 void platform_party_from_row(struct platform_party *out, const struct store_rows *r, size_t row);
+
+/* Bytes a checkpoint file may hold. */
+#define PLATFORM_CHECKPOINT_FILE_MAX 65536
+
+/* Reads a whole file of at most `max` bytes into *out (malloc'd, NUL-terminated, length in
+ * *len). GSI_ENOTFOUND when it does not exist, GSI_ELIMIT when it is larger, GSI_EIO for any
+ * other failure, each naming the path. */
+int platform_file_read(const char *path, char **out, size_t *len, size_t max,
+                       struct gsi_err *err);
 
 /* Seeds the parties (platform_init). */
 int platform_parties_seed(struct platform *p, struct gsi_err *err);

@@ -9,14 +9,22 @@
 #define RECORD_COLS "id, type, party, delegate, created, confidential, audience, payload, journal_index"
 
 /* A confidential record is visible to its own party and to the parties in its audience; the
- * SQL form of the same rule is in platform_record_list. */
+ * SQL form of the same rule is in platform_record_list. A viewer of no party (the anonymous
+ * reader of the HTTP API) sees public records only: an empty party must match neither an
+ * empty record party nor an empty audience element. */
 static bool may_see(const struct platform_delegate *viewer, const char *party, bool confidential,
                     const char *audience)
 {
-    if (viewer == NULL || !confidential || strcmp(viewer->party, party) == 0) {
+    if (viewer == NULL || !confidential) {
         return true;
     }
     size_t n = strlen(viewer->party);
+    if (n == 0) {
+        return false;
+    }
+    if (strcmp(viewer->party, party) == 0) {
+        return true;
+    }
     for (const char *a = audience; *a;) {
         const char *comma = strchr(a, ',');
         size_t len = comma ? (size_t)(comma - a) : strlen(a);
@@ -110,38 +118,84 @@ int platform_record_get(struct platform *p, struct platform_record *out,
 
 int platform_record_list(struct platform *p, struct platform_record **out, size_t *n,
                          const struct platform_delegate *viewer, const char *type,
-                         const char *party, int64_t after_id, size_t limit,
-                         struct gsi_err *err)
+                         const char *party, int64_t after_id, size_t limit, size_t max_bytes,
+                         bool *more, struct gsi_err *err)
 {
     *out = NULL;
     *n = 0;
+    if (more != NULL) {
+        *more = false;
+    }
     if (limit > PLATFORM_LIST_MAX) {
         return gsi_err_set(err, GSI_ELIMIT, "limit %zu is over %d", limit, PLATFORM_LIST_MAX);
     }
-    char sql[512];
-    struct store_val v[6];
+    char where[320];
+    struct store_val v[7];
     size_t nv = 0;
-    int len = snprintf(sql, sizeof sql, "SELECT " RECORD_COLS " FROM records WHERE id > ?");
+    int len = snprintf(where, sizeof where, " FROM records WHERE id > ?");
     v[nv++] = STORE_INT(after_id);
     if (type != NULL) {
-        len += snprintf(sql + len, sizeof sql - (size_t)len, " AND type = ?");
+        len += snprintf(where + len, sizeof where - (size_t)len, " AND type = ?");
         v[nv++] = STORE_TEXT(type);
     }
     if (party != NULL) {
-        len += snprintf(sql + len, sizeof sql - (size_t)len, " AND party = ?");
+        len += snprintf(where + len, sizeof where - (size_t)len, " AND party = ?");
         v[nv++] = STORE_TEXT(party);
     }
-    if (viewer != NULL) {
-        len += snprintf(sql + len, sizeof sql - (size_t)len,
+    if (viewer != NULL && viewer->party[0] == '\0') {
+        /* No party: public records only (see may_see; ',' || '' || ',' would match an
+         * empty audience). */
+        len += snprintf(where + len, sizeof where - (size_t)len, " AND confidential = 0");
+    } else if (viewer != NULL) {
+        len += snprintf(where + len, sizeof where - (size_t)len,
                         " AND (confidential = 0 OR party = ? OR"
                         " (',' || audience || ',') LIKE ('%%,' || ? || ',%%'))");
         v[nv++] = STORE_TEXT(viewer->party);
         v[nv++] = STORE_TEXT(viewer->party);
     }
-    snprintf(sql + len, sizeof sql - (size_t)len, " ORDER BY id LIMIT ?");
-    v[nv++] = STORE_INT(limit);
-    struct store_rows *r;
-    int rc = read_query(p, &r, sql, v, nv, err);
+    struct store *s;
+    int rc = platform_conn_get(p, &s, err);
+    if (rc < 0) {
+        return rc;
+    }
+    char sql[512];
+    struct store_rows *r = NULL;
+    size_t nv_list = nv;
+    bool cut = false;
+    if (max_bytes > 0) {
+        /* First the ids and payload sizes only, so that the rows read next (payloads
+         * included) stay within max_bytes: a page of large payloads never makes the store
+         * read more than the caller can send. */
+        snprintf(sql, sizeof sql, "SELECT id, %s%s ORDER BY id LIMIT ?",
+                 store_backend_of(s) == STORE_POSTGRES ? "OCTET_LENGTH(payload)"
+                                                       : "LENGTH(CAST(payload AS BLOB))",
+                 where);
+        v[nv] = STORE_INT(limit);
+        rc = store_query(s, &r, sql, v, nv + 1, err);
+        if (rc == 0) {
+            size_t sum = 0, count = store_rows_count(r);
+            for (size_t i = 0; i < count; i++) {
+                size_t plen = (size_t)store_rows_int(r, i, 1);
+                if (i > 0 && plen > max_bytes - sum) {
+                    /* Stop before this one; the first record always comes back, so a
+                     * client can page through whatever the sizes. */
+                    cut = true;
+                    v[nv_list++] = STORE_INT(store_rows_int(r, i - 1, 0));
+                    break;
+                }
+                sum += plen > max_bytes - sum ? max_bytes - sum : plen;
+            }
+            store_rows_free(r);
+            r = NULL;
+        }
+    }
+    if (rc == 0) {
+        snprintf(sql, sizeof sql, "SELECT " RECORD_COLS "%s%s ORDER BY id LIMIT ?", where,
+                 cut ? " AND id <= ?" : "");
+        v[nv_list++] = STORE_INT(limit);
+        rc = store_query(s, &r, sql, v, nv_list, err);
+    }
+    platform_conn_put(p, s, rc < 0);
     if (rc < 0) {
         return rc;
     }
@@ -161,6 +215,9 @@ int platform_record_list(struct platform *p, struct platform_record **out, size_
         }
     }
     *n = count;
+    if (more != NULL) {
+        *more = count > 0 && (cut || count == limit);
+    }
     store_rows_free(r);
     return 0;
 }

@@ -133,15 +133,19 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
     char *file = NULL;
     uint64_t file_size = UINT64_MAX;
     uint8_t file_root[JOURNAL_HASH_SIZE];
-    FILE *f = fopen(p->checkpoint_path, "rb");
-    if (f != NULL) {
-        file = calloc(1, 65537);
-        size_t n = file ? fread(file, 1, 65536, f) : 0;
-        fclose(f);
+    size_t flen = 0;
+    struct gsi_err ferr = GSI_ERR_INIT;
+    int frc = platform_file_read(p->checkpoint_path, &file, &flen, PLATFORM_CHECKPOINT_FILE_MAX,
+                                 &ferr);
+    if (frc < 0 && frc != GSI_ENOTFOUND) {
+        /* Only a file that is not there is no finding: one that cannot be read or is too
+         * large is reported, never checked in part or skipped in silence. */
+        problem(v, "the checkpoint file cannot be checked: %s", ferr.msg);
+    }
+    if (frc == 0) {
         struct journal_checkpoint cp;
-        struct gsi_err ferr = GSI_ERR_INIT;
-        if (file != NULL &&
-            journal_checkpoint_open(&cp, NULL, file, n, p->origin, &p->verifier, 1, &ferr) == 0) {
+        if (journal_checkpoint_open(&cp, NULL, file, flen, p->origin, &p->verifier, 1, &ferr) ==
+            0) {
             file_size = cp.size;
             memcpy(file_root, cp.root, sizeof file_root);
             journal_checkpoint_release(&cp);
@@ -151,7 +155,7 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
                         p->checkpoint_path, (unsigned long long)file_size,
                         (unsigned long long)size);
             }
-        } else if (file != NULL) {
+        } else {
             problem(v, "the checkpoint file %s does not verify: %s", p->checkpoint_path, ferr.msg);
         }
         free(file);

@@ -1,17 +1,27 @@
 /* platform_write.c — the one write path: group commit and the journal append.
  *
- * Group commit (leader/follower). A writer queues its request and waits. If no transaction is
- * running, the first waiter becomes the leader: it takes every queued request (up to
- * batch_max), runs them in one transaction — each in its own savepoint, so one failing request
- * undoes only itself — appends their journal entries, signs one checkpoint for the new tree,
- * commits, and wakes them. Requests that arrived meanwhile form the next batch. With N writers
- * the commit (one fsync) is shared by up to N writes; a lone writer pays one commit, as it
- * would anyway. No request is answered before the commit that carries it returned.
+ * Group commit (leader/follower). A writer queues its request and waits on its own condition
+ * variable. If no transaction is running it leads at once: it takes every queued request (up
+ * to batch_max), runs them in one transaction — each in its own savepoint, so one failing
+ * request undoes only itself — appends their journal entries, signs one checkpoint for the new
+ * tree and commits. Then it hands the leadership straight to the oldest request that queued
+ * meanwhile (which takes everything queued behind it into the next batch at once) and wakes
+ * the requests it carried, one by one. With N writers the commit (one fsync) is shared by up
+ * to N writes; a lone writer pays one commit, as it would anyway. No request is answered
+ * before the commit that carries it returned.
+ *
+ * Round trips. Record ids are given here (MAX(id) + 1 per batch, under the log lock) and the
+ * party of an act is checked (and then remembered) before its INSERT, so nothing an act sends
+ * needs an answer: savepoints, the record, and the batch's journal and journal_nodes rows (one
+ * store_insert_many each at the end) are deferred statements, which PostgreSQL receives in
+ * one pipeline with the next statement that needs an answer. SQLite runs them at once.
  *
  * The journal. Appends happen with the log locked (SQLite: BEGIN IMMEDIATE holds the only
  * write lock; PostgreSQL: the journal_head row FOR UPDATE), so processes sharing a PostgreSQL
  * database take turns and the log stays one tree. The compact range of the tree is cached
- * between batches and reloaded when the head moved (another process appended). */
+ * between batches and reloaded when the head moved (another process appended).
+ *
+ * SQLite's write-ahead log is checkpointed off the commit path (maybe_checkpoint). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +30,76 @@
 
 #define CANON_MAX (PLATFORM_PAYLOAD_MAX + 16384)
 
+/* Grows an array of `size`-byte items to hold one more (doubling). */
+static int grow(void **items, size_t *cap, size_t n, size_t size, struct gsi_err *err)
+{
+    if (n < *cap) {
+        return 0;
+    }
+    size_t nc = *cap ? *cap * 2 : 64;
+    void *m = realloc(*items, nc * size);
+    if (m == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory for the journal batch");
+    }
+    *items = m;
+    *cap = nc;
+    return 0;
+}
+
 static int emit_node(void *ctx, unsigned level, uint64_t index, const uint8_t hash[JOURNAL_HASH_SIZE],
                      struct gsi_err *err)
 {
-    struct store *s = ctx;
-    char hex[PLATFORM_HEX_MAX];
-    platform_hex(hex, hash);
-    struct store_val v[] = {STORE_INT(level), STORE_INT(index), STORE_TEXT(hex)};
-    return store_exec(s, "INSERT INTO journal_nodes (level, idx, hash) VALUES (?, ?, ?)", v, 3,
-                      err);
+    struct pw_batch *b = ctx;
+    int rc = grow((void **)&b->nodes, &b->cap_nodes, b->nnodes, sizeof *b->nodes, err);
+    if (rc < 0) {
+        return rc;
+    }
+    struct pw_node *n = &b->nodes[b->nnodes++];
+    n->level = level;
+    n->idx = index;
+    platform_hex(n->hash, hash);
+    return 0;
+}
+
+/* Writes the batch's journal and journal_nodes rows: one statement each on PostgreSQL. */
+static int flush_journal(struct pw_batch *b, struct gsi_err *err)
+{
+    size_t nv = b->nentries * 9 > b->nnodes * 3 ? b->nentries * 9 : b->nnodes * 3;
+    if (nv == 0) {
+        return 0;
+    }
+    struct store_val *v = calloc(nv, sizeof *v);
+    if (v == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory for the journal batch");
+    }
+    for (size_t i = 0; i < b->nentries; i++) {
+        const struct platform_entry *e = &b->entries[i];
+        struct store_val *r = v + i * 9;
+        r[0] = STORE_INT(e->index);
+        r[1] = STORE_TEXT(e->type);
+        r[2] = STORE_TEXT(e->party);
+        r[3] = STORE_INT(e->delegate);
+        r[4] = STORE_INT(e->time_us);
+        r[5] = STORE_TEXT(e->time);
+        r[6] = STORE_TEXT(e->subject);
+        r[7] = STORE_TEXT(e->payload_hash);
+        r[8] = STORE_TEXT(e->leaf_hash);
+    }
+    int rc = store_insert_many(b->s, "journal",
+                               "idx, type, party, delegate, time_us, time, subject, payload_hash,"
+                               " leaf_hash",
+                               9, v, b->nentries, err);
+    for (size_t i = 0; rc == 0 && i < b->nnodes; i++) {
+        const struct pw_node *n = &b->nodes[i];
+        v[i * 3] = STORE_INT(n->level);
+        v[i * 3 + 1] = STORE_INT(n->idx);
+        v[i * 3 + 2] = STORE_TEXT(n->hash);
+    }
+    if (rc == 0) {
+        rc = store_insert_many(b->s, "journal_nodes", "level, idx, hash", 3, v, b->nnodes, err);
+    }
+    free(v);
+    return rc;
 }
 
 static void entry_to_journal(struct journal_entry *je, const struct platform_entry *e)
@@ -76,19 +147,78 @@ int platform_journal_append(struct pw_batch *b, struct platform_entry *e, struct
     e->index = b->range->size;
     platform_hex(e->leaf_hash, leaf);
     platform_time_format(e->time, e->time_us);
-    struct store_val v[] = {STORE_INT(e->index),      STORE_TEXT(e->type),
-                            STORE_TEXT(e->party),     STORE_INT(e->delegate),
-                            STORE_INT(e->time_us),    STORE_TEXT(e->time),
-                            STORE_TEXT(e->subject),   STORE_TEXT(e->payload_hash),
-                            STORE_TEXT(e->leaf_hash)};
-    rc = store_exec(b->s,
-                    "INSERT INTO journal (idx, type, party, delegate, time_us, time, subject,"
-                    " payload_hash, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    v, 9, err);
+    rc = grow((void **)&b->entries, &b->cap_entries, b->nentries, sizeof *b->entries, err);
     if (rc < 0) {
         return rc;
     }
-    return journal_merkle_range_append(b->range, leaf, emit_node, b->s, err);
+    size_t nodes_before = b->nnodes;
+    rc = journal_merkle_range_append(b->range, leaf, emit_node, b, err);
+    if (rc < 0) {
+        b->nnodes = nodes_before;
+        return rc;
+    }
+    b->entries[b->nentries++] = *e;
+    return 0;
+}
+
+int platform_record_id_next(struct pw_batch *b, int64_t *id, struct gsi_err *err)
+{
+    if (b->next_record_id == 0) {
+        int64_t max = 0;
+        int rc = store_query_int(b->s, &max, 0, "SELECT MAX(id) FROM records", NULL, 0, err);
+        if (rc < 0) {
+            return rc;
+        }
+        b->next_record_id = max + 1;
+    }
+    *id = b->next_record_id++;
+    return 0;
+}
+
+static bool party_in(char (*list)[PLATFORM_ID_MAX], size_t n, const char *party)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(list[i], party) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int platform_party_check(struct platform *p, struct pw_batch *b, const char *party,
+                         struct gsi_err *err)
+{
+    if (party_in(p->known, p->nknown, party) || party_in(b->seen, b->nseen, party)) {
+        return 0;
+    }
+    struct store_val v[] = {STORE_TEXT(party)};
+    int64_t n = 0;
+    int rc = store_query_int(b->s, &n, 0, "SELECT COUNT(*) FROM parties WHERE id = ?", v, 1, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (n == 0) {
+        return gsi_err_set(err, GSI_ENOTFOUND, "no party '%s'", party);
+    }
+    if (grow((void **)&b->seen, &b->cap_seen, b->nseen, sizeof *b->seen, err) == 0) {
+        snprintf(b->seen[b->nseen++], PLATFORM_ID_MAX, "%s", party);
+    }
+    return 0;
+}
+
+/* After a commit: the parties its batch found are known for good. */
+static void parties_remember(struct platform *p, struct pw_batch *b)
+{
+    struct gsi_err ignore = GSI_ERR_INIT;
+    for (size_t i = 0; i < b->nseen; i++) {
+        if (p->nknown >= PLATFORM_KNOWN_PARTIES_MAX ||
+            grow((void **)&p->known, &p->cap_known, p->nknown, sizeof *p->known, &ignore) < 0) {
+            return; /* a cache, not a rule: past its cap parties are looked up again */
+        }
+        if (!party_in(p->known, p->nknown, b->seen[i])) {
+            memcpy(p->known[p->nknown++], b->seen[i], PLATFORM_ID_MAX);
+        }
+    }
 }
 
 /* Signs the checkpoint of the range's tree and stores it with the new head. */
@@ -113,13 +243,14 @@ static int sign_head(struct platform *p, struct store *s, const struct journal_m
     platform_time_format(now, platform_now_us());
     if (rc == 0) {
         struct store_val v[] = {STORE_INT(r->size)};
-        rc = store_exec(s, "UPDATE journal_head SET size = ? WHERE id = 1", v, 1, err);
+        rc = store_exec_later(s, "UPDATE journal_head SET size = ? WHERE id = 1", v, 1, err);
     }
     if (rc == 0) {
         struct store_val v[] = {STORE_INT(r->size), STORE_TEXT(root),
                                 STORE_TEXTN(note.data, note.len), STORE_TEXT(now)};
-        rc = store_exec(s, "INSERT INTO checkpoints (size, root, note, created) VALUES (?, ?, ?, ?)",
-                        v, 4, err);
+        rc = store_exec_later(s,
+                              "INSERT INTO checkpoints (size, root, note, created) VALUES (?, ?, ?, ?)",
+                              v, 4, err);
     }
     if (rc == 0) {
         *note_out = gsi_buf_take(&note, NULL);
@@ -172,6 +303,8 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
     struct pw_batch b = {.s = s, .range = &p->range, .now_us = platform_now_us()};
     for (struct pw_req *r = batch; r != NULL; r = r->next) {
         before = p->range;
+        size_t entries_before = b.nentries, nodes_before = b.nnodes;
+        int64_t id_before = b.next_record_id;
         gsi_err_clear(&r->err);
         r->rc = store_savepoint(s, "act", &r->err);
         if (r->rc == 0) {
@@ -180,7 +313,18 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
             if (r->rc < 0) {
                 struct gsi_err ignore = GSI_ERR_INIT;
                 store_savepoint_rollback(s, "act", &ignore);
+                if (!store_txn_open(s)) {
+                    /* The database rolled the whole transaction back by itself (SQLITE_FULL,
+                     * IOERR, NOMEM): the acts before this one are gone too, and a SAVEPOINT
+                     * now would quietly start a new transaction. Fail the batch. */
+                    rc = gsi_err_set(err, r->err.code == GSI_ENOMEM ? GSI_ENOMEM : GSI_EDB,
+                                     "the database ended the transaction: %s", r->err.msg);
+                    break;
+                }
                 p->range = before;
+                b.nentries = entries_before;
+                b.nnodes = nodes_before;
+                b.next_record_id = id_before;
             }
             struct gsi_err rel = GSI_ERR_INIT;
             if (store_savepoint_release(s, "act", &rel) < 0 && r->rc == 0) {
@@ -191,16 +335,40 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
                 break;
             }
         }
+        if (r->rc < 0 && !store_txn_open(s)) {
+            rc = gsi_err_set(err, GSI_EDB, "the database ended the transaction: %s", r->err.msg);
+            break;
+        }
     }
+    if (rc == 0) {
+        rc = flush_journal(&b, err);
+    }
+    if (rc == 0 && b.next_record_id > 0 && store_backend_of(s) == STORE_POSTGRES) {
+        /* Keep PostgreSQL's identity sequence past the ids given here, so that an INSERT
+         * without an id (an older gsi on the same database) cannot collide with them. */
+        struct store_val v[] = {STORE_INT(b.next_record_id - 1)};
+        rc = store_exec_later(s,
+                              "SELECT setval(pg_get_serial_sequence('records', 'id'), ?::bigint)",
+                              v, 1, err);
+    }
+    free(b.entries);
+    free(b.nodes);
     char *note = NULL;
     if (rc == 0 && p->range.size != saved.size) {
         rc = sign_head(p, s, &p->range, &note, err);
+    }
+    if (rc == 0 && !store_txn_open(s)) {
+        rc = gsi_err_set(err, GSI_EDB, "the database ended the transaction before COMMIT");
     }
     if (rc == 0) {
         rc = store_commit(s, err);
     } else {
         store_rollback(s);
     }
+    if (rc == 0) {
+        parties_remember(p, &b);
+    }
+    free(b.seen);
     if (rc < 0) {
         p->range = saved;
         free(note);
@@ -217,6 +385,38 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
     return 0;
 }
 
+/* Checkpoints SQLite's write-ahead log from a pooled connection when the last commit left it
+ * past PLATFORM_WAL_CHECKPOINT_PAGES; one thread at a time, while writers go on. Runs after
+ * the caller's own write is answered-ready and the leadership is handed on, so no queued
+ * write waits for it. */
+static void maybe_checkpoint(struct platform *p, long wal_pages)
+{
+    if (wal_pages < PLATFORM_WAL_CHECKPOINT_PAGES) {
+        return;
+    }
+    pthread_mutex_lock(&p->wmu);
+    bool mine = !p->checkpointing;
+    p->checkpointing = true;
+    pthread_mutex_unlock(&p->wmu);
+    if (!mine) {
+        return;
+    }
+    struct store *c = NULL;
+    struct gsi_err cerr = GSI_ERR_INIT;
+    int rc = platform_conn_get(p, &c, &cerr);
+    if (rc == 0) {
+        rc = store_checkpoint(c, &cerr);
+        platform_conn_put(p, c, rc < 0);
+    }
+    if (rc < 0) {
+        gsi_err_print(&cerr, "gsi"); /* the writes are durable; the log only grows */
+    }
+    pthread_mutex_lock(&p->wmu);
+    p->checkpointing = false;
+    pthread_cond_broadcast(&p->wcond);
+    pthread_mutex_unlock(&p->wmu);
+}
+
 int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
                    struct gsi_err *err)
 {
@@ -224,6 +424,8 @@ int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
     memset(&req, 0, sizeof req);
     req.fn = fn;
     req.ctx = ctx;
+    pthread_cond_init(&req.cond, NULL);
+    long wal_pages = 0;
     pthread_mutex_lock(&p->wmu);
     if (p->qtail) {
         p->qtail->next = &req;
@@ -231,14 +433,18 @@ int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
         p->qhead = &req;
     }
     p->qtail = &req;
+    if (!p->leader) {
+        /* No batch running (so the queue held nobody before us): lead at once. */
+        p->leader = true;
+        req.lead = true;
+    }
     while (!req.done) {
-        if (p->leader) {
-            pthread_cond_wait(&p->wcond, &p->wmu);
+        if (!req.lead) {
+            pthread_cond_wait(&req.cond, &p->wmu);
             continue;
         }
-        /* Become the leader: take up to batch_max queued requests (ours is among them or
-         * will be in a later batch we also lead). */
-        p->leader = true;
+        /* The leader is always the head of the queue: take it and up to batch_max - 1
+         * requests behind it, everything that queued while the last batch ran. */
         struct pw_req *batch = p->qhead, *last = p->qhead;
         unsigned n = 1;
         while (last->next != NULL && n < p->batch_max) {
@@ -261,8 +467,32 @@ int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
             store_close(p->wconn);
             p->wconn = NULL;
         }
+        if (brc == 0 && p->wconn != NULL) {
+            wal_pages = store_wal_pages(p->wconn);
+        }
+        if (wal_pages >= PLATFORM_WAL_CHECKPOINT_MAX) {
+            /* Checkpoints beside a steady stream of commits rarely catch the log's end, and
+             * SQLite restarts the log only when one did: past this size, checkpoint here
+             * before the next batch starts, as SQLite itself would, so the log stays
+             * bounded. */
+            struct gsi_err cerr = GSI_ERR_INIT;
+            if (store_checkpoint(p->wconn, &cerr) < 0) {
+                gsi_err_print(&cerr, "gsi");
+            }
+            wal_pages = 0;
+        }
 
         pthread_mutex_lock(&p->wmu);
+        /* Hand the leadership straight to the oldest waiting writer before waking anyone
+         * else: it starts the next batch with everything queued meanwhile, without a crowd
+         * of woken threads racing for it. */
+        if (p->qhead != NULL) {
+            p->qhead->lead = true;
+            pthread_cond_signal(&p->qhead->cond);
+        } else {
+            p->leader = false;
+            pthread_cond_broadcast(&p->wcond); /* platform_close waits for an idle queue */
+        }
         for (struct pw_req *r = batch, *next; r != NULL; r = next) {
             next = r->next;
             if (brc < 0) {
@@ -271,11 +501,15 @@ int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
             }
             r->tree_size = size;
             r->done = true;
+            r->lead = false;
+            if (r != &req) {
+                pthread_cond_signal(&r->cond);
+            }
         }
-        p->leader = false;
-        pthread_cond_broadcast(&p->wcond);
     }
     pthread_mutex_unlock(&p->wmu);
+    pthread_cond_destroy(&req.cond);
+    maybe_checkpoint(p, wal_pages);
     if (req.rc == 0) {
         struct gsi_err ferr = GSI_ERR_INIT;
         if (platform_checkpoint_file_update(p, false, &ferr) < 0) {
@@ -351,7 +585,6 @@ struct act_ctx {
 
 static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err)
 {
-    (void)p;
     struct act_ctx *c = ctx;
     const struct platform_act *a = c->act;
     struct platform_entry e;
@@ -361,21 +594,27 @@ static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct g
     uint64_t index = b->range->size;
     int64_t delegate = c->actor ? c->actor->id : 0;
     const char *audience = a->audience ? a->audience : "";
-    struct store_val v[] = {STORE_TEXT(a->type),     STORE_TEXT(c->party),
-                            STORE_INT(delegate),     STORE_TEXT(e.time),
-                            STORE_INT(a->confidential ? 1 : 0), STORE_TEXT(audience),
-                            STORE_TEXTN(c->payload, c->payload_len), STORE_INT(index)};
-    struct store_rows *r;
-    int rc = store_query(b->s, &r,
-                         "INSERT INTO records (type, party, delegate, created, confidential,"
-                         " audience, payload, journal_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-                         " RETURNING id",
-                         v, 8, err);
+    int64_t id = 0;
+    int rc = platform_party_check(p, b, c->party, err);
+    if (rc == 0) {
+        rc = platform_record_id_next(b, &id, err);
+    }
     if (rc < 0) {
         return rc;
     }
-    int64_t id = store_rows_int(r, 0, 0);
-    store_rows_free(r);
+    struct store_val v[] = {STORE_INT(id),           STORE_TEXT(a->type),
+                            STORE_TEXT(c->party),    STORE_INT(delegate),
+                            STORE_TEXT(e.time),      STORE_INT(a->confidential ? 1 : 0),
+                            STORE_TEXT(audience),    STORE_TEXTN(c->payload, c->payload_len),
+                            STORE_INT(index)};
+    /* Deferred: nothing in it can fail once the party is known and the id is ours. */
+    rc = store_exec_later(b->s,
+                          "INSERT INTO records (id, type, party, delegate, created, confidential,"
+                          " audience, payload, journal_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          v, 9, err);
+    if (rc < 0) {
+        return rc;
+    }
     if (a->apply != NULL) {
         rc = a->apply(a->apply_ctx, b->s, id, index, err);
         if (rc < 0) {

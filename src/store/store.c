@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/text.h"
 
 struct store {
@@ -58,7 +59,7 @@ int store_url_parse(struct store_url *out, const char *db, struct gsi_err *err)
     return 0;
 }
 
-int store_open(struct store **out, const char *db, struct gsi_err *err)
+static int open_db(struct store **out, const char *db, bool create, struct gsi_err *err)
 {
     *out = NULL;
     struct store_url u;
@@ -72,13 +73,23 @@ int store_open(struct store **out, const char *db, struct gsi_err *err)
     }
     s->backend = u.backend;
     s->ops = u.backend == STORE_POSTGRES ? &store_pg_ops : &store_sqlite_ops;
-    rc = s->ops->open(&s->h, u.conninfo, err);
+    rc = s->ops->open(&s->h, u.conninfo, create, err);
     if (rc < 0) {
         free(s);
         return rc;
     }
     *out = s;
     return 0;
+}
+
+int store_open(struct store **out, const char *db, struct gsi_err *err)
+{
+    return open_db(out, db, false, err);
+}
+
+int store_create(struct store **out, const char *db, struct gsi_err *err)
+{
+    return open_db(out, db, true, err);
 }
 
 void store_close(struct store *s)
@@ -107,6 +118,108 @@ int store_exec(struct store *s, const char *sql, const struct store_val *params,
                struct gsi_err *err)
 {
     return s->ops->query(s->h, NULL, sql, params, nparams, err);
+}
+
+int store_exec_later(struct store *s, const char *sql, const struct store_val *params,
+                     size_t nparams, struct gsi_err *err)
+{
+    if (s->depth == 0 || s->ops->defer == NULL) {
+        return store_exec(s, sql, params, nparams, err);
+    }
+    return s->ops->defer(s->h, sql, params, nparams, err);
+}
+
+/* Appends one element of a PostgreSQL array literal: NULL bare, integers bare, text in double
+ * quotes with '"' and '\\' escaped by a backslash (the array input syntax). */
+static int array_elem(struct gsi_buf *b, const struct store_val *v)
+{
+    if (v->kind == STORE_VAL_NULL) {
+        return gsi_buf_puts(b, "NULL");
+    }
+    if (v->kind == STORE_VAL_INT) {
+        return gsi_buf_appendf(b, "%lld", (long long)v->i);
+    }
+    int rc = gsi_buf_putc(b, '"');
+    for (size_t i = 0; rc == 0 && i < v->len; i++) {
+        char c = v->text[i];
+        if (c == '"' || c == '\\') {
+            rc = gsi_buf_putc(b, '\\');
+        }
+        if (rc == 0) {
+            rc = gsi_buf_putc(b, c);
+        }
+    }
+    return rc == 0 ? gsi_buf_putc(b, '"') : rc;
+}
+
+int store_insert_many(struct store *s, const char *table, const char *cols, size_t ncols,
+                      const struct store_val *vals, size_t nrows, struct gsi_err *err)
+{
+    if (ncols == 0 || ncols > STORE_PARAMS_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "insert into %s: %zu columns (1 to %d)", table, ncols,
+                           STORE_PARAMS_MAX);
+    }
+    if (nrows == 0) {
+        return 0;
+    }
+    /* snprintf returns the length it wanted: past the buffer, `sizeof sql - n` would wrap,
+     * so every step checks n first. */
+    char sql[1024];
+    size_t n = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s (%s) ", table, cols);
+    if (n >= sizeof sql) {
+        return gsi_err_set(err, GSI_ELIMIT, "insert into %.64s: statement too long", table);
+    }
+    if (s->backend != STORE_POSTGRES) {
+        n += (size_t)snprintf(sql + n, sizeof sql - n, "VALUES (");
+        for (size_t c = 0; c < ncols && n < sizeof sql; c++) {
+            n += (size_t)snprintf(sql + n, sizeof sql - n, c ? ", ?" : "?");
+        }
+        if (n + 2 >= sizeof sql) {
+            return gsi_err_set(err, GSI_ELIMIT, "insert into %s: statement too long", table);
+        }
+        strcat(sql, ")");
+        for (size_t r = 0; r < nrows; r++) {
+            int rc = store_exec_later(s, sql, vals + r * ncols, ncols, err);
+            if (rc < 0) {
+                return rc;
+            }
+        }
+        return 0;
+    }
+    n += (size_t)snprintf(sql + n, sizeof sql - n, "SELECT * FROM unnest(");
+    for (size_t c = 0; c < ncols && n < sizeof sql; c++) {
+        n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?::%s[]", c ? ", " : "",
+                              vals[c].kind == STORE_VAL_INT ? "bigint" : "text");
+    }
+    if (n + 2 >= sizeof sql) {
+        return gsi_err_set(err, GSI_ELIMIT, "insert into %s: statement too long", table);
+    }
+    strcat(sql, ")");
+    struct gsi_buf arrays[STORE_PARAMS_MAX];
+    struct store_val params[STORE_PARAMS_MAX];
+    int rc = 0;
+    for (size_t c = 0; c < ncols; c++) {
+        gsi_buf_init(&arrays[c], STORE_BATCH_MAX / ncols);
+        rc = rc ? rc : gsi_buf_putc(&arrays[c], '{');
+        for (size_t r = 0; rc == 0 && r < nrows; r++) {
+            if (r > 0) {
+                rc = gsi_buf_putc(&arrays[c], ',');
+            }
+            rc = rc ? rc : array_elem(&arrays[c], &vals[r * ncols + c]);
+        }
+        rc = rc ? rc : gsi_buf_putc(&arrays[c], '}');
+        params[c] = STORE_TEXTN((const char *)arrays[c].data, arrays[c].len);
+    }
+    if (rc < 0) {
+        rc = gsi_err_set(err, GSI_ELIMIT, "insert into %s: %zu rows are more than %zu bytes",
+                         table, nrows, STORE_BATCH_MAX);
+    } else {
+        rc = store_exec_later(s, sql, params, ncols, err);
+    }
+    for (size_t c = 0; c < ncols; c++) {
+        gsi_buf_release(&arrays[c]);
+    }
+    return rc;
 }
 
 int store_query(struct store *s, struct store_rows **rows, const char *sql,
@@ -193,7 +306,8 @@ void store_rollback(struct store *s)
     s->depth = 0;
 }
 
-static int savepoint_sql(struct store *s, const char *verb, const char *name, struct gsi_err *err)
+static int savepoint_sql(struct store *s, const char *verb, const char *name, bool later,
+                         struct gsi_err *err)
 {
     char sql[96];
     for (const char *c = name; *c; c++) {
@@ -202,22 +316,32 @@ static int savepoint_sql(struct store *s, const char *verb, const char *name, st
         }
     }
     snprintf(sql, sizeof sql, "%s%.40s", verb, name);
-    return store_exec(s, sql, NULL, 0, err);
+    return later ? store_exec_later(s, sql, NULL, 0, err) : store_exec(s, sql, NULL, 0, err);
 }
 
 int store_savepoint(struct store *s, const char *name, struct gsi_err *err)
 {
-    return savepoint_sql(s, "SAVEPOINT ", name, err);
+    return savepoint_sql(s, "SAVEPOINT ", name, true, err);
 }
 
 int store_savepoint_release(struct store *s, const char *name, struct gsi_err *err)
 {
-    return savepoint_sql(s, "RELEASE SAVEPOINT ", name, err);
+    return savepoint_sql(s, "RELEASE SAVEPOINT ", name, true, err);
 }
 
 int store_savepoint_rollback(struct store *s, const char *name, struct gsi_err *err)
 {
-    return savepoint_sql(s, "ROLLBACK TO SAVEPOINT ", name, err);
+    return savepoint_sql(s, "ROLLBACK TO SAVEPOINT ", name, false, err);
+}
+
+long store_wal_pages(const struct store *s)
+{
+    return s->ops->wal_pages ? s->ops->wal_pages(s->h) : 0;
+}
+
+int store_checkpoint(struct store *s, struct gsi_err *err)
+{
+    return s->ops->checkpoint ? s->ops->checkpoint(s->h, err) : 0;
 }
 
 int store_lock_log(struct store *s, struct gsi_err *err)
@@ -228,6 +352,11 @@ int store_lock_log(struct store *s, struct gsi_err *err)
 bool store_in_transaction(const struct store *s)
 {
     return s->depth > 0;
+}
+
+bool store_txn_open(const struct store *s)
+{
+    return s->depth > 0 && (s->ops->txn_open == NULL || s->ops->txn_open(s->h));
 }
 
 /* --- result sets --- */

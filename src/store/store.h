@@ -8,7 +8,7 @@
  * `struct store_rows` (the queries GSI makes are bounded by their LIMITs).
  *
  *     struct store *s;
- *     if (store_open(&s, "./gsi.db", &err) < 0) ...        // or "postgresql://..."
+ *     if (store_create(&s, "./gsi.db", &err) < 0) ...      // or "postgresql://..."
  *     if (store_migrate(s, &err) < 0) ...
  *     struct store_val v[] = {STORE_TEXT("CHN")};
  *     struct store_rows *r;
@@ -37,9 +37,11 @@
 
 #define STORE_URL_MAX      1024
 #define STORE_PARAMS_MAX   32
+#define STORE_COLS_MAX     64         /* columns one query may return (GSI_ELIMIT past it) */
 #define STORE_ROWS_MAX     (1u << 22) /* rows one query may return */
 #define STORE_RESULT_MAX   ((size_t)1 << 30) /* bytes one query may return */
 #define STORE_SQL_MAX      (1u << 16)
+#define STORE_BATCH_MAX    ((size_t)64 << 20) /* bytes of array text one store_insert_many sends */
 
 enum store_backend { STORE_SQLITE, STORE_POSTGRES };
 
@@ -74,7 +76,9 @@ int store_url_parse(struct store_url *out, const char *db, struct gsi_err *err);
  * own connection handle. */
 struct store_ops {
     const char *name; /* "sqlite", "postgresql" */
-    int (*open)(void **h, const char *conninfo, struct gsi_err *err);
+    /* `create`: make the database when it is not there (SQLite: a new file). Without it a
+     * missing SQLite file is GSI_ENOTFOUND and nothing is created. */
+    int (*open)(void **h, const char *conninfo, bool create, struct gsi_err *err);
     void (*close)(void *h);
     /* Runs one statement (or several separated by ';' when nparams == 0 and rows == NULL). */
     int (*query)(void *h, struct store_rows **rows, const char *sql, const struct store_val *params,
@@ -86,6 +90,19 @@ struct store_ops {
      * PostgreSQL locks the log head row (SELECT ... FOR UPDATE); SQLite already holds the
      * database's write lock. */
     int (*lock_log)(void *h, struct gsi_err *err);
+    /* Queues a statement whose result is not needed, to be sent with the next one that is
+     * (NULL: the backend runs it at once). See store_exec_later. */
+    int (*defer)(void *h, const char *sql, const struct store_val *params, size_t nparams,
+                 struct gsi_err *err);
+    /* SQLite's write-ahead log: frames in it after this connection's last commit, and a
+     * passive checkpoint (NULL for PostgreSQL, which checkpoints on its own). */
+    long (*wal_pages)(void *h);
+    int (*checkpoint)(void *h, struct gsi_err *err);
+    /* Whether the database still holds the transaction open: SQLite ends one by itself on
+     * SQLITE_FULL, SQLITE_IOERR or SQLITE_NOMEM, after which a SAVEPOINT would silently start
+     * a new one (SQLite: sqlite3_get_autocommit() == 0; PostgreSQL: PQtransactionStatus is
+     * PQTRANS_INTRANS, or its BEGIN is still queued). NULL: assumed open. */
+    bool (*txn_open)(void *h);
     /* Dialect pieces for migrations: the type of an auto-increment primary key column. */
     const char *serial_pk;
 };
@@ -93,8 +110,12 @@ struct store_ops {
 extern const struct store_ops store_sqlite_ops;
 extern const struct store_ops store_pg_ops;
 
-/* Opens a connection for a --db value (store_url_parse). */
+/* Opens a connection to an existing database for a --db value (store_url_parse). A SQLite
+ * file that does not exist is GSI_ENOTFOUND and is not created: a mistyped path must not
+ * leave an empty database behind. */
 int store_open(struct store **out, const char *db, struct gsi_err *err);
+/* As store_open, but creates a SQLite file that is not there yet (only `gsi init` does). */
+int store_create(struct store **out, const char *db, struct gsi_err *err);
 void store_close(struct store *s);
 enum store_backend store_backend_of(const struct store *s);
 const char *store_backend_name(const struct store *s);
@@ -103,6 +124,25 @@ const char *store_backend_name(const struct store *s);
  * hold several statements separated by ';'. */
 int store_exec(struct store *s, const char *sql, const struct store_val *params, size_t nparams,
                struct gsi_err *err);
+/* Runs a statement whose result the caller does not need, inside a transaction, possibly
+ * later: PostgreSQL queues it and sends it in one pipeline with the next statement that needs
+ * an answer (or COMMIT), saving a round trip; SQLite (and any connection outside a
+ * transaction) runs it at once. A deferred statement that fails cannot be blamed on the
+ * statement that carried it, so it fails the whole transaction: every later statement,
+ * COMMIT included, returns its error until ROLLBACK. Use it for statements that fail only when
+ * something is badly wrong (the journal's rows, savepoints), never for one whose failure the
+ * caller means to handle. ROLLBACK drops what is queued. */
+int store_exec_later(struct store *s, const char *sql, const struct store_val *params,
+                     size_t nparams, struct gsi_err *err);
+/* Inserts `nrows` rows of `ncols` values each (vals is row-major) into `table` (`cols` names
+ * the columns, comma-separated; both are trusted SQL text), deferred like store_exec_later.
+ * PostgreSQL gets one statement, INSERT ... SELECT * FROM unnest($1::bigint[], $2::text[], ...),
+ * each column as one array literal, so a whole batch costs one statement; SQLite runs one
+ * cached single-row INSERT per row (it has no round trips to save). A column's SQL type is
+ * that of its value in the first row (STORE_VAL_INT: bigint, otherwise text); NULLs are
+ * allowed. GSI_ELIMIT past STORE_PARAMS_MAX columns or STORE_BATCH_MAX bytes of arrays. */
+int store_insert_many(struct store *s, const char *table, const char *cols, size_t ncols,
+                      const struct store_val *vals, size_t nrows, struct gsi_err *err);
 /* Runs a query and reads all its rows into *rows (free with store_rows_free). */
 int store_query(struct store *s, struct store_rows **rows, const char *sql,
                 const struct store_val *params, size_t nparams, struct gsi_err *err);
@@ -121,12 +161,26 @@ int store_begin_snapshot(struct store *s, struct gsi_err *err);
 int store_commit(struct store *s, struct gsi_err *err);
 /* Rolls back; never fails in a way the caller can act on, so returns nothing. */
 void store_rollback(struct store *s);
+/* SAVEPOINT and RELEASE are deferred (store_exec_later): their errors may show later. */
 int store_savepoint(struct store *s, const char *name, struct gsi_err *err);
 int store_savepoint_release(struct store *s, const char *name, struct gsi_err *err);
 int store_savepoint_rollback(struct store *s, const char *name, struct gsi_err *err);
-/* See store_ops.lock_log. */
+/* SQLite never checkpoints its write-ahead log inside a COMMIT here (that would stall the
+ * commit, and every write queued behind it, for the database file's own writes and fsync):
+ * the owner of the write path watches store_wal_pages after its commits and calls
+ * store_checkpoint (a PASSIVE checkpoint, which does not block writers) from another
+ * connection when the log has grown. A connection closing last still checkpoints. Both are
+ * no-ops (0) on PostgreSQL. */
+long store_wal_pages(const struct store *s);
+int store_checkpoint(struct store *s, struct gsi_err *err);
+/* See store_ops.lock_log (deferred on PostgreSQL, like BEGIN of store_begin_write). */
 int store_lock_log(struct store *s, struct gsi_err *err);
 bool store_in_transaction(const struct store *s);
+/* Whether the transaction begun here is still open in the database (store_ops.txn_open):
+ * false outside one, and false once the database has rolled it back by itself. A writer
+ * checks it after any failed statement it means to recover from with ROLLBACK TO: when it
+ * is false, everything done since BEGIN is gone and the whole transaction must fail. */
+bool store_txn_open(const struct store *s);
 
 /* Result rows. Columns come back as text ("" for NULL; store_rows_is_null tells them apart). */
 size_t store_rows_count(const struct store_rows *r);

@@ -5,10 +5,12 @@
  * back, because a PRAGMA that SQLite does not accept is silently ignored. Prepared statements
  * are cached per connection (the same few statements run for every write), so the hot path
  * does not re-parse SQL. */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store.h"
 
@@ -25,7 +27,19 @@ struct sq {
     sqlite3 *db;
     struct cached_stmt cache[STMT_CACHE];
     unsigned long tick;
+    int wal_pages; /* frames in the WAL after this connection's last commit (sqlite3_wal_hook) */
 };
+
+/* Replaces SQLite's automatic checkpoint, which would run inside the COMMIT that crosses
+ * 1,000 WAL pages and make that commit (and every write queued behind it) pay for writing
+ * and syncing the database file. The owner checkpoints when it likes (store_checkpoint). */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+    (void)db;
+    (void)name;
+    ((struct sq *)arg)->wal_pages = pages;
+    return SQLITE_OK;
+}
 
 static int sq_fail(struct sq *q, struct gsi_err *err, const char *what)
 {
@@ -60,14 +74,21 @@ static int pragma_text(struct sq *q, const char *sql, char *out, size_t cap, str
     return 0;
 }
 
-static int sq_open(void **h, const char *path, struct gsi_err *err)
+static int sq_open(void **h, const char *path, bool create, struct gsi_err *err)
 {
     struct sq *q = calloc(1, sizeof *q);
     if (q == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
-    int rc = sqlite3_open_v2(path, &q->db,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &q->db, flags, NULL);
+    if (rc != SQLITE_OK && !create && access(path, F_OK) != 0 && errno == ENOENT) {
+        /* Told apart from other failures so that callers can say what to do next. */
+        gsi_err_set(err, GSI_ENOTFOUND, "sqlite: no database file '%s'", path);
+        sqlite3_close(q->db);
+        free(q);
+        return GSI_ENOTFOUND;
+    }
     if (rc != SQLITE_OK) {
         gsi_err_set(err, GSI_EDB, "sqlite: cannot open '%s': %s", path,
                     q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
@@ -76,19 +97,37 @@ static int sq_open(void **h, const char *path, struct gsi_err *err)
         return GSI_EDB;
     }
     sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
+    sqlite3_wal_hook(q->db, wal_hook, q);
     sqlite3_extended_result_codes(q->db, 1);
-    char v[32];
+    char v[32] = "";
     const char *fail = NULL;
+    /* A PRAGMA that fails (a file that is not a database, an unreadable one) is reported
+     * with SQLite's own message; one that answers the wrong value with what it read. */
+    bool db_error = false;
     if (sqlite3_exec(q->db, "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;", NULL, NULL, NULL) !=
         SQLITE_OK) {
         fail = "setting foreign_keys and synchronous";
-    } else if (pragma_text(q, "PRAGMA journal_mode=WAL", v, sizeof v, err) < 0 ||
+        db_error = true;
+        sq_fail(q, err, fail);
+    } else if ((db_error = pragma_text(q, "PRAGMA journal_mode=WAL", v, sizeof v, err) < 0) ||
                strcmp(v, "wal") != 0) {
         fail = "journal_mode is not WAL";
-    } else if (pragma_text(q, "PRAGMA synchronous", v, sizeof v, err) < 0 || strcmp(v, "2") != 0) {
+    } else if ((db_error = pragma_text(q, "PRAGMA synchronous", v, sizeof v, err) < 0) ||
+               strcmp(v, "2") != 0) {
         fail = "synchronous is not FULL (2)";
-    } else if (pragma_text(q, "PRAGMA foreign_keys", v, sizeof v, err) < 0 || strcmp(v, "1") != 0) {
+    } else if ((db_error = pragma_text(q, "PRAGMA foreign_keys", v, sizeof v, err) < 0) ||
+               strcmp(v, "1") != 0) {
         fail = "foreign_keys is not on";
+    }
+    if (fail != NULL && db_error) {
+        /* err holds "sqlite: <statement>: <SQLite's message>" from sq_fail. */
+        char cause[GSI_ERR_MSG_MAX];
+        snprintf(cause, sizeof cause, "%s",
+                 strncmp(err->msg, "sqlite: ", 8) == 0 ? err->msg + 8 : err->msg);
+        gsi_err_set(err, GSI_EDB, "sqlite: '%s': %s", path, cause);
+        sqlite3_close(q->db);
+        free(q);
+        return GSI_EDB;
     }
     if (fail != NULL) {
         gsi_err_set(err, GSI_EDB, "sqlite: '%s': %s (read back '%s')", path, fail, v);
@@ -195,6 +234,13 @@ static int sq_query(void *h, struct store_rows **rows, const char *sql,
         }
     }
     int ncols = sqlite3_column_count(st);
+    if (rows != NULL && ncols > STORE_COLS_MAX) {
+        /* Refused before any row is built: vals[] below holds STORE_COLS_MAX cells. */
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return gsi_err_set(err, GSI_ELIMIT, "query returns %d columns, more than %d", ncols,
+                           STORE_COLS_MAX);
+    }
     if (rows != NULL) {
         rc = store_rows_new(rows, (size_t)ncols, err);
         if (rc < 0) {
@@ -202,11 +248,8 @@ static int sq_query(void *h, struct store_rows **rows, const char *sql,
             return rc;
         }
     }
-    const char *vals[64];
-    size_t lens[64];
-    if (ncols > 64) {
-        ncols = 64;
-    }
+    const char *vals[STORE_COLS_MAX];
+    size_t lens[STORE_COLS_MAX];
     for (;;) {
         int s = sqlite3_step(st);
         if (s == SQLITE_DONE) {
@@ -257,6 +300,28 @@ static int sq_lock_log(void *h, struct gsi_err *err)
     return 0; /* BEGIN IMMEDIATE already holds the only write lock */
 }
 
+static long sq_wal_pages(void *h)
+{
+    return ((struct sq *)h)->wal_pages;
+}
+
+static int sq_checkpoint(void *h, struct gsi_err *err)
+{
+    struct sq *q = h;
+    /* PASSIVE: copies what no reader still needs, without waiting for anyone; writers go on
+     * committing meanwhile. */
+    int rc = sqlite3_wal_checkpoint_v2(q->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+        return sq_fail(q, err, "wal checkpoint");
+    }
+    return 0;
+}
+
+static bool sq_txn_open(void *h)
+{
+    return sqlite3_get_autocommit(((struct sq *)h)->db) == 0;
+}
+
 const struct store_ops store_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -264,5 +329,8 @@ const struct store_ops store_sqlite_ops = {
     .query = sq_query,
     .begin_write = sq_begin_write,
     .lock_log = sq_lock_log,
+    .wal_pages = sq_wal_pages,
+    .checkpoint = sq_checkpoint,
+    .txn_open = sq_txn_open,
     .serial_pk = "INTEGER PRIMARY KEY",
 };

@@ -117,6 +117,33 @@ def run(c, env, s, chn, ind, bra_obs):
     c.eq(lst.get("records"), [], "confidential not listed to the public")
     st, lst, _ = s.call("GET", "/v1/parties/CHN/records?type=note.private", token=ind)
     c.eq(len(lst.get("records", [])), 1, "confidential listed to the audience")
+    # Confidential with no audience: its own party only. The anonymous reader is a viewer of
+    # no party, and "," || "" || "," must not match the empty audience (",,").
+    hidden = {"type": "note.sealed", "confidential": True, "payload": {"secret": "s3cr3t"}}
+    st, hr, _ = s.call("POST", "/v1/parties/CHN/records", token=chn, body=hidden)
+    c.eq(st, 201, "write a confidential note with no audience")
+    for lp in ("/v1/records", "/v1/parties/CHN/records", "/v1/records?type=note.sealed"):
+        st, lst, _ = s.call("GET", lp + ("&" if "?" in lp else "?") + "limit=1000")
+        c.ok(st == 200 and all(x["id"] != hr["id"] for x in lst.get("records", [])),
+             f"no-audience confidential not listed anonymously ({lp})")
+    c.eq(s.call("GET", f"/v1/records/{hr['id']}")[0], 404, "no-audience confidential, anonymous")
+    st, lst, _ = s.call("GET", "/v1/parties/CHN/records?type=note.sealed", token=chn)
+    c.eq(len(lst.get("records", [])), 1, "no-audience confidential listed to its party")
+
+    # Large payloads: a page ends at 8 MiB of payload (8 * 2^20 = 8388608 bytes), with
+    # next_after, however large the limit. Each payload below is {"t":"a...a"} with 10^6 a's,
+    # 1000008 bytes stored: 8 fit (8000064), 9 do not (9000072), by hand.
+    big = {"type": "note.big", "payload": {"t": "a" * 1000000}}
+    for i in range(10):
+        st, _, _ = s.call("POST", "/v1/parties/CHN/records", token=chn, body=big)
+        c.eq(st, 201, f"write large note {i}")
+    st, lst, _ = s.call("GET", "/v1/records?type=note.big&limit=1000")
+    c.eq(st, 200, "a page of large records")
+    c.eq(len(lst.get("records", [])), 8, "the page stops at 8 MiB of payload")
+    c.ok("next_after" in lst, "a page cut by size says where the next starts")
+    st, lst2, _ = s.call("GET", f"/v1/records?type=note.big&limit=1000&after={lst.get('next_after', 0)}")
+    c.eq((st, len(lst2.get("records", []))), (200, 2), "the next page has the rest")
+    c.ok("next_after" not in lst2, "the last page has no next_after")
 
     # Bad input.
     st, e, _ = s.call("POST", "/v1/parties/CHN/records", token=chn, raw=b'{"type":\n  "note",, }')
@@ -131,6 +158,10 @@ def run(c, env, s, chn, ind, bra_obs):
          400, "generic endpoint records notes only")
     c.eq(s.call("GET", "/v1/nowhere")[0], 404, "unknown path")
     c.eq(s.call("PUT", "/v1/parties", raw=b"{}")[0], 405, "method not allowed")
+    st, _, hdr = s.call("PATCH", "/v1/parties", raw=b"{}")
+    c.eq(st, 405, "unknown method on a known path")
+    c.ok("GET" in str(hdr.get("Allow", "")), "405 for an unknown method names the allowed ones")
+    c.eq(s.call("PATCH", "/v1/nowhere", raw=b"{}")[0], 404, "unknown method on an unknown path")
 
     # The journal: entries, signed checkpoint, and proofs checked independently.
     cp = wait_checkpoint(s, r["index"] + 1)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # store_test.sh GSI STORE_WRITER sqlite|postgresql — the store and journal integration suite.
 #
-# Runs the same checks against SQLite or a PostgreSQL server started here (initdb + pg_ctl in
-# a temporary directory, loopback port, trust auth; as the postgres user when run as root) and
-# removed at the end. Prints "checks: N passed, M failed"; exits 1 if any failed.
+# Runs the same checks against SQLite or a PostgreSQL server started by pg_server.sh (initdb +
+# pg_ctl in a temporary directory, loopback port, trust auth; as the postgres user when run as
+# root) and removed at the end. Prints "checks: N passed, M failed"; exits 1 if any failed.
 set -u
 GSI=$(readlink -f "$1")
 WRITER=$(readlink -f "$2")
@@ -14,66 +14,43 @@ ok() { pass=$((pass + 1)); echo "ok: $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 
+. "$(dirname "$(readlink -f "$0")")/pg_server.sh"
 TMP=$(mktemp -d /tmp/gsi-store-test.XXXXXX)
 chmod 755 "$TMP"
 WORK=$TMP/work
 mkdir -p "$WORK"
 cd "$WORK" || exit 1
-PGDATA_DIR=
-PG_RUN=()
-PGBIN=
 cleanup() {
-    if [ -n "$PGDATA_DIR" ]; then
-        "${PG_RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m immediate -w stop >/dev/null 2>&1
-    fi
+    pg_server_stop
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 
 if [ "$BACKEND" = postgresql ]; then
-    PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-    if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/initdb" ]; then
-        echo "store_test: PostgreSQL server binaries not found under /usr/lib/postgresql" >&2
+    if ! pg_server_start "$TMP"; then
         echo "checks: 0 passed, 1 failed"
         exit 1
     fi
-    if [ "$(id -u)" -eq 0 ]; then
-        PG_RUN=(runuser -u postgres --)
-        mkdir -p "$TMP/pg"
-        chown postgres "$TMP/pg"
-    else
-        PG_RUN=(env)
-        mkdir -p "$TMP/pg"
-    fi
-    PGDATA_DIR=$TMP/pg/data
-    "${PG_RUN[@]}" "$PGBIN/initdb" -D "$PGDATA_DIR" -A trust -U postgres >"$TMP/initdb.log" 2>&1 ||
-        { cat "$TMP/initdb.log"; PGDATA_DIR=; echo "checks: 0 passed, 1 failed"; exit 1; }
-    started=
-    for _ in 1 2 3 4 5; do
-        PORT=$((20000 + RANDOM % 30000))
-        if "${PG_RUN[@]}" "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$TMP/pg/log" -w -t 60 \
-            -o "-p $PORT -k $TMP/pg -c listen_addresses=127.0.0.1 -c max_connections=200" \
-            start >/dev/null 2>&1; then
-            started=1
-            break
-        fi
-    done
-    if [ -z "$started" ]; then
-        cat "$TMP/pg/log" >&2
-        PGDATA_DIR=
-        echo "checks: 0 passed, 1 failed"
-        exit 1
-    fi
-    "${PG_RUN[@]}" "$PGBIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres gsi
-    DB="postgresql://postgres@127.0.0.1:$PORT/gsi"
+    DB=$PG_URL
     sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$DB" -c "$1"; }
-    echo "store_test: PostgreSQL on 127.0.0.1:$PORT"
+    echo "store_test: PostgreSQL on 127.0.0.1:$PG_PORT"
 else
     DB=$WORK/gsi.db
     sql() { sqlite3 "$DB" "$1"; }
 fi
 
 G() { "$GSI" "$@" --db "$DB"; }
+
+# --- a database that is not there is not created by opening it ---
+if [ "$BACKEND" = sqlite ]; then
+    out=$("$GSI" serve --listen 127.0.0.1:0 --db "$WORK/missing.db" 2>&1)
+    rc=$?
+    check "serve on a missing database fails" test $rc -ne 0
+    check "serve leaves no file behind" test ! -e "$WORK/missing.db"
+    check "the message says to run gsi init --db PATH" grep -qF "run gsi init --db $WORK/missing.db" <<<"$out"
+    out=$("$GSI" journal verify --db "$WORK/missing.db" 2>&1)
+    check "other commands leave no file behind either" test ! -e "$WORK/missing.db"
+fi
 
 # --- init ---
 out=$(G init 2>&1)
@@ -89,6 +66,11 @@ size1=$(sql "SELECT size FROM journal_head")
 out=$(G init 2>&1)
 check "init again changes nothing" test "$(sql "SELECT size FROM journal_head")" = "$size1"
 check "--help works" "$GSI" init --help >/dev/null
+
+# --- deferred statements and many-row inserts in the store itself ---
+out=$("$WRITER" batch --db "$DB" 2>&1)
+echo "$out"
+check "deferred statements and store_insert_many behave on $BACKEND" grep -q "^batch: ok" <<<"$out"
 
 # --- keys and delegates ---
 "$GSI" keygen --name wang@mfa.example --out "$WORK/wang" >"$WORK/wang.out" 2>/dev/null
@@ -153,6 +135,13 @@ check "the journal grew by exactly 800 entries" test $((after - before)) -eq 800
 check "indices are unique across the two processes" test "$(cat "$WORK/a1" "$WORK/a2" | awk '{print $3}' | sort -u | wc -l)" -eq 800
 out=$(G journal verify)
 check "one consistent log after concurrent writers" grep -q "journal: verified" <<<"$out"
+
+# --- record ids: given by the write path, yet the database's own default still fits ---
+# (an older gsi inserting without an id must not collide with the ids given out)
+maxid=$(sql "SELECT MAX(id) FROM records")
+newid=$(sql "INSERT INTO records (type, party, delegate, created, confidential, audience, payload, journal_index) VALUES ('t.t', 'CHN', 0, 'x', 0, '', '{}', 0) RETURNING id" | head -1)
+check "a default record id comes after the given ones ($newid > $maxid)" test -n "$newid" -a "${newid:-0}" -gt "$maxid"
+sql "DELETE FROM records WHERE id = ${newid:-0}" >/dev/null
 
 # --- tampering is found and named ---
 rid=$(sql "SELECT MIN(id) FROM records WHERE type = 'test.write'")

@@ -8,6 +8,12 @@
  *   store_writer check --db URL ACKFILE
  *       Every acknowledged write in ACKFILE must be in the database with its journal index.
  *       Prints "acked N, found F, wrong W" and exits 1 unless F == N.
+ *   store_writer batch --db URL
+ *       Checks the store's deferred statements on this backend with a scratch table:
+ *       store_insert_many round-trips awkward text, NULLs and integers; a statement's own
+ *       error with deferred ones queued ahead is that statement's alone (ROLLBACK TO SAVEPOINT
+ *       recovers and COMMIT keeps the rest); a deferred statement's error fails the whole
+ *       transaction (COMMIT refuses, nothing is kept). Prints "batch: ok" or what failed.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +22,7 @@
 #include <time.h>
 
 #include "platform/platform.h"
+#include "store/store.h"
 
 static const char *const parties[] = {"CHN", "IND", "BRA", "ZAF", "RUS", "IDN", "EGY", "KAZ"};
 
@@ -124,10 +131,118 @@ static int check(struct platform *p, const char *path)
     return found == acked && wrong == 0 ? 0 : 1;
 }
 
+#define BATCH_CHECK(cond, ...)                                                                     \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "batch: line %d: ", __LINE__);                                         \
+            fprintf(stderr, __VA_ARGS__);                                                          \
+            fprintf(stderr, " (%s)\n", err.msg);                                                   \
+            goto out;                                                                              \
+        }                                                                                          \
+    } while (0)
+
+static int64_t count_rows(struct store *s, const char *where)
+{
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM gsi_test_batch WHERE %s", where);
+    int64_t n = -1;
+    struct gsi_err e = GSI_ERR_INIT;
+    if (store_query_int(s, &n, 0, sql, NULL, 0, &e) < 0) {
+        fprintf(stderr, "batch: %s\n", e.msg);
+    }
+    return n;
+}
+
+static int batch(const char *db)
+{
+    struct store *s = NULL;
+    struct gsi_err err = GSI_ERR_INIT;
+    struct store_rows *r = NULL;
+    int ok = 0;
+    BATCH_CHECK(store_open(&s, db, &err) == 0, "open");
+    BATCH_CHECK(store_exec(s, "DROP TABLE IF EXISTS gsi_test_batch", NULL, 0, &err) == 0, "drop");
+    BATCH_CHECK(store_exec(s, "CREATE TABLE gsi_test_batch (a BIGINT PRIMARY KEY, b TEXT)", NULL, 0,
+                           &err) == 0,
+                "create");
+
+    /* 1. Many rows in one statement: the values read back are the ones written. */
+    static const char *const texts[] = {"plain", "quote \" inside", "back\\slash", "{braces},comma",
+                                        "", "NULL", "  spaces  ", "caf\xc3\xa9", "'single'"};
+    enum { NT = sizeof texts / sizeof texts[0] };
+    struct store_val v[(NT + 1) * 2];
+    for (int i = 0; i < NT; i++) {
+        v[i * 2] = STORE_INT((int64_t)i * 1000003 - 4);
+        v[i * 2 + 1] = STORE_TEXT(texts[i]);
+    }
+    v[NT * 2] = STORE_INT(INT64_C(9007199254740993));
+    v[NT * 2 + 1] = STORE_NULL;
+    BATCH_CHECK(store_begin_write(s, &err) == 0, "begin");
+    BATCH_CHECK(store_insert_many(s, "gsi_test_batch", "a, b", 2, v, NT + 1, &err) == 0,
+                "insert_many");
+    BATCH_CHECK(store_commit(s, &err) == 0, "commit");
+    BATCH_CHECK(store_query(s, &r, "SELECT a, b FROM gsi_test_batch ORDER BY a", NULL, 0, &err) == 0,
+                "select");
+    BATCH_CHECK(store_rows_count(r) == NT + 1, "%zu rows, want %d", store_rows_count(r), NT + 1);
+    for (int i = 0; i < NT; i++) {
+        /* a = i * 1000003 - 4 is increasing in i, so row i is texts[i]. */
+        BATCH_CHECK(store_rows_int(r, (size_t)i, 0) == (int64_t)i * 1000003 - 4, "row %d: a", i);
+        BATCH_CHECK(strcmp(store_rows_text(r, (size_t)i, 1), texts[i]) == 0 &&
+                        !store_rows_is_null(r, (size_t)i, 1),
+                    "row %d: b is '%s', want '%s'", i, store_rows_text(r, (size_t)i, 1), texts[i]);
+    }
+    BATCH_CHECK(store_rows_int(r, NT, 0) == INT64_C(9007199254740993), "big integer");
+    BATCH_CHECK(store_rows_is_null(r, NT, 1), "NULL stays NULL");
+    store_rows_free(r);
+    r = NULL;
+
+    /* 2. A statement's own error, with deferred ones queued ahead of it, is its own. */
+    struct store_val one[] = {STORE_INT(-1000), STORE_TEXT("kept")};
+    BATCH_CHECK(store_begin_write(s, &err) == 0, "begin");
+    BATCH_CHECK(store_exec_later(s, "INSERT INTO gsi_test_batch (a, b) VALUES (?, ?)", one, 2,
+                                 &err) == 0,
+                "deferred insert");
+    BATCH_CHECK(store_savepoint(s, "act", &err) == 0, "savepoint");
+    int rc = store_exec(s, "INSERT INTO gsi_test_batch (a, b) VALUES (?, ?)", one, 2, &err);
+    BATCH_CHECK(rc == GSI_ECONFLICT, "a duplicate key is a conflict, got %d", rc);
+    BATCH_CHECK(store_savepoint_rollback(s, "act", &err) == 0, "rollback to savepoint");
+    BATCH_CHECK(store_savepoint_release(s, "act", &err) == 0, "release");
+    BATCH_CHECK(store_commit(s, &err) == 0, "commit after a handled error");
+    BATCH_CHECK(count_rows(s, "a = -1000") == 1, "the deferred row is kept once");
+
+    /* 3. A deferred statement's error fails the transaction: nothing of it is kept. */
+    struct store_val two[] = {STORE_INT(-2000), STORE_TEXT("lost")};
+    BATCH_CHECK(store_begin_write(s, &err) == 0, "begin");
+    BATCH_CHECK(store_exec_later(s, "INSERT INTO gsi_test_batch (a, b) VALUES (?, ?)", two, 2,
+                                 &err) == 0,
+                "deferred insert");
+    BATCH_CHECK(store_savepoint(s, "act", &err) == 0, "savepoint");
+    rc = store_exec_later(s, "INSERT INTO gsi_test_batch (a, b) VALUES (?, ?)", one, 2, &err);
+    if (rc == 0) {
+        /* PostgreSQL: queued; the error comes with the next statement, and sticks. */
+        rc = store_exec(s, "UPDATE gsi_test_batch SET b = b WHERE a = 0", NULL, 0, &err);
+        BATCH_CHECK(rc < 0, "the deferred conflict shows at the next statement");
+        struct gsi_err e2 = GSI_ERR_INIT;
+        store_savepoint_rollback(s, "act", &e2);
+        BATCH_CHECK(store_commit(s, &err) < 0, "COMMIT after a deferred error must fail");
+        BATCH_CHECK(count_rows(s, "a = -2000") == 0, "nothing of a lost transaction is kept");
+    } else {
+        /* SQLite runs it at once: an ordinary error the caller handles. */
+        BATCH_CHECK(rc == GSI_ECONFLICT, "conflict at once, got %d", rc);
+        store_rollback(s);
+    }
+    BATCH_CHECK(store_exec(s, "DROP TABLE gsi_test_batch", NULL, 0, &err) == 0, "drop");
+    ok = 1;
+    printf("batch: ok (%s)\n", store_backend_name(s));
+out:
+    store_rows_free(r);
+    store_close(s);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: store_writer burst|check --db URL ...\n");
+        fprintf(stderr, "usage: store_writer burst|check|batch --db URL ...\n");
         return 2;
     }
     const char *db = NULL, *file = NULL;
@@ -149,6 +264,9 @@ int main(int argc, char **argv)
     if (threads < 1 || threads > 1024 || count < 0) {
         fprintf(stderr, "store_writer: bad --threads or --count\n");
         return 2;
+    }
+    if (strcmp(argv[1], "batch") == 0) {
+        return batch(db);
     }
     struct platform_opts o;
     platform_opts_init(&o);

@@ -265,17 +265,28 @@ int platform_record_get(struct platform *p, struct platform_record *out,
 
 int platform_record_list(struct platform *p, struct platform_record **out, size_t *n,
                          const struct platform_delegate *viewer, const char *type,
-                         const char *party, int64_t after_id, size_t limit, struct gsi_err *err)
+                         const char *party, int64_t after_id, size_t limit, size_t max_bytes,
+                         bool *more, struct gsi_err *err)
 {
     pthread_mutex_lock(&mu);
     *out = calloc(nrecords + 1, sizeof **out);
     *n = 0;
+    size_t sum = 0;
+    bool cut = false;
     for (size_t i = 0; i < nrecords && *n < limit; i++) {
         const struct platform_record *r = &records[i];
         if (r->id > after_id && visible(r, viewer) && (type == NULL || !strcmp(type, r->type)) &&
             (party == NULL || !strcmp(party, r->party))) {
+            if (max_bytes > 0 && *n > 0 && sum + r->payload_len > max_bytes) {
+                cut = true;
+                break;
+            }
+            sum += r->payload_len;
             record_copy(&(*out)[(*n)++], r);
         }
+    }
+    if (more != NULL) {
+        *more = *n > 0 && (cut || *n == limit);
     }
     pthread_mutex_unlock(&mu);
     return 0;

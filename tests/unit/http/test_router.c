@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -264,6 +265,24 @@ START_TEST(test_resp_error_shape)
 }
 END_TEST
 
+/* A response past HTTP_RESP_MAX is the server's failure: 500, never 413 (which answers a
+ * request body that is too large, RFC 9110 section 15.5.14). */
+START_TEST(test_resp_too_large_is_500)
+{
+    struct http_resp resp;
+    http_resp_init(&resp);
+    size_t len = HTTP_RESP_MAX; /* with its quotes the string alone is past the cap */
+    char *big = malloc(len);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 'a', len);
+    ck_assert_int_eq(http_resp_json(&resp, 200, json_stringn_nocheck(big, len)), 0);
+    free(big);
+    ck_assert_int_eq(resp.status, 500);
+    ck_assert_ptr_nonnull(strstr(resp.body.data, "\"GSI_EINTERNAL\""));
+    http_resp_release(&resp);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("http_router");
@@ -277,6 +296,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_query_u64);
     tcase_add_test(tc, test_req_json);
     tcase_add_test(tc, test_resp_error_shape);
+    tcase_add_test(tc, test_resp_too_large_is_500);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,7 @@
 /* test_platform.c — parties, delegates and tokens, non-interference, confidentiality, the
  * group-committed act path, journal proofs and verification, on SQLite in a temp folder. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -234,20 +235,107 @@ START_TEST(confidential)
     ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), 0);
     struct platform_record *list;
     size_t n;
-    ck_assert_int_eq(platform_record_list(p, &list, &n, &usa, "notification.send", NULL, 0, 100,
-                                          &err),
+    ck_assert_int_eq(platform_record_list(p, &list, &n, &usa, "notification.send", NULL, 0, 100, 0,
+                                          NULL, &err),
                      0);
     ck_assert_uint_eq(n, 1);
     ck_assert(!list[0].confidential);
     platform_record_list_free(list, n);
-    ck_assert_int_eq(platform_record_list(p, &list, &n, &ind, NULL, "CHN", 0, 100, &err), 0);
+    ck_assert_int_eq(platform_record_list(p, &list, &n, &ind, NULL, "CHN", 0, 100, 0, NULL, &err), 0);
     ck_assert_uint_eq(n, 2);
     platform_record_list_free(list, n);
-    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, NULL, NULL, 0, PLATFORM_LIST_MAX + 1,
-                                          &err),
+    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, NULL, NULL, 0, PLATFORM_LIST_MAX + 1, 0,
+                                          NULL, &err),
                      GSI_ELIMIT);
     act.audience = "ind";
     ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EUSAGE);
+}
+END_TEST
+
+/* A viewer of no party (the HTTP API's anonymous reader) sees no confidential record, even one
+ * with an empty audience: ',' || '' || ',' is ",,", which LIKE '%,,%' would match. */
+START_TEST(anonymous_sees_public_only)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_delegate chn, anon;
+    char t[PLATFORM_TOKEN_MAX];
+    add_delegate(&chn, t, "CHN", PLATFORM_ROLE_DELEGATE);
+    memset(&anon, 0, sizeof anon);
+    anon.id = -1;
+    anon.role = PLATFORM_ROLE_OBSERVER;
+    anon.revoked = true;
+    struct platform_act act = {.type = "note", .payload = "{\"secret\":\"s3cr3t\"}",
+                               .payload_len = 19, .confidential = true};
+    struct platform_receipt secret, pub;
+    ck_assert_int_eq(platform_act_record(p, &secret, &chn, &act, &err), 0);
+    act.confidential = false;
+    act.payload = "{}";
+    act.payload_len = 2;
+    ck_assert_int_eq(platform_act_record(p, &pub, &chn, &act, &err), 0);
+    struct platform_record *list;
+    size_t n;
+    ck_assert_int_eq(platform_record_list(p, &list, &n, &anon, NULL, NULL, 0, 100, 0, NULL, &err), 0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_int_eq(list[0].id, pub.record_id);
+    platform_record_list_free(list, n);
+    ck_assert_int_eq(platform_record_list(p, &list, &n, &anon, NULL, "CHN", 0, 100, 0, NULL, &err), 0);
+    ck_assert_uint_eq(n, 1);
+    platform_record_list_free(list, n);
+    struct platform_record rec;
+    ck_assert_int_eq(platform_record_get(p, &rec, &anon, secret.record_id, &err), GSI_ENOTFOUND);
+    ck_assert_int_eq(platform_record_get(p, &rec, &chn, secret.record_id, &err), 0);
+    platform_record_release(&rec);
+}
+END_TEST
+
+/* A page stops at the byte budget: payloads of 40, 40 and 40 bytes under a 100-byte budget
+ * come as 2 then 1 (40 + 40 = 80 <= 100, 80 + 40 = 120 > 100, by hand); a first record larger
+ * than the budget still comes alone, so a reader can always go on. */
+START_TEST(list_byte_budget)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    char payload[41];
+    memset(payload, 'x', sizeof payload);
+    payload[0] = '"';
+    payload[39] = '"';
+    payload[40] = '\0'; /* a JSON string of 40 bytes */
+    struct platform_act act = {.type = "test.big", .party = "KAZ", .payload = payload,
+                               .payload_len = 40};
+    struct platform_receipt r[3];
+    for (int i = 0; i < 3; i++) {
+        ck_assert_msg(platform_act_record(p, &r[i], NULL, &act, &err) == 0, "%s", err.msg);
+    }
+    struct platform_record *list;
+    size_t n;
+    bool more = false;
+    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, "test.big", NULL, 0, 100, 100,
+                                          &more, &err),
+                     0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert(more);
+    ck_assert_int_eq(list[1].id, r[1].record_id);
+    platform_record_list_free(list, n);
+    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, "test.big", NULL, r[1].record_id,
+                                          100, 100, &more, &err),
+                     0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert(!more);
+    ck_assert_int_eq(list[0].id, r[2].record_id);
+    platform_record_list_free(list, n);
+    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, "test.big", NULL, 0, 100, 10,
+                                          &more, &err),
+                     0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert(more);
+    ck_assert_str_eq(list[0].payload, payload);
+    platform_record_list_free(list, n);
+    /* The count cap still says more may follow. */
+    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, "test.big", NULL, 0, 3, 0, &more,
+                                          &err),
+                     0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert(more);
+    platform_record_list_free(list, n);
 }
 END_TEST
 
@@ -358,6 +446,166 @@ START_TEST(group_commit_threads)
     struct platform_verify_report rep;
     ck_assert_msg(platform_journal_verify(p, &rep, NULL, NULL, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(rep.entries, before + 640);
+    ck_assert_uint_eq(rep.problems, 0);
+}
+END_TEST
+
+/* Holds the first batch open until the main thread lets it go. */
+static volatile int held_entered, held_release;
+
+static int holding_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index,
+                         struct gsi_err *err)
+{
+    (void)ctx;
+    (void)s;
+    (void)record_id;
+    (void)index;
+    (void)err;
+    __atomic_store_n(&held_entered, 1, __ATOMIC_SEQ_CST);
+    for (int i = 0; i < 5000 && !__atomic_load_n(&held_release, __ATOMIC_SEQ_CST); i++) {
+        usleep(1000);
+    }
+    return 0;
+}
+
+struct one_write {
+    bool hold;
+    int rc;
+    struct platform_receipt r;
+};
+
+static void *write_one(void *arg)
+{
+    struct one_write *w = arg;
+    struct platform_act act = {.type = "test.queue", .party = "KAZ", .payload = "{}",
+                               .payload_len = 2, .apply = w->hold ? holding_apply : NULL};
+    struct gsi_err err = GSI_ERR_INIT;
+    w->rc = platform_act_record(p, &w->r, NULL, &act, &err);
+    return NULL;
+}
+
+static int64_t count_checkpoints(void)
+{
+    struct store *s;
+    struct gsi_err err = GSI_ERR_INIT;
+    int64_t n = -1;
+    ck_assert_int_eq(store_open(&s, db, &err), 0);
+    ck_assert_int_eq(store_query_int(s, &n, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0, &err),
+                     0);
+    store_close(s);
+    return n;
+}
+
+/* Writers that queue while a commit runs are all carried by the very next one: one more
+ * commit (one more signed checkpoint), not one each, and none waits for a third. */
+START_TEST(queued_writers_share_next_commit)
+{
+    uint64_t before = jsize();
+    int64_t cps = count_checkpoints();
+    held_entered = 0;
+    held_release = 0;
+    pthread_t ta, tb[8];
+    struct one_write a = {.hold = true}, b[8];
+    pthread_create(&ta, NULL, write_one, &a);
+    for (int i = 0; i < 5000 && !__atomic_load_n(&held_entered, __ATOMIC_SEQ_CST); i++) {
+        usleep(1000);
+    }
+    ck_assert_int_eq(held_entered, 1);
+    for (int i = 0; i < 8; i++) {
+        b[i] = (struct one_write){.hold = false};
+        pthread_create(&tb[i], NULL, write_one, &b[i]);
+    }
+    usleep(300000); /* every writer is queued behind the held batch by now */
+    __atomic_store_n(&held_release, 1, __ATOMIC_SEQ_CST);
+    pthread_join(ta, NULL);
+    ck_assert_int_eq(a.rc, 0);
+    ck_assert_uint_eq(a.r.tree_size, before + 1);
+    for (int i = 0; i < 8; i++) {
+        pthread_join(tb[i], NULL);
+        ck_assert_int_eq(b[i].rc, 0);
+        ck_assert_uint_eq(b[i].r.tree_size, before + 9); /* all in the second commit */
+    }
+    ck_assert_int_eq(count_checkpoints(), cps + 2);
+}
+END_TEST
+
+/* Makes the writer's own transaction hit SQLITE_FULL, after which SQLite has rolled the whole
+ * transaction back by itself (sqlite3VdbeHalt: SQLITE_FULL without a statement journal calls
+ * sqlite3RollbackAll; checked with python3's sqlite3: after the failing INSERT,
+ * in_transaction is False and ROLLBACK TO answers "no such savepoint"). */
+static int full_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index,
+                      struct gsi_err *err)
+{
+    (void)ctx;
+    (void)record_id;
+    (void)index;
+    int64_t pages = 0;
+    ck_assert_int_eq(store_query_int(s, &pages, 0, "PRAGMA page_count", NULL, 0, err), 0);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", (long long)pages);
+    struct store_rows *r;
+    ck_assert_int_eq(store_query(s, &r, sql, NULL, 0, err), 0);
+    store_rows_free(r);
+    int rc = store_exec(s, "INSERT INTO meta (key, value) VALUES ('big', zeroblob(1000000))", NULL,
+                        0, err);
+    struct gsi_err ignore = GSI_ERR_INIT;
+    ck_assert_int_eq(store_query(s, &r, "PRAGMA max_page_count = 1073741823", NULL, 0, &ignore), 0);
+    store_rows_free(r);
+    return rc;
+}
+
+static void *write_full(void *arg)
+{
+    struct one_write *w = arg;
+    struct platform_act act = {.type = "test.full", .party = "KAZ", .apply = full_apply};
+    struct gsi_err err = GSI_ERR_INIT;
+    w->rc = platform_act_record(p, &w->r, NULL, &act, &err);
+    return NULL;
+}
+
+/* A batch whose transaction the database ended by itself fails whole: no write behind it is
+ * answered as recorded when it was rolled back, and none goes on in a new transaction. */
+START_TEST(batch_fails_when_database_ends_transaction)
+{
+    uint64_t before = jsize();
+    held_entered = 0;
+    held_release = 0;
+    pthread_t ta, tb[3];
+    struct one_write a = {.hold = true}, b[3];
+    pthread_create(&ta, NULL, write_one, &a);
+    for (int i = 0; i < 5000 && !__atomic_load_n(&held_entered, __ATOMIC_SEQ_CST); i++) {
+        usleep(1000);
+    }
+    ck_assert_int_eq(held_entered, 1);
+    /* Queued in this order behind the held batch: a write, the one that fills the disk, a
+     * write. */
+    for (int i = 0; i < 3; i++) {
+        b[i] = (struct one_write){.hold = false};
+        pthread_create(&tb[i], NULL, i == 1 ? write_full : write_one, &b[i]);
+        usleep(100000);
+    }
+    __atomic_store_n(&held_release, 1, __ATOMIC_SEQ_CST);
+    pthread_join(ta, NULL);
+    ck_assert_int_eq(a.rc, 0);
+    uint64_t ok = 1;
+    for (int i = 0; i < 3; i++) {
+        pthread_join(tb[i], NULL);
+    }
+    ck_assert_int_lt(b[1].rc, 0);
+    for (int i = 0; i < 3; i++) {
+        /* Every write answered as recorded is there. */
+        ck_assert_msg(b[i].rc < 0, "write %d answered %d though its batch was rolled back", i,
+                      b[i].rc);
+    }
+    ck_assert_uint_eq(jsize(), before + ok);
+    /* The platform goes on writing afterwards. */
+    struct one_write c = {.hold = false};
+    write_one(&c);
+    ck_assert_int_eq(c.rc, 0);
+    ck_assert_uint_eq(jsize(), before + ok + 1);
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_verify_report rep;
+    ck_assert_msg(platform_journal_verify(p, &rep, NULL, NULL, &err) == 0, "%s", err.msg);
     ck_assert_uint_eq(rep.problems, 0);
 }
 END_TEST
@@ -481,6 +729,43 @@ START_TEST(verify_finds_tampering)
 }
 END_TEST
 
+/* A checkpoint file that cannot be read, or is larger than a checkpoint may be, is reported
+ * by verify; only a missing file is no finding. (Before, a failing fopen skipped the file in
+ * silence and a larger file was checked by its first 64 KiB.) */
+START_TEST(verify_reports_unreadable_checkpoint_file)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_verify_report rep;
+    struct gsi_buf msgs;
+    gsi_buf_init(&msgs, 1 << 16);
+    char path[200];
+    snprintf(path, sizeof path, "%s.checkpoint", db);
+    ck_assert_msg(platform_journal_verify(p, &rep, collect, &msgs, &err) == 0, "%s", msgs.data);
+    /* A link to itself: open fails with ELOOP, not ENOENT. */
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(symlink(path, path), 0);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
+    ck_assert_uint_eq(rep.problems, 1);
+    ck_assert_msg(strstr(msgs.data, "cannot be checked") != NULL, "%s", msgs.data);
+    /* Larger than the 65536 bytes a checkpoint file may hold. */
+    ck_assert_int_eq(unlink(path), 0);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 70000; i++) {
+        fputc('x', f);
+    }
+    fclose(f);
+    gsi_buf_reset(&msgs);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
+    ck_assert_uint_eq(rep.problems, 1);
+    ck_assert_msg(strstr(msgs.data, "larger than 65536 bytes") != NULL, "%s", msgs.data);
+    /* Missing: nothing to report. */
+    ck_assert_int_eq(unlink(path), 0);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, NULL, NULL, &err), 0);
+    gsi_buf_release(&msgs);
+}
+END_TEST
+
 START_TEST(refuses_database_behind_file)
 {
     struct gsi_err err = GSI_ERR_INIT;
@@ -516,7 +801,18 @@ START_TEST(uninitialised)
     struct platform *q = NULL;
     struct gsi_err err = GSI_ERR_INIT;
     ck_assert_int_eq(platform_open(&q, &o, &err), GSI_ENOTFOUND);
-    ck_assert_ptr_nonnull(strstr(err.msg, "gsi init"));
+    /* The message names the command to run, and opening left no empty file behind. */
+    char want[200];
+    snprintf(want, sizeof want, "run gsi init --db %s", other);
+    ck_assert_msg(strstr(err.msg, want) != NULL, "%s", err.msg);
+    ck_assert_int_eq(access(other, F_OK), -1);
+    /* A file that exists but holds no schema: "not initialised", with the same hint. */
+    struct store *s = NULL;
+    ck_assert_msg(store_create(&s, other, &err) == 0, "%s", err.msg);
+    store_close(s);
+    ck_assert_int_eq(platform_open(&q, &o, &err), GSI_ENOTFOUND);
+    ck_assert_msg(strstr(err.msg, "not initialised") != NULL && strstr(err.msg, want) != NULL,
+                  "%s", err.msg);
     /* init on an existing database is an upgrade, not a re-seed */
     bool created = true;
     o.db = db;
@@ -524,6 +820,32 @@ START_TEST(uninitialised)
     ck_assert_int_eq(platform_init(&o, &created, &err), 0);
     ck_assert(!created);
     ck_assert_uint_eq(jsize(), before);
+}
+END_TEST
+
+/* A database migrated by a newer gsi (schema version above this build's) is refused with
+ * GSI_EDB and the advice to upgrade, not opened and written as if it were current. */
+START_TEST(refuses_newer_schema)
+{
+    platform_close(p);
+    p = NULL;
+    struct store *s = NULL;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
+    struct store_val v[] = {STORE_INT(store_schema_latest() + 1)};
+    ck_assert_msg(store_exec(s,
+                             "INSERT INTO schema_migrations (version, name, applied)"
+                             " VALUES (?, 'from the future', '2099-01-01T00:00:00Z')",
+                             v, 1, &err) == 0,
+                  "%s", err.msg);
+    store_close(s);
+    struct platform_opts o;
+    platform_opts_init(&o);
+    o.db = db;
+    struct platform *q = NULL;
+    ck_assert_int_eq(platform_open(&q, &o, &err), GSI_EDB);
+    ck_assert_ptr_null(q);
+    ck_assert_msg(strstr(err.msg, "upgrade gsi") != NULL, "%s", err.msg);
 }
 END_TEST
 
@@ -539,13 +861,19 @@ Suite *make_suite(void)
     tcase_add_test(tc, pubkeys);
     tcase_add_test(tc, non_interference);
     tcase_add_test(tc, confidential);
+    tcase_add_test(tc, anonymous_sees_public_only);
+    tcase_add_test(tc, list_byte_budget);
     tcase_add_test(tc, act_limits);
     tcase_add_test(tc, apply_in_same_transaction);
     tcase_add_test(tc, group_commit_threads);
+    tcase_add_test(tc, queued_writers_share_next_commit);
+    tcase_add_test(tc, batch_fails_when_database_ends_transaction);
     tcase_add_test(tc, proofs);
     tcase_add_test(tc, verify_finds_tampering);
+    tcase_add_test(tc, verify_reports_unreadable_checkpoint_file);
     tcase_add_test(tc, refuses_database_behind_file);
     tcase_add_test(tc, uninitialised);
+    tcase_add_test(tc, refuses_newer_schema);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,6 +1,7 @@
 /* test_store.c — the store: URL parsing, placeholder rewriting, the SQLite backend's
  * durability settings, migrations, parameters, errors, transactions and savepoints.
  * (The PostgreSQL backend runs the same paths in tests/integration/store_test.sh.) */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,7 +65,7 @@ static struct store *open_db(void)
 {
     struct store *s = NULL;
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
+    ck_assert_msg(store_create(&s, db, &err) == 0, "%s", err.msg);
     return s;
 }
 
@@ -100,9 +101,144 @@ START_TEST(open_failure)
     struct gsi_err err = GSI_ERR_INIT;
     char path[160];
     snprintf(path, sizeof path, "%s/no/such/dir/x.db", dir);
-    ck_assert_int_eq(store_open(&s, path, &err), GSI_EDB);
+    ck_assert_int_eq(store_create(&s, path, &err), GSI_EDB);
     ck_assert_ptr_null(s);
     ck_assert_ptr_nonnull(strstr(err.msg, "cannot open"));
+}
+END_TEST
+
+/* A file that is not a database is refused with SQLite's own reason ("file is not a
+ * database", sqlite3 CLI: `echo hello > x.db; sqlite3 x.db 'PRAGMA journal_mode=WAL'`), not a
+ * read-back of a value that was never read. */
+START_TEST(open_not_a_database)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/text.db", dir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 64; i++) {
+        fputs("this is a text file, not a SQLite database\n", f);
+    }
+    fclose(f);
+    struct store *s = NULL;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(store_open(&s, path, &err), GSI_EDB);
+    ck_assert_ptr_null(s);
+    ck_assert_msg(strstr(err.msg, "file is not a database") != NULL, "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "read back") == NULL, "%s", err.msg);
+}
+END_TEST
+
+/* A result of more columns than STORE_COLS_MAX (64) is GSI_ELIMIT, not a read past the
+ * cells' array; 64 columns still work (the sum of 1..64 is 64*65/2 = 2080, by hand). */
+START_TEST(too_many_columns)
+{
+    struct store *s = NULL;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_msg(store_create(&s, db, &err) == 0, "%s", err.msg);
+    char sql[1024];
+    for (int cols = 64; cols <= 65; cols++) {
+        size_t n = (size_t)snprintf(sql, sizeof sql, "SELECT 1");
+        for (int c = 2; c <= cols; c++) {
+            n += (size_t)snprintf(sql + n, sizeof sql - n, ", %d", c);
+        }
+        ck_assert_uint_lt(n, sizeof sql);
+        struct store_rows *r = NULL;
+        if (cols == 64) {
+            ck_assert_msg(store_query(s, &r, sql, NULL, 0, &err) == 0, "%s", err.msg);
+            ck_assert_uint_eq(store_rows_columns(r), 64);
+            int64_t sum = 0;
+            for (size_t c = 0; c < 64; c++) {
+                sum += store_rows_int(r, 0, c);
+            }
+            ck_assert_int_eq(sum, 2080);
+            store_rows_free(r);
+        } else {
+            ck_assert_int_eq(store_query(s, &r, sql, NULL, 0, &err), GSI_ELIMIT);
+            ck_assert_ptr_null(r);
+        }
+    }
+    store_close(s);
+}
+END_TEST
+
+/* An INSERT whose text passes the statement buffer (1024 bytes) is GSI_ELIMIT; before, the
+ * length snprintf wanted made `sizeof sql - n` wrap and the next write ran past the buffer. */
+START_TEST(insert_many_long_statement)
+{
+    struct store *s = NULL;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_msg(store_create(&s, db, &err) == 0, "%s", err.msg);
+    char cols[1200];
+    memset(cols, 'c', sizeof cols - 1);
+    cols[sizeof cols - 1] = '\0';
+    struct store_val v[] = {STORE_INT(1)};
+    ck_assert_int_eq(store_insert_many(s, "t", cols, 1, v, 1, &err), GSI_ELIMIT);
+    /* Just under: the name fits, the placeholders do not. */
+    cols[1000] = '\0';
+    ck_assert_int_eq(store_insert_many(s, "t", cols, 1, v, 1, &err), GSI_ELIMIT);
+    store_close(s);
+}
+END_TEST
+
+/* Opening a database that is not there fails and leaves no file behind; only store_create
+ * (gsi init) makes one. */
+START_TEST(open_does_not_create)
+{
+    struct store *s = NULL;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(access(db, F_OK), -1);
+    ck_assert_int_eq(store_open(&s, db, &err), GSI_ENOTFOUND);
+    ck_assert_ptr_null(s);
+    ck_assert_ptr_nonnull(strstr(err.msg, "no database file"));
+    ck_assert_int_eq(access(db, F_OK), -1);
+    char url[160];
+    snprintf(url, sizeof url, "sqlite:%s", db);
+    ck_assert_int_eq(store_open(&s, url, &err), GSI_ENOTFOUND);
+    ck_assert_int_eq(access(db, F_OK), -1);
+    ck_assert_msg(store_create(&s, url, &err) == 0, "%s", err.msg);
+    store_close(s);
+    ck_assert_int_eq(access(db, F_OK), 0);
+    /* Now it exists, plain open works. */
+    ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
+    store_close(s);
+}
+END_TEST
+
+/* A COMMIT never checkpoints the write-ahead log (SQLite would at 1,000 pages, stalling that
+ * commit): the log grows until store_checkpoint, after which the next write starts it over. */
+START_TEST(wal_checkpoint_is_explicit)
+{
+    struct store *s = open_db();
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(store_exec(s, "CREATE TABLE big (b TEXT)", NULL, 0, &err), 0);
+    char blob[3000];
+    memset(blob, 'x', sizeof blob - 1);
+    blob[sizeof blob - 1] = '\0';
+    struct store_val v[] = {STORE_TEXT(blob)};
+    long last = 0;
+    /* 1,500 rows of 3,000 bytes: one row per 4,096-byte page at least, so over 1,500 frames
+     * (PRAGMA page_size is 4096 by default). */
+    for (int c = 0; c < 15; c++) {
+        ck_assert_int_eq(store_begin_write(s, &err), 0);
+        for (int i = 0; i < 100; i++) {
+            ck_assert_msg(store_exec(s, "INSERT INTO big (b) VALUES (?)", v, 1, &err) == 0, "%s",
+                          err.msg);
+        }
+        ck_assert_msg(store_commit(s, &err) == 0, "%s", err.msg);
+        long now = store_wal_pages(s);
+        ck_assert_msg(now > last, "the log shrank at commit %d (%ld after %ld)", c, now, last);
+        last = now;
+    }
+    ck_assert_int_gt(last, 1500);
+    struct store *other = open_db();
+    ck_assert_msg(store_checkpoint(other, &err) == 0, "%s", err.msg);
+    store_close(other);
+    ck_assert_int_eq(store_begin_write(s, &err), 0);
+    ck_assert_int_eq(store_exec(s, "INSERT INTO big (b) VALUES ('y')", NULL, 0, &err), 0);
+    ck_assert_int_eq(store_commit(s, &err), 0);
+    ck_assert_int_lt(store_wal_pages(s), 10);
+    store_close(s);
 }
 END_TEST
 
@@ -218,6 +354,11 @@ Suite *make_suite(void)
     tcase_add_test(tc, placeholders);
     tcase_add_test(tc, sqlite_durability);
     tcase_add_test(tc, open_failure);
+    tcase_add_test(tc, open_not_a_database);
+    tcase_add_test(tc, too_many_columns);
+    tcase_add_test(tc, insert_many_long_statement);
+    tcase_add_test(tc, open_does_not_create);
+    tcase_add_test(tc, wal_checkpoint_is_explicit);
     tcase_add_test(tc, migrations);
     tcase_add_test(tc, params_and_errors);
     tcase_add_test(tc, transactions);
