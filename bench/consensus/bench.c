@@ -3,10 +3,13 @@
  *   bench N M VOTES [--threads T] [--seed S] [--dump PREFIX]
  *
  * Builds N participants × M statements with about VOTES votes in K = 3 planted groups, then
- * prints one line each for: the full computation, and an incremental update after 1,000 new
- * votes (warm start). With --dump, writes PREFIX.coo (int32 row, int32 col, int8 vote per
- * vote, the matrix after the first computation) and PREFIX.groups (int8 per participant), for
+ * prints one line each for: the full computation, a warm-started recompute after 1,000 new
+ * votes (three times), and the fast incremental path (consensus_update) after 1,000 new votes
+ * (five times; the first after a compute also sums the base clusters once). With --dump,
+ * writes PREFIX.coo (int32 row, int32 col, int8 vote per vote, the matrix after the first
+ * computation) and PREFIX.groups (int8 per participant), for
  * the numpy + scikit-learn peer (peer.py). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +147,69 @@ int main(int argc, char **argv)
                "%.4f, stats %.4f)  pca_iters %d  groups %d  planted_ARI %.4f  peak %.0f MiB\n",
                t4 - t3, cpu4 - cpu3, c->t_build, c->t_pca, c->t_cluster, c->t_stats,
                c->pca_iterations, c->ngroups, consensus_ari(ours, ref, c->np), peak_mib());
+    }
+    /* The fast path: consensus_update after each 1,000 new votes, on the components and
+     * groups of the last compute (the first one after a compute also sums the base
+     * clusters once, one pass over the participants). */
+    for (int round = 0; round < 5; round++) {
+        for (uint64_t v = 0; v < 1000; v++) {
+            if (synth_vote(c, &p, (uint64_t)(3 + round) * 1000 + v, &err) < 0) {
+                fprintf(stderr, "bench: %s\n", err.msg);
+                return 1;
+            }
+        }
+        double t3 = now(), cpu3 = cpu_seconds();
+        int urc = consensus_update(c, &err);
+        if (urc < 0) {
+            fprintf(stderr, "bench: %s\n", err.msg);
+            return 1;
+        }
+        double t4 = now(), cpu4 = cpu_seconds();
+        for (size_t i = 0; i < c->np; i++) {
+            ours[i] = c->group[i];
+        }
+        printf("update     +1000 votes  update %.4f s (cpu %.4f s)%s  groups %d  planted_ARI %.4f  "
+               "peak %.0f MiB\n",
+               t4 - t3, cpu4 - cpu3, urc > 0 ? "  (fell back to a full compute)" : "", c->ngroups,
+               consensus_ari(ours, ref, c->np), peak_mib());
+    }
+    /* How far the updates' results are from a full computation on the same votes. */
+    {
+        double *ux = malloc(c->np * sizeof *ux), *uy = malloc(c->np * sizeof *uy);
+        size_t unp = c->np;
+        if (ux == NULL || uy == NULL) {
+            fprintf(stderr, "bench: out of memory\n");
+            return 1;
+        }
+        memcpy(ux, c->x, unp * sizeof *ux);
+        memcpy(uy, c->y, unp * sizeof *uy);
+        double t3 = now();
+        if (consensus_compute(c, &err) < 0) {
+            fprintf(stderr, "bench: %s\n", err.msg);
+            return 1;
+        }
+        double t4 = now(), dmax = 0, span = 0;
+        int32_t *fresh = malloc(c->np * sizeof *fresh);
+        if (fresh == NULL) {
+            fprintf(stderr, "bench: out of memory\n");
+            return 1;
+        }
+        for (size_t i = 0; i < unp; i++) {
+            double dx = c->x[i] - ux[i], dy = c->y[i] - uy[i];
+            double d = dx * dx + dy * dy;
+            dmax = d > dmax ? d : dmax;
+            double r = c->x[i] * c->x[i] + c->y[i] * c->y[i];
+            span = r > span ? r : span;
+        }
+        for (size_t i = 0; i < c->np; i++) {
+            fresh[i] = c->group[i];
+        }
+        printf("recompute  after the updates  compute %.4f s  groups %d  ARI(update groups, "
+               "recomputed groups) %.4f  max projection shift %.3g (largest radius %.3g)\n",
+               t4 - t3, c->ngroups, consensus_ari(ours, fresh, c->np), sqrt(dmax), sqrt(span));
+        free(fresh);
+        free(ux);
+        free(uy);
     }
     free(ours);
     free(ref);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # `make bench` for the consensus engine: full computation at Polis's largest real size
 # (33,000 participants × 783 statements, 2 million votes) and at 1,000,000 × 10,000 with 50
-# million votes, incremental updates after 1,000 new votes, and the same computation in
-# numpy + scipy + scikit-learn (bench/consensus/peer.py) on the identical matrix.
+# million votes, warm-started recomputes ("increment" lines) and the fast incremental path
+# (consensus_update, "update" lines) after 1,000 new votes, and the same computation in numpy +
+# scipy + scikit-learn (bench/consensus/peer.py) on the identical matrix.
 # Prints times, peak memory and the peer/GSI ratio. Targets: 0.5 s, 10 s and 4 GiB, 50 ms.
 #   bench/consensus/run.sh [--quick]    (--quick: the 33,000 case only)
 set -eu

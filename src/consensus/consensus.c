@@ -79,6 +79,7 @@ void consensus_free(struct consensus *c)
     free(st->s1);
     free(st->s2);
     free(st->nact);
+    free(st->undo);
     free(st);
     free(c->pid);
     free(c->nvotes);
@@ -110,6 +111,9 @@ void consensus_reset_state(struct consensus *c)
     st->last_k = st->last_k_count = st->smoothed_k = 0;
     memset(c->in_conv, 0, c->np * sizeof *c->in_conv);
     c->computes = 0;
+    st->nundo = 0; /* nothing of the updates' to put back: everything starts afresh */
+    st->upd_synced = false;
+    c->updates = 0;
 }
 
 void consensus_reload_state(struct consensus *c)
@@ -362,6 +366,7 @@ int consensus_compute(struct consensus *c, struct gsi_err *err)
 {
     struct timespec T0, T1, T2, T3, T4;
     clock_gettime(CLOCK_MONOTONIC, &T0);
+    update_forget(c); /* start from the last compute's state, as if no update had run */
     int rc = votes_flush(c, err);
     clock_gettime(CLOCK_MONOTONIC, &T1);
     if (rc < 0) {

@@ -22,6 +22,8 @@
  *     ... read c->... results, consensus_group_of(c, i) ...
  *     consensus_vote_add(c, 5, 17, -1, &err);   // later votes
  *     consensus_compute(c, &err);               // warm start from the previous state
+ *     consensus_vote_add(c, 6, 17, +1, &err);
+ *     consensus_update(c, &err);                // fast: only what the new votes change
  *     consensus_free(c);
  *
  * Identifiers are non-negative integers (Polis's pid and tid). Results are deterministic for
@@ -138,6 +140,8 @@ struct consensus {
     struct consensus_majority maj_agree[5], maj_disagree[5];
     int pca_iterations; /* power iterations the last compute took */
     int computes;       /* completed computations */
+    int updates;        /* consensus_update calls since the last computation */
+    double t_update;    /* wall-clock seconds the last consensus_update took */
     /* Wall-clock seconds the last compute spent folding in new votes, on the components, on
      * clustering and on the statistics (for benchmarks and operations; not deterministic). */
     double t_build, t_pca, t_cluster, t_stats;
@@ -168,6 +172,27 @@ long consensus_participant_index(const struct consensus *c, int64_t pid);
 /* Computes everything from the current votes. The first call starts fresh; later calls start
  * from the previous components and clusters. GSI_ENOMEM on allocation failure. */
 int consensus_compute(struct consensus *c, struct gsi_err *err);
+
+/* The fast incremental path: folds in the votes added since the last compute or update and
+ * refreshes only what they change, keeping the last compute's principal components, base
+ * clusters and opinion groups: the column means and counts of the statements voted on; the
+ * projection of each participant who voted, on the kept components with the √(statements /
+ * votes) scaling; their base cluster (the nearest centre), which moves the centres and sizes
+ * of the base clusters and the groups; their group; and the per-group counts, statistics,
+ * gic and divisiveness of the statements whose counts changed, then the representative and
+ * majority statements. Other participants keep their projection, even where a column mean
+ * they depend on moved. Work is proportional to the new votes and the affected
+ * participants' rows (plus one pass over the participants on the first update after a
+ * compute), never to all votes.
+ *
+ * The components and groups go stale as votes accumulate; the caller runs consensus_compute
+ * on its own schedule (docs/internals/consensus.md recommends a policy). A compute after any
+ * number of updates gives exactly the result it gives without them.
+ *
+ * Falls back to consensus_compute and returns 1 when only a full computation can answer: no
+ * compute yet, statements added since the last one, or a statement's moderation changed.
+ * Returns 0 after an incremental update (also when no votes were added), or GSI_ENOMEM. */
+int consensus_update(struct consensus *c, struct gsi_err *err);
 
 /* Forgets the warm-start state, so the next compute is a full one (votes are kept). */
 void consensus_reset_state(struct consensus *c);

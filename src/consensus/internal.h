@@ -81,6 +81,32 @@ struct consensus_state {
 
     /* base-cluster membership of each participant, −1 when not clustered */
     int32_t *base_of;
+
+    /* ---- incremental updates (update.c) ----
+     * Votes the updates folded into the matrix since the last compute: the next compute's
+     * flush decides between rebuild and overflow on nov as it stood before them plus every
+     * vote they folded, as it would have without them, so its matrix is the same. */
+    bool upd_active;
+    size_t upd_nov0;
+    uint64_t upd_raw;
+    /* Per base cluster, taken from the last compute and kept by the updates: the sums of the
+     * members' projections, the members, the centre and the reported group. */
+    bool upd_synced;
+    int upd_nbase;
+    double upd_bsx[CLUSTER_BASE_MAX], upd_bsy[CLUSTER_BASE_MAX];
+    double upd_bcx[CLUSTER_BASE_MAX], upd_bcy[CLUSTER_BASE_MAX];
+    uint32_t upd_bn[CLUSTER_BASE_MAX];
+    int8_t upd_bgroup[CLUSTER_BASE_MAX];
+    /* What the updates changed of the state a compute starts from (in_conv, base_of), in
+     * order, so the next compute can put it back and start exactly where the last one left. */
+    struct upd_undo *undo;
+    size_t nundo, undo_cap;
+};
+
+struct upd_undo {
+    uint32_t participant;
+    int32_t base_of;
+    bool in_conv;
 };
 
 /* ---- consensus.c ---- */
@@ -89,6 +115,13 @@ long consensus_participant_get(struct consensus *c, int64_t pid, struct gsi_err 
 
 /* ---- votes.c ---- */
 int votes_flush(struct consensus *c, struct gsi_err *err);
+/* Folds pending votes in without ever rebuilding (overwrite cells, join the overflow), and
+ * records them for the next votes_flush's decision (upd_*). */
+int votes_flush_incremental(struct consensus *c, struct gsi_err *err);
+
+/* ---- update.c ---- */
+/* Puts back what consensus_update changed of the state consensus_compute starts from. */
+void update_forget(struct consensus *c);
 
 /* ---- par.c: a fixed split into blocks, run on threads; the split never depends on the
  * number of threads, so block-wise partial sums added in block order give the same bits. */
@@ -125,5 +158,10 @@ int cluster_compute(struct consensus *c, struct gsi_err *err);
 
 /* ---- repness.c ---- */
 int repness_compute(struct consensus *c, struct gsi_err *err);
+/* Statement j's statistics in every group from c->repness[g * ns + j].na, nd and ns, and its
+ * gic and divisiveness (c->ngroups > 0). */
+void repness_statement(struct consensus *c, size_t j);
+/* Majority statements and each group's representative statements from the statistics. */
+int repness_rank(struct consensus *c, struct gsi_err *err);
 
 #endif

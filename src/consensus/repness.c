@@ -329,20 +329,39 @@ int repness_compute(struct consensus *c, struct gsi_err *err)
     }
     free(x.part);
     for (size_t j = 0; j < m; j++) {
-        uint64_t all_a = 0, all_d = 0, all_s = 0;
-        for (int g = 0; g < ng; g++) {
-            const uint32_t *t = tot + ((size_t)g * m + j) * 3;
-            all_a += t[2];
-            all_d += t[0];
-            all_s += (uint64_t)t[0] + t[1] + t[2];
-        }
-        double gic = 1, dmin = INFINITY, dmax = -INFINITY;
         for (int g = 0; g < ng; g++) {
             const uint32_t *t = tot + ((size_t)g * m + j) * 3;
             struct consensus_repness *s = &c->repness[(size_t)g * m + j];
             s->na = t[2];
             s->nd = t[0];
             s->ns = t[0] + t[1] + t[2];
+        }
+        repness_statement(c, j);
+    }
+    free(tot);
+    for (int g = 0; g < ng; g++) {
+        if (select_reps(c, g) < 0) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory choosing statements");
+        }
+    }
+    return 0;
+}
+
+void repness_statement(struct consensus *c, size_t j)
+{
+    size_t m = c->ns;
+    int ng = c->ngroups;
+    {
+        uint64_t all_a = 0, all_d = 0, all_s = 0;
+        for (int g = 0; g < ng; g++) {
+            const struct consensus_repness *s = &c->repness[(size_t)g * m + j];
+            all_a += s->na;
+            all_d += s->nd;
+            all_s += s->ns;
+        }
+        double gic = 1, dmin = INFINITY, dmax = -INFINITY;
+        for (int g = 0; g < ng; g++) {
+            struct consensus_repness *s = &c->repness[(size_t)g * m + j];
             double na = s->na, nd = s->nd, ns = s->ns;
             double ra_ = (double)(all_a - s->na), rd_ = (double)(all_d - s->nd);
             double rs_ = (double)(all_s - s->ns);
@@ -362,8 +381,17 @@ int repness_compute(struct consensus *c, struct gsi_err *err)
         c->stmt[j].gic = c->st->active[j] ? gic : 0;
         c->stmt[j].divisiveness = c->st->active[j] && ng > 1 ? dmax - dmin : 0;
     }
-    free(tot);
-    for (int g = 0; g < ng; g++) {
+}
+
+int repness_rank(struct consensus *c, struct gsi_err *err)
+{
+    if (majority(c) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory ranking statements");
+    }
+    if (c->ngroups == 0 || c->ns == 0 || c->repness == NULL) {
+        return 0;
+    }
+    for (int g = 0; g < c->ngroups; g++) {
         if (select_reps(c, g) < 0) {
             return gsi_err_set(err, GSI_ENOMEM, "out of memory choosing statements");
         }

@@ -259,17 +259,52 @@ static int ov_cmp(const void *pa, const void *pb)
     return a->seq < b->seq ? -1 : (a->seq > b->seq);
 }
 
-int votes_flush(struct consensus *c, struct gsi_err *err)
+static int flush_overflow(struct consensus *c, struct gsi_err *err);
+
+static int flush(struct consensus *c, struct gsi_err *err)
 {
     struct consensus_state *st = c->st;
-    if (st->npd == 0 && st->base_rows == c->np) {
+    if (st->npd == 0 && st->base_rows == c->np && !st->upd_active) {
         return 0;
     }
-    /* A first build, or many new votes: rebuild the rows. */
-    if (st->nnz == 0 || st->nov + st->npd > st->nnz / 8 + 65536) {
+    /* A first build, or many new votes: rebuild the rows. Votes that consensus_update folded
+     * in count as if they were still pending, so the decision, and with it the matrix, is
+     * the same as without the updates. */
+    uint64_t pend = st->upd_active ? (uint64_t)st->upd_nov0 + st->upd_raw + st->npd
+                                   : (uint64_t)st->nov + st->npd;
+    if (st->nnz == 0 || pend > st->nnz / 8 + 65536) {
         return rebuild(c, err);
     }
-    /* Few new votes: overwrite cells base holds; the rest joins the overflow. */
+    return flush_overflow(c, err);
+}
+
+int votes_flush(struct consensus *c, struct gsi_err *err)
+{
+    int rc = flush(c, err);
+    c->st->upd_active = false;
+    c->st->upd_raw = 0;
+    return rc;
+}
+
+int votes_flush_incremental(struct consensus *c, struct gsi_err *err)
+{
+    struct consensus_state *st = c->st;
+    if (st->npd == 0) {
+        return 0;
+    }
+    if (!st->upd_active) {
+        st->upd_active = true;
+        st->upd_nov0 = st->nov;
+        st->upd_raw = 0;
+    }
+    st->upd_raw += st->npd;
+    return flush_overflow(c, err);
+}
+
+/* Few new votes: overwrite cells base holds; the rest joins the overflow. */
+static int flush_overflow(struct consensus *c, struct gsi_err *err)
+{
+    struct consensus_state *st = c->st;
     size_t nnew = 0;
     for (size_t e = 0; e < st->npd; e++) {
         uint32_t r = st->pd_row[e], cc = st->pd_col[e];

@@ -1,0 +1,377 @@
+/* update.c — the fast incremental path: fold in the votes added since the last compute or
+ * update, and refresh only what they change, on the components and groups of the last full
+ * compute (docs/internals/consensus.md, "Incremental updates"). Single-threaded: the work is
+ * proportional to the new votes and the affected participants' rows, so it is the same for
+ * any thread count. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "consensus/internal.h"
+
+void update_forget(struct consensus *c)
+{
+    struct consensus_state *st = c->st;
+    /* In reverse order, so a participant touched twice gets its first saved state. */
+    for (size_t u = st->nundo; u-- > 0;) {
+        const struct upd_undo *e = &st->undo[u];
+        if (e->participant < c->np) {
+            c->in_conv[e->participant] = e->in_conv;
+            st->base_of[e->participant] = e->base_of;
+        }
+    }
+    st->nundo = 0;
+    st->upd_synced = false;
+    c->updates = 0;
+}
+
+static int undo_push(struct consensus_state *st, uint32_t i, int32_t base_of, bool in_conv)
+{
+    if (st->nundo + 1 > st->undo_cap) {
+        size_t ncap = st->undo_cap ? st->undo_cap * 2 : 256;
+        struct upd_undo *p = realloc(st->undo, ncap * sizeof *p);
+        if (p == NULL) {
+            return GSI_ENOMEM;
+        }
+        st->undo = p;
+        st->undo_cap = ncap;
+    }
+    st->undo[st->nundo].participant = i;
+    st->undo[st->nundo].base_of = base_of;
+    st->undo[st->nundo].in_conv = in_conv;
+    st->nundo++;
+    return 0;
+}
+
+/* What only a full compute can do: no compute yet, statements added since (they have no
+ * loadings), or a moderation changed (every voter's projection moves). */
+static bool needs_full(const struct consensus *c)
+{
+    const struct consensus_state *st = c->st;
+    if (c->computes == 0 || st->comp_len == 0 || st->comp_len != c->ns || st->cval == NULL ||
+        st->active == NULL || st->nnz == 0 || c->nbase > CLUSTER_BASE_MAX) {
+        return true;
+    }
+    for (size_t j = 0; j < c->ns; j++) {
+        if ((st->active[j] != 0) == c->stmt[j].moderated_out) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Base-cluster sums, members, centres and groups as the last compute left them. */
+static void sync(struct consensus *c)
+{
+    struct consensus_state *st = c->st;
+    if (st->upd_synced) {
+        return;
+    }
+    int nb = c->nbase;
+    st->upd_nbase = nb;
+    for (int b = 0; b < nb; b++) {
+        st->upd_bsx[b] = st->upd_bsy[b] = 0;
+        st->upd_bn[b] = 0;
+        st->upd_bgroup[b] = -1;
+    }
+    for (size_t i = 0; i < c->np; i++) {
+        int32_t b = st->base_of[i];
+        if (b >= 0 && b < nb) {
+            st->upd_bsx[b] += c->x[i];
+            st->upd_bsy[b] += c->y[i];
+            st->upd_bn[b]++;
+            st->upd_bgroup[b] = c->group[i];
+        }
+    }
+    for (int b = 0; b < nb; b++) {
+        if (st->upd_bn[b] > 0) {
+            st->upd_bcx[b] = st->upd_bsx[b] / st->upd_bn[b];
+            st->upd_bcy[b] = st->upd_bsy[b] / st->upd_bn[b];
+        } else {
+            st->upd_bcx[b] = st->upd_bcy[b] = 0;
+        }
+    }
+    st->upd_synced = true;
+}
+
+/* Row r's entries: base [*eb, *ee) and overflow [*ob, *oe). */
+static void row_span(const struct consensus_state *st, uint32_t r, uint64_t *eb, uint64_t *ee,
+                     size_t *ob, size_t *oe)
+{
+    *eb = *ee = 0;
+    if (r < st->base_rows) {
+        *eb = st->row_ptr[r];
+        *ee = st->row_ptr[r + 1];
+    }
+    size_t lo = 0, hi = st->nov;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (st->ov_row[mid] < r) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    *ob = lo;
+    while (lo < st->nov && st->ov_row[lo] == r) {
+        lo++;
+    }
+    *oe = lo;
+}
+
+/* Adds (sign +1) or removes (−1) row r's votes to group g's counts; marks the statements. */
+static void row_group_counts(struct consensus *c, uint32_t r, int g, int sign, uint8_t *dirty)
+{
+    const struct consensus_state *st = c->st;
+    uint64_t eb, ee;
+    size_t ob, oe;
+    row_span(st, r, &eb, &ee, &ob, &oe);
+    size_t m = c->ns;
+    for (uint64_t e = eb; e < ee; e++) {
+        size_t j = st->col[e];
+        struct consensus_repness *s = &c->repness[(size_t)g * m + j];
+        int v = st->val[e];
+        if (sign > 0) {
+            s->ns++;
+            s->na += v > 0;
+            s->nd += v < 0;
+        } else {
+            s->ns--;
+            s->na -= v > 0;
+            s->nd -= v < 0;
+        }
+        dirty[j] = 1;
+    }
+    for (size_t e = ob; e < oe; e++) {
+        size_t j = st->ov_col[e];
+        struct consensus_repness *s = &c->repness[(size_t)g * m + j];
+        int v = st->ov_val[e];
+        if (sign > 0) {
+            s->ns++;
+            s->na += v > 0;
+            s->nd += v < 0;
+        } else {
+            s->ns--;
+            s->na -= v > 0;
+            s->nd -= v < 0;
+        }
+        dirty[j] = 1;
+    }
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : (x > y);
+}
+
+/* Row r projected on the kept components with the current column means; *nall gets its
+ * votes. Same sums, in the same order, as pca.c's project_block. */
+static void project_row(struct consensus *c, uint32_t r, uint32_t *nall)
+{
+    const struct consensus_state *st = c->st;
+    const double *cval = st->cval, *q1 = st->comp[0], *q2 = st->comp[1];
+    uint64_t eb, ee;
+    size_t ob, oe;
+    row_span(st, r, &eb, &ee, &ob, &oe);
+    double p1 = 0, p2 = 0;
+    uint32_t n = 0;
+    for (uint64_t e = eb; e < ee; e++) {
+        size_t j = st->col[e];
+        double v = cval[3 * j + (size_t)(st->val[e] + 1)];
+        p1 += v * q1[j];
+        p2 += v * q2[j];
+        n += st->active[j];
+    }
+    for (size_t e = ob; e < oe; e++) {
+        size_t j = st->ov_col[e];
+        double v = cval[3 * j + (size_t)(st->ov_val[e] + 1)];
+        p1 += v * q1[j];
+        p2 += v * q2[j];
+        n += st->active[j];
+    }
+    double n_modout = (double)(c->ns - c->n_active);
+    double seen = (double)n + n_modout;
+    double scale = sqrt((double)c->ns / (seen > 0 ? seen : 1.0));
+    c->x[r] = scale * p1;
+    c->y[r] = scale * p2;
+    *nall = (uint32_t)(ee - eb) + (uint32_t)(oe - ob);
+}
+
+/* Nearest base centre (ties to the lower index, as the k-means search). */
+static int nearest_base(const struct consensus_state *st, double px, double py)
+{
+    int bi = -1;
+    double best = INFINITY;
+    for (int b = 0; b < st->upd_nbase; b++) {
+        double dx = st->upd_bcx[b] - px, dy = st->upd_bcy[b] - py;
+        double d = dx * dx + dy * dy;
+        if (d < best) {
+            best = d;
+            bi = b;
+        }
+    }
+    return bi;
+}
+
+static int fail_nomem(uint32_t *rows, uint8_t *dirty, struct gsi_err *err)
+{
+    free(rows);
+    free(dirty);
+    return gsi_err_set(err, GSI_ENOMEM, "out of memory updating the results");
+}
+
+int consensus_update(struct consensus *c, struct gsi_err *err)
+{
+    struct consensus_state *st = c->st;
+    if (needs_full(c)) {
+        int rc = consensus_compute(c, err);
+        return rc < 0 ? rc : 1;
+    }
+    if (st->npd == 0) {
+        return 0;
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    sync(c);
+    size_t m = c->ns;
+    bool groups = c->ngroups > 0 && c->repness != NULL;
+    /* The affected participants, each once, in index order; the statements voted on. */
+    size_t nr = st->npd;
+    uint32_t *rows = malloc(nr * sizeof *rows);
+    uint8_t *dirty = calloc(m ? m : 1, 1);
+    if (rows == NULL || dirty == NULL) {
+        return fail_nomem(rows, dirty, err);
+    }
+    memcpy(rows, st->pd_row, nr * sizeof *rows);
+    for (size_t e = 0; e < st->npd; e++) {
+        dirty[st->pd_col[e]] = 1;
+    }
+    qsort(rows, nr, sizeof *rows, cmp_u32);
+    size_t u = 0;
+    for (size_t e = 0; e < nr; e++) {
+        if (e == 0 || rows[e] != rows[e - 1]) {
+            rows[u++] = rows[e];
+        }
+    }
+    nr = u;
+    /* Their old votes leave their group's counts... */
+    if (groups) {
+        for (size_t t = 0; t < nr; t++) {
+            int g = c->group[rows[t]];
+            if (g >= 0 && g < c->ngroups) {
+                row_group_counts(c, rows[t], g, -1, dirty);
+            }
+        }
+    }
+    int rc = votes_flush_incremental(c, err);
+    if (rc < 0) {
+        free(rows);
+        free(dirty);
+        return rc;
+    }
+    /* ...the column means of the statements voted on follow the new counts... */
+    for (size_t j = 0; j < m; j++) {
+        if (dirty[j] && st->active[j]) {
+            const struct consensus_statement *s = &c->stmt[j];
+            uint64_t cnt = (uint64_t)s->agree + s->disagree + s->pass;
+            double mean = cnt ? ((double)s->agree - (double)s->disagree) / (double)cnt : 0.0;
+            st->cval[3 * j + 0] = -1.0 - mean;
+            st->cval[3 * j + 1] = 0.0 - mean;
+            st->cval[3 * j + 2] = 1.0 - mean;
+        }
+    }
+    /* ...each affected participant is projected again, joins the clustered once they have
+     * enough votes, moves to the nearest base cluster, and their votes join their group. */
+    size_t need = (size_t)c->opts.min_votes;
+    if (need > m) {
+        need = m;
+    }
+    for (size_t t = 0; t < nr; t++) {
+        uint32_t r = rows[t];
+        double ox = c->x[r], oy = c->y[r];
+        uint32_t nall;
+        project_row(c, r, &nall);
+        c->nvotes[r] = nall;
+        if (st->upd_nbase <= 0) {
+            continue;
+        }
+        int32_t ob = st->base_of[r];
+        bool join = !c->in_conv[r] && nall > 0 && nall >= need;
+        if (!c->in_conv[r] && !join) {
+            continue;
+        }
+        int nb = nearest_base(st, c->x[r], c->y[r]);
+        if (ob >= 0 && ob < st->upd_nbase) {
+            st->upd_bsx[ob] -= ox;
+            st->upd_bsy[ob] -= oy;
+            st->upd_bn[ob]--;
+        }
+        st->upd_bsx[nb] += c->x[r];
+        st->upd_bsy[nb] += c->y[r];
+        st->upd_bn[nb]++;
+        if (join || nb != ob) {
+            if (undo_push(st, r, ob, c->in_conv[r]) < 0) {
+                return fail_nomem(rows, dirty, err);
+            }
+            c->in_conv[r] = true;
+            st->base_of[r] = nb;
+        }
+        c->group[r] = st->upd_bgroup[nb];
+    }
+    /* Base centres from their members; group sizes and centres from the base clusters. */
+    for (int b = 0; b < st->upd_nbase; b++) {
+        if (st->upd_bn[b] > 0) {
+            st->upd_bcx[b] = st->upd_bsx[b] / st->upd_bn[b];
+            st->upd_bcy[b] = st->upd_bsy[b] / st->upd_bn[b];
+        }
+    }
+    if (c->ngroups > 0) {
+        double sx[CONSENSUS_GROUPS_MAX] = { 0 }, sy[CONSENSUS_GROUPS_MAX] = { 0 };
+        uint32_t sn[CONSENSUS_GROUPS_MAX] = { 0 };
+        for (int b = 0; b < st->upd_nbase; b++) {
+            int g = st->upd_bgroup[b];
+            if (g >= 0 && g < c->ngroups) {
+                sx[g] += st->upd_bsx[b];
+                sy[g] += st->upd_bsy[b];
+                sn[g] += st->upd_bn[b];
+            }
+        }
+        for (int g = 0; g < c->ngroups; g++) {
+            c->groups[g].size = sn[g];
+            if (sn[g] > 0) {
+                c->groups[g].cx = sx[g] / sn[g];
+                c->groups[g].cy = sy[g] / sn[g];
+            }
+        }
+    }
+    /* Statistics of the statements whose counts changed, then the rankings over all. */
+    for (size_t t = 0; t < nr && groups; t++) {
+        int g = c->group[rows[t]];
+        if (g >= 0 && g < c->ngroups) {
+            row_group_counts(c, rows[t], g, +1, dirty);
+        }
+    }
+    for (size_t j = 0; j < m; j++) {
+        if (!dirty[j]) {
+            continue;
+        }
+        if (groups) {
+            repness_statement(c, j);
+        } else {
+            const struct consensus_statement *s = &c->stmt[j];
+            c->stmt[j].gic =
+                ((double)s->agree + 1) / ((double)s->agree + s->disagree + s->pass + 2);
+        }
+    }
+    free(rows);
+    free(dirty);
+    if ((rc = repness_rank(c, err)) < 0) {
+        return rc;
+    }
+    c->updates++;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    c->t_update = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    return 0;
+}
