@@ -1,12 +1,11 @@
 /* cli.c — helpers shared by the subcommands (see cli.h). */
 #include "cli/cli.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/text.h"
-
-#include <stdarg.h>
-#include <string.h>
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {

@@ -22,13 +22,15 @@
 
 /* X(name, function, one-line summary). Add a subcommand by adding a line here and its
  * cmd_<name>.c to src/cli/meson.build. */
-#define GSI_COMMANDS(X)                                                                            \
-    X("events", cmd_events, "summarize and convert conflict event data (GDELT, UCDP, ICEWS, ViEWS)") \
-    X("consensus", cmd_consensus, "opinion groups, common ground and differences from votes (Polis)") \
-    X("warn", cmd_warn, "forecast conflict fatalities, score them and brief on hotspots") \
-    X("init", cmd_init, "create or upgrade the database and seed the parties") \
-    X("keygen", cmd_keygen, "make an Ed25519 key pair for a delegate") \
-    X("delegate", cmd_delegate, "add, revoke or list the delegates who act for a party") \
+#define GSI_COMMANDS(X)                                                                    \
+    X("events", cmd_events,                                                                \
+      "summarize and convert conflict event data (GDELT, UCDP, ICEWS, ViEWS)")             \
+    X("consensus", cmd_consensus,                                                          \
+      "opinion groups, common ground and differences from votes (Polis)")                  \
+    X("warn", cmd_warn, "forecast conflict fatalities, score them and brief on hotspots")  \
+    X("init", cmd_init, "create or upgrade the database and seed the parties")             \
+    X("keygen", cmd_keygen, "make an Ed25519 key pair for a delegate")                     \
+    X("delegate", cmd_delegate, "add, revoke or list the delegates who act for a party")   \
     X("journal", cmd_journal, "verify the signed journal, or print its latest checkpoint") \
     X("serve", cmd_serve, "serve the HTTP API (JSON) and the journal on ADDR:PORT")
 

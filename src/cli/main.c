@@ -13,7 +13,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-#define GSI_CMD_ROW(name, fn, summary) {name, fn, summary},
+#define GSI_CMD_ROW(name, fn, summary) { name, fn, summary },
     GSI_COMMANDS(GSI_CMD_ROW)
 #undef GSI_CMD_ROW
 };

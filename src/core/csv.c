@@ -23,8 +23,7 @@ static int csv_alloc(struct gsi_csv *c, struct gsi_err *err)
     return 0;
 }
 
-int gsi_csv_open(struct gsi_csv *c, const char *path, char delim, bool quoting,
-                 struct gsi_err *err)
+int gsi_csv_open(struct gsi_csv *c, const char *path, char delim, bool quoting, struct gsi_err *err)
 {
     memset(c, 0, sizeof *c);
     c->path = path;

@@ -39,13 +39,13 @@
 
 struct gsi_csv {
     /* public, read-only */
-    const char *path;       /* for messages; "<memory>" for a memory block */
-    size_t nfields;         /* fields in the current record */
-    const char **field;     /* field[i] points at field i's bytes (not NUL-terminated) */
-    size_t *flen;           /* flen[i] is field i's length */
-    long record_line;       /* physical line where the current record starts (1-based) */
-    uint64_t bytes_done;    /* bytes consumed so far, for progress */
-    uint64_t bytes_total;   /* size of the input when known, else 0 */
+    const char *path;     /* for messages; "<memory>" for a memory block */
+    size_t nfields;       /* fields in the current record */
+    const char **field;   /* field[i] points at field i's bytes (not NUL-terminated) */
+    size_t *flen;         /* flen[i] is field i's length */
+    long record_line;     /* physical line where the current record starts (1-based) */
+    uint64_t bytes_done;  /* bytes consumed so far, for progress */
+    uint64_t bytes_total; /* size of the input when known, else 0 */
 
     /* private */
     int fd;
@@ -53,7 +53,7 @@ struct gsi_csv {
     bool quoting;
     bool eof;
     bool owns_buf;
-    bool started;           /* the byte-order mark check is done */
+    bool started; /* the byte-order mark check is done */
     char *buf;
     size_t cap, pos, end;
     long line;

@@ -31,7 +31,7 @@ void gsi_date_to_civil(int32_t day, int *y, int *m, int *d)
 
 int gsi_date_valid(int y, int m, int d)
 {
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     if (y < GSI_DATE_MIN_YEAR || y > GSI_DATE_MAX_YEAR || m < 1 || m > 12 || d < 1) {
         return 0;
     }

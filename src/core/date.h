@@ -26,7 +26,7 @@ int gsi_date_parse(int32_t *day, const char *s, size_t n);
 /* Writes "YYYY-MM-DD" (11 bytes with the NUL). */
 void gsi_date_format(char out[11], int32_t day);
 
-int gsi_month_id(int y, int m);                     /* (y-1980)*12 + m */
+int gsi_month_id(int y, int m); /* (y-1980)*12 + m */
 void gsi_month_from_id(int month_id, int *y, int *m);
 /* Parses "YYYY-MM" into a month id; GSI_EDATA otherwise. */
 int gsi_month_parse(int *month_id, const char *s, size_t n);

@@ -15,8 +15,8 @@ struct err_row {
 };
 
 static const struct err_row err_rows[] = {
-#define GSI_ERR_ROW(name, value, exit_status, http_status, desc)                                   \
-    {value, #name, exit_status, http_status, desc},
+#define GSI_ERR_ROW(name, value, exit_status, http_status, desc) \
+    { value, #name, exit_status, http_status, desc },
     GSI_ERRORS(GSI_ERR_ROW)
 #undef GSI_ERR_ROW
 };

@@ -21,20 +21,20 @@
 #include <stddef.h>
 
 /* X(name, value, exit status, HTTP status, short description) */
-#define GSI_ERRORS(X)                                                                              \
-    X(GSI_OK, 0, 0, 200, "success")                                                               \
-    X(GSI_EUSAGE, -1, 2, 400, "usage error")                                                      \
-    X(GSI_EDATA, -2, 65, 422, "bad input data")                                                   \
-    X(GSI_ELIMIT, -3, 65, 413, "input exceeds a limit")                                           \
-    X(GSI_EIO, -4, 1, 500, "input/output error")                                                  \
-    X(GSI_ENOMEM, -5, 1, 503, "out of memory")                                                    \
-    X(GSI_ENOTFOUND, -6, 1, 404, "not found")                                                     \
-    X(GSI_EFORBIDDEN, -7, 1, 403, "forbidden")                                                    \
-    X(GSI_EAUTH, -8, 1, 401, "not authenticated")                                                 \
-    X(GSI_ECONFLICT, -9, 1, 409, "conflict with the current state")                              \
-    X(GSI_EDB, -10, 1, 500, "database error")                                                     \
-    X(GSI_ECRYPTO, -11, 1, 500, "cryptographic failure")                                         \
-    X(GSI_EVERIFY, -12, 1, 409, "verification failed")                                           \
+#define GSI_ERRORS(X)                                               \
+    X(GSI_OK, 0, 0, 200, "success")                                 \
+    X(GSI_EUSAGE, -1, 2, 400, "usage error")                        \
+    X(GSI_EDATA, -2, 65, 422, "bad input data")                     \
+    X(GSI_ELIMIT, -3, 65, 413, "input exceeds a limit")             \
+    X(GSI_EIO, -4, 1, 500, "input/output error")                    \
+    X(GSI_ENOMEM, -5, 1, 503, "out of memory")                      \
+    X(GSI_ENOTFOUND, -6, 1, 404, "not found")                       \
+    X(GSI_EFORBIDDEN, -7, 1, 403, "forbidden")                      \
+    X(GSI_EAUTH, -8, 1, 401, "not authenticated")                   \
+    X(GSI_ECONFLICT, -9, 1, 409, "conflict with the current state") \
+    X(GSI_EDB, -10, 1, 500, "database error")                       \
+    X(GSI_ECRYPTO, -11, 1, 500, "cryptographic failure")            \
+    X(GSI_EVERIFY, -12, 1, 409, "verification failed")              \
     X(GSI_EINTERNAL, -13, 1, 500, "internal error")
 
 enum gsi_status {
@@ -50,11 +50,14 @@ struct gsi_err {
     int code;                    /* 0 or a negative GSI_E* value */
     char file[GSI_ERR_FILE_MAX]; /* input file the error is about, "" if none */
     long line;                   /* 1-based line in `file`, 0 if unknown */
-    long column;                 /* 1-based column (field number for delimited text), 0 if unknown */
-    char msg[GSI_ERR_MSG_MAX];   /* what went wrong and what was expected */
+    long column;               /* 1-based column (field number for delimited text), 0 if unknown */
+    char msg[GSI_ERR_MSG_MAX]; /* what went wrong and what was expected */
 };
 
-#define GSI_ERR_INIT {0, "", 0, 0, ""}
+#define GSI_ERR_INIT    \
+    {                   \
+        0, "", 0, 0, "" \
+    }
 
 /* Clears `err` back to GSI_OK. */
 void gsi_err_clear(struct gsi_err *err);
@@ -75,10 +78,10 @@ char *gsi_err_format(char *buf, size_t cap, const struct gsi_err *err);
 /* Prints the formatted error on standard error, prefixed by `prog` when there is no file. */
 void gsi_err_print(const struct gsi_err *err, const char *prog);
 
-const char *gsi_err_name(int code);        /* "GSI_EDATA" */
-const char *gsi_err_describe(int code);    /* "bad input data" */
-int gsi_err_exit_status(int code);         /* 0, 1, 2 or 65 */
-int gsi_err_http_status(int code);         /* 200, 400, 404, ... */
+const char *gsi_err_name(int code);     /* "GSI_EDATA" */
+const char *gsi_err_describe(int code); /* "bad input data" */
+int gsi_err_exit_status(int code);      /* 0, 1, 2 or 65 */
+int gsi_err_http_status(int code);      /* 200, 400, 404, ... */
 
 /* A broken invariant: the program cannot go on. Never used for bad input. */
 #define GSI_BUG(msg) gsi_bug(__FILE__, __LINE__, (msg))

@@ -106,7 +106,8 @@ uint64_t gsi_rng_poisson(struct gsi_rng *r, double lambda)
         if (k < 0 || (us < 0.013 && v > us)) {
             continue;
         }
-        if (log(v) + log(invalpha) - log(a / (us * us) + b) <= -lambda + k * loglam - lgamma(k + 1)) {
+        if (log(v) + log(invalpha) - log(a / (us * us) + b) <=
+            -lambda + k * loglam - lgamma(k + 1)) {
             return (uint64_t)k;
         }
     }

@@ -208,8 +208,11 @@ static int write_aligned(const struct gsi_table *t, FILE *out)
     }
     for (size_t j = 0; j < t->ncols; j++) {
         int w = (int)width[j];
-        fprintf(out, j == 0 ? "%-*s" : t->cols[j].decimals < 0 ? "  %-*s" : "  %*s", w,
-                t->cols[j].name);
+        fprintf(out,
+                j == 0                    ? "%-*s"
+                : t->cols[j].decimals < 0 ? "  %-*s"
+                                          : "  %*s",
+                w, t->cols[j].name);
     }
     fputc('\n', out);
     for (size_t i = 0; i < rows * t->ncols; i++) {

@@ -10,11 +10,16 @@
 #include "core/table.h"
 #include "core/text.h"
 
-static const char *const columns[] = {
-    "date",      "source",          "actor1",         "actor2",          "country",
-    "cameo",     "root",            "quad_class",     "goldstein",       "tone",
-    "mentions",  "sources",         "articles",       "fatalities_best", "fatalities_low",
-    "fatalities_high", "violence_type", "latitude",   "longitude",       "source_id"};
+static const char *const columns[] = { "date",           "source",
+                                       "actor1",         "actor2",
+                                       "country",        "cameo",
+                                       "root",           "quad_class",
+                                       "goldstein",      "tone",
+                                       "mentions",       "sources",
+                                       "articles",       "fatalities_best",
+                                       "fatalities_low", "fatalities_high",
+                                       "violence_type",  "latitude",
+                                       "longitude",      "source_id" };
 #define NCOLS (sizeof columns / sizeof columns[0])
 
 void events_writer_init(struct events_writer *w, FILE *out, enum events_write_format format)
@@ -52,8 +57,8 @@ static void render(char cell[NCOLS][48], bool quote[NCOLS], const struct events_
     if (!isnan(ev->tone)) {
         gsi_format_f64(cell[9], 48, ev->tone);
     }
-    const int64_t counts[] = {ev->mentions,        ev->sources,        ev->articles,
-                              ev->fatalities_best, ev->fatalities_low, ev->fatalities_high};
+    const int64_t counts[] = { ev->mentions,        ev->sources,        ev->articles,
+                               ev->fatalities_best, ev->fatalities_low, ev->fatalities_high };
     for (size_t i = 0; i < 6; i++) {
         if (counts[i] >= 0) {
             snprintf(cell[10 + i], 48, "%" PRId64, counts[i]);
@@ -69,7 +74,7 @@ static void render(char cell[NCOLS][48], bool quote[NCOLS], const struct events_
         gsi_format_f64(cell[18], 48, ev->longitude);
     }
     snprintf(cell[19], 48, "%s", ev->source_id);
-    static const int text_cols[] = {0, 1, 2, 3, 4, 5, 6, 19};
+    static const int text_cols[] = { 0, 1, 2, 3, 4, 5, 6, 19 };
     for (size_t i = 0; i < sizeof text_cols / sizeof text_cols[0]; i++) {
         quote[text_cols[i]] = true;
     }

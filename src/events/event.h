@@ -27,30 +27,30 @@ enum events_source {
 /* Returns "gdelt", "icews", "ucdp", "views" (or "" for 0). */
 const char *events_source_name(int source);
 
-#define EVENTS_DAY_NONE INT32_MIN /* no date */
-#define EVENTS_COUNT_NONE (-1)    /* absent count */
+#define EVENTS_DAY_NONE   INT32_MIN /* no date */
+#define EVENTS_COUNT_NONE (-1)      /* absent count */
 
 struct events_event {
-    int32_t day;            /* days since 1970-01-01 (core/date.h) */
-    uint8_t source;         /* enum events_source */
-    char actor1[4];         /* ISO3 of actor 1's country, "" if none */
-    char actor2[4];         /* ISO3 of actor 2's country */
-    char country[4];        /* ISO3 of where it happened */
-    char cameo[5];          /* CAMEO event code, "" if none */
-    uint8_t root;           /* CAMEO root code 1..20, 0 if none */
-    uint8_t quad_class;     /* 1..4, 0 if none */
-    int8_t violence;        /* UCDP type of violence 1..3, 0 if none */
-    double goldstein;       /* −10..+10, NAN if absent */
-    double tone;            /* GDELT average tone, NAN if absent */
-    int64_t mentions;       /* counts, EVENTS_COUNT_NONE if absent */
+    int32_t day;        /* days since 1970-01-01 (core/date.h) */
+    uint8_t source;     /* enum events_source */
+    char actor1[4];     /* ISO3 of actor 1's country, "" if none */
+    char actor2[4];     /* ISO3 of actor 2's country */
+    char country[4];    /* ISO3 of where it happened */
+    char cameo[5];      /* CAMEO event code, "" if none */
+    uint8_t root;       /* CAMEO root code 1..20, 0 if none */
+    uint8_t quad_class; /* 1..4, 0 if none */
+    int8_t violence;    /* UCDP type of violence 1..3, 0 if none */
+    double goldstein;   /* −10..+10, NAN if absent */
+    double tone;        /* GDELT average tone, NAN if absent */
+    int64_t mentions;   /* counts, EVENTS_COUNT_NONE if absent */
     int64_t sources;
     int64_t articles;
     int64_t fatalities_best;
     int64_t fatalities_low;
     int64_t fatalities_high;
-    double latitude;        /* degrees, NAN if absent */
+    double latitude; /* degrees, NAN if absent */
     double longitude;
-    char source_id[40];     /* the row's id in its dataset */
+    char source_id[40]; /* the row's id in its dataset */
 };
 
 /* Resets every field to absent. */

@@ -4,7 +4,7 @@
 
 #include "events/scan.h"
 
-static const char *const format_names[] = {"auto", "gdelt", "ucdp", "icews", "views"};
+static const char *const format_names[] = { "auto", "gdelt", "ucdp", "icews", "views" };
 
 int events_format_parse(enum events_format *out, const char *name)
 {
@@ -24,7 +24,7 @@ const char *events_format_name(enum events_format f)
 
 const char *events_source_name(int source)
 {
-    static const char *const names[] = {"", "gdelt", "icews", "ucdp", "views"};
+    static const char *const names[] = { "", "gdelt", "icews", "ucdp", "views" };
     return source >= 0 && source <= EVENTS_SOURCE_MAX ? names[source] : "";
 }
 

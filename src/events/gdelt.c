@@ -29,9 +29,10 @@ enum {
 };
 
 const unsigned char events_gdelt_columns[] = {
-    G_ID,       G_SQLDATE,  G_ACTOR1_COUNTRY, G_ACTOR2_COUNTRY, G_EVENT_CODE,
-    G_ROOT_CODE, G_QUAD_CLASS, G_GOLDSTEIN,   G_MENTIONS,       G_SOURCES,
-    G_ARTICLES, G_TONE,     G_ACTION_COUNTRY, G_ACTION_LAT,     G_ACTION_LONG};
+    G_ID,        G_SQLDATE,    G_ACTOR1_COUNTRY, G_ACTOR2_COUNTRY, G_EVENT_CODE,
+    G_ROOT_CODE, G_QUAD_CLASS, G_GOLDSTEIN,      G_MENTIONS,       G_SOURCES,
+    G_ARTICLES,  G_TONE,       G_ACTION_COUNTRY, G_ACTION_LAT,     G_ACTION_LONG
+};
 const size_t events_gdelt_ncolumns = sizeof events_gdelt_columns;
 
 /* Translates a country code with `lookup`; unknown codes are counted and leave `out` empty. */
@@ -72,8 +73,7 @@ int events_gdelt_parse(struct events_event *ev, const struct events_row *row, un
         return events_field_error(err, row, G_QUAD_CLASS, "QuadClass 1, 2, 3 or 4");
     }
     ev->quad_class = (uint8_t)v;
-    if (gsi_parse_i64(&v, row->field[G_ROOT_CODE], row->flen[G_ROOT_CODE]) < 0 || v < 1 ||
-        v > 20) {
+    if (gsi_parse_i64(&v, row->field[G_ROOT_CODE], row->flen[G_ROOT_CODE]) < 0 || v < 1 || v > 20) {
         return events_field_error(err, row, G_ROOT_CODE, "EventRootCode, a CAMEO root 01..20");
     }
     ev->root = (uint8_t)v;

@@ -30,14 +30,14 @@
 #include "events/lines.h"
 #include "events/parse.h"
 
-#define CHUNK_SIZE  (4u << 20)         /* bytes per chunk */
-#define LINE_MAX_B  GSI_CSV_RECORD_MAX /* longest line accepted */
-#define MAX_FIELDS  64                 /* GDELT has 61; more is a bad row, counted */
+#define CHUNK_SIZE (4u << 20)         /* bytes per chunk */
+#define LINE_MAX_B GSI_CSV_RECORD_MAX /* longest line accepted */
+#define MAX_FIELDS 64                 /* GDELT has 61; more is a bad row, counted */
 
 struct chunk_result {
     uint64_t lines;
     struct events_stats stats;
-    int rc;               /* 0, or the code that stopped this chunk (strict / sink / I/O) */
+    int rc; /* 0, or the code that stopped this chunk (strict / sink / I/O) */
     struct gsi_err err;
 };
 
@@ -91,8 +91,7 @@ static inline uint64_t masks64(const char *p, uint64_t *delims)
 #    include <immintrin.h>
 #    define GSI_LINES_AVX2 1
 /* masks64 with 32-byte compares, for processors with AVX2 (chosen at run time). */
-__attribute__((target("avx2"))) static inline uint64_t masks64_avx2(const char *p,
-                                                                    uint64_t *delims)
+__attribute__((target("avx2"))) static inline uint64_t masks64_avx2(const char *p, uint64_t *delims)
 {
     const __m256i tab = _mm256_set1_epi8('\t'), lf = _mm256_set1_epi8('\n');
     __m256i lo = _mm256_loadu_si256((const __m256i *)(const void *)p);
@@ -131,7 +130,7 @@ static inline size_t flatten(uint32_t *w, uint32_t base, uint64_t m)
 static int take_line(struct scan_job *job, void *ctx, struct chunk_result *res,
                      const char *const *field, const size_t *flen, size_t nfields, long line)
 {
-    struct events_row row = {job->path, line, nfields, field, flen};
+    struct events_row row = { job->path, line, nfields, field, flen };
     struct events_event ev;
     struct gsi_err err; /* filled only when the row is bad; not cleared per row (it is large) */
     res->stats.rows++;
@@ -175,16 +174,17 @@ static int too_many_fields(struct scan_job *job, struct chunk_result *res, long 
  *
  * The delimiters (tabs and line feeds) of each 64-byte block are appended to `pos` as offsets
  * from p; each line feed then closes a line whose fields lie between consecutive offsets. */
-static inline __attribute__((always_inline)) int
-scan_lines_body(struct scan_job *job, void *ctx, struct chunk_result *res, const char *p, size_t n,
-                size_t avail, bool avx2)
+static inline __attribute__((always_inline)) int scan_lines_body(struct scan_job *job, void *ctx,
+                                                                 struct chunk_result *res,
+                                                                 const char *p, size_t n,
+                                                                 size_t avail, bool avx2)
 {
     enum { POS_CAP = 1024 };
     uint32_t pos[POS_CAP + 64 + 3];
-    size_t npos = 0;        /* offsets stored */
-    size_t first = 0;       /* index in pos of the current line's first delimiter */
-    size_t line_start = 0;  /* offset of the current line's first byte */
-    bool too_many = false;  /* the current line has more than MAX_FIELDS fields */
+    size_t npos = 0;       /* offsets stored */
+    size_t first = 0;      /* index in pos of the current line's first delimiter */
+    size_t line_start = 0; /* offset of the current line's first byte */
+    bool too_many = false; /* the current line has more than MAX_FIELDS fields */
     const char *field[MAX_FIELDS];
     size_t flen[MAX_FIELDS];
     for (size_t base = 0; base < n; base += 64) {
@@ -222,8 +222,7 @@ scan_lines_body(struct scan_job *job, void *ctx, struct chunk_result *res, const
             } else {
                 /* Only the columns the GDELT parser reads (parse.h). */
                 const uint32_t *d = pos + first;
-                for (size_t c = 0; c < events_gdelt_ncolumns && events_gdelt_columns[c] < nf;
-                     c++) {
+                for (size_t c = 0; c < events_gdelt_ncolumns && events_gdelt_columns[c] < nf; c++) {
                     size_t k = events_gdelt_columns[c];
                     size_t s = k == 0 ? line_start : d[k - 1] + 1;
                     field[k] = p + s;
@@ -259,16 +258,18 @@ scan_lines_body(struct scan_job *job, void *ctx, struct chunk_result *res, const
  * (or other) processor; scan_lines picks the best the processor has. The results are the same;
  * only the instructions differ. */
 #ifdef GSI_LINES_AVX2
-__attribute__((target("avx2,popcnt"))) static int
-scan_lines_avx2(struct scan_job *job, void *ctx, struct chunk_result *res, const char *p, size_t n,
-                size_t avail)
+__attribute__((target("avx2,popcnt"))) static int scan_lines_avx2(struct scan_job *job, void *ctx,
+                                                                  struct chunk_result *res,
+                                                                  const char *p, size_t n,
+                                                                  size_t avail)
 {
     return scan_lines_body(job, ctx, res, p, n, avail, true);
 }
 
-__attribute__((target("popcnt"))) static int
-scan_lines_popcnt(struct scan_job *job, void *ctx, struct chunk_result *res, const char *p,
-                  size_t n, size_t avail)
+__attribute__((target("popcnt"))) static int scan_lines_popcnt(struct scan_job *job, void *ctx,
+                                                               struct chunk_result *res,
+                                                               const char *p, size_t n,
+                                                               size_t avail)
 {
     return scan_lines_body(job, ctx, res, p, n, avail, false);
 }
@@ -344,8 +345,7 @@ static int run_chunk(struct worker *w, size_t c, struct chunk_result *res)
     size_t map_len = (size_t)(map_end - map_off);
     char *map = mmap(NULL, map_len, PROT_READ, MAP_PRIVATE, job->fd, (off_t)map_off);
     if (map == MAP_FAILED) {
-        return gsi_err_at(&res->err, GSI_EIO, job->path, 0, 0, "cannot map: %s",
-                          strerror(errno));
+        return gsi_err_at(&res->err, GSI_EIO, job->path, 0, 0, "cannot map: %s", strerror(errno));
     }
 #ifdef MADV_POPULATE_READ
     /* Fill the page tables for the chunk in one call rather than one fault per 64 KiB; older
@@ -416,7 +416,7 @@ int events_lines_scan(int fd, uint64_t size, const char *path,
                       const struct events_scan_options *opt, struct events_sink *sink,
                       struct events_stats *stats, struct gsi_err *err)
 {
-    struct scan_job job = {.path = path, .fd = fd, .size = size, .opt = opt, .sink = sink};
+    struct scan_job job = { .path = path, .fd = fd, .size = size, .opt = opt, .sink = sink };
     job.nchunks = (size_t)((size + CHUNK_SIZE - 1) / CHUNK_SIZE);
     long page = sysconf(_SC_PAGESIZE);
     job.page = page > 0 ? (size_t)page : 4096;

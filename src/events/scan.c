@@ -54,7 +54,7 @@ static int scan_records(const char *path, enum events_format fmt,
             rc = 0;
             continue;
         }
-        struct events_row row = {path, c.record_line, c.nfields, c.field, c.flen};
+        struct events_row row = { path, c.record_line, c.nfields, c.field, c.flen };
         if (need_header) {
             rc = fmt == EVENTS_FORMAT_UCDP    ? events_ucdp_header(&map, &row, err)
                  : fmt == EVENTS_FORMAT_ICEWS ? events_icews_header(&map, &row, err)

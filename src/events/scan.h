@@ -47,26 +47,26 @@ const char *events_format_name(enum events_format f);
 int events_format_detect(enum events_format *out, const char *head, size_t n, const char *path,
                          struct gsi_err *err);
 
-#define EVENTS_REPORT_MAX   10  /* malformed rows kept for the report */
-#define EVENTS_UNKNOWN_MAX  64  /* distinct unknown codes tallied one by one */
-#define EVENTS_THREADS_MAX  64
+#define EVENTS_REPORT_MAX  10 /* malformed rows kept for the report */
+#define EVENTS_UNKNOWN_MAX 64 /* distinct unknown codes tallied one by one */
+#define EVENTS_THREADS_MAX 64
 
 struct events_unknown {
-    const char *field;   /* the source column, e.g. "ActionGeo_CountryCode" (static string) */
+    const char *field; /* the source column, e.g. "ActionGeo_CountryCode" (static string) */
     char code[16];
     uint64_t count;
 };
 
 struct events_stats {
-    uint64_t rows;                 /* data rows read, header excluded, skipped ones included */
-    uint64_t skipped;              /* malformed rows */
-    uint64_t filtered;             /* rows outside --from/--to */
-    uint64_t unknown;              /* codes that did not translate */
+    uint64_t rows;     /* data rows read, header excluded, skipped ones included */
+    uint64_t skipped;  /* malformed rows */
+    uint64_t filtered; /* rows outside --from/--to */
+    uint64_t unknown;  /* codes that did not translate */
     size_t nreported;
     struct gsi_err reported[EVENTS_REPORT_MAX]; /* the first malformed rows, in file order */
     size_t nunknowns;
     struct events_unknown unknowns[EVENTS_UNKNOWN_MAX];
-    uint64_t unknown_other;        /* unknown codes beyond the tallied ones */
+    uint64_t unknown_other; /* unknown codes beyond the tallied ones */
 };
 
 void events_stats_init(struct events_stats *st);
@@ -80,21 +80,24 @@ void events_stats_merge(struct events_stats *dst, const struct events_stats *src
 void events_stats_report(const struct events_stats *st, FILE *out);
 
 /* Fields a consumer does not need, which readers may then leave absent and unchecked. */
-#define EVENTS_SKIP_GEO 1u /* latitude, longitude */
-#define EVENTS_SKIP_ID  2u /* source_id */
+#define EVENTS_SKIP_GEO    1u /* latitude, longitude */
+#define EVENTS_SKIP_ID     2u /* source_id */
 #define EVENTS_SKIP_ACTORS 4u /* actor1, actor2 */
 
 struct events_scan_options {
-    enum events_format format;  /* EVENTS_FORMAT_AUTO to detect */
-    unsigned skip;              /* EVENTS_SKIP_* flags; 0 reads every field */
-    bool strict;                /* first malformed row is fatal (GSI_EDATA) */
-    unsigned threads;           /* 0 = one per online CPU */
-    int32_t from_day, to_day;   /* inclusive day range; EVENTS_DAY_NONE for open ends */
+    enum events_format format; /* EVENTS_FORMAT_AUTO to detect */
+    unsigned skip;             /* EVENTS_SKIP_* flags; 0 reads every field */
+    bool strict;               /* first malformed row is fatal (GSI_EDATA) */
+    unsigned threads;          /* 0 = one per online CPU */
+    int32_t from_day, to_day;  /* inclusive day range; EVENTS_DAY_NONE for open ends */
 };
-#define EVENTS_SCAN_OPTIONS_INIT {EVENTS_FORMAT_AUTO, 0, false, 0, EVENTS_DAY_NONE, EVENTS_DAY_NONE}
+#define EVENTS_SCAN_OPTIONS_INIT                                          \
+    {                                                                     \
+        EVENTS_FORMAT_AUTO, 0, false, 0, EVENTS_DAY_NONE, EVENTS_DAY_NONE \
+    }
 
 struct events_sink {
-    unsigned nctx;  /* contexts available, 1..EVENTS_THREADS_MAX; caps the threads used */
+    unsigned nctx; /* contexts available, 1..EVENTS_THREADS_MAX; caps the threads used */
     void **ctx;
     /* Takes one event; returns 0, or a negative GSI_E* code (with err filled) to stop. */
     int (*event)(void *ctx, const struct events_event *ev, struct gsi_err *err);

@@ -67,12 +67,13 @@ void events_stats_report(const struct events_stats *st, FILE *out)
         fprintf(out, "%s\n", gsi_err_format(line, sizeof line, &st->reported[i]));
     }
     if (st->skipped > 0) {
-        fprintf(out, "gsi: skipped %" PRIu64 " malformed row%s of %" PRIu64
-                     " (use --strict to stop at the first)\n",
+        fprintf(out,
+                "gsi: skipped %" PRIu64 " malformed row%s of %" PRIu64
+                " (use --strict to stop at the first)\n",
                 st->skipped, st->skipped == 1 ? "" : "s", st->rows);
     }
     /* One line per source field: its unknown codes, most frequent first. */
-    bool done[EVENTS_UNKNOWN_MAX] = {false};
+    bool done[EVENTS_UNKNOWN_MAX] = { false };
     for (size_t i = 0; i < st->nunknowns; i++) {
         if (done[i]) {
             continue;

@@ -21,16 +21,16 @@ __extension__ typedef __int128 events_i128;
 struct field_pos {
     int word, shift, bits;
 };
-static const struct field_pos pos_country = {0, 0, 10}, pos_actor1 = {0, 10, 10},
-                              pos_actor2 = {0, 20, 10}, pos_day = {0, 30, 20},
-                              pos_quad = {0, 50, 3}, pos_root = {0, 53, 5},
-                              pos_source = {0, 58, 3}, pos_month = {1, 0, 13},
-                              pos_year = {1, 13, 9};
-#define USED_BIT (UINT64_C(1) << 63)
-#define DAY_OFFSET 131072  /* day numbers of years 1800..2200 fit in 0..2^18 after this */
-#define MONTH_OFFSET 4096  /* month ids of years 1800..2200 fit in 0..2^13 after this */
-#define YEAR_OFFSET 1700
-#define FIX_SCALE 4503599627370496.0 /* 2^52 */
+static const struct field_pos pos_country = { 0, 0, 10 }, pos_actor1 = { 0, 10, 10 },
+                              pos_actor2 = { 0, 20, 10 }, pos_day = { 0, 30, 20 },
+                              pos_quad = { 0, 50, 3 }, pos_root = { 0, 53, 5 },
+                              pos_source = { 0, 58, 3 }, pos_month = { 1, 0, 13 },
+                              pos_year = { 1, 13, 9 };
+#define USED_BIT     (UINT64_C(1) << 63)
+#define DAY_OFFSET   131072 /* day numbers of years 1800..2200 fit in 0..2^18 after this */
+#define MONTH_OFFSET 4096   /* month ids of years 1800..2200 fit in 0..2^13 after this */
+#define YEAR_OFFSET  1700
+#define FIX_SCALE    4503599627370496.0 /* 2^52 */
 
 struct agg {
     int64_t events;
@@ -61,8 +61,9 @@ struct events_summary {
     bool want[EVENTS_KEY_COUNT];
 };
 
-static const char *const key_names[EVENTS_KEY_COUNT] = {
-    "country", "actor1", "actor2", "dyad", "day", "month", "year", "quadclass", "root", "source"};
+static const char *const key_names[EVENTS_KEY_COUNT] = { "country", "actor1", "actor2", "dyad",
+                                                         "day",     "month",  "year",   "quadclass",
+                                                         "root",    "source" };
 
 int events_keys_parse(struct events_keys *out, const char *list, struct gsi_err *err)
 {
@@ -115,8 +116,7 @@ static uint64_t country_code(const char iso3[4])
     return c != NULL ? ref_country_index(c) + 1 : 0;
 }
 
-static void make_key(uint64_t key[2], const struct events_summary *s,
-                     const struct events_event *ev)
+static void make_key(uint64_t key[2], const struct events_summary *s, const struct events_event *ev)
 {
     key[0] = 0;
     key[1] = USED_BIT;
@@ -130,8 +130,8 @@ static void make_key(uint64_t key[2], const struct events_summary *s,
     if (w[EVENTS_KEY_ACTOR2] || w[EVENTS_KEY_DYAD]) {
         put(key, pos_actor2, country_code(ev->actor2));
     }
-    if (ev->day != EVENTS_DAY_NONE && (w[EVENTS_KEY_DAY] || w[EVENTS_KEY_MONTH] ||
-                                       w[EVENTS_KEY_YEAR])) {
+    if (ev->day != EVENTS_DAY_NONE &&
+        (w[EVENTS_KEY_DAY] || w[EVENTS_KEY_MONTH] || w[EVENTS_KEY_YEAR])) {
         if (w[EVENTS_KEY_DAY]) {
             put(key, pos_day, (uint64_t)(ev->day + DAY_OFFSET));
         }
@@ -489,9 +489,16 @@ struct gsi_table *events_summary_table(struct events_summary *s, struct gsi_err 
         cols[ncols].name = key_names[k];
         cols[ncols++].decimals = k == EVENTS_KEY_YEAR || k == EVENTS_KEY_QUADCLASS ? 0 : -1;
     }
-    static const struct gsi_table_col measures[] = {
-        {"events", 0},    {"goldstein_sum", 1}, {"goldstein_mean", 3}, {"mentions", 0},
-        {"tone_mean", 3}, {"fatalities", 0},    {"q1", 0}, {"q2", 0}, {"q3", 0}, {"q4", 0}};
+    static const struct gsi_table_col measures[] = { { "events", 0 },
+                                                     { "goldstein_sum", 1 },
+                                                     { "goldstein_mean", 3 },
+                                                     { "mentions", 0 },
+                                                     { "tone_mean", 3 },
+                                                     { "fatalities", 0 },
+                                                     { "q1", 0 },
+                                                     { "q2", 0 },
+                                                     { "q3", 0 },
+                                                     { "q4", 0 } };
     memcpy(cols + ncols, measures, sizeof measures);
     ncols += sizeof measures / sizeof measures[0];
     struct gsi_table *t = gsi_table_new(cols, ncols);

@@ -11,8 +11,8 @@
 
 /* Finds each of `names` in the header row. Required columns missing → GSI_EDATA. */
 static int map_header(struct events_colmap *map, const struct events_row *row,
-                      const char *const *names, const bool *required, size_t n,
-                      const char *format, struct gsi_err *err)
+                      const char *const *names, const bool *required, size_t n, const char *format,
+                      struct gsi_err *err)
 {
     map->nfields = row->nfields;
     for (size_t k = 0; k < n; k++) {
@@ -79,17 +79,29 @@ static void gw_country(char out[4], const struct events_row *row, int col, const
 
 /* ---- UCDP GED ---------------------------------------------------------------------------- */
 
-enum { U_ID, U_DATE, U_TYPE, U_COUNTRY_ID, U_GWNOA, U_GWNOB, U_BEST, U_LOW, U_HIGH, U_LAT, U_LON,
-       U_NCOLS };
+enum {
+    U_ID,
+    U_DATE,
+    U_TYPE,
+    U_COUNTRY_ID,
+    U_GWNOA,
+    U_GWNOB,
+    U_BEST,
+    U_LOW,
+    U_HIGH,
+    U_LAT,
+    U_LON,
+    U_NCOLS
+};
 
-int events_ucdp_header(struct events_colmap *map, const struct events_row *row,
-                       struct gsi_err *err)
+int events_ucdp_header(struct events_colmap *map, const struct events_row *row, struct gsi_err *err)
 {
-    static const char *const names[U_NCOLS] = {"id",     "date_start", "type_of_violence",
-                                               "country_id", "gwnoa", "gwnob", "best", "low",
-                                               "high", "latitude", "longitude"};
-    static const bool required[U_NCOLS] = {true, true, true, true, false, false,
-                                           true, true, true, false, false};
+    static const char *const names[U_NCOLS] = { "id",         "date_start", "type_of_violence",
+                                                "country_id", "gwnoa",      "gwnob",
+                                                "best",       "low",        "high",
+                                                "latitude",   "longitude" };
+    static const bool required[U_NCOLS] = { true, true, true, true,  false, false,
+                                            true, true, true, false, false };
     return map_header(map, row, names, required, U_NCOLS, "UCDP GED", err);
 }
 
@@ -127,16 +139,28 @@ int events_ucdp_parse(struct events_event *ev, const struct events_colmap *map,
 
 /* ---- ICEWS ------------------------------------------------------------------------------- */
 
-enum { I_ID, I_DATE, I_SOURCE_COUNTRY, I_CAMEO, I_INTENSITY, I_TARGET_COUNTRY, I_COUNTRY,
-       I_LAT, I_LON, I_NCOLS };
+enum {
+    I_ID,
+    I_DATE,
+    I_SOURCE_COUNTRY,
+    I_CAMEO,
+    I_INTENSITY,
+    I_TARGET_COUNTRY,
+    I_COUNTRY,
+    I_LAT,
+    I_LON,
+    I_NCOLS
+};
 
 int events_icews_header(struct events_colmap *map, const struct events_row *row,
                         struct gsi_err *err)
 {
-    static const char *const names[I_NCOLS] = {"Event ID",  "Event Date",     "Source Country",
-                                               "CAMEO Code", "Intensity",     "Target Country",
-                                               "Country",   "Latitude",       "Longitude"};
-    static const bool required[I_NCOLS] = {true, true, true, true, true, true, true, false, false};
+    static const char *const names[I_NCOLS] = { "Event ID",   "Event Date", "Source Country",
+                                                "CAMEO Code", "Intensity",  "Target Country",
+                                                "Country",    "Latitude",   "Longitude" };
+    static const bool required[I_NCOLS] = {
+        true, true, true, true, true, true, true, false, false
+    };
     return map_header(map, row, names, required, I_NCOLS, "ICEWS", err);
 }
 
@@ -203,8 +227,8 @@ enum { V_MONTH, V_COUNTRY, V_GED_SB, V_NCOLS };
 int events_views_header(struct events_colmap *map, const struct events_row *row,
                         struct gsi_err *err)
 {
-    static const char *const names[V_NCOLS] = {"month_id", "country_id", "ged_sb"};
-    static const bool required[V_NCOLS] = {true, true, true};
+    static const char *const names[V_NCOLS] = { "month_id", "country_id", "ged_sb" };
+    static const bool required[V_NCOLS] = { true, true, true };
     return map_header(map, row, names, required, V_NCOLS, "ViEWS", err);
 }
 

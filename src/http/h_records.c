@@ -20,7 +20,7 @@
  * 12-byte surrogate pair), and up to RECORDS_PAGE_MAX records add their fields besides:
  * an eighth of the response cap keeps a full page well inside it. A page that stops here
  * says where the next one starts (next_after), like a full one. */
-#define RECORDS_PAGE_BYTES   (HTTP_RESP_MAX / 8u)
+#define RECORDS_PAGE_BYTES (HTTP_RESP_MAX / 8u)
 
 /* Who reads. An anonymous caller must see only public records, and the platform's NULL
  * viewer is the local administrator, who sees everything; so an anonymous reader is a

@@ -38,8 +38,7 @@ int http_resp_json(struct http_resp *resp, int status, json_t *json)
     if (rc != 0 || gsi_buf_putc(&resp->body, '\n') < 0) {
         /* The server's own failure, not the client's: 413 is for request bodies, and the
          * pages of a list are sized to fit, so this is a 500. */
-        return http_resp_error(resp, GSI_EINTERNAL,
-                               "the response is larger than the server sends");
+        return http_resp_error(resp, GSI_EINTERNAL, "the response is larger than the server sends");
     }
     resp->status = status;
     resp->content_type = "application/json";

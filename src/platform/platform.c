@@ -192,8 +192,7 @@ void platform_conn_put(struct platform *p, struct store *s, bool broken)
 
 /* --- files --- */
 
-int platform_file_read(const char *path, char **out, size_t *len, size_t max,
-                       struct gsi_err *err)
+int platform_file_read(const char *path, char **out, size_t *len, size_t max, struct gsi_err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -309,7 +308,8 @@ int platform_checkpoint_file_update(struct platform *p, bool force, struct gsi_e
         char *cur = NULL;
         size_t len = 0;
         struct gsi_err ignore = GSI_ERR_INIT;
-        if (platform_file_read(p->checkpoint_path, &cur, &len, PLATFORM_CHECKPOINT_FILE_MAX, &ignore) == 0) {
+        if (platform_file_read(p->checkpoint_path, &cur, &len, PLATFORM_CHECKPOINT_FILE_MAX,
+                               &ignore) == 0) {
             const char *nl = memchr(cur, '\n', len);
             int64_t have = 0;
             if (nl != NULL) {
@@ -358,10 +358,9 @@ static int not_initialised(const struct platform *p, struct gsi_err *err)
     return gsi_err_set(err, GSI_ENOTFOUND, "the database is not initialised: %s", hint);
 }
 
-
 static int meta_get(struct store *s, const char *key, char **out, struct gsi_err *err)
 {
-    struct store_val v[] = {STORE_TEXT(key)};
+    struct store_val v[] = { STORE_TEXT(key) };
     struct store_rows *r;
     int rc = store_query(s, &r, "SELECT value FROM meta WHERE key = ?", v, 1, err);
     if (rc < 0) {
@@ -426,10 +425,10 @@ static int get_node(void *ctx, unsigned level, uint64_t index, uint8_t out[JOURN
                     struct gsi_err *err)
 {
     struct store *s = ctx;
-    struct store_val v[] = {STORE_INT(level), STORE_INT(index)};
+    struct store_val v[] = { STORE_INT(level), STORE_INT(index) };
     struct store_rows *r;
-    int rc = store_query(s, &r, "SELECT hash FROM journal_nodes WHERE level = ? AND idx = ?", v,
-                         2, err);
+    int rc =
+        store_query(s, &r, "SELECT hash FROM journal_nodes WHERE level = ? AND idx = ?", v, 2, err);
     if (rc < 0) {
         return rc;
     }
@@ -456,7 +455,8 @@ static int check_checkpoint_file(struct platform *p, struct store *s, struct gsi
     char *text = NULL;
     size_t len = 0;
     struct gsi_err ferr = GSI_ERR_INIT;
-    int rc = platform_file_read(p->checkpoint_path, &text, &len, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
+    int rc =
+        platform_file_read(p->checkpoint_path, &text, &len, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
     if (rc == GSI_ENOTFOUND) {
         return 0; /* first start, or a file that was never written yet */
     }
@@ -656,11 +656,11 @@ static int make_log_key(struct platform *p, struct store *s, struct gsi_err *err
         }
     }
     if (rc == 0) {
-        struct store_val v[] = {STORE_TEXT("log_vkey"), STORE_TEXTN(vkey.data, vkey.len)};
+        struct store_val v[] = { STORE_TEXT("log_vkey"), STORE_TEXTN(vkey.data, vkey.len) };
         rc = store_exec(s, "INSERT INTO meta (key, value) VALUES (?, ?)", v, 2, err);
     }
     if (rc == 0) {
-        struct store_val v[] = {STORE_TEXT("origin"), STORE_TEXT(p->origin)};
+        struct store_val v[] = { STORE_TEXT("origin"), STORE_TEXT(p->origin) };
         rc = store_exec(s, "INSERT INTO meta (key, value) VALUES (?, ?)", v, 2, err);
     }
     gsi_buf_release(&vkey);

@@ -58,19 +58,19 @@ struct platform_delegate;
 struct store; /* src/store/store.h: one database connection */
 
 /* Caps on what callers (and so HTTP clients) may pass. */
-#define PLATFORM_ID_MAX       16          /* party id: "CHN", "UN", "UNSC", "ASEAN", "X-ABC" + NUL */
-#define PLATFORM_NAME_MAX     160         /* party and delegate names, bytes with NUL */
-#define PLATFORM_TYPE_MAX     64          /* act type "concern.lodge", bytes with NUL */
-#define PLATFORM_TIME_MAX     32          /* "2026-11-28T01:45:59.123456Z" + NUL */
-#define PLATFORM_HEX_MAX      65          /* a SHA-256 in lower-case hex + NUL */
-#define PLATFORM_PUBKEY_MAX   48          /* base64 of a 32-byte Ed25519 public key + NUL */
-#define PLATFORM_TOKEN_MAX    64          /* a bearer token as printed once, + NUL */
-#define PLATFORM_PAYLOAD_MAX  (1u << 20)  /* bytes of an act's payload */
-#define PLATFORM_AUDIENCE_MAX 4096        /* bytes of an audience list */
-#define PLATFORM_ENTRIES_MAX  1000        /* journal entries returned by one call */
-#define PLATFORM_LIST_MAX     10000       /* records returned by one list call */
-#define PLATFORM_HASH_SIZE    32          /* SHA-256 */
-#define PLATFORM_PROOF_MAX    130         /* hashes in one proof (journal/merkle.h) */
+#define PLATFORM_ID_MAX       16         /* party id: "CHN", "UN", "UNSC", "ASEAN", "X-ABC" + NUL */
+#define PLATFORM_NAME_MAX     160        /* party and delegate names, bytes with NUL */
+#define PLATFORM_TYPE_MAX     64         /* act type "concern.lodge", bytes with NUL */
+#define PLATFORM_TIME_MAX     32         /* "2026-11-28T01:45:59.123456Z" + NUL */
+#define PLATFORM_HEX_MAX      65         /* a SHA-256 in lower-case hex + NUL */
+#define PLATFORM_PUBKEY_MAX   48         /* base64 of a 32-byte Ed25519 public key + NUL */
+#define PLATFORM_TOKEN_MAX    64         /* a bearer token as printed once, + NUL */
+#define PLATFORM_PAYLOAD_MAX  (1u << 20) /* bytes of an act's payload */
+#define PLATFORM_AUDIENCE_MAX 4096       /* bytes of an audience list */
+#define PLATFORM_ENTRIES_MAX  1000       /* journal entries returned by one call */
+#define PLATFORM_LIST_MAX     10000      /* records returned by one list call */
+#define PLATFORM_HASH_SIZE    32         /* SHA-256 */
+#define PLATFORM_PROOF_MAX    130        /* hashes in one proof (journal/merkle.h) */
 
 /* --- opening --- */
 
@@ -117,10 +117,10 @@ const char *platform_backend(const struct platform *p);
 /* A party: a state, an observer state, the UN or one of its organs, an organisation, or a
  * non-state participant (think tank, social organisation). */
 struct platform_party {
-    char id[PLATFORM_ID_MAX];     /* ISO 3166-1 alpha-3 for states; "UN", "UNSC", "AU", ... */
-    char kind[16];                /* "state", "observer", "un", "organisation", "nonstate" */
+    char id[PLATFORM_ID_MAX]; /* ISO 3166-1 alpha-3 for states; "UN", "UNSC", "AU", ... */
+    char kind[16];            /* "state", "observer", "un", "organisation", "nonstate" */
     char name[PLATFORM_NAME_MAX];
-    char region[48];              /* UN region of a state, "" otherwise */
+    char region[48]; /* UN region of a state, "" otherwise */
 };
 
 /* The party `id` (exact, upper case). GSI_ENOTFOUND if there is none. */
@@ -158,8 +158,8 @@ const char *platform_role_name(enum platform_role r);
 int platform_role_parse(enum platform_role *out, const char *s, struct gsi_err *err);
 
 struct platform_delegate {
-    int64_t id;                       /* 1, 2, ... */
-    char party[PLATFORM_ID_MAX];      /* the one party it acts for */
+    int64_t id;                  /* 1, 2, ... */
+    char party[PLATFORM_ID_MAX]; /* the one party it acts for */
     enum platform_role role;
     char name[PLATFORM_NAME_MAX];
     char pubkey[PLATFORM_PUBKEY_MAX]; /* base64 Ed25519 public key, "" if none was given */
@@ -210,22 +210,22 @@ typedef int (*platform_apply_fn)(void *ctx, struct store *s, int64_t record_id,
                                  uint64_t journal_index, struct gsi_err *err);
 
 struct platform_act {
-    const char *type;     /* [a-z0-9._-]{1,63}, e.g. "concern.lodge" */
-    const char *party;    /* the party acted for; NULL: the actor's own party */
-    const char *payload;  /* JSON text (stored and hashed as given); NULL with len 0 = "{}" */
-    size_t payload_len;   /* <= PLATFORM_PAYLOAD_MAX */
-    bool confidential;    /* visible only to `party` and the audience */
-    const char *audience; /* comma-separated party ids that may see it ("CHN,IND"), or NULL */
+    const char *type;        /* [a-z0-9._-]{1,63}, e.g. "concern.lodge" */
+    const char *party;       /* the party acted for; NULL: the actor's own party */
+    const char *payload;     /* JSON text (stored and hashed as given); NULL with len 0 = "{}" */
+    size_t payload_len;      /* <= PLATFORM_PAYLOAD_MAX */
+    bool confidential;       /* visible only to `party` and the audience */
+    const char *audience;    /* comma-separated party ids that may see it ("CHN,IND"), or NULL */
     platform_apply_fn apply; /* optional */
     void *apply_ctx;
 };
 
 struct platform_receipt {
-    int64_t record_id;             /* the record's id */
-    uint64_t index;                /* its journal entry's index (leaf number) */
-    char time[PLATFORM_TIME_MAX];  /* when it was recorded (UTC, microseconds) */
+    int64_t record_id;            /* the record's id */
+    uint64_t index;               /* its journal entry's index (leaf number) */
+    char time[PLATFORM_TIME_MAX]; /* when it was recorded (UTC, microseconds) */
     char leaf_hash[PLATFORM_HEX_MAX];
-    uint64_t tree_size;            /* the journal size after the commit that carried it */
+    uint64_t tree_size; /* the journal size after the commit that carried it */
 };
 
 /* Records an act by `actor` (NULL: the local administrator) and appends its journal entry in
@@ -238,12 +238,12 @@ struct platform_record {
     int64_t id;
     char type[PLATFORM_TYPE_MAX];
     char party[PLATFORM_ID_MAX];
-    int64_t delegate;              /* 0: the local administrator */
+    int64_t delegate; /* 0: the local administrator */
     char time[PLATFORM_TIME_MAX];
     bool confidential;
-    uint64_t index;                /* journal entry */
-    char *audience;                /* malloc'd, "" when none */
-    char *payload;                 /* malloc'd, NUL-terminated */
+    uint64_t index; /* journal entry */
+    char *audience; /* malloc'd, "" when none */
+    char *payload;  /* malloc'd, NUL-terminated */
     size_t payload_len;
 };
 
@@ -251,8 +251,7 @@ struct platform_record {
  * GSI_ENOTFOUND both when it does not exist and when it is confidential and the viewer's party
  * is neither its party nor in its audience. Release with platform_record_release(). */
 int platform_record_get(struct platform *p, struct platform_record *out,
-                        const struct platform_delegate *viewer, int64_t id,
-                        struct gsi_err *err);
+                        const struct platform_delegate *viewer, int64_t id, struct gsi_err *err);
 
 /* Records with id > after_id, of `type` (NULL: any) and `party` (NULL: any), that `viewer`
  * may see, oldest first, at most `limit` (<= PLATFORM_LIST_MAX), and no more than fit in
@@ -276,11 +275,11 @@ void platform_record_list_free(struct platform_record *list, size_t n);
 struct platform_entry {
     uint64_t index;
     char type[PLATFORM_TYPE_MAX];
-    char party[PLATFORM_ID_MAX];         /* "" when the system acted (gsi init) */
-    int64_t delegate;                    /* 0: the local administrator or the system */
-    int64_t time_us;                     /* microseconds since 1970-01-01T00:00:00Z */
-    char time[PLATFORM_TIME_MAX];        /* the same instant, ISO 8601 UTC */
-    char subject[48];                    /* what it is about: "record/12", "delegate/3", "party/CHN" */
+    char party[PLATFORM_ID_MAX];  /* "" when the system acted (gsi init) */
+    int64_t delegate;             /* 0: the local administrator or the system */
+    int64_t time_us;              /* microseconds since 1970-01-01T00:00:00Z */
+    char time[PLATFORM_TIME_MAX]; /* the same instant, ISO 8601 UTC */
+    char subject[48];             /* what it is about: "record/12", "delegate/3", "party/CHN" */
     char payload_hash[PLATFORM_HEX_MAX]; /* SHA-256 of the subject's canonical bytes */
     char leaf_hash[PLATFORM_HEX_MAX];    /* SHA-256(0x00 || canonical entry bytes) */
 };
@@ -298,8 +297,7 @@ int platform_journal_checkpoint(struct platform *p, struct gsi_buf *note, struct
 
 /* Signs a checkpoint for the current tree now (if the latest one is older), stores it, writes
  * the checkpoint file, and appends the note to `note` (may be NULL). */
-int platform_journal_checkpoint_sign(struct platform *p, struct gsi_buf *note,
-                                     struct gsi_err *err);
+int platform_journal_checkpoint_sign(struct platform *p, struct gsi_buf *note, struct gsi_err *err);
 
 /* The log's verifier key in C2SP note format ("<origin>+<hash>+<base64>"), appended to `out`. */
 int platform_journal_vkey(struct platform *p, struct gsi_buf *out, struct gsi_err *err);
@@ -316,9 +314,9 @@ int platform_journal_proof_inclusion(struct platform *p, uint8_t (*proof)[PLATFO
                                      struct gsi_err *err);
 
 /* Consistency proof between the trees of `from` and `to` entries (0 < from <= to <= size). */
-int platform_journal_proof_consistency(struct platform *p,
-                                       uint8_t (*proof)[PLATFORM_HASH_SIZE], size_t *len,
-                                       uint64_t from, uint64_t to, struct gsi_err *err);
+int platform_journal_proof_consistency(struct platform *p, uint8_t (*proof)[PLATFORM_HASH_SIZE],
+                                       size_t *len, uint64_t from, uint64_t to,
+                                       struct gsi_err *err);
 
 /* Root hash of the tree of `size` entries. */
 int platform_journal_root(struct platform *p, uint8_t root[PLATFORM_HASH_SIZE], uint64_t size,
@@ -326,10 +324,10 @@ int platform_journal_root(struct platform *p, uint8_t root[PLATFORM_HASH_SIZE], 
 
 /* What `gsi journal verify` found. */
 struct platform_verify_report {
-    uint64_t entries;       /* entries read and re-hashed */
-    uint64_t checkpoints;   /* signed checkpoints checked */
-    uint64_t records;       /* records, delegates and parties matched against their entries */
-    uint64_t problems;      /* each one was passed to the callback */
+    uint64_t entries;     /* entries read and re-hashed */
+    uint64_t checkpoints; /* signed checkpoints checked */
+    uint64_t records;     /* records, delegates and parties matched against their entries */
+    uint64_t problems;    /* each one was passed to the callback */
 };
 
 /* Called once per problem with a message naming the record or entry ("record 12 (entry 40):

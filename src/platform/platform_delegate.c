@@ -3,18 +3,18 @@
  * A token is "gsi_" followed by 32 random bytes in unpadded base64url (43 characters). Only
  * SHA-256(token) in hex is stored; a lookup hashes the presented token and finds the row by
  * that hash, so the time it takes does not depend on how much of a stored token matched. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <errno.h>
 
 #include "platform/platform_internal.h"
 
 #define TOKEN_PREFIX "gsi_"
 #define TOKEN_RANDOM 32
 
-static const char *const role_names[] = {"delegate", "mediator", "secretariat", "observer"};
+static const char *const role_names[] = { "delegate", "mediator", "secretariat", "observer" };
 
 const char *platform_role_name(enum platform_role r)
 {
@@ -156,9 +156,9 @@ static int dadd_apply(struct platform *p, struct pw_batch *b, void *ctx, struct 
     platform_time_format(created, b->now_us);
     const char *role = platform_role_name(c->role);
     uint64_t index = b->range->size;
-    struct store_val v[] = {STORE_TEXT(c->party),     STORE_TEXT(role),
-                            STORE_TEXT(c->name),      STORE_TEXT(c->pubkey),
-                            STORE_TEXT(c->token_hash), STORE_TEXT(created), STORE_INT(index)};
+    struct store_val v[] = { STORE_TEXT(c->party),  STORE_TEXT(role),          STORE_TEXT(c->name),
+                             STORE_TEXT(c->pubkey), STORE_TEXT(c->token_hash), STORE_TEXT(created),
+                             STORE_INT(index) };
     struct store_rows *r;
     int rc = store_query(b->s, &r,
                          "INSERT INTO delegates (party, role, name, pubkey, token_hash, created,"
@@ -215,8 +215,9 @@ int platform_delegate_add(struct platform *p, struct platform_delegate *out,
     }
     char th[PLATFORM_HEX_MAX];
     token_hash_hex(th, token, strlen(token));
-    struct dadd_ctx c = {.party = party, .role = role, .name = name, .pubkey = key,
-                         .token_hash = th};
+    struct dadd_ctx c = {
+        .party = party, .role = role, .name = name, .pubkey = key, .token_hash = th
+    };
     rc = platform_write(p, dadd_apply, &c, NULL, err);
     if (rc == 0 && out != NULL) {
         rc = platform_delegate_get(p, out, c.id, err);
@@ -235,10 +236,10 @@ static int drev_apply(struct platform *p, struct pw_batch *b, void *ctx, struct 
 {
     (void)p;
     struct drev_ctx *c = ctx;
-    struct store_val v[] = {STORE_INT(c->id)};
+    struct store_val v[] = { STORE_INT(c->id) };
     struct store_rows *r;
-    int rc = store_query(b->s, &r, "SELECT " DELEGATE_COLS " FROM delegates WHERE id = ?", v, 1,
-                         err);
+    int rc =
+        store_query(b->s, &r, "SELECT " DELEGATE_COLS " FROM delegates WHERE id = ?", v, 1, err);
     if (rc < 0) {
         return rc;
     }
@@ -266,9 +267,10 @@ static int drev_apply(struct platform *p, struct pw_batch *b, void *ctx, struct 
     if (rc < 0) {
         return rc;
     }
-    struct store_val rv[] = {STORE_INT(rid), STORE_TEXT("delegate.revoke"), STORE_TEXT(d.party),
-                             STORE_TEXT(now), STORE_TEXTN(payload, (size_t)plen),
-                             STORE_INT(index)};
+    struct store_val rv[] = {
+        STORE_INT(rid),  STORE_TEXT("delegate.revoke"),      STORE_TEXT(d.party),
+        STORE_TEXT(now), STORE_TEXTN(payload, (size_t)plen), STORE_INT(index)
+    };
     rc = store_exec(b->s,
                     "INSERT INTO records (id, type, party, delegate, created, confidential,"
                     " audience, payload, journal_index) VALUES (?, ?, ?, 0, ?, 0, '', ?, ?)",
@@ -276,7 +278,7 @@ static int drev_apply(struct platform *p, struct pw_batch *b, void *ctx, struct 
     if (rc < 0) {
         return rc;
     }
-    struct store_val uv[] = {STORE_TEXT(now), STORE_INT(c->id)};
+    struct store_val uv[] = { STORE_TEXT(now), STORE_INT(c->id) };
     rc = store_exec(b->s, "UPDATE delegates SET revoked = ? WHERE id = ?", uv, 2, err);
     if (rc < 0) {
         return rc;
@@ -303,7 +305,7 @@ static int drev_apply(struct platform *p, struct pw_batch *b, void *ctx, struct 
 
 int platform_delegate_revoke(struct platform *p, int64_t id, struct gsi_err *err)
 {
-    struct drev_ctx c = {.id = id};
+    struct drev_ctx c = { .id = id };
     return platform_write(p, drev_apply, &c, NULL, err);
 }
 
@@ -324,10 +326,10 @@ int platform_delegate_get(struct platform *p, struct platform_delegate *out, int
                           struct gsi_err *err)
 {
     memset(out, 0, sizeof *out);
-    struct store_val v[] = {STORE_INT(id)};
+    struct store_val v[] = { STORE_INT(id) };
     struct store_rows *r;
-    int rc = delegate_query(p, &r, "SELECT " DELEGATE_COLS " FROM delegates WHERE id = ?", v, 1,
-                            err);
+    int rc =
+        delegate_query(p, &r, "SELECT " DELEGATE_COLS " FROM delegates WHERE id = ?", v, 1, err);
     if (rc < 0) {
         return rc;
     }
@@ -348,7 +350,7 @@ int platform_delegate_list(struct platform *p, struct platform_delegate **out, s
     struct store_rows *r;
     int rc;
     if (party != NULL) {
-        struct store_val v[] = {STORE_TEXT(party)};
+        struct store_val v[] = { STORE_TEXT(party) };
         rc = delegate_query(p, &r,
                             "SELECT " DELEGATE_COLS " FROM delegates WHERE party = ? ORDER BY id",
                             v, 1, err);
@@ -384,7 +386,7 @@ int platform_delegate_authenticate(struct platform *p, struct platform_delegate 
     }
     char th[PLATFORM_HEX_MAX];
     token_hash_hex(th, token, token_len);
-    struct store_val v[] = {STORE_TEXT(th)};
+    struct store_val v[] = { STORE_TEXT(th) };
     struct store_rows *r;
     int rc = delegate_query(p, &r,
                             "SELECT d.id, d.party, d.role, d.name, d.pubkey, d.created, d.revoked,"

@@ -13,8 +13,8 @@
 #include "platform/platform.h"
 #include "store/store.h"
 
-#define PLATFORM_POOL_MAX   64   /* idle read connections kept */
-#define PLATFORM_PATH_MAX   1024
+#define PLATFORM_POOL_MAX      64 /* idle read connections kept */
+#define PLATFORM_PATH_MAX      1024
 #define PLATFORM_BATCH_DEFAULT 1024
 /* The checkpoint file is rewritten (write, fsync, rename) at most this often while writes
  * flow, and always at close and on `gsi journal checkpoint`: a file that lags the database
@@ -94,8 +94,8 @@ struct platform {
     uint64_t last_note_size;
 
     pthread_mutex_t file_mu;
-    uint64_t file_size;     /* size of the checkpoint last written to the file */
-    int64_t file_time_ns;   /* when (CLOCK_MONOTONIC) */
+    uint64_t file_size;   /* size of the checkpoint last written to the file */
+    int64_t file_time_ns; /* when (CLOCK_MONOTONIC) */
 };
 
 /* Paths and defaults from the options. */
@@ -107,7 +107,7 @@ int platform_paths(struct platform *p, const struct platform_opts *o, struct gsi
 #define PLATFORM_WAL_CHECKPOINT_PAGES 1000
 #define PLATFORM_WAL_CHECKPOINT_MAX   8000
 /* Parties the write path remembers as existing (the UN system is a few hundred). */
-#define PLATFORM_KNOWN_PARTIES_MAX    4096
+#define PLATFORM_KNOWN_PARTIES_MAX 4096
 
 /* A read connection from the pool (opened when none is idle); give it back with conn_put. */
 int platform_conn_get(struct platform *p, struct store **out, struct gsi_err *err);
@@ -180,8 +180,7 @@ void platform_party_from_row(struct platform_party *out, const struct store_rows
 /* Reads a whole file of at most `max` bytes into *out (malloc'd, NUL-terminated, length in
  * *len). GSI_ENOTFOUND when it does not exist, GSI_ELIMIT when it is larger, GSI_EIO for any
  * other failure, each naming the path. */
-int platform_file_read(const char *path, char **out, size_t *len, size_t max,
-                       struct gsi_err *err);
+int platform_file_read(const char *path, char **out, size_t *len, size_t max, struct gsi_err *err);
 
 /* Seeds the parties (platform_init). */
 int platform_parties_seed(struct platform *p, struct gsi_err *err);

@@ -31,8 +31,8 @@ static int insert_party(struct pw_batch *b, const char *id, const char *kind, co
     char created[PLATFORM_TIME_MAX];
     platform_time_format(created, b->now_us);
     uint64_t index = b->range->size;
-    struct store_val v[] = {STORE_TEXT(id), STORE_TEXT(kind), STORE_TEXT(name), STORE_TEXT(region),
-                            STORE_TEXT(created), STORE_INT(index)};
+    struct store_val v[] = { STORE_TEXT(id),     STORE_TEXT(kind),    STORE_TEXT(name),
+                             STORE_TEXT(region), STORE_TEXT(created), STORE_INT(index) };
     int rc = store_exec(b->s,
                         "INSERT INTO parties (id, kind, name, region, created, journal_index)"
                         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -40,7 +40,7 @@ static int insert_party(struct pw_batch *b, const char *id, const char *kind, co
     for (const char *m = members; rc == 0 && *m;) {
         const char *comma = strchr(m, ',');
         size_t n = comma ? (size_t)(comma - m) : strlen(m);
-        struct store_val mv[] = {STORE_TEXT(id), STORE_TEXTN(m, n)};
+        struct store_val mv[] = { STORE_TEXT(id), STORE_TEXTN(m, n) };
         rc = store_exec(b->s, "INSERT INTO party_members (org, member) VALUES (?, ?)", mv, 2, err);
         m += n + (comma ? 1 : 0);
     }
@@ -69,7 +69,7 @@ static int insert_party(struct pw_batch *b, const char *id, const char *kind, co
 
 static int party_exists(struct store *s, const char *id, bool *yes, struct gsi_err *err)
 {
-    struct store_val v[] = {STORE_TEXT(id)};
+    struct store_val v[] = { STORE_TEXT(id) };
     int64_t n = 0;
     int rc = store_query_int(s, &n, 0, "SELECT COUNT(*) FROM parties WHERE id = ?", v, 1, err);
     *yes = n > 0;
@@ -184,7 +184,7 @@ int platform_party_get(struct platform *p, struct platform_party *out, const cha
     if (rc < 0) {
         return rc;
     }
-    struct store_val v[] = {STORE_TEXT(id)};
+    struct store_val v[] = { STORE_TEXT(id) };
     struct store_rows *r;
     rc = store_query(s, &r, "SELECT id, kind, name, region FROM parties WHERE id = ?", v, 1, err);
     platform_conn_put(p, s, rc < 0);
@@ -212,10 +212,10 @@ int platform_party_list(struct platform *p, struct platform_party **out, size_t 
     }
     struct store_rows *r;
     if (kind != NULL) {
-        struct store_val v[] = {STORE_TEXT(kind)};
+        struct store_val v[] = { STORE_TEXT(kind) };
         rc = store_query(s, &r,
-                         "SELECT id, kind, name, region FROM parties WHERE kind = ? ORDER BY id",
-                         v, 1, err);
+                         "SELECT id, kind, name, region FROM parties WHERE kind = ? ORDER BY id", v,
+                         1, err);
     } else {
         rc = store_query(s, &r, "SELECT id, kind, name, region FROM parties ORDER BY id", NULL, 0,
                          err);
@@ -253,7 +253,7 @@ int platform_party_members(struct platform *p, char (**out)[PLATFORM_ID_MAX], si
     if (rc < 0) {
         return rc;
     }
-    struct store_val v[] = {STORE_TEXT(org)};
+    struct store_val v[] = { STORE_TEXT(org) };
     struct store_rows *r;
     rc = store_query(s, &r, "SELECT member FROM party_members WHERE org = ? ORDER BY member", v, 1,
                      err);
@@ -314,7 +314,7 @@ int platform_party_add(struct platform *p, struct platform_party *out,
     if (rc < 0) {
         return rc;
     }
-    struct add_ctx c = {.id = id, .name = name, .actor = actor};
+    struct add_ctx c = { .id = id, .name = name, .actor = actor };
     rc = platform_write(p, add_apply, &c, NULL, err);
     if (rc == 0 && out != NULL) {
         rc = platform_party_get(p, out, id, err);

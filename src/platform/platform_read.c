@@ -6,7 +6,8 @@
 
 #include "platform/platform_internal.h"
 
-#define RECORD_COLS "id, type, party, delegate, created, confidential, audience, payload, journal_index"
+#define RECORD_COLS \
+    "id, type, party, delegate, created, confidential, audience, payload, journal_index"
 
 /* A confidential record is visible to its own party and to the parties in its audience; the
  * SQL form of the same rule is in platform_record_list. A viewer of no party (the anonymous
@@ -94,11 +95,10 @@ static int read_query(struct platform *p, struct store_rows **r, const char *sql
 }
 
 int platform_record_get(struct platform *p, struct platform_record *out,
-                        const struct platform_delegate *viewer, int64_t id,
-                        struct gsi_err *err)
+                        const struct platform_delegate *viewer, int64_t id, struct gsi_err *err)
 {
     memset(out, 0, sizeof *out);
-    struct store_val v[] = {STORE_INT(id)};
+    struct store_val v[] = { STORE_INT(id) };
     struct store_rows *r;
     int rc = read_query(p, &r, "SELECT " RECORD_COLS " FROM records WHERE id = ?", v, 1, err);
     if (rc < 0) {
@@ -239,8 +239,8 @@ int platform_journal_size(struct platform *p, uint64_t *size, struct gsi_err *er
 int platform_journal_checkpoint(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
 {
     struct store_rows *r;
-    int rc = read_query(p, &r, "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1", NULL, 0,
-                        err);
+    int rc =
+        read_query(p, &r, "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1", NULL, 0, err);
     if (rc < 0) {
         return rc;
     }
@@ -262,8 +262,7 @@ static int sign_now(struct platform *p, struct pw_batch *b, void *ctx, struct gs
     return 0; /* nothing to append: the leader signs only when the tree grew */
 }
 
-int platform_journal_checkpoint_sign(struct platform *p, struct gsi_buf *note,
-                                     struct gsi_err *err)
+int platform_journal_checkpoint_sign(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
 {
     /* Every commit that appends signs a checkpoint of its own, so the latest one always covers
      * the whole tree; an empty batch makes sure no writer of this process is mid-commit. */
@@ -323,8 +322,7 @@ int platform_journal_entries(struct platform *p, struct platform_entry **out, si
                            (unsigned long long)end, (unsigned long long)start);
     }
     if (end - start > PLATFORM_ENTRIES_MAX) {
-        return gsi_err_set(err, GSI_ELIMIT, "at most %d entries per request",
-                           PLATFORM_ENTRIES_MAX);
+        return gsi_err_set(err, GSI_ELIMIT, "at most %d entries per request", PLATFORM_ENTRIES_MAX);
     }
     uint64_t size = 0;
     int rc = platform_journal_size(p, &size, err);
@@ -335,11 +333,11 @@ int platform_journal_entries(struct platform *p, struct platform_entry **out, si
         return gsi_err_set(err, GSI_EUSAGE, "end %llu is past the journal's size %llu",
                            (unsigned long long)end, (unsigned long long)size);
     }
-    struct store_val v[] = {STORE_INT(start), STORE_INT(end)};
+    struct store_val v[] = { STORE_INT(start), STORE_INT(end) };
     struct store_rows *r;
     rc = read_query(p, &r,
-                    "SELECT " ENTRY_COLS " FROM journal WHERE idx >= ? AND idx < ? ORDER BY idx",
-                    v, 2, err);
+                    "SELECT " ENTRY_COLS " FROM journal WHERE idx >= ? AND idx < ? ORDER BY idx", v,
+                    2, err);
     if (rc < 0) {
         return rc;
     }
@@ -399,9 +397,8 @@ int platform_journal_proof_inclusion(struct platform *p, uint8_t (*proof)[PLATFO
     return rc;
 }
 
-int platform_journal_proof_consistency(struct platform *p,
-                                       uint8_t (*proof)[PLATFORM_HASH_SIZE], size_t *len,
-                                       uint64_t from, uint64_t to, struct gsi_err *err)
+int platform_journal_proof_consistency(struct platform *p, uint8_t (*proof)[PLATFORM_HASH_SIZE],
+                                       size_t *len, uint64_t from, uint64_t to, struct gsi_err *err)
 {
     *len = 0;
     struct store *s;

@@ -14,9 +14,9 @@
 #include "core/text.h"
 #include "platform/platform_internal.h"
 
-#define CHUNK 5000
+#define CHUNK          5000
 #define PROBLEMS_SHOWN 200 /* messages passed on; all are counted */
-#define CANON_MAX (PLATFORM_PAYLOAD_MAX + 16384)
+#define CANON_MAX      (PLATFORM_PAYLOAD_MAX + 16384)
 
 struct vent {
     uint8_t leaf[JOURNAL_HASH_SIZE];
@@ -52,7 +52,7 @@ static int read_entries(struct store *s, struct vent *ents, uint64_t size, struc
 {
     int64_t after = -1;
     for (;;) {
-        struct store_val pv[] = {STORE_INT(after), STORE_INT(CHUNK)};
+        struct store_val pv[] = { STORE_INT(after), STORE_INT(CHUNK) };
         struct store_rows *r;
         int rc = store_query(s, &r,
                              "SELECT idx, type, party, delegate, time_us, time, subject,"
@@ -120,12 +120,12 @@ static int read_entries(struct store *s, struct vent *ents, uint64_t size, struc
     return 0;
 }
 
-static int check_checkpoints(struct platform *p, struct store *s, struct vent *ents,
-                             uint64_t size, struct vctx *v, struct gsi_err *err)
+static int check_checkpoints(struct platform *p, struct store *s, struct vent *ents, uint64_t size,
+                             struct vctx *v, struct gsi_err *err)
 {
     struct store_rows *r;
-    int rc = store_query(s, &r, "SELECT size, root, note FROM checkpoints ORDER BY size", NULL, 0,
-                         err);
+    int rc =
+        store_query(s, &r, "SELECT size, root, note FROM checkpoints ORDER BY size", NULL, 0, err);
     if (rc < 0) {
         return rc;
     }
@@ -135,8 +135,8 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
     uint8_t file_root[JOURNAL_HASH_SIZE];
     size_t flen = 0;
     struct gsi_err ferr = GSI_ERR_INIT;
-    int frc = platform_file_read(p->checkpoint_path, &file, &flen, PLATFORM_CHECKPOINT_FILE_MAX,
-                                 &ferr);
+    int frc =
+        platform_file_read(p->checkpoint_path, &file, &flen, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
     if (frc < 0 && frc != GSI_ENOTFOUND) {
         /* Only a file that is not there is no finding: one that cannot be read or is too
          * large is reported, never checked in part or skipped in silence. */
@@ -150,8 +150,9 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
             memcpy(file_root, cp.root, sizeof file_root);
             journal_checkpoint_release(&cp);
             if (file_size > size) {
-                problem(v, "the checkpoint file %s has size %llu but the journal only %llu: "
-                           "entries were removed from the database",
+                problem(v,
+                        "the checkpoint file %s has size %llu but the journal only %llu: "
+                        "entries were removed from the database",
                         p->checkpoint_path, (unsigned long long)file_size,
                         (unsigned long long)size);
             }
@@ -263,12 +264,13 @@ static int check_records(struct store *s, struct vent *ents, uint64_t size, stru
     int64_t after = 0;
     size_t cap = 0;
     for (;;) {
-        struct store_val pv[] = {STORE_INT(after), STORE_INT(1000)};
+        struct store_val pv[] = { STORE_INT(after), STORE_INT(1000) };
         struct store_rows *r;
-        int rc = store_query(s, &r,
-                             "SELECT id, type, party, delegate, created, confidential, audience,"
-                             " payload, journal_index FROM records WHERE id > ? ORDER BY id LIMIT ?",
-                             pv, 2, err);
+        int rc =
+            store_query(s, &r,
+                        "SELECT id, type, party, delegate, created, confidential, audience,"
+                        " payload, journal_index FROM records WHERE id > ? ORDER BY id LIMIT ?",
+                        pv, 2, err);
         if (rc < 0) {
             return rc;
         }
@@ -356,8 +358,9 @@ static int check_delegates(struct store *s, struct vent *ents, uint64_t size, st
             problem(v, "delegate %lld: marked revoked at %s with no matching revocation record",
                     (long long)id, store_rows_text(r, i, 7));
         } else if (!revoked && rv != NULL) {
-            problem(v, "delegate %lld: a revocation record exists but the delegate is not "
-                       "revoked (its token would still work)",
+            problem(v,
+                    "delegate %lld: a revocation record exists but the delegate is not "
+                    "revoked (its token would still work)",
                     (long long)id);
         }
     }
@@ -374,9 +377,8 @@ static int check_parties(struct store *s, struct vent *ents, uint64_t size, stru
                          struct gsi_err *err)
 {
     struct store_rows *r, *m;
-    int rc = store_query(s, &r,
-                         "SELECT id, kind, name, region, created, journal_index FROM parties",
-                         NULL, 0, err);
+    int rc = store_query(
+        s, &r, "SELECT id, kind, name, region, created, journal_index FROM parties", NULL, 0, err);
     if (rc < 0) {
         return rc;
     }
@@ -429,7 +431,7 @@ int platform_journal_verify(struct platform *p, struct platform_verify_report *r
                             platform_problem_fn fn, void *ctx, struct gsi_err *err)
 {
     memset(rep, 0, sizeof *rep);
-    struct vctx v = {.rep = rep, .fn = fn, .ctx = ctx};
+    struct vctx v = { .rep = rep, .fn = fn, .ctx = ctx };
     struct store *s;
     int rc = platform_conn_get(p, &s, err);
     if (rc < 0) {

@@ -46,8 +46,8 @@ static int grow(void **items, size_t *cap, size_t n, size_t size, struct gsi_err
     return 0;
 }
 
-static int emit_node(void *ctx, unsigned level, uint64_t index, const uint8_t hash[JOURNAL_HASH_SIZE],
-                     struct gsi_err *err)
+static int emit_node(void *ctx, unsigned level, uint64_t index,
+                     const uint8_t hash[JOURNAL_HASH_SIZE], struct gsi_err *err)
 {
     struct pw_batch *b = ctx;
     int rc = grow((void **)&b->nodes, &b->cap_nodes, b->nnodes, sizeof *b->nodes, err);
@@ -191,7 +191,7 @@ int platform_party_check(struct platform *p, struct pw_batch *b, const char *par
     if (party_in(p->known, p->nknown, party) || party_in(b->seen, b->nseen, party)) {
         return 0;
     }
-    struct store_val v[] = {STORE_TEXT(party)};
+    struct store_val v[] = { STORE_TEXT(party) };
     int64_t n = 0;
     int rc = store_query_int(b->s, &n, 0, "SELECT COUNT(*) FROM parties WHERE id = ?", v, 1, err);
     if (rc < 0) {
@@ -242,15 +242,15 @@ static int sign_head(struct platform *p, struct store *s, const struct journal_m
     platform_hex(root, cp.root);
     platform_time_format(now, platform_now_us());
     if (rc == 0) {
-        struct store_val v[] = {STORE_INT(r->size)};
+        struct store_val v[] = { STORE_INT(r->size) };
         rc = store_exec_later(s, "UPDATE journal_head SET size = ? WHERE id = 1", v, 1, err);
     }
     if (rc == 0) {
-        struct store_val v[] = {STORE_INT(r->size), STORE_TEXT(root),
-                                STORE_TEXTN(note.data, note.len), STORE_TEXT(now)};
-        rc = store_exec_later(s,
-                              "INSERT INTO checkpoints (size, root, note, created) VALUES (?, ?, ?, ?)",
-                              v, 4, err);
+        struct store_val v[] = { STORE_INT(r->size), STORE_TEXT(root),
+                                 STORE_TEXTN(note.data, note.len), STORE_TEXT(now) };
+        rc = store_exec_later(
+            s, "INSERT INTO checkpoints (size, root, note, created) VALUES (?, ?, ?, ?)", v, 4,
+            err);
     }
     if (rc == 0) {
         *note_out = gsi_buf_take(&note, NULL);
@@ -300,7 +300,7 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
     }
     struct journal_merkle_range saved = p->range;
     struct journal_merkle_range before;
-    struct pw_batch b = {.s = s, .range = &p->range, .now_us = platform_now_us()};
+    struct pw_batch b = { .s = s, .range = &p->range, .now_us = platform_now_us() };
     for (struct pw_req *r = batch; r != NULL; r = r->next) {
         before = p->range;
         size_t entries_before = b.nentries, nodes_before = b.nnodes;
@@ -346,10 +346,9 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
     if (rc == 0 && b.next_record_id > 0 && store_backend_of(s) == STORE_POSTGRES) {
         /* Keep PostgreSQL's identity sequence past the ids given here, so that an INSERT
          * without an id (an older gsi on the same database) cannot collide with them. */
-        struct store_val v[] = {STORE_INT(b.next_record_id - 1)};
-        rc = store_exec_later(s,
-                              "SELECT setval(pg_get_serial_sequence('records', 'id'), ?::bigint)",
-                              v, 1, err);
+        struct store_val v[] = { STORE_INT(b.next_record_id - 1) };
+        rc = store_exec_later(
+            s, "SELECT setval(pg_get_serial_sequence('records', 'id'), ?::bigint)", v, 1, err);
     }
     free(b.entries);
     free(b.nodes);
@@ -534,12 +533,12 @@ int platform_canon_record(struct gsi_buf *out, int64_t id, const char *type, con
                           const char *audience, uint64_t journal_index, const char *payload,
                           size_t payload_len, struct gsi_err *err)
 {
-    int rc = gsi_buf_appendf(out,
-                             "gsi-record/v1\nid %lld\ntype %s\nparty %s\ndelegate %lld\ntime %s\n"
-                             "confidential %d\naudience %s\njournal %llu\npayload %zu\n",
-                             (long long)id, type, party, (long long)delegate, time,
-                             confidential ? 1 : 0, audience, (unsigned long long)journal_index,
-                             payload_len);
+    int rc =
+        gsi_buf_appendf(out,
+                        "gsi-record/v1\nid %lld\ntype %s\nparty %s\ndelegate %lld\ntime %s\n"
+                        "confidential %d\naudience %s\njournal %llu\npayload %zu\n",
+                        (long long)id, type, party, (long long)delegate, time, confidential ? 1 : 0,
+                        audience, (unsigned long long)journal_index, payload_len);
     if (rc == 0) {
         rc = gsi_buf_append(out, payload, payload_len);
     }
@@ -602,11 +601,11 @@ static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct g
     if (rc < 0) {
         return rc;
     }
-    struct store_val v[] = {STORE_INT(id),           STORE_TEXT(a->type),
-                            STORE_TEXT(c->party),    STORE_INT(delegate),
-                            STORE_TEXT(e.time),      STORE_INT(a->confidential ? 1 : 0),
-                            STORE_TEXT(audience),    STORE_TEXTN(c->payload, c->payload_len),
-                            STORE_INT(index)};
+    struct store_val v[] = { STORE_INT(id),        STORE_TEXT(a->type),
+                             STORE_TEXT(c->party), STORE_INT(delegate),
+                             STORE_TEXT(e.time),   STORE_INT(a->confidential ? 1 : 0),
+                             STORE_TEXT(audience), STORE_TEXTN(c->payload, c->payload_len),
+                             STORE_INT(index) };
     /* Deferred: nothing in it can fail once the party is known and the id is ours. */
     rc = store_exec_later(b->s,
                           "INSERT INTO records (id, type, party, delegate, created, confidential,"
@@ -695,12 +694,12 @@ int platform_act_record(struct platform *p, struct platform_receipt *out,
     if (act->payload != NULL && memchr(act->payload, '\0', act->payload_len) != NULL) {
         return gsi_err_set(err, GSI_EUSAGE, "payload must be text without NUL bytes");
     }
-    struct act_ctx c = {.actor = actor,
-                        .act = act,
-                        .party = party,
-                        .payload = act->payload ? act->payload : "{}",
-                        .payload_len = act->payload ? act->payload_len : 2,
-                        .out = out};
+    struct act_ctx c = { .actor = actor,
+                         .act = act,
+                         .party = party,
+                         .payload = act->payload ? act->payload : "{}",
+                         .payload_len = act->payload ? act->payload_len : 2,
+                         .out = out };
     rc = platform_write(p, act_apply, &c, &out->tree_size, err);
     if (rc == GSI_ECONFLICT && strstr(err->msg, "FOREIGN") != NULL) {
         return gsi_err_set(err, GSI_ENOTFOUND, "no party '%s'", party);

@@ -21,8 +21,8 @@ struct store_rows {
     size_t ncols;
     size_t nrows;
     size_t cap_rows;
-    size_t *off;      /* nrows * ncols offsets into `text` */
-    size_t *len;      /* cell lengths */
+    size_t *off; /* nrows * ncols offsets into `text` */
+    size_t *len; /* cell lengths */
     unsigned char *null;
     char *text;
     size_t text_len;
@@ -211,8 +211,8 @@ int store_insert_many(struct store *s, const char *table, const char *cols, size
         params[c] = STORE_TEXTN((const char *)arrays[c].data, arrays[c].len);
     }
     if (rc < 0) {
-        rc = gsi_err_set(err, GSI_ELIMIT, "insert into %s: %zu rows are more than %zu bytes",
-                         table, nrows, STORE_BATCH_MAX);
+        rc = gsi_err_set(err, GSI_ELIMIT, "insert into %s: %zu rows are more than %zu bytes", table,
+                         nrows, STORE_BATCH_MAX);
     } else {
         rc = store_exec_later(s, sql, params, ncols, err);
     }

@@ -35,13 +35,13 @@
 
 #include "core/err.h"
 
-#define STORE_URL_MAX      1024
-#define STORE_PARAMS_MAX   32
-#define STORE_COLS_MAX     64         /* columns one query may return (GSI_ELIMIT past it) */
-#define STORE_ROWS_MAX     (1u << 22) /* rows one query may return */
-#define STORE_RESULT_MAX   ((size_t)1 << 30) /* bytes one query may return */
-#define STORE_SQL_MAX      (1u << 16)
-#define STORE_BATCH_MAX    ((size_t)64 << 20) /* bytes of array text one store_insert_many sends */
+#define STORE_URL_MAX    1024
+#define STORE_PARAMS_MAX 32
+#define STORE_COLS_MAX   64                /* columns one query may return (GSI_ELIMIT past it) */
+#define STORE_ROWS_MAX   (1u << 22)        /* rows one query may return */
+#define STORE_RESULT_MAX ((size_t)1 << 30) /* bytes one query may return */
+#define STORE_SQL_MAX    (1u << 16)
+#define STORE_BATCH_MAX  ((size_t)64 << 20) /* bytes of array text one store_insert_many sends */
 
 enum store_backend { STORE_SQLITE, STORE_POSTGRES };
 
@@ -53,10 +53,10 @@ struct store_val {
     size_t len;
     int64_t i;
 };
-#define STORE_NULL          ((struct store_val){STORE_VAL_NULL, NULL, 0, 0})
-#define STORE_TEXT(s)       ((struct store_val){STORE_VAL_TEXT, (s), strlen(s), 0})
-#define STORE_TEXTN(s, n)   ((struct store_val){STORE_VAL_TEXT, (s), (n), 0})
-#define STORE_INT(v)        ((struct store_val){STORE_VAL_INT, NULL, 0, (int64_t)(v)})
+#define STORE_NULL        ((struct store_val){ STORE_VAL_NULL, NULL, 0, 0 })
+#define STORE_TEXT(s)     ((struct store_val){ STORE_VAL_TEXT, (s), strlen(s), 0 })
+#define STORE_TEXTN(s, n) ((struct store_val){ STORE_VAL_TEXT, (s), (n), 0 })
+#define STORE_INT(v)      ((struct store_val){ STORE_VAL_INT, NULL, 0, (int64_t)(v) })
 
 struct store;
 struct store_rows;

@@ -17,32 +17,32 @@ struct migration {
 };
 
 static const struct migration migrations[] = {
-    {1, "spine: parties, delegates, records, journal",
-     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-     "CREATE TABLE parties (id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
-     " region TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, journal_index BIGINT);"
-     "CREATE TABLE party_members (org TEXT NOT NULL REFERENCES parties(id),"
-     " member TEXT NOT NULL REFERENCES parties(id), PRIMARY KEY (org, member));"
-     "CREATE TABLE delegates (id {PK}, party TEXT NOT NULL REFERENCES parties(id),"
-     " role TEXT NOT NULL, name TEXT NOT NULL, pubkey TEXT NOT NULL DEFAULT '',"
-     " token_hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL, revoked TEXT,"
-     " journal_index BIGINT);"
-     "CREATE INDEX delegates_party ON delegates(party, id);"
-     "CREATE TABLE records (id {PK}, type TEXT NOT NULL,"
-     " party TEXT NOT NULL REFERENCES parties(id), delegate BIGINT NOT NULL,"
-     " created TEXT NOT NULL, confidential INTEGER NOT NULL, audience TEXT NOT NULL DEFAULT '',"
-     " payload TEXT NOT NULL, journal_index BIGINT NOT NULL UNIQUE);"
-     "CREATE INDEX records_type ON records(type, id);"
-     "CREATE INDEX records_party ON records(party, id);"
-     "CREATE TABLE journal (idx BIGINT PRIMARY KEY, type TEXT NOT NULL, party TEXT NOT NULL,"
-     " delegate BIGINT NOT NULL, time_us BIGINT NOT NULL, time TEXT NOT NULL,"
-     " subject TEXT NOT NULL, payload_hash TEXT NOT NULL, leaf_hash TEXT NOT NULL);"
-     "CREATE TABLE journal_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL,"
-     " hash TEXT NOT NULL, PRIMARY KEY (level, idx));"
-     "CREATE TABLE journal_head (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL);"
-     "INSERT INTO journal_head (id, size) VALUES (1, 0);"
-     "CREATE TABLE checkpoints (size BIGINT PRIMARY KEY, root TEXT NOT NULL,"
-     " note TEXT NOT NULL, created TEXT NOT NULL);"},
+    { 1, "spine: parties, delegates, records, journal",
+      "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+      "CREATE TABLE parties (id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL,"
+      " region TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, journal_index BIGINT);"
+      "CREATE TABLE party_members (org TEXT NOT NULL REFERENCES parties(id),"
+      " member TEXT NOT NULL REFERENCES parties(id), PRIMARY KEY (org, member));"
+      "CREATE TABLE delegates (id {PK}, party TEXT NOT NULL REFERENCES parties(id),"
+      " role TEXT NOT NULL, name TEXT NOT NULL, pubkey TEXT NOT NULL DEFAULT '',"
+      " token_hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL, revoked TEXT,"
+      " journal_index BIGINT);"
+      "CREATE INDEX delegates_party ON delegates(party, id);"
+      "CREATE TABLE records (id {PK}, type TEXT NOT NULL,"
+      " party TEXT NOT NULL REFERENCES parties(id), delegate BIGINT NOT NULL,"
+      " created TEXT NOT NULL, confidential INTEGER NOT NULL, audience TEXT NOT NULL DEFAULT '',"
+      " payload TEXT NOT NULL, journal_index BIGINT NOT NULL UNIQUE);"
+      "CREATE INDEX records_type ON records(type, id);"
+      "CREATE INDEX records_party ON records(party, id);"
+      "CREATE TABLE journal (idx BIGINT PRIMARY KEY, type TEXT NOT NULL, party TEXT NOT NULL,"
+      " delegate BIGINT NOT NULL, time_us BIGINT NOT NULL, time TEXT NOT NULL,"
+      " subject TEXT NOT NULL, payload_hash TEXT NOT NULL, leaf_hash TEXT NOT NULL);"
+      "CREATE TABLE journal_nodes (level INTEGER NOT NULL, idx BIGINT NOT NULL,"
+      " hash TEXT NOT NULL, PRIMARY KEY (level, idx));"
+      "CREATE TABLE journal_head (id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL);"
+      "INSERT INTO journal_head (id, size) VALUES (1, 0);"
+      "CREATE TABLE checkpoints (size BIGINT PRIMARY KEY, root TEXT NOT NULL,"
+      " note TEXT NOT NULL, created TEXT NOT NULL);" },
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -101,8 +101,8 @@ int store_migrate(struct store *s, struct gsi_err *err)
     if (rc < 0) {
         return rc;
     }
-    const char *pk = store_backend_of(s) == STORE_POSTGRES ? store_pg_ops.serial_pk
-                                                           : store_sqlite_ops.serial_pk;
+    const char *pk =
+        store_backend_of(s) == STORE_POSTGRES ? store_pg_ops.serial_pk : store_sqlite_ops.serial_pk;
     for (size_t i = 0; i < NMIGRATIONS; i++) {
         rc = store_begin_write(s, err);
         if (rc < 0) {
@@ -115,8 +115,8 @@ int store_migrate(struct store *s, struct gsi_err *err)
         }
         int64_t have = 0;
         if (rc == 0) {
-            rc = store_query_int(s, &have, 0, "SELECT MAX(version) FROM schema_migrations", NULL,
-                                 0, err);
+            rc = store_query_int(s, &have, 0, "SELECT MAX(version) FROM schema_migrations", NULL, 0,
+                                 err);
         }
         if (rc == 0 && have > store_schema_latest()) {
             rc = gsi_err_set(err, GSI_EDB,
@@ -132,8 +132,8 @@ int store_migrate(struct store *s, struct gsi_err *err)
                 free(sql);
             }
             if (rc == 0) {
-                struct store_val v[] = {STORE_INT(migrations[i].version),
-                                        STORE_TEXT(migrations[i].name)};
+                struct store_val v[] = { STORE_INT(migrations[i].version),
+                                         STORE_TEXT(migrations[i].name) };
                 rc = store_exec(s,
                                 "INSERT INTO schema_migrations (version, name, applied)"
                                 " VALUES (?, ?, CURRENT_TIMESTAMP)",

@@ -10,10 +10,11 @@
  * order and skips everything after the first error up to the sync point. An error in a
  * deferred statement cannot be pinned on the caller that is waiting, so it marks the
  * transaction lost: every later statement, COMMIT included, fails with it until ROLLBACK. */
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libpq-fe.h>
 
 #include "store/store.h"
 
@@ -25,7 +26,7 @@ struct pg_later {
 };
 
 /* Statements, and bytes of their parameters, queued before the queue is sent on its own. */
-#define PG_LATER_MAX 256
+#define PG_LATER_MAX       256
 #define PG_LATER_BYTES_MAX ((size_t)4 << 20)
 
 struct pg {
@@ -34,7 +35,7 @@ struct pg {
     struct pg_later later[PG_LATER_MAX];
     size_t nlater;
     size_t later_bytes;
-    bool lost;              /* a deferred statement failed: only ROLLBACK is accepted */
+    bool lost;               /* a deferred statement failed: only ROLLBACK is accepted */
     struct gsi_err lost_err; /* ... and this is what everything else returns */
 };
 
@@ -211,8 +212,8 @@ static int pg_pipeline(struct pg *p, struct store_rows **rows, const char *sql,
     bool send_ok = true;
     for (size_t i = 0; i < nq && send_ok; i++) {
         struct pg_later *l = &p->later[i];
-        send_ok = PQsendQueryParams(p->conn, l->sql, l->n, NULL, (const char *const *)l->vals,
-                                    NULL, NULL, 0) == 1;
+        send_ok = PQsendQueryParams(p->conn, l->sql, l->n, NULL, (const char *const *)l->vals, NULL,
+                                    NULL, 0) == 1;
         sent += send_ok;
     }
     if (send_ok && sql != NULL) {
@@ -288,7 +289,8 @@ static int pg_defer(void *h, const char *sql, const struct store_val *params, si
     for (size_t i = 0; i < nparams; i++) {
         bytes += params[i].kind == STORE_VAL_TEXT ? params[i].len : 8;
     }
-    if (p->nlater == PG_LATER_MAX || (p->nlater > 0 && p->later_bytes + bytes > PG_LATER_BYTES_MAX)) {
+    if (p->nlater == PG_LATER_MAX ||
+        (p->nlater > 0 && p->later_bytes + bytes > PG_LATER_BYTES_MAX)) {
         int rc = pg_pipeline(p, NULL, NULL, NULL, 0, NULL, err);
         if (rc < 0) {
             return rc;
@@ -396,8 +398,10 @@ static int pg_result(struct pg *p, PGresult *res, struct store_rows **rows, cons
         strcmp(PQcmdStatus(res), "COMMIT") != 0) {
         /* An aborted transaction answers COMMIT with "ROLLBACK" and no error: nothing was
          * written, and the caller must not say otherwise. */
-        int rc = gsi_err_set(err, GSI_EDB, "postgresql: COMMIT answered '%s': the transaction "
-                             "had failed and was rolled back", PQcmdStatus(res));
+        int rc = gsi_err_set(err, GSI_EDB,
+                             "postgresql: COMMIT answered '%s': the transaction "
+                             "had failed and was rolled back",
+                             PQcmdStatus(res));
         PQclear(res);
         return rc;
     }

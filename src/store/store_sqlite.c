@@ -6,15 +6,16 @@
  * are cached per connection (the same few statements run for every write), so the hot path
  * does not re-parse SQL. */
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "store/store.h"
 
-#define STMT_CACHE 48
+#define STMT_CACHE      48
 #define BUSY_TIMEOUT_MS 10000
 
 struct cached_stmt {

@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s[size] = '\0';
     struct store_url u;
     struct gsi_err err = GSI_ERR_INIT;
-    if (store_url_parse(&u, s, &err) == 0 && strnlen(u.conninfo, sizeof u.conninfo) == sizeof u.conninfo) {
+    if (store_url_parse(&u, s, &err) == 0 &&
+        strnlen(u.conninfo, sizeof u.conninfo) == sizeof u.conninfo) {
         __builtin_trap();
     }
     size_t want = 0;

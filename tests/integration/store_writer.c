@@ -24,7 +24,7 @@
 #include "platform/platform.h"
 #include "store/store.h"
 
-static const char *const parties[] = {"CHN", "IND", "BRA", "ZAF", "RUS", "IDN", "EGY", "KAZ"};
+static const char *const parties[] = { "CHN", "IND", "BRA", "ZAF", "RUS", "IDN", "EGY", "KAZ" };
 
 struct job {
     struct platform *p;
@@ -43,10 +43,10 @@ static void *writer(void *arg)
     for (long i = 0; i < j->count; i++) {
         char payload[128];
         int n = snprintf(payload, sizeof payload, "{\"thread\":%d,\"n\":%ld}", j->thread, i);
-        struct platform_act act = {.type = "test.write",
-                                   .party = parties[(size_t)j->thread % 8],
-                                   .payload = payload,
-                                   .payload_len = (size_t)n};
+        struct platform_act act = { .type = "test.write",
+                                    .party = parties[(size_t)j->thread % 8],
+                                    .payload = payload,
+                                    .payload_len = (size_t)n };
         struct platform_receipt r;
         struct gsi_err err = GSI_ERR_INIT;
         if (platform_act_record(j->p, &r, NULL, &act, &err) < 0) {
@@ -75,7 +75,7 @@ static int burst(struct platform *p, int threads, long count, int quiet)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (struct job){.p = p, .thread = t, .count = count, .quiet = quiet};
+        jobs[t] = (struct job){ .p = p, .thread = t, .count = count, .quiet = quiet };
         pthread_create(&tids[t], NULL, writer, &jobs[t]);
     }
     long total = 0;
@@ -131,14 +131,14 @@ static int check(struct platform *p, const char *path)
     return found == acked && wrong == 0 ? 0 : 1;
 }
 
-#define BATCH_CHECK(cond, ...)                                                                     \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            fprintf(stderr, "batch: line %d: ", __LINE__);                                         \
-            fprintf(stderr, __VA_ARGS__);                                                          \
-            fprintf(stderr, " (%s)\n", err.msg);                                                   \
-            goto out;                                                                              \
-        }                                                                                          \
+#define BATCH_CHECK(cond, ...)                             \
+    do {                                                   \
+        if (!(cond)) {                                     \
+            fprintf(stderr, "batch: line %d: ", __LINE__); \
+            fprintf(stderr, __VA_ARGS__);                  \
+            fprintf(stderr, " (%s)\n", err.msg);           \
+            goto out;                                      \
+        }                                                  \
     } while (0)
 
 static int64_t count_rows(struct store *s, const char *where)
@@ -166,8 +166,10 @@ static int batch(const char *db)
                 "create");
 
     /* 1. Many rows in one statement: the values read back are the ones written. */
-    static const char *const texts[] = {"plain", "quote \" inside", "back\\slash", "{braces},comma",
-                                        "", "NULL", "  spaces  ", "caf\xc3\xa9", "'single'"};
+    static const char *const texts[] = {
+        "plain", "quote \" inside", "back\\slash", "{braces},comma", "",
+        "NULL",  "  spaces  ",      "caf\xc3\xa9", "'single'"
+    };
     enum { NT = sizeof texts / sizeof texts[0] };
     struct store_val v[(NT + 1) * 2];
     for (int i = 0; i < NT; i++) {
@@ -180,7 +182,8 @@ static int batch(const char *db)
     BATCH_CHECK(store_insert_many(s, "gsi_test_batch", "a, b", 2, v, NT + 1, &err) == 0,
                 "insert_many");
     BATCH_CHECK(store_commit(s, &err) == 0, "commit");
-    BATCH_CHECK(store_query(s, &r, "SELECT a, b FROM gsi_test_batch ORDER BY a", NULL, 0, &err) == 0,
+    BATCH_CHECK(store_query(s, &r, "SELECT a, b FROM gsi_test_batch ORDER BY a", NULL, 0, &err) ==
+                    0,
                 "select");
     BATCH_CHECK(store_rows_count(r) == NT + 1, "%zu rows, want %d", store_rows_count(r), NT + 1);
     for (int i = 0; i < NT; i++) {
@@ -196,11 +199,11 @@ static int batch(const char *db)
     r = NULL;
 
     /* 2. A statement's own error, with deferred ones queued ahead of it, is its own. */
-    struct store_val one[] = {STORE_INT(-1000), STORE_TEXT("kept")};
+    struct store_val one[] = { STORE_INT(-1000), STORE_TEXT("kept") };
     BATCH_CHECK(store_begin_write(s, &err) == 0, "begin");
-    BATCH_CHECK(store_exec_later(s, "INSERT INTO gsi_test_batch (a, b) VALUES (?, ?)", one, 2,
-                                 &err) == 0,
-                "deferred insert");
+    BATCH_CHECK(
+        store_exec_later(s, "INSERT INTO gsi_test_batch (a, b) VALUES (?, ?)", one, 2, &err) == 0,
+        "deferred insert");
     BATCH_CHECK(store_savepoint(s, "act", &err) == 0, "savepoint");
     int rc = store_exec(s, "INSERT INTO gsi_test_batch (a, b) VALUES (?, ?)", one, 2, &err);
     BATCH_CHECK(rc == GSI_ECONFLICT, "a duplicate key is a conflict, got %d", rc);
@@ -210,11 +213,11 @@ static int batch(const char *db)
     BATCH_CHECK(count_rows(s, "a = -1000") == 1, "the deferred row is kept once");
 
     /* 3. A deferred statement's error fails the transaction: nothing of it is kept. */
-    struct store_val two[] = {STORE_INT(-2000), STORE_TEXT("lost")};
+    struct store_val two[] = { STORE_INT(-2000), STORE_TEXT("lost") };
     BATCH_CHECK(store_begin_write(s, &err) == 0, "begin");
-    BATCH_CHECK(store_exec_later(s, "INSERT INTO gsi_test_batch (a, b) VALUES (?, ?)", two, 2,
-                                 &err) == 0,
-                "deferred insert");
+    BATCH_CHECK(
+        store_exec_later(s, "INSERT INTO gsi_test_batch (a, b) VALUES (?, ?)", two, 2, &err) == 0,
+        "deferred insert");
     BATCH_CHECK(store_savepoint(s, "act", &err) == 0, "savepoint");
     rc = store_exec_later(s, "INSERT INTO gsi_test_batch (a, b) VALUES (?, ?)", one, 2, &err);
     if (rc == 0) {

@@ -37,12 +37,27 @@ END_TEST
 
 START_TEST(parse_f64_matches_strtod)
 {
-    static const char *cases[] = {"0",    "-3.44827586206897", "2.8", "-10", "+7.5", "1e3",
-                                  "1E-3", "0.1",               "123456789.123456789",
-                                  "-0.000001234", "4.9e-324", "1.7976931348623157e308",
-                                  "12345678901234567890123", ".5", "5.",
-                                  "-5.71776155717762", "12345678.87654321", "0.0000000000000000001",
-                                  "99999999999999999999", "1234567890123456789", "3.5e+2"};
+    static const char *cases[] = { "0",
+                                   "-3.44827586206897",
+                                   "2.8",
+                                   "-10",
+                                   "+7.5",
+                                   "1e3",
+                                   "1E-3",
+                                   "0.1",
+                                   "123456789.123456789",
+                                   "-0.000001234",
+                                   "4.9e-324",
+                                   "1.7976931348623157e308",
+                                   "12345678901234567890123",
+                                   ".5",
+                                   "5.",
+                                   "-5.71776155717762",
+                                   "12345678.87654321",
+                                   "0.0000000000000000001",
+                                   "99999999999999999999",
+                                   "1234567890123456789",
+                                   "3.5e+2" };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double v = -1;
         ck_assert_msg(gsi_parse_f64(&v, cases[i], strlen(cases[i])) == 0, "%s", cases[i]);
@@ -185,7 +200,7 @@ END_TEST
 /* Expected numbers: Python repr(1/3) is the shortest round-trip form. */
 START_TEST(table_formats)
 {
-    static const struct gsi_table_col cols[] = {{"name", -1}, {"value", 2}};
+    static const struct gsi_table_col cols[] = { { "name", -1 }, { "value", 2 } };
     struct gsi_table *t = gsi_table_new(cols, 2);
     gsi_table_text(t, "a,\"b\"");
     gsi_table_num(t, 1.0 / 3.0);
@@ -222,7 +237,7 @@ START_TEST(rng_is_deterministic_and_poisson_mean)
         ck_assert(gsi_rng_next(&a) == gsi_rng_next(&b));
     }
     /* Poisson mean: with 200,000 draws the standard error is sqrt(lambda/200000). */
-    const double lambdas[] = {0.5, 12, 250};
+    const double lambdas[] = { 0.5, 12, 250 };
     for (int k = 0; k < 3; k++) {
         double sum = 0;
         for (int i = 0; i < 200000; i++) {

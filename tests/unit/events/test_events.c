@@ -4,10 +4,10 @@
  * violence types and best sums; ViEWS yearly sums; GDELT 25,270 events) or from independent
  * tools, with the command beside each figure:
  *   GDELT totals:  cat tests/data/gdelt/2*.CSV | awk -F'\t' '{s+=$31; t+=$35; m+=$32}
- *                  END {printf "%.4f %.10f %d\n", s, t/NR, m}'          → 17518.0 -1.5493910667 115328
- *   per location:  awk -F'\t' '{n[$54]++; g[$54]+=$31; m[$54]+=$32; q[$54","$30]++}' (FIPS US, IS, UP)
- *   date range:    awk -F'\t' '$2>="20241020" && $2<="20241022"' | wc -l  → 16508
- *   UCDP, ICEWS:   /usr/bin/python3 with pandas: read_csv(...).best.sum(), .type_of_violence
+ *                  END {printf "%.4f %.10f %d\n", s, t/NR, m}'          → 17518.0 -1.5493910667
+ * 115328 per location:  awk -F'\t' '{n[$54]++; g[$54]+=$31; m[$54]+=$32; q[$54","$30]++}' (FIPS US,
+ * IS, UP) date range:    awk -F'\t' '$2>="20241020" && $2<="20241022"' | wc -l  → 16508 UCDP,
+ * ICEWS:   /usr/bin/python3 with pandas: read_csv(...).best.sum(), .type_of_violence
  *                  .value_counts(), Intensity.sum() */
 #include <math.h>
 #include <stdio.h>
@@ -25,7 +25,8 @@ static const char *const gdelt_files[] = {
     "20241022130000", "20241022131500", "20241022133000", "20241022134500", "20241022140000",
     "20241022143000", "20241022144500", "20241022150000", "20241022151500", "20241022153000",
     "20250103140000", "20250103141500", "20250103143000", "20250103144500", "20250103150000",
-    "20250104161500", "20250104163000", "20250104164500", "20250104170000"};
+    "20250104161500", "20250104163000", "20250104164500", "20250104170000"
+};
 #define NGDELT (sizeof gdelt_files / sizeof gdelt_files[0])
 
 static const char *gdelt_path(size_t i)
@@ -234,8 +235,8 @@ static void check_ucdp(const char *file, long events, long t1, long t2, long t3,
 {
     struct ucdp_tally t;
     memset(&t, 0, sizeof t);
-    void *ctx[1] = {&t};
-    struct events_sink sink = {1, ctx, tally_event};
+    void *ctx[1] = { &t };
+    struct events_sink sink = { 1, ctx, tally_event };
     struct events_scan_options opt = EVENTS_SCAN_OPTIONS_INIT;
     opt.strict = true;
     struct events_stats st;
@@ -256,16 +257,16 @@ START_TEST(ucdp_ged_v23_and_v19)
     /* Published: Ethiopia 3,808 events, types 2,524/356/928, best 299,973; Syria (41-column
      * layout) 16,566, 11,507/4,577/482, best 112,337. low/high sums by pandas. */
     check_ucdp("ucdp/ged231_ethiopia.csv", 3808, 2524, 356, 928, 299973, 296633, 379526);
-    check_ucdp("ucdp/ged191_syria_2016_2019.csv", 16566, 11507, 4577, 482, 112337, 104929,
-               119020);
+    check_ucdp("ucdp/ged191_syria_2016_2019.csv", 16566, 11507, 4577, 482, 112337, 104929, 119020);
 }
 END_TEST
 
 START_TEST(ucdp_country_best_sums)
 {
-    static const char *const files[] = {"ucdp/ged231_sri_lanka.csv", "ucdp/ged231_sierra_leone.csv",
-                                        "ucdp/ged231_south_sudan.csv", "ucdp/ged231_venezuela.csv",
-                                        "ucdp/ged231_el_salvador.csv"};
+    static const char *const files[] = { "ucdp/ged231_sri_lanka.csv",
+                                         "ucdp/ged231_sierra_leone.csv",
+                                         "ucdp/ged231_south_sudan.csv", "ucdp/ged231_venezuela.csv",
+                                         "ucdp/ged231_el_salvador.csv" };
     const char *paths[5];
     static char buf[5][4096];
     for (int i = 0; i < 5; i++) {
@@ -315,7 +316,7 @@ START_TEST(views_actuals)
     char *csv = summarize(&path, 1, "year", 2, NULL, &st);
     /* data/SOURCES.md: 2018 55,307; 2019 52,759; 2020 73,437; 2021 200,181; 2022 277,259;
      * 2,292 rows a year. */
-    static const double sums[] = {55307, 52759, 73437, 200181, 277259};
+    static const double sums[] = { 55307, 52759, 73437, 200181, 277259 };
     for (int y = 0; y < 5; y++) {
         char key[8];
         snprintf(key, sizeof key, "%d", 2018 + y);
@@ -400,8 +401,8 @@ START_TEST(bad_rows_are_counted_and_named)
     opt.strict = true;
     struct ucdp_tally t;
     memset(&t, 0, sizeof t);
-    void *ctx[1] = {&t};
-    struct events_sink sink = {1, ctx, tally_event};
+    void *ctx[1] = { &t };
+    struct events_sink sink = { 1, ctx, tally_event };
     struct gsi_err err = GSI_ERR_INIT;
     events_stats_init(&st);
     ck_assert_int_eq(events_scan(path, &opt, &sink, &st, &err), GSI_EDATA);
@@ -513,7 +514,7 @@ START_TEST(format_detection)
     struct events_scan_options opt = EVENTS_SCAN_OPTIONS_INIT;
     struct events_stats st;
     events_stats_init(&st);
-    struct events_sink sink = {0, NULL, NULL};
+    struct events_sink sink = { 0, NULL, NULL };
     ck_assert_int_eq(events_scan(empty, &opt, &sink, &st, &err), GSI_EDATA);
     ck_assert_int_eq(events_scan("/nonexistent.csv", &opt, &sink, &st, &err), GSI_EIO);
     unlink(empty);

@@ -114,7 +114,7 @@ START_TEST(tokens)
     char token[PLATFORM_TOKEN_MAX];
     uint64_t before = jsize();
     add_delegate(&d, token, "IND", PLATFORM_ROLE_MEDIATOR);
-    ck_assert_uint_eq(jsize(), before + 1); /* delegate.add is journalled */
+    ck_assert_uint_eq(jsize(), before + 1);   /* delegate.add is journalled */
     ck_assert_uint_eq(strlen(token), 4 + 43); /* "gsi_" + unpadded base64url of 32 bytes */
     ck_assert_int_eq(platform_delegate_authenticate(p, &got, &party, token, strlen(token), &err),
                      0);
@@ -137,15 +137,15 @@ START_TEST(tokens)
     ck_assert_int_eq(platform_delegate_get(p, &got, d.id, &err), 0);
     ck_assert(got.revoked);
     char t2[PLATFORM_TOKEN_MAX];
-    ck_assert_int_eq(platform_delegate_add(p, &got, t2, "NOPE", PLATFORM_ROLE_DELEGATE, "x", NULL,
-                                           &err),
-                     GSI_ENOTFOUND);
-    ck_assert_int_eq(platform_delegate_add(p, &got, t2, "CHN", PLATFORM_ROLE_DELEGATE, "bad\nname",
-                                           NULL, &err),
-                     GSI_EUSAGE);
-    ck_assert_int_eq(platform_delegate_add(p, &got, t2, "CHN", PLATFORM_ROLE_DELEGATE, "k",
-                                           "not a key", &err),
-                     GSI_EUSAGE);
+    ck_assert_int_eq(
+        platform_delegate_add(p, &got, t2, "NOPE", PLATFORM_ROLE_DELEGATE, "x", NULL, &err),
+        GSI_ENOTFOUND);
+    ck_assert_int_eq(
+        platform_delegate_add(p, &got, t2, "CHN", PLATFORM_ROLE_DELEGATE, "bad\nname", NULL, &err),
+        GSI_EUSAGE);
+    ck_assert_int_eq(
+        platform_delegate_add(p, &got, t2, "CHN", PLATFORM_ROLE_DELEGATE, "k", "not a key", &err),
+        GSI_EUSAGE);
     enum platform_role r;
     ck_assert_int_eq(platform_role_parse(&r, "secretariat", &err), 0);
     ck_assert_int_eq(r, PLATFORM_ROLE_SECRETARIAT);
@@ -185,8 +185,9 @@ START_TEST(non_interference)
     add_delegate(&chn, t1, "CHN", PLATFORM_ROLE_DELEGATE);
     add_delegate(&obs, t2, "BRA", PLATFORM_ROLE_OBSERVER);
     uint64_t before = jsize();
-    struct platform_act act = {.type = "concern.lodge", .party = "IND", .payload = "{}",
-                               .payload_len = 2};
+    struct platform_act act = {
+        .type = "concern.lodge", .party = "IND", .payload = "{}", .payload_len = 2
+    };
     struct platform_receipt r;
     ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EFORBIDDEN);
     ck_assert_ptr_nonnull(strstr(err.msg, "non-interference"));
@@ -213,8 +214,11 @@ START_TEST(confidential)
     add_delegate(&chn, t, "CHN", PLATFORM_ROLE_DELEGATE);
     add_delegate(&ind, t, "IND", PLATFORM_ROLE_DELEGATE);
     add_delegate(&usa, t, "USA", PLATFORM_ROLE_DELEGATE);
-    struct platform_act act = {.type = "notification.send", .payload = "{\"a\":1}",
-                               .payload_len = 7, .confidential = true, .audience = "IND,PAK"};
+    struct platform_act act = { .type = "notification.send",
+                                .payload = "{\"a\":1}",
+                                .payload_len = 7,
+                                .confidential = true,
+                                .audience = "IND,PAK" };
     struct platform_receipt r;
     ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), 0);
     struct platform_record rec;
@@ -235,17 +239,18 @@ START_TEST(confidential)
     ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), 0);
     struct platform_record *list;
     size_t n;
-    ck_assert_int_eq(platform_record_list(p, &list, &n, &usa, "notification.send", NULL, 0, 100, 0,
-                                          NULL, &err),
-                     0);
+    ck_assert_int_eq(
+        platform_record_list(p, &list, &n, &usa, "notification.send", NULL, 0, 100, 0, NULL, &err),
+        0);
     ck_assert_uint_eq(n, 1);
     ck_assert(!list[0].confidential);
     platform_record_list_free(list, n);
-    ck_assert_int_eq(platform_record_list(p, &list, &n, &ind, NULL, "CHN", 0, 100, 0, NULL, &err), 0);
+    ck_assert_int_eq(platform_record_list(p, &list, &n, &ind, NULL, "CHN", 0, 100, 0, NULL, &err),
+                     0);
     ck_assert_uint_eq(n, 2);
     platform_record_list_free(list, n);
-    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, NULL, NULL, 0, PLATFORM_LIST_MAX + 1, 0,
-                                          NULL, &err),
+    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, NULL, NULL, 0, PLATFORM_LIST_MAX + 1,
+                                          0, NULL, &err),
                      GSI_ELIMIT);
     act.audience = "ind";
     ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EUSAGE);
@@ -264,8 +269,10 @@ START_TEST(anonymous_sees_public_only)
     anon.id = -1;
     anon.role = PLATFORM_ROLE_OBSERVER;
     anon.revoked = true;
-    struct platform_act act = {.type = "note", .payload = "{\"secret\":\"s3cr3t\"}",
-                               .payload_len = 19, .confidential = true};
+    struct platform_act act = { .type = "note",
+                                .payload = "{\"secret\":\"s3cr3t\"}",
+                                .payload_len = 19,
+                                .confidential = true };
     struct platform_receipt secret, pub;
     ck_assert_int_eq(platform_act_record(p, &secret, &chn, &act, &err), 0);
     act.confidential = false;
@@ -274,11 +281,13 @@ START_TEST(anonymous_sees_public_only)
     ck_assert_int_eq(platform_act_record(p, &pub, &chn, &act, &err), 0);
     struct platform_record *list;
     size_t n;
-    ck_assert_int_eq(platform_record_list(p, &list, &n, &anon, NULL, NULL, 0, 100, 0, NULL, &err), 0);
+    ck_assert_int_eq(platform_record_list(p, &list, &n, &anon, NULL, NULL, 0, 100, 0, NULL, &err),
+                     0);
     ck_assert_uint_eq(n, 1);
     ck_assert_int_eq(list[0].id, pub.record_id);
     platform_record_list_free(list, n);
-    ck_assert_int_eq(platform_record_list(p, &list, &n, &anon, NULL, "CHN", 0, 100, 0, NULL, &err), 0);
+    ck_assert_int_eq(platform_record_list(p, &list, &n, &anon, NULL, "CHN", 0, 100, 0, NULL, &err),
+                     0);
     ck_assert_uint_eq(n, 1);
     platform_record_list_free(list, n);
     struct platform_record rec;
@@ -299,8 +308,9 @@ START_TEST(list_byte_budget)
     payload[0] = '"';
     payload[39] = '"';
     payload[40] = '\0'; /* a JSON string of 40 bytes */
-    struct platform_act act = {.type = "test.big", .party = "KAZ", .payload = payload,
-                               .payload_len = 40};
+    struct platform_act act = {
+        .type = "test.big", .party = "KAZ", .payload = payload, .payload_len = 40
+    };
     struct platform_receipt r[3];
     for (int i = 0; i < 3; i++) {
         ck_assert_msg(platform_act_record(p, &r[i], NULL, &act, &err) == 0, "%s", err.msg);
@@ -308,31 +318,28 @@ START_TEST(list_byte_budget)
     struct platform_record *list;
     size_t n;
     bool more = false;
-    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, "test.big", NULL, 0, 100, 100,
-                                          &more, &err),
-                     0);
+    ck_assert_int_eq(
+        platform_record_list(p, &list, &n, NULL, "test.big", NULL, 0, 100, 100, &more, &err), 0);
     ck_assert_uint_eq(n, 2);
     ck_assert(more);
     ck_assert_int_eq(list[1].id, r[1].record_id);
     platform_record_list_free(list, n);
-    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, "test.big", NULL, r[1].record_id,
-                                          100, 100, &more, &err),
+    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, "test.big", NULL, r[1].record_id, 100,
+                                          100, &more, &err),
                      0);
     ck_assert_uint_eq(n, 1);
     ck_assert(!more);
     ck_assert_int_eq(list[0].id, r[2].record_id);
     platform_record_list_free(list, n);
-    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, "test.big", NULL, 0, 100, 10,
-                                          &more, &err),
-                     0);
+    ck_assert_int_eq(
+        platform_record_list(p, &list, &n, NULL, "test.big", NULL, 0, 100, 10, &more, &err), 0);
     ck_assert_uint_eq(n, 1);
     ck_assert(more);
     ck_assert_str_eq(list[0].payload, payload);
     platform_record_list_free(list, n);
     /* The count cap still says more may follow. */
-    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, "test.big", NULL, 0, 3, 0, &more,
-                                          &err),
-                     0);
+    ck_assert_int_eq(
+        platform_record_list(p, &list, &n, NULL, "test.big", NULL, 0, 3, 0, &more, &err), 0);
     ck_assert_uint_eq(n, 3);
     ck_assert(more);
     platform_record_list_free(list, n);
@@ -343,7 +350,7 @@ START_TEST(act_limits)
 {
     struct gsi_err err = GSI_ERR_INIT;
     struct platform_receipt r;
-    struct platform_act act = {.type = "Bad Type", .party = "CHN"};
+    struct platform_act act = { .type = "Bad Type", .party = "CHN" };
     ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), GSI_EUSAGE);
     act.type = "ok.type";
     act.party = "ZZZ";
@@ -387,7 +394,7 @@ START_TEST(apply_in_same_transaction)
     struct gsi_err err = GSI_ERR_INIT;
     uint64_t before = jsize();
     struct platform_receipt r;
-    struct platform_act act = {.type = "x.fail", .party = "CHN", .apply = failing_apply};
+    struct platform_act act = { .type = "x.fail", .party = "CHN", .apply = failing_apply };
     ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), GSI_ECONFLICT);
     ck_assert_uint_eq(jsize(), before);
     int calls = 0;
@@ -417,8 +424,9 @@ static void *write_many(void *arg)
     for (int i = 0; i < w->n; i++) {
         char payload[64];
         int len = snprintf(payload, sizeof payload, "{\"w\":%d,\"i\":%d}", w->id, i);
-        struct platform_act act = {.type = "test.write", .party = "KAZ", .payload = payload,
-                                   .payload_len = (size_t)len};
+        struct platform_act act = {
+            .type = "test.write", .party = "KAZ", .payload = payload, .payload_len = (size_t)len
+        };
         struct platform_receipt r;
         struct gsi_err err = GSI_ERR_INIT;
         if (platform_act_record(p, &r, NULL, &act, &err) < 0) {
@@ -434,7 +442,7 @@ START_TEST(group_commit_threads)
     pthread_t t[16];
     struct worker w[16];
     for (int i = 0; i < 16; i++) {
-        w[i] = (struct worker){.n = 40, .id = i};
+        w[i] = (struct worker){ .n = 40, .id = i };
         pthread_create(&t[i], NULL, write_many, &w[i]);
     }
     for (int i = 0; i < 16; i++) {
@@ -477,8 +485,11 @@ struct one_write {
 static void *write_one(void *arg)
 {
     struct one_write *w = arg;
-    struct platform_act act = {.type = "test.queue", .party = "KAZ", .payload = "{}",
-                               .payload_len = 2, .apply = w->hold ? holding_apply : NULL};
+    struct platform_act act = { .type = "test.queue",
+                                .party = "KAZ",
+                                .payload = "{}",
+                                .payload_len = 2,
+                                .apply = w->hold ? holding_apply : NULL };
     struct gsi_err err = GSI_ERR_INIT;
     w->rc = platform_act_record(p, &w->r, NULL, &act, &err);
     return NULL;
@@ -505,14 +516,14 @@ START_TEST(queued_writers_share_next_commit)
     held_entered = 0;
     held_release = 0;
     pthread_t ta, tb[8];
-    struct one_write a = {.hold = true}, b[8];
+    struct one_write a = { .hold = true }, b[8];
     pthread_create(&ta, NULL, write_one, &a);
     for (int i = 0; i < 5000 && !__atomic_load_n(&held_entered, __ATOMIC_SEQ_CST); i++) {
         usleep(1000);
     }
     ck_assert_int_eq(held_entered, 1);
     for (int i = 0; i < 8; i++) {
-        b[i] = (struct one_write){.hold = false};
+        b[i] = (struct one_write){ .hold = false };
         pthread_create(&tb[i], NULL, write_one, &b[i]);
     }
     usleep(300000); /* every writer is queued behind the held batch by now */
@@ -557,7 +568,7 @@ static int full_apply(void *ctx, struct store *s, int64_t record_id, uint64_t in
 static void *write_full(void *arg)
 {
     struct one_write *w = arg;
-    struct platform_act act = {.type = "test.full", .party = "KAZ", .apply = full_apply};
+    struct platform_act act = { .type = "test.full", .party = "KAZ", .apply = full_apply };
     struct gsi_err err = GSI_ERR_INIT;
     w->rc = platform_act_record(p, &w->r, NULL, &act, &err);
     return NULL;
@@ -571,7 +582,7 @@ START_TEST(batch_fails_when_database_ends_transaction)
     held_entered = 0;
     held_release = 0;
     pthread_t ta, tb[3];
-    struct one_write a = {.hold = true}, b[3];
+    struct one_write a = { .hold = true }, b[3];
     pthread_create(&ta, NULL, write_one, &a);
     for (int i = 0; i < 5000 && !__atomic_load_n(&held_entered, __ATOMIC_SEQ_CST); i++) {
         usleep(1000);
@@ -580,7 +591,7 @@ START_TEST(batch_fails_when_database_ends_transaction)
     /* Queued in this order behind the held batch: a write, the one that fills the disk, a
      * write. */
     for (int i = 0; i < 3; i++) {
-        b[i] = (struct one_write){.hold = false};
+        b[i] = (struct one_write){ .hold = false };
         pthread_create(&tb[i], NULL, i == 1 ? write_full : write_one, &b[i]);
         usleep(100000);
     }
@@ -599,7 +610,7 @@ START_TEST(batch_fails_when_database_ends_transaction)
     }
     ck_assert_uint_eq(jsize(), before + ok);
     /* The platform goes on writing afterwards. */
-    struct one_write c = {.hold = false};
+    struct one_write c = { .hold = false };
     write_one(&c);
     ck_assert_int_eq(c.rc, 0);
     ck_assert_uint_eq(jsize(), before + ok + 1);
@@ -614,11 +625,12 @@ START_TEST(proofs)
 {
     struct gsi_err err = GSI_ERR_INIT;
     struct platform_receipt r;
-    struct platform_act act = {.type = "proof.test", .party = "EGY"};
+    struct platform_act act = { .type = "proof.test", .party = "EGY" };
     ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
     uint64_t size1 = jsize();
     for (int i = 0; i < 5; i++) {
-        ck_assert_int_eq(platform_act_record(p, &(struct platform_receipt){0}, NULL, &act, &err), 0);
+        ck_assert_int_eq(platform_act_record(p, &(struct platform_receipt){ 0 }, NULL, &act, &err),
+                         0);
     }
     uint64_t size2 = jsize();
     uint8_t root1[32], root2[32], leaf[32];
@@ -641,15 +653,15 @@ START_TEST(proofs)
         snprintf(hex + 2 * i, 3, "%02x", leaf[i]);
     }
     ck_assert_str_eq(hex, r.leaf_hash);
-    ck_assert_str_eq(e[0].subject, "record/" "1") ;
+    ck_assert_str_eq(e[0].subject, "record/"
+                                   "1");
     gsi_buf_release(&bytes);
     free(e);
     uint8_t proof[PLATFORM_PROOF_MAX][32];
     size_t len;
     ck_assert_int_eq(platform_journal_proof_inclusion(p, proof, &len, r.index, size2, &err), 0);
     ck_assert_int_eq(journal_merkle_inclusion_verify(r.index, size2, leaf,
-                                                     (const uint8_t(*)[32])proof, len, root2,
-                                                     &err),
+                                                     (const uint8_t(*)[32])proof, len, root2, &err),
                      0);
     ck_assert_int_eq(platform_journal_proof_consistency(p, proof, &len, size1, size2, &err), 0);
     ck_assert_int_eq(journal_merkle_consistency_verify(size1, size2, root1, root2,
@@ -668,9 +680,9 @@ START_TEST(proofs)
     struct journal_note_verifier v;
     ck_assert_int_eq(journal_note_verifier_parse(&v, vkey.data, vkey.len, &err), 0);
     struct journal_checkpoint cp;
-    ck_assert_msg(journal_checkpoint_open(&cp, NULL, note.data, note.len, "gsi.local/log", &v, 1,
-                                          &err) == 0,
-                  "%s", err.msg);
+    ck_assert_msg(
+        journal_checkpoint_open(&cp, NULL, note.data, note.len, "gsi.local/log", &v, 1, &err) == 0,
+        "%s", err.msg);
     ck_assert_uint_eq(cp.size, size2);
     ck_assert_mem_eq(cp.root, root2, 32);
     journal_checkpoint_release(&cp);
@@ -698,8 +710,9 @@ START_TEST(verify_finds_tampering)
 {
     struct gsi_err err = GSI_ERR_INIT;
     struct platform_receipt r;
-    struct platform_act act = {.type = "t.t", .party = "CHN", .payload = "{\"x\":1}",
-                               .payload_len = 7};
+    struct platform_act act = {
+        .type = "t.t", .party = "CHN", .payload = "{\"x\":1}", .payload_len = 7
+    };
     ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
     struct platform_verify_report rep;
     struct gsi_buf msgs;
@@ -769,7 +782,7 @@ END_TEST
 START_TEST(refuses_database_behind_file)
 {
     struct gsi_err err = GSI_ERR_INIT;
-    struct platform_act act = {.type = "t.t", .party = "CHN"};
+    struct platform_act act = { .type = "t.t", .party = "CHN" };
     struct platform_receipt r;
     ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
     ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
@@ -779,8 +792,7 @@ START_TEST(refuses_database_behind_file)
     snprintf(q, sizeof q,
              "DELETE FROM journal WHERE idx = %llu; DELETE FROM journal_nodes WHERE level = 0 AND"
              " idx = %llu; UPDATE journal_head SET size = %llu",
-             (unsigned long long)r.index, (unsigned long long)r.index,
-             (unsigned long long)r.index);
+             (unsigned long long)r.index, (unsigned long long)r.index, (unsigned long long)r.index);
     tamper(q);
     struct platform_opts o;
     platform_opts_init(&o);
@@ -811,8 +823,8 @@ START_TEST(uninitialised)
     ck_assert_msg(store_create(&s, other, &err) == 0, "%s", err.msg);
     store_close(s);
     ck_assert_int_eq(platform_open(&q, &o, &err), GSI_ENOTFOUND);
-    ck_assert_msg(strstr(err.msg, "not initialised") != NULL && strstr(err.msg, want) != NULL,
-                  "%s", err.msg);
+    ck_assert_msg(strstr(err.msg, "not initialised") != NULL && strstr(err.msg, want) != NULL, "%s",
+                  err.msg);
     /* init on an existing database is an upgrade, not a re-seed */
     bool created = true;
     o.db = db;
@@ -832,7 +844,7 @@ START_TEST(refuses_newer_schema)
     struct store *s = NULL;
     struct gsi_err err = GSI_ERR_INIT;
     ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
-    struct store_val v[] = {STORE_INT(store_schema_latest() + 1)};
+    struct store_val v[] = { STORE_INT(store_schema_latest() + 1) };
     ck_assert_msg(store_exec(s,
                              "INSERT INTO schema_migrations (version, name, applied)"
                              " VALUES (?, 'from the future', '2099-01-01T00:00:00Z')",

@@ -172,7 +172,7 @@ START_TEST(insert_many_long_statement)
     char cols[1200];
     memset(cols, 'c', sizeof cols - 1);
     cols[sizeof cols - 1] = '\0';
-    struct store_val v[] = {STORE_INT(1)};
+    struct store_val v[] = { STORE_INT(1) };
     ck_assert_int_eq(store_insert_many(s, "t", cols, 1, v, 1, &err), GSI_ELIMIT);
     /* Just under: the name fits, the placeholders do not. */
     cols[1000] = '\0';
@@ -215,7 +215,7 @@ START_TEST(wal_checkpoint_is_explicit)
     char blob[3000];
     memset(blob, 'x', sizeof blob - 1);
     blob[sizeof blob - 1] = '\0';
-    struct store_val v[] = {STORE_TEXT(blob)};
+    struct store_val v[] = { STORE_TEXT(blob) };
     long last = 0;
     /* 1,500 rows of 3,000 bytes: one row per 4,096-byte page at least, so over 1,500 frames
      * (PRAGMA page_size is 4096 by default). */
@@ -256,9 +256,9 @@ START_TEST(migrations)
     query_text(s, "SELECT COUNT(*) FROM schema_migrations", "1");
     query_text(s, "SELECT size FROM journal_head", "0");
     /* A database newer than the program is refused. */
-    ck_assert_int_eq(store_exec(s, "INSERT INTO schema_migrations VALUES (999, 'future', 'x')",
-                                NULL, 0, &err),
-                     0);
+    ck_assert_int_eq(
+        store_exec(s, "INSERT INTO schema_migrations VALUES (999, 'future', 'x')", NULL, 0, &err),
+        0);
     ck_assert_int_eq(store_migrate(s, &err), GSI_EDB);
     ck_assert_ptr_nonnull(strstr(err.msg, "newer"));
     store_close(s);
@@ -269,10 +269,9 @@ START_TEST(params_and_errors)
 {
     struct store *s = open_db();
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_int_eq(store_exec(s, "CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT, x TEXT)", NULL, 0,
-                                &err),
-                     0);
-    struct store_val v[] = {STORE_TEXTN("ab\0cd", 2), STORE_INT(-9007199254740993LL), STORE_NULL};
+    ck_assert_int_eq(
+        store_exec(s, "CREATE TABLE t (k TEXT PRIMARY KEY, n BIGINT, x TEXT)", NULL, 0, &err), 0);
+    struct store_val v[] = { STORE_TEXTN("ab\0cd", 2), STORE_INT(-9007199254740993LL), STORE_NULL };
     ck_assert_int_eq(store_exec(s, "INSERT INTO t VALUES (?, ?, ?)", v, 3, &err), 0);
     struct store_rows *r;
     ck_assert_int_eq(store_query(s, &r, "SELECT k, n, x FROM t", NULL, 0, &err), 0);
@@ -330,7 +329,7 @@ START_TEST(many_rows)
     ck_assert_int_eq(store_exec(s, "CREATE TABLE t (n INTEGER)", NULL, 0, &err), 0);
     ck_assert_int_eq(store_begin_write(s, &err), 0);
     for (int i = 0; i < 5000; i++) {
-        struct store_val v[] = {STORE_INT(i)};
+        struct store_val v[] = { STORE_INT(i) };
         ck_assert_int_eq(store_exec(s, "INSERT INTO t VALUES (?)", v, 1, &err), 0);
     }
     ck_assert_int_eq(store_commit(s, &err), 0);
