@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev check
       libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libjansson-dev libmicrohttpd-dev
-      libxgboost-dev python3 gawk)
+      python3 gawk)
 if [ "${1:-}" = bench ]; then
     pkgs+=(python3-pandas python3-numpy python3-sklearn wrk nginx nodejs npm time)
 fi
