@@ -10,7 +10,9 @@ pkgs=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev
       libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libjansson-dev libmicrohttpd-dev
       python3 gawk)
 if [ "${1:-}" = bench ]; then
-    pkgs+=(python3-pandas python3-numpy python3-sklearn wrk nginx nodejs npm time)
+    pkgs+=(python3-pandas python3-numpy python3-sklearn wrk nginx time)
+    # Node.js may come from elsewhere than Debian (then Debian's npm conflicts with it).
+    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi
 
 missing=()
