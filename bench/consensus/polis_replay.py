@@ -11,12 +11,21 @@ neither). Prints the adjusted Rand index against Polis's exported group-id after
 live update ("ari") and after the reload ("reload").
 
     bench/consensus/polis_replay.py WINDOW CONVERSATION... (run from the repository root;
-    conversations under tests/data/deliberation; ALLIN=1 clusters every voter)
+    conversations under tests/data/deliberation; ALLIN=1 clusters every voter; POLIS_ERA=2016
+    runs the older rules described below)
 """
 import pandas as pd, numpy as np, sys, os
 from sklearn.metrics import adjusted_rand_score as ari
 D='tests/data/deliberation'
 rng=np.random.default_rng(0)
+# POLIS_ERA=2016 runs the rules of Polis's math before its monorepo (pol-is/polisMath:
+# conversation.clj, pca.clj): a missing vote is 0 and each column is centred on its mean over
+# every participant, moderated-out statements stay in the PCA, at most 10 power-iteration
+# steps, 50 base clusters, base k-means capped at kmeans's default of 20 steps.
+OLD=os.environ.get('POLIS_ERA')=='2016'
+PCAIT=10 if OLD else 100
+BASEK=50 if OLD else 100
+BASEIT=20 if OLD else 100
 def mean_w(P,w=None):
     if w is None: return P.mean(0)
     return (P*w[:,None]).sum(0)/w.sum()
@@ -102,26 +111,30 @@ class Conv:
             M2=np.full((n,m),np.nan); M2[:s.M.shape[0],:s.M.shape[1]]=s.M; s.M=M2
         for pid,tid,v in votes: s.M[s.pidx[pid],s.tidx[tid]]=v
         R=s.M.copy()
-        mo=np.array([t in s.modout for t in s.tids]); R[:,mo]=0
+        mo=np.array([t in s.modout for t in s.tids])
+        if not OLD: R[:,mo]=0
         cnt=(~np.isnan(s.M)).sum(1)
         for i in np.where(cnt>=(1 if os.environ.get('ALLIN') else min(7,m)))[0]: s.inconv.add(s.pids[i])
         if len(s.inconv)<15:
             order=sorted([i for i in range(n) if s.pids[i] not in s.inconv],key=lambda i:-cnt[i])
             for i in order[:15-len(s.inconv)]: s.inconv.add(s.pids[i])
         voted=~np.isnan(R)
-        mu=np.where(voted.sum(0)>0,np.nansum(R,0)/np.maximum(voted.sum(0),1),0)
-        C=np.where(voted,R-mu,0.0)
-        comps=[]; Dd=C
+        if OLD:
+            Z=np.where(voted,R,0.0); mu=Z.mean(0); Dfull=Z-mu; C=np.where(voted,R-mu,0.0)
+        else:
+            mu=np.where(voted.sum(0)>0,np.nansum(R,0)/np.maximum(voted.sum(0),1),0)
+            C=np.where(voted,R-mu,0.0); Dfull=C
+        comps=[]; Dd=Dfull
         for k in range(2):
             if s.comps is not None and not np.all(s.comps[k]==0):
                 v=np.concatenate([s.comps[k],np.ones(m-len(s.comps[k]))])
             else: v=rng.random(m)
             last=0
-            for it in range(101):
+            for it in range(PCAIT+1):
                 p=Dd.T@(Dd@v); ev=np.linalg.norm(p); 
                 if ev==0: v=p;break
                 v=p/ev
-                if it==100 or ev==last: break
+                if it==PCAIT or ev==last: break
                 last=ev
             comps.append(v)
             if np.dot(v,v)!=0: Dd=Dd-np.outer(Dd@v,v)/np.dot(v,v)
@@ -130,7 +143,7 @@ class Conv:
         proj=(C@P)*np.sqrt(m/np.maximum(voted.sum(1),1))[:,None]
         idx=[i for i in range(n) if s.pids[i] in s.inconv]
         names=[s.pids[i] for i in idx]; X=proj[idx]
-        s.base=kmeans(names,X,100,last=s.base,max_iters=100)
+        s.base=kmeans(names,X,BASEK,last=s.base,max_iters=BASEIT)
         bn=[c['id'] for c in s.base]; BX=np.array([c['center'] for c in s.base]); bw=np.array([len(c['members']) for c in s.base],float)
         maxk=min(5,2+len(bn)//12)
         sils={}
