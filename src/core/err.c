@@ -38,10 +38,16 @@ void gsi_err_clear(struct gsi_err *err)
     }
 }
 
-static void err_vset(struct gsi_err *err, int code, const char *fmt, va_list ap)
+/* Fills every field of `err` (not NULL); the message first, so `file` may be a string that
+ * the format's arguments also use. */
+static void err_vset(struct gsi_err *err, int code, const char *file, long line, long column,
+                     const char *fmt, va_list ap)
 {
     err->code = code;
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    snprintf(err->file, sizeof err->file, "%s", file != NULL ? file : "");
+    err->line = line;
+    err->column = column;
 }
 
 int gsi_err_set(struct gsi_err *err, int code, const char *fmt, ...)
@@ -51,11 +57,8 @@ int gsi_err_set(struct gsi_err *err, int code, const char *fmt, ...)
     }
     va_list ap;
     va_start(ap, fmt);
-    err_vset(err, code, fmt, ap);
+    err_vset(err, code, NULL, 0, 0, fmt, ap);
     va_end(ap);
-    err->file[0] = '\0';
-    err->line = 0;
-    err->column = 0;
     return code;
 }
 
@@ -67,11 +70,8 @@ int gsi_err_at(struct gsi_err *err, int code, const char *file, long line, long 
     }
     va_list ap;
     va_start(ap, fmt);
-    err_vset(err, code, fmt, ap);
+    err_vset(err, code, file, line, column, fmt, ap);
     va_end(ap);
-    snprintf(err->file, sizeof err->file, "%s", file != NULL ? file : "");
-    err->line = line;
-    err->column = column;
     return code;
 }
 

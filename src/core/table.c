@@ -198,12 +198,13 @@ static int write_aligned(const struct gsi_table *t, FILE *out)
     for (size_t j = 0; j < t->ncols; j++) {
         width[j] = strlen(t->cols[j].name);
     }
-    for (size_t i = 0; i < rows * t->ncols; i++) {
-        size_t j = i % t->ncols;
-        cell_render(buf, sizeof buf, &t->cells[i], t->cols[j].decimals, false);
-        size_t w = strlen(buf);
-        if (w > width[j]) {
-            width[j] = w;
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t j = 0; j < t->ncols; j++) {
+            cell_render(buf, sizeof buf, &t->cells[r * t->ncols + j], t->cols[j].decimals, false);
+            size_t w = strlen(buf);
+            if (w > width[j]) {
+                width[j] = w;
+            }
         }
     }
     for (size_t j = 0; j < t->ncols; j++) {
@@ -215,20 +216,20 @@ static int write_aligned(const struct gsi_table *t, FILE *out)
                 w, t->cols[j].name);
     }
     fputc('\n', out);
-    for (size_t i = 0; i < rows * t->ncols; i++) {
-        size_t j = i % t->ncols;
-        int w = (int)width[j];
-        cell_render(buf, sizeof buf, &t->cells[i], t->cols[j].decimals, false);
-        bool left = t->cols[j].decimals < 0;
-        /* The last column is not padded on the right, so lines carry no trailing spaces. */
-        if (left && j + 1 == t->ncols) {
-            fprintf(out, j == 0 ? "%s" : "  %s", buf);
-        } else {
-            fprintf(out, j == 0 ? (left ? "%-*s" : "%*s") : (left ? "  %-*s" : "  %*s"), w, buf);
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t j = 0; j < t->ncols; j++) {
+            int w = (int)width[j];
+            cell_render(buf, sizeof buf, &t->cells[r * t->ncols + j], t->cols[j].decimals, false);
+            bool left = t->cols[j].decimals < 0;
+            /* The last column is not padded on the right, so lines carry no trailing spaces. */
+            if (left && j + 1 == t->ncols) {
+                fprintf(out, j == 0 ? "%s" : "  %s", buf);
+            } else {
+                fprintf(out, j == 0 ? (left ? "%-*s" : "%*s") : (left ? "  %-*s" : "  %*s"), w,
+                        buf);
+            }
         }
-        if (j + 1 == t->ncols) {
-            fputc('\n', out);
-        }
+        fputc('\n', out);
     }
     free(width);
     return 0;
@@ -244,16 +245,18 @@ static void write_csv(const struct gsi_table *t, FILE *out)
         write_csv_field(out, t->cols[j].name);
     }
     fputc('\n', out);
-    for (size_t i = 0; i < t->ncells; i++) {
-        size_t j = i % t->ncols;
-        if (j > 0) {
-            fputc(',', out);
+    /* Whole rows only, as in the other two forms: a table with no columns has no rows, and
+     * an unfinished last row is not written. */
+    size_t rows = gsi_table_rows(t);
+    for (size_t r = 0; r < rows; r++) {
+        for (size_t j = 0; j < t->ncols; j++) {
+            if (j > 0) {
+                fputc(',', out);
+            }
+            cell_render(buf, sizeof buf, &t->cells[r * t->ncols + j], t->cols[j].decimals, true);
+            write_csv_field(out, buf);
         }
-        cell_render(buf, sizeof buf, &t->cells[i], t->cols[j].decimals, true);
-        write_csv_field(out, buf);
-        if (j + 1 == t->ncols) {
-            fputc('\n', out);
-        }
+        fputc('\n', out);
     }
 }
 

@@ -43,7 +43,8 @@ int gsi_table_null(struct gsi_table *t);
 
 size_t gsi_table_rows(const struct gsi_table *t);
 
-/* Writes the whole table; returns 0 or GSI_EIO. */
+/* Writes the whole table; returns 0 or GSI_EIO. Only complete rows are written (in every
+ * format), so an unfinished last row and the cells of a table with no columns are left out. */
 int gsi_table_write(const struct gsi_table *t, FILE *out, enum gsi_format fmt);
 
 /* Writes `s` as a JSON string literal (with the quotes), escaping as RFC 8259 requires. */

@@ -8,20 +8,15 @@
 
 #include "core/err.h"
 
-int gsi_parse_i64(int64_t *out, const char *s, size_t n)
+/* Reads the digits s[0..n) into `out`; GSI_EDATA for an empty slice, a non-digit, or a value
+ * above `limit`. */
+static int parse_digits(uint64_t *out, const char *s, size_t n, uint64_t limit)
 {
-    size_t i = 0;
-    bool neg = false;
-    if (n > 0 && (s[0] == '-' || s[0] == '+')) {
-        neg = s[0] == '-';
-        i = 1;
-    }
-    if (i == n) {
+    if (n == 0) {
         return GSI_EDATA;
     }
     uint64_t v = 0;
-    const uint64_t limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
-    for (; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         unsigned d = (unsigned)(unsigned char)s[i] - '0';
         if (d > 9) {
             return GSI_EDATA;
@@ -31,8 +26,34 @@ int gsi_parse_i64(int64_t *out, const char *s, size_t n)
         }
         v = v * 10 + d;
     }
+    *out = v;
+    return 0;
+}
+
+/* The length of an optional leading '+' or '-' (0 or 1); `*neg` says whether it is '-'. */
+static size_t sign_len(const char *s, size_t n, bool *neg)
+{
+    *neg = n > 0 && s[0] == '-';
+    return n > 0 && (s[0] == '-' || s[0] == '+') ? 1 : 0;
+}
+
+int gsi_parse_i64(int64_t *out, const char *s, size_t n)
+{
+    bool neg;
+    size_t i = sign_len(s, n, &neg);
+    uint64_t v;
+    /* The magnitude of INT64_MIN is one more than INT64_MAX. */
+    const uint64_t limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+    if (parse_digits(&v, s + i, n - i, limit) < 0) {
+        return GSI_EDATA;
+    }
     *out = neg ? (int64_t)(0 - v) : (int64_t)v;
     return 0;
+}
+
+int gsi_parse_u64(uint64_t *out, const char *s, size_t n)
+{
+    return parse_digits(out, s, n, UINT64_MAX);
 }
 
 /* Exact powers of ten representable in a double. */
@@ -59,12 +80,8 @@ static int parse_f64_slow(double *out, const char *s, size_t n)
 
 int gsi_parse_f64(double *out, const char *s, size_t n)
 {
-    size_t i = 0;
-    bool neg = false;
-    if (n > 0 && (s[0] == '-' || s[0] == '+')) {
-        neg = s[0] == '-';
-        i = 1;
-    }
+    bool neg;
+    size_t i = sign_len(s, n, &neg);
     /* All digits go into `mant`; past 19 of them it wraps, and the slow path takes over. */
     uint64_t mant = 0;
     size_t start = i;

@@ -15,6 +15,10 @@
 
 /* Decimal integer with optional sign; GSI_EDATA on overflow. */
 int gsi_parse_i64(int64_t *out, const char *s, size_t n);
+/* Unsigned decimal integer: ASCII digits only, no sign (not even '+'); leading zeros are
+ * allowed. GSI_EDATA above 18446744073709551615 (2^64 - 1). For ids, counts and indexes
+ * read from paths and query strings, where a sign is never part of the value. */
+int gsi_parse_u64(uint64_t *out, const char *s, size_t n);
 /* Decimal number: [sign] digits [. digits] [e|E [sign] digits]; also "nan"/"inf" are refused.
  * Exact for up to 19 significant digits and moderate exponents (the digits are accumulated in
  * an integer and scaled once); longer inputs fall back to strtod on a bounded copy. */

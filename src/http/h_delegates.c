@@ -3,27 +3,8 @@
  * own token. Delegates are added from the command line (`gsi delegate add`), which prints the
  * token once; the API never shows a token.
  */
-#include <stdlib.h>
-#include <string.h>
-
-#include "core/text.h"
 #include "http/handlers.h"
 #include "platform/platform.h"
-
-static int delegate_id(int64_t *id, struct http_req *req)
-{
-    const char *s = req->params[0];
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            n = 0;
-        }
-    }
-    if (n == 0 || gsi_parse_i64(id, s, n) < 0 || *id <= 0) {
-        return gsi_err_set(&req->err, GSI_ENOTFOUND, "no delegate '%s'", s);
-    }
-    return 0;
-}
 
 int h_me(struct http_req *req, struct http_resp *resp)
 {
@@ -38,7 +19,8 @@ int h_delegate_get(struct http_req *req, struct http_resp *resp)
 {
     int64_t id;
     struct platform_delegate d;
-    if (delegate_id(&id, req) < 0 || platform_delegate_get(req->platform, &d, id, &req->err) < 0) {
+    if (http_req_param_id(&id, req, "delegate") < 0 ||
+        platform_delegate_get(req->platform, &d, id, &req->err) < 0) {
         return req->err.code;
     }
     return http_resp_json(resp, 200, http_delegate_json(&d));
@@ -47,7 +29,7 @@ int h_delegate_get(struct http_req *req, struct http_resp *resp)
 int h_delegate_revoke(struct http_req *req, struct http_resp *resp)
 {
     int64_t id;
-    if (delegate_id(&id, req) < 0) {
+    if (http_req_param_id(&id, req, "delegate") < 0) {
         return req->err.code;
     }
     /* Over the API a delegate may revoke only its own token (a leaked token is revoked by

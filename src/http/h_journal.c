@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "http/handlers.h"
 #include "platform/platform.h"
 
@@ -15,7 +16,7 @@
 static json_t *hex_json(const uint8_t *bytes, size_t n)
 {
     char hex[2 * PLATFORM_HASH_SIZE + 1];
-    http_hex(hex, bytes, n);
+    gsi_hex_encode(hex, bytes, n);
     return json_string(hex);
 }
 
@@ -32,6 +33,18 @@ static json_t *proof_json(uint8_t (*proof)[PLATFORM_HASH_SIZE], size_t len)
 static int journal_size(struct http_req *req, uint64_t *size)
 {
     return platform_journal_size(req->platform, size, &req->err);
+}
+
+/* As journal_size; a proof needs at least one entry, so an empty journal is GSI_ENOTFOUND. */
+static int journal_size_nonempty(struct http_req *req, uint64_t *size)
+{
+    if (journal_size(req, size) < 0) {
+        return req->err.code;
+    }
+    if (*size == 0) {
+        return gsi_err_set(&req->err, GSI_ENOTFOUND, "the journal is empty");
+    }
+    return 0;
 }
 
 int h_journal_checkpoint(struct http_req *req, struct http_resp *resp)
@@ -126,11 +139,8 @@ int h_journal_proof_inclusion(struct http_req *req, struct http_resp *resp)
     uint64_t cur;
     uint64_t index;
     uint64_t size;
-    if (journal_size(req, &cur) < 0) {
+    if (journal_size_nonempty(req, &cur) < 0) {
         return req->err.code;
-    }
-    if (cur == 0) {
-        return gsi_err_set(&req->err, GSI_ENOTFOUND, "the journal is empty");
     }
     if (http_req_query_u64(&size, req, "size", false, cur, 1, cur) < 0 ||
         http_req_query_u64(&index, req, "index", true, 0, 0, size - 1) < 0) {
@@ -158,11 +168,8 @@ int h_journal_proof_consistency(struct http_req *req, struct http_resp *resp)
     uint64_t cur;
     uint64_t from;
     uint64_t to;
-    if (journal_size(req, &cur) < 0) {
+    if (journal_size_nonempty(req, &cur) < 0) {
         return req->err.code;
-    }
-    if (cur == 0) {
-        return gsi_err_set(&req->err, GSI_ENOTFOUND, "the journal is empty");
     }
     if (http_req_query_u64(&to, req, "to", false, cur, 1, cur) < 0 ||
         http_req_query_u64(&from, req, "from", true, 0, 1, to) < 0) {

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/text.h"
 #include "http/handlers.h"
 #include "platform/platform.h"
 
@@ -118,16 +117,9 @@ int h_party_records_list(struct http_req *req, struct http_resp *resp)
 
 int h_record_get(struct http_req *req, struct http_resp *resp)
 {
-    const char *s = req->params[0];
-    size_t n = strlen(s);
-    int64_t id = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            n = 0;
-        }
-    }
-    if (n == 0 || gsi_parse_i64(&id, s, n) < 0 || id <= 0) {
-        return gsi_err_set(&req->err, GSI_ENOTFOUND, "no record '%s'", s);
+    int64_t id;
+    if (http_req_param_id(&id, req, "record") < 0) {
+        return req->err.code;
     }
     struct platform_delegate anon;
     struct platform_record r;

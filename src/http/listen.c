@@ -47,14 +47,10 @@ int http_listen_parse(struct http_server_opts *o, const char *spec, struct gsi_e
         gsi_slice_copy(host, sizeof host, spec, (size_t)(colon - spec));
         port_s = colon + 1;
     }
-    int64_t port;
+    uint64_t port;
     size_t pn = strlen(port_s);
-    for (size_t i = 0; i < pn; i++) {
-        if (port_s[i] < '0' || port_s[i] > '9') {
-            pn = 0;
-        }
-    }
-    if (pn == 0 || pn > 5 || gsi_parse_i64(&port, port_s, pn) < 0 || port > 65535) {
+    /* At most five digits, so "080" is a port and "000080" is not. */
+    if (pn > 5 || gsi_parse_u64(&port, port_s, pn) < 0 || port > 65535) {
         return gsi_err_set(err, GSI_EUSAGE,
                            "--listen '%s': the port must be a number from 0 to 65535", spec);
     }

@@ -90,16 +90,6 @@ int http_resp_from_err(struct http_resp *resp, const struct gsi_err *err)
     return http_resp_json(resp, gsi_err_http_status(code), j);
 }
 
-void http_hex(char *out, const uint8_t *bytes, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[bytes[i] >> 4];
-        out[2 * i + 1] = digits[bytes[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 int http_req_json(json_t **out, struct http_req *req)
 {
     *out = NULL;
@@ -135,20 +125,24 @@ int http_req_query_u64(uint64_t *out, struct http_req *req, const char *name, bo
         *out = dflt;
         return 0;
     }
-    int64_t x;
-    size_t n = strlen(v);
-    /* Digits only: gsi_parse_i64 also takes a sign, which an index never has. */
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] < '0' || v[i] > '9') {
-            n = 0;
-            break;
-        }
-    }
-    if (n == 0 || gsi_parse_i64(&x, v, n) < 0 || (uint64_t)x < lo || (uint64_t)x > hi) {
+    uint64_t x;
+    if (gsi_parse_u64(&x, v, strlen(v)) < 0 || x < lo || x > hi) {
         return gsi_err_set(&req->err, GSI_EUSAGE,
                            "query argument '%s' must be an integer from %llu to %llu", name,
                            (unsigned long long)lo, (unsigned long long)hi);
     }
-    *out = (uint64_t)x;
+    *out = x;
+    return 0;
+}
+
+int http_req_param_id(int64_t *id, struct http_req *req, const char *what)
+{
+    const char *s = req->params[0];
+    uint64_t v;
+    *id = 0;
+    if (gsi_parse_u64(&v, s, strlen(s)) < 0 || v == 0 || v > INT64_MAX) {
+        return gsi_err_set(&req->err, GSI_ENOTFOUND, "no %s '%s'", what, s);
+    }
+    *id = (int64_t)v;
     return 0;
 }

@@ -118,9 +118,6 @@ int http_resp_error_status(struct http_resp *resp, int status, const char *code,
  * bad input when err->line > 0 (malformed JSON). A code >= 0 is reported as GSI_EINTERNAL. */
 int http_resp_from_err(struct http_resp *resp, const struct gsi_err *err);
 
-/* Writes `n` bytes as 2n lower-case hex digits and a NUL into `out` (2n+1 bytes). */
-void http_hex(char *out, const uint8_t *bytes, size_t n);
-
 /* --- request helpers ------------------------------------------------------------------ */
 
 /* Parses the body as one JSON object. On malformed JSON returns GSI_EUSAGE (400) and the
@@ -133,5 +130,9 @@ int http_req_json(json_t **out, struct http_req *req);
  * range, with a message naming the argument. */
 int http_req_query_u64(uint64_t *out, struct http_req *req, const char *name, bool required,
                        uint64_t dflt, uint64_t lo, uint64_t hi);
+
+/* Reads the first path parameter as a row id: digits only, from 1 to INT64_MAX. Otherwise
+ * GSI_ENOTFOUND ("no <what> '<param>'"), since no row has such an id, and `*id` is 0. */
+int http_req_param_id(int64_t *id, struct http_req *req, const char *what);
 
 #endif

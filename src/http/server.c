@@ -65,7 +65,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *res
 {
     struct MHD_Response *r;
     if (resp->static_body != NULL) {
-        r = MHD_create_response_from_buffer(resp->static_len, (void *)(uintptr_t)resp->static_body,
+        /* The API takes a non-const pointer for every mode; with MHD_RESPMEM_PERSISTENT it
+         * neither writes nor frees the buffer, so the const is only set aside. */
+        r = MHD_create_response_from_buffer(resp->static_len, (void *)resp->static_body,
                                             MHD_RESPMEM_PERSISTENT);
     } else {
         size_t len = 0;
@@ -420,8 +422,8 @@ uint16_t http_server_port(const struct http_server *s)
     return s->port;
 }
 
-/* Stops and joins the writers (they finish what is queued first) and frees `s`. */
-static void server_free(struct http_server *s)
+/* Stops and joins the writers; they finish what is queued first. A second call does nothing. */
+static void writers_stop(struct http_server *s)
 {
     pthread_mutex_lock(&s->mu);
     s->stopping = true;
@@ -430,6 +432,13 @@ static void server_free(struct http_server *s)
     for (unsigned i = 0; i < s->nwriters; i++) {
         pthread_join(s->writers[i], NULL);
     }
+    s->nwriters = 0;
+}
+
+/* Stops the writers if they still run, and frees `s`. */
+static void server_free(struct http_server *s)
+{
+    writers_stop(s);
     free(s->writers);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
@@ -447,15 +456,7 @@ void http_server_stop(struct http_server *s)
     if (fd != MHD_INVALID_SOCKET) {
         close(fd);
     }
-    struct MHD_Daemon *d = s->daemon;
-    pthread_mutex_lock(&s->mu);
-    s->stopping = true;
-    pthread_cond_broadcast(&s->cv);
-    pthread_mutex_unlock(&s->mu);
-    for (unsigned i = 0; i < s->nwriters; i++) {
-        pthread_join(s->writers[i], NULL);
-    }
-    s->nwriters = 0;
-    MHD_stop_daemon(d);
+    writers_stop(s);
+    MHD_stop_daemon(s->daemon);
     server_free(s);
 }

@@ -1,5 +1,5 @@
-/* Unit tests for src/core: numbers, dates, the capped buffer, the scanner, tables, the RNG.
- * Expected day numbers come from `date -u -d DATE +%s` divided by 86400. */
+/* Unit tests for src/core: numbers, hex, dates, the capped buffer, the scanner, tables, the
+ * RNG. Expected day numbers come from `date -u -d DATE +%s` divided by 86400. */
 #include <math.h>
 #include <string.h>
 
@@ -7,6 +7,7 @@
 #include "core/csv.h"
 #include "core/date.h"
 #include "core/err.h"
+#include "core/hex.h"
 #include "core/rng.h"
 #include "core/table.h"
 #include "core/text.h"
@@ -32,6 +33,91 @@ START_TEST(parse_i64)
     ck_assert_int_eq(gsi_parse_i64(&v, "12345678/", 9), GSI_EDATA);
     ck_assert_int_eq(gsi_parse_i64(&v, "9223372036854775807", 19), 0);
     ck_assert(v == INT64_MAX);
+}
+END_TEST
+
+/* 2^64 - 1 = 18446744073709551615 (hand calculation: 2^32 = 4294967296, squared is
+ * 18446744073709551616); one more overflows. */
+START_TEST(parse_u64)
+{
+    uint64_t v;
+    ck_assert_int_eq(gsi_parse_u64(&v, "0", 1), 0);
+    ck_assert(v == 0);
+    ck_assert_int_eq(gsi_parse_u64(&v, "007", 3), 0);
+    ck_assert(v == 7);
+    ck_assert_int_eq(gsi_parse_u64(&v, "18446744073709551615", 20), 0);
+    ck_assert(v == UINT64_MAX);
+    ck_assert_int_eq(gsi_parse_u64(&v, "18446744073709551614", 20), 0);
+    ck_assert(v == UINT64_MAX - 1);
+    ck_assert_int_eq(gsi_parse_u64(&v, "9223372036854775808", 19), 0); /* 2^63 */
+    ck_assert(v == (uint64_t)1 << 63);
+    ck_assert_int_eq(gsi_parse_u64(&v, "123x", 3), 0); /* only the slice is read */
+    ck_assert(v == 123);
+    v = 5;
+    static const char *bad[] = { "",
+                                 "+1",
+                                 "-0",
+                                 "-1",
+                                 " 1",
+                                 "1 ",
+                                 "1.0",
+                                 "1e3",
+                                 "0x1",
+                                 "1a",
+                                 "a1",
+                                 "\xef\xbc\x91" /* U+FF11 FULLWIDTH DIGIT ONE */,
+                                 "18446744073709551616",
+                                 "18446744073709551620",
+                                 "99999999999999999999",
+                                 "000000000000000000000018446744073709551616" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_msg(gsi_parse_u64(&v, bad[i], strlen(bad[i])) == GSI_EDATA, "%s", bad[i]);
+    }
+    ck_assert(v == 5); /* untouched on failure */
+    ck_assert_int_eq(gsi_parse_u64(&v, "00000000000000000000000018446744073709551615", 44), 0);
+    ck_assert(v == UINT64_MAX);
+}
+END_TEST
+
+/* RFC 4648 section 10 base16 test vectors, written there in upper case; the project's form
+ * is lower case, so they are compared lower-cased. */
+START_TEST(hex_rfc4648_vectors)
+{
+    static const char *in[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+    static const char *want[] = { "",         "66",         "666f",        "666f6f",
+                                  "666f6f62", "666f6f6261", "666f6f626172" };
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+        size_t n = strlen(in[i]);
+        char text[16];
+        gsi_hex_encode(text, (const uint8_t *)in[i], n);
+        ck_assert_str_eq(text, want[i]);
+        uint8_t back[8];
+        ck_assert_int_eq(gsi_hex_decode(back, n, want[i], strlen(want[i])), 0);
+        ck_assert(memcmp(back, in[i], n) == 0);
+    }
+    /* Every nibble value, both ends of the alphabet. */
+    char text[9];
+    gsi_hex_encode(text, (const uint8_t *)"\x00\x1f\xa0\xff", 4);
+    ck_assert_str_eq(text, "001fa0ff");
+    uint8_t b[4];
+    ck_assert_int_eq(gsi_hex_decode(b, 4, "001fa0ff", 8), 0);
+    ck_assert(memcmp(b, "\x00\x1f\xa0\xff", 4) == 0);
+}
+END_TEST
+
+START_TEST(hex_decode_refuses)
+{
+    uint8_t b[4];
+    ck_assert_int_eq(gsi_hex_decode(b, 3, "666F6F", 6), GSI_EDATA); /* upper case */
+    ck_assert_int_eq(gsi_hex_decode(b, 3, "666f6", 5), GSI_EDATA);  /* odd length */
+    ck_assert_int_eq(gsi_hex_decode(b, 2, "666f6f", 6), GSI_EDATA); /* longer than asked */
+    ck_assert_int_eq(gsi_hex_decode(b, 4, "666f6f", 6), GSI_EDATA); /* shorter than asked */
+    ck_assert_int_eq(gsi_hex_decode(b, 1, "6g", 2), GSI_EDATA);
+    ck_assert_int_eq(gsi_hex_decode(b, 1, "g6", 2), GSI_EDATA);
+    ck_assert_int_eq(gsi_hex_decode(b, 1, " 6", 2), GSI_EDATA);
+    ck_assert_int_eq(gsi_hex_decode(b, 1, "6:", 2), GSI_EDATA); /* ':' follows '9' in ASCII */
+    ck_assert_int_eq(gsi_hex_decode(b, 1, "6`", 2), GSI_EDATA); /* '`' precedes 'a' */
+    ck_assert_int_eq(gsi_hex_decode(b, 0, "", 0), 0);
 }
 END_TEST
 
@@ -228,6 +314,51 @@ START_TEST(table_formats)
 }
 END_TEST
 
+static char *table_out(const struct gsi_table *t, enum gsi_format fmt)
+{
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&out, &n);
+    ck_assert_int_eq(gsi_table_write(t, f, fmt), 0);
+    fclose(f);
+    return out;
+}
+
+/* A table with no columns has no rows: each format writes its empty form (the CSV and text
+ * forms an empty header line, JSON an empty array) and never divides by the column count. An
+ * unfinished row is left out of every format. */
+START_TEST(table_no_columns_and_unfinished_rows)
+{
+    static const struct gsi_table_col cols[] = { { "a", -1 }, { "b", 0 } };
+    struct gsi_table *t = gsi_table_new(cols, 0);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(gsi_table_text(t, "x"), 0);
+    ck_assert_int_eq(gsi_table_num(t, 1), 0);
+    ck_assert_uint_eq(gsi_table_rows(t), 0);
+    static const char *want0[] = { "\n", "\n", "[]\n" };
+    static const enum gsi_format fmts[] = { GSI_FORMAT_TABLE, GSI_FORMAT_CSV, GSI_FORMAT_JSON };
+    for (size_t i = 0; i < 3; i++) {
+        char *out = table_out(t, fmts[i]);
+        ck_assert_str_eq(out, want0[i]);
+        free(out);
+    }
+    gsi_table_free(t);
+
+    t = gsi_table_new(cols, 2);
+    gsi_table_text(t, "x");
+    gsi_table_num(t, 2);
+    gsi_table_text(t, "y"); /* a second row, never finished */
+    static const char *want1[] = { "a  b\nx  2\n", "a,b\nx,2\n",
+                                   "[\n  {\"a\": \"x\", \"b\": 2}\n]\n" };
+    for (size_t i = 0; i < 3; i++) {
+        char *out = table_out(t, fmts[i]);
+        ck_assert_str_eq(out, want1[i]);
+        free(out);
+    }
+    gsi_table_free(t);
+}
+END_TEST
+
 START_TEST(rng_is_deterministic_and_poisson_mean)
 {
     struct gsi_rng a, b;
@@ -254,6 +385,9 @@ Suite *make_suite(void)
     Suite *s = suite_create("core");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, parse_i64);
+    tcase_add_test(tc, parse_u64);
+    tcase_add_test(tc, hex_rfc4648_vectors);
+    tcase_add_test(tc, hex_decode_refuses);
     tcase_add_test(tc, parse_f64_matches_strtod);
     tcase_add_test(tc, dates);
     tcase_add_test(tc, buffer_cap);
@@ -262,6 +396,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, csv_skips_byte_order_mark);
     tcase_add_test(tc, csv_file_missing);
     tcase_add_test(tc, table_formats);
+    tcase_add_test(tc, table_no_columns_and_unfinished_rows);
     tcase_add_test(tc, rng_is_deterministic_and_poisson_mean);
     suite_add_tcase(s, tc);
     return s;
