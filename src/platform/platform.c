@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/hex.h"
 #include "core/text.h"
 #include "platform/platform_internal.h"
 
@@ -72,37 +73,45 @@ void platform_time_format(char out[PLATFORM_TIME_MAX], int64_t us)
 
 void platform_hex(char out[PLATFORM_HEX_MAX], const uint8_t h[PLATFORM_HASH_SIZE])
 {
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < PLATFORM_HASH_SIZE; i++) {
-        out[2 * i] = digits[h[i] >> 4];
-        out[2 * i + 1] = digits[h[i] & 15];
-    }
-    out[2 * PLATFORM_HASH_SIZE] = '\0';
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    return -1;
+    gsi_hex_encode(out, h, PLATFORM_HASH_SIZE);
 }
 
 int platform_unhex(uint8_t out[PLATFORM_HASH_SIZE], const char *s, size_t n, struct gsi_err *err)
 {
-    if (n != 2 * PLATFORM_HASH_SIZE) {
+    if (n != (size_t)2 * PLATFORM_HASH_SIZE) {
         return gsi_err_set(err, GSI_EDATA, "expected 64 hex digits, got %zu characters", n);
     }
-    for (size_t i = 0; i < PLATFORM_HASH_SIZE; i++) {
-        int a = hexval(s[2 * i]), b = hexval(s[2 * i + 1]);
-        if (a < 0 || b < 0) {
-            return gsi_err_set(err, GSI_EDATA, "expected lower-case hex digits");
-        }
-        out[i] = (uint8_t)(a << 4 | b);
+    if (gsi_hex_decode(out, PLATFORM_HASH_SIZE, s, n) < 0) {
+        return gsi_err_set(err, GSI_EDATA, "expected lower-case hex digits");
     }
+    return 0;
+}
+
+int platform_rows_collect(struct store_rows *r, size_t size, platform_row_fill fill,
+                          platform_elem_release release, void **out, size_t *n, struct gsi_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    size_t count = store_rows_count(r);
+    unsigned char *list = calloc(count ? count : 1, size);
+    if (list == NULL) {
+        store_rows_free(r);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < count; i++) {
+        int rc = fill(list + i * size, r, i, err);
+        if (rc < 0) {
+            for (size_t j = 0; release != NULL && j < i; j++) {
+                release(list + j * size);
+            }
+            free(list);
+            store_rows_free(r);
+            return rc;
+        }
+    }
+    store_rows_free(r);
+    *out = list;
+    *n = count;
     return 0;
 }
 
@@ -190,19 +199,37 @@ void platform_conn_put(struct platform *p, struct store *s, bool broken)
     store_close(s);
 }
 
+int platform_query(struct platform *p, struct store_rows **r, const char *sql,
+                   const struct store_val *v, size_t nv, struct gsi_err *err)
+{
+    struct store *s;
+    int rc = platform_conn_get(p, &s, err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = store_query(s, r, sql, v, nv, err);
+    platform_conn_put(p, s, rc < 0);
+    return rc;
+}
+
 /* --- files --- */
 
+/* Each failure returns its code itself rather than gsi_err_set's value: callers use *out only
+ * when this returns 0, and a static analyzer sees that only when the negative code is written
+ * here (gsi_err_set is compiled in another file). */
 int platform_file_read(const char *path, char **out, size_t *len, size_t max, struct gsi_err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        return gsi_err_set(err, errno == ENOENT ? GSI_ENOTFOUND : GSI_EIO, "%s: %s", path,
-                           strerror(errno));
+        int code = errno == ENOENT ? GSI_ENOTFOUND : GSI_EIO;
+        gsi_err_set(err, code, "%s: %s", path, strerror(errno));
+        return code;
     }
     char *buf = malloc(max + 1);
     if (buf == NULL) {
         close(fd);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+        gsi_err_set(err, GSI_ENOMEM, "out of memory");
+        return GSI_ENOMEM;
     }
     size_t n = 0;
     for (;;) {
@@ -214,7 +241,8 @@ int platform_file_read(const char *path, char **out, size_t *len, size_t max, st
             int e = errno;
             close(fd);
             free(buf);
-            return gsi_err_set(err, GSI_EIO, "%s: %s", path, strerror(e));
+            gsi_err_set(err, GSI_EIO, "%s: %s", path, strerror(e));
+            return GSI_EIO;
         }
         if (r == 0) {
             break;
@@ -223,7 +251,8 @@ int platform_file_read(const char *path, char **out, size_t *len, size_t max, st
         if (n > max) {
             close(fd);
             free(buf);
-            return gsi_err_set(err, GSI_ELIMIT, "%s: larger than %zu bytes", path, max);
+            gsi_err_set(err, GSI_ELIMIT, "%s: larger than %zu bytes", path, max);
+            return GSI_ELIMIT;
         }
     }
     close(fd);
@@ -368,7 +397,9 @@ static int meta_get(struct store *s, const char *key, char **out, struct gsi_err
     }
     if (store_rows_count(r) == 0) {
         store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOTFOUND, "meta '%s' not set", key);
+        /* The code itself, not gsi_err_set's value: see platform_file_read. */
+        gsi_err_set(err, GSI_ENOTFOUND, "meta '%s' not set", key);
+        return GSI_ENOTFOUND;
     }
     *out = strdup(store_rows_text(r, 0, 0));
     store_rows_free(r);

@@ -336,9 +336,10 @@ typedef void (*platform_problem_fn)(void *ctx, const char *msg);
 
 /* Recomputes every leaf hash and the tree from the entries, checks every stored checkpoint's
  * signature and root, the checkpoint file outside the database, and that every record,
- * delegate and party matches its entry (a changed byte or a missing row is a problem).
- * Returns 0 when there were none, GSI_EVERIFY (with the count in `err`) otherwise. */
+ * delegate and party matches its entry (a changed byte or a missing row is a problem, passed
+ * to fn(ctx, msg)). Returns 0 when there were none, GSI_EVERIFY (with the count in `err`)
+ * otherwise. */
 int platform_journal_verify(struct platform *p, struct platform_verify_report *rep,
-                            platform_problem_fn problem, void *ctx, struct gsi_err *err);
+                            platform_problem_fn fn, void *ctx, struct gsi_err *err);
 
 #endif

@@ -105,7 +105,13 @@ static int token_make(char token[PLATFORM_TOKEN_MAX], struct gsi_err *err)
     memcpy(token, TOKEN_PREFIX, strlen(TOKEN_PREFIX));
     o = strlen(TOKEN_PREFIX);
     for (const char *c = b64; *c && *c != '='; c++) {
-        token[o++] = *c == '+' ? '-' : *c == '/' ? '_' : *c;
+        char ch = *c;
+        if (ch == '+') {
+            ch = '-';
+        } else if (ch == '/') {
+            ch = '_';
+        }
+        token[o++] = ch;
     }
     token[o] = '\0';
     memset(b64, 0, sizeof b64);
@@ -176,14 +182,8 @@ static int dadd_apply(struct platform *p, struct pw_batch *b, void *ctx, struct 
     if (rc == 0) {
         struct platform_entry e;
         memset(&e, 0, sizeof e);
-        uint8_t h[JOURNAL_HASH_SIZE];
-        journal_sha256(h, canon.data, canon.len);
-        platform_hex(e.payload_hash, h);
-        snprintf(e.type, sizeof e.type, "delegate.add");
-        snprintf(e.party, sizeof e.party, "%s", c->party);
-        e.time_us = b->now_us;
         snprintf(e.subject, sizeof e.subject, "delegate/%lld", (long long)c->id);
-        rc = platform_journal_append(b, &e, err);
+        rc = platform_journal_append_act(b, &e, &canon, "delegate.add", c->party, 0, err);
     }
     gsi_buf_release(&canon);
     return rc;
@@ -290,14 +290,8 @@ static int drev_apply(struct platform *p, struct pw_batch *b, void *ctx, struct 
     if (rc == 0) {
         struct platform_entry e;
         memset(&e, 0, sizeof e);
-        uint8_t h[JOURNAL_HASH_SIZE];
-        journal_sha256(h, canon.data, canon.len);
-        platform_hex(e.payload_hash, h);
-        snprintf(e.type, sizeof e.type, "delegate.revoke");
-        snprintf(e.party, sizeof e.party, "%s", d.party);
-        e.time_us = b->now_us;
         snprintf(e.subject, sizeof e.subject, "record/%lld", (long long)rid);
-        rc = platform_journal_append(b, &e, err);
+        rc = platform_journal_append_act(b, &e, &canon, "delegate.revoke", d.party, 0, err);
     }
     gsi_buf_release(&canon);
     return rc;
@@ -309,19 +303,6 @@ int platform_delegate_revoke(struct platform *p, int64_t id, struct gsi_err *err
     return platform_write(p, drev_apply, &c, NULL, err);
 }
 
-static int delegate_query(struct platform *p, struct store_rows **r, const char *sql,
-                          const struct store_val *v, size_t nv, struct gsi_err *err)
-{
-    struct store *s;
-    int rc = platform_conn_get(p, &s, err);
-    if (rc < 0) {
-        return rc;
-    }
-    rc = store_query(s, r, sql, v, nv, err);
-    platform_conn_put(p, s, rc < 0);
-    return rc;
-}
-
 int platform_delegate_get(struct platform *p, struct platform_delegate *out, int64_t id,
                           struct gsi_err *err)
 {
@@ -329,7 +310,7 @@ int platform_delegate_get(struct platform *p, struct platform_delegate *out, int
     struct store_val v[] = { STORE_INT(id) };
     struct store_rows *r;
     int rc =
-        delegate_query(p, &r, "SELECT " DELEGATE_COLS " FROM delegates WHERE id = ?", v, 1, err);
+        platform_query(p, &r, "SELECT " DELEGATE_COLS " FROM delegates WHERE id = ?", v, 1, err);
     if (rc < 0) {
         return rc;
     }
@@ -342,6 +323,13 @@ int platform_delegate_get(struct platform *p, struct platform_delegate *out, int
     return rc;
 }
 
+static int delegate_fill(void *elem, const struct store_rows *r, size_t row, struct gsi_err *err)
+{
+    (void)err;
+    platform_delegate_from_row(elem, r, row);
+    return 0;
+}
+
 int platform_delegate_list(struct platform *p, struct platform_delegate **out, size_t *n,
                            const char *party, struct gsi_err *err)
 {
@@ -351,28 +339,20 @@ int platform_delegate_list(struct platform *p, struct platform_delegate **out, s
     int rc;
     if (party != NULL) {
         struct store_val v[] = { STORE_TEXT(party) };
-        rc = delegate_query(p, &r,
+        rc = platform_query(p, &r,
                             "SELECT " DELEGATE_COLS " FROM delegates WHERE party = ? ORDER BY id",
                             v, 1, err);
     } else {
-        rc = delegate_query(p, &r, "SELECT " DELEGATE_COLS " FROM delegates ORDER BY id", NULL, 0,
+        rc = platform_query(p, &r, "SELECT " DELEGATE_COLS " FROM delegates ORDER BY id", NULL, 0,
                             err);
     }
     if (rc < 0) {
         return rc;
     }
-    size_t count = store_rows_count(r);
-    *out = calloc(count ? count : 1, sizeof **out);
-    if (*out == NULL) {
-        store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < count; i++) {
-        platform_delegate_from_row(&(*out)[i], r, i);
-    }
-    *n = count;
-    store_rows_free(r);
-    return 0;
+    void *list;
+    rc = platform_rows_collect(r, sizeof **out, delegate_fill, NULL, &list, n, err);
+    *out = list;
+    return rc;
 }
 
 int platform_delegate_authenticate(struct platform *p, struct platform_delegate *out,
@@ -388,7 +368,7 @@ int platform_delegate_authenticate(struct platform *p, struct platform_delegate 
     token_hash_hex(th, token, token_len);
     struct store_val v[] = { STORE_TEXT(th) };
     struct store_rows *r;
-    int rc = delegate_query(p, &r,
+    int rc = platform_query(p, &r,
                             "SELECT d.id, d.party, d.role, d.name, d.pubkey, d.created, d.revoked,"
                             " p.id, p.kind, p.name, p.region FROM delegates d"
                             " JOIN parties p ON p.id = d.party"

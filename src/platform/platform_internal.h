@@ -114,6 +114,11 @@ int platform_conn_get(struct platform *p, struct store **out, struct gsi_err *er
 /* `broken`: close it instead of keeping it (after a connection-level failure). */
 void platform_conn_put(struct platform *p, struct store *s, bool broken);
 
+/* Runs one read query on a connection from the pool and gives the connection back (closing it
+ * when the query failed). *r is set only when this returns 0. */
+int platform_query(struct platform *p, struct store_rows **r, const char *sql,
+                   const struct store_val *v, size_t nv, struct gsi_err *err);
+
 /* Runs `fn` inside a group-commit transaction and returns once that transaction committed
  * (0) or failed. `fn` runs inside its own savepoint: its error undoes only its own writes.
  * *tree_size (may be NULL) receives the journal size after the commit. */
@@ -123,6 +128,14 @@ int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
 /* Appends the journal entry `e` (type, party, delegate, time_us, subject and payload_hash
  * filled; index, time and leaf_hash are set here) inside batch `b`. */
 int platform_journal_append(struct pw_batch *b, struct platform_entry *e, struct gsi_err *err);
+
+/* Appends the journal entry of an act whose canonical bytes are `canon`: the entry's payload
+ * hash is their SHA-256, its type, party, delegate and time (the batch's) are set here; the
+ * caller fills e->subject (and zeroes the rest). On success e->index, e->time and e->leaf_hash
+ * say where it went. */
+int platform_journal_append_act(struct pw_batch *b, struct platform_entry *e,
+                                const struct gsi_buf *canon, const char *type, const char *party,
+                                int64_t delegate, struct gsi_err *err);
 
 /* The id of the next record the batch inserts: MAX(records.id) + 1, read once per batch with
  * the log locked, then counted up. Records get their ids here rather than from the database
@@ -173,6 +186,22 @@ void platform_delegate_from_row(struct platform_delegate *out, const struct stor
                                 size_t row);
 /* Fills `out` from a row (id, kind, name, region). */
 void platform_party_from_row(struct platform_party *out, const struct store_rows *r, size_t row);
+
+/* Fills element `elem` of a list from row `row` of `r`. On failure it returns a negative
+ * GSI_E* code and leaves nothing allocated in `elem`. */
+typedef int (*platform_row_fill)(void *elem, const struct store_rows *r, size_t row,
+                                 struct gsi_err *err);
+/* Releases what a filled element owns (not the element itself). */
+typedef void (*platform_elem_release)(void *elem);
+
+/* Turns the rows of a query into a list: a calloc'd array of one `size`-byte element per row
+ * of `r`, element i filled by fill(elem, r, i). At least one element is allocated, so an empty
+ * list is still a pointer the caller frees like any other. `r` is freed in every case. On
+ * failure *out is NULL, *n is 0 and the elements already filled are released with `release`
+ * (NULL when elements own nothing). */
+int platform_rows_collect(struct store_rows *r, size_t size, platform_row_fill fill,
+                          platform_elem_release release, void **out, size_t *n,
+                          struct gsi_err *err);
 
 /* Bytes a checkpoint file may hold. */
 #define PLATFORM_CHECKPOINT_FILE_MAX 65536

@@ -48,20 +48,13 @@ static int insert_party(struct pw_batch *b, const char *id, const char *kind, co
         return rc;
     }
     struct gsi_buf canon;
-    gsi_buf_init(&canon, MEMBERS_TEXT_MAX * 2);
+    gsi_buf_init(&canon, (size_t)MEMBERS_TEXT_MAX * 2);
     rc = platform_canon_party(&canon, id, kind, name, region, created, members, err);
     if (rc == 0) {
         struct platform_entry e;
         memset(&e, 0, sizeof e);
-        uint8_t h[JOURNAL_HASH_SIZE];
-        journal_sha256(h, canon.data, canon.len);
-        platform_hex(e.payload_hash, h);
-        snprintf(e.type, sizeof e.type, "party.add");
-        snprintf(e.party, sizeof e.party, "%s", actor_party);
-        e.delegate = actor;
-        e.time_us = b->now_us;
         snprintf(e.subject, sizeof e.subject, "party/%s", id);
-        rc = platform_journal_append(b, &e, err);
+        rc = platform_journal_append_act(b, &e, &canon, "party.add", actor_party, actor, err);
     }
     gsi_buf_release(&canon);
     return rc;
@@ -179,15 +172,10 @@ int platform_party_get(struct platform *p, struct platform_party *out, const cha
     if (id == NULL || strlen(id) >= PLATFORM_ID_MAX) {
         return gsi_err_set(err, GSI_ENOTFOUND, "no party '%.20s'", id ? id : "");
     }
-    struct store *s;
-    int rc = platform_conn_get(p, &s, err);
-    if (rc < 0) {
-        return rc;
-    }
     struct store_val v[] = { STORE_TEXT(id) };
     struct store_rows *r;
-    rc = store_query(s, &r, "SELECT id, kind, name, region FROM parties WHERE id = ?", v, 1, err);
-    platform_conn_put(p, s, rc < 0);
+    int rc =
+        platform_query(p, &r, "SELECT id, kind, name, region FROM parties WHERE id = ?", v, 1, err);
     if (rc < 0) {
         return rc;
     }
@@ -200,41 +188,43 @@ int platform_party_get(struct platform *p, struct platform_party *out, const cha
     return rc;
 }
 
+static int party_fill(void *elem, const struct store_rows *r, size_t row, struct gsi_err *err)
+{
+    (void)err;
+    platform_party_from_row(elem, r, row);
+    return 0;
+}
+
 int platform_party_list(struct platform *p, struct platform_party **out, size_t *n,
                         const char *kind, struct gsi_err *err)
 {
     *out = NULL;
     *n = 0;
-    struct store *s;
-    int rc = platform_conn_get(p, &s, err);
-    if (rc < 0) {
-        return rc;
-    }
     struct store_rows *r;
+    int rc;
     if (kind != NULL) {
         struct store_val v[] = { STORE_TEXT(kind) };
-        rc = store_query(s, &r,
-                         "SELECT id, kind, name, region FROM parties WHERE kind = ? ORDER BY id", v,
-                         1, err);
+        rc = platform_query(p, &r,
+                            "SELECT id, kind, name, region FROM parties WHERE kind = ? ORDER BY id",
+                            v, 1, err);
     } else {
-        rc = store_query(s, &r, "SELECT id, kind, name, region FROM parties ORDER BY id", NULL, 0,
-                         err);
+        rc = platform_query(p, &r, "SELECT id, kind, name, region FROM parties ORDER BY id", NULL,
+                            0, err);
     }
-    platform_conn_put(p, s, rc < 0);
     if (rc < 0) {
         return rc;
     }
-    size_t count = store_rows_count(r);
-    *out = calloc(count ? count : 1, sizeof **out);
-    if (*out == NULL) {
-        store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < count; i++) {
-        platform_party_from_row(&(*out)[i], r, i);
-    }
-    *n = count;
-    store_rows_free(r);
+    void *list;
+    rc = platform_rows_collect(r, sizeof **out, party_fill, NULL, &list, n, err);
+    *out = list;
+    return rc;
+}
+
+/* A member: the id in the row's first column. */
+static int member_fill(void *elem, const struct store_rows *r, size_t row, struct gsi_err *err)
+{
+    (void)err;
+    snprintf(elem, PLATFORM_ID_MAX, "%s", store_rows_text(r, row, 0));
     return 0;
 }
 
@@ -248,31 +238,17 @@ int platform_party_members(struct platform *p, char (**out)[PLATFORM_ID_MAX], si
     if (rc < 0) {
         return rc;
     }
-    struct store *s;
-    rc = platform_conn_get(p, &s, err);
-    if (rc < 0) {
-        return rc;
-    }
     struct store_val v[] = { STORE_TEXT(org) };
     struct store_rows *r;
-    rc = store_query(s, &r, "SELECT member FROM party_members WHERE org = ? ORDER BY member", v, 1,
-                     err);
-    platform_conn_put(p, s, rc < 0);
+    rc = platform_query(p, &r, "SELECT member FROM party_members WHERE org = ? ORDER BY member", v,
+                        1, err);
     if (rc < 0) {
         return rc;
     }
-    size_t count = store_rows_count(r);
-    *out = calloc(count ? count : 1, sizeof **out);
-    if (*out == NULL) {
-        store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < count; i++) {
-        snprintf((*out)[i], PLATFORM_ID_MAX, "%s", store_rows_text(r, i, 0));
-    }
-    *n = count;
-    store_rows_free(r);
-    return 0;
+    void *list;
+    rc = platform_rows_collect(r, sizeof **out, member_fill, NULL, &list, n, err);
+    *out = list;
+    return rc;
 }
 
 struct add_ctx {

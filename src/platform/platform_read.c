@@ -81,17 +81,15 @@ void platform_record_list_free(struct platform_record *list, size_t n)
     free(list);
 }
 
-static int read_query(struct platform *p, struct store_rows **r, const char *sql,
-                      const struct store_val *v, size_t nv, struct gsi_err *err)
+/* record_from_row and platform_record_release in the shapes platform_rows_collect takes. */
+static int record_fill(void *elem, const struct store_rows *r, size_t row, struct gsi_err *err)
 {
-    struct store *s;
-    int rc = platform_conn_get(p, &s, err);
-    if (rc < 0) {
-        return rc;
-    }
-    rc = store_query(s, r, sql, v, nv, err);
-    platform_conn_put(p, s, rc < 0);
-    return rc;
+    return record_from_row(elem, r, row, err);
+}
+
+static void record_release(void *elem)
+{
+    platform_record_release(elem);
 }
 
 int platform_record_get(struct platform *p, struct platform_record *out,
@@ -100,7 +98,7 @@ int platform_record_get(struct platform *p, struct platform_record *out,
     memset(out, 0, sizeof *out);
     struct store_val v[] = { STORE_INT(id) };
     struct store_rows *r;
-    int rc = read_query(p, &r, "SELECT " RECORD_COLS " FROM records WHERE id = ?", v, 1, err);
+    int rc = platform_query(p, &r, "SELECT " RECORD_COLS " FROM records WHERE id = ?", v, 1, err);
     if (rc < 0) {
         return rc;
     }
@@ -114,6 +112,13 @@ int platform_record_get(struct platform *p, struct platform_record *out,
     rc = record_from_row(out, r, 0, err);
     store_rows_free(r);
     return rc;
+}
+
+/* Appends an SQL condition to `where` (sized for all that platform_record_list adds). */
+static void where_add(char *where, size_t cap, const char *clause)
+{
+    size_t len = strlen(where);
+    snprintf(where + len, cap - len, "%s", clause);
 }
 
 int platform_record_list(struct platform *p, struct platform_record **out, size_t *n,
@@ -132,24 +137,24 @@ int platform_record_list(struct platform *p, struct platform_record **out, size_
     char where[320];
     struct store_val v[7];
     size_t nv = 0;
-    int len = snprintf(where, sizeof where, " FROM records WHERE id > ?");
+    snprintf(where, sizeof where, " FROM records WHERE id > ?");
     v[nv++] = STORE_INT(after_id);
     if (type != NULL) {
-        len += snprintf(where + len, sizeof where - (size_t)len, " AND type = ?");
+        where_add(where, sizeof where, " AND type = ?");
         v[nv++] = STORE_TEXT(type);
     }
     if (party != NULL) {
-        len += snprintf(where + len, sizeof where - (size_t)len, " AND party = ?");
+        where_add(where, sizeof where, " AND party = ?");
         v[nv++] = STORE_TEXT(party);
     }
     if (viewer != NULL && viewer->party[0] == '\0') {
         /* No party: public records only (see may_see; ',' || '' || ',' would match an
          * empty audience). */
-        len += snprintf(where + len, sizeof where - (size_t)len, " AND confidential = 0");
+        where_add(where, sizeof where, " AND confidential = 0");
     } else if (viewer != NULL) {
-        len += snprintf(where + len, sizeof where - (size_t)len,
-                        " AND (confidential = 0 OR party = ? OR"
-                        " (',' || audience || ',') LIKE ('%%,' || ? || ',%%'))");
+        where_add(where, sizeof where,
+                  " AND (confidential = 0 OR party = ? OR"
+                  " (',' || audience || ',') LIKE ('%,' || ? || ',%'))");
         v[nv++] = STORE_TEXT(viewer->party);
         v[nv++] = STORE_TEXT(viewer->party);
     }
@@ -199,27 +204,13 @@ int platform_record_list(struct platform *p, struct platform_record **out, size_
     if (rc < 0) {
         return rc;
     }
-    size_t count = store_rows_count(r);
-    *out = calloc(count ? count : 1, sizeof **out);
-    if (*out == NULL) {
-        store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    void *list;
+    rc = platform_rows_collect(r, sizeof **out, record_fill, record_release, &list, n, err);
+    *out = list;
+    if (rc == 0 && more != NULL) {
+        *more = *n > 0 && (cut || *n == limit);
     }
-    for (size_t i = 0; i < count; i++) {
-        rc = record_from_row(&(*out)[i], r, i, err);
-        if (rc < 0) {
-            platform_record_list_free(*out, i);
-            *out = NULL;
-            store_rows_free(r);
-            return rc;
-        }
-    }
-    *n = count;
-    if (more != NULL) {
-        *more = count > 0 && (cut || count == limit);
-    }
-    store_rows_free(r);
-    return 0;
+    return rc;
 }
 
 /* --- journal --- */
@@ -227,7 +218,7 @@ int platform_record_list(struct platform *p, struct platform_record **out, size_
 int platform_journal_size(struct platform *p, uint64_t *size, struct gsi_err *err)
 {
     struct store_rows *r;
-    int rc = read_query(p, &r, "SELECT size FROM journal_head WHERE id = 1", NULL, 0, err);
+    int rc = platform_query(p, &r, "SELECT size FROM journal_head WHERE id = 1", NULL, 0, err);
     if (rc < 0) {
         return rc;
     }
@@ -239,8 +230,8 @@ int platform_journal_size(struct platform *p, uint64_t *size, struct gsi_err *er
 int platform_journal_checkpoint(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
 {
     struct store_rows *r;
-    int rc =
-        read_query(p, &r, "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1", NULL, 0, err);
+    int rc = platform_query(p, &r, "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1", NULL,
+                            0, err);
     if (rc < 0) {
         return rc;
     }
@@ -267,11 +258,13 @@ int platform_journal_checkpoint_sign(struct platform *p, struct gsi_buf *note, s
     /* Every commit that appends signs a checkpoint of its own, so the latest one always covers
      * the whole tree; an empty batch makes sure no writer of this process is mid-commit. */
     int rc = platform_write(p, sign_now, NULL, NULL, err);
+    struct store_rows *r = NULL; /* set only when the query succeeds */
     if (rc == 0) {
-        struct store_rows *r;
-        rc = read_query(p, &r, "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
-                        NULL, 0, err);
-        if (rc == 0 && store_rows_count(r) > 0) {
+        rc = platform_query(p, &r, "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+                            NULL, 0, err);
+    }
+    if (rc == 0) {
+        if (store_rows_count(r) > 0) {
             pthread_mutex_lock(&p->wmu);
             if ((uint64_t)store_rows_int(r, 0, 0) >= p->last_note_size) {
                 free(p->last_note);
@@ -298,8 +291,11 @@ int platform_journal_vkey(struct platform *p, struct gsi_buf *out, struct gsi_er
 
 #define ENTRY_COLS "idx, type, party, delegate, time_us, time, subject, payload_hash, leaf_hash"
 
-static void entry_from_row(struct platform_entry *e, const struct store_rows *r, size_t i)
+/* A platform_rows_collect fill: a journal row (ENTRY_COLS) into a struct platform_entry. */
+static int entry_fill(void *elem, const struct store_rows *r, size_t i, struct gsi_err *err)
 {
+    (void)err;
+    struct platform_entry *e = elem;
     memset(e, 0, sizeof *e);
     e->index = (uint64_t)store_rows_int(r, i, 0);
     snprintf(e->type, sizeof e->type, "%s", store_rows_text(r, i, 1));
@@ -310,6 +306,7 @@ static void entry_from_row(struct platform_entry *e, const struct store_rows *r,
     snprintf(e->subject, sizeof e->subject, "%s", store_rows_text(r, i, 6));
     snprintf(e->payload_hash, sizeof e->payload_hash, "%s", store_rows_text(r, i, 7));
     snprintf(e->leaf_hash, sizeof e->leaf_hash, "%s", store_rows_text(r, i, 8));
+    return 0;
 }
 
 int platform_journal_entries(struct platform *p, struct platform_entry **out, size_t *n,
@@ -335,24 +332,16 @@ int platform_journal_entries(struct platform *p, struct platform_entry **out, si
     }
     struct store_val v[] = { STORE_INT(start), STORE_INT(end) };
     struct store_rows *r;
-    rc = read_query(p, &r,
-                    "SELECT " ENTRY_COLS " FROM journal WHERE idx >= ? AND idx < ? ORDER BY idx", v,
-                    2, err);
+    rc = platform_query(
+        p, &r, "SELECT " ENTRY_COLS " FROM journal WHERE idx >= ? AND idx < ? ORDER BY idx", v, 2,
+        err);
     if (rc < 0) {
         return rc;
     }
-    size_t count = store_rows_count(r);
-    *out = calloc(count ? count : 1, sizeof **out);
-    if (*out == NULL) {
-        store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < count; i++) {
-        entry_from_row(&(*out)[i], r, i);
-    }
-    *n = count;
-    store_rows_free(r);
-    return 0;
+    void *list;
+    rc = platform_rows_collect(r, sizeof **out, entry_fill, NULL, &list, n, err);
+    *out = list;
+    return rc;
 }
 
 /* Proofs and roots read journal_nodes inside one read transaction, so they see one tree. */
@@ -381,9 +370,13 @@ static int with_source(struct platform *p, uint64_t need_size, struct store **s,
     return 0;
 }
 
-int platform_journal_proof_inclusion(struct platform *p, uint8_t (*proof)[PLATFORM_HASH_SIZE],
-                                     size_t *len, uint64_t index, uint64_t size,
-                                     struct gsi_err *err)
+/* journal_merkle_inclusion_proof or journal_merkle_consistency_proof: the same arguments, the
+ * second number being the size of the tree the proof is in. */
+typedef int (*proof_fn)(uint8_t (*proof)[JOURNAL_HASH_SIZE], size_t *len, uint64_t a, uint64_t size,
+                        const struct journal_merkle_source *src, struct gsi_err *err);
+
+static int journal_proof(struct platform *p, proof_fn fn, uint8_t (*proof)[PLATFORM_HASH_SIZE],
+                         size_t *len, uint64_t a, uint64_t size, struct gsi_err *err)
 {
     *len = 0;
     struct store *s;
@@ -392,24 +385,22 @@ int platform_journal_proof_inclusion(struct platform *p, uint8_t (*proof)[PLATFO
     if (rc < 0) {
         return rc;
     }
-    rc = journal_merkle_inclusion_proof(proof, len, index, size, &src, err);
+    rc = fn(proof, len, a, size, &src, err);
     platform_conn_put(p, s, false);
     return rc;
+}
+
+int platform_journal_proof_inclusion(struct platform *p, uint8_t (*proof)[PLATFORM_HASH_SIZE],
+                                     size_t *len, uint64_t index, uint64_t size,
+                                     struct gsi_err *err)
+{
+    return journal_proof(p, journal_merkle_inclusion_proof, proof, len, index, size, err);
 }
 
 int platform_journal_proof_consistency(struct platform *p, uint8_t (*proof)[PLATFORM_HASH_SIZE],
                                        size_t *len, uint64_t from, uint64_t to, struct gsi_err *err)
 {
-    *len = 0;
-    struct store *s;
-    struct journal_merkle_source src;
-    int rc = with_source(p, to, &s, &src, err);
-    if (rc < 0) {
-        return rc;
-    }
-    rc = journal_merkle_consistency_proof(proof, len, from, to, &src, err);
-    platform_conn_put(p, s, false);
-    return rc;
+    return journal_proof(p, journal_merkle_consistency_proof, proof, len, from, to, err);
 }
 
 int platform_journal_root(struct platform *p, uint8_t root[PLATFORM_HASH_SIZE], uint64_t size,

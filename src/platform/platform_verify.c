@@ -443,11 +443,19 @@ int platform_journal_verify(struct platform *p, struct platform_verify_report *r
         rc = store_query_int(s, &head, 0, "SELECT size FROM journal_head WHERE id = 1", NULL, 0,
                              err);
     }
+    if (rc == 0 && head < 0) {
+        /* Read as a size it would be past every entry, and the entries would be indexed
+         * past the table below. */
+        rc = gsi_err_set(err, GSI_EDATA, "journal_head: size %lld is negative", (long long)head);
+    }
     struct vent *ents = NULL;
     if (rc == 0) {
         ents = calloc(head > 0 ? (size_t)head : 1, sizeof *ents);
         if (ents == NULL) {
-            rc = gsi_err_set(err, GSI_ENOMEM, "out of memory for %lld entries", (long long)head);
+            /* The code itself, not gsi_err_set's value (see platform_file_read): what follows
+             * runs only when rc is 0, and the analyzer must see that ents is then set. */
+            gsi_err_set(err, GSI_ENOMEM, "out of memory for %lld entries", (long long)head);
+            rc = GSI_ENOMEM;
         }
     }
     uint64_t size = (uint64_t)head;

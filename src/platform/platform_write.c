@@ -161,6 +161,20 @@ int platform_journal_append(struct pw_batch *b, struct platform_entry *e, struct
     return 0;
 }
 
+int platform_journal_append_act(struct pw_batch *b, struct platform_entry *e,
+                                const struct gsi_buf *canon, const char *type, const char *party,
+                                int64_t delegate, struct gsi_err *err)
+{
+    uint8_t h[JOURNAL_HASH_SIZE];
+    journal_sha256(h, canon->data, canon->len);
+    platform_hex(e->payload_hash, h);
+    snprintf(e->type, sizeof e->type, "%s", type);
+    snprintf(e->party, sizeof e->party, "%s", party);
+    e->delegate = delegate;
+    e->time_us = b->now_us;
+    return platform_journal_append(b, e, err);
+}
+
 int platform_record_id_next(struct pw_batch *b, int64_t *id, struct gsi_err *err)
 {
     if (b->next_record_id == 0) {
@@ -625,14 +639,8 @@ static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct g
     rc = platform_canon_record(&canon, id, a->type, c->party, delegate, e.time, a->confidential,
                                audience, index, c->payload, c->payload_len, err);
     if (rc == 0) {
-        uint8_t h[JOURNAL_HASH_SIZE];
-        journal_sha256(h, canon.data, canon.len);
-        platform_hex(e.payload_hash, h);
-        snprintf(e.type, sizeof e.type, "%s", a->type);
-        snprintf(e.party, sizeof e.party, "%s", c->party);
-        e.delegate = delegate;
         snprintf(e.subject, sizeof e.subject, "record/%lld", (long long)id);
-        rc = platform_journal_append(b, &e, err);
+        rc = platform_journal_append_act(b, &e, &canon, a->type, c->party, delegate, err);
     }
     gsi_buf_release(&canon);
     if (rc == 0) {

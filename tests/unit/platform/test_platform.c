@@ -779,6 +779,34 @@ START_TEST(verify_reports_unreadable_checkpoint_file)
 }
 END_TEST
 
+/* A journal head of negative size is bad data, reported as such. (Before, verify read it as a
+ * size past every entry and indexed its table of one entry by each entry's index.) */
+START_TEST(verify_refuses_negative_head)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_verify_report rep;
+    tamper("UPDATE journal_head SET size = -3 WHERE id = 1");
+    ck_assert_int_eq(platform_journal_verify(p, &rep, NULL, NULL, &err), GSI_EDATA);
+    ck_assert_msg(strstr(err.msg, "negative") != NULL, "%s", err.msg);
+}
+END_TEST
+
+/* Signing a checkpoint when no read connection can be opened (here: the database file is
+ * gone from its path) fails with the store's error. (Before, the failed query's unset rows
+ * pointer was freed.) */
+START_TEST(checkpoint_sign_without_read_connection)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    char moved[160];
+    snprintf(moved, sizeof moved, "%s/moved.db", dir);
+    ck_assert_int_eq(rename(db, moved), 0);
+    int rc = platform_journal_checkpoint_sign(p, NULL, &err);
+    ck_assert_int_eq(rename(moved, db), 0);
+    ck_assert_int_eq(rc, GSI_ENOTFOUND);
+    ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
+}
+END_TEST
+
 START_TEST(refuses_database_behind_file)
 {
     struct gsi_err err = GSI_ERR_INIT;
@@ -883,6 +911,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, proofs);
     tcase_add_test(tc, verify_finds_tampering);
     tcase_add_test(tc, verify_reports_unreadable_checkpoint_file);
+    tcase_add_test(tc, verify_refuses_negative_head);
+    tcase_add_test(tc, checkpoint_sign_without_read_connection);
     tcase_add_test(tc, refuses_database_behind_file);
     tcase_add_test(tc, uninitialised);
     tcase_add_test(tc, refuses_newer_schema);
