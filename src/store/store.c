@@ -52,10 +52,11 @@ int store_url_parse(struct store_url *out, const char *db, struct gsi_err *err)
             return gsi_err_set(err, GSI_EUSAGE, "--db '%s': no database file named", db);
         }
     }
-    if (strlen(path) >= sizeof out->conninfo) {
+    size_t len = strlen(path);
+    if (len >= sizeof out->conninfo) {
         return gsi_err_set(err, GSI_EUSAGE, "--db: longer than %d bytes", STORE_URL_MAX - 1);
     }
-    strcpy(out->conninfo, path);
+    gsi_slice_copy(out->conninfo, sizeof out->conninfo, path, len);
     return 0;
 }
 
@@ -152,6 +153,17 @@ static int array_elem(struct gsi_buf *b, const struct store_val *v)
     return rc == 0 ? gsi_buf_putc(b, '"') : rc;
 }
 
+/* Closes the column list of an INSERT that store_insert_many builds in sql[cap], whose text
+ * is n bytes long if it fitted (snprintf's wanted length: n may be past cap). */
+static int insert_sql_close(char *sql, size_t cap, size_t n, const char *table, struct gsi_err *err)
+{
+    if (n + 2 >= cap) {
+        return gsi_err_set(err, GSI_ELIMIT, "insert into %s: statement too long", table);
+    }
+    memcpy(sql + n, ")", 2);
+    return 0;
+}
+
 int store_insert_many(struct store *s, const char *table, const char *cols, size_t ncols,
                       const struct store_val *vals, size_t nrows, struct gsi_err *err)
 {
@@ -174,30 +186,23 @@ int store_insert_many(struct store *s, const char *table, const char *cols, size
         for (size_t c = 0; c < ncols && n < sizeof sql; c++) {
             n += (size_t)snprintf(sql + n, sizeof sql - n, c ? ", ?" : "?");
         }
-        if (n + 2 >= sizeof sql) {
-            return gsi_err_set(err, GSI_ELIMIT, "insert into %s: statement too long", table);
+        int rc = insert_sql_close(sql, sizeof sql, n, table, err);
+        for (size_t r = 0; rc == 0 && r < nrows; r++) {
+            rc = store_exec_later(s, sql, vals + r * ncols, ncols, err);
         }
-        strcat(sql, ")");
-        for (size_t r = 0; r < nrows; r++) {
-            int rc = store_exec_later(s, sql, vals + r * ncols, ncols, err);
-            if (rc < 0) {
-                return rc;
-            }
-        }
-        return 0;
+        return rc;
     }
     n += (size_t)snprintf(sql + n, sizeof sql - n, "SELECT * FROM unnest(");
     for (size_t c = 0; c < ncols && n < sizeof sql; c++) {
         n += (size_t)snprintf(sql + n, sizeof sql - n, "%s?::%s[]", c ? ", " : "",
                               vals[c].kind == STORE_VAL_INT ? "bigint" : "text");
     }
-    if (n + 2 >= sizeof sql) {
-        return gsi_err_set(err, GSI_ELIMIT, "insert into %s: statement too long", table);
+    int rc = insert_sql_close(sql, sizeof sql, n, table, err);
+    if (rc < 0) {
+        return rc;
     }
-    strcat(sql, ")");
     struct gsi_buf arrays[STORE_PARAMS_MAX];
     struct store_val params[STORE_PARAMS_MAX];
-    int rc = 0;
     for (size_t c = 0; c < ncols; c++) {
         gsi_buf_init(&arrays[c], STORE_BATCH_MAX / ncols);
         rc = rc ? rc : gsi_buf_putc(&arrays[c], '{');
@@ -363,6 +368,8 @@ bool store_txn_open(const struct store *s)
 
 int store_rows_new(struct store_rows **out, size_t ncols, struct gsi_err *err)
 {
+    /* NULL on failure too, so that a caller's cleanup may free *out whatever happened. */
+    *out = NULL;
     struct store_rows *r = calloc(1, sizeof *r);
     if (r == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory for a result set");

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "store/store.h"
 
 struct migration {
@@ -71,28 +72,25 @@ int store_schema_version(struct store *s, int *out, struct gsi_err *err)
     return 0;
 }
 
-/* Replaces each "{PK}" in `sql` with the backend's primary-key type. Caller frees. */
+/* Replaces each "{PK}" in `sql` with the backend's primary-key type. Caller frees; NULL when
+ * out of memory (the migrations are this program's own text, far below the cap). */
 static char *dialect(const char *sql, const char *pk)
 {
-    size_t n = 0, pkl = strlen(pk);
-    for (const char *c = strstr(sql, "{PK}"); c; c = strstr(c + 4, "{PK}")) {
-        n++;
-    }
-    char *out = malloc(strlen(sql) + n * pkl + 1);
-    if (out == NULL) {
-        return NULL;
-    }
-    char *o = out;
+    struct gsi_buf b;
+    gsi_buf_init(&b, (size_t)1 << 20);
+    int rc = 0;
     const char *c = sql;
-    for (const char *m = strstr(c, "{PK}"); m; m = strstr(c, "{PK}")) {
-        memcpy(o, c, (size_t)(m - c));
-        o += m - c;
-        memcpy(o, pk, pkl);
-        o += pkl;
+    for (const char *m = strstr(c, "{PK}"); rc == 0 && m; m = strstr(c, "{PK}")) {
+        rc = gsi_buf_append(&b, c, (size_t)(m - c));
+        rc = rc ? rc : gsi_buf_puts(&b, pk);
         c = m + 4;
     }
-    strcpy(o, c);
-    return out;
+    rc = rc ? rc : gsi_buf_puts(&b, c);
+    if (rc < 0) {
+        gsi_buf_release(&b);
+        return NULL;
+    }
+    return gsi_buf_take(&b, NULL);
 }
 
 int store_migrate(struct store *s, struct gsi_err *err)

@@ -1,15 +1,20 @@
 /* store_pg.c — the PostgreSQL backend of `struct store_ops`, through libpq.
  *
  * Parameters go as text with PQexecParams ($n placeholders made from `?` by
- * store_sql_to_pg). Each connection checks that the server runs with fsync on and sets and
- * reads back synchronous_commit=on, so COMMIT returns only once the WAL record is flushed.
+ * store_sql_to_pg), or with PQsendQueryPrepared for deferred statements (below). Each
+ * connection checks that the server runs with fsync on and sets and reads back
+ * synchronous_commit=on, so COMMIT returns only once the WAL record is flushed.
  *
  * Deferred statements (store_exec_later: BEGIN, the log lock, savepoints, journal rows) are
  * queued and sent in pipeline mode (libpq >= 14) together with the next statement whose answer
  * is needed, so a journalled act costs one round trip instead of six. The server runs them in
  * order and skips everything after the first error up to the sync point. An error in a
  * deferred statement cannot be pinned on the caller that is waiting, so it marks the
- * transaction lost: every later statement, COMMIT included, fails with it until ROLLBACK. */
+ * transaction lost: every later statement, COMMIT included, fails with it until ROLLBACK.
+ *
+ * The same few deferred statements run for every act, so each is parsed once per connection:
+ * the first time it is queued its Parse goes into the pipeline as a named prepared statement
+ * just ahead of it, and from then on only Bind and Execute are sent. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +34,30 @@ struct pg_later {
 #define PG_LATER_MAX       256
 #define PG_LATER_BYTES_MAX ((size_t)4 << 20)
 
+/* Distinct deferred statements a connection prepares (named "gsi_<slot>"); past that they go
+ * unnamed, parsed each time, as statements that need an answer always do. GSI defers about a
+ * dozen; slots are never reused, so no DEALLOCATE is ever needed. */
+#define PG_PREPARED_MAX 64
+
+/* A slot's statement exists on the server only once its Parse was answered: a Parse skipped
+ * or refused (an earlier error in its pipeline, a broken connection) leaves it NONE, and it
+ * is sent again the next time. Prepared statements outlive ROLLBACK: they belong to the
+ * session, not to a transaction. */
+enum pg_prep_state { PG_PREP_NONE, PG_PREP_SENT, PG_PREP_READY };
+
+struct pg_prepared {
+    char *sql; /* $n form */
+    enum pg_prep_state state;
+};
+
+/* What each command sent in a pipeline was, to read its answer: a Parse for prepared slot
+ * `i`, queued statement `i`, or the statement whose answer is wanted. */
+enum pg_cmd_kind { PG_CMD_PREPARE, PG_CMD_LATER, PG_CMD_MINE };
+struct pg_cmd {
+    enum pg_cmd_kind kind;
+    size_t i;
+};
+
 struct pg {
     PGconn *conn;
     char sql[STORE_SQL_MAX];
@@ -37,6 +66,9 @@ struct pg {
     size_t later_bytes;
     bool lost;               /* a deferred statement failed: only ROLLBACK is accepted */
     struct gsi_err lost_err; /* ... and this is what everything else returns */
+    struct pg_prepared prepared[PG_PREPARED_MAX];
+    size_t nprepared;
+    struct pg_cmd cmds[2 * PG_LATER_MAX + 1]; /* pg_pipeline's, kept here off the stack */
 };
 
 static void later_free(struct pg_later *l)
@@ -58,6 +90,17 @@ static void later_drop(struct pg *p)
     p->later_bytes = 0;
 }
 
+/* Copies libpq's message into dst[cap] without the newline (and spaces) it ends with. */
+static const char *pg_message(char *dst, size_t cap, const char *msg)
+{
+    snprintf(dst, cap, "%s", msg ? msg : "");
+    size_t n = strlen(dst);
+    while (n > 0 && (dst[n - 1] == '\n' || dst[n - 1] == ' ')) {
+        dst[--n] = '\0';
+    }
+    return dst;
+}
+
 static int pg_status_err(PGresult *res, struct gsi_err *err, const char *what, PGconn *c)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -66,13 +109,8 @@ static int pg_status_err(PGresult *res, struct gsi_err *err, const char *what, P
     if (state != NULL && (strcmp(state, "23505") == 0 || strcmp(state, "23503") == 0)) {
         g = GSI_ECONFLICT;
     }
-    const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(c);
     char clean[400];
-    snprintf(clean, sizeof clean, "%s", msg ? msg : "");
-    size_t n = strlen(clean);
-    while (n > 0 && (clean[n - 1] == '\n' || clean[n - 1] == ' ')) {
-        clean[--n] = '\0';
-    }
+    pg_message(clean, sizeof clean, res ? PQresultErrorMessage(res) : PQerrorMessage(c));
     return gsi_err_set(err, g, "postgresql: %s: %s", what, clean);
 }
 
@@ -81,7 +119,7 @@ static int pg_query(void *h, struct store_rows **rows, const char *sql,
 
 static int pg_setting(struct pg *p, const char *sql, char *out, size_t cap, struct gsi_err *err)
 {
-    struct store_rows *r;
+    struct store_rows *r = NULL;
     int rc = pg_query(p, &r, sql, NULL, 0, err);
     if (rc < 0) {
         return rc;
@@ -97,6 +135,43 @@ static void pg_notice(void *arg, const char *message)
     (void)message; /* "relation already exists, skipping" and the like: not for the user */
 }
 
+static void pg_close(void *h)
+{
+    struct pg *p = h;
+    if (p == NULL) {
+        return;
+    }
+    later_drop(p);
+    for (size_t i = 0; i < p->nprepared; i++) {
+        free(p->prepared[i].sql);
+    }
+    PQfinish(p->conn);
+    free(p);
+}
+
+/* Makes COMMIT wait for the WAL flush and refuses a server that would not do it. */
+static int pg_check_durable(struct pg *p, struct gsi_err *err)
+{
+    char v[64];
+    int rc = pg_query(p, NULL, "SET synchronous_commit = on", NULL, 0, err);
+    if (rc == 0) {
+        rc = pg_query(p, NULL, "SET client_min_messages = warning", NULL, 0, err);
+    }
+    if (rc == 0) {
+        rc = pg_setting(p, "SHOW fsync", v, sizeof v, err);
+        if (rc == 0 && strcmp(v, "on") != 0) {
+            return gsi_err_set(err, GSI_EDB, "postgresql: the server runs with fsync off");
+        }
+    }
+    if (rc == 0) {
+        rc = pg_setting(p, "SHOW synchronous_commit", v, sizeof v, err);
+        if (rc == 0 && strcmp(v, "on") != 0) {
+            return gsi_err_set(err, GSI_EDB, "postgresql: synchronous_commit is not on");
+        }
+    }
+    return rc;
+}
+
 static int pg_open(void **h, const char *conninfo, bool create, struct gsi_err *err)
 {
     (void)create; /* the database is made by its administrator (createdb), never here */
@@ -105,84 +180,63 @@ static int pg_open(void **h, const char *conninfo, bool create, struct gsi_err *
         return gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
     p->conn = PQconnectdb(conninfo);
+    int rc;
     if (p->conn == NULL || PQstatus(p->conn) != CONNECTION_OK) {
         char clean[300];
-        snprintf(clean, sizeof clean, "%s", p->conn ? PQerrorMessage(p->conn) : "out of memory");
-        size_t n = strlen(clean);
-        while (n > 0 && (clean[n - 1] == '\n' || clean[n - 1] == ' ')) {
-            clean[--n] = '\0';
-        }
-        gsi_err_set(err, GSI_EDB, "postgresql: cannot connect: %s", clean);
-        PQfinish(p->conn);
-        free(p);
-        return GSI_EDB;
+        pg_message(clean, sizeof clean, p->conn ? PQerrorMessage(p->conn) : "out of memory");
+        rc = gsi_err_set(err, GSI_EDB, "postgresql: cannot connect: %s", clean);
+    } else {
+        PQsetNoticeProcessor(p->conn, pg_notice, NULL);
+        rc = pg_check_durable(p, err);
     }
-    PQsetNoticeProcessor(p->conn, pg_notice, NULL);
-    char v[64];
-    const char *fail = NULL;
-    int rc = pg_query(p, NULL, "SET synchronous_commit = on", NULL, 0, err);
-    if (rc == 0) {
-        rc = pg_query(p, NULL, "SET client_min_messages = warning", NULL, 0, err);
-    }
-    if (rc == 0) {
-        rc = pg_setting(p, "SHOW fsync", v, sizeof v, err);
-        if (rc == 0 && strcmp(v, "on") != 0) {
-            fail = "the server runs with fsync off";
-        }
-    }
-    if (rc == 0 && fail == NULL) {
-        rc = pg_setting(p, "SHOW synchronous_commit", v, sizeof v, err);
-        if (rc == 0 && strcmp(v, "on") != 0) {
-            fail = "synchronous_commit is not on";
-        }
-    }
-    if (rc < 0 || fail != NULL) {
-        if (fail != NULL) {
-            gsi_err_set(err, GSI_EDB, "postgresql: %s", fail);
-        }
-        PQfinish(p->conn);
-        free(p);
+    if (rc < 0) {
+        pg_close(p);
         return GSI_EDB;
     }
     *h = p;
     return 0;
 }
 
-static void pg_close(void *h)
+/* A statement's parameters as the NUL-terminated text libpq wants: values[i] points into
+ * ints[i] (a printed integer) or texts[i] (a malloc'd copy of a text value), or is NULL for
+ * SQL NULL. */
+struct pg_params {
+    const char *values[STORE_PARAMS_MAX];
+    char ints[STORE_PARAMS_MAX][24];
+    char *texts[STORE_PARAMS_MAX];
+    size_t n;
+};
+
+static void params_free(struct pg_params *pp)
 {
-    struct pg *p = h;
-    if (p == NULL) {
-        return;
+    for (size_t i = 0; i < pp->n; i++) {
+        free(pp->texts[i]);
+        pp->texts[i] = NULL;
     }
-    later_drop(p);
-    PQfinish(p->conn);
-    free(p);
 }
 
-/* Converts parameters to the NUL-terminated text libpq wants. texts[i] is malloc'd for text
- * values (free with free_texts); ints[] holds printed integers. */
-static int params_text(const char **values, char ints[][24], char **texts,
-                       const struct store_val *params, size_t nparams, struct gsi_err *err)
+/* Fills pp from params (nparams <= STORE_PARAMS_MAX); free with params_free. */
+static int params_text(struct pg_params *pp, const struct store_val *params, size_t nparams,
+                       struct gsi_err *err)
 {
+    pp->n = 0;
     for (size_t i = 0; i < nparams; i++) {
-        texts[i] = NULL;
+        pp->texts[i] = NULL;
+        pp->n = i + 1;
         if (params[i].kind == STORE_VAL_INT) {
-            snprintf(ints[i], sizeof ints[i], "%lld", (long long)params[i].i);
-            values[i] = ints[i];
+            snprintf(pp->ints[i], sizeof pp->ints[i], "%lld", (long long)params[i].i);
+            pp->values[i] = pp->ints[i];
         } else if (params[i].kind == STORE_VAL_TEXT) {
-            texts[i] = malloc(params[i].len + 1);
-            if (texts[i] == NULL) {
-                for (size_t j = 0; j < i; j++) {
-                    free(texts[j]);
-                    texts[j] = NULL;
-                }
+            pp->texts[i] = malloc(params[i].len + 1);
+            if (pp->texts[i] == NULL) {
+                params_free(pp);
                 return gsi_err_set(err, GSI_ENOMEM, "out of memory");
             }
-            memcpy(texts[i], params[i].text, params[i].len);
-            texts[i][params[i].len] = '\0';
-            values[i] = texts[i];
+            memcpy(pp->texts[i], params[i].text, params[i].len);
+            pp->texts[i][params[i].len] = '\0';
+            pp->values[i] = pp->texts[i];
         } else {
-            values[i] = NULL;
+            pp->values[i] = NULL;
         }
     }
     return 0;
@@ -191,6 +245,57 @@ static int params_text(const char **values, char ints[][24], char **texts,
 /* Reads one result into *rows (when wanted) and clears it. */
 static int pg_result(struct pg *p, PGresult *res, struct store_rows **rows, const char *sql,
                      struct gsi_err *err);
+
+/* The prepared slot for `sql` ($n form), taken now if it is new; -1 when every slot is
+ * taken by other statements or memory is short (the statement then goes unnamed). */
+static int prepared_slot(struct pg *p, const char *sql)
+{
+    for (size_t i = 0; i < p->nprepared; i++) {
+        if (strcmp(p->prepared[i].sql, sql) == 0) {
+            return (int)i;
+        }
+    }
+    if (p->nprepared == PG_PREPARED_MAX) {
+        return -1;
+    }
+    char *copy = strdup(sql);
+    if (copy == NULL) {
+        return -1;
+    }
+    p->prepared[p->nprepared] = (struct pg_prepared){ copy, PG_PREP_NONE };
+    return (int)p->nprepared++;
+}
+
+/* Sends queued statement `li` into the pipeline, with its Parse first when its prepared
+ * statement does not exist yet, and records each command sent in p->cmds. False when libpq
+ * refused to send. */
+static bool send_later(struct pg *p, size_t li, size_t *sent)
+{
+    const struct pg_later *l = &p->later[li];
+    const char *const *vals = (const char *const *)l->vals;
+    int slot = prepared_slot(p, l->sql);
+    if (slot < 0) {
+        if (PQsendQueryParams(p->conn, l->sql, l->n, NULL, vals, NULL, NULL, 0) != 1) {
+            return false;
+        }
+    } else {
+        char name[24];
+        snprintf(name, sizeof name, "gsi_%d", slot);
+        struct pg_prepared *pr = &p->prepared[slot];
+        if (pr->state == PG_PREP_NONE) {
+            if (PQsendPrepare(p->conn, name, l->sql, l->n, NULL) != 1) {
+                return false;
+            }
+            pr->state = PG_PREP_SENT;
+            p->cmds[(*sent)++] = (struct pg_cmd){ PG_CMD_PREPARE, (size_t)slot };
+        }
+        if (PQsendQueryPrepared(p->conn, name, l->n, vals, NULL, NULL, 0) != 1) {
+            return false;
+        }
+    }
+    p->cmds[(*sent)++] = (struct pg_cmd){ PG_CMD_LATER, li };
+    return true;
+}
 
 /* Sends every queued statement and then `sql` (already in $n form; NULL: none) in one
  * pipeline, and reads their answers. The first error wins: in a queued statement it marks
@@ -211,35 +316,44 @@ static int pg_pipeline(struct pg *p, struct store_rows **rows, const char *sql,
     size_t sent = 0;
     bool send_ok = true;
     for (size_t i = 0; i < nq && send_ok; i++) {
-        struct pg_later *l = &p->later[i];
-        send_ok = PQsendQueryParams(p->conn, l->sql, l->n, NULL, (const char *const *)l->vals, NULL,
-                                    NULL, 0) == 1;
-        sent += send_ok;
+        send_ok = send_later(p, i, &sent);
     }
     if (send_ok && sql != NULL) {
         send_ok = PQsendQueryParams(p->conn, sql, nparams, NULL, values, NULL, NULL, 0) == 1;
-        sent += send_ok;
+        if (send_ok) {
+            p->cmds[sent++] = (struct pg_cmd){ PG_CMD_MINE, 0 };
+        }
     }
     if (send_ok) {
         send_ok = PQpipelineSync(p->conn) == 1;
     }
-    /* Read every answer that was asked for, then the sync point. Each statement's results
+    /* Read every answer that was asked for, then the sync point. Each command's results
      * end with a NULL; a broken connection answers NULL at once, so this cannot hang. */
     PGresult *first_bad = NULL, *mine = NULL;
-    size_t bad_at = 0;
+    const char *bad_sql = NULL;
     for (size_t q = 0; q < sent; q++) {
+        const struct pg_cmd *cmd = &p->cmds[q];
         PGresult *r;
         while ((r = PQgetResult(p->conn)) != NULL) {
             ExecStatusType st = PQresultStatus(r);
-            if (q == nq && sql != NULL && mine == NULL) {
+            if (cmd->kind == PG_CMD_PREPARE && st == PGRES_COMMAND_OK) {
+                p->prepared[cmd->i].state = PG_PREP_READY;
+            }
+            if (cmd->kind == PG_CMD_MINE && mine == NULL) {
                 mine = r;
             } else if (first_bad == NULL && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
                        st != PGRES_PIPELINE_ABORTED) {
                 first_bad = r;
-                bad_at = q;
+                bad_sql =
+                    cmd->kind == PG_CMD_PREPARE ? p->prepared[cmd->i].sql : p->later[cmd->i].sql;
             } else {
                 PQclear(r);
             }
+        }
+    }
+    for (size_t i = 0; i < p->nprepared; i++) {
+        if (p->prepared[i].state == PG_PREP_SENT) {
+            p->prepared[i].state = PG_PREP_NONE; /* never answered: not on the server */
         }
     }
     bool synced = false;
@@ -254,7 +368,7 @@ static int pg_pipeline(struct pg *p, struct store_rows **rows, const char *sql,
     int rc = 0;
     if (first_bad != NULL) {
         /* The error of a queued statement, named by its SQL. */
-        rc = pg_status_err(first_bad, err, p->later[bad_at].sql, p->conn);
+        rc = pg_status_err(first_bad, err, bad_sql, p->conn);
         p->lost = true;
         p->lost_err = *err;
     } else if (!send_ok || !synced) {
@@ -301,32 +415,26 @@ static int pg_defer(void *h, const char *sql, const struct store_val *params, si
         return rc;
     }
     struct pg_later *l = &p->later[p->nlater];
-    const char *values[STORE_PARAMS_MAX];
-    char ints[STORE_PARAMS_MAX][24];
-    char *texts[STORE_PARAMS_MAX];
-    rc = params_text(values, ints, texts, params, nparams, err);
+    struct pg_params pp;
+    rc = params_text(&pp, params, nparams, err);
     if (rc < 0) {
         return rc;
     }
     l->sql = strdup(p->sql);
     l->vals = calloc(nparams ? nparams : 1, sizeof *l->vals);
-    l->n = (int)nparams;
+    l->n = l->vals ? (int)nparams : 0;
     bool oom = l->sql == NULL || l->vals == NULL;
-    for (size_t i = 0; i < nparams; i++) {
-        if (texts[i] != NULL) {
-            l->vals[i] = texts[i]; /* ownership moves to the queue */
-        } else if (values[i] != NULL && !oom) {
-            l->vals[i] = strdup(values[i]);
-            oom = oom || l->vals[i] == NULL;
+    for (size_t i = 0; i < nparams && !oom; i++) {
+        if (pp.texts[i] != NULL) {
+            l->vals[i] = pp.texts[i]; /* ownership moves to the queue */
+            pp.texts[i] = NULL;
+        } else if (pp.values[i] != NULL) {
+            l->vals[i] = strdup(pp.values[i]);
+            oom = l->vals[i] == NULL;
         }
     }
+    params_free(&pp); /* what the queue did not take */
     if (oom) {
-        if (l->vals == NULL) {
-            for (size_t i = 0; i < nparams; i++) {
-                free(texts[i]);
-            }
-            l->n = 0;
-        }
         later_free(l);
         return gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
@@ -340,6 +448,9 @@ static int pg_query(void *h, struct store_rows **rows, const char *sql,
 {
     struct pg *p = h;
     PGresult *res;
+    if (rows != NULL) {
+        *rows = NULL; /* whatever happens, as store_query promises */
+    }
     if (nparams > STORE_PARAMS_MAX) {
         return gsi_err_set(err, GSI_ELIMIT, "more than %d parameters", STORE_PARAMS_MAX);
     }
@@ -364,22 +475,18 @@ static int pg_query(void *h, struct store_rows **rows, const char *sql,
         if (rc < 0) {
             return rc;
         }
-        const char *values[STORE_PARAMS_MAX];
-        char ints[STORE_PARAMS_MAX][24];
-        char *texts[STORE_PARAMS_MAX];
-        rc = params_text(values, ints, texts, params, nparams, err);
+        struct pg_params pp;
+        rc = params_text(&pp, params, nparams, err);
         if (rc < 0) {
             return rc;
         }
         if (p->nlater > 0) {
-            rc = pg_pipeline(p, rows, p->sql, values, (int)nparams, sql, err);
+            rc = pg_pipeline(p, rows, p->sql, pp.values, (int)nparams, sql, err);
         } else {
-            res = PQexecParams(p->conn, p->sql, (int)nparams, NULL, values, NULL, NULL, 0);
+            res = PQexecParams(p->conn, p->sql, (int)nparams, NULL, pp.values, NULL, NULL, 0);
             rc = pg_result(p, res, rows, sql, err);
         }
-        for (size_t i = 0; i < nparams; i++) {
-            free(texts[i]);
-        }
+        params_free(&pp);
         return rc;
     }
     return pg_result(p, res, rows, sql, err);

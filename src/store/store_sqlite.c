@@ -75,31 +75,24 @@ static int pragma_text(struct sq *q, const char *sql, char *out, size_t cap, str
     return 0;
 }
 
-static int sq_open(void **h, const char *path, bool create, struct gsi_err *err)
+static void sq_close(void *h)
 {
-    struct sq *q = calloc(1, sizeof *q);
+    struct sq *q = h;
     if (q == NULL) {
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+        return;
     }
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path, &q->db, flags, NULL);
-    if (rc != SQLITE_OK && !create && access(path, F_OK) != 0 && errno == ENOENT) {
-        /* Told apart from other failures so that callers can say what to do next. */
-        gsi_err_set(err, GSI_ENOTFOUND, "sqlite: no database file '%s'", path);
-        sqlite3_close(q->db);
-        free(q);
-        return GSI_ENOTFOUND;
+    for (size_t i = 0; i < STMT_CACHE; i++) {
+        sqlite3_finalize(q->cache[i].stmt);
+        free(q->cache[i].sql);
     }
-    if (rc != SQLITE_OK) {
-        gsi_err_set(err, GSI_EDB, "sqlite: cannot open '%s': %s", path,
-                    q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
-        sqlite3_close(q->db);
-        free(q);
-        return GSI_EDB;
-    }
-    sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
-    sqlite3_wal_hook(q->db, wal_hook, q);
-    sqlite3_extended_result_codes(q->db, 1);
+    sqlite3_close(q->db);
+    free(q);
+}
+
+/* Sets WAL mode, synchronous=FULL and foreign keys on a new connection and reads all three
+ * back: a PRAGMA that SQLite does not accept is silently ignored. */
+static int sq_check_durable(struct sq *q, const char *path, struct gsi_err *err)
+{
     char v[32] = "";
     const char *fail = NULL;
     /* A PRAGMA that fails (a file that is not a database, an unreadable one) is reported
@@ -120,38 +113,45 @@ static int sq_open(void **h, const char *path, bool create, struct gsi_err *err)
                strcmp(v, "1") != 0) {
         fail = "foreign_keys is not on";
     }
-    if (fail != NULL && db_error) {
+    if (fail == NULL) {
+        return 0;
+    }
+    if (db_error) {
         /* err holds "sqlite: <statement>: <SQLite's message>" from sq_fail. */
         char cause[GSI_ERR_MSG_MAX];
         snprintf(cause, sizeof cause, "%s",
                  strncmp(err->msg, "sqlite: ", 8) == 0 ? err->msg + 8 : err->msg);
-        gsi_err_set(err, GSI_EDB, "sqlite: '%s': %s", path, cause);
-        sqlite3_close(q->db);
-        free(q);
-        return GSI_EDB;
+        return gsi_err_set(err, GSI_EDB, "sqlite: '%s': %s", path, cause);
     }
-    if (fail != NULL) {
-        gsi_err_set(err, GSI_EDB, "sqlite: '%s': %s (read back '%s')", path, fail, v);
-        sqlite3_close(q->db);
-        free(q);
-        return GSI_EDB;
+    return gsi_err_set(err, GSI_EDB, "sqlite: '%s': %s (read back '%s')", path, fail, v);
+}
+
+static int sq_open(void **h, const char *path, bool create, struct gsi_err *err)
+{
+    struct sq *q = calloc(1, sizeof *q);
+    if (q == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    }
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &q->db, flags, NULL);
+    if (rc != SQLITE_OK && !create && access(path, F_OK) != 0 && errno == ENOENT) {
+        /* Told apart from other failures so that callers can say what to do next. */
+        rc = gsi_err_set(err, GSI_ENOTFOUND, "sqlite: no database file '%s'", path);
+    } else if (rc != SQLITE_OK) {
+        rc = gsi_err_set(err, GSI_EDB, "sqlite: cannot open '%s': %s", path,
+                         q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+    } else {
+        sqlite3_busy_timeout(q->db, BUSY_TIMEOUT_MS);
+        sqlite3_wal_hook(q->db, wal_hook, q);
+        sqlite3_extended_result_codes(q->db, 1);
+        rc = sq_check_durable(q, path, err);
+    }
+    if (rc < 0) {
+        sq_close(q);
+        return rc;
     }
     *h = q;
     return 0;
-}
-
-static void sq_close(void *h)
-{
-    struct sq *q = h;
-    if (q == NULL) {
-        return;
-    }
-    for (size_t i = 0; i < STMT_CACHE; i++) {
-        sqlite3_finalize(q->cache[i].stmt);
-        free(q->cache[i].sql);
-    }
-    sqlite3_close(q->db);
-    free(q);
 }
 
 /* The cached statement for `sql`, prepared on first use; the least recently used one is

@@ -13,7 +13,10 @@
  *       store_insert_many round-trips awkward text, NULLs and integers; a statement's own
  *       error with deferred ones queued ahead is that statement's alone (ROLLBACK TO SAVEPOINT
  *       recovers and COMMIT keeps the rest); a deferred statement's error fails the whole
- *       transaction (COMMIT refuses, nothing is kept). Prints "batch: ok" or what failed.
+ *       transaction (COMMIT refuses, nothing is kept); a deferred statement that failed to
+ *       parse, or was skipped behind one that did, runs once its table exists, and again
+ *       after a ROLLBACK (PostgreSQL's prepared statements). Prints "batch: ok" or what
+ *       failed.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -233,6 +236,48 @@ static int batch(const char *db)
         BATCH_CHECK(rc == GSI_ECONFLICT, "conflict at once, got %d", rc);
         store_rollback(s);
     }
+
+    /* 4. A deferred statement that cannot be parsed (its table is not there yet) fails its
+     * transaction, and so does one queued behind it. PostgreSQL sends each deferred statement
+     * as a prepared one, parsed the first time: neither Parse succeeded, so once the table
+     * exists both must be parsed again, not run as prepared statements that were never
+     * made. A prepared statement outlives a ROLLBACK (round 1). */
+    static const char *const ins_later = "INSERT INTO gsi_test_later (a) VALUES (?)";
+    static const char *const ins_behind = "INSERT INTO gsi_test_batch (a, b) VALUES (?, 'behind')";
+    struct store_val k[] = { STORE_INT(-3000) };
+    BATCH_CHECK(store_exec(s, "DROP TABLE IF EXISTS gsi_test_later", NULL, 0, &err) == 0, "drop");
+    BATCH_CHECK(store_begin_write(s, &err) == 0, "begin");
+    rc = store_exec_later(s, ins_later, k, 1, &err);
+    if (rc == 0) {
+        /* PostgreSQL: queued; the error comes with the next statement. */
+        BATCH_CHECK(store_exec_later(s, ins_behind, k, 1, &err) == 0, "deferred insert");
+        rc = store_exec(s, "UPDATE gsi_test_batch SET b = b WHERE a = 0", NULL, 0, &err);
+    }
+    BATCH_CHECK(rc < 0 && strstr(err.msg, "gsi_test_later") != NULL,
+                "a missing table is an error that names it, got %d", rc);
+    store_rollback(s);
+    BATCH_CHECK(store_exec(s, "CREATE TABLE gsi_test_later (a BIGINT)", NULL, 0, &err) == 0,
+                "create");
+    for (int round = 0; round < 3; round++) {
+        struct store_val kr[] = { STORE_INT(-3000 - round) };
+        BATCH_CHECK(store_begin_write(s, &err) == 0, "begin");
+        BATCH_CHECK(store_exec_later(s, ins_later, kr, 1, &err) == 0, "round %d: insert", round);
+        BATCH_CHECK(store_exec_later(s, ins_behind, kr, 1, &err) == 0, "round %d: insert", round);
+        if (round == 1) {
+            store_rollback(s);
+        } else {
+            BATCH_CHECK(store_commit(s, &err) == 0, "round %d: commit", round);
+        }
+    }
+    int64_t n_later = -1;
+    BATCH_CHECK(store_query_int(s, &n_later, 0, "SELECT COUNT(*) FROM gsi_test_later", NULL, 0,
+                                &err) == 0 &&
+                    n_later == 2,
+                "%lld rows in gsi_test_later, want 2 (rounds 0 and 2)", (long long)n_later);
+    BATCH_CHECK(count_rows(s, "b = 'behind' AND a IN (-3000, -3002)") == 2 &&
+                    count_rows(s, "b = 'behind'") == 2,
+                "the rows queued behind are those of rounds 0 and 2");
+    BATCH_CHECK(store_exec(s, "DROP TABLE gsi_test_later", NULL, 0, &err) == 0, "drop");
     BATCH_CHECK(store_exec(s, "DROP TABLE gsi_test_batch", NULL, 0, &err) == 0, "drop");
     ok = 1;
     printf("batch: ok (%s)\n", store_backend_name(s));
