@@ -143,51 +143,68 @@ int journal_merkle_root(uint8_t out[JOURNAL_HASH_SIZE],
 /* --- reading a source --- */
 
 /* Hash of the complete subtree at (level, index). With a leaves_only source it is derived
- * from 2^level leaf hashes; the recursion is at most 63 deep. */
+ * from its 2^level leaf hashes, read left to right into a compact range: the range's merge of
+ * equal-sized subtrees is the same fold as the MTH recursion, with no recursion and a stack of
+ * at most 64 hashes. */
 static int perfect_hash(const struct journal_merkle_source *src, unsigned level, uint64_t index,
                         uint8_t out[JOURNAL_HASH_SIZE], struct gsi_err *err)
 {
     if (!src->leaves_only || level == 0) {
         return src->get_node(src->ctx, level, index, out, err);
     }
-    uint8_t left[JOURNAL_HASH_SIZE];
-    int rc = perfect_hash(src, level - 1, 2 * index, left, err);
-    if (rc < 0) {
-        return rc;
+    struct journal_merkle_range r;
+    journal_merkle_range_init(&r);
+    uint64_t first = index << level, width = (uint64_t)1 << level;
+    for (uint64_t i = 0; i < width; i++) {
+        uint8_t leaf[JOURNAL_HASH_SIZE];
+        int rc = src->get_node(src->ctx, 0, first + i, leaf, err);
+        if (rc < 0) {
+            return rc;
+        }
+        rc = journal_merkle_range_append(&r, leaf, NULL, NULL, err);
+        if (rc < 0) {
+            return rc;
+        }
     }
-    rc = perfect_hash(src, level - 1, 2 * index + 1, out, err);
-    if (rc < 0) {
-        return rc;
-    }
-    journal_merkle_node_hash(out, left, out);
+    journal_merkle_range_root(&r, out);
     return 0;
 }
 
-/* MTH(D[begin : begin + size]) for size >= 1, where begin is a multiple of the smallest power
- * of two >= size (true of every subtree the RFC recursion visits). The range splits into the
- * complete subtrees of the binary digits of size, largest first, and MTH folds them from the
- * right: popcount(size) reads. */
-static int subtree_hash(const struct journal_merkle_source *src, uint64_t begin, uint64_t size,
-                        uint8_t out[JOURNAL_HASH_SIZE], struct gsi_err *err)
+/* Reads the complete subtrees that tile D[begin : begin + size], one per set bit of size,
+ * largest first, into r->hashes: popcount(size) reads. begin must be a multiple of the smallest
+ * power of two >= size (true of every subtree the RFC recursion visits, and of begin 0). `r` is
+ * then the compact range of those `size` leaves as if they began at 0, so
+ * journal_merkle_range_root() folds it into their MTH. */
+static int range_read(struct journal_merkle_range *r, uint64_t begin, uint64_t size,
+                      const struct journal_merkle_source *src, struct gsi_err *err)
 {
-    uint8_t parts[64][JOURNAL_HASH_SIZE];
-    unsigned n = 0;
+    journal_merkle_range_init(r);
     uint64_t at = begin;
     for (unsigned level = 64; level-- > 0;) {
         uint64_t width = (uint64_t)1 << level;
         if (size & width) {
-            int rc = perfect_hash(src, level, at >> level, parts[n], err);
+            int rc = perfect_hash(src, level, at >> level, r->hashes[r->count], err);
             if (rc < 0) {
                 return rc;
             }
-            n++;
+            r->count++;
             at += width;
         }
     }
-    for (unsigned j = n - 1; j-- > 0;) {
-        journal_merkle_node_hash(parts[n - 1], parts[j], parts[n - 1]);
+    r->size = size;
+    return 0;
+}
+
+/* MTH(D[begin : begin + size]), begin as range_read() needs; the empty root for size 0. */
+static int subtree_hash(const struct journal_merkle_source *src, uint64_t begin, uint64_t size,
+                        uint8_t out[JOURNAL_HASH_SIZE], struct gsi_err *err)
+{
+    struct journal_merkle_range r;
+    int rc = range_read(&r, begin, size, src, err);
+    if (rc < 0) {
+        return rc;
     }
-    memcpy(out, parts[n - 1], JOURNAL_HASH_SIZE);
+    journal_merkle_range_root(&r, out);
     return 0;
 }
 
@@ -198,21 +215,12 @@ int journal_merkle_range_load(struct journal_merkle_range *r, uint64_t size,
         return gsi_err_set(err, GSI_EUSAGE, "journal: tree size %llu is past the limit",
                            (unsigned long long)size);
     }
+    /* Read into a copy so that a failed read leaves `r` as it was. */
     struct journal_merkle_range tmp;
-    journal_merkle_range_init(&tmp);
-    uint64_t at = 0;
-    for (unsigned level = 64; level-- > 0;) {
-        uint64_t width = (uint64_t)1 << level;
-        if (size & width) {
-            int rc = perfect_hash(src, level, at >> level, tmp.hashes[tmp.count], err);
-            if (rc < 0) {
-                return rc;
-            }
-            tmp.count++;
-            at += width;
-        }
+    int rc = range_read(&tmp, 0, size, src, err);
+    if (rc < 0) {
+        return rc;
     }
-    tmp.size = size;
     *r = tmp;
     return 0;
 }
@@ -223,10 +231,6 @@ int journal_merkle_root_at(uint8_t out[JOURNAL_HASH_SIZE], uint64_t size,
     if (size > JOURNAL_MERKLE_SIZE_MAX) {
         return gsi_err_set(err, GSI_EUSAGE, "journal: tree size %llu is past the limit",
                            (unsigned long long)size);
-    }
-    if (size == 0) {
-        journal_merkle_empty_root(out);
-        return 0;
     }
     return subtree_hash(src, 0, size, out, err);
 }
@@ -241,11 +245,35 @@ struct plan {
     size_t n;
 };
 
+static void plan_add(struct plan *p, uint64_t begin, uint64_t size)
+{
+    p->begin[p->n] = begin;
+    p->size[p->n] = size;
+    p->n++;
+}
+
+/* One step of the RFC recursion over D[*begin : *begin + *n] split at k: it goes on into the
+ * left part (`left`) or the right part, where *m moves along, and plans the other part. */
+static void plan_split(struct plan *p, int left, uint64_t k, uint64_t *begin, uint64_t *n,
+                       uint64_t *m)
+{
+    if (left) {
+        plan_add(p, *begin + k, *n - k);
+        *n = k;
+    } else {
+        plan_add(p, *begin, k);
+        *begin += k;
+        *m -= k;
+        *n -= k;
+    }
+}
+
+/* Hashes the planned ranges into `proof`, bottom of the tree first as both proofs list them. */
 static int plan_hash(uint8_t (*proof)[JOURNAL_HASH_SIZE], size_t *proof_len, const struct plan *p,
-                     int reversed, const struct journal_merkle_source *src, struct gsi_err *err)
+                     const struct journal_merkle_source *src, struct gsi_err *err)
 {
     for (size_t i = 0; i < p->n; i++) {
-        size_t j = reversed ? p->n - 1 - i : i;
+        size_t j = p->n - 1 - i;
         int rc = subtree_hash(src, p->begin[j], p->size[j], proof[i], err);
         if (rc < 0) {
             return rc;
@@ -271,20 +299,9 @@ int journal_merkle_inclusion_proof(uint8_t (*proof)[JOURNAL_HASH_SIZE], size_t *
     uint64_t begin = 0, n = size, m = index;
     while (n > 1) {
         uint64_t k = split_point(n);
-        if (m < k) {
-            p.begin[p.n] = begin + k;
-            p.size[p.n] = n - k;
-            n = k;
-        } else {
-            p.begin[p.n] = begin;
-            p.size[p.n] = k;
-            begin += k;
-            m -= k;
-            n -= k;
-        }
-        p.n++;
+        plan_split(&p, m < k, k, &begin, &n, &m);
     }
-    return plan_hash(proof, proof_len, &p, 1, src, err);
+    return plan_hash(proof, proof_len, &p, src, err);
 }
 
 int journal_merkle_consistency_proof(uint8_t (*proof)[JOURNAL_HASH_SIZE], size_t *proof_len,
@@ -298,37 +315,60 @@ int journal_merkle_consistency_proof(uint8_t (*proof)[JOURNAL_HASH_SIZE], size_t
                            (unsigned long long)size1, (unsigned long long)size2);
     }
     /* SUBPROOF(m, D[begin:begin+n], b) (RFC 9162 §2.1.4.1), unrolled: siblings top first, and
-     * at the bottom MTH(D[begin:begin+m]) itself unless that subtree is the whole old tree. */
+     * at the bottom MTH(D[begin:begin+m]) itself unless that subtree is the whole old tree
+     * (b stays true only while every step goes left). */
     struct plan p = { .n = 0 };
     uint64_t begin = 0, n = size2, m = size1;
     int whole = 1;
     while (m != n) {
         uint64_t k = split_point(n);
-        if (m <= k) {
-            p.begin[p.n] = begin + k;
-            p.size[p.n] = n - k;
-            n = k;
-        } else {
-            p.begin[p.n] = begin;
-            p.size[p.n] = k;
-            begin += k;
-            m -= k;
-            n -= k;
-            whole = 0;
-        }
-        p.n++;
+        int left = m <= k;
+        whole = whole && left;
+        plan_split(&p, left, k, &begin, &n, &m);
     }
     if (!whole) {
-        p.begin[p.n] = begin;
-        p.size[p.n] = m;
-        p.n++;
+        plan_add(&p, begin, m);
     }
-    return plan_hash(proof, proof_len, &p, 1, src, err);
+    return plan_hash(proof, proof_len, &p, src, err);
 }
 
 static int fail(struct gsi_err *err, const char *what)
 {
     return gsi_err_set(err, GSI_EVERIFY, "journal: proof does not verify: %s", what);
+}
+
+/* The path walk both verifiers share (the loops of RFC 9162 §2.1.3.2 and §2.1.4.2): fn and sn
+ * start at the proven node and the tree's last node; each proof hash is a left sibling while
+ * fn is odd or on the right border, a right sibling otherwise. `sr` folds every hash into the
+ * root of the tree of size sn + 1; `fr`, when not NULL, folds only the left siblings (the old
+ * root of a consistency proof). `too_long` and `too_short` name the failures in messages. */
+static int walk_path(uint64_t fn, uint64_t sn, const uint8_t (*proof)[JOURNAL_HASH_SIZE],
+                     size_t proof_len, uint8_t *fr, uint8_t sr[JOURNAL_HASH_SIZE],
+                     const char *too_long, const char *too_short, struct gsi_err *err)
+{
+    for (size_t i = 0; i < proof_len; i++) {
+        if (sn == 0) {
+            return fail(err, too_long);
+        }
+        if ((fn & 1u) || fn == sn) {
+            if (fr != NULL) {
+                journal_merkle_node_hash(fr, proof[i], fr);
+            }
+            journal_merkle_node_hash(sr, proof[i], sr);
+            while (!(fn & 1u) && fn != 0) {
+                fn >>= 1;
+                sn >>= 1;
+            }
+        } else {
+            journal_merkle_node_hash(sr, sr, proof[i]);
+        }
+        fn >>= 1;
+        sn >>= 1;
+    }
+    if (sn != 0) {
+        return fail(err, too_short);
+    }
+    return 0;
 }
 
 int journal_merkle_inclusion_verify(uint64_t index, uint64_t size,
@@ -342,29 +382,13 @@ int journal_merkle_inclusion_verify(uint64_t index, uint64_t size,
     if (proof_len > 64) {
         return fail(err, "inclusion proof is longer than any tree allows");
     }
-    uint64_t fn = index, sn = size - 1;
     uint8_t r[JOURNAL_HASH_SIZE];
     memcpy(r, leaf_hash, JOURNAL_HASH_SIZE);
-    for (size_t i = 0; i < proof_len; i++) {
-        if (sn == 0) {
-            return fail(err, "inclusion proof is too long for the tree size");
-        }
-        if ((fn & 1u) || fn == sn) {
-            journal_merkle_node_hash(r, proof[i], r);
-            if (!(fn & 1u)) {
-                while (!(fn & 1u) && fn != 0) {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
-            }
-        } else {
-            journal_merkle_node_hash(r, r, proof[i]);
-        }
-        fn >>= 1;
-        sn >>= 1;
-    }
-    if (sn != 0) {
-        return fail(err, "inclusion proof is too short for the tree size");
+    int rc = walk_path(index, size - 1, proof, proof_len, NULL, r,
+                       "inclusion proof is too long for the tree size",
+                       "inclusion proof is too short for the tree size", err);
+    if (rc < 0) {
+        return rc;
     }
     if (sodium_memcmp(r, root, JOURNAL_HASH_SIZE) != 0) {
         return fail(err, "computed root differs from the expected root");
@@ -417,27 +441,11 @@ int journal_merkle_consistency_verify(uint64_t size1, uint64_t size2,
     uint8_t fr[JOURNAL_HASH_SIZE], sr[JOURNAL_HASH_SIZE];
     memcpy(fr, first, JOURNAL_HASH_SIZE);
     memcpy(sr, first, JOURNAL_HASH_SIZE);
-    for (; i < proof_len; i++) {
-        if (sn == 0) {
-            return fail(err, "consistency proof is too long for the tree sizes");
-        }
-        if ((fn & 1u) || fn == sn) {
-            journal_merkle_node_hash(fr, proof[i], fr);
-            journal_merkle_node_hash(sr, proof[i], sr);
-            if (!(fn & 1u)) {
-                while (!(fn & 1u) && fn != 0) {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
-            }
-        } else {
-            journal_merkle_node_hash(sr, sr, proof[i]);
-        }
-        fn >>= 1;
-        sn >>= 1;
-    }
-    if (sn != 0) {
-        return fail(err, "consistency proof is too short for the tree sizes");
+    int rc = walk_path(fn, sn, proof + i, proof_len - i, fr, sr,
+                       "consistency proof is too long for the tree sizes",
+                       "consistency proof is too short for the tree sizes", err);
+    if (rc < 0) {
+        return rc;
     }
     if (sodium_memcmp(fr, root1, JOURNAL_HASH_SIZE) != 0) {
         return fail(err, "computed old root differs from the old root");

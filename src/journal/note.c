@@ -171,32 +171,57 @@ static int parse_hex32(uint32_t *out, const char *s, size_t n)
     return 0;
 }
 
+/* Longest key text read: a name of JOURNAL_NOTE_NAME_MAX bytes and a few short fields fit in
+ * far less; the cap bounds the work on garbage. */
+#define KEY_TEXT_MAX ((size_t)4 * JOURNAL_NOTE_NAME_MAX)
+
+/* The "<name>+<key ID>+<base64>" tail that verifier and signer keys share. */
+struct key_fields {
+    const char *name, *b64;
+    size_t name_len, b64_len;
+    uint32_t id;
+};
+
+/* Splits `s` into key fields and checks the name and the key ID's form; the base64 is left to
+ * the caller. `kind` ("verifier", "signer") names the key in messages. */
+static int key_fields_split(struct key_fields *f, const char *s, size_t len, const char *kind,
+                            struct gsi_err *err)
+{
+    memset(f, 0, sizeof *f);
+    const char *rest, *hex;
+    size_t rest_len, hex_len;
+    chop(s, len, '+', &f->name, &f->name_len, &rest, &rest_len);
+    chop(rest, rest_len, '+', &hex, &hex_len, &f->b64, &f->b64_len);
+    if (!journal_note_name_valid(f->name, f->name_len)) {
+        return gsi_err_set(err, GSI_EDATA,
+                           "journal: %s key: name is empty, too long or holds '+' or a space",
+                           kind);
+    }
+    if (parse_hex32(&f->id, hex, hex_len) < 0) {
+        return gsi_err_set(err, GSI_EDATA,
+                           "journal: %s key: expected 8 hex digits of key ID after the name", kind);
+    }
+    return 0;
+}
+
 int journal_note_verifier_parse(struct journal_note_verifier *v, const char *vkey, size_t len,
                                 struct gsi_err *err)
 {
     memset(v, 0, sizeof *v);
-    if (len > 4 * JOURNAL_NOTE_NAME_MAX) {
+    if (len > KEY_TEXT_MAX) {
         return gsi_err_set(err, GSI_ELIMIT,
                            "journal: verifier key is %zu bytes, longer than any valid one", len);
     }
-    const char *name, *rest, *hex, *b64;
-    size_t name_len, rest_len, hex_len, b64_len;
-    chop(vkey, len, '+', &name, &name_len, &rest, &rest_len);
-    chop(rest, rest_len, '+', &hex, &hex_len, &b64, &b64_len);
-    uint32_t id;
-    if (!journal_note_name_valid(name, name_len)) {
-        return gsi_err_set(
-            err, GSI_EDATA,
-            "journal: verifier key: name is empty, too long or holds '+' or a space");
-    }
-    if (parse_hex32(&id, hex, hex_len) < 0) {
-        return gsi_err_set(err, GSI_EDATA,
-                           "journal: verifier key: expected 8 hex digits of key ID after the name");
+    struct key_fields f;
+    int rc = key_fields_split(&f, vkey, len, "verifier", err);
+    if (rc < 0) {
+        return rc;
     }
     uint8_t key[1 + JOURNAL_ED25519_PUB_SIZE + 1];
     size_t key_len;
     struct gsi_err e2 = GSI_ERR_INIT;
-    if (journal_base64_decode(key, sizeof key, &key_len, b64, b64_len, &e2) < 0 || key_len == 0) {
+    if (journal_base64_decode(key, sizeof key, &key_len, f.b64, f.b64_len, &e2) < 0 ||
+        key_len == 0) {
         return gsi_err_set(
             err, GSI_EDATA,
             "journal: verifier key: the key is not valid base64 of an algorithm byte and a key");
@@ -211,15 +236,16 @@ int journal_note_verifier_parse(struct journal_note_verifier *v, const char *vke
                            "journal: verifier key: Ed25519 key is %zu bytes, expected 32",
                            key_len - 1);
     }
-    uint32_t want = journal_note_key_id(name, name_len, key + 1);
-    if (want != id) {
+    uint32_t want = journal_note_key_id(f.name, f.name_len, key + 1);
+    if (want != f.id) {
         return gsi_err_set(
             err, GSI_EDATA,
-            "journal: verifier key: key ID %08x does not match the key (expected %08x)", id, want);
+            "journal: verifier key: key ID %08x does not match the key (expected %08x)", f.id,
+            want);
     }
-    memcpy(v->name, name, name_len);
-    v->name[name_len] = '\0';
-    v->id = id;
+    memcpy(v->name, f.name, f.name_len);
+    v->name[f.name_len] = '\0';
+    v->id = f.id;
     memcpy(v->pub, key + 1, JOURNAL_ED25519_PUB_SIZE);
     return 0;
 }
@@ -246,29 +272,23 @@ int journal_note_signer_parse(struct journal_note_signer *s, const char *skey, s
                               struct gsi_err *err)
 {
     memset(s, 0, sizeof *s);
-    if (len > 4 * JOURNAL_NOTE_NAME_MAX) {
+    if (len > KEY_TEXT_MAX) {
         return gsi_err_set(err, GSI_ELIMIT,
                            "journal: signer key is %zu bytes, longer than any valid one", len);
     }
-    const char *p1, *p2, *name, *hex, *b64, *rest;
-    size_t p1_len, p2_len, name_len, hex_len, b64_len, rest_len;
+    const char *p1, *p2, *rest;
+    size_t p1_len, p2_len, rest_len;
     chop(skey, len, '+', &p1, &p1_len, &rest, &rest_len);
     chop(rest, rest_len, '+', &p2, &p2_len, &rest, &rest_len);
-    chop(rest, rest_len, '+', &name, &name_len, &rest, &rest_len);
-    chop(rest, rest_len, '+', &hex, &hex_len, &b64, &b64_len);
-    uint32_t id;
     if (!gsi_slice_eq(p1, p1_len, "PRIVATE") || !gsi_slice_eq(p2, p2_len, "KEY")) {
         return gsi_err_set(err, GSI_EDATA, "journal: signer key must start with PRIVATE+KEY+");
     }
-    if (!journal_note_name_valid(name, name_len)) {
-        return gsi_err_set(err, GSI_EDATA,
-                           "journal: signer key: name is empty, too long or holds '+' or a space");
+    struct key_fields f;
+    int rc = key_fields_split(&f, rest, rest_len, "signer", err);
+    if (rc < 0) {
+        return rc;
     }
-    if (parse_hex32(&id, hex, hex_len) < 0) {
-        return gsi_err_set(err, GSI_EDATA,
-                           "journal: signer key: expected 8 hex digits of key ID after the name");
-    }
-    int rc = journal_crypto_init(err);
+    rc = journal_crypto_init(err);
     if (rc < 0) {
         return rc;
     }
@@ -280,8 +300,8 @@ int journal_note_signer_parse(struct journal_note_signer *s, const char *skey, s
     }
     size_t key_len;
     struct gsi_err e2 = GSI_ERR_INIT;
-    if (journal_base64_decode(key, 1 + JOURNAL_ED25519_SEED_SIZE + 1, &key_len, b64, b64_len, &e2) <
-            0 ||
+    if (journal_base64_decode(key, 1 + JOURNAL_ED25519_SEED_SIZE + 1, &key_len, f.b64, f.b64_len,
+                              &e2) < 0 ||
         key_len == 0) {
         rc = gsi_err_set(
             err, GSI_EDATA,
@@ -301,16 +321,16 @@ int journal_note_signer_parse(struct journal_note_signer *s, const char *skey, s
     if (rc < 0) {
         return rc;
     }
-    uint32_t want = journal_note_key_id(name, name_len, s->key.pub);
-    if (want != id) {
+    uint32_t want = journal_note_key_id(f.name, f.name_len, s->key.pub);
+    if (want != f.id) {
         journal_key_release(&s->key);
         return gsi_err_set(
             err, GSI_EDATA,
-            "journal: signer key: key ID %08x does not match the key (expected %08x)", id, want);
+            "journal: signer key: key ID %08x does not match the key (expected %08x)", f.id, want);
     }
-    memcpy(s->name, name, name_len);
-    s->name[name_len] = '\0';
-    s->id = id;
+    memcpy(s->name, f.name, f.name_len);
+    s->name[f.name_len] = '\0';
+    s->id = f.id;
     return 0;
 }
 

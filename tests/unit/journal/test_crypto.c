@@ -14,11 +14,8 @@ static void check_shavs(const char *rel, int want_count)
     struct vec_file f;
     ck_assert_int_eq(vec_open(&f, test_path(rel)), 0);
     int count = 0;
-    while (vec_next(&f)) {
-        const char *len = vec_get(&f, "Len");
-        if (len == NULL) {
-            continue;
-        }
+    const char *len;
+    while ((len = vec_next_with(&f, "Len")) != NULL) {
         size_t n;
         uint8_t *msg = vec_hex_alloc(vec_get(&f, "Msg"), &n);
         ck_assert_ptr_nonnull(msg);

@@ -145,11 +145,8 @@ static void load_ct_leaves(void)
     struct vec_file f;
     ck_assert_int_eq(vec_open(&f, test_path("vectors/converted/rfc6962_tree.txt")), 0);
     int found = 0;
-    while (vec_next(&f)) {
-        const char *leaves = vec_get(&f, "LEAVES");
-        if (leaves == NULL) {
-            continue;
-        }
+    const char *leaves;
+    while ((leaves = vec_next_with(&f, "LEAVES")) != NULL) {
         char *copy;
         const char *item[VEC_MAX_LIST];
         ck_assert_int_eq(vec_list(leaves, &copy, item), 8);
@@ -205,19 +202,46 @@ static int proof_decode_vec(uint8_t (*proof)[H], const struct vec_file *f)
     return proof_decode_n(proof, vec_get(f, "PROOF"), atoi(vec_get(f, "PROOF_LEN")));
 }
 
+/* Fills `st` and `r` with the tree of the 8 CT leaves, as the append path fills a store. */
+static void store_of_ct_leaves(struct store *st, struct journal_merkle_range *r)
+{
+    store_init(st, 8);
+    journal_merkle_range_init(r);
+    struct gsi_err err = GSI_ERR_INIT;
+    for (int i = 0; i < 8; i++) {
+        ck_assert_int_eq(journal_merkle_range_append(r, ct_leaf[i], store_emit, st, &err), 0);
+    }
+}
+
+/* Generates a proof over the 8 CT leaves and checks it is the vector's `want` (n hashes): the
+ * inclusion proof of leaf a in the tree of b leaves, or with `consistency` the consistency
+ * proof between the trees of a and b leaves. */
+static void check_ct_proof(int consistency, uint64_t a, uint64_t b, const uint8_t (*want)[H], int n)
+{
+    struct store st;
+    struct journal_merkle_range r;
+    store_of_ct_leaves(&st, &r);
+    struct journal_merkle_source src = source_of(&st);
+    uint8_t got[JOURNAL_MERKLE_PROOF_MAX][H];
+    size_t len;
+    struct gsi_err err = GSI_ERR_INIT;
+    int rc = consistency ? journal_merkle_consistency_proof(got, &len, a, b, &src, &err)
+                         : journal_merkle_inclusion_proof(got, &len, a, b, &src, &err);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_uint_eq(len, (size_t)n);
+    ck_assert_mem_eq(got, want, len * H);
+    store_free(&st);
+}
+
 START_TEST(test_rfc6962_tree)
 {
     struct vec_file f;
     ck_assert_int_eq(vec_open(&f, test_path("vectors/converted/rfc6962_tree.txt")), 0);
     load_ct_leaves();
     struct store st;
-    store_init(&st, 8);
     struct journal_merkle_range r;
-    journal_merkle_range_init(&r);
+    store_of_ct_leaves(&st, &r);
     struct gsi_err err = GSI_ERR_INIT;
-    for (int i = 0; i < 8; i++) {
-        ck_assert_int_eq(journal_merkle_range_append(&r, ct_leaf[i], store_emit, &st, &err), 0);
-    }
     struct journal_merkle_source src = source_of(&st);
     int checks = 0;
     while (vec_next(&f)) {
@@ -334,20 +358,7 @@ START_TEST(test_tdev_inclusion)
         rejected += rc != 0;
         /* Happy paths come from the 8 CT leaves: the generator must give the same proof. */
         if (!want_err && size <= 8 && memcmp(leaf, ct_leaf[index], H) == 0) {
-            struct store st;
-            store_init(&st, 8);
-            struct journal_merkle_range r;
-            journal_merkle_range_init(&r);
-            for (int i = 0; i < 8; i++) {
-                journal_merkle_range_append(&r, ct_leaf[i], store_emit, &st, &err);
-            }
-            struct journal_merkle_source src = source_of(&st);
-            uint8_t got[JOURNAL_MERKLE_PROOF_MAX][H];
-            size_t len;
-            ck_assert_int_eq(journal_merkle_inclusion_proof(got, &len, index, size, &src, &err), 0);
-            ck_assert_uint_eq(len, (size_t)n);
-            ck_assert_mem_eq(got, proof, len * H);
-            store_free(&st);
+            check_ct_proof(0, index, size, (const uint8_t(*)[H])proof, n);
             generated++;
         }
         total++;
@@ -394,21 +405,7 @@ START_TEST(test_tdev_consistency)
             uint8_t want1[H];
             journal_merkle_root(want1, (const uint8_t(*)[H])ct_leaf, s1, &err);
             if (memcmp(want1, r1, H) == 0) {
-                struct store st;
-                store_init(&st, 8);
-                struct journal_merkle_range r;
-                journal_merkle_range_init(&r);
-                for (int i = 0; i < 8; i++) {
-                    journal_merkle_range_append(&r, ct_leaf[i], store_emit, &st, &err);
-                }
-                struct journal_merkle_source src = source_of(&st);
-                uint8_t got[JOURNAL_MERKLE_PROOF_MAX][H];
-                size_t len;
-                ck_assert_int_eq(journal_merkle_consistency_proof(got, &len, s1, s2, &src, &err),
-                                 0);
-                ck_assert_uint_eq(len, (size_t)n);
-                ck_assert_mem_eq(got, proof, len * H);
-                store_free(&st);
+                check_ct_proof(1, s1, s2, (const uint8_t(*)[H])proof, n);
                 generated++;
             }
         }

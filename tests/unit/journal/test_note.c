@@ -24,16 +24,19 @@ static char *hex_text(const char *hex, size_t *len)
     return s;
 }
 
+/* The Go sumdb note package's test values, one file for keys, signing, opening and trees. */
+static void open_sumdb_vectors(struct vec_file *f)
+{
+    ck_assert_int_eq(vec_open(f, test_path("vectors/converted/go_sumdb_note.txt")), 0);
+}
+
 static void load_sumdb_keys(struct keyring *kr)
 {
     memset(kr, 0, sizeof *kr);
     struct vec_file f;
-    ck_assert_int_eq(vec_open(&f, test_path("vectors/converted/go_sumdb_note.txt")), 0);
-    while (vec_next(&f)) {
-        const char *name = vec_get(&f, "KEY");
-        if (name == NULL) {
-            continue;
-        }
+    open_sumdb_vectors(&f);
+    const char *name;
+    while ((name = vec_next_with(&f, "KEY")) != NULL) {
         struct gsi_err err = GSI_ERR_INIT;
         const char *vkey = vec_get(&f, "VKEY");
         ck_assert_int_eq(journal_note_verifier_parse(&kr->v[kr->n], vkey, strlen(vkey), &err), 0);
@@ -75,13 +78,10 @@ START_TEST(test_sumdb_sign)
     struct keyring kr;
     load_sumdb_keys(&kr);
     struct vec_file f;
-    ck_assert_int_eq(vec_open(&f, test_path("vectors/converted/go_sumdb_note.txt")), 0);
+    open_sumdb_vectors(&f);
     int done = 0;
-    while (vec_next(&f)) {
-        const char *key = vec_get(&f, "SIGN_KEY");
-        if (key == NULL) {
-            continue;
-        }
+    const char *key;
+    while ((key = vec_next_with(&f, "SIGN_KEY")) != NULL) {
         int k = key_index(&kr, key);
         struct journal_note_signer s;
         struct gsi_err err = GSI_ERR_INIT;
@@ -158,15 +158,12 @@ START_TEST(test_sumdb_open)
     struct keyring kr;
     load_sumdb_keys(&kr);
     struct vec_file f;
-    ck_assert_int_eq(vec_open(&f, test_path("vectors/converted/go_sumdb_note.txt")), 0);
+    open_sumdb_vectors(&f);
     int cases = 0;
     char *good = NULL;
     size_t good_len = 0;
-    while (vec_next(&f)) {
-        const char *desc = vec_get(&f, "OPEN");
-        if (desc == NULL) {
-            continue;
-        }
+    const char *desc;
+    while ((desc = vec_next_with(&f, "OPEN")) != NULL) {
         size_t len;
         char *msg = hex_text(vec_get(&f, "MSG_HEX"), &len);
         check_open(&kr, msg, len, vec_get(&f, "TRUSTED"), vec_get(&f, "EXPECT"),
@@ -196,7 +193,7 @@ START_TEST(test_sumdb_bad_vkeys)
     struct keyring kr;
     load_sumdb_keys(&kr);
     struct vec_file f;
-    ck_assert_int_eq(vec_open(&f, test_path("vectors/converted/go_sumdb_note.txt")), 0);
+    open_sumdb_vectors(&f);
     int bad = 0;
     struct gsi_err err = GSI_ERR_INIT;
     struct journal_note_verifier v;
@@ -243,13 +240,10 @@ END_TEST
 START_TEST(test_sumdb_tree_note)
 {
     struct vec_file f;
-    ck_assert_int_eq(vec_open(&f, test_path("vectors/converted/go_sumdb_note.txt")), 0);
+    open_sumdb_vectors(&f);
     int done = 0;
-    while (vec_next(&f)) {
-        const char *hex = vec_get(&f, "TREE_TEXT_HEX");
-        if (hex == NULL) {
-            continue;
-        }
+    const char *hex;
+    while ((hex = vec_next_with(&f, "TREE_TEXT_HEX")) != NULL) {
         size_t len;
         char *text = hex_text(hex, &len);
         struct journal_checkpoint cp;

@@ -99,6 +99,17 @@ const char *vec_get(const struct vec_file *f, const char *key)
     return NULL;
 }
 
+const char *vec_next_with(struct vec_file *f, const char *key)
+{
+    while (vec_next(f)) {
+        const char *v = vec_get(f, key);
+        if (v != NULL) {
+            return v;
+        }
+    }
+    return NULL;
+}
+
 void vec_close(struct vec_file *f)
 {
     free(f->data);

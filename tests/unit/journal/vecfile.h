@@ -6,6 +6,7 @@
  *     struct vec_file f;
  *     ck_assert_int_eq(vec_open(&f, test_path("vectors/x.txt")), 0);
  *     while (vec_next(&f)) { const char *v = vec_get(&f, "MSG"); ... }
+ *     while ((v = vec_next_with(&f, "MSG")) != NULL) { ... }   // only records holding MSG
  *     vec_close(&f);
  */
 #ifndef GSI_TESTS_JOURNAL_VECFILE_H
@@ -35,6 +36,8 @@ int vec_open(struct vec_file *f, const char *path);
 int vec_next(struct vec_file *f);
 /* Value of KEY in the current record, or NULL. */
 const char *vec_get(const struct vec_file *f, const char *key);
+/* Advances to the next record that holds KEY and returns its value; NULL at the end. */
+const char *vec_next_with(struct vec_file *f, const char *key);
 void vec_close(struct vec_file *f);
 /* Hex to bytes: returns the byte count, or -1 for bad hex or more than `cap` bytes.
  * "-" and "" (and "\"\"") are empty. */
