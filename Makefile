@@ -4,6 +4,8 @@
 #   make bench   the benchmarks in bench/, each against its peer
 #   make fuzz    fuzz every parser for FUZZ_SECONDS each (clang, libFuzzer)
 #   make format  clang-format every C file
+#   make lint    clang-tidy (the repo's .clang-tidy) over every C file under src/, through
+#                $(BUILD)/compile_commands.json, 2 jobs; fails on any diagnostic
 #   make clean   remove the build folders
 
 BUILD        ?= build
@@ -11,7 +13,7 @@ FUZZ_BUILD   ?= build-asan
 FUZZ_SECONDS ?= 60
 GSI          := $(BUILD)/src/cli/gsi
 
-.PHONY: all deps build run test bench fuzz format clean
+.PHONY: all deps build run test bench fuzz format lint clean
 
 all: build
 
@@ -45,6 +47,20 @@ fuzz: deps
 
 format:
 	@clang-format -i $$(git ls-files '*.c' '*.h')
+
+# Needs only a configured build folder: the compile database, and gsi_config.h (the generated
+# sources lie outside src/). `ninja build.ninja` re-runs meson if a meson.build changed, which
+# refreshes the database. run-clang-tidy exits non-zero when a file has an error; every check
+# is an error (WarningsAsErrors), and a diagnostic in the log fails too should that change.
+lint: deps
+	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) >/dev/null
+	@ninja -C $(BUILD) build.ninja >/dev/null
+	@echo "clang-tidy over src/ with $(BUILD)/compile_commands.json (log: $(BUILD)/lint.log)"
+	@run-clang-tidy -p $(BUILD) -j 2 -quiet '^$(CURDIR)/src/.*\.c$$' >$(BUILD)/lint.log 2>&1; \
+	    rc=$$?; grep -Ev '^clang-tidy|^[0-9]+ warnings? generated\.$$' $(BUILD)/lint.log; \
+	    if [ $$rc -ne 0 ] || grep -Eq '(warning|error):' $(BUILD)/lint.log; then \
+	        echo "lint: clang-tidy reported diagnostics"; exit 1; fi; \
+	    echo "lint: clean"
 
 clean:
 	rm -rf $(BUILD) $(FUZZ_BUILD)

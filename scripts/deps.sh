@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev check
+pkgs=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev clang-tidy check
       libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libjansson-dev libmicrohttpd-dev
       python3 gawk)
 if [ "${1:-}" = bench ]; then
