@@ -44,7 +44,8 @@ static const char events_usage[] =
     "Exit status: 0 success, 1 runtime failure, 2 usage error, 65 bad input data.\n";
 
 struct events_args {
-    const char *mode;
+    const char *mode; /* the action word as given */
+    bool summarize;   /* set once mode is known to be "summarize" (else it is "convert") */
     const char **files;
     int nfiles;
     const char *by;
@@ -131,6 +132,7 @@ static int parse_args(struct events_args *a, int argc, char **argv)
         return cli_usage_error("events", "unknown action '%s'; expected summarize or convert",
                                a->mode);
     }
+    a->summarize = strcmp(a->mode, "summarize") == 0;
     if (a->nfiles == 0) {
         return cli_usage_error("events", "name at least one event file");
     }
@@ -226,7 +228,7 @@ int cmd_events(int argc, char **argv)
     struct events_args a;
     int rc = parse_args(&a, argc, argv);
     if (rc < 0) {
-        rc = strcmp(a.mode, "summarize") == 0 ? run_summarize(&a) : run_convert(&a);
+        rc = a.summarize ? run_summarize(&a) : run_convert(&a);
     }
     free(a.files);
     return rc;

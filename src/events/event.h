@@ -40,9 +40,13 @@ struct events_event {
     uint8_t root;       /* CAMEO root code 1..20, 0 if none */
     uint8_t quad_class; /* 1..4, 0 if none */
     int8_t violence;    /* UCDP type of violence 1..3, 0 if none */
-    double goldstein;   /* −10..+10, NAN if absent */
-    double tone;        /* GDELT average tone, NAN if absent */
-    int64_t mentions;   /* counts, EVENTS_COUNT_NONE if absent */
+    /* The reference rows of actor1, actor2 and country: ref_country_index() + 1, 0 when the
+     * code is "". The reader has the row when it translates the code, so a consumer that keys
+     * on countries (the summary) needs no second lookup by ISO3. */
+    uint16_t actor1_row, actor2_row, country_row;
+    double goldstein; /* −10..+10, NAN if absent */
+    double tone;      /* GDELT average tone, NAN if absent */
+    int64_t mentions; /* counts, EVENTS_COUNT_NONE if absent */
     int64_t sources;
     int64_t articles;
     int64_t fatalities_best;

@@ -35,9 +35,10 @@ const unsigned char events_gdelt_columns[] = {
 };
 const size_t events_gdelt_ncolumns = sizeof events_gdelt_columns;
 
-/* Translates a country code with `lookup`; unknown codes are counted and leave `out` empty. */
-static void country(char out[4], const struct events_row *row, int col, const char *field,
-                    const struct ref_country *(*lookup)(const char *, size_t),
+/* Translates a country code with `lookup` into `out` and its reference row `out_row`; unknown
+ * codes are counted and leave both empty. */
+static void country(char out[4], uint16_t *out_row, const struct events_row *row, int col,
+                    const char *field, const struct ref_country *(*lookup)(const char *, size_t),
                     struct events_stats *st)
 {
     size_t n = row->flen[col];
@@ -46,7 +47,7 @@ static void country(char out[4], const struct events_row *row, int col, const ch
     }
     const struct ref_country *c = lookup(row->field[col], n);
     if (c != NULL) {
-        memcpy(out, c->iso3, 4);
+        events_country_set(out, out_row, c);
     } else {
         events_stats_unknown(st, field, row->field[col], n);
     }
@@ -104,10 +105,13 @@ int events_gdelt_parse(struct events_event *ev, const struct events_row *row, un
         events_stats_unknown(st, "EventCode", ev->cameo, n);
     }
     if (!(skip & EVENTS_SKIP_ACTORS)) {
-        country(ev->actor1, row, G_ACTOR1_COUNTRY, "Actor1CountryCode", ref_country_by_cameo, st);
-        country(ev->actor2, row, G_ACTOR2_COUNTRY, "Actor2CountryCode", ref_country_by_cameo, st);
+        country(ev->actor1, &ev->actor1_row, row, G_ACTOR1_COUNTRY, "Actor1CountryCode",
+                ref_country_by_cameo, st);
+        country(ev->actor2, &ev->actor2_row, row, G_ACTOR2_COUNTRY, "Actor2CountryCode",
+                ref_country_by_cameo, st);
     }
-    country(ev->country, row, G_ACTION_COUNTRY, "ActionGeo_CountryCode", ref_country_by_fips, st);
+    country(ev->country, &ev->country_row, row, G_ACTION_COUNTRY, "ActionGeo_CountryCode",
+            ref_country_by_fips, st);
     if (!(skip & EVENTS_SKIP_ID)) {
         gsi_slice_copy(ev->source_id, sizeof ev->source_id, row->field[G_ID], row->flen[G_ID]);
     }

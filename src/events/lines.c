@@ -67,7 +67,7 @@ static inline uint64_t masks64(const char *p, uint64_t *delims)
 #if defined(__SSE2__)
     const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n');
     uint64_t d = 0, l = 0;
-    for (int k = 0; k < 4; k++) {
+    for (size_t k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * k));
         __m128i is_lf = _mm_cmpeq_epi8(v, lf);
         __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(v, tab), is_lf);
@@ -435,7 +435,12 @@ int events_lines_scan(int fd, uint64_t size, const char *path,
         nthreads = EVENTS_THREADS_MAX;
     }
     if (job.nchunks < nthreads) {
-        nthreads = job.nchunks > 0 ? (unsigned)job.nchunks : 1;
+        nthreads = (unsigned)job.nchunks;
+    }
+    /* At least one worker, on sink->ctx[0] (a sink has 1..EVENTS_THREADS_MAX contexts): an
+     * empty file still runs one, which finds no chunk. */
+    if (nthreads == 0) {
+        nthreads = 1;
     }
     job.results = calloc(job.nchunks > 0 ? job.nchunks : 1, sizeof *job.results);
     struct worker *workers = calloc(nthreads, sizeof *workers);

@@ -51,7 +51,6 @@ static int scan_records(const char *path, enum events_format fmt,
                 st->rows++;
                 events_stats_bad_row(st, &rowerr);
             }
-            rc = 0;
             continue;
         }
         struct events_row row = { path, c.record_line, c.nfields, c.field, c.flen };
@@ -87,7 +86,6 @@ static int scan_records(const char *path, enum events_format fmt,
                 break;
             }
             events_stats_bad_row(st, &rowerr);
-            rc = 0;
             continue;
         }
         if (!in_range(opt, ev.day)) {

@@ -107,42 +107,37 @@ static inline uint64_t get(const uint64_t key[2], struct field_pos f)
     return (key[f.word] >> f.shift) & ((UINT64_C(1) << f.bits) - 1);
 }
 
-static uint64_t country_code(const char iso3[4])
-{
-    if (iso3[0] == '\0') {
-        return 0;
-    }
-    const struct ref_country *c = ref_country_by_iso3(iso3, 3);
-    return c != NULL ? ref_country_index(c) + 1 : 0;
-}
-
 static void make_key(uint64_t key[2], const struct events_summary *s, const struct events_event *ev)
 {
     key[0] = 0;
     key[1] = USED_BIT;
     const bool *w = s->want;
+    /* The readers give each country's reference row (row + 1, 0 for none), which is the key's
+     * country code as it stands: no lookup by ISO3 here, on the hot path. */
     if (w[EVENTS_KEY_COUNTRY]) {
-        put(key, pos_country, country_code(ev->country));
+        put(key, pos_country, ev->country_row);
     }
     if (w[EVENTS_KEY_ACTOR1] || w[EVENTS_KEY_DYAD]) {
-        put(key, pos_actor1, country_code(ev->actor1));
+        put(key, pos_actor1, ev->actor1_row);
     }
     if (w[EVENTS_KEY_ACTOR2] || w[EVENTS_KEY_DYAD]) {
-        put(key, pos_actor2, country_code(ev->actor2));
+        put(key, pos_actor2, ev->actor2_row);
     }
+    /* The offsets make every date of GSI_DATE_MIN_YEAR..GSI_DATE_MAX_YEAR a positive field
+     * value; the sums are taken in 64 bits, then stored unsigned. */
     if (ev->day != EVENTS_DAY_NONE &&
         (w[EVENTS_KEY_DAY] || w[EVENTS_KEY_MONTH] || w[EVENTS_KEY_YEAR])) {
         if (w[EVENTS_KEY_DAY]) {
-            put(key, pos_day, (uint64_t)(ev->day + DAY_OFFSET));
+            put(key, pos_day, (uint64_t)((int64_t)ev->day + DAY_OFFSET));
         }
         if (w[EVENTS_KEY_MONTH] || w[EVENTS_KEY_YEAR]) {
             int y, m, d;
             gsi_date_to_civil(ev->day, &y, &m, &d);
             if (w[EVENTS_KEY_MONTH]) {
-                put(key, pos_month, (uint64_t)(gsi_month_id(y, m) + MONTH_OFFSET));
+                put(key, pos_month, (uint64_t)((int64_t)gsi_month_id(y, m) + MONTH_OFFSET));
             }
             if (w[EVENTS_KEY_YEAR]) {
-                put(key, pos_year, (uint64_t)(y - YEAR_OFFSET));
+                put(key, pos_year, (uint64_t)((int64_t)y - YEAR_OFFSET));
             }
         }
     }

@@ -51,9 +51,9 @@ static bool present(const struct events_row *row, int col)
 }
 
 /* A Gleditsch-Ward number (the first of a list such as "2, 200"; v23.1 writes "530.0") →
- * ISO3. */
-static void gw_country(char out[4], const struct events_row *row, int col, const char *field,
-                       struct events_stats *st)
+ * ISO3 and reference row. */
+static void gw_country(char out[4], uint16_t *out_row, const struct events_row *row, int col,
+                       const char *field, struct events_stats *st)
 {
     if (!present(row, col)) {
         return;
@@ -71,7 +71,7 @@ static void gw_country(char out[4], const struct events_row *row, int col, const
         c = ref_country_by_gw((int)gw);
     }
     if (c != NULL) {
-        memcpy(out, c->iso3, 4);
+        events_country_set(out, out_row, c);
     } else {
         events_stats_unknown(st, field, s, n);
     }
@@ -130,9 +130,9 @@ int events_ucdp_parse(struct events_event *ev, const struct events_colmap *map,
         events_field_real(&ev->longitude, row, c[U_LON], "longitude", true, err) < 0) {
         return GSI_EDATA;
     }
-    gw_country(ev->country, row, c[U_COUNTRY_ID], "country_id", st);
-    gw_country(ev->actor1, row, c[U_GWNOA], "gwnoa", st);
-    gw_country(ev->actor2, row, c[U_GWNOB], "gwnob", st);
+    gw_country(ev->country, &ev->country_row, row, c[U_COUNTRY_ID], "country_id", st);
+    gw_country(ev->actor1, &ev->actor1_row, row, c[U_GWNOA], "gwnoa", st);
+    gw_country(ev->actor2, &ev->actor2_row, row, c[U_GWNOB], "gwnob", st);
     gsi_slice_copy(ev->source_id, sizeof ev->source_id, row->field[c[U_ID]], row->flen[c[U_ID]]);
     return 0;
 }
@@ -164,15 +164,16 @@ int events_icews_header(struct events_colmap *map, const struct events_row *row,
     return map_header(map, row, names, required, I_NCOLS, "ICEWS", err);
 }
 
-static void name_country(char out[4], const struct events_row *row, int col, const char *field,
-                         struct events_stats *st)
+/* A country name or alias (ICEWS spells them out) → ISO3 and reference row. */
+static void name_country(char out[4], uint16_t *out_row, const struct events_row *row, int col,
+                         const char *field, struct events_stats *st)
 {
     if (!present(row, col)) {
         return;
     }
     const struct ref_country *c = ref_country_by_name(row->field[col], row->flen[col]);
     if (c != NULL) {
-        memcpy(out, c->iso3, 4);
+        events_country_set(out, out_row, c);
     } else {
         events_stats_unknown(st, field, row->field[col], row->flen[col]);
     }
@@ -213,9 +214,9 @@ int events_icews_parse(struct events_event *ev, const struct events_colmap *map,
         events_field_real(&ev->longitude, row, c[I_LON], "Longitude", true, err) < 0) {
         return GSI_EDATA;
     }
-    name_country(ev->actor1, row, c[I_SOURCE_COUNTRY], "Source Country", st);
-    name_country(ev->actor2, row, c[I_TARGET_COUNTRY], "Target Country", st);
-    name_country(ev->country, row, c[I_COUNTRY], "Country", st);
+    name_country(ev->actor1, &ev->actor1_row, row, c[I_SOURCE_COUNTRY], "Source Country", st);
+    name_country(ev->actor2, &ev->actor2_row, row, c[I_TARGET_COUNTRY], "Target Country", st);
+    name_country(ev->country, &ev->country_row, row, c[I_COUNTRY], "Country", st);
     gsi_slice_copy(ev->source_id, sizeof ev->source_id, row->field[c[I_ID]], row->flen[c[I_ID]]);
     return 0;
 }
@@ -244,7 +245,7 @@ int events_views_parse(struct events_event *ev, const struct events_colmap *map,
     ev->violence = 1; /* ged_sb: state-based violence */
     int64_t month, id;
     if (gsi_parse_i64(&month, row->field[c[V_MONTH]], row->flen[c[V_MONTH]]) < 0 || month < 1 ||
-        month > 12 * (GSI_DATE_MAX_YEAR - 1980)) {
+        month > (int64_t)12 * (GSI_DATE_MAX_YEAR - 1980)) {
         return events_field_error(err, row, c[V_MONTH], "month_id, a month number (1 = 1980-01)");
     }
     int y, m;
@@ -269,7 +270,7 @@ int events_views_parse(struct events_event *ev, const struct events_colmap *map,
                                  : ref_country_by_gw(vc->gw);
     }
     if (rc != NULL) {
-        memcpy(ev->country, rc->iso3, 4);
+        events_country_set(ev->country, &ev->country_row, rc);
     } else {
         events_stats_unknown(st, "country_id", row->field[c[V_COUNTRY]], row->flen[c[V_COUNTRY]]);
     }

@@ -119,6 +119,17 @@ def cstr(s):
     return "".join(out)
 
 
+def cbool(v):
+    return "true" if v else "false"
+
+
+def struct_init(row, fields):
+    """A row as a C initializer with designated fields, `{.iso3 = "ABW", ...},`: the struct's
+    field order is ref.h's to choose (it is ordered against padding), and a field renamed or
+    dropped there is a compile error here rather than a value in the wrong place."""
+    return "{%s}," % ", ".join(".%s = %s" % (name, fmt(row[name])) for name, fmt in fields)
+
+
 def letter_key(code):
     k = 0
     for ch in code:
@@ -196,10 +207,10 @@ def countries(data_dir):
 
     body = ["const struct ref_country ref_countries[] = {"]
     for c in cs:
-        body.append("    {%s, %s, %d, %s, %d, %d, %s, %s, %s, %s, %s}," % (
-            cstr(c["iso3"]), cstr(c["iso2"]), c["isonum"], cstr(c["fips"]), c["gw"],
-            c["cow"], cstr(c["cameo"]), cstr(c["name"]), cstr(c["region"]),
-            "true" if c["un_member"] else "false", "true" if c["un_observer"] else "false"))
+        body.append("    " + struct_init(c, [("iso3", cstr), ("iso2", cstr), ("fips", cstr),
+                                             ("cameo", cstr), ("name", cstr), ("region", cstr),
+                                             ("isonum", str), ("gw", str), ("cow", str),
+                                             ("un_member", cbool), ("un_observer", cbool)]))
     body.append("};")
     body.append("const size_t ref_countries_n = %d;" % len(cs))
     body.append(direct_table("ref_country_iso3_index", 26 ** 3, [c["iso3"] for c in cs]))
@@ -281,8 +292,8 @@ def views(data_dir):
     unique(path, rows, [v["id"] for v in vs], "id")
     body = ["const struct ref_views_country ref_views_countries[] = {"]
     for v in vs:
-        body.append("    {%d, %s, %d, %s, %d}," % (v["id"], cstr(v["name"]), v["gw"],
-                                                  cstr(v["iso3"]), v["isonum"]))
+        body.append("    " + struct_init(v, [("name", cstr), ("iso3", cstr), ("id", str),
+                                             ("gw", str), ("isonum", str)]))
     body.append("};")
     body.append("const size_t ref_views_countries_n = %d;" % len(vs))
     body.append(num_keys("ref_views_id_keys", {v["id"]: i for i, v in enumerate(vs)}))

@@ -14,17 +14,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* One country or territory. Absent codes are "" (strings) or 0 (numbers). */
+/* One country or territory. Absent codes are "" (strings) or 0 (numbers). The pointers come
+ * first and the small fields last, so the row has no padding but the tail (gen_ref.py writes
+ * the rows with designated initializers, so the order is this header's alone). */
 struct ref_country {
     const char *iso3;   /* ISO 3166-1 alpha-3, the key used at every GSI interface */
     const char *iso2;   /* ISO 3166-1 alpha-2 */
-    int isonum;         /* ISO 3166-1 numeric */
     const char *fips;   /* FIPS 10-4 (GDELT *Geo_CountryCode) */
-    int gw;             /* Gleditsch-Ward number */
-    int cow;            /* Correlates of War number */
     const char *cameo;  /* CAMEO country code (GDELT Actor*CountryCode) */
     const char *name;   /* English short name */
     const char *region; /* UN region (continent) */
+    int isonum;         /* ISO 3166-1 numeric */
+    int gw;             /* Gleditsch-Ward number */
+    int cow;            /* Correlates of War number */
     bool un_member;     /* UN member state */
     bool un_observer;   /* UN non-member observer state (Holy See, Palestine) */
 };
@@ -48,12 +50,13 @@ const struct ref_country *ref_country_by_isonum(int isonum);
  * "Russian Federation" or "Occupied Palestinian Territory" (data/ref/country_aliases.csv). */
 const struct ref_country *ref_country_by_name(const char *s, size_t n);
 
-/* A row of the ViEWS country table (country_id → Gleditsch-Ward and ISO3). */
+/* A row of the ViEWS country table (country_id → Gleditsch-Ward and ISO3); pointers first,
+ * as in struct ref_country. */
 struct ref_views_country {
-    int id; /* ViEWS country_id */
     const char *name;
-    int gw;
     const char *iso3; /* as in views_country_table.csv's isoab */
+    int id;           /* ViEWS country_id */
+    int gw;
     int isonum;
 };
 size_t ref_views_country_count(void);

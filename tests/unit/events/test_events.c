@@ -20,6 +20,7 @@
 #include "events/scan.h"
 #include "events/summary.h"
 #include "harness.h"
+#include "ref/ref.h"
 
 static const char *const gdelt_files[] = {
     "20241022130000", "20241022131500", "20241022133000", "20241022134500", "20241022140000",
@@ -288,6 +289,57 @@ START_TEST(ucdp_country_best_sums)
     ck_assert_double_eq(field_num(row_of(csv, "SLV"), 1), 186);
     ck_assert(isnan(field_num(row_of(csv, "SLV"), 2))); /* no Goldstein in UCDP */
     free(csv);
+}
+END_TEST
+
+/* Every reader gives each country field its reference row (event.h): 0 exactly when the ISO3
+ * is empty, else the row that ref_country_by_iso3() finds for that ISO3, whichever code the
+ * source used (FIPS and CAMEO in GDELT, GW numbers in UCDP, names in ICEWS, ViEWS ids). */
+struct row_check {
+    long events, countries, mismatches;
+};
+
+static int check_row(struct row_check *t, const char iso3[4], uint16_t row)
+{
+    if (iso3[0] == '\0') {
+        return row == 0 ? 0 : 1;
+    }
+    t->countries++;
+    const struct ref_country *c = ref_country_by_iso3(iso3, strlen(iso3));
+    return c != NULL && row == ref_country_index(c) + 1 ? 0 : 1;
+}
+
+static int row_check_event(void *ctx, const struct events_event *ev, struct gsi_err *err)
+{
+    struct row_check *t = ctx;
+    t->events++;
+    t->mismatches += check_row(t, ev->country, ev->country_row) +
+                     check_row(t, ev->actor1, ev->actor1_row) +
+                     check_row(t, ev->actor2, ev->actor2_row);
+    return 0;
+}
+
+START_TEST(readers_carry_the_reference_row)
+{
+    const char *files[] = { "ucdp/ged231_ethiopia.csv", "ucdp/ged191_syria_2016_2019.csv",
+                            "icews/icews_events_2018_sample.tab",
+                            "views/cm_actuals_2018_2022.csv" };
+    struct row_check t;
+    memset(&t, 0, sizeof t);
+    void *ctx[1] = { &t };
+    struct events_sink sink = { 1, ctx, row_check_event };
+    struct events_scan_options opt = EVENTS_SCAN_OPTIONS_INIT;
+    struct events_stats st;
+    struct gsi_err err = GSI_ERR_INIT;
+    for (size_t i = 0; i < NGDELT + 4; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s",
+                 i < NGDELT ? gdelt_path(i) : test_path(files[i - NGDELT]));
+        events_stats_init(&st);
+        ck_assert_msg(events_scan(path, &opt, &sink, &st, &err) == 0, "%s", err.msg);
+    }
+    ck_assert_int_gt(t.countries, 50000);
+    ck_assert_int_eq(t.mismatches, 0);
 }
 END_TEST
 
@@ -561,6 +613,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, ucdp_ged_v23_and_v19);
     tcase_add_test(tc, ucdp_country_best_sums);
     tcase_add_test(tc, icews_sample);
+    tcase_add_test(tc, readers_carry_the_reference_row);
     tcase_add_test(tc, views_actuals);
     tcase_add_test(tc, bad_rows_are_counted_and_named);
     tcase_add_test(tc, gdelt_long_line_and_no_final_line_feed);
