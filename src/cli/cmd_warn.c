@@ -128,10 +128,8 @@ static int parse(struct opts *o, int argc, char **argv, const char *cmd, const c
             o->out = v;
         } else if (OPT("--years")) {
             o->years = v;
-        } else if (OPT("--models")) {
-            o->models = v;
-        } else if (OPT("--model")) {
-            o->models = v;
+        } else if (OPT("--models") || OPT("--model")) {
+            o->models = v; /* --model for forecast, --models for backtest: one setting */
         } else if (OPT("--through")) {
             o->through = v;
         } else if (OPT("--events")) {

@@ -8,7 +8,6 @@
 
 #include "core/csv.h"
 #include "core/text.h"
-#include "ref/ref.h"
 #include "warn/cols.h"
 
 int warn_forecast_init(struct warn_forecast *f, int month_first, int nmonths, const int *ids,
@@ -78,76 +77,35 @@ static int cmp_row(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
-static int read_rows(struct row **out, size_t *nout, struct gsi_csv *c, struct gsi_err *err)
+/* One record into a row: the cells are checked here, the rectangle in build(). */
+static int parse_row(void *row, const struct gsi_csv *c, const size_t *idx, struct gsi_err *err)
 {
-    static const char *const names[4] = { "month_id", "country_id", "draw", "outcome" };
-    size_t idx[4];
-    struct row *r = NULL;
-    size_t n = 0, cap = 0;
-    int rc = gsi_csv_next(c, err);
-    if (rc <= 0) {
-        return rc < 0
-                   ? rc
-                   : gsi_err_at(err, GSI_EDATA, c->path, 1, 0,
-                                "empty file: expected a header month_id,country_id,draw,outcome");
-    }
-    if ((rc = warn_cols_find(idx, names, 4, c, err)) < 0) {
+    long month = 0, country = 0, draw = 0;
+    double v = 0;
+    int rc;
+    if ((rc = warn_cols_int(&month, c, idx[0], 1, 9999, "month_id", err)) < 0 ||
+        (rc = warn_cols_int(&country, c, idx[1], 1, 99999, "country_id", err)) < 0 ||
+        (rc = warn_cols_int(&draw, c, idx[2], 0, WARN_FORECAST_DRAWS_MAX - 1, "draw", err)) < 0 ||
+        (rc = warn_cols_num(&v, c, idx[3], 0, 1e12, "outcome (a fatality count, never negative)",
+                            err)) < 0 ||
+        (rc = warn_cols_views_country(country, c, idx[1], err)) < 0) {
         return rc;
     }
-    while ((rc = gsi_csv_next(c, err)) != 0) {
-        if (rc < 0) {
-            goto fail;
-        }
-        if (c->nfields == 1 && c->flen[0] == 0) {
-            continue;
-        }
-        long month = 0, country = 0, draw = 0;
-        double v = 0;
-        if ((rc = warn_cols_int(&month, c, idx[0], 1, 9999, "month_id", err)) < 0 ||
-            (rc = warn_cols_int(&country, c, idx[1], 1, 99999, "country_id", err)) < 0 ||
-            (rc = warn_cols_int(&draw, c, idx[2], 0, WARN_FORECAST_DRAWS_MAX - 1, "draw", err)) <
-                0 ||
-            (rc = warn_cols_num(&v, c, idx[3], 0, 1e12,
-                                "outcome (a fatality count, never negative)", err)) < 0) {
-            goto fail;
-        }
-        if (ref_views_country_by_id((int)country) == NULL) {
-            rc = gsi_err_at(err, GSI_EDATA, c->path, c->record_line, (long)idx[1] + 1,
-                            "unknown country_id %ld: not in the ViEWS country table", country);
-            goto fail;
-        }
-        if (n == WARN_FORECAST_ROWS_MAX) {
-            rc = gsi_err_at(err, GSI_ELIMIT, c->path, c->record_line, 0, "more than %u rows",
-                            WARN_FORECAST_ROWS_MAX);
-            goto fail;
-        }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 65536;
-            struct row *nr = realloc(r, ncap * sizeof *r);
-            if (nr == NULL) {
-                rc = gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", c->path);
-                goto fail;
-            }
-            r = nr;
-            cap = ncap;
-        }
-        r[n] = (struct row){ (int)month, (int)country, draw, v, c->record_line };
-        n++;
-    }
-    if (n == 0) {
-        rc =
-            gsi_err_at(err, GSI_EDATA, c->path, c->record_line, 0, "no data rows after the header");
-        goto fail;
-    }
-    *out = r;
-    *nout = n;
+    *(struct row *)row = (struct row){ (int)month, (int)country, draw, v, c->record_line };
     return 0;
-fail:
-    free(r);
-    return rc;
 }
 
-/* Checks the sorted rows form a full rectangle and copies them into f. */
+static const char *const forecast_columns[] = { "month_id", "country_id", "draw", "outcome" };
+static const struct warn_cols_layout forecast_layout = {
+    .names = forecast_columns,
+    .ncols = sizeof forecast_columns / sizeof forecast_columns[0],
+    .row_size = sizeof(struct row),
+    .rows_first = 65536,
+    .rows_max = WARN_FORECAST_ROWS_MAX,
+    .parse = parse_row,
+};
+
+/* Sorts the rows (n >= 1), checks that they form a full rectangle and copies them into f. */
 static int build(struct warn_forecast *f, struct row *r, size_t n, const char *path,
                  struct gsi_err *err)
 {
@@ -163,9 +121,9 @@ static int build(struct warn_forecast *f, struct row *r, size_t n, const char *p
     while (nd < n && r[nd].month == m0 && r[nd].country == r[0].country) {
         nd++;
     }
-    size_t nc = 0;
-    for (size_t i = 0; i < n && r[i].month == m0; i++) {
-        nc += i == 0 || r[i].country != r[i - 1].country;
+    size_t nc = 1; /* r[0]'s country */
+    for (size_t i = 1; i < n && r[i].month == m0; i++) {
+        nc += r[i].country != r[i - 1].country;
     }
     int *ids = malloc(nc * sizeof *ids);
     if (ids == NULL) {
@@ -226,44 +184,30 @@ static int build(struct warn_forecast *f, struct row *r, size_t n, const char *p
     return rc;
 }
 
-static int read_from(struct warn_forecast *f, struct gsi_csv *c, struct gsi_err *err)
+/* The file at `path`, or the `n` bytes at `data` when it is not NULL (see warn_cols_read). */
+static int read_forecast(struct warn_forecast *f, const char *path, const char *data, size_t n,
+                         struct gsi_err *err)
 {
-    struct row *r = NULL;
-    size_t n = 0;
-    int rc = read_rows(&r, &n, c, err);
+    memset(f, 0, sizeof *f);
+    void *rows = NULL;
+    size_t nrows = 0;
+    int rc = warn_cols_read(&rows, &nrows, &forecast_layout, path, data, n, err);
     if (rc == 0) {
-        rc = build(f, r, n, c->path, err);
+        rc = build(f, rows, nrows, path, err);
     }
-    free(r);
+    free(rows);
     return rc;
 }
 
 int warn_forecast_read(struct warn_forecast *f, const char *path, struct gsi_err *err)
 {
-    struct gsi_csv c;
-    memset(f, 0, sizeof *f);
-    int rc = gsi_csv_open(&c, path, ',', true, err);
-    if (rc < 0) {
-        return rc;
-    }
-    rc = read_from(f, &c, err);
-    gsi_csv_close(&c);
-    return rc;
+    return read_forecast(f, path, NULL, 0, err);
 }
 
 int warn_forecast_read_mem(struct warn_forecast *f, const char *data, size_t n, const char *name,
                            struct gsi_err *err)
 {
-    struct gsi_csv c;
-    memset(f, 0, sizeof *f);
-    int rc = gsi_csv_open_mem(&c, data, n, ',', true, err);
-    if (rc < 0) {
-        return rc;
-    }
-    c.path = name;
-    rc = read_from(f, &c, err);
-    gsi_csv_close(&c);
-    return rc;
+    return read_forecast(f, name, data != NULL ? data : "", n, err);
 }
 
 int warn_forecast_write(const struct warn_forecast *f, FILE *out, struct gsi_err *err)

@@ -2,6 +2,7 @@
 #include "warn/model.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,11 +172,9 @@ static int gsi_forecast(struct warn_forecast *out, const struct warn_panel *p, i
             lo = at;
             hi = at;
             while (hi - lo < POOL_NEAR && hi - lo < npairs) {
-                if (lo == 0) {
-                    hi++;
-                } else if (hi == npairs) {
-                    lo--;
-                } else if (f.point - pr[lo - 1].point <= pr[hi].point - f.point) {
+                bool lower = lo > 0 &&
+                             (hi == npairs || f.point - pr[lo - 1].point <= pr[hi].point - f.point);
+                if (lower) {
                     lo--;
                 } else {
                     hi++;
@@ -190,7 +189,7 @@ static int gsi_forecast(struct warn_forecast *out, const struct warn_panel *p, i
         /* The country's own recent months, sorted: the second expert. */
         int from = origin - (WARN_GSI_OWN_MONTHS - 1);
         from = from < p->month_first ? p->month_first : from;
-        size_t nown = (size_t)(origin - from + 1);
+        size_t nown = (size_t)(origin - from) + 1;
         for (size_t i = 0; i < nown; i++) {
             own[i] = warn_panel_at(p, c, from + (int)i);
         }
@@ -281,7 +280,7 @@ int warn_model_forecast(struct warn_forecast *out, const struct warn_panel *p,
             }
             case WARN_MODEL_BOOT240: {
                 int from = origin - 239 < p->month_first ? p->month_first : origin - 239;
-                uint64_t span = (uint64_t)(origin - from + 1);
+                uint64_t span = (uint64_t)(origin - from) + 1;
                 for (size_t d = 0; d < ndraws; d++) {
                     x[d] = warn_panel_at(p, c, from + (int)gsi_rng_below(&r, span));
                 }

@@ -7,7 +7,6 @@
 
 #include "core/csv.h"
 #include "core/date.h"
-#include "ref/ref.h"
 #include "warn/cols.h"
 
 /* One row as read, before the matrix is laid out. */
@@ -55,77 +54,34 @@ double warn_panel_at(const struct warn_panel *p, size_t c, int month_id)
     return p->count[c * (size_t)p->nmonths + (size_t)(month_id - p->month_first)];
 }
 
-/* Reads every row of an opened scanner into `*rows`. */
-static int read_rows(struct row **rows, size_t *nrows, struct gsi_csv *c, struct gsi_err *err)
+/* One record into a row: the counts are checked here, the panel's shape in build(). */
+static int parse_row(void *row, const struct gsi_csv *c, const size_t *idx, struct gsi_err *err)
 {
-    static const char *const names[3] = { "month_id", "country_id", "ged_sb" };
-    size_t idx[3];
-    size_t cap = 0, n = 0;
-    struct row *r = NULL;
-    int rc = gsi_csv_next(c, err);
-    if (rc <= 0) {
-        return rc < 0 ? rc
-                      : gsi_err_at(err, GSI_EDATA, c->path, 1, 0,
-                                   "empty file: expected a header month_id,country_id,ged_sb");
-    }
-    if ((rc = warn_cols_find(idx, names, 3, c, err)) < 0) {
+    long month = 0, country = 0;
+    double v = 0;
+    int rc;
+    if ((rc = warn_cols_int(&month, c, idx[0], 1, 9999, "month_id", err)) < 0 ||
+        (rc = warn_cols_int(&country, c, idx[1], 1, 99999, "country_id", err)) < 0 ||
+        (rc = warn_cols_num(&v, c, idx[2], 0, WARN_PANEL_COUNT_MAX,
+                            "ged_sb (a fatality count, never negative)", err)) < 0 ||
+        (rc = warn_cols_views_country(country, c, idx[1], err)) < 0) {
         return rc;
     }
-    while ((rc = gsi_csv_next(c, err)) != 0) {
-        if (rc < 0) {
-            goto fail;
-        }
-        if (c->nfields == 1 && c->flen[0] == 0) {
-            continue; /* a blank line */
-        }
-        long month = 0, country = 0;
-        double v = 0;
-        if ((rc = warn_cols_int(&month, c, idx[0], 1, 9999, "month_id", err)) < 0 ||
-            (rc = warn_cols_int(&country, c, idx[1], 1, 99999, "country_id", err)) < 0 ||
-            (rc = warn_cols_num(&v, c, idx[2], 0, WARN_PANEL_COUNT_MAX,
-                                "ged_sb (a fatality count, never negative)", err)) < 0) {
-            goto fail;
-        }
-        if (ref_views_country_by_id((int)country) == NULL) {
-            rc = gsi_err_at(err, GSI_EDATA, c->path, c->record_line, (long)idx[1] + 1,
-                            "unknown country_id %ld: not in the ViEWS country table", country);
-            goto fail;
-        }
-        if (n == WARN_PANEL_ROWS_MAX) {
-            rc = gsi_err_at(err, GSI_ELIMIT, c->path, c->record_line, 0, "more than %u rows",
-                            WARN_PANEL_ROWS_MAX);
-            goto fail;
-        }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 4096;
-            struct row *nr = realloc(r, ncap * sizeof *r);
-            if (nr == NULL) {
-                rc = gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", c->path);
-                goto fail;
-            }
-            r = nr;
-            cap = ncap;
-        }
-        r[n].month = (int)month;
-        r[n].country = (int)country;
-        r[n].value = v;
-        r[n].line = c->record_line;
-        n++;
-    }
-    if (n == 0) {
-        rc =
-            gsi_err_at(err, GSI_EDATA, c->path, c->record_line, 0, "no data rows after the header");
-        goto fail;
-    }
-    *rows = r;
-    *nrows = n;
+    *(struct row *)row = (struct row){ (int)month, (int)country, v, c->record_line };
     return 0;
-fail:
-    free(r);
-    return rc;
 }
 
-/* Lays the rows out as a matrix and checks for duplicates and gaps. */
+static const char *const panel_columns[] = { "month_id", "country_id", "ged_sb" };
+static const struct warn_cols_layout panel_layout = {
+    .names = panel_columns,
+    .ncols = sizeof panel_columns / sizeof panel_columns[0],
+    .row_size = sizeof(struct row),
+    .rows_first = 4096,
+    .rows_max = WARN_PANEL_ROWS_MAX,
+    .parse = parse_row,
+};
+
+/* Lays the rows (n >= 1) out as a matrix and checks for duplicates and gaps. */
 static int build(struct warn_panel *p, const struct row *r, size_t n, const char *path,
                  struct gsi_err *err)
 {
@@ -203,14 +159,16 @@ static int build(struct warn_panel *p, const struct row *r, size_t n, const char
     return rc;
 }
 
-static int read_from(struct warn_panel *p, struct gsi_csv *c, struct gsi_err *err)
+/* The file at `path`, or the `n` bytes at `data` when it is not NULL (see warn_cols_read). */
+static int read_panel(struct warn_panel *p, const char *path, const char *data, size_t n,
+                      struct gsi_err *err)
 {
-    struct row *rows = NULL;
-    size_t n = 0;
     memset(p, 0, sizeof *p);
-    int rc = read_rows(&rows, &n, c, err);
+    void *rows = NULL;
+    size_t nrows = 0;
+    int rc = warn_cols_read(&rows, &nrows, &panel_layout, path, data, n, err);
     if (rc == 0) {
-        rc = build(p, rows, n, c->path, err);
+        rc = build(p, rows, nrows, path, err);
     }
     free(rows);
     return rc;
@@ -218,28 +176,11 @@ static int read_from(struct warn_panel *p, struct gsi_csv *c, struct gsi_err *er
 
 int warn_panel_read(struct warn_panel *p, const char *path, struct gsi_err *err)
 {
-    struct gsi_csv c;
-    memset(p, 0, sizeof *p);
-    int rc = gsi_csv_open(&c, path, ',', true, err);
-    if (rc < 0) {
-        return rc;
-    }
-    rc = read_from(p, &c, err);
-    gsi_csv_close(&c);
-    return rc;
+    return read_panel(p, path, NULL, 0, err);
 }
 
 int warn_panel_read_mem(struct warn_panel *p, const char *data, size_t n, const char *name,
                         struct gsi_err *err)
 {
-    struct gsi_csv c;
-    memset(p, 0, sizeof *p);
-    int rc = gsi_csv_open_mem(&c, data, n, ',', true, err);
-    if (rc < 0) {
-        return rc;
-    }
-    c.path = name;
-    rc = read_from(p, &c, err);
-    gsi_csv_close(&c);
-    return rc;
+    return read_panel(p, name, data != NULL ? data : "", n, err);
 }

@@ -129,17 +129,17 @@ static int ws_prepare(struct warn_score_ws *ws, size_t n)
 
 /* scipy.signal.resample(x, 1000) for real x, then negatives set to 0, into ws->resamp.
  * The real FFT of x is truncated (n > 1000) or zero-padded (n < 1000) and inverted:
- *   y[m] = (1/n) sum_{k=0..K} w_k Re(X_k e^{2 pi i k m / 1000})
+ *   y[m] = (1/n) sum_{k=0..kmax} w_k Re(X_k e^{2 pi i k m / 1000})
  * with w_0 = 1, w_k = 2, and the Nyquist term of the shorter length weighted as scipy does
  * (halved when padding an even n, doubled and then counted once by the inverse when
- * truncating). Direct sums suffice: K <= 500 terms. */
+ * truncating). Direct sums suffice: kmax <= 500 terms; `nout` is the output length (1000). */
 static void resample(struct warn_score_ws *ws, const double *x, size_t n)
 {
-    const size_t M = WARN_IGN_SAMPLES;
-    size_t K = n < M ? n / 2 : M / 2;
+    const size_t nout = WARN_IGN_SAMPLES;
+    size_t kmax = n < nout ? n / 2 : nout / 2;
     const double *cn = ws->cosn, *sn = ws->sinn;
     const double *cm = ws->cosn + n, *sm = ws->sinn + n;
-    for (size_t k = 0; k <= K; k++) {
+    for (size_t k = 0; k <= kmax; k++) {
         double re = 0, im = 0;
         for (size_t j = 0; j < n; j++) {
             size_t r = (size_t)(((unsigned long long)j * k) % n);
@@ -147,17 +147,17 @@ static void resample(struct warn_score_ws *ws, const double *x, size_t n)
             im -= x[j] * sn[r];
         }
         double w = k == 0 ? 1 : 2;
-        if (n < M && n % 2 == 0 && k == K) {
+        if (n < nout && n % 2 == 0 && k == kmax) {
             w = 1; /* scipy halves the padded Nyquist term */
         }
         ws->re[k] = w * re;
         ws->im[k] = w * im;
     }
-    for (size_t m = 0; m < M; m++) {
+    for (size_t m = 0; m < nout; m++) {
         double s = ws->re[0];
-        for (size_t k = 1; k <= K; k++) {
-            size_t r = (k * m) % M;
-            if (n > M && k == K) {
+        for (size_t k = 1; k <= kmax; k++) {
+            size_t r = (k * m) % nout;
+            if (n > nout && k == kmax) {
                 s += ws->re[k] * cm[r]; /* the Nyquist term: real part only */
             } else {
                 s += ws->re[k] * cm[r] - ws->im[k] * sm[r];

@@ -69,6 +69,33 @@ START_TEST(panel_rejects_bad_input)
     panel_bad("month_id,country_id,ged_sb\n457,1,many\n", GSI_EDATA, 2, "ged_sb");
     /* Header only. */
     panel_bad("month_id,country_id,ged_sb\n", GSI_EDATA, 1, "no data rows");
+    /* Nothing at all: the message names the header it wants. */
+    panel_bad("", GSI_EDATA, 1, "empty file: expected a header month_id,country_id,ged_sb");
+}
+END_TEST
+
+START_TEST(readers_name_the_column_and_skip_blank_lines)
+{
+    /* country_id is the first field here, so the unknown id on line 3 is in column 1. */
+    struct warn_panel p;
+    struct gsi_err err = GSI_ERR_INIT;
+    const char *bad = "country_id,month_id,ged_sb\n1,457,0\n9999,457,0\n";
+    ck_assert_int_eq(warn_panel_read_mem(&p, bad, strlen(bad), "bad.csv", &err), GSI_EDATA);
+    ck_assert_int_eq(err.line, 3);
+    ck_assert_int_eq(err.column, 1);
+    /* Blank lines anywhere are not rows: 2 countries x 2 months. */
+    const char *ok = "month_id,country_id,ged_sb\n\n457,1,2\n458,1,3\n\n457,2,0\n458,2,1\n\n";
+    ck_assert_int_eq(warn_panel_read_mem(&p, ok, strlen(ok), "ok.csv", &err), 0);
+    ck_assert_uint_eq(p.ncountries, 2);
+    ck_assert_int_eq(p.nmonths, 2);
+    ck_assert(warn_panel_at(&p, 0, 458) == 3 && warn_panel_at(&p, 1, 458) == 1);
+    warn_panel_release(&p);
+    struct warn_forecast f;
+    const char *fc = "month_id,country_id,draw,outcome\n\n457,1,0,5\n\n457,1,1,6\n";
+    ck_assert_int_eq(warn_forecast_read_mem(&f, fc, strlen(fc), "fc.csv", &err), 0);
+    ck_assert_uint_eq(f.ndraws, 2);
+    ck_assert(warn_forecast_draws(&f, 0, 0)[1] == 6);
+    warn_forecast_release(&f);
 }
 END_TEST
 
@@ -116,6 +143,9 @@ START_TEST(forecast_rejects_missing_draws)
     /* An unknown country on line 2. */
     snprintf(buf, sizeof buf, "%s457,9999,0,0\n", h);
     forecast_bad(buf, 2, "unknown country_id");
+    /* Header only, and nothing at all. */
+    forecast_bad(h, 1, "no data rows after the header");
+    forecast_bad("", 1, "empty file: expected a header month_id,country_id,draw,outcome");
 }
 END_TEST
 
@@ -190,6 +220,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, actuals_shape_and_sums);
     tcase_add_test(tc, panel_rejects_bad_input);
     tcase_add_test(tc, panel_reads_columns_in_any_order);
+    tcase_add_test(tc, readers_name_the_column_and_skip_blank_lines);
     tcase_add_test(tc, forecast_rejects_missing_draws);
     tcase_add_test(tc, forecast_round_trip_and_evaluate);
     tcase_add_test(tc, brief_ranks_the_wars_of_2022);
