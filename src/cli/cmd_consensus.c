@@ -161,7 +161,10 @@ static const char *short_text(char *dst, size_t cap, const char *s)
     }
     for (size_t i = 0; i < lim; i++) {
         char ch = s[i];
-        dst[o++] = (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch;
+        if (ch == '\n' || ch == '\r' || ch == '\t') {
+            ch = ' ';
+        }
+        dst[o++] = ch;
     }
     if (cut) {
         memcpy(dst + o, "...", 3);
@@ -308,12 +311,13 @@ static int write_csv(FILE *out, const struct consensus *c)
     memcpy(cols, base, sizeof base);
     size_t nc = BASE;
     for (int g = 0; g < c->ngroups; g++) {
-        snprintf(names[3 * g], sizeof names[0], "g%d_agree", g);
-        snprintf(names[3 * g + 1], sizeof names[0], "g%d_disagree", g);
-        snprintf(names[3 * g + 2], sizeof names[0], "g%d_representative", g);
-        cols[nc++] = (struct gsi_table_col){ names[3 * g], 3 };
-        cols[nc++] = (struct gsi_table_col){ names[3 * g + 1], 3 };
-        cols[nc++] = (struct gsi_table_col){ names[3 * g + 2], -1 };
+        char(*gn)[32] = names + 3 * (size_t)g; /* this group's three column names */
+        snprintf(gn[0], sizeof gn[0], "g%d_agree", g);
+        snprintf(gn[1], sizeof gn[1], "g%d_disagree", g);
+        snprintf(gn[2], sizeof gn[2], "g%d_representative", g);
+        cols[nc++] = (struct gsi_table_col){ gn[0], 3 };
+        cols[nc++] = (struct gsi_table_col){ gn[1], 3 };
+        cols[nc++] = (struct gsi_table_col){ gn[2], -1 };
     }
     struct gsi_table *t = gsi_table_new(cols, nc);
     if (t == NULL) {
@@ -400,10 +404,11 @@ static int write_text(FILE *out, const struct consensus *c, const uint32_t *gic_
         cols[1] = (struct gsi_table_col){ list == 0 ? "consensus" : "divisiveness", 3 };
         size_t nc = 2;
         for (int g = 0; g < c->ngroups; g++) {
-            snprintf(names[2 * g], sizeof names[0], "g%d_agree", g);
-            snprintf(names[2 * g + 1], sizeof names[0], "g%d_disagree", g);
-            cols[nc++] = (struct gsi_table_col){ names[2 * g], 2 };
-            cols[nc++] = (struct gsi_table_col){ names[2 * g + 1], 2 };
+            char(*gn)[32] = names + 2 * (size_t)g; /* this group's two column names */
+            snprintf(gn[0], sizeof gn[0], "g%d_agree", g);
+            snprintf(gn[1], sizeof gn[1], "g%d_disagree", g);
+            cols[nc++] = (struct gsi_table_col){ gn[0], 2 };
+            cols[nc++] = (struct gsi_table_col){ gn[1], 2 };
         }
         cols[nc++] = (struct gsi_table_col){ "text", -1 };
         t = gsi_table_new(cols, nc);

@@ -17,14 +17,14 @@ int kmeans_init_distinct(const double *x, const double *y, size_t n, int k, doub
     for (size_t i = 0; i < n && got < k; i++) {
         bool seen = false;
         for (int c = 0; c < got; c++) {
-            if (centres[2 * c] == x[i] && centres[2 * c + 1] == y[i]) {
+            if (centres[2 * (size_t)c] == x[i] && centres[2 * (size_t)c + 1] == y[i]) {
                 seen = true;
                 break;
             }
         }
         if (!seen) {
-            centres[2 * got] = x[i];
-            centres[2 * got + 1] = y[i];
+            centres[2 * (size_t)got] = x[i];
+            centres[2 * (size_t)got + 1] = y[i];
             got++;
         }
     }
@@ -48,6 +48,19 @@ struct km_ctx {
     const double *nbr_d; /* their distances */
 };
 
+/* Takes centre c at squared distance d into the nearest (*best, *bi) and the second-nearest
+ * (*second) distances found so far; ties go to the lower centre index. */
+static inline void consider(double d, int c, double *best, double *second, int *bi)
+{
+    if (d < *best || (d == *best && c < *bi)) {
+        *second = *best;
+        *best = d;
+        *bi = c;
+    } else if (d < *second) {
+        *second = d;
+    }
+}
+
 /* Nearest and second-nearest centre of a point whose distance u to centre c is known: by the
  * triangle inequality a centre c' is at least d(c, c') - u away, so c's neighbours are tried
  * nearest first until that bound passes the second-best distance found. Exact, with the same
@@ -65,15 +78,8 @@ static int nearest_from(const struct km_ctx *m, double px, double py, int c, dou
             break;
         }
         int o = nb[t];
-        double dx = m->centres[2 * o] - px, dy = m->centres[2 * o + 1] - py;
-        double d = dx * dx + dy * dy;
-        if (d < best || (d == best && o < bi)) {
-            second = best;
-            best = d;
-            bi = o;
-        } else if (d < second) {
-            second = d;
-        }
+        double dx = m->centres[2 * (size_t)o] - px, dy = m->centres[2 * (size_t)o + 1] - py;
+        consider(dx * dx + dy * dy, o, &best, &second, &bi);
         second_root = sqrt(second);
     }
     *d1 = best;
@@ -108,20 +114,13 @@ static int nearest(const struct km_ctx *m, double px, double py, double *d1, dou
             }
             int *pos = side == 0 ? &r : &l;
             int c = m->order[*pos];
-            double dx = m->centres[2 * c] - px;
+            double dx = m->centres[2 * (size_t)c] - px;
             if (dx * dx > second) {
                 *go = false;
                 continue;
             }
-            double dy = m->centres[2 * c + 1] - py;
-            double d = dx * dx + dy * dy;
-            if (d < best || (d == best && c < bi)) {
-                second = best;
-                best = d;
-                bi = c;
-            } else if (d < second) {
-                second = d;
-            }
+            double dy = m->centres[2 * (size_t)c + 1] - py;
+            consider(dx * dx + dy * dy, c, &best, &second, &bi);
             *pos += side == 0 ? 1 : -1;
             *go = side == 0 ? *pos < k : *pos >= 0;
         }
@@ -152,7 +151,7 @@ static void km_block(void *ctx, size_t b)
             if (u < lo) {
                 search = false;
             } else {
-                double dx = m->centres[2 * c] - px, dy = m->centres[2 * c + 1] - py;
+                double dx = m->centres[2 * (size_t)c] - px, dy = m->centres[2 * (size_t)c + 1] - py;
                 u = sqrt(dx * dx + dy * dy);
                 if (u < lo) {
                     search = false;
@@ -167,7 +166,7 @@ static void km_block(void *ctx, size_t b)
                 c = nearest_from(m, px, py, c, m->upper[i], &d1, &d2);
             } else if (in->hint && m->assign[i] >= 0 && m->assign[i] < m->k) {
                 c = m->assign[i];
-                double dx = m->centres[2 * c] - px, dy = m->centres[2 * c + 1] - py;
+                double dx = m->centres[2 * (size_t)c] - px, dy = m->centres[2 * (size_t)c + 1] - py;
                 c = nearest_from(m, px, py, c, sqrt(dx * dx + dy * dy), &d1, &d2);
             } else {
                 c = nearest(m, px, py, &d1, &d2);
@@ -177,9 +176,9 @@ static void km_block(void *ctx, size_t b)
         }
         m->assign[i] = c;
         double w = in->w ? in->w[i] : 1.0;
-        p[3 * c] += w * px;
-        p[3 * c + 1] += w * py;
-        p[3 * c + 2] += w;
+        p[3 * (size_t)c] += w * px;
+        p[3 * (size_t)c + 1] += w * py;
+        p[3 * (size_t)c + 2] += w;
     }
 }
 
@@ -194,8 +193,8 @@ static void neighbours(const double *centres, int k, int *nbr, double *nbr_d)
             if (o == c) {
                 continue;
             }
-            double dx = centres[2 * o] - centres[2 * c],
-                   dy = centres[2 * o + 1] - centres[2 * c + 1];
+            double dx = centres[2 * (size_t)o] - centres[2 * (size_t)c],
+                   dy = centres[2 * (size_t)o + 1] - centres[2 * (size_t)c + 1];
             double d = sqrt(dx * dx + dy * dy);
             int j = n++;
             while (j > 0 && nd[j - 1] > d) {
@@ -215,8 +214,9 @@ static void order_by_x(int *order, int k, const double *centres)
 {
     for (int a = 1; a < k; a++) {
         int v = order[a], j = a;
-        while (j > 0 && (centres[2 * order[j - 1]] > centres[2 * v] ||
-                         (centres[2 * order[j - 1]] == centres[2 * v] && order[j - 1] > v))) {
+        while (j > 0 && (centres[2 * (size_t)order[j - 1]] > centres[2 * (size_t)v] ||
+                         (centres[2 * (size_t)order[j - 1]] == centres[2 * (size_t)v] &&
+                          order[j - 1] > v))) {
             order[j] = order[j - 1];
             j--;
         }
@@ -242,31 +242,11 @@ int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *as
     int *remap = malloc((size_t)k * sizeof *remap);
     double *upper = malloc(in->n * sizeof *upper), *lower = malloc(in->n * sizeof *lower);
     double *moved = malloc((size_t)k * sizeof *moved);
-    if (!order || !sx || !part || !nc || !remap || !upper || !lower || !moved) {
-        free(order);
-        free(sx);
-        free(part);
-        free(nc);
-        free(remap);
-        free(upper);
-        free(lower);
-        free(moved);
-        return -1;
-    }
     int *nbr = malloc((size_t)k * (size_t)(k > 1 ? k - 1 : 1) * sizeof *nbr);
     double *nbr_d = malloc((size_t)k * (size_t)(k > 1 ? k - 1 : 1) * sizeof *nbr_d);
-    if (nbr == NULL || nbr_d == NULL) {
-        free(order);
-        free(sx);
-        free(part);
-        free(nc);
-        free(remap);
-        free(upper);
-        free(lower);
-        free(moved);
-        free(nbr);
-        free(nbr_d);
-        return -1;
+    int it = -1;
+    if (!order || !sx || !part || !nc || !remap || !upper || !lower || !moved || !nbr || !nbr_d) {
+        goto out;
     }
     m.nbr = nbr;
     m.nbr_d = nbr_d;
@@ -283,14 +263,14 @@ int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *as
             in->origin[c] = c;
         }
     }
-    int it = 0;
+    it = 0;
     for (;;) {
         for (int c = 0; c < k; c++) {
             order[c] = c;
         }
         order_by_x(order, k, centres);
         for (int c = 0; c < k; c++) {
-            sx[c] = centres[2 * order[c]];
+            sx[c] = centres[2 * (size_t)order[c]];
         }
         m.centres = centres;
         m.k = k;
@@ -314,9 +294,10 @@ int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *as
                 same = false;
                 continue;
             }
-            nc[2 * nk] = s0 / s2;
-            nc[2 * nk + 1] = s1 / s2;
-            double dx = nc[2 * nk] - centres[2 * c], dy = nc[2 * nk + 1] - centres[2 * c + 1];
+            nc[2 * (size_t)nk] = s0 / s2;
+            nc[2 * (size_t)nk + 1] = s1 / s2;
+            double dx = nc[2 * (size_t)nk] - centres[2 * (size_t)c],
+                   dy = nc[2 * (size_t)nk + 1] - centres[2 * (size_t)c + 1];
             double d = sqrt(dx * dx + dy * dy);
             if (d >= KMEANS_SAME) {
                 same = false;
@@ -344,6 +325,8 @@ int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *as
             break;
         }
     }
+    *kp = k;
+out:
     free(order);
     free(sx);
     free(part);
@@ -354,7 +337,6 @@ int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *as
     free(moved);
     free(nbr);
     free(nbr_d);
-    *kp = k;
     return it;
 }
 
@@ -474,39 +456,13 @@ static int choose_in_conv(struct consensus *c)
     return 0;
 }
 
-/* Starting centres: the previous ones (warm start), then distinct points not yet centres. */
-static int start_centres(const double *prev, int nprev, const double *x, const double *y, size_t n,
-                         int k, double *centres)
-{
-    int got = 0;
-    for (int p = 0; p < nprev && got < k; p++) {
-        centres[2 * got] = prev[2 * p];
-        centres[2 * got + 1] = prev[2 * p + 1];
-        got++;
-    }
-    for (size_t i = 0; i < n && got < k; i++) {
-        bool seen = false;
-        for (int q = 0; q < got; q++) {
-            if (centres[2 * q] == x[i] && centres[2 * q + 1] == y[i]) {
-                seen = true;
-                break;
-            }
-        }
-        if (!seen) {
-            centres[2 * got] = x[i];
-            centres[2 * got + 1] = y[i];
-            got++;
-        }
-    }
-    return got;
-}
-
 static double weighted_sse(const double *x, const double *y, const double *w, int n,
                            const double *centres, const int32_t *assign)
 {
     double sse = 0;
     for (int i = 0; i < n; i++) {
-        double dx = x[i] - centres[2 * assign[i]], dy = y[i] - centres[2 * assign[i] + 1];
+        double dx = x[i] - centres[2 * (size_t)assign[i]],
+               dy = y[i] - centres[2 * (size_t)assign[i] + 1];
         sse += w[i] * (dx * dx + dy * dy);
     }
     return sse;
@@ -557,8 +513,8 @@ static int plusplus_start(struct gsi_rng *r, const double *x, const double *y, c
                 t -= p;
             }
         }
-        centres[2 * got] = x[pick];
-        centres[2 * got + 1] = y[pick];
+        centres[2 * (size_t)got] = x[pick];
+        centres[2 * (size_t)got + 1] = y[pick];
         got++;
         for (int i = 0; i < n; i++) {
             double dx = x[i] - x[pick], dy = y[i] - y[pick];
@@ -642,7 +598,7 @@ static int clean_start(const double *x, const double *y, const double *w, int32_
         double cx = sx[b] / cnt[b], cy = sy[b] / cnt[b];
         int same = -1;
         for (int o = 0; o < nc; o++) {
-            if (centres[2 * o] == cx && centres[2 * o + 1] == cy) {
+            if (centres[2 * (size_t)o] == cx && centres[2 * (size_t)o + 1] == cy) {
                 same = o;
                 break;
             }
@@ -659,8 +615,8 @@ static int clean_start(const double *x, const double *y, const double *w, int32_
         sx[nc] = sx[b];
         sy[nc] = sy[b];
         cnt[nc] = cnt[b];
-        centres[2 * nc] = cx;
-        centres[2 * nc + 1] = cy;
+        centres[2 * (size_t)nc] = cx;
+        centres[2 * (size_t)nc + 1] = cy;
         nc++;
     }
     for (size_t t = 0; t < n; t++) {
@@ -683,11 +639,11 @@ static int clean_start(const double *x, const double *y, const double *w, int32_
     }
     while ((size_t)nc < possible) {
         double far = -1;
-        size_t at = 0;
+        size_t at = n; /* none yet */
         for (size_t t = 0; t < n; t++) {
             double best = INFINITY;
             for (int o = 0; o < nc; o++) {
-                double dx = x[t] - centres[2 * o], dy = y[t] - centres[2 * o + 1];
+                double dx = x[t] - centres[2 * (size_t)o], dy = y[t] - centres[2 * (size_t)o + 1];
                 double d = dx * dx + dy * dy;
                 if (d < best) {
                     best = d;
@@ -698,8 +654,8 @@ static int clean_start(const double *x, const double *y, const double *w, int32_
                 at = t;
             }
         }
-        if (far <= 0) {
-            break;
+        if (at == n || far <= 0) {
+            break; /* no points, or every point already sits on a centre */
         }
         double wt = w ? w[at] : 1;
         int from = member[at];
@@ -708,15 +664,15 @@ static int clean_start(const double *x, const double *y, const double *w, int32_
             sy[from] -= wt * y[at];
             cnt[from] -= wt;
             if (cnt[from] > 0) {
-                centres[2 * from] = sx[from] / cnt[from];
-                centres[2 * from + 1] = sy[from] / cnt[from];
+                centres[2 * (size_t)from] = sx[from] / cnt[from];
+                centres[2 * (size_t)from + 1] = sy[from] / cnt[from];
             }
         }
         sx[nc] = wt * x[at];
         sy[nc] = wt * y[at];
         cnt[nc] = wt;
-        centres[2 * nc] = x[at];
-        centres[2 * nc + 1] = y[at];
+        centres[2 * (size_t)nc] = x[at];
+        centres[2 * (size_t)nc + 1] = y[at];
         orig[nc] = -1;
         member[at] = nc;
         nc++;
@@ -725,8 +681,8 @@ static int clean_start(const double *x, const double *y, const double *w, int32_
     int out = 0;
     for (int o = 0; o < nc; o++) {
         if (cnt[o] > 0) {
-            centres[2 * out] = centres[2 * o];
-            centres[2 * out + 1] = centres[2 * o + 1];
+            centres[2 * (size_t)out] = centres[2 * (size_t)o];
+            centres[2 * (size_t)out + 1] = centres[2 * (size_t)o + 1];
             if (origin != NULL) {
                 origin[out] = orig[o];
             }
@@ -775,7 +731,7 @@ static int group_kmeans(struct consensus *c, int k, const double *bx, const doub
                 return -1;
             }
         } else if (t == 0) {
-            ck = start_centres(NULL, 0, bx, by, (size_t)nb, k, cand);
+            ck = kmeans_init_distinct(bx, by, (size_t)nb, k, cand);
         } else {
             ck = plusplus_start(&rng, bx, by, bw, nb, k, cand);
         }
@@ -793,145 +749,24 @@ static int group_kmeans(struct consensus *c, int k, const double *bx, const doub
     return 0;
 }
 
-int cluster_compute(struct consensus *c, struct gsi_err *err)
+/* The opinion groups over the nb base centres (weighted by their sizes): each k's groups
+ * (lab[k]: the previous group of each base cluster, used where carried[k]), k chosen by
+ * silhouette and smoothed, then groups numbered by size and every participant's group set. */
+static int opinion_groups(struct consensus *c, bool fresh, const double *centres, int nb,
+                          int32_t (*lab)[CLUSTER_BASE_MAX], const bool *carried,
+                          struct gsi_err *err)
 {
     struct consensus_state *st = c->st;
-    if (choose_in_conv(c) < 0) {
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory choosing participants");
-    }
-    size_t nin = 0;
-    for (size_t i = 0; i < c->np; i++) {
-        nin += c->in_conv[i];
-    }
-    int threads = par_threads(c->opts.threads);
-    int basek = c->opts.base_k;
-    double *px = malloc((nin ? nin : 1) * sizeof *px);
-    double *py = malloc((nin ? nin : 1) * sizeof *py);
-    int32_t *asg = malloc((nin ? nin : 1) * sizeof *asg);
-    double *centres = malloc(2 * (size_t)basek * sizeof *centres);
-    if (!px || !py || !asg || !centres) {
-        free(px);
-        free(py);
-        free(asg);
-        free(centres);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
-    }
-    size_t t = 0;
-    for (size_t i = 0; i < c->np; i++) {
-        if (c->in_conv[i]) {
-            px[t] = c->x[i];
-            py[t] = c->y[i];
-            int32_t b = st->base_of[i];
-            asg[t] = b >= 0 && b < st->nbase_prev ? b : -1; /* previous base cluster */
-            t++;
-        }
-        st->base_of[i] = -1;
-    }
-    int k;
-    bool fresh = st->nbase_prev <= 0;
-    /* which previous base cluster each new one continues (-1: none), to carry the groups */
-    int *corig = malloc((size_t)basek * sizeof *corig);
-    int *korig = malloc((size_t)basek * sizeof *korig);
-    if (corig == NULL || korig == NULL) {
-        free(corig);
-        free(korig);
-        free(px);
-        free(py);
-        free(asg);
-        free(centres);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
-    }
-    if (!fresh) {
-        k = clean_start(px, py, NULL, asg, nin, st->nbase_prev, basek, centres, corig);
-        if (k < 0) {
-            free(px);
-            free(py);
-            free(asg);
-            free(centres);
-            return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
-        }
-    } else {
-        k = kmeans_init_distinct(px, py, nin, basek, centres);
-        for (int b = 0; b < k; b++) {
-            corig[b] = -1;
-        }
-    }
-    struct kmeans_in in = { nin, px, py, NULL, threads, c->opts.base_iters, true, korig };
-    int kit = kmeans_run(&in, centres, &k, asg);
-    for (int b = 0; b < k && kit >= 0; b++) {
-        korig[b] = corig[korig[b]];
-    }
-    free(corig);
-    if (kit < 0) {
-        free(korig);
-        free(px);
-        free(py);
-        free(asg);
-        free(centres);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
-    }
-    free(px);
-    free(py);
-    t = 0;
-    for (size_t i = 0; i < c->np; i++) {
-        if (c->in_conv[i]) {
-            st->base_of[i] = asg[t++];
-        }
-    }
-    free(asg);
-    c->nbase = k;
-    /* Each k's previous group of every new base cluster, through the one it continues. */
-    static const int32_t none = -1;
-    int32_t(*lab)[CLUSTER_BASE_MAX] = malloc((CONSENSUS_GROUPS_MAX + 1) * sizeof *lab);
-    if (lab == NULL) {
-        free(korig);
-        free(centres);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
-    }
-    for (int kk = 0; kk <= CONSENSUS_GROUPS_MAX; kk++) {
-        for (int b = 0; b < k && b < CLUSTER_BASE_MAX; b++) {
-            int o = korig[b];
-            lab[kk][b] =
-                st->base_group_valid[kk] && o >= 0 && o < CLUSTER_BASE_MAX && o < st->nbase_prev
-                    ? st->base_group[kk][o]
-                    : none;
-        }
-        st->base_group_valid[kk] = false;
-    }
-    free(korig);
-    bool carried[CONSENSUS_GROUPS_MAX + 1];
-    for (int kk = 0; kk <= CONSENSUS_GROUPS_MAX; kk++) {
-        carried[kk] = !fresh && st->group_prev_n[kk] > 0;
-        st->group_prev_n[kk] = 0;
-    }
-    double *bp = realloc(st->base_prev, 2 * (size_t)(k ? k : 1) * sizeof *bp);
-    if (bp == NULL) {
-        free(lab);
-        free(centres);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
-    }
-    st->base_prev = bp;
-    memcpy(bp, centres, 2 * (size_t)k * sizeof *bp);
-    st->nbase_prev = k;
-
-    /* Opinion groups over the base centres, weighted by their sizes. */
-    int nb = k;
     double bx[CLUSTER_BASE_MAX], by[CLUSTER_BASE_MAX], bw[CLUSTER_BASE_MAX];
     int32_t ba[CONSENSUS_GROUPS_MAX + 1][CLUSTER_BASE_MAX];
     double gc[CONSENSUS_GROUPS_MAX + 1][CONSENSUS_GROUPS_MAX * 2];
     int gk[CONSENSUS_GROUPS_MAX + 1];
     double sil[CONSENSUS_GROUPS_MAX + 1];
-    if (nb > CLUSTER_BASE_MAX) {
-        free(lab);
-        free(centres);
-        return gsi_err_set(err, GSI_ELIMIT, "more than %d base clusters", CLUSTER_BASE_MAX);
-    }
     for (int b = 0; b < nb; b++) {
-        bx[b] = centres[2 * b];
-        by[b] = centres[2 * b + 1];
+        bx[b] = centres[2 * (size_t)b];
+        by[b] = centres[2 * (size_t)b + 1];
         bw[b] = 0;
     }
-    free(centres);
     for (size_t i = 0; i < c->np; i++) {
         if (st->base_of[i] >= 0) {
             bw[st->base_of[i]] += 1;
@@ -946,7 +781,6 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
     for (int kk = 2; kk <= maxk && kk <= nb; kk++) {
         if (group_kmeans(c, kk, bx, by, bw, nb, carried[kk] ? lab[kk] : NULL, fresh, gc[kk],
                          &gk[kk], ba[kk]) < 0) {
-            free(lab);
             return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
         }
         sil[kk] = silhouette(bx, by, (size_t)nb, ba[kk], gk[kk]);
@@ -961,7 +795,6 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
             best_k = kk;
         }
     }
-    free(lab);
     int use_k = best_k;
     if (best_k > 0) {
         /* Polis's group-k-smoother: a new k must win k_buffer times in a row. */
@@ -984,8 +817,8 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
             group_of_base[b] = ba[use_k][b];
         }
         for (int g = 0; g < ng; g++) {
-            gcx[g] = gc[use_k][2 * g];
-            gcy[g] = gc[use_k][2 * g + 1];
+            gcx[g] = gc[use_k][2 * (size_t)g];
+            gcy[g] = gc[use_k][2 * (size_t)g + 1];
         }
     } else if (nb >= 1) {
         /* One base cluster (or k-means left one group): a single group. */
@@ -1030,4 +863,128 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
         c->group[i] = (int8_t)(b >= 0 ? rank[group_of_base[b]] : -1);
     }
     return 0;
+}
+
+/* The base clusters: k-means (k = opts.base_k) on the clustered participants' projections,
+ * from Polis's clean start of the previous base clusters or, fresh, the first distinct
+ * points. Sets st->base_of; writes the centres and, in korig[b], the previous base cluster
+ * that base cluster b continues (-1: none), which carries the groups over. Returns the number
+ * of base clusters, or -1 when out of memory. */
+static int base_clusters(struct consensus *c, size_t nin, bool fresh, double *centres, int *korig)
+{
+    struct consensus_state *st = c->st;
+    int basek = c->opts.base_k;
+    double *px = malloc((nin ? nin : 1) * sizeof *px);
+    double *py = malloc((nin ? nin : 1) * sizeof *py);
+    int32_t *asg = malloc((nin ? nin : 1) * sizeof *asg);
+    int *corig = malloc((size_t)basek * sizeof *corig);
+    int k = -1;
+    if (!px || !py || !asg || !corig) {
+        goto out;
+    }
+    size_t t = 0;
+    for (size_t i = 0; i < c->np; i++) {
+        if (c->in_conv[i]) {
+            px[t] = c->x[i];
+            py[t] = c->y[i];
+            int32_t b = st->base_of[i];
+            asg[t] = b >= 0 && b < st->nbase_prev ? b : -1; /* previous base cluster */
+            t++;
+        }
+        st->base_of[i] = -1;
+    }
+    if (!fresh) {
+        k = clean_start(px, py, NULL, asg, nin, st->nbase_prev, basek, centres, corig);
+        if (k < 0) {
+            goto out;
+        }
+    } else {
+        k = kmeans_init_distinct(px, py, nin, basek, centres);
+        for (int b = 0; b < k; b++) {
+            corig[b] = -1;
+        }
+    }
+    struct kmeans_in in = { nin,  px,   py, NULL, par_threads(c->opts.threads), c->opts.base_iters,
+                            true, korig };
+    if (kmeans_run(&in, centres, &k, asg) < 0) {
+        k = -1;
+        goto out;
+    }
+    for (int b = 0; b < k; b++) {
+        korig[b] = corig[korig[b]];
+    }
+    t = 0;
+    for (size_t i = 0; i < c->np; i++) {
+        if (c->in_conv[i]) {
+            st->base_of[i] = asg[t++];
+        }
+    }
+out:
+    free(px);
+    free(py);
+    free(asg);
+    free(corig);
+    return k;
+}
+
+int cluster_compute(struct consensus *c, struct gsi_err *err)
+{
+    struct consensus_state *st = c->st;
+    if (choose_in_conv(c) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory choosing participants");
+    }
+    size_t nin = 0;
+    for (size_t i = 0; i < c->np; i++) {
+        nin += c->in_conv[i];
+    }
+    int basek = c->opts.base_k;
+    bool fresh = st->nbase_prev <= 0;
+    double *centres = malloc(2 * (size_t)basek * sizeof *centres);
+    /* which previous base cluster each new one continues (-1: none), to carry the groups */
+    int *korig = malloc((size_t)basek * sizeof *korig);
+    /* each k's previous group of every new base cluster, through the one it continues */
+    int32_t(*lab)[CLUSTER_BASE_MAX] = malloc((CONSENSUS_GROUPS_MAX + 1) * sizeof *lab);
+    int rc = 0;
+    int k = -1;
+    if (centres != NULL && korig != NULL && lab != NULL) {
+        k = base_clusters(c, nin, fresh, centres, korig);
+    }
+    if (k < 0) {
+        rc = gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
+        goto out;
+    }
+    c->nbase = k;
+    for (int kk = 0; kk <= CONSENSUS_GROUPS_MAX; kk++) {
+        for (int b = 0; b < CLUSTER_BASE_MAX; b++) {
+            int o = b < k ? korig[b] : -1;
+            lab[kk][b] =
+                st->base_group_valid[kk] && o >= 0 && o < CLUSTER_BASE_MAX && o < st->nbase_prev
+                    ? st->base_group[kk][o]
+                    : -1;
+        }
+        st->base_group_valid[kk] = false;
+    }
+    bool carried[CONSENSUS_GROUPS_MAX + 1];
+    for (int kk = 0; kk <= CONSENSUS_GROUPS_MAX; kk++) {
+        carried[kk] = !fresh && st->group_prev_n[kk] > 0;
+        st->group_prev_n[kk] = 0;
+    }
+    double *bp = realloc(st->base_prev, 2 * (size_t)(k ? k : 1) * sizeof *bp);
+    if (bp == NULL) {
+        rc = gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
+        goto out;
+    }
+    st->base_prev = bp;
+    memcpy(bp, centres, 2 * (size_t)k * sizeof *bp);
+    st->nbase_prev = k;
+    if (k > CLUSTER_BASE_MAX) {
+        rc = gsi_err_set(err, GSI_ELIMIT, "more than %d base clusters", CLUSTER_BASE_MAX);
+        goto out;
+    }
+    rc = opinion_groups(c, fresh, centres, k, lab, carried, err);
+out:
+    free(centres);
+    free(korig);
+    free(lab);
+    return rc;
 }

@@ -364,11 +364,11 @@ static double seconds_between(const struct timespec *a, const struct timespec *b
 
 int consensus_compute(struct consensus *c, struct gsi_err *err)
 {
-    struct timespec T0, T1, T2, T3, T4;
-    clock_gettime(CLOCK_MONOTONIC, &T0);
+    struct timespec start, flushed, projected, clustered, ranked;
+    clock_gettime(CLOCK_MONOTONIC, &start);
     update_forget(c); /* start from the last compute's state, as if no update had run */
     int rc = votes_flush(c, err);
-    clock_gettime(CLOCK_MONOTONIC, &T1);
+    clock_gettime(CLOCK_MONOTONIC, &flushed);
     if (rc < 0) {
         return rc;
     }
@@ -388,19 +388,19 @@ int consensus_compute(struct consensus *c, struct gsi_err *err)
     if ((rc = pca_compute(c, err)) < 0) {
         return rc;
     }
-    clock_gettime(CLOCK_MONOTONIC, &T2);
+    clock_gettime(CLOCK_MONOTONIC, &projected);
     if ((rc = cluster_compute(c, err)) < 0) {
         return rc;
     }
-    clock_gettime(CLOCK_MONOTONIC, &T3);
+    clock_gettime(CLOCK_MONOTONIC, &clustered);
     if ((rc = repness_compute(c, err)) < 0) {
         return rc;
     }
-    clock_gettime(CLOCK_MONOTONIC, &T4);
-    c->t_build = seconds_between(&T0, &T1);
-    c->t_pca = seconds_between(&T1, &T2);
-    c->t_cluster = seconds_between(&T2, &T3);
-    c->t_stats = seconds_between(&T3, &T4);
+    clock_gettime(CLOCK_MONOTONIC, &ranked);
+    c->t_build = seconds_between(&start, &flushed);
+    c->t_pca = seconds_between(&flushed, &projected);
+    c->t_cluster = seconds_between(&projected, &clustered);
+    c->t_stats = seconds_between(&clustered, &ranked);
     c->computes++;
     return 0;
 }

@@ -115,6 +115,28 @@ long consensus_participant_get(struct consensus *c, int64_t pid, struct gsi_err 
 
 /* ---- votes.c ---- */
 int votes_flush(struct consensus *c, struct gsi_err *err);
+/* Index of the first overflow entry of a row >= r (binary search; st->nov when none). */
+size_t votes_ov_first(const struct consensus_state *st, size_t r);
+
+/* A row's entries in the matrix: base [eb, ee) and overflow [ob, oe). */
+struct row_span {
+    uint64_t eb, ee;
+    size_t ob, oe;
+};
+/* Row r's entries; ov is the first overflow entry of a row >= r (votes_ov_first), and the
+ * returned oe is that of row r + 1, so a pass over consecutive rows needs one search. */
+static inline struct row_span votes_row_span(const struct consensus_state *st, size_t r, size_t ov)
+{
+    struct row_span sp = { 0, 0, ov, ov };
+    if (r < st->base_rows) {
+        sp.eb = st->row_ptr[r];
+        sp.ee = st->row_ptr[r + 1];
+    }
+    while (sp.oe < st->nov && st->ov_row[sp.oe] == r) {
+        sp.oe++;
+    }
+    return sp;
+}
 /* Folds pending votes in without ever rebuilding (overwrite cells, join the overflow), and
  * records them for the next votes_flush's decision (upd_*). */
 int votes_flush_incremental(struct consensus *c, struct gsi_err *err);
@@ -125,13 +147,35 @@ void update_forget(struct consensus *c);
 
 /* ---- par.c: a fixed split into blocks, run on threads; the split never depends on the
  * number of threads, so block-wise partial sums added in block order give the same bits. */
-size_t par_blocks(size_t n, size_t per_block_floor, size_t max_blocks);
+/* n / per_block_floor blocks, at least 1 and at most max_blocks (callers pass >= 1). Defined
+ * here so that every caller's code shows the count is never 0 (clang-tidy checks the sizes
+ * allocated from it). */
+static inline size_t par_blocks(size_t n, size_t per_block_floor, size_t max_blocks)
+{
+    if (per_block_floor == 0) {
+        per_block_floor = 1;
+    }
+    size_t b = n / per_block_floor;
+    if (b < 1) {
+        b = 1;
+    }
+    if (b > max_blocks) {
+        b = max_blocks;
+    }
+    return b;
+}
 void par_run(int threads, size_t nblocks, void (*fn)(void *ctx, size_t block), void *ctx);
 int par_threads(int requested);
 
 /* ---- pca.c ---- */
 /* Fills st->cval, the components (st->comp) and each participant's projection and nvotes. */
 int pca_compute(struct consensus *c, struct gsi_err *err);
+/* Projects row r (its entries sp) on the components q1, q2 (statement j's loading at
+ * q[j * stride]) with the centred values st->cval, scaled as Polis's sparsity-aware
+ * projection; writes c->x[r] and c->y[r]. Base entries are summed first, then the overflow,
+ * so a compute and an update give the same bits. */
+void pca_project_row(struct consensus *c, size_t r, struct row_span sp, const double *q1,
+                     const double *q2, size_t stride);
 
 /* ---- cluster.c ---- */
 /* Weighted k-means on 2-D points. `centres` holds `*k` starting centres on entry (distinct);

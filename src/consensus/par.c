@@ -1,28 +1,13 @@
 /* par.c — run a fixed set of blocks on worker threads.
  *
- * Work is cut into blocks by size only (par_blocks), never by the number of threads, and each
- * block writes its own partial result; the caller adds the partials in block order. So the
+ * Work is cut into blocks by size only (par_blocks, internal.h), never by the number of threads,
+ * and each block writes its own partial result; the caller adds the partials in block order. So the
  * floating-point sums, and every result, are the same bits with 1 thread or 16. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <unistd.h>
 
 #include "consensus/internal.h"
-
-size_t par_blocks(size_t n, size_t per_block_floor, size_t max_blocks)
-{
-    if (per_block_floor == 0) {
-        per_block_floor = 1;
-    }
-    size_t b = n / per_block_floor;
-    if (b < 1) {
-        b = 1;
-    }
-    if (b > max_blocks) {
-        b = max_blocks;
-    }
-    return b;
-}
 
 int par_threads(int requested)
 {

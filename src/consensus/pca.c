@@ -24,27 +24,14 @@ struct rows_ctx {
     const double *q;   /* interleaved q1, q2: q[2j], q[2j+1] */
     const double *tab; /* [6j + 2(v+1) + k] = cval(j, v) q_k[j] */
     double *w;         /* [block][6 * ncols] */
-    /* projection */
-    double scale_n;  /* statements, moderated out included (Polis's n-cmnts) */
-    double n_modout; /* statements moderated out */
-    bool first;      /* first power step: also count each row's votes */
+    bool first;        /* first power step: also count each row's votes */
 };
 
 static void block_rows(const struct rows_ctx *x, size_t b, size_t *r0, size_t *r1, size_t *o0)
 {
     *r0 = x->nrows * b / x->nblocks;
     *r1 = x->nrows * (b + 1) / x->nblocks;
-    /* first overflow entry of row >= r0 */
-    size_t lo = 0, hi = x->st->nov;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (x->st->ov_row[mid] < *r0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    *o0 = lo;
+    *o0 = votes_ov_first(x->st, *r0);
 }
 
 static void count_block(void *ctx, size_t b)
@@ -81,15 +68,10 @@ static void power_block(void *ctx, size_t b)
     block_rows(x, b, &r0, &r1, &o);
     for (size_t r = r0; r < r1; r++) {
         double s1 = 0, s2 = 0;
-        uint64_t eb = 0, ee = 0;
-        if (r < st->base_rows) {
-            eb = st->row_ptr[r];
-            ee = st->row_ptr[r + 1];
-        }
-        size_t ob = o;
-        while (o < st->nov && st->ov_row[o] == r) {
-            o++;
-        }
+        struct row_span sp = votes_row_span(st, r, o);
+        uint64_t eb = sp.eb, ee = sp.ee;
+        size_t ob = sp.ob;
+        o = sp.oe;
         for (uint64_t e = eb; e < ee; e++) {
             const double *t = tab + 6 * (size_t)st->col[e] + 2 * (size_t)(st->val[e] + 1);
             s1 += t[0];
@@ -126,43 +108,52 @@ static void power_block(void *ctx, size_t b)
     }
 }
 
+/* Polis's sparsity-aware projection pushes participants who voted on few statements out from
+ * the centre by sqrt(statements / votes). As in Polis, a statement moderated out stays a column
+ * of zeros that every participant counts as voted: nkept is the votes on kept statements. */
+static double projection_scale(const struct consensus *c, uint32_t nkept)
+{
+    double seen = (double)nkept + (double)(c->ns - c->n_active);
+    return sqrt((double)c->ns / (seen > 0 ? seen : 1.0));
+}
+
+void pca_project_row(struct consensus *c, size_t r, struct row_span sp, const double *q1,
+                     const double *q2, size_t stride)
+{
+    const struct consensus_state *st = c->st;
+    const double *cval = st->cval;
+    double p1 = 0, p2 = 0;
+    uint32_t n = 0;
+    for (uint64_t e = sp.eb; e < sp.ee; e++) {
+        size_t j = st->col[e];
+        double v = cval[3 * j + (size_t)(st->val[e] + 1)];
+        p1 += v * q1[j * stride];
+        p2 += v * q2[j * stride];
+        n += st->active[j];
+    }
+    for (size_t e = sp.ob; e < sp.oe; e++) {
+        size_t j = st->ov_col[e];
+        double v = cval[3 * j + (size_t)(st->ov_val[e] + 1)];
+        p1 += v * q1[j * stride];
+        p2 += v * q2[j * stride];
+        n += st->active[j];
+    }
+    double scale = projection_scale(c, n);
+    c->x[r] = scale * p1;
+    c->y[r] = scale * p2;
+}
+
 static void project_block(void *ctx, size_t b)
 {
     struct rows_ctx *x = ctx;
     const struct consensus_state *st = x->st;
-    struct consensus *c = x->c;
-    const double *cval = st->cval, *q = x->q;
     size_t r0, r1, o;
     block_rows(x, b, &r0, &r1, &o);
     for (size_t r = r0; r < r1; r++) {
-        double p1 = 0, p2 = 0;
-        uint32_t n = 0, nall = 0;
-        if (r < st->base_rows) {
-            for (uint64_t e = st->row_ptr[r]; e < st->row_ptr[r + 1]; e++) {
-                size_t j = st->col[e];
-                double v = cval[3 * j + (size_t)(st->val[e] + 1)];
-                p1 += v * q[2 * j];
-                p2 += v * q[2 * j + 1];
-                n += st->active[j];
-            }
-            nall = (uint32_t)(st->row_ptr[r + 1] - st->row_ptr[r]);
-        }
-        for (; o < st->nov && st->ov_row[o] == r; o++) {
-            size_t j = st->ov_col[o];
-            double v = cval[3 * j + (size_t)(st->ov_val[o] + 1)];
-            p1 += v * q[2 * j];
-            p2 += v * q[2 * j + 1];
-            n += st->active[j];
-            nall++;
-        }
-        /* Polis's sparsity-aware projection: push participants who voted on few statements
-         * out from the centre by sqrt(statements / votes). As in Polis, a statement moderated
-         * out stays a column of zeros that every participant counts as voted. */
-        double seen = (double)n + x->n_modout;
-        double scale = sqrt(x->scale_n / (seen > 0 ? seen : 1.0));
-        c->x[r] = scale * p1;
-        c->y[r] = scale * p2;
-        c->nvotes[r] = nall;
+        struct row_span sp = votes_row_span(st, r, o);
+        o = sp.oe;
+        pca_project_row(x->c, r, sp, x->q, x->q + 1, 2);
+        x->c->nvotes[r] = (uint32_t)(sp.ee - sp.eb) + (uint32_t)(sp.oe - sp.ob);
     }
 }
 
@@ -227,7 +218,9 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
     if (maxb < 1) {
         maxb = 1;
     }
-    x.nblocks = par_blocks(n, 2048, maxb);
+    /* a local copy: par_run gets &x, and the sizes below must visibly use the same count */
+    const size_t nblocks = par_blocks(n, 2048, maxb);
+    x.nblocks = nblocks;
 
     free(st->cval);
     free(st->active);
@@ -242,7 +235,7 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
     if (st->s1 == NULL || st->s2 == NULL || st->nact == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory computing the components");
     }
-    x.counts = malloc(x.nblocks * 3 * (m ? m : 1) * sizeof *x.counts);
+    x.counts = malloc(nblocks * 3 * (m ? m : 1) * sizeof *x.counts);
     double *q = calloc(2 * (m ? m : 1), sizeof *q);
     double *qold = calloc(2 * (m ? m : 1), sizeof *qold);
     if (st->cval == NULL || st->active == NULL || x.counts == NULL || q == NULL || qold == NULL) {
@@ -252,10 +245,10 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
         return gsi_err_set(err, GSI_ENOMEM, "out of memory computing the components");
     }
     if (!st->counts_valid) {
-        par_run(threads, x.nblocks, count_block, &x);
+        par_run(threads, nblocks, count_block, &x);
         for (size_t j = 0; j < m; j++) {
             uint64_t k[3] = { 0, 0, 0 };
-            for (size_t b = 0; b < x.nblocks; b++) {
+            for (size_t b = 0; b < nblocks; b++) {
                 for (int v = 0; v < 3; v++) {
                     k[v] += x.counts[b * 3 * m + 3 * j + (size_t)v];
                 }
@@ -306,7 +299,7 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
     }
     orthonormalise(q, m);
 
-    x.w = malloc(x.nblocks * 6 * (m ? m : 1) * sizeof *x.w);
+    x.w = malloc(nblocks * 6 * (m ? m : 1) * sizeof *x.w);
     double *tab = malloc(6 * (m ? m : 1) * sizeof *tab);
     if (x.w == NULL || tab == NULL) {
         free(x.w);
@@ -325,11 +318,11 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
             }
         }
         x.first = it == 0;
-        par_run(threads, x.nblocks, power_block, &x);
+        par_run(threads, nblocks, power_block, &x);
         memcpy(qold, q, 2 * m * sizeof *q);
         for (size_t j = 0; j < m; j++) {
             double acc[6] = { 0, 0, 0, 0, 0, 0 };
-            for (size_t b = 0; b < x.nblocks; b++) {
+            for (size_t b = 0; b < nblocks; b++) {
                 const double *wb = x.w + b * 6 * m + 6 * j;
                 for (int t = 0; t < 6; t++) {
                     acc[t] += wb[t];
@@ -370,22 +363,19 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
     free(x.w);
     free(tab);
 
-    x.scale_n = (double)m;
-    x.n_modout = (double)(m - c->n_active);
     if (it > 0) {
         /* The last power step scored every row against its input vectors (qold), which span
          * the converged plane: those are the components kept, and the scores, scaled, are the
          * projection; no further pass over the votes. */
         memcpy(q, qold, 2 * m * sizeof *q);
         for (size_t r = 0; r < n; r++) {
-            double seen = (double)st->nact[r] + x.n_modout;
-            double scale = sqrt(x.scale_n / (seen > 0 ? seen : 1.0));
+            double scale = projection_scale(c, st->nact[r]);
             c->x[r] = scale * st->s1[r];
             c->y[r] = scale * st->s2[r];
         }
     } else {
         x.q = q;
-        par_run(threads, x.nblocks, project_block, &x);
+        par_run(threads, nblocks, project_block, &x);
     }
     free(qold);
 

@@ -306,6 +306,7 @@ struct line_src {
 /* Next line without its end; 1, 0 at the end, or a negative code. */
 static int next_line(struct line_src *s, size_t *len, struct gsi_err *err)
 {
+    *len = 0;
     if (s->fp == NULL) {
         if (s->mem_pos >= s->mem_len) {
             return 0;
@@ -459,7 +460,7 @@ static int matrix_from(struct consensus *c, struct line_src *s, struct gsi_err *
     size_t width = fs.n;
     long cpart = -1, cgroup = -1;
     bool known_only = c->ns > 0;
-    col_stmt = malloc(width * sizeof *col_stmt);
+    col_stmt = malloc((width ? width : 1) * sizeof *col_stmt);
     if (col_stmt == NULL) {
         rc = gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
         goto out;

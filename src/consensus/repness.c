@@ -48,17 +48,8 @@ static void gc_block(void *ctx, size_t b)
     uint32_t *p = x->part + b * per;
     memset(p, 0, per * sizeof *p);
     size_t r0 = c->np * b / x->nblocks, r1 = c->np * (b + 1) / x->nblocks;
-    size_t lo = 0, hi = st->nov;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (st->ov_row[mid] < r0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
     for (size_t r = r0; r < r1; r++) {
-        int g = c->group[r];
+        int8_t g = c->group[r];
         if (g < 0) {
             continue;
         }
@@ -69,8 +60,8 @@ static void gc_block(void *ctx, size_t b)
             }
         }
     }
-    for (size_t o = lo; o < st->nov && st->ov_row[o] < r1; o++) {
-        int g = c->group[st->ov_row[o]];
+    for (size_t o = votes_ov_first(st, r0); o < st->nov && st->ov_row[o] < r1; o++) {
+        int8_t g = c->group[st->ov_row[o]];
         if (g >= 0) {
             p[((size_t)g * x->m + st->ov_col[o]) * 3 + (size_t)(st->ov_val[o] + 1)]++;
         }
@@ -363,16 +354,16 @@ void repness_statement(struct consensus *c, size_t j)
         for (int g = 0; g < ng; g++) {
             struct consensus_repness *s = &c->repness[(size_t)g * m + j];
             double na = s->na, nd = s->nd, ns = s->ns;
-            double ra_ = (double)(all_a - s->na), rd_ = (double)(all_d - s->nd);
-            double rs_ = (double)(all_s - s->ns);
+            double rest_a = (double)(all_a - s->na), rest_d = (double)(all_d - s->nd);
+            double rest_s = (double)(all_s - s->ns);
             s->pa = (na + 1) / (ns + 2);
             s->pd = (nd + 1) / (ns + 2);
             s->pat = prop_test(na, ns);
             s->pdt = prop_test(nd, ns);
-            s->ra = s->pa / ((ra_ + 1) / (rs_ + 2));
-            s->rd = s->pd / ((rd_ + 1) / (rs_ + 2));
-            s->rat = two_prop_test(na, ra_, ns, rs_);
-            s->rdt = two_prop_test(nd, rd_, ns, rs_);
+            s->ra = s->pa / ((rest_a + 1) / (rest_s + 2));
+            s->rd = s->pd / ((rest_d + 1) / (rest_s + 2));
+            s->rat = two_prop_test(na, rest_a, ns, rest_s);
+            s->rdt = two_prop_test(nd, rest_d, ns, rest_s);
             gic *= s->pa;
             double net = (na - nd) / (ns + 2);
             dmin = fmin(dmin, net);

@@ -95,68 +95,33 @@ static void sync(struct consensus *c)
     st->upd_synced = true;
 }
 
-/* Row r's entries: base [*eb, *ee) and overflow [*ob, *oe). */
-static void row_span(const struct consensus_state *st, uint32_t r, uint64_t *eb, uint64_t *ee,
-                     size_t *ob, size_t *oe)
+/* Adds (sign +1) or removes (-1) one vote v to a group's counts of a statement. */
+static void count_vote(struct consensus_repness *s, int8_t v, int sign)
 {
-    *eb = *ee = 0;
-    if (r < st->base_rows) {
-        *eb = st->row_ptr[r];
-        *ee = st->row_ptr[r + 1];
+    if (sign > 0) {
+        s->ns++;
+        s->na += v > 0;
+        s->nd += v < 0;
+    } else {
+        s->ns--;
+        s->na -= v > 0;
+        s->nd -= v < 0;
     }
-    size_t lo = 0, hi = st->nov;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (st->ov_row[mid] < r) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    *ob = lo;
-    while (lo < st->nov && st->ov_row[lo] == r) {
-        lo++;
-    }
-    *oe = lo;
 }
 
-/* Adds (sign +1) or removes (−1) row r's votes to group g's counts; marks the statements. */
+/* Adds (sign +1) or removes (-1) row r's votes to group g's counts; marks the statements. */
 static void row_group_counts(struct consensus *c, uint32_t r, int g, int sign, uint8_t *dirty)
 {
     const struct consensus_state *st = c->st;
-    uint64_t eb, ee;
-    size_t ob, oe;
-    row_span(st, r, &eb, &ee, &ob, &oe);
-    size_t m = c->ns;
-    for (uint64_t e = eb; e < ee; e++) {
-        size_t j = st->col[e];
-        struct consensus_repness *s = &c->repness[(size_t)g * m + j];
-        int v = st->val[e];
-        if (sign > 0) {
-            s->ns++;
-            s->na += v > 0;
-            s->nd += v < 0;
-        } else {
-            s->ns--;
-            s->na -= v > 0;
-            s->nd -= v < 0;
-        }
-        dirty[j] = 1;
+    struct row_span sp = votes_row_span(st, r, votes_ov_first(st, r));
+    struct consensus_repness *rg = c->repness + (size_t)g * c->ns;
+    for (uint64_t e = sp.eb; e < sp.ee; e++) {
+        count_vote(&rg[st->col[e]], st->val[e], sign);
+        dirty[st->col[e]] = 1;
     }
-    for (size_t e = ob; e < oe; e++) {
-        size_t j = st->ov_col[e];
-        struct consensus_repness *s = &c->repness[(size_t)g * m + j];
-        int v = st->ov_val[e];
-        if (sign > 0) {
-            s->ns++;
-            s->na += v > 0;
-            s->nd += v < 0;
-        } else {
-            s->ns--;
-            s->na -= v > 0;
-            s->nd -= v < 0;
-        }
-        dirty[j] = 1;
+    for (size_t e = sp.ob; e < sp.oe; e++) {
+        count_vote(&rg[st->ov_col[e]], st->ov_val[e], sign);
+        dirty[st->ov_col[e]] = 1;
     }
 }
 
@@ -164,39 +129,6 @@ static int cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return x < y ? -1 : (x > y);
-}
-
-/* Row r projected on the kept components with the current column means; *nall gets its
- * votes. Same sums, in the same order, as pca.c's project_block. */
-static void project_row(struct consensus *c, uint32_t r, uint32_t *nall)
-{
-    const struct consensus_state *st = c->st;
-    const double *cval = st->cval, *q1 = st->comp[0], *q2 = st->comp[1];
-    uint64_t eb, ee;
-    size_t ob, oe;
-    row_span(st, r, &eb, &ee, &ob, &oe);
-    double p1 = 0, p2 = 0;
-    uint32_t n = 0;
-    for (uint64_t e = eb; e < ee; e++) {
-        size_t j = st->col[e];
-        double v = cval[3 * j + (size_t)(st->val[e] + 1)];
-        p1 += v * q1[j];
-        p2 += v * q2[j];
-        n += st->active[j];
-    }
-    for (size_t e = ob; e < oe; e++) {
-        size_t j = st->ov_col[e];
-        double v = cval[3 * j + (size_t)(st->ov_val[e] + 1)];
-        p1 += v * q1[j];
-        p2 += v * q2[j];
-        n += st->active[j];
-    }
-    double n_modout = (double)(c->ns - c->n_active);
-    double seen = (double)n + n_modout;
-    double scale = sqrt((double)c->ns / (seen > 0 ? seen : 1.0));
-    c->x[r] = scale * p1;
-    c->y[r] = scale * p2;
-    *nall = (uint32_t)(ee - eb) + (uint32_t)(oe - ob);
 }
 
 /* Nearest base centre (ties to the lower index, as the k-means search). */
@@ -259,7 +191,7 @@ int consensus_update(struct consensus *c, struct gsi_err *err)
     /* Their old votes leave their group's counts... */
     if (groups) {
         for (size_t t = 0; t < nr; t++) {
-            int g = c->group[rows[t]];
+            int8_t g = c->group[rows[t]];
             if (g >= 0 && g < c->ngroups) {
                 row_group_counts(c, rows[t], g, -1, dirty);
             }
@@ -291,8 +223,10 @@ int consensus_update(struct consensus *c, struct gsi_err *err)
     for (size_t t = 0; t < nr; t++) {
         uint32_t r = rows[t];
         double ox = c->x[r], oy = c->y[r];
-        uint32_t nall;
-        project_row(c, r, &nall);
+        /* projected on the kept components with the current column means */
+        struct row_span sp = votes_row_span(st, r, votes_ov_first(st, r));
+        pca_project_row(c, r, sp, st->comp[0], st->comp[1], 1);
+        uint32_t nall = (uint32_t)(sp.ee - sp.eb) + (uint32_t)(sp.oe - sp.ob);
         c->nvotes[r] = nall;
         if (st->upd_nbase <= 0) {
             continue;
@@ -331,7 +265,7 @@ int consensus_update(struct consensus *c, struct gsi_err *err)
         double sx[CONSENSUS_GROUPS_MAX] = { 0 }, sy[CONSENSUS_GROUPS_MAX] = { 0 };
         uint32_t sn[CONSENSUS_GROUPS_MAX] = { 0 };
         for (int b = 0; b < st->upd_nbase; b++) {
-            int g = st->upd_bgroup[b];
+            int8_t g = st->upd_bgroup[b];
             if (g >= 0 && g < c->ngroups) {
                 sx[g] += st->upd_bsx[b];
                 sy[g] += st->upd_bsy[b];
@@ -348,7 +282,7 @@ int consensus_update(struct consensus *c, struct gsi_err *err)
     }
     /* Statistics of the statements whose counts changed, then the rankings over all. */
     for (size_t t = 0; t < nr && groups; t++) {
-        int g = c->group[rows[t]];
+        int8_t g = c->group[rows[t]];
         if (g >= 0 && g < c->ngroups) {
             row_group_counts(c, rows[t], g, +1, dirty);
         }

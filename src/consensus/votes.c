@@ -6,6 +6,27 @@
 
 #include "consensus/internal.h"
 
+/* Heap sort's sift-down: moves k[root] down the max-heap k[0..end) to its place. */
+static void sift_down(uint64_t *k, size_t root, size_t end)
+{
+    for (;;) {
+        size_t child = 2 * root + 1;
+        if (child >= end) {
+            break;
+        }
+        if (child + 1 < end && k[child] < k[child + 1]) {
+            child++;
+        }
+        if (k[root] >= k[child]) {
+            break;
+        }
+        uint64_t t = k[root];
+        k[root] = k[child];
+        k[child] = t;
+        root = child;
+    }
+}
+
 /* Entries of one row during a rebuild: column in the high half, arrival order in the low
  * half, so sorting the keys sorts by column and keeps arrival order among equal columns. */
 static void sort_keys(uint64_t *k, size_t n)
@@ -27,45 +48,13 @@ static void sort_keys(uint64_t *k, size_t n)
     }
     /* radix-free fallback: heap sort, O(n log n), no recursion, no allocation */
     for (size_t start = n / 2; start-- > 0;) {
-        size_t root = start;
-        for (;;) {
-            size_t child = 2 * root + 1;
-            if (child >= n) {
-                break;
-            }
-            if (child + 1 < n && k[child] < k[child + 1]) {
-                child++;
-            }
-            if (k[root] >= k[child]) {
-                break;
-            }
-            uint64_t t = k[root];
-            k[root] = k[child];
-            k[child] = t;
-            root = child;
-        }
+        sift_down(k, start, n);
     }
     for (size_t end = n - 1; end > 0; end--) {
         uint64_t t = k[0];
         k[0] = k[end];
         k[end] = t;
-        size_t root = 0;
-        for (;;) {
-            size_t child = 2 * root + 1;
-            if (child >= end) {
-                break;
-            }
-            if (child + 1 < end && k[child] < k[child + 1]) {
-                child++;
-            }
-            if (k[root] >= k[child]) {
-                break;
-            }
-            t = k[root];
-            k[root] = k[child];
-            k[child] = t;
-            root = child;
-        }
+        sift_down(k, 0, end);
     }
 }
 
@@ -234,6 +223,25 @@ static int rebuild(struct consensus *c, struct gsi_err *err)
     return 0;
 }
 
+/* First index in [lo, hi) of the sorted a[] whose value is >= key (hi when none). */
+static uint64_t lower_bound_u32(const uint32_t *a, uint64_t lo, uint64_t hi, uint64_t key)
+{
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < key) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+size_t votes_ov_first(const struct consensus_state *st, size_t r)
+{
+    return (size_t)lower_bound_u32(st->ov_row, 0, st->nov, r);
+}
+
 struct ov_entry {
     uint64_t key; /* row << 32 | col */
     uint64_t seq; /* arrival order: existing overflow first, then pending */
@@ -309,15 +317,7 @@ static int flush_overflow(struct consensus *c, struct gsi_err *err)
     for (size_t e = 0; e < st->npd; e++) {
         uint32_t r = st->pd_row[e], cc = st->pd_col[e];
         if (r < st->base_rows) {
-            uint64_t lo = st->row_ptr[r], hi = st->row_ptr[r + 1];
-            while (lo < hi) {
-                uint64_t mid = lo + (hi - lo) / 2;
-                if (st->col[mid] < cc) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
+            uint64_t lo = lower_bound_u32(st->col, st->row_ptr[r], st->row_ptr[r + 1], cc);
             if (lo < st->row_ptr[r + 1] && st->col[lo] == cc) {
                 if (st->counts_valid) {
                     count_change(c, cc, st->val[lo], st->pd_val[e]);
