@@ -50,17 +50,11 @@ format:
 
 # Needs only a configured build folder: the compile database, and gsi_config.h (the generated
 # sources lie outside src/). `ninja build.ninja` re-runs meson if a meson.build changed, which
-# refreshes the database. run-clang-tidy exits non-zero when a file has an error; every check
-# is an error (WarningsAsErrors), and a diagnostic in the log fails too should that change.
+# refreshes the database. `make test` runs the same script as one of its tests.
 lint: deps
 	@[ -f $(BUILD)/build.ninja ] || meson setup $(BUILD) >/dev/null
 	@ninja -C $(BUILD) build.ninja >/dev/null
-	@echo "clang-tidy over src/ with $(BUILD)/compile_commands.json (log: $(BUILD)/lint.log)"
-	@run-clang-tidy -p $(BUILD) -j 2 -quiet '^$(CURDIR)/src/.*\.c$$' >$(BUILD)/lint.log 2>&1; \
-	    rc=$$?; grep -Ev '^clang-tidy|^[0-9]+ warnings? generated\.$$' $(BUILD)/lint.log; \
-	    if [ $$rc -ne 0 ] || grep -Eq '(warning|error):' $(BUILD)/lint.log; then \
-	        echo "lint: clang-tidy reported diagnostics"; exit 1; fi; \
-	    echo "lint: clean"
+	@scripts/lint.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(FUZZ_BUILD)
