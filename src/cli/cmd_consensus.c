@@ -28,6 +28,9 @@ static const char consensus_usage[] =
     "  --replay SECONDS  with --votes: replay the votes in time order, updating after every\n"
     "                    SECONDS of votes as a live consultation does (Polis's groups carry\n"
     "                    that history), then compute once more with the state Polis keeps\n"
+    "  --compare FILE    a participants-votes.csv whose group-id column holds reference\n"
+    "                    groups (Polis's): report how far the groups found agree with them\n"
+    "                    (adjusted Rand index; table and json output)\n"
     "  --seed N          seed of the random start (default 1); same seed, same result\n"
     "  --threads N       worker threads (default: all cores); results do not depend on it\n"
     "  -h, --help        show this help\n"
@@ -35,12 +38,13 @@ static const char consensus_usage[] =
     "Examples:\n"
     "  gsi consensus --votes votes.csv --comments comments.csv\n"
     "  gsi consensus --matrix participants-votes.csv --format json > result.json\n"
+    "  gsi consensus --votes votes.csv --replay 60 --compare participants-votes.csv\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure, 2 usage error, 65 bad input data\n"
     "(the message names the file and line).\n";
 
 struct consensus_args {
-    const char *votes, *matrix, *comments;
+    const char *votes, *matrix, *comments, *compare;
     enum gsi_format format;
     long top;
     long replay; /* seconds per update when replaying votes.csv; 0: compute once */
@@ -67,6 +71,8 @@ static int parse_args(struct consensus_args *a, int argc, char **argv)
             a->matrix = v;
         } else if ((v = cli_opt(argc, argv, &i, "--comments", &missing)) != NULL) {
             a->comments = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--compare", &missing)) != NULL) {
+            a->compare = v;
         } else if ((v = cli_opt(argc, argv, &i, "--format", &missing)) != NULL) {
             if (cli_format(&a->format, "consensus", v) < 0) {
                 return GSI_EXIT_USAGE;
@@ -97,6 +103,9 @@ static int parse_args(struct consensus_args *a, int argc, char **argv)
     }
     if ((a->votes == NULL) == (a->matrix == NULL)) {
         return cli_usage_error("consensus", "give exactly one of --votes and --matrix");
+    }
+    if (a->compare != NULL && a->format == GSI_FORMAT_CSV) {
+        return cli_usage_error("consensus", "--compare reports in table and json output, not csv");
     }
     if (a->replay > 0 && a->votes == NULL) {
         return cli_usage_error("consensus", "--replay needs --votes (a file with timestamps)");
@@ -212,12 +221,30 @@ static void json_statement_list(FILE *out, const struct consensus *c, const uint
     fputs(n ? "\n  ]" : "]", out);
 }
 
-static int write_json(FILE *out, const struct consensus *c, const uint32_t *gic_rank, size_t ngic,
+/* The agreement with --compare's reference groups; `ag` NULL when there is none. */
+static void json_reference(FILE *out, const struct consensus_agreement *ag, const char *path)
+{
+    if (ag == NULL) {
+        return;
+    }
+    fputs("  \"reference\": {\"file\": ", out);
+    gsi_json_write_string(out, path);
+    fprintf(out,
+            ", \"participants\": %zu, \"grouped_both\": %zu, \"groups\": %d, "
+            "\"adjusted_rand_index\": ",
+            ag->participants, ag->grouped_both, ag->ref_groups);
+    json_num(out, ag->ari);
+    fputs("},\n", out);
+}
+
+static int write_json(FILE *out, const struct consensus *c, const struct consensus_args *a,
+                      const struct consensus_agreement *ag, const uint32_t *gic_rank, size_t ngic,
                       const uint32_t *div_rank, size_t ndiv)
 {
     fprintf(out, "{\n  \"participants_total\": %zu,\n  \"statements_total\": %zu,\n", c->np,
             c->n_active);
     fprintf(out, "  \"votes\": %llu,\n", (unsigned long long)consensus_vote_count(c));
+    json_reference(out, ag, a->compare);
     fputs("  \"participants\": [", out);
     for (size_t i = 0; i < c->np; i++) {
         fprintf(out, "%s\n    {\"id\": %lld, \"group\": ", i ? "," : "", (long long)c->pid[i]);
@@ -371,15 +398,23 @@ static int write_csv(FILE *out, const struct consensus *c)
 }
 
 /* The text form: four small tables with a title each. */
-static int write_text(FILE *out, const struct consensus *c, const uint32_t *gic_rank, size_t ngic,
+static int write_text(FILE *out, const struct consensus *c, const struct consensus_args *a,
+                      const struct consensus_agreement *ag, const uint32_t *gic_rank, size_t ngic,
                       const uint32_t *div_rank, size_t ndiv)
 {
     size_t clustered = 0;
     for (size_t i = 0; i < c->np; i++) {
         clustered += c->group[i] >= 0;
     }
-    fprintf(out, "%zu participants (%zu clustered), %zu statements, %llu votes, %d groups\n\n",
-            c->np, clustered, c->n_active, (unsigned long long)consensus_vote_count(c), c->ngroups);
+    fprintf(out, "%zu participants (%zu clustered), %zu statements, %llu votes, %d groups\n", c->np,
+            clustered, c->n_active, (unsigned long long)consensus_vote_count(c), c->ngroups);
+    if (ag != NULL) {
+        fprintf(out,
+                "against %s: %d reference groups, adjusted Rand index %.3f over the %zu "
+                "participants grouped in both\n",
+                a->compare, ag->ref_groups, ag->ari, ag->grouped_both);
+    }
+    fputc('\n', out);
     static const struct gsi_table_col gcols[] = {
         { "group", 0 }, { "size", 0 }, { "share", 3 }, { "x", 3 }, { "y", 3 }
     };
@@ -465,6 +500,25 @@ static int write_text(FILE *out, const struct consensus *c, const uint32_t *gic_
     return rc;
 }
 
+/* --compare: read the reference groups (and, with them, a second copy of the votes, which
+ * only the reader needs) and measure the agreement. */
+static int compare_with(struct consensus_agreement *ag, const struct consensus *c, const char *path,
+                        struct gsi_err *err)
+{
+    struct consensus *ref = consensus_new(NULL);
+    if (ref == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", path);
+    }
+    int rc = consensus_read_matrix(ref, path, err);
+    if (rc == 0 && (rc = consensus_agreement(ag, c, ref, err)) < 0) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        gsi_err_at(err, rc, path, 0, 0, "%s", msg);
+    }
+    consensus_free(ref);
+    return rc;
+}
+
 int cmd_consensus(int argc, char **argv)
 {
     struct consensus_args a;
@@ -498,6 +552,13 @@ int cmd_consensus(int argc, char **argv)
     if (consensus_compute(c, &err) < 0) {
         goto fail;
     }
+    struct consensus_agreement ag = { 0 }, *agp = NULL;
+    if (a.compare != NULL) {
+        if (compare_with(&ag, c, a.compare, &err) < 0) {
+            goto fail;
+        }
+        agp = &ag;
+    }
     uint32_t *gic_rank = malloc((c->ns ? c->ns : 1) * sizeof *gic_rank);
     uint32_t *div_rank = malloc((c->ns ? c->ns : 1) * sizeof *div_rank);
     if (gic_rank == NULL || div_rank == NULL) {
@@ -516,11 +577,11 @@ int cmd_consensus(int argc, char **argv)
         ndiv = (size_t)a.top;
     }
     if (a.format == GSI_FORMAT_JSON) {
-        rc = write_json(stdout, c, gic_rank, ngic, div_rank, ndiv);
+        rc = write_json(stdout, c, &a, agp, gic_rank, ngic, div_rank, ndiv);
     } else if (a.format == GSI_FORMAT_CSV) {
         rc = write_csv(stdout, c);
     } else {
-        rc = write_text(stdout, c, gic_rank, ngic, div_rank, ndiv);
+        rc = write_text(stdout, c, &a, agp, gic_rank, ngic, div_rank, ndiv);
     }
     free(gic_rank);
     free(div_rank);

@@ -460,3 +460,43 @@ double consensus_ari(const int32_t *a, const int32_t *b, size_t n)
     }
     return (sum_ij - expected) / (maxv - expected);
 }
+
+int consensus_agreement(struct consensus_agreement *out, const struct consensus *c,
+                        const struct consensus *ref, struct gsi_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->ari = NAN;
+    out->participants = ref->np;
+    out->groups = c->ngroups;
+    if (ref->ref_group == NULL) {
+        return gsi_err_set(err, GSI_EDATA, "the reference holds no groups (no group-id column)");
+    }
+    int32_t *ours = malloc((ref->np ? ref->np : 1) * sizeof *ours);
+    /* A label is a reference group id up to 65,535 (consensus_ari's cap); seen[] counts them. */
+    bool *seen = calloc(65536, sizeof *seen);
+    if (ours == NULL || seen == NULL) {
+        free(ours);
+        free(seen);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory comparing groupings");
+    }
+    bool any = false;
+    for (size_t i = 0; i < ref->np; i++) {
+        long k = consensus_participant_index(c, ref->pid[i]);
+        ours[i] = k >= 0 && c->group != NULL ? c->group[k] : -1;
+        int32_t g = ref->ref_group[i];
+        if (g >= 0 && g < 65536) {
+            out->ref_groups += !seen[g];
+            seen[g] = true;
+        }
+        any |= g >= 0;
+        out->grouped_both += ours[i] >= 0 && g >= 0;
+    }
+    free(seen);
+    if (!any) {
+        free(ours);
+        return gsi_err_set(err, GSI_EDATA, "the reference assigns no participant to a group");
+    }
+    out->ari = consensus_ari(ours, ref->ref_group, ref->np);
+    free(ours);
+    return 0;
+}

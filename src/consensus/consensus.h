@@ -246,4 +246,21 @@ int consensus_read_matrix_mem(struct consensus *c, const char *data, size_t n, s
  * count; 1 when both labelings put every counted item in one class. */
 double consensus_ari(const int32_t *a, const int32_t *b, size_t n);
 
+/* How the groups of a computed consultation agree with a reference grouping: `ref` read by
+ * consensus_read_matrix from a participants-votes.csv whose group-id column holds, for
+ * instance, the groups Polis assigned. Participants are matched by id; one missing from `c`
+ * counts as not grouped there. */
+struct consensus_agreement {
+    size_t participants; /* participants in the reference */
+    size_t grouped_both; /* grouped in both (the items the index is computed over) */
+    int ref_groups;      /* distinct groups in the reference */
+    int groups;          /* groups in c */
+    double ari;          /* adjusted Rand index over grouped_both; NAN when fewer than 2 */
+};
+
+/* Fills `out` (after consensus_compute on `c`). GSI_EDATA when `ref` has no group-id column or
+ * no participant in a group; GSI_ENOMEM. */
+int consensus_agreement(struct consensus_agreement *out, const struct consensus *c,
+                        const struct consensus *ref, struct gsi_err *err);
+
 #endif

@@ -63,5 +63,44 @@ check "replay finds Polis's group count" grep -q ", $polis_k groups\$" "$tmp/r.t
 "$gsi" consensus --matrix "$bx/participants-votes.csv" --replay 60 2> /dev/null
 check "replay without votes is a usage error" test $? -eq 2
 
+# --compare: the adjusted Rand index against Polis's group-id equals the one computed here from
+# the JSON groups with the textbook formula (Hubert & Arabie 1985), in python3 without numpy.
+"$gsi" consensus --votes "$bx/votes.csv" --comments "$bx/comments.csv" --replay 60 \
+    --compare "$bx/participants-votes.csv" --format json > "$tmp/c.json"
+check "compare exit 0" test $? -eq 0
+check "compare ARI equals the formula" /usr/bin/python3 -c '
+import csv, json, sys
+from math import comb
+d = json.load(open(sys.argv[1]))
+ours = {p["id"]: p["group"] for p in d["participants"]}
+ref = {int(r["participant"]): int(r["group-id"])
+       for r in csv.DictReader(open(sys.argv[2])) if r["group-id"] != ""}
+pairs = [(ours[p], g) for p, g in ref.items() if ours.get(p) is not None]
+n = len(pairs)
+cell, a, b = {}, {}, {}
+for x, y in pairs:
+    cell[x, y] = cell.get((x, y), 0) + 1
+    a[x] = a.get(x, 0) + 1
+    b[y] = b.get(y, 0) + 1
+sij = sum(comb(v, 2) for v in cell.values())
+sa = sum(comb(v, 2) for v in a.values())
+sb = sum(comb(v, 2) for v in b.values())
+exp = sa * sb / comb(n, 2)
+ari = (sij - exp) / ((sa + sb) / 2 - exp)
+r = d["reference"]
+assert r["grouped_both"] == n and r["groups"] == len(set(ref.values())), (r, n)
+assert abs(r["adjusted_rand_index"] - ari) < 1e-12, (r, ari)
+' "$tmp/c.json" "$bx/participants-votes.csv"
+"$gsi" consensus --votes "$bx/votes.csv" --replay 60 --compare "$bx/participants-votes.csv" \
+    > "$tmp/c.txt"
+check "compare in the table" grep -q "adjusted Rand index 0\.[0-9][0-9][0-9] over the" "$tmp/c.txt"
+"$gsi" consensus --votes "$bx/votes.csv" --compare "$bx/participants-votes.csv" --format csv \
+    2> /dev/null
+check "compare with csv is a usage error" test $? -eq 2
+awk -F, 'BEGIN {OFS = ","} NR > 1 {$2 = ""} {print}' "$bx/participants-votes.csv" > "$tmp/nogroups.csv"
+"$gsi" consensus --votes "$bx/votes.csv" --compare "$tmp/nogroups.csv" 2> "$tmp/err.txt"
+check "compare without groups exit 65" test $? -eq 65
+check "compare without groups names the file" grep -q "nogroups.csv: .*no participant to a group" "$tmp/err.txt"
+
 echo "checks: $pass passed, $fail failed"
 test "$fail" -eq 0

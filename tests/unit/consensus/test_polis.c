@@ -82,30 +82,17 @@ static void run_conv(const char *name, struct conv_result *r)
     snprintf(path, sizeof path, "deliberation/%s/participants-votes.csv", name);
     ck_assert_int_eq(consensus_read_matrix(once, test_path(path), &err), 0);
     ck_assert_int_eq(consensus_compute(once, &err), 0);
-    int32_t *ours = malloc(ref->np * sizeof *ours);
-    ck_assert_ptr_nonnull(ours);
-    for (size_t i = 0; i < ref->np; i++) {
-        long k = consensus_participant_index(once, ref->pid[i]);
-        ours[i] = k >= 0 ? once->group[k] : -1;
-    }
-    r->ari_once = consensus_ari(ours, ref->ref_group, ref->np);
+    struct consensus_agreement ag;
+    ck_assert_int_eq(consensus_agreement(&ag, once, ref, &err), 0);
+    r->ari_once = ag.ari;
     r->once_groups = once->ngroups;
     consensus_free(once);
-    int maxref = -1;
-    r->clustered_both = 0;
-    for (size_t i = 0; i < ref->np; i++) {
-        long k = consensus_participant_index(c, ref->pid[i]);
-        ours[i] = k >= 0 ? c->group[k] : -1;
-        if (ref->ref_group[i] > maxref) {
-            maxref = ref->ref_group[i];
-        }
-        r->clustered_both += ours[i] >= 0 && ref->ref_group[i] >= 0;
-    }
-    r->np = ref->np;
-    r->polis_groups = maxref + 1;
-    r->gsi_groups = c->ngroups;
-    r->ari = consensus_ari(ours, ref->ref_group, ref->np);
-    free(ours);
+    ck_assert_int_eq(consensus_agreement(&ag, c, ref, &err), 0);
+    r->np = ag.participants;
+    r->clustered_both = ag.grouped_both;
+    r->polis_groups = ag.ref_groups;
+    r->gsi_groups = ag.groups;
+    r->ari = ag.ari;
     consensus_free(ref);
     consensus_free(c);
 }
