@@ -405,54 +405,69 @@ int consensus_compute(struct consensus *c, struct gsi_err *err)
     return 0;
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Sorts v[0..n) and keeps each value once; returns how many are left. */
+static size_t sort_unique(uint64_t *v, size_t n)
+{
+    if (n == 0) {
+        return 0;
+    }
+    qsort(v, n, sizeof *v, cmp_u64);
+    size_t k = 1;
+    for (size_t i = 1; i < n; i++) {
+        if (v[i] != v[k - 1]) {
+            v[k++] = v[i];
+        }
+    }
+    return k;
+}
+
+/* Σ C(c, 2) over the run lengths c of the sorted v[0..n). */
+static double pairs_in_runs(const uint64_t *v, size_t n)
+{
+    double sum = 0, run = 0;
+    for (size_t i = 0; i < n; i++) {
+        run = i > 0 && v[i] == v[i - 1] ? run + 1 : 1;
+        sum += run - 1; /* the i-th member of a run pairs with the run-1 before it */
+    }
+    return sum;
+}
+
 double consensus_ari(const int32_t *a, const int32_t *b, size_t n)
 {
-    /* Contingency table over the labels present; labels are small in practice but may be any
-     * non-negative int32, so they are first renumbered densely. */
-    int32_t amax = -1, bmax = -1;
+    /* Any non-negative int32 labels: the pairs in the same class of a, of b, and of both are
+     * counted from sorted keys, so memory is three words an item whatever the labels. */
+    size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        if (a[i] >= 0 && b[i] >= 0) {
-            if (a[i] > amax) {
-                amax = a[i];
-            }
-            if (b[i] > bmax) {
-                bmax = b[i];
-            }
-        }
+        m += a[i] >= 0 && b[i] >= 0;
     }
-    if (amax < 0 || amax > 65535 || bmax > 65535) {
-        return NAN;
-    }
-    size_t ra = (size_t)amax + 1, rb = (size_t)bmax + 1;
-    double *tab = calloc(ra * rb + ra + rb, sizeof *tab);
-    if (tab == NULL) {
-        return NAN;
-    }
-    double *rowsum = tab + ra * rb, *colsum = rowsum + ra;
-    double m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (a[i] >= 0 && b[i] >= 0) {
-            tab[(size_t)a[i] * rb + (size_t)b[i]] += 1;
-            rowsum[a[i]] += 1;
-            colsum[b[i]] += 1;
-            m += 1;
-        }
-    }
-    double sum_ij = 0, sum_a = 0, sum_b = 0;
-    for (size_t i = 0; i < ra * rb; i++) {
-        sum_ij += tab[i] * (tab[i] - 1) / 2;
-    }
-    for (size_t i = 0; i < ra; i++) {
-        sum_a += rowsum[i] * (rowsum[i] - 1) / 2;
-    }
-    for (size_t i = 0; i < rb; i++) {
-        sum_b += colsum[i] * (colsum[i] - 1) / 2;
-    }
-    free(tab);
     if (m < 2) {
         return NAN;
     }
-    double total = m * (m - 1) / 2;
+    uint64_t *ka = malloc(3 * m * sizeof *ka);
+    if (ka == NULL) {
+        return NAN;
+    }
+    uint64_t *kb = ka + m, *kab = kb + m;
+    for (size_t i = 0, j = 0; i < n; i++) {
+        if (a[i] >= 0 && b[i] >= 0) {
+            ka[j] = (uint64_t)a[i];
+            kb[j] = (uint64_t)b[i];
+            kab[j++] = (uint64_t)a[i] << 32 | (uint64_t)b[i];
+        }
+    }
+    qsort(ka, m, sizeof *ka, cmp_u64);
+    qsort(kb, m, sizeof *kb, cmp_u64);
+    qsort(kab, m, sizeof *kab, cmp_u64);
+    double sum_a = pairs_in_runs(ka, m), sum_b = pairs_in_runs(kb, m);
+    double sum_ij = pairs_in_runs(kab, m);
+    free(ka);
+    double total = (double)m * (double)(m - 1) / 2;
     double expected = sum_a * sum_b / total;
     double maxv = (sum_a + sum_b) / 2;
     if (maxv == expected) {
@@ -471,28 +486,27 @@ int consensus_agreement(struct consensus_agreement *out, const struct consensus 
     if (ref->ref_group == NULL) {
         return gsi_err_set(err, GSI_EDATA, "the reference holds no groups (no group-id column)");
     }
-    int32_t *ours = malloc((ref->np ? ref->np : 1) * sizeof *ours);
-    /* A label is a reference group id up to 65,535 (consensus_ari's cap); seen[] counts them. */
-    bool *seen = calloc(65536, sizeof *seen);
-    if (ours == NULL || seen == NULL) {
+    size_t cap = ref->np ? ref->np : 1;
+    int32_t *ours = malloc(cap * sizeof *ours);
+    uint64_t *labels = malloc(cap * sizeof *labels);
+    if (ours == NULL || labels == NULL) {
         free(ours);
-        free(seen);
+        free(labels);
         return gsi_err_set(err, GSI_ENOMEM, "out of memory comparing groupings");
     }
-    bool any = false;
+    size_t nlabels = 0;
     for (size_t i = 0; i < ref->np; i++) {
         long k = consensus_participant_index(c, ref->pid[i]);
         ours[i] = k >= 0 && c->group != NULL ? c->group[k] : -1;
         int32_t g = ref->ref_group[i];
-        if (g >= 0 && g < 65536) {
-            out->ref_groups += !seen[g];
-            seen[g] = true;
+        if (g >= 0) {
+            labels[nlabels++] = (uint64_t)g;
         }
-        any |= g >= 0;
         out->grouped_both += ours[i] >= 0 && g >= 0;
     }
-    free(seen);
-    if (!any) {
+    out->ref_groups = (int)sort_unique(labels, nlabels);
+    free(labels);
+    if (nlabels == 0) {
         free(ours);
         return gsi_err_set(err, GSI_EDATA, "the reference assigns no participant to a group");
     }

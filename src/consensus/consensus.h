@@ -241,9 +241,10 @@ int consensus_read_matrix_mem(struct consensus *c, const char *data, size_t n, s
 
 /* ---- Comparing groupings ---- */
 
-/* Adjusted Rand index (Hubert & Arabie 1985) of two labelings of n items; labels < 0 mark
- * items left out (only items labelled in both count). Returns NAN when fewer than 2 items
- * count; 1 when both labelings put every counted item in one class. */
+/* Adjusted Rand index (Hubert & Arabie 1985) of two labelings of n items; labels are any
+ * non-negative int32, and labels < 0 mark items left out (only items labelled in both count).
+ * Returns NAN when fewer than 2 items count (or memory runs out: 24 bytes an item); 1 when
+ * both labelings put every counted item in one class. */
 double consensus_ari(const int32_t *a, const int32_t *b, size_t n);
 
 /* How the groups of a computed consultation agree with a reference grouping: `ref` read by

@@ -101,12 +101,18 @@ static const char *pg_message(char *dst, size_t cap, const char *msg)
     return dst;
 }
 
-static int pg_status_err(PGresult *res, struct gsi_err *err, const char *what, PGconn *c)
+/* Whether `res` carries the SQLSTATE `code` (five characters, PostgreSQL Appendix A). */
+static bool sqlstate_is(const PGresult *res, const char *code)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    return state != NULL && strcmp(state, code) == 0;
+}
+
+static int pg_status_err(PGresult *res, struct gsi_err *err, const char *what, PGconn *c)
+{
     int g = GSI_EDB;
     /* 23505 unique_violation, 23503 foreign_key_violation */
-    if (state != NULL && (strcmp(state, "23505") == 0 || strcmp(state, "23503") == 0)) {
+    if (sqlstate_is(res, "23505") || sqlstate_is(res, "23503")) {
         g = GSI_ECONFLICT;
     }
     char clean[400];
@@ -324,11 +330,12 @@ static int pg_pipeline(struct pg *p, struct store_rows **rows, const char *sql,
             p->cmds[sent++] = (struct pg_cmd){ PG_CMD_MINE, 0 };
         }
     }
-    if (send_ok) {
-        send_ok = PQpipelineSync(p->conn) == 1;
-    }
+    /* The sync point goes out even after a failed send: it makes the server answer, and
+     * libpq flush, what was sent, so the reads below never wait for answers that cannot come
+     * on a live connection. */
+    bool sync_sent = PQpipelineSync(p->conn) == 1;
     /* Read every answer that was asked for, then the sync point. Each command's results
-     * end with a NULL; a broken connection answers NULL at once, so this cannot hang. */
+     * end with a NULL; a broken connection answers NULL at once. */
     PGresult *first_bad = NULL, *mine = NULL;
     const char *bad_sql = NULL;
     for (size_t q = 0; q < sent; q++) {
@@ -336,7 +343,11 @@ static int pg_pipeline(struct pg *p, struct store_rows **rows, const char *sql,
         PGresult *r;
         while ((r = PQgetResult(p->conn)) != NULL) {
             ExecStatusType st = PQresultStatus(r);
-            if (cmd->kind == PG_CMD_PREPARE && st == PGRES_COMMAND_OK) {
+            if (cmd->kind == PG_CMD_PREPARE &&
+                (st == PGRES_COMMAND_OK || sqlstate_is(r, "42P05"))) {
+                /* 42P05, "already exists": a Parse whose answer was lost earlier did run.
+                 * This act still fails (the error aborts its transaction); the next one
+                 * uses the statement. */
                 p->prepared[cmd->i].state = PG_PREP_READY;
             }
             if (cmd->kind == PG_CMD_MINE && mine == NULL) {
@@ -357,7 +368,7 @@ static int pg_pipeline(struct pg *p, struct store_rows **rows, const char *sql,
         }
     }
     bool synced = false;
-    if (send_ok) {
+    if (sync_sent) {
         PGresult *r = PQgetResult(p->conn);
         synced = r != NULL && PQresultStatus(r) == PGRES_PIPELINE_SYNC;
         PQclear(r);

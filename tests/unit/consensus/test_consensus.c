@@ -90,6 +90,14 @@ START_TEST(ari_matches_sklearn)
     /* items labelled -1 on either side do not count */
     int32_t a4[] = { 0, 1, 0, 1, -1 }, b4[] = { 1, 0, 1, 0, 0 };
     ck_assert_double_eq_tol(consensus_ari(a4, b4, 5), 1.0, 1e-12);
+    /* the index depends on the partition only, not on the label values: a2 and b2 relabelled
+     * with large ids (Polis group ids are any non-negative integer) */
+    int32_t a5[] = { 70000, 70000, 70000, 5, 5, 5, 5 };
+    int32_t b5[] = { 2147483647, 2147483647, 0, 0, 0, 1000000, 1000000 };
+    ck_assert_double_eq_tol(consensus_ari(a5, b5, 7), 0.17647058823529413, 1e-12);
+    /* fewer than two items counted: undefined */
+    int32_t a6[] = { 0, -1 }, b6[] = { 0, 0 };
+    ck_assert(isnan(consensus_ari(a6, b6, 2)));
 }
 END_TEST
 
