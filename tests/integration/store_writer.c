@@ -18,6 +18,7 @@
  *       after a ROLLBACK (PostgreSQL's prepared statements). Prints "batch: ok" or what
  *       failed.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,8 @@ static int burst(struct platform *p, int threads, long count, int quiet)
     struct job *jobs = calloc((size_t)threads, sizeof *jobs);
     pthread_t *tids = calloc((size_t)threads, sizeof *tids);
     if (jobs == NULL || tids == NULL) {
+        free(jobs);
+        free(tids);
         return 1;
     }
     struct timespec t0, t1;
@@ -109,10 +112,19 @@ static int check(struct platform *p, const char *path)
     unsigned long long index;
     char line[256];
     while (fgets(line, sizeof line, f) != NULL) {
-        if (sscanf(line, "ack %lld %llu", &id, &index) != 2) {
-            continue; /* a line cut by the kill: it was never a complete acknowledgement */
+        /* "ack ID INDEX\n"; a line cut by the kill was never a complete acknowledgement */
+        char *end, *nl = strchr(line, '\n');
+        if (nl == NULL || strncmp(line, "ack ", 4) != 0) {
+            continue;
         }
-        if (strchr(line, '\n') == NULL) {
+        errno = 0;
+        id = strtoll(line + 4, &end, 10);
+        if (end == line + 4 || *end != ' ') {
+            continue;
+        }
+        const char *num = end + 1;
+        index = strtoull(num, &end, 10);
+        if (end == num || end != nl || errno != 0) {
             continue;
         }
         acked++;
@@ -176,11 +188,11 @@ static int batch(const char *db)
     enum { NT = sizeof texts / sizeof texts[0] };
     struct store_val v[(NT + 1) * 2];
     for (int i = 0; i < NT; i++) {
-        v[i * 2] = STORE_INT((int64_t)i * 1000003 - 4);
-        v[i * 2 + 1] = STORE_TEXT(texts[i]);
+        v[(size_t)i * 2] = STORE_INT((int64_t)i * 1000003 - 4);
+        v[(size_t)i * 2 + 1] = STORE_TEXT(texts[i]);
     }
-    v[NT * 2] = STORE_INT(INT64_C(9007199254740993));
-    v[NT * 2 + 1] = STORE_NULL;
+    v[(size_t)NT * 2] = STORE_INT(INT64_C(9007199254740993));
+    v[(size_t)NT * 2 + 1] = STORE_NULL;
     BATCH_CHECK(store_begin_write(s, &err) == 0, "begin");
     BATCH_CHECK(store_insert_many(s, "gsi_test_batch", "a, b", 2, v, NT + 1, &err) == 0,
                 "insert_many");
@@ -287,6 +299,15 @@ out:
     return ok ? 0 : 1;
 }
 
+/* A whole decimal number, or -1 (which the range checks below refuse). */
+static long number(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    return end == s || *end != '\0' || errno != 0 ? -1 : v;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -300,9 +321,9 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             db = argv[++i];
         } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
-            threads = atoi(argv[++i]);
+            threads = (int)number(argv[++i]);
         } else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
-            count = atol(argv[++i]);
+            count = number(argv[++i]);
         } else if (strcmp(argv[i], "--quiet") == 0) {
             quiet = 1;
         } else {
