@@ -1,39 +1,16 @@
 /* gdelt.c — GDELT 2.0 event export rows (61 tab-separated fields, no header).
  *
- * Column numbers are 0-based, from GDELT_2.0_Events_Column_Labels_Header_Row_Sep2016.csv:
- * the event is dated by SQLDATE, located by ActionGeo_CountryCode (FIPS 10-4), and its actors
- * by Actor{1,2}CountryCode (CAMEO country codes). */
+ * Column numbers (parse.h) are 0-based, from
+ * GDELT_2.0_Events_Column_Labels_Header_Row_Sep2016.csv: the event is dated by SQLDATE,
+ * located by ActionGeo_CountryCode (FIPS 10-4), and its actors by Actor{1,2}CountryCode (CAMEO
+ * country codes). */
+#include <stdint.h>
 #include <string.h>
 
 #include "core/date.h"
 #include "core/text.h"
 #include "events/parse.h"
 #include "ref/ref.h"
-
-enum {
-    G_ID = 0,
-    G_SQLDATE = 1,
-    G_ACTOR1_COUNTRY = 7,
-    G_ACTOR2_COUNTRY = 17,
-    G_EVENT_CODE = 26,
-    G_ROOT_CODE = 28,
-    G_QUAD_CLASS = 29,
-    G_GOLDSTEIN = 30,
-    G_MENTIONS = 31,
-    G_SOURCES = 32,
-    G_ARTICLES = 33,
-    G_TONE = 34,
-    G_ACTION_COUNTRY = 53,
-    G_ACTION_LAT = 56,
-    G_ACTION_LONG = 57,
-};
-
-const unsigned char events_gdelt_columns[] = {
-    G_ID,        G_SQLDATE,    G_ACTOR1_COUNTRY, G_ACTOR2_COUNTRY, G_EVENT_CODE,
-    G_ROOT_CODE, G_QUAD_CLASS, G_GOLDSTEIN,      G_MENTIONS,       G_SOURCES,
-    G_ARTICLES,  G_TONE,       G_ACTION_COUNTRY, G_ACTION_LAT,     G_ACTION_LONG
-};
-const size_t events_gdelt_ncolumns = sizeof events_gdelt_columns;
 
 /* Translates a country code with `lookup` into `out` and its reference row `out_row`; unknown
  * codes are counted and leave both empty. */
@@ -53,6 +30,78 @@ static void country(char out[4], uint16_t *out_row, const struct events_row *row
     }
 }
 
+/* The day of an 8-byte SQLDATE, remembered per thread: an export holds a few distinct dates
+ * in long runs, so most rows repeat the last one and need no parse. Only a text that parsed is
+ * remembered, and gsi_date_parse() reads nothing but those 8 bytes, so the result is the
+ * parse's own. */
+struct date_memo {
+    uint64_t text; /* the 8 bytes of the last SQLDATE that parsed */
+    int32_t day;
+    bool valid;
+};
+static _Thread_local struct date_memo date_memo;
+
+static int sqldate(int32_t *day, const char *s, size_t n)
+{
+    uint64_t text = 0;
+    if (n == 8) {
+        memcpy(&text, s, 8);
+        if (date_memo.valid && date_memo.text == text) {
+            *day = date_memo.day;
+            return 0;
+        }
+    }
+    if (gsi_date_parse(day, s, n) < 0 || n != 8) {
+        return GSI_EDATA;
+    }
+    date_memo = (struct date_memo){ text, *day, true };
+    return 0;
+}
+
+/* gsi_parse_i64() with the short unsigned numbers GDELT writes in its code and count columns
+ * (QuadClass, EventRootCode, NumMentions...) read inline. Anything else (a sign, a non-digit,
+ * an empty field, more than 4 digits) goes to gsi_parse_i64() itself, and a string of 1 to 4
+ * digits can only mean its decimal value, so the results and the rows refused are its own. */
+static inline int parse_int(int64_t *out, const char *s, size_t n)
+{
+    if (n >= 1 && n <= 4) {
+        int64_t v = 0;
+        size_t i = 0;
+        for (; i < n; i++) {
+            unsigned d = (unsigned)(unsigned char)s[i] - '0';
+            if (d > 9) {
+                break;
+            }
+            v = v * 10 + (int64_t)d;
+        }
+        if (i == n) {
+            *out = v;
+            return 0;
+        }
+    }
+    return gsi_parse_i64(out, s, n);
+}
+
+/* events_field_count() and events_field_real() for a required field, with the common case (a
+ * good value) inline; a bad one goes to them again for the message. */
+static inline int count_field(int64_t *out, const struct events_row *row, int col, const char *name,
+                              struct gsi_err *err)
+{
+    if (parse_int(out, row->field[col], row->flen[col]) == 0 && *out >= 0) {
+        return 0;
+    }
+    return events_field_count(out, row, col, name, false, err);
+}
+
+static inline int real_field(double *out, const struct events_row *row, int col, const char *name,
+                             struct gsi_err *err)
+{
+    if (gsi_parse_f64(out, row->field[col], row->flen[col]) == 0) {
+        return 0;
+    }
+    return events_field_real(out, row, col, name, false, err);
+}
+
 int events_gdelt_parse(struct events_event *ev, const struct events_row *row, unsigned skip,
                        struct events_stats *st, struct gsi_err *err)
 {
@@ -64,56 +113,59 @@ int events_gdelt_parse(struct events_event *ev, const struct events_row *row, un
     }
     events_event_clear(ev);
     ev->source = EVENTS_SOURCE_GDELT;
-    if (gsi_date_parse(&ev->day, row->field[G_SQLDATE], row->flen[G_SQLDATE]) < 0 ||
-        row->flen[G_SQLDATE] != 8) {
-        return events_field_error(err, row, G_SQLDATE, "SQLDATE as a date YYYYMMDD");
+    if (sqldate(&ev->day, row->field[GDELT_SQLDATE], row->flen[GDELT_SQLDATE]) < 0) {
+        return events_field_error(err, row, GDELT_SQLDATE, "SQLDATE as a date YYYYMMDD");
     }
     int64_t v;
-    if (gsi_parse_i64(&v, row->field[G_QUAD_CLASS], row->flen[G_QUAD_CLASS]) < 0 || v < 1 ||
+    if (parse_int(&v, row->field[GDELT_QUAD_CLASS], row->flen[GDELT_QUAD_CLASS]) < 0 || v < 1 ||
         v > 4) {
-        return events_field_error(err, row, G_QUAD_CLASS, "QuadClass 1, 2, 3 or 4");
+        return events_field_error(err, row, GDELT_QUAD_CLASS, "QuadClass 1, 2, 3 or 4");
     }
     ev->quad_class = (uint8_t)v;
-    if (gsi_parse_i64(&v, row->field[G_ROOT_CODE], row->flen[G_ROOT_CODE]) < 0 || v < 1 || v > 20) {
-        return events_field_error(err, row, G_ROOT_CODE, "EventRootCode, a CAMEO root 01..20");
+    if (parse_int(&v, row->field[GDELT_ROOT_CODE], row->flen[GDELT_ROOT_CODE]) < 0 || v < 1 ||
+        v > 20) {
+        return events_field_error(err, row, GDELT_ROOT_CODE, "EventRootCode, a CAMEO root 01..20");
     }
     ev->root = (uint8_t)v;
-    if (events_field_real(&ev->goldstein, row, G_GOLDSTEIN, "GoldsteinScale", false, err) < 0) {
+    if (real_field(&ev->goldstein, row, GDELT_GOLDSTEIN, "GoldsteinScale", err) < 0) {
         return GSI_EDATA;
     }
     if (ev->goldstein < -10 || ev->goldstein > 10) {
-        return events_field_error(err, row, G_GOLDSTEIN, "GoldsteinScale between -10 and 10");
+        return events_field_error(err, row, GDELT_GOLDSTEIN, "GoldsteinScale between -10 and 10");
     }
-    if (events_field_count(&ev->mentions, row, G_MENTIONS, "NumMentions", false, err) < 0 ||
-        events_field_count(&ev->sources, row, G_SOURCES, "NumSources", false, err) < 0 ||
-        events_field_count(&ev->articles, row, G_ARTICLES, "NumArticles", false, err) < 0 ||
-        events_field_real(&ev->tone, row, G_TONE, "AvgTone", false, err) < 0) {
+    if (count_field(&ev->mentions, row, GDELT_MENTIONS, "NumMentions", err) < 0 ||
+        count_field(&ev->sources, row, GDELT_SOURCES, "NumSources", err) < 0 ||
+        count_field(&ev->articles, row, GDELT_ARTICLES, "NumArticles", err) < 0 ||
+        real_field(&ev->tone, row, GDELT_TONE, "AvgTone", err) < 0) {
         return GSI_EDATA;
     }
     if (!(skip & EVENTS_SKIP_GEO) &&
-        (events_field_real(&ev->latitude, row, G_ACTION_LAT, "ActionGeo_Lat", true, err) < 0 ||
-         events_field_real(&ev->longitude, row, G_ACTION_LONG, "ActionGeo_Long", true, err) < 0)) {
+        (events_field_real(&ev->latitude, row, GDELT_ACTION_LAT, "ActionGeo_Lat", true, err) < 0 ||
+         events_field_real(&ev->longitude, row, GDELT_ACTION_LONG, "ActionGeo_Long", true, err) <
+             0)) {
         return GSI_EDATA;
     }
-    size_t n = row->flen[G_EVENT_CODE];
+    size_t n = row->flen[GDELT_EVENT_CODE];
     if (n < 2 || n > 4) {
-        return events_field_error(err, row, G_EVENT_CODE, "EventCode, a CAMEO code of 2-4 digits");
+        return events_field_error(err, row, GDELT_EVENT_CODE,
+                                  "EventCode, a CAMEO code of 2-4 digits");
     }
-    memcpy(ev->cameo, row->field[G_EVENT_CODE], n);
+    memcpy(ev->cameo, row->field[GDELT_EVENT_CODE], n);
     ev->cameo[n] = '\0';
     if (ref_cameo_event_by_code(ev->cameo, n) == NULL) {
         events_stats_unknown(st, "EventCode", ev->cameo, n);
     }
     if (!(skip & EVENTS_SKIP_ACTORS)) {
-        country(ev->actor1, &ev->actor1_row, row, G_ACTOR1_COUNTRY, "Actor1CountryCode",
+        country(ev->actor1, &ev->actor1_row, row, GDELT_ACTOR1_COUNTRY, "Actor1CountryCode",
                 ref_country_by_cameo, st);
-        country(ev->actor2, &ev->actor2_row, row, G_ACTOR2_COUNTRY, "Actor2CountryCode",
+        country(ev->actor2, &ev->actor2_row, row, GDELT_ACTOR2_COUNTRY, "Actor2CountryCode",
                 ref_country_by_cameo, st);
     }
-    country(ev->country, &ev->country_row, row, G_ACTION_COUNTRY, "ActionGeo_CountryCode",
+    country(ev->country, &ev->country_row, row, GDELT_ACTION_COUNTRY, "ActionGeo_CountryCode",
             ref_country_by_fips, st);
     if (!(skip & EVENTS_SKIP_ID)) {
-        gsi_slice_copy(ev->source_id, sizeof ev->source_id, row->field[G_ID], row->flen[G_ID]);
+        gsi_slice_copy(ev->source_id, sizeof ev->source_id, row->field[GDELT_ID],
+                       row->flen[GDELT_ID]);
     }
     return 0;
 }

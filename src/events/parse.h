@@ -27,10 +27,36 @@ struct events_row {
 
 #define GDELT_FIELDS 61
 
-/* The columns events_gdelt_parse() reads, ascending. It reads no other field of the row, so the
- * fast reader (lines.c) fills field[]/flen[] for these columns only. */
-extern const unsigned char events_gdelt_columns[];
-extern const size_t events_gdelt_ncolumns;
+/* GDELT 2.0 export columns (0-based, from GDELT_2.0_Events_Column_Labels_Header_Row_Sep2016.csv)
+ * that events_gdelt_parse() reads. */
+enum {
+    GDELT_ID = 0,
+    GDELT_SQLDATE = 1,
+    GDELT_ACTOR1_COUNTRY = 7,
+    GDELT_ACTOR2_COUNTRY = 17,
+    GDELT_EVENT_CODE = 26,
+    GDELT_ROOT_CODE = 28,
+    GDELT_QUAD_CLASS = 29,
+    GDELT_GOLDSTEIN = 30,
+    GDELT_MENTIONS = 31,
+    GDELT_SOURCES = 32,
+    GDELT_ARTICLES = 33,
+    GDELT_TONE = 34,
+    GDELT_ACTION_COUNTRY = 53,
+    GDELT_ACTION_LAT = 56,
+    GDELT_ACTION_LONG = 57,
+};
+
+/* The columns events_gdelt_parse() reads, ascending. It reads no other field of the row, and
+ * none at all of a row without GDELT_FIELDS fields, so the fast reader (lines.c) fills
+ * field[]/flen[] for these columns of such rows only. Defined here, not in gdelt.c, so that
+ * lines.c sees the column numbers as constants and unrolls its loop over them. */
+static const unsigned char events_gdelt_columns[] = {
+    GDELT_ID,        GDELT_SQLDATE,    GDELT_ACTOR1_COUNTRY, GDELT_ACTOR2_COUNTRY, GDELT_EVENT_CODE,
+    GDELT_ROOT_CODE, GDELT_QUAD_CLASS, GDELT_GOLDSTEIN,      GDELT_MENTIONS,       GDELT_SOURCES,
+    GDELT_ARTICLES,  GDELT_TONE,       GDELT_ACTION_COUNTRY, GDELT_ACTION_LAT,     GDELT_ACTION_LONG
+};
+#define EVENTS_GDELT_NCOLUMNS (sizeof events_gdelt_columns / sizeof events_gdelt_columns[0])
 
 /* `skip` is events_scan_options.skip: fields the caller does not need are left absent. */
 int events_gdelt_parse(struct events_event *ev, const struct events_row *row, unsigned skip,
