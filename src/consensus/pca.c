@@ -117,30 +117,36 @@ static double projection_scale(const struct consensus *c, uint32_t nkept)
     return sqrt((double)c->ns / (seen > 0 ? seen : 1.0));
 }
 
+/* A row's running projection: its two scores and its votes on kept statements. */
+struct projection_sum {
+    double p1, p2;
+    uint32_t n;
+};
+
+/* Adds the votes col[i], val[i] for i in [b, e) (one of a row's two spans) to `ps`. */
+static inline void project_span(struct projection_sum *ps, const struct consensus_state *st,
+                                const uint32_t *col, const int8_t *val, uint64_t b, uint64_t e,
+                                const double *q1, const double *q2, size_t stride)
+{
+    for (uint64_t i = b; i < e; i++) {
+        size_t j = col[i];
+        double v = st->cval[3 * j + (size_t)(val[i] + 1)];
+        ps->p1 += v * q1[j * stride];
+        ps->p2 += v * q2[j * stride];
+        ps->n += st->active[j];
+    }
+}
+
 void pca_project_row(struct consensus *c, size_t r, struct row_span sp, const double *q1,
                      const double *q2, size_t stride)
 {
     const struct consensus_state *st = c->st;
-    const double *cval = st->cval;
-    double p1 = 0, p2 = 0;
-    uint32_t n = 0;
-    for (uint64_t e = sp.eb; e < sp.ee; e++) {
-        size_t j = st->col[e];
-        double v = cval[3 * j + (size_t)(st->val[e] + 1)];
-        p1 += v * q1[j * stride];
-        p2 += v * q2[j * stride];
-        n += st->active[j];
-    }
-    for (size_t e = sp.ob; e < sp.oe; e++) {
-        size_t j = st->ov_col[e];
-        double v = cval[3 * j + (size_t)(st->ov_val[e] + 1)];
-        p1 += v * q1[j * stride];
-        p2 += v * q2[j * stride];
-        n += st->active[j];
-    }
-    double scale = projection_scale(c, n);
-    c->x[r] = scale * p1;
-    c->y[r] = scale * p2;
+    struct projection_sum ps = { 0, 0, 0 };
+    project_span(&ps, st, st->col, st->val, sp.eb, sp.ee, q1, q2, stride);
+    project_span(&ps, st, st->ov_col, st->ov_val, sp.ob, sp.oe, q1, q2, stride);
+    double scale = projection_scale(c, ps.n);
+    c->x[r] = scale * ps.p1;
+    c->y[r] = scale * ps.p2;
 }
 
 static void project_block(void *ctx, size_t b)
