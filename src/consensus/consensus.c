@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "consensus/internal.h"
+#include "core/buf.h"
 
 void consensus_opts_default(struct consensus_opts *o)
 {
@@ -140,31 +141,13 @@ uint64_t consensus_vote_count(const struct consensus *c)
     return c->st->nnz + c->st->nov + c->st->npd;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap) {
-        return 0;
-    }
-    size_t ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        ncap *= 2;
-    }
-    void *q = realloc(*p, ncap * elem);
-    if (q == NULL) {
-        return GSI_ENOMEM;
-    }
-    *p = q;
-    *cap = ncap;
-    return 0;
-}
-
 static int statement_new(struct consensus *c, int64_t id, struct gsi_err *err)
 {
     if (c->ns >= CONSENSUS_STATEMENTS_MAX) {
         return gsi_err_set(err, GSI_ELIMIT, "more than %u statements", CONSENSUS_STATEMENTS_MAX);
     }
     size_t cap = c->st->scap;
-    if (grow((void **)&c->stmt, &cap, c->ns + 1, sizeof *c->stmt) < 0) {
+    if (gsi_array_reserve((void **)&c->stmt, &cap, c->ns + 1, sizeof *c->stmt, 16) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a statement");
     }
     c->st->scap = cap;

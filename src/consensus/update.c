@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "consensus/internal.h"
+#include "core/buf.h"
 
 void update_forget(struct consensus *c)
 {
@@ -28,14 +29,9 @@ void update_forget(struct consensus *c)
 
 static int undo_push(struct consensus_state *st, uint32_t i, int32_t base_of, bool in_conv)
 {
-    if (st->nundo + 1 > st->undo_cap) {
-        size_t ncap = st->undo_cap ? st->undo_cap * 2 : 256;
-        struct upd_undo *p = realloc(st->undo, ncap * sizeof *p);
-        if (p == NULL) {
-            return GSI_ENOMEM;
-        }
-        st->undo = p;
-        st->undo_cap = ncap;
+    if (gsi_array_reserve((void **)&st->undo, &st->undo_cap, st->nundo + 1, sizeof *st->undo, 256) <
+        0) {
+        return GSI_ENOMEM;
     }
     st->undo[st->nundo].participant = i;
     st->undo[st->nundo].base_of = base_of;

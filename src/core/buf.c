@@ -117,3 +117,27 @@ char *gsi_buf_take(struct gsi_buf *b, size_t *len)
     b->cap = 0;
     return p;
 }
+
+int gsi_array_reserve(void **items, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (need <= *cap) {
+        return 0;
+    }
+    size_t ncap = *cap ? *cap : (first ? first : 1);
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2) {
+            return GSI_ENOMEM;
+        }
+        ncap *= 2;
+    }
+    if (size == 0 || ncap > SIZE_MAX / size) { /* size 0 is a caller's mistake */
+        return GSI_ENOMEM;
+    }
+    void *m = realloc(*items, ncap * size);
+    if (m == NULL) {
+        return GSI_ENOMEM;
+    }
+    *items = m;
+    *cap = ncap;
+    return 0;
+}

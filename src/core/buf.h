@@ -38,4 +38,10 @@ int gsi_buf_appendf(struct gsi_buf *b, const char *fmt, ...) __attribute__((form
 /* Moves the storage out to the caller, who frees it; the buffer is left empty. */
 char *gsi_buf_take(struct gsi_buf *b, size_t *len);
 
+/* Arrays of any element type grow the same way: makes the array *items of `size`-byte elements,
+ * `*cap` of them allocated, hold at least `need`, doubling from `first` (or from *cap). Returns
+ * 0, or GSI_ENOMEM with the array left as it was (also for `size` 0). The caller caps `need`
+ * (its input limits). */
+int gsi_array_reserve(void **items, size_t *cap, size_t need, size_t size, size_t first);
+
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/text.h"
 
@@ -70,14 +71,8 @@ void gsi_table_free(struct gsi_table *t)
 
 static struct cell *table_push(struct gsi_table *t)
 {
-    if (t->ncells == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        struct cell *c = realloc(t->cells, cap * sizeof *c);
-        if (c == NULL) {
-            return NULL;
-        }
-        t->cells = c;
-        t->cap = cap;
+    if (gsi_array_reserve((void **)&t->cells, &t->cap, t->ncells + 1, sizeof *t->cells, 64) < 0) {
+        return NULL;
     }
     struct cell *c = &t->cells[t->ncells++];
     memset(c, 0, sizeof *c);

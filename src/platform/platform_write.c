@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "platform/platform_internal.h"
 
 #define CANON_MAX (PLATFORM_PAYLOAD_MAX + 16384)
@@ -33,16 +34,9 @@
 /* Grows an array of `size`-byte items to hold one more (doubling). */
 static int grow(void **items, size_t *cap, size_t n, size_t size, struct gsi_err *err)
 {
-    if (n < *cap) {
-        return 0;
-    }
-    size_t nc = *cap ? *cap * 2 : 64;
-    void *m = realloc(*items, nc * size);
-    if (m == NULL) {
+    if (gsi_array_reserve(items, cap, n + 1, size, 64) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory for the journal batch");
     }
-    *items = m;
-    *cap = nc;
     return 0;
 }
 

@@ -1,6 +1,8 @@
 /* Unit tests for src/core: numbers, hex, dates, the capped buffer, the scanner, tables, the
  * RNG. Expected day numbers come from `date -u -d DATE +%s` divided by 86400. */
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -198,6 +200,30 @@ START_TEST(dates)
 }
 END_TEST
 
+/* Capacities by hand: from 16, need 1 -> 16, need 17 -> 32, need 100 -> 128 (16·2³); an
+ * element count whose bytes overflow size_t is refused before any allocation. */
+START_TEST(array_reserve_doubles)
+{
+    int *v = NULL;
+    size_t cap = 0;
+    ck_assert_int_eq(gsi_array_reserve((void **)&v, &cap, 1, sizeof *v, 16), 0);
+    ck_assert_uint_eq(cap, 16);
+    v[0] = 7;
+    ck_assert_int_eq(gsi_array_reserve((void **)&v, &cap, 16, sizeof *v, 16), 0);
+    ck_assert_uint_eq(cap, 16);
+    ck_assert_int_eq(gsi_array_reserve((void **)&v, &cap, 17, sizeof *v, 16), 0);
+    ck_assert_uint_eq(cap, 32);
+    ck_assert_int_eq(gsi_array_reserve((void **)&v, &cap, 100, sizeof *v, 16), 0);
+    ck_assert_uint_eq(cap, 128);
+    ck_assert_int_eq(v[0], 7);
+    int *keep = v;
+    ck_assert_int_eq(gsi_array_reserve((void **)&v, &cap, SIZE_MAX / 2, 16, 16), GSI_ENOMEM);
+    ck_assert_ptr_eq(v, keep);
+    ck_assert_uint_eq(cap, 128);
+    free(v);
+}
+END_TEST
+
 START_TEST(buffer_cap)
 {
     struct gsi_buf b;
@@ -390,6 +416,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, hex_decode_refuses);
     tcase_add_test(tc, parse_f64_matches_strtod);
     tcase_add_test(tc, dates);
+    tcase_add_test(tc, array_reserve_doubles);
     tcase_add_test(tc, buffer_cap);
     tcase_add_test(tc, csv_quoting_and_lines);
     tcase_add_test(tc, csv_tsv_no_quoting_no_final_newline);
