@@ -13,6 +13,7 @@
 #include <microhttpd.h>
 
 #include "http/auth.h"
+#include "http/head.h"
 #include "http/http.h"
 #include "http/route.h"
 
@@ -44,15 +45,65 @@ struct upload {
     /* Set when queued for a writer: */
     struct MHD_Connection *conn;
     enum http_method method;
-    const char *url;       /* libmicrohttpd's, valid for the request */
+    const char *url;       /* the raw path, in the connection's struct conn */
     struct http_resp resp; /* filled by the writer */
     char allow[64];
     bool www_auth;
     struct upload *next;
 };
 
+/* libmicrohttpd's memory per connection, which holds the request line and fields as they are
+ * read: room for the largest head head.h lets through (HTTP_URI_MAX + HTTP_FIELDS_MAX) and
+ * the buffers around it, so a head over those caps gets the server's own JSON 414 or 431
+ * rather than libmicrohttpd's page; only a head past this pool gets libmicrohttpd's. */
+#define HTTP_MHD_POOL (64u << 10)
+
 /* The per-request state of a request without a body: a marker, not an allocation. */
 static struct upload no_body;
+
+/* What the server keeps for one connection, from its accept to its close (libmicrohttpd's
+ * socket context): the head of the request being read. */
+struct conn {
+    int fd;
+    struct http_head head;
+};
+
+static struct conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* Called with the request target as the client sent it, before libmicrohttpd decodes it:
+ * the server routes on this, so "%2F" and "%00" stay what they are. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    struct conn *cn = conn_of(c);
+    if (cn != NULL) {
+        http_head_init(&cn->head);
+        http_head_uri(&cn->head, uri);
+    }
+    return NULL;
+}
+
+static enum MHD_Result head_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    http_head_field(cls, key, key_size, value, value_size);
+    return MHD_YES;
+}
+
+static enum MHD_Result head_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    http_head_query_value(cls, key, key_size);
+    http_head_query_value(cls, value, value_size);
+    return MHD_YES;
+}
 
 static const char *query_lookup(void *ctx, const char *name)
 {
@@ -257,7 +308,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct http_server *s = cls;
     enum http_method m = http_method_parse(method);
     struct upload *up = *con_cls;
+    /* Routes see the raw path (head.h), never libmicrohttpd's decoded `url`. */
+    (void)url;
+    struct conn *cn = conn_of(c);
+    const char *path = cn != NULL ? cn->head.path : "";
     if (up == NULL) {
+        if (cn == NULL) {
+            return MHD_NO; /* no memory for it at accept: close */
+        }
+        http_head_version(&cn->head, version);
+        MHD_get_connection_values_n(c, MHD_HEADER_KIND, head_field, &cn->head);
+        MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, head_query, &cn->head);
+        const char *code;
+        char msg[160];
+        int status = http_head_verdict(&cn->head, &code, msg, sizeof msg);
+        if (status != 0) {
+            /* Answered before the body is read, so libmicrohttpd closes the connection
+             * after this response: the framing of what follows is not to be trusted. */
+            return send_error(c, status, code, msg);
+        }
         const char *cl =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         /* No body to wait for: nothing to allocate. libmicrohttpd keeps the connection
@@ -288,7 +357,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             *upload_data_size = 0;
             return MHD_YES;
         }
-        return dispatch(s, c, m, url, NULL, 0);
+        return dispatch(s, c, m, path, NULL, 0);
     }
     if (up->phase == UPLOAD_DONE) {
         up->phase = UPLOAD_SENT;
@@ -321,7 +390,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (up->too_big) {
         return send_too_big(s, c);
     }
-    return enqueue(s, c, up, m, url);
+    return enqueue(s, c, up, m, path);
 }
 
 /* Small responses must not wait for the client's delayed ACK (Nagle's algorithm holds the
@@ -330,11 +399,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
-    if (toe != MHD_CONNECTION_NOTIFY_STARTED) {
+    (void)cls;
+    if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        free(*socket_context);
+        *socket_context = NULL;
         return;
     }
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct conn *cn = calloc(1, sizeof *cn);
+    if (cn != NULL) {
+        cn->fd = ci != NULL ? ci->connect_fd : -1;
+    }
+    *socket_context = cn;
     if (ci != NULL) {
         int one = 1;
         (void)setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -405,7 +482,8 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
         MHD_OPTION_CONNECTION_LIMIT, o->conn_max, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         o->conn_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE,
         1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-        on_connection, s, MHD_OPTION_END);
+        on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MHD_POOL, MHD_OPTION_END);
     if (s->daemon == NULL) {
         server_free(s);
         return gsi_err_set(

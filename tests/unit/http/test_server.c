@@ -13,6 +13,7 @@
 
 #include "client.h"
 #include "harness.h"
+#include "http/head.h"
 #include "http/http.h"
 
 struct platform *fake_platform(void);
@@ -341,6 +342,81 @@ START_TEST(test_body_limit)
 }
 END_TEST
 
+/* One raw request on its own connection; the answer must be the JSON error `code` with
+ * `status` (docs/internals/http.md, "Errors"), never libmicrohttpd's HTML page. */
+static void raw_expect(const char *req, size_t len, int status, const char *code)
+{
+    struct test_resp r;
+    ck_assert_int_eq(test_http(port, req, len, &r), 0);
+    ck_assert_msg(r.status == status, "want %d, got %d for %.60s", status, r.status, req);
+    ck_assert_ptr_nonnull(strstr(r.head, "Content-Type: application/json"));
+    assert_error(&r, code);
+    test_resp_free(&r);
+}
+
+#define RAW(req, status, code) raw_expect(req, sizeof(req) - 1, status, code)
+#define POST_HEAD "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+
+/* RFC 9112 section 6: a request whose body length is ambiguous is refused at once, before
+ * any of its body is read, with the documented JSON error. */
+START_TEST(test_framing)
+{
+    /* Two different Content-Length values: 400 (RFC 9112 6.3, item 5). */
+    RAW(POST_HEAD "Content-Length: 2\r\nContent-Length: 5\r\n\r\n{}abc", 400, "GSI_EUSAGE");
+    /* Transfer codings the server does not implement: 501 at once, not a 30 s wait. */
+    RAW(POST_HEAD "Transfer-Encoding: gzip\r\n\r\n{}", 501, "GSI_EUNSUPPORTED");
+    RAW(POST_HEAD "Transfer-Encoding: xchunked\r\n\r\n{}", 501, "GSI_EUNSUPPORTED");
+    /* chunked twice, or with Content-Length as well: 400. */
+    RAW(POST_HEAD "Transfer-Encoding: chunked, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 400,
+        "GSI_EUSAGE");
+    RAW(POST_HEAD "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+        "GSI_EUSAGE");
+    RAW(POST_HEAD "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 400,
+        "GSI_EUSAGE");
+    /* HTTP/1.1 without Host, or with two (RFC 9112 3.2). */
+    RAW("GET /v1/health HTTP/1.1\r\nConnection: close\r\n\r\n", 400, "GSI_EUSAGE");
+    RAW("GET /v1/health HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n", 400,
+        "GSI_EUSAGE");
+    /* A control byte in a field value. */
+    RAW("GET /v1/me HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer gsi_tokCHN\x01x\r\n"
+        "Connection: close\r\n\r\n",
+        400, "GSI_EUSAGE");
+    /* A decoded NUL in a query argument. */
+    RAW("GET /v1/parties?kind=state%00x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 400,
+        "GSI_EUSAGE");
+    /* 414 and 431 past the server's own caps (head.h), in JSON. */
+    char big[HTTP_URI_MAX + HTTP_FIELDS_MAX + 256];
+    int n = snprintf(big, sizeof big, "GET /v1/health?a=%0*d HTTP/1.1\r\nHost: t\r\n"
+                                      "Connection: close\r\n\r\n", HTTP_URI_MAX, 0);
+    raw_expect(big, (size_t)n, 414, "GSI_ELIMIT");
+    n = snprintf(big, sizeof big, "GET /v1/health HTTP/1.1\r\nHost: t\r\nX-A: %0*d\r\n"
+                                  "Connection: close\r\n\r\n", HTTP_FIELDS_MAX, 0);
+    raw_expect(big, (size_t)n, 431, "GSI_ELIMIT");
+}
+END_TEST
+
+/* The path is routed as sent: "%00" does not cut a segment short and "%2F" does not make
+ * a new one (a decoded "/v1/parties/CHN%00/records" used to route as "/v1/parties/CHN",
+ * and "DELETE /v1/delegates/3%00" revoked delegate 3). */
+START_TEST(test_raw_path)
+{
+    struct test_resp r;
+    ck_assert_int_eq(call("GET", "/v1/parties/CHN%00/records", NULL, NULL, &r), 404);
+    assert_error(&r, "GSI_ENOTFOUND");
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/parties/CHN%2Frecords", NULL, NULL, &r), 404);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/parties/CHN%00", NULL, NULL, &r), 404);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("DELETE", "/v1/delegates/3%00", "gsi_tokOBS", NULL, &r), 404);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/me", "gsi_tokOBS", NULL, &r), 200);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/parties/CHN", NULL, NULL, &r), 200);
+    test_resp_free(&r);
+}
+END_TEST
+
 START_TEST(test_journal_routes)
 {
     struct test_resp r;
@@ -522,6 +598,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_conn_limits);
     tcase_add_test(tc, test_conn_max);
     tcase_add_test(tc, test_head_and_keepalive);
+    tcase_add_test(tc, test_framing);
+    tcase_add_test(tc, test_raw_path);
     suite_add_tcase(s, tc);
     return s;
 }
