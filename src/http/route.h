@@ -115,7 +115,9 @@ int http_resp_error(struct http_resp *resp, int code, const char *msg);
 int http_resp_error_status(struct http_resp *resp, int status, const char *code, const char *msg);
 
 /* The error response for a handler's failure: code, message, and the line and column of the
- * bad input when err->line > 0 (malformed JSON). A code >= 0 is reported as GSI_EINTERNAL. */
+ * bad input when err->line > 0 (malformed JSON). A code >= 0 is reported as GSI_EINTERNAL.
+ * For a code whose status is 5xx the message is a fixed sentence, never err->msg (which may
+ * hold SQL or paths); the caller logs err->msg. */
 int http_resp_from_err(struct http_resp *resp, const struct gsi_err *err);
 
 /* --- request helpers ------------------------------------------------------------------ */

@@ -15,6 +15,7 @@
 #include "http/auth.h"
 #include "http/head.h"
 #include "http/http.h"
+#include "http/log.h"
 #include "http/route.h"
 
 struct http_server {
@@ -225,6 +226,9 @@ static void handle(struct http_server *s, struct MHD_Connection *c, enum http_me
     }
     if (route->fn(&req, &resp) < 0) {
         http_resp_from_err(&resp, &req.err);
+        if (resp.status >= 500) {
+            http_log("gsi serve: %s %.200s: %s", http_method_name(m), url, req.err.msg);
+        }
     }
 send:
     *out = resp;
@@ -432,6 +436,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     }
 }
 
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    http_log_v(fmt, ap);
+}
+
 static void server_free(struct http_server *s);
 
 int http_server_start(struct http_server **out, const struct http_server_opts *o,
@@ -470,6 +480,7 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
         }
     }
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
+    /* libmicrohttpd's own messages go through the rate-limited log. */
     if (!o->quiet) {
         flags |= MHD_USE_ERROR_LOG;
     }
@@ -482,7 +493,8 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
         MHD_OPTION_CONNECTION_LIMIT, o->conn_max, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         o->conn_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE,
         1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-        on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+        on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MHD_POOL, MHD_OPTION_END);
     if (s->daemon == NULL) {
         server_free(s);

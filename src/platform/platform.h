@@ -291,6 +291,12 @@ int platform_entry_canonical(struct gsi_buf *out, const struct platform_entry *e
 /* Entries and tree size now committed. */
 int platform_journal_size(struct platform *p, uint64_t *size, struct gsi_err *err);
 
+/* Whether the store takes writes: false when the last write transaction failed with a
+ * database or I/O error (a read-only file, a full disk, a lost server) and none has
+ * committed since; then `why` (cap bytes) gets the store's message, which is for the
+ * operator (it may hold SQL), never for a client. */
+bool platform_store_writable(struct platform *p, char *why, size_t cap);
+
 /* The latest signed checkpoint, a C2SP signed note (origin, size, base64 root, blank line,
  * signature lines), appended to `note`. */
 int platform_journal_checkpoint(struct platform *p, struct gsi_buf *note, struct gsi_err *err);

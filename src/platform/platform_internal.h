@@ -93,6 +93,11 @@ struct platform {
     char *last_note; /* the checkpoint the last commit signed (malloc'd) */
     uint64_t last_note_size;
 
+    /* Under wmu: the last write transaction failed with a store error (GSI_EDB, GSI_EIO)
+     * and none committed since; its message. */
+    bool write_fault;
+    char write_fault_msg[GSI_ERR_MSG_MAX];
+
     pthread_mutex_t file_mu;
     uint64_t file_size;   /* size of the checkpoint last written to the file */
     int64_t file_time_ns; /* when (CLOCK_MONOTONIC) */

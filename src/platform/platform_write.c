@@ -514,6 +514,14 @@ int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
             }
         }
     }
+    /* What health reports: a store error (the whole batch's, or this act's own) means the
+     * store may not be taking writes; a commit means it is. */
+    if (req.rc == GSI_EDB || req.rc == GSI_EIO) {
+        p->write_fault = true;
+        snprintf(p->write_fault_msg, sizeof p->write_fault_msg, "%s", req.err.msg);
+    } else if (req.rc == 0) {
+        p->write_fault = false;
+    }
     pthread_mutex_unlock(&p->wmu);
     pthread_cond_destroy(&req.cond);
     maybe_checkpoint(p, wal_pages);
@@ -532,6 +540,17 @@ int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
         *err = req.err;
     }
     return req.rc;
+}
+
+bool platform_store_writable(struct platform *p, char *why, size_t cap)
+{
+    pthread_mutex_lock(&p->wmu);
+    bool ok = !p->write_fault;
+    if (!ok && cap > 0) {
+        snprintf(why, cap, "%s", p->write_fault_msg);
+    }
+    pthread_mutex_unlock(&p->wmu);
+    return ok;
 }
 
 /* --- canonical bytes --- */
@@ -590,6 +609,29 @@ struct act_ctx {
     struct platform_receipt *out;
 };
 
+/* Every party the audience names exists: a confidential act addressed to a party that does
+ * not exist would be shown to whoever later registers that id. check_audience has made sure
+ * the list is well formed (ids of at most PLATFORM_ID_MAX - 1 bytes, no empty one). */
+static int audience_check(struct platform *p, struct pw_batch *b, const char *audience,
+                          struct gsi_err *err)
+{
+    for (const char *a = audience; *a != '\0';) {
+        size_t n = strcspn(a, ",");
+        char id[PLATFORM_ID_MAX];
+        snprintf(id, sizeof id, "%.*s", (int)n, a);
+        int rc = platform_party_check(p, b, id, err);
+        if (rc == GSI_ENOTFOUND) {
+            return gsi_err_set(err, GSI_EDATA, "audience: no party '%s' (see GET /v1/parties)",
+                               id);
+        }
+        if (rc < 0) {
+            return rc;
+        }
+        a += n + (a[n] == ',');
+    }
+    return 0;
+}
+
 static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err)
 {
     struct act_ctx *c = ctx;
@@ -603,6 +645,9 @@ static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct g
     const char *audience = a->audience ? a->audience : "";
     int64_t id = 0;
     int rc = platform_party_check(p, b, c->party, err);
+    if (rc == 0) {
+        rc = audience_check(p, b, audience, err);
+    }
     if (rc == 0) {
         rc = platform_record_id_next(b, &id, err);
     }
@@ -656,9 +701,18 @@ static int check_audience(const char *a, struct gsi_err *err)
         return gsi_err_set(err, GSI_ELIMIT, "audience longer than %d bytes",
                            PLATFORM_AUDIENCE_MAX - 1);
     }
-    for (size_t i = 0; i < n; i++) {
+    size_t len = 0; /* of the id being read */
+    for (size_t i = 0; i <= n; i++) {
         char c = a[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ',')) {
+        if (c == ',' || c == '\0') {
+            if ((len == 0 && n > 0) || len >= PLATFORM_ID_MAX) {
+                return gsi_err_set(err, GSI_EUSAGE,
+                                   "audience: an empty or overlong party id in \"%.64s\"", a);
+            }
+            len = 0;
+        } else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-') {
+            len++;
+        } else {
             return gsi_err_set(err, GSI_EUSAGE,
                                "audience: expected comma-separated party ids (\"CHN,IND\")");
         }

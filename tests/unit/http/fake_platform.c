@@ -214,6 +214,21 @@ static bool visible(const struct platform_record *r, const struct platform_deleg
     return false;
 }
 
+/* A store that stopped taking writes, as the real one reports it: type "note.dbfail" fails
+ * like a write to a read-only SQLite file, with the statement in the message. */
+static bool write_fault;
+
+bool platform_store_writable(struct platform *p, char *why, size_t cap)
+{
+    pthread_mutex_lock(&mu);
+    bool ok = !write_fault;
+    pthread_mutex_unlock(&mu);
+    if (!ok) {
+        snprintf(why, cap, "sqlite: INSERT INTO records: attempt to write a readonly database");
+    }
+    return ok;
+}
+
 int platform_act_record(struct platform *p, struct platform_receipt *out,
                         const struct platform_delegate *actor, const struct platform_act *act,
                         struct gsi_err *err)
@@ -223,6 +238,13 @@ int platform_act_record(struct platform *p, struct platform_receipt *out,
         return err->code;
     }
     pthread_mutex_lock(&mu);
+    write_fault = strcmp(act->type, "note.dbfail") == 0;
+    if (write_fault) {
+        pthread_mutex_unlock(&mu);
+        return gsi_err_set(err, GSI_EDB,
+                           "sqlite: INSERT INTO records (id, type, party) VALUES (?, ?, ?): "
+                           "attempt to write a readonly database");
+    }
     if (nrecords == FAKE_RECORDS_MAX) {
         pthread_mutex_unlock(&mu);
         return gsi_err_set(err, GSI_ELIMIT, "the fake is full");

@@ -398,6 +398,35 @@ END_TEST
 /* The path is routed as sent: "%00" does not cut a segment short and "%2F" does not make
  * a new one (a decoded "/v1/parties/CHN%00/records" used to route as "/v1/parties/CHN",
  * and "DELETE /v1/delegates/3%00" revoked delegate 3). */
+/* A store that refuses writes: the client gets a 500 without the SQL, and health says the
+ * store cannot write (503) until a write succeeds again. */
+START_TEST(test_store_fault)
+{
+    struct test_resp r;
+    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
+                          "{\"type\":\"note.dbfail\",\"payload\":{}}", &r),
+                     500);
+    assert_error(&r, "GSI_EDB");
+    ck_assert_msg(strstr(r.body, "INSERT") == NULL && strstr(r.body, "sqlite") == NULL,
+                  "internal detail sent to the client: %s", r.body);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/health", NULL, NULL, &r), 503);
+    json_t *j = body_json(&r);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "status")), "degraded");
+    ck_assert(json_is_false(json_object_get(j, "writable")));
+    ck_assert_ptr_null(strstr(r.body, "INSERT"));
+    json_decref(j);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
+                          "{\"type\":\"note\",\"payload\":{}}", &r),
+                     201);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/health", NULL, NULL, &r), 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"writable\":true"));
+    test_resp_free(&r);
+}
+END_TEST
+
 START_TEST(test_raw_path)
 {
     struct test_resp r;
@@ -600,6 +629,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_head_and_keepalive);
     tcase_add_test(tc, test_framing);
     tcase_add_test(tc, test_raw_path);
+    tcase_add_test(tc, test_store_fault);
     suite_add_tcase(s, tc);
     return s;
 }

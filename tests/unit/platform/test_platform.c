@@ -254,6 +254,27 @@ START_TEST(confidential)
                      GSI_ELIMIT);
     act.audience = "ind";
     ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EUSAGE);
+    /* An audience naming a party that does not exist, or an empty id, is refused: the act
+     * would otherwise be shown to whoever registers that id later. */
+    act.confidential = true;
+    act.audience = "IND,ZZZ";
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EDATA);
+    ck_assert_ptr_nonnull(strstr(err.msg, "ZZZ"));
+    act.audience = "IND,,PAK";
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EUSAGE);
+    act.audience = "IND,";
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EUSAGE);
+    /* Nothing of the refused acts was written. */
+    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, NULL, "CHN", 0, 100, 0, NULL, &err),
+                     0);
+    ck_assert_uint_eq(n, 2);
+    platform_record_list_free(list, n);
+    /* An unknown party kind is a usage error, not an empty list. */
+    struct platform_party *parties;
+    ck_assert_int_eq(platform_party_list(p, &parties, &n, "bogus", &err), GSI_EUSAGE);
+    ck_assert_int_eq(platform_party_list(p, &parties, &n, "observer", &err), 0);
+    ck_assert_uint_eq(n, 2); /* PSE and VAT: un.org/en/about-us/non-member-states */
+    free(parties);
 }
 END_TEST
 
@@ -889,6 +910,36 @@ START_TEST(refuses_newer_schema)
 }
 END_TEST
 
+/* A store that refuses writes (here a trigger that aborts every insert into records, as a
+ * read-only or full database would): the write fails with GSI_EDB, the platform reports the
+ * store as not writable, and a later successful write clears it. */
+START_TEST(store_write_fault)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_delegate chn;
+    char t[PLATFORM_TOKEN_MAX];
+    add_delegate(&chn, t, "CHN", PLATFORM_ROLE_DELEGATE);
+    char why[GSI_ERR_MSG_MAX] = "";
+    ck_assert(platform_store_writable(p, why, sizeof why));
+    struct store *s;
+    ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(store_exec(s,
+                                "CREATE TRIGGER refuse BEFORE INSERT ON records BEGIN "
+                                "SELECT RAISE(ABORT, 'attempt to write a readonly database'); END",
+                                NULL, 0, &err),
+                     0);
+    struct platform_act act = { .type = "note", .payload = "{}", .payload_len = 2 };
+    struct platform_receipt r;
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EDB);
+    ck_assert(!platform_store_writable(p, why, sizeof why));
+    ck_assert_ptr_nonnull(strstr(why, "readonly"));
+    ck_assert_int_eq(store_exec(s, "DROP TRIGGER refuse", NULL, 0, &err), 0);
+    store_close(s);
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), 0);
+    ck_assert(platform_store_writable(p, why, sizeof why));
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("platform");
@@ -916,6 +967,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, refuses_database_behind_file);
     tcase_add_test(tc, uninitialised);
     tcase_add_test(tc, refuses_newer_schema);
+    tcase_add_test(tc, store_write_fault);
     suite_add_tcase(s, tc);
     return s;
 }
