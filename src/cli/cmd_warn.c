@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_warn.h"
 #include "core/date.h"
 #include "core/table.h"
 #include "warn/backtest.h"
@@ -22,7 +23,7 @@
 #define WARN_YEARS_MAX 50
 
 static const char warn_help[] =
-    "Usage: gsi warn <forecast|evaluate|backtest|brief> [options]\n"
+    "Usage: gsi warn <forecast|evaluate|backtest|brief|run> [options]\n"
     "\n"
     "Forecasts of state-based conflict fatalities per country and month (UCDP ged_sb), scored\n"
     "as the ViEWS 2023/24 prediction challenge scores them (CRPS, IGN, MIS).\n"
@@ -31,6 +32,7 @@ static const char warn_help[] =
     "  evaluate   score a forecast file against the actuals\n"
     "  backtest   forecast and score past years with every model\n"
     "  brief      rank the hotspots of the next 12 months and say why\n"
+    "  run        actuals -> forecast -> stored run -> brief, in one step (--db)\n"
     "\n"
     "Actuals are ViEWS country-month CSV: month_id,country_id,ged_sb (month_id 1 = 1980-01).\n"
     "Run 'gsi warn <subcommand> --help' for its options. Exit status 65 on bad input data.\n";
@@ -71,6 +73,22 @@ static const char backtest_help[] =
     "                       same for every N\n"
     "  --format FMT         table (default), csv or json\n";
 
+static const char run_help[] =
+    "Usage: gsi warn run --db URL --actuals FILE [--through YYYY-MM] [options]\n"
+    "\n"
+    "One step for every data update: reads the actuals, forecasts the 12 months after\n"
+    "--through (default: the last month of data) with the gsi model, stores the run in the\n"
+    "database (served at /v1/forecasts and /v1/hotspots) and prints its brief, read back\n"
+    "from the database. The time of each step goes to standard error.\n"
+    "\n"
+    "  --db URL           ./gsi.db (default), a SQLite path, or postgresql://...\n"
+    "  --actuals FILE     observed fatalities, month_id,country_id,ged_sb\n"
+    "  --through YYYY-MM  last month of data to use\n"
+    "  --top N            how many countries to print (default 20; 0 for all)\n"
+    "  --samples N        draws (default 1000)\n"
+    "  --seed S           random seed (default 1)\n"
+    "  --format FMT       table (default), csv or json\n";
+
 static const char brief_help[] =
     "Usage: gsi warn brief --actuals FILE [--through YYYY-MM] [options]\n"
     "\n"
@@ -89,24 +107,16 @@ static const char brief_help[] =
     "  --format FMT       table (default), csv or json\n"
     "  --events FILE      accepted for event-data features; the current model does not use it\n";
 
-/* Options every subcommand may take; each subcommand checks the ones it needs. */
-struct opts {
-    const char *actuals, *forecast, *out, *years, *models, *through;
-    long year, samples, top, threads;
-    uint64_t seed;
-    enum gsi_format format;
-    int events;
-};
-
 /* Parses argv[1..] of a subcommand into `o`. Returns 0 (with *help_shown set when --help was
  * printed) or -1 after reporting a usage error. */
-static int parse(struct opts *o, int argc, char **argv, const char *cmd, const char *help,
+static int parse(struct cmd_warn_opts *o, int argc, char **argv, const char *cmd, const char *help,
                  int *help_shown)
 {
     memset(o, 0, sizeof *o);
     o->samples = 1000;
     o->seed = 1;
     o->top = 20;
+    o->days = 14;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o->threads = ncpu < 1 ? 1 : ncpu > WARN_BACKTEST_THREADS_MAX ? WARN_BACKTEST_THREADS_MAX : ncpu;
     o->format = GSI_FORMAT_TABLE;
@@ -132,6 +142,16 @@ static int parse(struct opts *o, int argc, char **argv, const char *cmd, const c
             o->models = v; /* --model for forecast, --models for backtest: one setting */
         } else if (OPT("--through")) {
             o->through = v;
+        } else if (OPT("--db")) {
+            o->db = v;
+        } else if (OPT("--run")) {
+            o->run = v;
+        } else if (OPT("--now")) {
+            o->now = v;
+        } else if (OPT("--days")) {
+            if (v != NULL && cli_int(&o->days, cmd, "--days", v, 0, 3650) < 0) {
+                return -1;
+            }
         } else if (OPT("--events")) {
             o->events = 1;
         } else if (OPT("--year")) {
@@ -192,10 +212,19 @@ static int load_actuals(struct warn_panel *p, const char *path)
     return 0;
 }
 
+int cmd_warn_actuals_load(struct warn_panel *p, struct cmd_warn_opts *o, struct gsi_err *err)
+{
+    if (o->actuals == NULL) {
+        return gsi_err_set(err, GSI_EUSAGE, "--actuals FILE is required");
+    }
+    snprintf(o->source, sizeof o->source, "%s", o->actuals);
+    return warn_panel_read(p, o->actuals, err);
+}
+
 static int do_forecast(int argc, char **argv)
 {
     const char *cmd = "warn forecast";
-    struct opts o;
+    struct cmd_warn_opts o;
     int shown = 0;
     if (parse(&o, argc, argv, cmd, forecast_help, &shown) < 0) {
         return GSI_EXIT_USAGE;
@@ -267,7 +296,7 @@ static int add_row(struct gsi_table *t, long year, const char *model, const stru
 static int do_evaluate(int argc, char **argv)
 {
     const char *cmd = "warn evaluate";
-    struct opts o;
+    struct cmd_warn_opts o;
     int shown = 0;
     if (parse(&o, argc, argv, cmd, evaluate_help, &shown) < 0) {
         return GSI_EXIT_USAGE;
@@ -323,7 +352,7 @@ static size_t split(char *s, char **items, size_t max)
 static int do_backtest(int argc, char **argv)
 {
     const char *cmd = "warn backtest";
-    struct opts o;
+    struct cmd_warn_opts o;
     int shown = 0;
     if (parse(&o, argc, argv, cmd, backtest_help, &shown) < 0) {
         return GSI_EXIT_USAGE;
@@ -401,7 +430,7 @@ static int do_backtest(int argc, char **argv)
 static int do_brief(int argc, char **argv)
 {
     const char *cmd = "warn brief";
-    struct opts o;
+    struct cmd_warn_opts o;
     int shown = 0;
     if (parse(&o, argc, argv, cmd, brief_help, &shown) < 0) {
         return GSI_EXIT_USAGE;
@@ -471,6 +500,22 @@ static int do_brief(int argc, char **argv)
     return GSI_EXIT_OK;
 }
 
+static int do_run(int argc, char **argv)
+{
+    struct cmd_warn_opts o;
+    int shown = 0;
+    if (parse(&o, argc, argv, "warn run", run_help, &shown) < 0) {
+        return GSI_EXIT_USAGE;
+    }
+    if (shown) {
+        return GSI_EXIT_OK;
+    }
+    if (o.actuals == NULL) {
+        return cli_usage_error("warn run", "--actuals is required");
+    }
+    return cmd_warn_run(&o);
+}
+
 int cmd_warn(int argc, char **argv)
 {
     if (argc < 2) {
@@ -493,6 +538,9 @@ int cmd_warn(int argc, char **argv)
     }
     if (strcmp(sub, "brief") == 0) {
         return do_brief(argc - 1, argv + 1);
+    }
+    if (strcmp(sub, "run") == 0) {
+        return do_run(argc - 1, argv + 1);
     }
     return cli_usage_error("warn", "unknown subcommand '%s'", sub);
 }

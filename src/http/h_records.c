@@ -24,8 +24,8 @@
 /* Who reads. An anonymous caller must see only public records, and the platform's NULL
  * viewer is the local administrator, who sees everything; so an anonymous reader is a
  * delegate of no party that no record names. */
-static const struct platform_delegate *viewer(const struct http_req *req,
-                                              struct platform_delegate *anon)
+const struct platform_delegate *http_viewer(const struct http_req *req,
+                                            struct platform_delegate *anon)
 {
     if (req->auth != NULL) {
         return req->auth;
@@ -82,7 +82,7 @@ static int list(struct http_req *req, struct http_resp *resp, const char *party)
     struct platform_record *recs = NULL;
     size_t n = 0;
     bool more = false;
-    if (platform_record_list(req->platform, &recs, &n, viewer(req, &anon), type, party,
+    if (platform_record_list(req->platform, &recs, &n, http_viewer(req, &anon), type, party,
                              (int64_t)after, (size_t)limit, RECORDS_PAGE_BYTES, &more,
                              &req->err) < 0) {
         return req->err.code;
@@ -123,7 +123,7 @@ int h_record_get(struct http_req *req, struct http_resp *resp)
     }
     struct platform_delegate anon;
     struct platform_record r;
-    if (platform_record_get(req->platform, &r, viewer(req, &anon), id, &req->err) < 0) {
+    if (platform_record_get(req->platform, &r, http_viewer(req, &anon), id, &req->err) < 0) {
         return req->err.code;
     }
     json_t *j = record_json(&r);

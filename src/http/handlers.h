@@ -13,6 +13,11 @@ struct platform_delegate;
  * and pubkey/revoked_at when set. Never anything about its token. */
 json_t *http_delegate_json(const struct platform_delegate *d);
 
+/* The platform's viewer for a request (h_records.c): the authenticated delegate, or for an
+ * anonymous caller `anon` filled as a delegate of no party, who sees public records only. */
+const struct platform_delegate *http_viewer(const struct http_req *req,
+                                            struct platform_delegate *anon);
+
 /* h_health.c */
 int h_health(struct http_req *req, struct http_resp *resp);
 /* h_openapi.c */
@@ -37,5 +42,10 @@ int h_party_records_add(struct http_req *req, struct http_resp *resp);
 int h_me(struct http_req *req, struct http_resp *resp);
 int h_delegate_get(struct http_req *req, struct http_resp *resp);
 int h_delegate_revoke(struct http_req *req, struct http_resp *resp);
+/* h_forecasts.c */
+int h_forecast_get(struct http_req *req, struct http_resp *resp);
+int h_forecast_country(struct http_req *req, struct http_resp *resp);
+int h_hotspots_list(struct http_req *req, struct http_resp *resp);
+int h_hotspot_get(struct http_req *req, struct http_resp *resp);
 
 #endif

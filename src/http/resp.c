@@ -33,7 +33,10 @@ int http_resp_json(struct http_resp *resp, int status, json_t *json)
     }
     gsi_buf_reset(&resp->body);
     resp->static_body = NULL;
-    int rc = json_dump_callback(json, dump_cb, &resp->body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    /* 15 significant digits: a stored figure such as 0.123 goes out as 0.123, not as the
+     * 17-digit form of its binary value. */
+    int rc = json_dump_callback(json, dump_cb, &resp->body,
+                                JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15));
     json_decref(json);
     if (rc != 0 || gsi_buf_putc(&resp->body, '\n') < 0) {
         /* The server's own failure, not the client's: 413 is for request bodies, and the

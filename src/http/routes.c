@@ -28,6 +28,12 @@ const struct http_route http_routes[] = {
     { HTTP_GET, "/v1/me", HTTP_AUTH_REQUIRED, true, h_me },
     { HTTP_GET, "/v1/delegates/{id}", HTTP_AUTH_NONE, true, h_delegate_get },
     { HTTP_DELETE, "/v1/delegates/{id}", HTTP_AUTH_REQUIRED, true, h_delegate_revoke },
+
+    { HTTP_GET, "/v1/forecasts/latest", HTTP_AUTH_NONE, true, h_forecast_get },
+    { HTTP_GET, "/v1/forecasts/{run}", HTTP_AUTH_NONE, true, h_forecast_get },
+    { HTTP_GET, "/v1/forecasts/{run}/countries/{iso3}", HTTP_AUTH_NONE, true, h_forecast_country },
+    { HTTP_GET, "/v1/hotspots", HTTP_AUTH_NONE, true, h_hotspots_list },
+    { HTTP_GET, "/v1/hotspots/{id}", HTTP_AUTH_OPTIONAL, true, h_hotspot_get },
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

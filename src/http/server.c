@@ -12,6 +12,7 @@
 
 #include <microhttpd.h>
 
+#include "http/assets.h"
 #include "http/auth.h"
 #include "http/head.h"
 #include "http/http.h"
@@ -235,9 +236,50 @@ send:
     *www_auth_out = www_auth;
 }
 
+/* Sends an embedded dashboard file: 304 when the client's copy is current, the gzip variant
+ * when the client takes it. The policy forbids any request outside this server, so the page
+ * cannot load a script, style, font or image from elsewhere by mistake. */
+static enum MHD_Result send_asset(struct MHD_Connection *c, const struct http_asset *a)
+{
+    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    const char *ae =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    bool fresh = http_asset_etag_matches(inm, a->etag);
+    bool gz = !fresh && a->gz != NULL && http_asset_accepts_gzip(ae);
+    const unsigned char *data = gz ? a->gz : a->data;
+    size_t len = fresh ? 0 : gz ? a->gz_len : a->len;
+    /* MHD_RESPMEM_PERSISTENT neither writes nor frees the buffer; the const is set aside. */
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, fresh ? NULL : (void *)data,
+                                                             MHD_RESPMEM_PERSISTENT);
+    if (r == NULL) {
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, a->content_type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, a->etag);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; "
+                            "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+    if (gz) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    }
+    enum MHD_Result ret = MHD_queue_response(c, fresh ? 304u : 200u, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c, enum http_method m,
                                 const char *url, const char *body, size_t body_len)
 {
+    /* Everything outside /v1/ that a GET or HEAD asks for is the dashboard's. */
+    if ((m == HTTP_GET || m == HTTP_HEAD) && strncmp(url, "/v1/", 4) != 0) {
+        const struct http_asset *a = http_asset_find(url);
+        if (a != NULL) {
+            return send_asset(c, a);
+        }
+    }
     struct http_resp resp;
     http_resp_init(&resp);
     char allow[64];

@@ -44,6 +44,26 @@ static const struct migration migrations[] = {
       "INSERT INTO journal_head (id, size) VALUES (1, 0);"
       "CREATE TABLE checkpoints (size BIGINT PRIMARY KEY, root TEXT NOT NULL,"
       " note TEXT NOT NULL, created TEXT NOT NULL);" },
+    { 4, "warn: stored forecast runs (src/platform/forecast.h)",
+      "CREATE TABLE forecast_runs (id TEXT PRIMARY KEY, seq BIGINT NOT NULL UNIQUE,"
+      " through TEXT NOT NULL, model TEXT NOT NULL, seed BIGINT NOT NULL, draws BIGINT NOT NULL,"
+      " horizon INTEGER NOT NULL, source TEXT NOT NULL, created TEXT NOT NULL);"
+      "CREATE TABLE forecast_countries (run TEXT NOT NULL REFERENCES forecast_runs(id),"
+      " iso3 TEXT NOT NULL, country_id INTEGER NOT NULL, name TEXT NOT NULL,"
+      " rank INTEGER NOT NULL, median_12m TEXT NOT NULL, mean_12m TEXT NOT NULL,"
+      " lo90_12m TEXT NOT NULL, hi90_12m TEXT NOT NULL, p_ge_25 TEXT NOT NULL,"
+      " p_ge_1000 TEXT NOT NULL, p_ge_25_next TEXT NOT NULL, past_12m TEXT NOT NULL,"
+      " change_12m TEXT NOT NULL, alerts TEXT NOT NULL, reasons TEXT NOT NULL,"
+      " PRIMARY KEY (run, iso3));"
+      "CREATE INDEX forecast_countries_rank ON forecast_countries(run, rank);"
+      "CREATE TABLE forecast_months (run TEXT NOT NULL, iso3 TEXT NOT NULL, month TEXT NOT NULL,"
+      " mean TEXT NOT NULL, q05 TEXT NOT NULL, q25 TEXT NOT NULL, q50 TEXT NOT NULL,"
+      " q75 TEXT NOT NULL, q95 TEXT NOT NULL, p_ge_25 TEXT NOT NULL,"
+      " PRIMARY KEY (run, iso3, month),"
+      " FOREIGN KEY (run, iso3) REFERENCES forecast_countries(run, iso3));"
+      "CREATE TABLE forecast_actuals (run TEXT NOT NULL, iso3 TEXT NOT NULL, month TEXT NOT NULL,"
+      " deaths TEXT NOT NULL, PRIMARY KEY (run, iso3, month),"
+      " FOREIGN KEY (run, iso3) REFERENCES forecast_countries(run, iso3));" },
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

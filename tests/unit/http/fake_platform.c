@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/forecast.h"
 #include "platform/platform.h"
 
 struct platform {
@@ -406,4 +407,38 @@ int platform_journal_root(struct platform *p, uint8_t root[PLATFORM_HASH_SIZE], 
 {
     memset(root, 0xab, PLATFORM_HASH_SIZE);
     return 0;
+}
+
+/* Stored forecast runs (platform/forecast.h): the fake world has none, so the forecast and
+ * hotspot routes answer 404 here; tests/integration/warn_http.py covers them end to end. */
+void platform_forecast_release(struct platform_fc_run *run)
+{
+    free(run->countries);
+    run->countries = NULL;
+}
+
+int platform_forecast_get(struct platform *p, struct platform_fc_run *out, const char *id,
+                          bool series, struct gsi_err *err)
+{
+    memset(out, 0, sizeof *out);
+    return gsi_err_set(err, GSI_ENOTFOUND, "no forecast run is stored yet");
+}
+
+void platform_hotspot_id(char out[PLATFORM_FC_HOTSPOT_MAX], const char *iso3, int through)
+{
+    snprintf(out, PLATFORM_FC_HOTSPOT_MAX, "%.3s-%d", iso3, through + 1);
+}
+
+int platform_hotspot_parse(char iso3[4], int *through, const char *id, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no hotspot '%.40s'", id);
+}
+
+int platform_hotspot_links(struct platform *p, struct platform_record **out, size_t *n,
+                           const struct platform_delegate *viewer, const char *id,
+                           struct gsi_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    return gsi_err_set(err, GSI_ENOTFOUND, "no hotspot '%.40s'", id);
 }
