@@ -14,6 +14,8 @@ if [ "${1:-}" = bench ]; then
     # Node.js may come from elsewhere than Debian (then Debian's npm conflicts with it).
     command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi
+# Cooperation: the allocation's test and bench compare it with scipy's LP solver.
+pkgs+=(python3-scipy python3-numpy)
 
 missing=()
 for p in "${pkgs[@]}"; do
