@@ -18,6 +18,8 @@ fi
 # conflicts with it).
 pkgs+=(chromium)
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
+# Cooperation: the allocation's test and bench compare it with scipy's LP solver.
+pkgs+=(python3-scipy python3-numpy)
 
 missing=()
 for p in "${pkgs[@]}"; do
