@@ -37,5 +37,8 @@ int h_party_records_add(struct http_req *req, struct http_resp *resp);
 int h_me(struct http_req *req, struct http_resp *resp);
 int h_delegate_get(struct http_req *req, struct http_resp *resp);
 int h_delegate_revoke(struct http_req *req, struct http_resp *resp);
+/* h_log.c: the journal as tlog-tiles */
+int h_log_checkpoint(struct http_req *req, struct http_resp *resp);
+int h_log_tile(struct http_req *req, struct http_resp *resp);
 
 #endif

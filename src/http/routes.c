@@ -28,6 +28,10 @@ const struct http_route http_routes[] = {
     { HTTP_GET, "/v1/me", HTTP_AUTH_REQUIRED, true, h_me },
     { HTTP_GET, "/v1/delegates/{id}", HTTP_AUTH_NONE, true, h_delegate_get },
     { HTTP_DELETE, "/v1/delegates/{id}", HTTP_AUTH_REQUIRED, true, h_delegate_revoke },
+
+    /* The journal as a C2SP tlog-tiles log (h_log.c). */
+    { HTTP_GET, "/log/checkpoint", HTTP_AUTH_NONE, true, h_log_checkpoint },
+    { HTTP_GET, "/log/tile/{path+}", HTTP_AUTH_NONE, true, h_log_tile },
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

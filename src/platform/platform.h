@@ -342,4 +342,14 @@ typedef void (*platform_problem_fn)(void *ctx, const char *msg);
 int platform_journal_verify(struct platform *p, struct platform_verify_report *rep,
                             platform_problem_fn fn, void *ctx, struct gsi_err *err);
 
+/* --- the journal as tlog-tiles (platform_tiles.c) --- */
+
+/* Appends tile (level, index) of width `width` (1..256; 256 the full tile) to `out`: the
+ * 32-byte hashes of the stored nodes at Merkle level 8 * level, or for level -1 the entry
+ * bundle (journal/tile.h). A partial width is the first `width` hashes, served as long as the
+ * tree has them. *full tells whether it was the full tile (immutable). GSI_ENOTFOUND when the
+ * journal does not have that many hashes there yet. */
+int platform_journal_tile(struct platform *p, struct gsi_buf *out, int level, uint64_t index,
+                          unsigned width, bool *full, struct gsi_err *err);
+
 #endif

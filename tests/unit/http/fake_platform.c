@@ -385,3 +385,28 @@ int platform_journal_root(struct platform *p, uint8_t root[PLATFORM_HASH_SIZE], 
     memset(root, 0xab, PLATFORM_HASH_SIZE);
     return 0;
 }
+
+/* Tiles of the fake journal (one hash per record): each hash is 32 bytes of its index's low
+ * byte, an entry bundle entry is the one byte of its index; enough to test routing, headers
+ * and widths. */
+int platform_journal_tile(struct platform *p, struct gsi_buf *out, int level, uint64_t index,
+                          unsigned width, bool *full, struct gsi_err *err)
+{
+    uint64_t size;
+    platform_journal_size(p, &size, err);
+    uint64_t have = level <= 0 ? size : size >> (8 * level);
+    if (width == 0 || width > 256 || index * 256 + width > have) {
+        return gsi_err_set(err, GSI_ENOTFOUND, "no such tile");
+    }
+    *full = width == 256;
+    for (unsigned i = 0; i < width; i++) {
+        uint8_t b = (uint8_t)(index * 256 + i);
+        uint8_t h[32];
+        memset(h, b, sizeof h);
+        uint8_t e[3] = { 0, 1, b };
+        if (level < 0 ? gsi_buf_append(out, e, 3) : gsi_buf_append(out, h, 32)) {
+            return gsi_err_set(err, GSI_ELIMIT, "too big");
+        }
+    }
+    return 0;
+}
