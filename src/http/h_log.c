@@ -18,8 +18,14 @@
 
 int h_log_checkpoint(struct http_req *req, struct http_resp *resp)
 {
-    if (platform_journal_checkpoint(req->platform, &resp->body, &req->err) < 0) {
-        return req->err.code;
+    /* With witnesses, the checkpoint as last submitted to them, with the cosignatures they
+     * returned; without, the latest one the log signed. */
+    int rc = platform_journal_cosigned(req->platform, &resp->body, &req->err);
+    if (rc == GSI_ENOTFOUND) {
+        rc = platform_journal_checkpoint(req->platform, &resp->body, &req->err);
+    }
+    if (rc < 0) {
+        return rc;
     }
     resp->status = 200;
     resp->content_type = "text/plain; charset=utf-8";

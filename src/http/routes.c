@@ -32,6 +32,7 @@ const struct http_route http_routes[] = {
     /* The journal as a C2SP tlog-tiles log (h_log.c). */
     { HTTP_GET, "/log/checkpoint", HTTP_AUTH_NONE, true, h_log_checkpoint },
     { HTTP_GET, "/log/tile/{path+}", HTTP_AUTH_NONE, true, h_log_tile },
+    { HTTP_POST, "/add-checkpoint", HTTP_AUTH_NONE, true, h_witness_add_checkpoint },
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

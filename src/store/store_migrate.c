@@ -44,6 +44,10 @@ static const struct migration migrations[] = {
       "INSERT INTO journal_head (id, size) VALUES (1, 0);"
       "CREATE TABLE checkpoints (size BIGINT PRIMARY KEY, root TEXT NOT NULL,"
       " note TEXT NOT NULL, created TEXT NOT NULL);" },
+    { 5, "witness: logs this server witnesses, and its own cosigned checkpoints",
+      "CREATE TABLE witness_logs (origin TEXT PRIMARY KEY, size BIGINT NOT NULL,"
+      " root TEXT NOT NULL, note TEXT NOT NULL, updated TEXT NOT NULL);"
+      "CREATE TABLE journal_cosigned (size BIGINT PRIMARY KEY, note TEXT NOT NULL);" },
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

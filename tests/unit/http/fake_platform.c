@@ -410,3 +410,14 @@ int platform_journal_tile(struct platform *p, struct gsi_buf *out, int level, ui
     }
     return 0;
 }
+
+int platform_journal_cosigned(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no cosigned checkpoint");
+}
+
+int platform_witness_add_checkpoint(struct platform *p, struct gsi_buf *out, const char *body,
+                                    size_t len, int64_t now_s, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "this server is not a witness");
+}

@@ -353,6 +353,125 @@ START_TEST(test_cosig_policy)
 }
 END_TEST
 
+struct mem_leaves {
+    uint8_t hash[16][32];
+};
+
+static int mem_get(void *ctx, unsigned level, uint64_t index, uint8_t out[32], struct gsi_err *err)
+{
+    const struct mem_leaves *m = ctx;
+    if (level != 0 || index >= 16) {
+        return gsi_err_set(err, GSI_ENOTFOUND, "no leaf");
+    }
+    memcpy(out, m->hash[index], 32);
+    return 0;
+}
+
+START_TEST(test_witness_request)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    static struct journal_witness_request req;
+    /* The example body of C2SP tlog-witness. */
+    struct vec_file f;
+    ck_assert_int_eq(vec_open(&f, test_path("vectors/converted/c2sp_examples.txt")), 0);
+    const char *cosigned = vec_next_with(&f, "COSIGNED_CHECKPOINT_HEX");
+    ck_assert_ptr_nonnull(cosigned);
+    static const char head[] = "old 20852014\nPlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkaw=\n"
+                               "jrJZDmY8Y7SyJE0MWLpLozkIVMSMZcD5kvuKxPC3swk=\n"
+                               "5+pKlUdi2LeF/BcMHBn+Ku6yhPGNCswZZD1X/6QgPd8=\n"
+                               "/6WVhPs2CwSsb5rYBH5cjHV/wSmA79abXAwhXw3Kj/0=\n\n";
+    size_t clen = 0;
+    uint8_t *cp = hex_alloc(cosigned, &clen);
+    struct gsi_buf body;
+    gsi_buf_init(&body, 1 << 16);
+    gsi_buf_puts(&body, head);
+    gsi_buf_append(&body, cp, clen);
+    ck_assert_int_eq(journal_witness_request_parse(&req, body.data, body.len, &err), 0);
+    ck_assert_uint_eq(req.old_size, 20852014);
+    ck_assert_uint_eq(req.nproof, 4);
+    ck_assert_uint_eq(req.proof[0][0], 0x3e); /* base64 "PlRN" = 3e 54 4d */
+    ck_assert_uint_eq(req.checkpoint_len, clen);
+    /* Formatting the parsed request gives the body back. */
+    struct gsi_buf again;
+    gsi_buf_init(&again, 1 << 16);
+    ck_assert_int_eq(journal_witness_request_format(&again, req.old_size,
+                                                    (const uint8_t(*)[32])req.proof, req.nproof,
+                                                    req.checkpoint, req.checkpoint_len, &err),
+                     0);
+    ck_assert_uint_eq(again.len, body.len);
+    ck_assert_mem_eq(again.data, body.data, body.len);
+    static const char *const bad[] = { "old 01\n\nx", "old\n\nx", "old 1\nAAAA\n\nx",
+                                       "old 1\n", "old 1\n\n", "old 99999999999999999999\n\nx" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ck_assert_int_eq(journal_witness_request_parse(&req, bad[i], strlen(bad[i]), &err),
+                         GSI_EUSAGE);
+    }
+    gsi_buf_reset(&body);
+    gsi_buf_puts(&body, "old 5\n");
+    for (int i = 0; i < 64; i++) {
+        gsi_buf_puts(&body, "PlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkaw=\n");
+    }
+    gsi_buf_puts(&body, "\nx");
+    ck_assert_int_eq(journal_witness_request_parse(&req, body.data, body.len, &err), GSI_ELIMIT);
+    gsi_buf_release(&again);
+    gsi_buf_release(&body);
+    free(cp);
+    vec_close(&f);
+}
+END_TEST
+
+START_TEST(test_witness_decide)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    static struct mem_leaves m;
+    for (int i = 0; i < 16; i++) {
+        uint8_t b = (uint8_t)i;
+        journal_merkle_leaf_hash(m.hash[i], &b, 1);
+    }
+    struct journal_merkle_source src = { .get_node = mem_get, .ctx = &m, .leaves_only = 1 };
+    uint8_t r4[32], r10[32];
+    ck_assert_int_eq(journal_merkle_root_at(r4, 4, &src, &err), 0);
+    ck_assert_int_eq(journal_merkle_root_at(r10, 10, &src, &err), 0);
+    static struct journal_witness_request req;
+    memset(&req, 0, sizeof req);
+    /* Never cosigned: old 0 and no proof is accepted (trust on first use). */
+    ck_assert_int_eq(journal_witness_decide(&req, 4, r4, 0, NULL, &err), 0);
+    req.nproof = 1;
+    ck_assert_int_eq(journal_witness_decide(&req, 4, r4, 0, NULL, &err), GSI_EDATA);
+    /* Holding 4: old 0 is a conflict; old 4 with the proof 4 -> 10 is accepted. */
+    req.nproof = 0;
+    ck_assert_int_eq(journal_witness_decide(&req, 10, r10, 4, r4, &err), GSI_ECONFLICT);
+    req.old_size = 4;
+    ck_assert_int_eq(journal_merkle_consistency_proof(req.proof, &req.nproof, 4, 10, &src, &err),
+                     0);
+    ck_assert_int_eq(journal_witness_decide(&req, 10, r10, 4, r4, &err), 0);
+    /* Another old root (a fork before 4) or another new root: the proof fails, 422. */
+    uint8_t other[32];
+    memcpy(other, r4, 32);
+    other[5] ^= 1;
+    ck_assert_int_eq(journal_witness_decide(&req, 10, r10, 4, other, &err), GSI_EDATA);
+    ck_assert_int_eq(journal_witness_decide(&req, 10, other, 4, r4, &err), GSI_EDATA);
+    /* Old size past the checkpoint: 400. */
+    req.old_size = 11;
+    ck_assert_int_eq(journal_witness_decide(&req, 10, r10, 11, r10, &err), GSI_EUSAGE);
+    /* The same size again: the same root is fine, another one is a fork (409). */
+    req.old_size = 10;
+    req.nproof = 0;
+    ck_assert_int_eq(journal_witness_decide(&req, 10, r10, 10, r10, &err), 0);
+    ck_assert_int_eq(journal_witness_decide(&req, 10, other, 10, r10, &err), GSI_ECONFLICT);
+
+    struct journal_witness_logs logs;
+    static const char two[] = "# followed\nlog example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54"
+                              "Id2LKaANYcrnKv3U2k\n\n";
+    ck_assert_int_eq(journal_witness_logs_parse(&logs, two, strlen(two), "logs", &err), 0);
+    ck_assert_uint_eq(logs.n, 1);
+    ck_assert_str_eq(logs.logs[0].name, "example.com/foo");
+    ck_assert_int_eq(journal_witness_logs_parse(&logs, "witness x\n", 10, "logs", &err),
+                     GSI_EDATA);
+    ck_assert_ptr_nonnull(strstr(err.msg, "logs:1:"));
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     struct gsi_err err = GSI_ERR_INIT;
@@ -367,6 +486,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_bundle);
     tcase_add_test(tc, test_cosig_vectors);
     tcase_add_test(tc, test_cosig_policy);
+    tcase_add_test(tc, test_witness_request);
+    tcase_add_test(tc, test_witness_decide);
     suite_add_tcase(s, tc);
     return s;
 }
