@@ -52,7 +52,7 @@ static int policy_line(struct journal_policy *p, const char *s, const char *end,
         if (journal_cosig_verifier_parse(&w->key, a, al, &e2) < 0) {
             return gsi_err_set(err, GSI_EDATA, "%s:%ld: witness key: %s", name, line, e2.msg);
         }
-        if (bl >= sizeof w->url || (bl > 0 && strncmp(b, "http", 4) != 0)) {
+        if (bl >= sizeof w->url || (bl > 0 && (bl < 8 || memcmp(b, "http://", 7) != 0))) {
             return gsi_err_set(err, GSI_EDATA, "%s:%ld: witness URL must be http://... (under %zu bytes)",
                                name, line, sizeof w->url);
         }

@@ -81,8 +81,8 @@ static int parse_index(uint64_t *index, size_t *used, const char *s, size_t len)
             }
             g = g * 10 + (unsigned)(s[i] - '0');
         }
-        if (n > (UINT64_MAX - g) / 1000) {
-            return -1;
+        if (n > (UINT64_MAX - g) / 1000 || (x && pos == 0 && g == 0)) {
+            return -1; /* too large, or a leading "x000/": one index, one name */
         }
         n = n * 1000 + g;
         pos = d + 3;

@@ -48,7 +48,7 @@ START_TEST(test_tile_paths)
         "tile/0/000.p/256",  "tile/0/000.p/01", "tile/0/000.p/",     "tile/0/000/",
         "tile/0/x001/x002",  "tile/0/001/002", "tile/0/x1/002",      "tile//000",
         "tile/0/000.p/7/",   "tile/0",         "tiles/0/000",        "tile/0/x018/x446/x744/x073/x709/x551/616",
-        "tile/0/x999/x999/x999/x999/x999/x999/x999/999",
+        "tile/0/x999/x999/x999/x999/x999/x999/x999/999", "tile/0/x000/x234/067",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ck_assert_msg(journal_tile_path_parse(&t, bad[i], strlen(bad[i]), &err) == GSI_EDATA,
