@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 pkgs=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev clang-tidy check
       libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libjansson-dev libmicrohttpd-dev
       python3 gawk)
+# The journal as tlog-tiles: Go's sumdb/tlog checker, an nginx mirror, a Python cosignature
+# verifier (tests/tlog/).
+pkgs+=(golang-go golang-golang-x-mod-dev nginx python3-cryptography)
 if [ "${1:-}" = bench ]; then
     pkgs+=(python3-pandas python3-numpy python3-sklearn wrk nginx time)
 fi

@@ -13,6 +13,7 @@ void http_resp_init(struct http_resp *resp)
     resp->static_body = NULL;
     resp->static_len = 0;
     resp->location[0] = '\0';
+    resp->cache_control = NULL;
 }
 
 void http_resp_release(struct http_resp *resp)

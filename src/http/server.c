@@ -135,7 +135,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *res
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            resp->cache_control != NULL ? resp->cache_control : "no-store");
     if (resp->location[0] != '\0') {
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
     }

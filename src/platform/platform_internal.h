@@ -101,7 +101,12 @@ struct platform {
     pthread_mutex_t file_mu;
     uint64_t file_size;   /* size of the checkpoint last written to the file */
     int64_t file_time_ns; /* when (CLOCK_MONOTONIC) */
+
+    struct platform_witness_cfg *witness; /* platform_witness.c; NULL: not a witness */
 };
+
+/* Frees the witness configuration (platform_witness.c); NULL is a no-op. */
+void platform_witness_cfg_free(struct platform_witness_cfg *w);
 
 /* Paths and defaults from the options. */
 int platform_paths(struct platform *p, const struct platform_opts *o, struct gsi_err *err);

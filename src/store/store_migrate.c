@@ -64,6 +64,10 @@ static const struct migration migrations[] = {
       "CREATE TABLE forecast_actuals (run TEXT NOT NULL, iso3 TEXT NOT NULL, month TEXT NOT NULL,"
       " deaths TEXT NOT NULL, PRIMARY KEY (run, iso3, month),"
       " FOREIGN KEY (run, iso3) REFERENCES forecast_countries(run, iso3));" },
+    { 5, "witness: logs this server witnesses, and its own cosigned checkpoints",
+      "CREATE TABLE witness_logs (origin TEXT PRIMARY KEY, size BIGINT NOT NULL,"
+      " root TEXT NOT NULL, note TEXT NOT NULL, updated TEXT NOT NULL);"
+      "CREATE TABLE journal_cosigned (size BIGINT PRIMARY KEY, note TEXT NOT NULL);" },
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

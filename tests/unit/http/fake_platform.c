@@ -441,4 +441,38 @@ int platform_hotspot_links(struct platform *p, struct platform_record **out, siz
     *out = NULL;
     *n = 0;
     return gsi_err_set(err, GSI_ENOTFOUND, "no hotspot '%.40s'", id);
+/* Tiles of the fake journal (one hash per record): each hash is 32 bytes of its index's low
+ * byte, an entry bundle entry is the one byte of its index; enough to test routing, headers
+ * and widths. */
+int platform_journal_tile(struct platform *p, struct gsi_buf *out, int level, uint64_t index,
+                          unsigned width, bool *full, struct gsi_err *err)
+{
+    uint64_t size;
+    platform_journal_size(p, &size, err);
+    uint64_t have = level <= 0 ? size : size >> (8 * level);
+    if (width == 0 || width > 256 || index * 256 + width > have) {
+        return gsi_err_set(err, GSI_ENOTFOUND, "no such tile");
+    }
+    *full = width == 256;
+    for (unsigned i = 0; i < width; i++) {
+        uint8_t b = (uint8_t)(index * 256 + i);
+        uint8_t h[32];
+        memset(h, b, sizeof h);
+        uint8_t e[3] = { 0, 1, b };
+        if (level < 0 ? gsi_buf_append(out, e, 3) : gsi_buf_append(out, h, 32)) {
+            return gsi_err_set(err, GSI_ELIMIT, "too big");
+        }
+    }
+    return 0;
+}
+
+int platform_journal_cosigned(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no cosigned checkpoint");
+}
+
+int platform_witness_add_checkpoint(struct platform *p, struct gsi_buf *out, const char *body,
+                                    size_t len, int64_t now_s, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "this server is not a witness");
 }
