@@ -763,6 +763,38 @@ START_TEST(verify_finds_tampering)
 }
 END_TEST
 
+/* The stored tree nodes, which proofs are served from, are checked against the rebuilt tree:
+ * one changed hex digit, a missing row and a row no tree of this size has are each found.
+ * (Before, verify rebuilt the tree from the entries and never read journal_nodes, so a
+ * changed node passed while the server handed out proofs leading to no signed root.) */
+START_TEST(verify_checks_tree_nodes)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_verify_report rep;
+    struct gsi_buf msgs;
+    gsi_buf_init(&msgs, 1 << 16);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, NULL, NULL, &err), 0);
+    /* Flip the first hex digit of node (level 1, index 0): '0' <-> '1', anything else to '0'. */
+    tamper("UPDATE journal_nodes SET hash = (CASE WHEN substr(hash, 1, 1) = '0' THEN '1' ELSE '0'"
+           " END) || substr(hash, 2) WHERE level = 1 AND idx = 0");
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
+    ck_assert_uint_eq(rep.problems, 1);
+    ck_assert_msg(strstr(msgs.data, "journal_nodes (level 1, index 0): the stored hash") != NULL,
+                  "%s", msgs.data);
+    tamper("DELETE FROM journal_nodes WHERE level = 1 AND idx = 0");
+    gsi_buf_reset(&msgs);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
+    ck_assert_msg(strstr(msgs.data, "journal_nodes (level 1, index 0) is missing") != NULL, "%s",
+                  msgs.data);
+    tamper("INSERT INTO journal_nodes (level, idx, hash) VALUES (40, 0, '00')");
+    gsi_buf_reset(&msgs);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
+    ck_assert_msg(strstr(msgs.data, "(level 40, index 0): no such node") != NULL, "%s",
+                  msgs.data);
+    gsi_buf_release(&msgs);
+}
+END_TEST
+
 /* A checkpoint file that cannot be read, or is larger than a checkpoint may be, is reported
  * by verify; only a missing file is no finding. (Before, a failing fopen skipped the file in
  * silence and a larger file was checked by its first 64 KiB.) */
@@ -968,6 +1000,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, uninitialised);
     tcase_add_test(tc, refuses_newer_schema);
     tcase_add_test(tc, store_write_fault);
+    tcase_add_test(tc, verify_checks_tree_nodes);
     suite_add_tcase(s, tc);
     return s;
 }
