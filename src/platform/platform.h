@@ -88,6 +88,9 @@ struct platform_opts {
     const char *origin;
     /* Most writes one group-commit transaction carries (0: 1024). */
     unsigned batch_max;
+    /* Open even though the checkpoint file is missing while the journal is not empty (only
+     * `gsi journal confirm`, the operator's answer to that refusal; see platform_open). */
+    bool checkpoint_missing_ok;
 };
 
 /* Fills `o` with the defaults (all NULL/0). */
@@ -104,6 +107,11 @@ int platform_init(const struct platform_opts *o, bool *created, struct gsi_err *
  * not exist or was never initialised (the message says "run gsi init --db PATH"),
  * GSI_EVERIFY when its journal is behind (or disagrees with) the checkpoint kept outside it. */
 int platform_open(struct platform **out, const struct platform_opts *o, struct gsi_err *err);
+/* platform_open refuses (GSI_EVERIFY) a database whose journal is behind the checkpoint file,
+ * or does not extend it, and one whose journal holds entries while the checkpoint file is
+ * missing: a database restored from an old copy with the file deleted looks exactly so, and
+ * rewriting the file from it would hide the rollback. The operator confirms the database
+ * with `gsi journal confirm` (o->checkpoint_missing_ok), which writes the file anew. */
 
 /* Waits for writes in flight, writes the checkpoint file, closes every connection and frees
  * `p`. NULL is a no-op. */

@@ -98,6 +98,7 @@ struct platform {
     bool write_fault;
     char write_fault_msg[GSI_ERR_MSG_MAX];
 
+    bool checkpoint_missing_ok; /* platform_opts.checkpoint_missing_ok */
     pthread_mutex_t file_mu;
     uint64_t file_size;   /* size of the checkpoint last written to the file */
     int64_t file_time_ns; /* when (CLOCK_MONOTONIC) */

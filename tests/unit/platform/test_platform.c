@@ -884,6 +884,52 @@ START_TEST(refuses_database_behind_file)
 }
 END_TEST
 
+/* A database rolled back to an old copy, with the checkpoint file deleted to hide it, is
+ * refused loudly; only the operator's confirmation (gsi journal confirm) opens it, and that
+ * writes the file anew. (Before, it was opened in silence and the file rewritten at the old
+ * size.) */
+START_TEST(refuses_rollback_without_file)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_act act = { .type = "t.t", .party = "CHN" };
+    struct platform_receipt r;
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
+    ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
+    uint64_t old_size = jsize();
+    platform_close(p);
+    p = NULL;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s.old'", db, db);
+    ck_assert_int_eq(system(cmd), 0);
+    struct platform_opts o;
+    platform_opts_init(&o);
+    o.db = db;
+    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
+    ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
+    platform_close(p);
+    p = NULL;
+    /* The rollback: the old copy back, the file that would betray it gone. */
+    snprintf(cmd, sizeof cmd, "mv '%s.old' '%s' && rm -f '%s-wal' '%s-shm' '%s.checkpoint'", db, db,
+             db, db, db);
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(platform_open(&p, &o, &err), GSI_EVERIFY);
+    ck_assert_ptr_null(p);
+    ck_assert_msg(strstr(err.msg, "ROLLBACK") != NULL && strstr(err.msg, "gsi journal confirm"),
+                  "%s", err.msg);
+    /* Still refused on the next start: nothing was written meanwhile. */
+    ck_assert_int_eq(platform_open(&p, &o, &err), GSI_EVERIFY);
+    o.checkpoint_missing_ok = true;
+    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(jsize(), old_size);
+    ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
+    platform_close(p);
+    p = NULL;
+    o.checkpoint_missing_ok = false;
+    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
+}
+END_TEST
+
 START_TEST(uninitialised)
 {
     struct platform_opts o;
@@ -1001,6 +1047,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, refuses_newer_schema);
     tcase_add_test(tc, store_write_fault);
     tcase_add_test(tc, verify_checks_tree_nodes);
+    tcase_add_test(tc, refuses_rollback_without_file);
     suite_add_tcase(s, tc);
     return s;
 }
