@@ -253,6 +253,10 @@ struct platform_record {
     char *audience; /* malloc'd, "" when none */
     char *payload;  /* malloc'd, NUL-terminated */
     size_t payload_len;
+    /* A confidential record's secret salt (64 hex digits; "" for a public one): in its
+     * canonical bytes (gsi-record/v2), never in the public journal, so that only those who
+     * may see the record can recompute its payload hash and prove its inclusion. */
+    char salt[PLATFORM_HEX_MAX];
 };
 
 /* Record `id` as `viewer` (NULL: the local administrator, who sees everything) may see it.
@@ -290,6 +294,10 @@ struct platform_entry {
     char subject[48];             /* what it is about: "record/12", "delegate/3", "party/CHN" */
     char payload_hash[PLATFORM_HEX_MAX]; /* SHA-256 of the subject's canonical bytes */
     char leaf_hash[PLATFORM_HEX_MAX];    /* SHA-256(0x00 || canonical entry bytes) */
+    /* The entry records a confidential act. platform_journal_entries, the public listing,
+     * then gives only index, time and leaf hash: type, party, delegate, subject and payload
+     * hash are "" / 0 (the record's parties read them from the record itself). */
+    bool confidential;
 };
 
 /* Appends the entry's canonical bytes (binary, journal_entry_encode) to `out`. */

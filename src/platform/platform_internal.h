@@ -180,6 +180,16 @@ int platform_canon_record(struct gsi_buf *out, int64_t id, const char *type, con
                           int64_t delegate, const char *time, bool confidential,
                           const char *audience, uint64_t journal_index, const char *payload,
                           size_t payload_len, struct gsi_err *err);
+/* As platform_canon_record; with a non-empty `salt` (64 hex digits, a confidential record's)
+ * the gsi-record/v2 form, which carries it; with "" the gsi-record/v1 form. */
+int platform_canon_record_salted(struct gsi_buf *out, int64_t id, const char *type,
+                                 const char *party, int64_t delegate, const char *time,
+                                 bool confidential, const char *audience, uint64_t journal_index,
+                                 const char *salt, const char *payload, size_t payload_len,
+                                 struct gsi_err *err);
+
+/* Fills `out` with `n` bytes from the kernel's random source (getrandom). */
+int platform_random(uint8_t *out, size_t n, struct gsi_err *err);
 int platform_canon_delegate(struct gsi_buf *out, int64_t id, const char *party, const char *role,
                             const char *name, const char *pubkey, const char *token_hash,
                             const char *created, struct gsi_err *err);

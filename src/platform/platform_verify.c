@@ -377,7 +377,8 @@ static int check_records(struct store *s, struct vent *ents, uint64_t size, stru
         int rc =
             store_query(s, &r,
                         "SELECT id, type, party, delegate, created, confidential, audience,"
-                        " payload, journal_index FROM records WHERE id > ? ORDER BY id LIMIT ?",
+                        " payload, journal_index, salt FROM records WHERE id > ? ORDER BY id"
+                        " LIMIT ?",
                         pv, 2, err);
         if (rc < 0) {
             return rc;
@@ -390,11 +391,12 @@ static int check_records(struct store *s, struct vent *ents, uint64_t size, stru
             struct gsi_buf canon;
             gsi_buf_init(&canon, CANON_MAX);
             struct gsi_err cerr = GSI_ERR_INIT;
-            platform_canon_record(&canon, id, store_rows_text(r, i, 1), store_rows_text(r, i, 2),
-                                  store_rows_int(r, i, 3), store_rows_text(r, i, 4),
-                                  store_rows_int(r, i, 5) != 0, store_rows_text(r, i, 6),
-                                  (uint64_t)index, store_rows_text(r, i, 7),
-                                  store_rows_len(r, i, 7), &cerr);
+            platform_canon_record_salted(
+                &canon, id, store_rows_text(r, i, 1), store_rows_text(r, i, 2),
+                store_rows_int(r, i, 3), store_rows_text(r, i, 4), store_rows_int(r, i, 5) != 0,
+                store_rows_text(r, i, 6), (uint64_t)index, store_rows_text(r, i, 9),
+                store_rows_text(r, i, 7), store_rows_len(r, i, 7), &cerr);
+
             char subject[48], what[64];
             snprintf(subject, sizeof subject, "record/%lld", (long long)id);
             snprintf(what, sizeof what, "record %lld", (long long)id);

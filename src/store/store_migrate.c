@@ -44,6 +44,11 @@ static const struct migration migrations[] = {
       "INSERT INTO journal_head (id, size) VALUES (1, 0);"
       "CREATE TABLE checkpoints (size BIGINT PRIMARY KEY, root TEXT NOT NULL,"
       " note TEXT NOT NULL, created TEXT NOT NULL);" },
+    /* A confidential record's canonical bytes (gsi-record/v2) carry a secret random salt,
+     * kept here and never published, so that its public payload hash cannot confirm a
+     * guess of its content. '' for public records and those written before. */
+    { 2, "records: the salt of a confidential record",
+      "ALTER TABLE records ADD COLUMN salt TEXT NOT NULL DEFAULT '';" },
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

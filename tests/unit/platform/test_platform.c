@@ -763,6 +763,55 @@ START_TEST(verify_finds_tampering)
 }
 END_TEST
 
+/* Two confidential acts with the same content get different salts, hence different public
+ * payload hashes: a guess of the content cannot be confirmed from the journal. The public
+ * listing names neither type nor party; verify still checks the salted bytes, and a changed
+ * salt is found. */
+START_TEST(confidential_salted)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_act act = { .type = "note.private", .party = "CHN", .payload = "{\"a\":1}",
+                                .payload_len = 7, .confidential = true, .audience = "IND" };
+    struct platform_receipt r1, r2, r3;
+    ck_assert_int_eq(platform_act_record(p, &r1, NULL, &act, &err), 0);
+    ck_assert_int_eq(platform_act_record(p, &r2, NULL, &act, &err), 0);
+    act.confidential = false;
+    act.audience = NULL;
+    ck_assert_int_eq(platform_act_record(p, &r3, NULL, &act, &err), 0);
+    struct platform_record rec;
+    ck_assert_int_eq(platform_record_get(p, &rec, NULL, r1.record_id, &err), 0);
+    ck_assert_uint_eq(strlen(rec.salt), 64);
+    char salt1[PLATFORM_HEX_MAX];
+    snprintf(salt1, sizeof salt1, "%s", rec.salt);
+    platform_record_release(&rec);
+    ck_assert_int_eq(platform_record_get(p, &rec, NULL, r2.record_id, &err), 0);
+    ck_assert_str_ne(rec.salt, salt1);
+    platform_record_release(&rec);
+    ck_assert_int_eq(platform_record_get(p, &rec, NULL, r3.record_id, &err), 0);
+    ck_assert_str_eq(rec.salt, ""); /* a public record keeps the v1 form */
+    platform_record_release(&rec);
+    struct platform_entry *e;
+    size_t n;
+    ck_assert_int_eq(platform_journal_entries(p, &e, &n, r1.index, r3.index + 1, &err), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert(e[0].confidential && e[1].confidential && !e[2].confidential);
+    ck_assert_str_eq(e[0].type, "");
+    ck_assert_str_eq(e[0].party, "");
+    ck_assert_str_eq(e[0].payload_hash, "");
+    ck_assert_uint_eq(strlen(e[0].leaf_hash), 64);
+    ck_assert_str_eq(e[2].type, "note.private");
+    free(e);
+    struct platform_verify_report rep;
+    ck_assert_msg(platform_journal_verify(p, &rep, NULL, NULL, &err) == 0, "%s", err.msg);
+    char q[160];
+    snprintf(q, sizeof q, "UPDATE records SET salt = '%064d' WHERE id = %lld", 0,
+             (long long)r1.record_id);
+    tamper(q);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, NULL, NULL, &err), GSI_EVERIFY);
+    ck_assert_uint_eq(rep.problems, 1);
+}
+END_TEST
+
 /* The stored tree nodes, which proofs are served from, are checked against the rebuilt tree:
  * one changed hex digit, a missing row and a row no tree of this size has are each found.
  * (Before, verify rebuilt the tree from the entries and never read journal_nodes, so a
@@ -1048,6 +1097,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, store_write_fault);
     tcase_add_test(tc, verify_checks_tree_nodes);
     tcase_add_test(tc, refuses_rollback_without_file);
+    tcase_add_test(tc, confidential_salted);
     suite_add_tcase(s, tc);
     return s;
 }
