@@ -35,6 +35,10 @@ static void usage(FILE *out)
           "  --max-conns N        open connections in all (default 1024)\n"
           "  --max-conns-per-ip N open connections from one address (default 256)\n"
           "  --timeout S          seconds before an idle connection is closed (default 30)\n"
+          "  --head-timeout S     seconds a request's head may take to arrive, and a\n"
+          "                       keep-alive connection may wait for its next (default 10)\n"
+          "  --min-body-rate B    bytes a second a request body must average once past\n"
+          "                       the head timeout (default 1024)\n"
           "  --checkpoint-every S sign a checkpoint every S seconds when the journal grew\n"
           "                       (default 1; 0: never, only at shutdown)\n"
           "  --quiet              no error log from the HTTP library\n"
@@ -94,6 +98,14 @@ int cmd_serve(int argc, char **argv)
             }
         } else if ((v = cli_opt(argc, argv, &i, "--timeout", &missing)) != NULL) {
             if (parse_uint(&ho.timeout_s, "serve", "--timeout", v, 1, 86400) < 0) {
+                return GSI_EXIT_USAGE;
+            }
+        } else if ((v = cli_opt(argc, argv, &i, "--head-timeout", &missing)) != NULL) {
+            if (parse_uint(&ho.head_timeout_s, "serve", "--head-timeout", v, 1, 3600) < 0) {
+                return GSI_EXIT_USAGE;
+            }
+        } else if ((v = cli_opt(argc, argv, &i, "--min-body-rate", &missing)) != NULL) {
+            if (parse_uint(&ho.body_rate, "serve", "--min-body-rate", v, 0, 1u << 30) < 0) {
                 return GSI_EXIT_USAGE;
             }
         } else if ((v = cli_opt(argc, argv, &i, "--checkpoint-every", &missing)) != NULL) {
