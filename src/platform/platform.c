@@ -555,6 +555,7 @@ static int latest_note(struct platform *p, struct store *s, struct gsi_err *err)
         free(p->last_note);
         p->last_note = strdup(store_rows_text(r, 0, 1));
         p->last_note_size = (uint64_t)store_rows_int(r, 0, 0);
+        p->signed_size = p->last_note_size;
     }
     store_rows_free(r);
     return 0;
@@ -578,6 +579,8 @@ static int open_common(struct platform **out, const struct platform_opts *o, boo
     pthread_cond_init(&p->wcond, NULL);
     rc = platform_paths(p, o, err);
     p->checkpoint_missing_ok = o->checkpoint_missing_ok;
+    p->checkpoint_every_ms = o->checkpoint_every_ms;
+    p->signed_ms = INT64_MIN / 2; /* the first commit that appends is due to sign */
     if (rc == 0) {
         rc = platform_conn_get(p, &p->wconn, err);
         if (rc == GSI_ENOTFOUND) {

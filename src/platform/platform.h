@@ -88,6 +88,10 @@ struct platform_opts {
     const char *origin;
     /* Most writes one group-commit transaction carries (0: 1024). */
     unsigned batch_max;
+    /* Sign a checkpoint at most once per this many milliseconds while writes flow (0: at
+     * every commit that appends; UINT_MAX: only when asked, platform_journal_checkpoint_sign).
+     * Between two, the journal's head runs ahead of the last signed checkpoint. */
+    unsigned checkpoint_every_ms;
     /* Open even though the checkpoint file is missing while the journal is not empty (only
      * `gsi journal confirm`, the operator's answer to that refusal; see platform_open). */
     bool checkpoint_missing_ok;

@@ -62,6 +62,9 @@ struct pw_batch {
     /* Parties this batch found in the database, remembered once it commits. */
     char (*seen)[PLATFORM_ID_MAX];
     size_t nseen, cap_seen;
+    /* Sign a checkpoint of the tree at this commit even if one is not due yet (an explicit
+     * platform_journal_checkpoint_sign). */
+    bool force_sign;
 };
 
 struct platform {
@@ -99,6 +102,11 @@ struct platform {
     char write_fault_msg[GSI_ERR_MSG_MAX];
 
     bool checkpoint_missing_ok; /* platform_opts.checkpoint_missing_ok */
+    /* Signing (leader only): at most one checkpoint per checkpoint_every_ms (0: one per
+     * commit that appends); the size and time (CLOCK_MONOTONIC, ms) of the last one. */
+    unsigned checkpoint_every_ms;
+    uint64_t signed_size;
+    int64_t signed_ms;
     pthread_mutex_t file_mu;
     uint64_t file_size;   /* size of the checkpoint last written to the file */
     int64_t file_time_ns; /* when (CLOCK_MONOTONIC) */

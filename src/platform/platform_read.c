@@ -248,16 +248,17 @@ int platform_journal_checkpoint(struct platform *p, struct gsi_buf *note, struct
 static int sign_now(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err)
 {
     (void)p;
-    (void)b;
     (void)ctx;
     (void)err;
-    return 0; /* nothing to append: the leader signs only when the tree grew */
+    b->force_sign = true; /* nothing to append: the leader signs if the tree outgrew the last */
+    return 0;
 }
 
 int platform_journal_checkpoint_sign(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
 {
-    /* Every commit that appends signs a checkpoint of its own, so the latest one always covers
-     * the whole tree; an empty batch makes sure no writer of this process is mid-commit. */
+    /* An empty batch that signs the tree as it is, if the last checkpoint does not cover it
+     * (commits sign at most once per checkpoint_every_ms); it also makes sure no writer of
+     * this process is mid-commit. */
     int rc = platform_write(p, sign_now, NULL, NULL, err);
     struct store_rows *r = NULL; /* set only when the query succeeds */
     if (rc == 0) {

@@ -249,11 +249,14 @@ static int sign_head(struct platform *p, struct store *s, const struct journal_m
     char root[PLATFORM_HEX_MAX], now[PLATFORM_TIME_MAX];
     platform_hex(root, cp.root);
     platform_time_format(now, platform_now_us());
+    int64_t have = 0;
     if (rc == 0) {
+        /* Another process on the same PostgreSQL database may have signed this size. */
         struct store_val v[] = { STORE_INT(r->size) };
-        rc = store_exec_later(s, "UPDATE journal_head SET size = ? WHERE id = 1", v, 1, err);
+        rc = store_query_int(s, &have, 0, "SELECT COUNT(*) FROM checkpoints WHERE size = ?", v,
+                             1, err);
     }
-    if (rc == 0) {
+    if (rc == 0 && have == 0) {
         struct store_val v[] = { STORE_INT(r->size), STORE_TEXT(root),
                                  STORE_TEXTN(note.data, note.len), STORE_TEXT(now) };
         rc = store_exec_later(
@@ -362,6 +365,18 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
     free(b.nodes);
     char *note = NULL;
     if (rc == 0 && p->range.size != saved.size) {
+        struct store_val v[] = { STORE_INT(p->range.size) };
+        rc = store_exec_later(s, "UPDATE journal_head SET size = ? WHERE id = 1", v, 1, err);
+    }
+    /* A signature costs a row and an Ed25519 signing: at most one per checkpoint_every_ms
+     * (gsi serve --checkpoint-every), however many commits; `gsi serve` signs what is left
+     * at its next tick and when it stops. */
+    struct timespec mono;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    int64_t now_ms = (int64_t)mono.tv_sec * 1000 + mono.tv_nsec / 1000000;
+    bool due = p->checkpoint_every_ms == 0 || b.force_sign ||
+               now_ms - p->signed_ms >= (int64_t)p->checkpoint_every_ms;
+    if (rc == 0 && p->range.size > p->signed_size && due) {
         rc = sign_head(p, s, &p->range, &note, err);
     }
     if (rc == 0 && !store_txn_open(s)) {
@@ -374,6 +389,10 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
     }
     if (rc == 0) {
         parties_remember(p, &b);
+        if (note != NULL) {
+            p->signed_size = p->range.size;
+            p->signed_ms = now_ms;
+        }
     }
     free(b.seen);
     if (rc < 0) {

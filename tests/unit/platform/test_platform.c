@@ -979,6 +979,46 @@ START_TEST(refuses_rollback_without_file)
 }
 END_TEST
 
+/* With checkpoint_every_ms, a burst of commits signs once, not once per commit (gsi serve
+ * once signed 612 checkpoints in a second at --checkpoint-every 1); the journal head runs
+ * ahead until an explicit signature, which covers it all. */
+START_TEST(checkpoint_every)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    platform_close(p);
+    struct platform_opts o;
+    platform_opts_init(&o);
+    o.db = db;
+    o.checkpoint_every_ms = 3600u * 1000u; /* the burst below takes far less than an hour */
+    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
+    struct store *s;
+    ck_assert_int_eq(store_open(&s, db, &err), 0);
+    int64_t before = 0, after = 0, top = 0;
+    ck_assert_int_eq(store_query_int(s, &before, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0,
+                                     &err), 0);
+    struct platform_act act = { .type = "t.t", .party = "CHN" };
+    struct platform_receipt r;
+    for (int i = 0; i < 50; i++) {
+        ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
+    }
+    ck_assert_int_eq(store_query_int(s, &after, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0,
+                                     &err), 0);
+    ck_assert_int_eq(after - before, 1); /* the first commit's; the other 49 were not due */
+    ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
+    ck_assert_int_eq(store_query_int(s, &top, 0, "SELECT MAX(size) FROM checkpoints", NULL, 0,
+                                     &err), 0);
+    ck_assert_uint_eq((uint64_t)top, jsize());
+    /* Signing again with nothing new adds nothing. */
+    ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
+    ck_assert_int_eq(store_query_int(s, &after, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0,
+                                     &err), 0);
+    ck_assert_int_eq(after - before, 2);
+    store_close(s);
+    struct platform_verify_report rep;
+    ck_assert_msg(platform_journal_verify(p, &rep, NULL, NULL, &err) == 0, "%s", err.msg);
+}
+END_TEST
+
 START_TEST(uninitialised)
 {
     struct platform_opts o;
@@ -1098,6 +1138,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, verify_checks_tree_nodes);
     tcase_add_test(tc, refuses_rollback_without_file);
     tcase_add_test(tc, confidential_salted);
+    tcase_add_test(tc, checkpoint_every);
     suite_add_tcase(s, tc);
     return s;
 }
