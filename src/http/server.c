@@ -14,6 +14,7 @@
 
 #include "http/assets.h"
 #include "http/auth.h"
+#include "http/guard.h"
 #include "http/head.h"
 #include "http/http.h"
 #include "http/log.h"
@@ -21,6 +22,7 @@
 
 struct http_server {
     struct MHD_Daemon *daemon;
+    struct http_guard *guard;
     struct platform *platform;
     size_t body_max;
     uint16_t port;
@@ -60,13 +62,17 @@ struct upload {
  * rather than libmicrohttpd's page; only a head past this pool gets libmicrohttpd's. */
 #define HTTP_MHD_POOL (64u << 10)
 
+/* libmicrohttpd accepts this many connections past conn_max, so that a new client still gets
+ * in while the guard makes room by evicting the slowest head (guard.h). */
+#define HTTP_CONN_SPARE(max) ((max) / 8u + 4u)
+
 /* The per-request state of a request without a body: a marker, not an allocation. */
 static struct upload no_body;
 
 /* What the server keeps for one connection, from its accept to its close (libmicrohttpd's
  * socket context): the head of the request being read. */
 struct conn {
-    int fd;
+    struct http_guard_conn g; /* its phase, for the deadlines (guard.h) */
     struct http_head head;
 };
 
@@ -363,6 +369,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (cn == NULL) {
             return MHD_NO; /* no memory for it at accept: close */
         }
+        /* The head is in: a request without a body is answered now, one with a body must
+         * keep its bytes coming. */
+        http_guard_phase(s->guard, &cn->g,
+                         m == HTTP_GET || m == HTTP_HEAD || m == HTTP_OTHER ? HTTP_GUARD_BUSY
+                                                                           : HTTP_GUARD_BODY);
         http_head_version(&cn->head, version);
         MHD_get_connection_values_n(c, MHD_HEADER_KIND, head_field, &cn->head);
         MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, head_query, &cn->head);
@@ -415,6 +426,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (up->phase != UPLOAD_READING) {
         return MHD_NO; /* never called again once answered; close if it were */
     }
+    if (*upload_data_size > 0 && cn != NULL) {
+        http_guard_body(s->guard, &cn->g, *upload_data_size);
+    }
+    if (*upload_data_size == 0 && cn != NULL) {
+        http_guard_phase(s->guard, &cn->g, HTTP_GUARD_BUSY); /* the whole body is in */
+    }
     if (*upload_data_size > 0) {
         /* A chunked body has no declared length; it is cut off at the cap. libmicrohttpd
          * (0.9.x) cannot queue a response until the whole request is in, so what follows
@@ -446,9 +463,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
-    (void)cls;
+    struct http_server *s = cls;
     if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
-        free(*socket_context);
+        struct conn *cn = *socket_context;
+        if (cn != NULL) {
+            http_guard_close(s->guard, &cn->g); /* before libmicrohttpd closes the socket */
+        }
+        free(cn);
         *socket_context = NULL;
         return;
     }
@@ -456,7 +477,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     struct conn *cn = calloc(1, sizeof *cn);
     if (cn != NULL) {
-        cn->fd = ci != NULL ? ci->connect_fd : -1;
+        http_guard_open(s->guard, &cn->g, ci != NULL ? ci->connect_fd : -1);
     }
     *socket_context = cn;
     if (ci != NULL) {
@@ -468,6 +489,12 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
+    struct http_server *s = cls;
+    struct conn *cn = conn_of(c);
+    if (cn != NULL && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+        /* Answered: the next request's head is now awaited, on the same deadline. */
+        http_guard_phase(s->guard, &cn->g, HTTP_GUARD_HEAD);
+    }
     struct upload *up = *con_cls;
     if (up != NULL && up != &no_body) {
         if (up->phase == UPLOAD_DONE) {
@@ -497,6 +524,16 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
     }
     s->platform = platform;
     s->body_max = o->body_max > 0 ? o->body_max : HTTP_BODY_MAX_DEFAULT;
+    struct http_guard_opts go = { .conn_max = o->conn_max,
+                                  .head_ms = (o->head_timeout_s > 0 ? o->head_timeout_s
+                                                                    : HTTP_HEAD_TIMEOUT_DEFAULT) *
+                                             1000u,
+                                  .body_rate = o->body_rate,
+                                  .clock = o->clock_ms };
+    if (http_guard_start(&s->guard, &go, err) < 0) {
+        free(s);
+        return err->code;
+    }
     unsigned threads = o->threads;
     if (threads == 0) {
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -533,7 +570,8 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
         (const struct sockaddr *)&o->addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, o->conn_max, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        MHD_OPTION_CONNECTION_LIMIT, o->conn_max + HTTP_CONN_SPARE(o->conn_max),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         o->conn_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE,
         1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
         on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_EXTERNAL_LOGGER,
@@ -572,6 +610,7 @@ static void writers_stop(struct http_server *s)
 static void server_free(struct http_server *s)
 {
     writers_stop(s);
+    http_guard_stop(s->guard); /* after the daemon: its callbacks use the guard */
     free(s->writers);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);

@@ -88,6 +88,13 @@ struct platform_opts {
     const char *origin;
     /* Most writes one group-commit transaction carries (0: 1024). */
     unsigned batch_max;
+    /* Sign a checkpoint at most once per this many milliseconds while writes flow (0: at
+     * every commit that appends; UINT_MAX: only when asked, platform_journal_checkpoint_sign).
+     * Between two, the journal's head runs ahead of the last signed checkpoint. */
+    unsigned checkpoint_every_ms;
+    /* Open even though the checkpoint file is missing while the journal is not empty (only
+     * `gsi journal confirm`, the operator's answer to that refusal; see platform_open). */
+    bool checkpoint_missing_ok;
 };
 
 /* Fills `o` with the defaults (all NULL/0). */
@@ -104,6 +111,11 @@ int platform_init(const struct platform_opts *o, bool *created, struct gsi_err *
  * not exist or was never initialised (the message says "run gsi init --db PATH"),
  * GSI_EVERIFY when its journal is behind (or disagrees with) the checkpoint kept outside it. */
 int platform_open(struct platform **out, const struct platform_opts *o, struct gsi_err *err);
+/* platform_open refuses (GSI_EVERIFY) a database whose journal is behind the checkpoint file,
+ * or does not extend it, and one whose journal holds entries while the checkpoint file is
+ * missing: a database restored from an old copy with the file deleted looks exactly so, and
+ * rewriting the file from it would hide the rollback. The operator confirms the database
+ * with `gsi journal confirm` (o->checkpoint_missing_ok), which writes the file anew. */
 
 /* Waits for writes in flight, writes the checkpoint file, closes every connection and frees
  * `p`. NULL is a no-op. */
@@ -245,6 +257,10 @@ struct platform_record {
     char *audience; /* malloc'd, "" when none */
     char *payload;  /* malloc'd, NUL-terminated */
     size_t payload_len;
+    /* A confidential record's secret salt (64 hex digits; "" for a public one): in its
+     * canonical bytes (gsi-record/v2), never in the public journal, so that only those who
+     * may see the record can recompute its payload hash and prove its inclusion. */
+    char salt[PLATFORM_HEX_MAX];
 };
 
 /* Record `id` as `viewer` (NULL: the local administrator, who sees everything) may see it.
@@ -282,6 +298,10 @@ struct platform_entry {
     char subject[48];             /* what it is about: "record/12", "delegate/3", "party/CHN" */
     char payload_hash[PLATFORM_HEX_MAX]; /* SHA-256 of the subject's canonical bytes */
     char leaf_hash[PLATFORM_HEX_MAX];    /* SHA-256(0x00 || canonical entry bytes) */
+    /* The entry records a confidential act. platform_journal_entries, the public listing,
+     * then gives only index, time and leaf hash: type, party, delegate, subject and payload
+     * hash are "" / 0 (the record's parties read them from the record itself). */
+    bool confidential;
 };
 
 /* Appends the entry's canonical bytes (binary, journal_entry_encode) to `out`. */
