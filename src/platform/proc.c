@@ -158,6 +158,29 @@ static int step_open(struct platform_proc_step *st, struct gsi_err *err)
     return 0;
 }
 
+/* An amendment changes what a case says, not whom it addresses or who may see it. */
+static int amend_keeps(const struct platform_proc_step *st, struct gsi_err *err)
+{
+    for (size_t i = 0; st->opening != NULL && i < st->opening->nfields; i++) {
+        const struct platform_proc_field *f = &st->opening->fields[i];
+        if (!(f->flags & PLATFORM_PROC_ADDRESSES)) {
+            continue;
+        }
+        if (!json_equal(json_object_get(st->data, f->name),
+                        json_object_get(st->payload, f->name))) {
+            return gsi_err_set(err, GSI_EDATA,
+                               "/%s: an amendment cannot change the parties "
+                               "addressed (cancel and send a new one)",
+                               f->name);
+        }
+    }
+    if (json_is_true(json_object_get(st->data, "confidential")) !=
+        json_is_true(json_object_get(st->payload, "confidential"))) {
+        return gsi_err_set(err, GSI_EDATA, "/confidential: an amendment cannot change it");
+    }
+    return 0;
+}
+
 /* The generic transitions: states allowed from, states led to, amendments. */
 static int step_transit(struct platform_proc_step *st, struct gsi_err *err)
 {
@@ -191,6 +214,10 @@ static int step_transit(struct platform_proc_step *st, struct gsi_err *err)
     }
     st->case_to = a->case_to >= 0 ? a->case_to : st->case_state;
     if (a->flags & PLATFORM_PROC_AMENDS) {
+        int rc = amend_keeps(st, err);
+        if (rc < 0) {
+            return rc;
+        }
         json_decref(st->data);
         st->data = json_deep_copy(st->payload);
         if (st->data == NULL) {
@@ -542,7 +569,8 @@ int platform_proc_act(struct platform *p, struct platform_proc_receipt *out,
             rc = schema != NULL ? 0 : gsi_err_set(err, GSI_EDATA, "unknown case subtype");
         }
     }
-    rc = rc ? rc : proc_payload_check(p, schema, obj, opening ? party : NULL, err);
+    bool amends = (a->flags & PLATFORM_PROC_AMENDS) != 0;
+    rc = rc ? rc : proc_payload_check(p, schema, obj, opening || amends ? party : NULL, err);
     if (rc == 0 && proc->prepare != NULL) {
         struct platform_proc_step st;
         memset(&st, 0, sizeof st);

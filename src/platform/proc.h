@@ -165,7 +165,8 @@ struct platform_proc {
 };
 
 /* The procedures (one file each). */
-extern const struct platform_proc platform_proc_concern; /* concern.c */
+extern const struct platform_proc platform_proc_concern;      /* concern.c */
+extern const struct platform_proc platform_proc_notification; /* notify.c */
 
 /* The concerns register's default deadlines for `domain` (a domain key): days to acknowledge
  * and to answer. GSI_ENOTFOUND for an unknown domain. */

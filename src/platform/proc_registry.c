@@ -5,6 +5,7 @@
 
 const struct platform_proc *const platform_procs[] = {
     &platform_proc_concern,
+    &platform_proc_notification,
     NULL,
 };
 

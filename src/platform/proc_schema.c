@@ -629,6 +629,19 @@ int platform_proc_openapi(struct gsi_buf *out, const struct platform_proc *proc,
         const struct platform_proc_act *a = &proc->acts[i];
         char name[PLATFORM_TYPE_MAX];
         schema_name(name, sizeof name, a->type);
+        if (a->flags & PLATFORM_PROC_AMENDS) {
+            /* The payload of the act that opened the case, whichever it was. */
+            rc = gsi_buf_appendf(out, "    %s:\n      description: \"%s\"\n      oneOf:\n", name,
+                                 a->summary);
+            for (size_t k = 0; rc == 0 && k < proc->nacts; k++) {
+                char ref[PLATFORM_TYPE_MAX];
+                schema_name(ref, sizeof ref, proc->acts[k].type);
+                if (proc->acts[k].flags & PLATFORM_PROC_OPENS) {
+                    rc = gsi_buf_appendf(out, "        - $ref: '#/components/schemas/%s'\n", ref);
+                }
+            }
+            continue;
+        }
         rc = gsi_buf_appendf(out, "    %s:\n      description: \"%s\"\n      type: object\n", name,
                              a->summary);
         size_t nreq = 0;
