@@ -12,6 +12,8 @@ pkgs=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev
 # The journal as tlog-tiles: Go's sumdb/tlog checker, an nginx mirror, a Python cosignature
 # verifier (tests/tlog/).
 pkgs+=(golang-go golang-golang-x-mod-dev nginx python3-cryptography)
+# The HTTP tests check every response against docs/api.yaml (tests/integration/openapi_check.py).
+pkgs+=(python3-yaml)
 if [ "${1:-}" = bench ]; then
     pkgs+=(python3-pandas python3-numpy python3-sklearn wrk nginx time)
 fi

@@ -37,7 +37,8 @@
       "match offers and requests of assistance; allocate training places fairly")          \
     X("sign", cmd_sign, "sign an agreement's canonical bytes with a delegate's key")        \
     X("agreement", cmd_agreement, "verify an agreement bundle offline")                     \
-    X("witness", cmd_witness, "make a witness's cosigning key (C2SP tlog-witness)")
+    X("witness", cmd_witness, "make a witness's cosigning key (C2SP tlog-witness)")         \
+    X("notify", cmd_notify, "send a confidence-building notification from a JSON file")
 
 #define GSI_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);
 GSI_COMMANDS(GSI_CMD_DECL)

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_warn.h"
+#include "cli/cmd_warn_concerns.h"
 #include "core/date.h"
 #include "core/table.h"
 #include "warn/backtest.h"
@@ -105,7 +106,10 @@ static const char brief_help[] =
     "  --samples N        draws (default 1000)\n"
     "  --seed S           random seed (default 1)\n"
     "  --format FMT       table (default), csv or json\n"
-    "  --events FILE      accepted for event-data features; the current model does not use it\n";
+    "  --events FILE      accepted for event-data features; the current model does not use it\n"
+    "  --db URL           count each country's overdue concerns in this database as a signal\n"
+    "                     in its reasons, and list every country that has any\n"
+    "  --now TIME         judge the concerns' deadlines at TIME (RFC 3339 UTC; default now)\n";
 
 /* Parses argv[1..] of a subcommand into `o`. Returns 0 (with *help_shown set when --help was
  * printed) or -1 after reporting a usage error. */
@@ -459,6 +463,11 @@ static int do_brief(int argc, char **argv)
         warn_panel_release(&p);
         return cli_fail(&err);
     }
+    if (o.db != NULL && cli_brief_concerns(hs, n, o.db, o.now, &err) < 0) {
+        free(hs);
+        warn_panel_release(&p);
+        return cli_fail(&err);
+    }
     static const struct gsi_table_col cols[] = {
         { "rank", 0 },      { "iso3", -1 },    { "country", -1 }, { "median_12m", 0 },
         { "mean_12m", 0 },  { "lo90", 0 },     { "hi90", 0 },     { "p_ge_25", 2 },
@@ -468,7 +477,10 @@ static int do_brief(int argc, char **argv)
     struct gsi_table *t = gsi_table_new(cols, sizeof cols / sizeof cols[0]);
     size_t top = o.top == 0 || (size_t)o.top > n ? n : (size_t)o.top;
     int bad = t == NULL;
-    for (size_t i = 0; i < top && !bad; i++) {
+    for (size_t i = 0; i < n && !bad; i++) {
+        if (i >= top && hs[i].signals == 0) {
+            continue; /* past --top, only countries with overdue concerns are listed */
+        }
         char alerts[64];
         warn_brief_alert_text(alerts, sizeof alerts, hs[i].alerts);
         bad |= gsi_table_num(t, (double)(i + 1)) | gsi_table_text(t, hs[i].iso3) |

@@ -13,8 +13,9 @@ struct platform_delegate;
  * and pubkey/revoked_at when set. Never anything about its token. */
 json_t *http_delegate_json(const struct platform_delegate *d);
 
-/* The platform's viewer for a request (h_records.c): the authenticated delegate, or for an
- * anonymous caller `anon` filled as a delegate of no party, who sees public records only. */
+/* Who reads (h_proc.c): the authenticated delegate, or for an anonymous caller a delegate of
+ * no party in `anon`, who sees public records and cases only (the platform's NULL viewer is
+ * the local administrator, who sees everything). */
 const struct platform_delegate *http_viewer(const struct http_req *req,
                                             struct platform_delegate *anon);
 
@@ -52,5 +53,11 @@ int h_log_checkpoint(struct http_req *req, struct http_resp *resp);
 int h_log_tile(struct http_req *req, struct http_resp *resp);
 /* h_witness.c: C2SP tlog-witness */
 int h_witness_add_checkpoint(struct http_req *req, struct http_resp *resp);
+
+/* h_proc.c: every procedure's routes (concerns, notifications, ...) */
+int h_proc_list(struct http_req *req, struct http_resp *resp);
+int h_proc_get(struct http_req *req, struct http_resp *resp);
+int h_proc_open(struct http_req *req, struct http_resp *resp);
+int h_proc_act(struct http_req *req, struct http_resp *resp);
 
 #endif
