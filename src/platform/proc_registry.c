@@ -5,6 +5,8 @@
 
 const struct platform_proc *const platform_procs[] = {
     &platform_proc_concern,
+    &platform_proc_coop_offer,
+    &platform_proc_coop_request,
     NULL,
 };
 

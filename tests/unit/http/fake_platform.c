@@ -450,3 +450,46 @@ void platform_proc_time_format(char out[PLATFORM_TIME_MAX], int64_t us)
     (void)us;
     snprintf(out, PLATFORM_TIME_MAX, "1970-01-01T00:00:00Z");
 }
+
+#include "platform/platform_coop.h"
+
+/* Cooperation (h_coop.c): no offers or requests in the fake platform. */
+int platform_coop_reallocate(struct platform *p, struct platform_receipt *out,
+                             const struct platform_delegate *actor, const char *party,
+                             struct gsi_err *err)
+{
+    (void)p;
+    (void)out;
+    (void)actor;
+    (void)party;
+    return gsi_err_set(err, GSI_ENOTFOUND, "no cooperation in the fake platform");
+}
+
+int platform_coop_matches(struct platform *p, struct platform_coop_match **out, size_t *n,
+                          int64_t request, size_t top, bool compatible, int64_t *as_of,
+                          struct gsi_err *err)
+{
+    (void)p;
+    (void)request;
+    (void)top;
+    (void)compatible;
+    *out = NULL;
+    *n = 0;
+    *as_of = 0;
+    (void)err;
+    return 0;
+}
+
+int platform_coop_result_get(struct platform *p, struct platform_coop_result *out,
+                             struct gsi_err *err)
+{
+    (void)p;
+    (void)err;
+    memset(out, 0, sizeof *out);
+    return 0;
+}
+
+void platform_coop_result_release(struct platform_coop_result *r)
+{
+    (void)r;
+}
