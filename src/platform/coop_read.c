@@ -8,6 +8,14 @@
 #include "platform/platform_coop.h"
 #include "platform/proc.h"
 
+/* The case id an offer's or request's book id names (load_case writes it in decimal). */
+static int64_t case_id_of(const char *s)
+{
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    return end != s && *end == '\0' ? (int64_t)v : 0;
+}
+
 /* Adds one open case to the book. */
 static int load_case(struct coop_book *b, const struct platform_proc_case *c, bool offer,
                      struct gsi_err *err)
@@ -96,6 +104,9 @@ int platform_coop_allocate(struct platform *p, struct platform_coop *c, struct c
 /* The allocation as the journal keeps it (see platform_coop.h). */
 static json_t *alloc_json(const struct platform_coop *c, const struct coop_alloc *a, bool grants)
 {
+    if (a->party_places == NULL) {
+        return NULL;
+    }
     json_t *shares = json_object();
     for (size_t i = 0; i < c->book.nparties; i++) {
         json_object_set_new(shares, c->book.parties[i], json_integer(a->party_places[i]));
@@ -112,8 +123,8 @@ static json_t *alloc_json(const struct platform_coop *c, const struct coop_alloc
     json_t *g = json_array();
     for (size_t i = 0; i < a->ngrants; i++) {
         const struct coop_grant *x = &a->grants[i];
-        json_array_append_new(g, json_pack("[I,I,i]", (json_int_t)atoll(c->book.req_ids[x->request]),
-                                           (json_int_t)atoll(c->book.offer_ids[x->offer]),
+        json_array_append_new(g, json_pack("[I,I,i]", (json_int_t)case_id_of(c->book.req_ids[x->request]),
+                                           (json_int_t)case_id_of(c->book.offer_ids[x->offer]),
                                            (int)x->places));
     }
     json_object_set_new(j, "grants", g);
@@ -168,26 +179,27 @@ int platform_coop_matches(struct platform *p, struct platform_coop_match **out, 
     const struct coop_book *b = &c.book;
     *as_of = c.as_of;
     rc = coop_match_run(&m, &nm, b->offers, b->noffers, b->reqs, b->nreqs, top, compatible, err);
-    *out = rc == 0 ? calloc(nm > 0 ? nm : 1, sizeof **out) : NULL;
-    if (rc == 0 && *out == NULL) {
+    struct platform_coop_match *list = rc == 0 ? calloc(nm > 0 ? nm : 1, sizeof *list) : NULL;
+    if (rc == 0 && list == NULL) {
         rc = gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
     int rank = 0;
-    for (size_t i = 0; rc == 0 && i < nm; i++) {
+    for (size_t i = 0; list != NULL && i < nm; i++) {
         rank = i > 0 && m[i - 1].request == m[i].request ? rank + 1 : 1;
-        int64_t req = atoll(b->req_ids[m[i].request]);
+        int64_t req = case_id_of(b->req_ids[m[i].request]);
         if (request > 0 && req != request) {
             continue;
         }
-        struct platform_coop_match *x = &(*out)[(*n)++];
+        struct platform_coop_match *x = &list[(*n)++];
         x->request = req;
-        x->offer = atoll(b->offer_ids[m[i].offer]);
+        x->offer = case_id_of(b->offer_ids[m[i].offer]);
         snprintf(x->party, sizeof x->party, "%s", b->req_parties[m[i].request]);
         snprintf(x->offered_by, sizeof x->offered_by, "%s", b->offer_parties[m[i].offer]);
         x->places = b->offers[m[i].offer].places;
         x->reasons = m[i].reasons;
         x->rank = rank;
     }
+    *out = list;
     free(m);
     platform_coop_release(&c);
     return rc;
@@ -198,6 +210,9 @@ static int result_fill(struct platform_coop_result *out, const struct platform_c
                        const struct coop_alloc *a)
 {
     const struct coop_book *b = &c->book;
+    if (a->party_places == NULL) {
+        return GSI_EINTERNAL;
+    }
     out->shares = calloc(b->nparties > 0 ? b->nparties : 1, sizeof *out->shares);
     out->grants = calloc(a->ngrants > 0 ? a->ngrants : 1, sizeof *out->grants);
     if (out->shares == NULL || out->grants == NULL) {
@@ -216,8 +231,8 @@ static int result_fill(struct platform_coop_result *out, const struct platform_c
     out->ngrants = a->ngrants;
     for (size_t i = 0; i < a->ngrants; i++) {
         struct platform_coop_grant *g = &out->grants[i];
-        g->request = atoll(b->req_ids[a->grants[i].request]);
-        g->offer = atoll(b->offer_ids[a->grants[i].offer]);
+        g->request = case_id_of(b->req_ids[a->grants[i].request]);
+        g->offer = case_id_of(b->offer_ids[a->grants[i].offer]);
         snprintf(g->party, sizeof g->party, "%s", b->req_parties[a->grants[i].request]);
         g->places = a->grants[i].places;
     }

@@ -168,6 +168,7 @@ struct platform_proc {
 extern const struct platform_proc platform_proc_concern; /* concern.c */
 extern const struct platform_proc platform_proc_coop_offer;   /* coop.c */
 extern const struct platform_proc platform_proc_coop_request; /* coop.c */
+extern const struct platform_proc platform_proc_forum;        /* forum.c */
 
 /* The concerns register's default deadlines for `domain` (a domain key): days to acknowledge
  * and to answer. GSI_ENOTFOUND for an unknown domain. */
