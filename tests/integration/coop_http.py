@@ -5,6 +5,7 @@ re-run and journalled after each act, and every rule-breaking attempt refused wi
 written. Expected shares are worked out by hand beside each check.
 
 Usage: coop_http.py GSI [POSTGRESQL_URL]. Prints "checks: N passed, M failed"."""
+import json
 import os
 import sys
 
@@ -159,6 +160,15 @@ def main():
         t["X"] = env.delegate("X-ISS") if st == 201 else None
         c.eq(st, 201, "a think tank joins as a non-state party")
         x, y, ids = scenario(c, server, t)
+        # The CLI reads the same open offers and requests from the database.
+        out = env.run("cooperation", "allocate", "--format", "json", check=False)
+        c.eq(out.returncode, 0, f"gsi cooperation allocate --db ({out.stderr})")
+        cli = {r["party"]: r["allocated"] for r in json.loads(out.stdout or "[]")}
+        c.eq(cli, shares(server)[1], "the CLI's allocation is the API's")
+        out = env.run("cooperation", "match", "--compatible", "--format", "json", check=False)
+        c.eq(sorted((r["request"], r["offer"]) for r in json.loads(out.stdout or "[]")),
+             sorted([(str(ids["BRA"]), str(x["case"])), (str(ids["KEN"]), str(x["case"]))]),
+             "gsi cooperation match --db: BRA and KEN fit X, SEN fits nothing open")
         refusals(c, server, t, x, y, ids)
         c.eq(server.stop(), 0, "gsi serve exits 0 on SIGTERM")
         server = None
