@@ -310,8 +310,10 @@ int coop_book_finish(struct coop_book *b, struct gsi_err *err)
     if (sorted == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
-    memcpy(sorted, b->req_parties, b->nreqs * sizeof *sorted);
-    qsort(sorted, b->nreqs, sizeof *sorted, str_cmp);
+    if (b->nreqs > 0) {
+        memcpy(sorted, b->req_parties, b->nreqs * sizeof *sorted);
+        qsort(sorted, b->nreqs, sizeof *sorted, str_cmp);
+    }
     size_t n = 0;
     for (size_t i = 0; i < b->nreqs; i++) {
         if (n == 0 || strcmp(sorted[n - 1], sorted[i]) != 0) {

@@ -130,6 +130,10 @@ struct profiles {
  * one written before (so that the list's offset names it). */
 static void profile_list(struct profiles *pr, struct profile *p, size_t k)
 {
+    if (k == 0) { /* no offer fits: no class will be made, and the pool may be empty */
+        p->off = 0;
+        return;
+    }
     const uint32_t *list = pr->pool + pr->npool;
     size_t slot = (size_t)class_hash(0, list, k) & pr->mask;
     while (pr->lslots[slot] != COOP_NO_CLASS) {
