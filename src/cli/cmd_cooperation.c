@@ -8,11 +8,15 @@
 #include "cli/coop_json.h"
 #include "coop/book.h"
 #include "coop/coop.h"
+#include "platform/platform.h"
+#include "platform/platform_coop.h"
 #include "ref/ref.h"
 
 static const char coop_usage[] =
-    "Usage: gsi cooperation match --offers FILE --requests FILE [--top N] [--compatible]\n"
-    "       gsi cooperation allocate --offers FILE --requests FILE [--by party|request]\n"
+    "Usage: gsi cooperation match [--db URL | --offers FILE --requests FILE] [--top N]\n"
+    "                             [--compatible]\n"
+    "       gsi cooperation allocate [--db URL | --offers FILE --requests FILE]\n"
+    "                                [--by party|request]\n"
     "\n"
     "Offers and requests of assistance and training, by domain, with places, languages,\n"
     "regions and dates. `match` proposes, for each request, the offers of its domain ranked\n"
@@ -21,7 +25,13 @@ static const char coop_usage[] =
     "share is as large as it can be, then the next smallest, and so on; a request takes\n"
     "places only from the offers that match it on all four reasons.\n"
     "\n"
+    "The offers and requests are the open ones in the database (their ids are the case ids\n"
+    "of /v1/cooperation/offers and /requests), or those of two JSON files.\n"
+    "\n"
     "Options:\n"
+    "  --db URL           ./gsi.db (default), a SQLite path, or postgresql://...\n"
+    "  --key FILE         the log's signing key (default <db>.key, ./gsi-log.key)\n"
+    "  --checkpoint FILE  the checkpoint file (default <db>.checkpoint)\n"
     "  --offers FILE      JSON array of offers: id, party, domain, places, languages,\n"
     "                     regions (none: open to all), start, end (YYYY-MM-DD)\n"
     "  --requests FILE    JSON array of requests: id, party, domain, places, languages,\n"
@@ -35,6 +45,7 @@ static const char coop_usage[] =
     "Exit status: 0 success, 1 runtime failure, 2 usage error, 65 bad input data.\n";
 
 struct cargs {
+    struct platform_opts o;
     const char *verb, *offers, *requests, *by;
     long top;
     bool compatible, match;
@@ -47,6 +58,12 @@ static int parse_opt(struct cargs *a, int argc, char **argv, int *i)
     bool missing = false;
     if ((v = cli_opt(argc, argv, i, "--offers", &missing)) != NULL) {
         a->offers = v;
+    } else if ((v = cli_opt(argc, argv, i, "--db", &missing)) != NULL) {
+        a->o.db = v;
+    } else if ((v = cli_opt(argc, argv, i, "--key", &missing)) != NULL) {
+        a->o.key_path = v;
+    } else if ((v = cli_opt(argc, argv, i, "--checkpoint", &missing)) != NULL) {
+        a->o.checkpoint_path = v;
     } else if ((v = cli_opt(argc, argv, i, "--requests", &missing)) != NULL) {
         a->requests = v;
     } else if ((v = cli_opt(argc, argv, i, "--by", &missing)) != NULL) {
@@ -85,8 +102,11 @@ static int parse(struct cargs *a, int argc, char **argv)
     if (a->verb == NULL || (strcmp(a->verb, "match") != 0 && strcmp(a->verb, "allocate") != 0)) {
         return cli_usage_error("cooperation", "expected 'match' or 'allocate'");
     }
-    if (a->offers == NULL || a->requests == NULL) {
-        return cli_usage_error("cooperation", "--offers FILE and --requests FILE are needed");
+    if ((a->offers == NULL) != (a->requests == NULL)) {
+        return cli_usage_error("cooperation", "--offers FILE and --requests FILE go together");
+    }
+    if (a->offers != NULL && a->o.db != NULL) {
+        return cli_usage_error("cooperation", "either --db or the two files, not both");
     }
     if (strcmp(a->by, "party") != 0 && strcmp(a->by, "request") != 0) {
         return cli_usage_error("cooperation", "--by expects party or request");
@@ -211,14 +231,24 @@ int cmd_cooperation(int argc, char **argv)
         return rc;
     }
     struct gsi_err err = GSI_ERR_INIT;
-    struct coop_book b;
-    coop_book_init(&b);
-    rc = coop_json_read(&b, COOP_JSON_OFFERS, a.offers, &err);
-    rc = rc < 0 ? rc : coop_json_read(&b, COOP_JSON_REQUESTS, a.requests, &err);
-    rc = rc < 0 ? rc : coop_book_finish(&b, &err);
-    if (rc == 0) {
-        rc = a.match ? run_match(&a, &b, &err) : run_allocate(&a, &b, &err);
+    struct platform_coop c;
+    memset(&c, 0, sizeof c);
+    coop_book_init(&c.book);
+    if (a.offers != NULL) {
+        rc = coop_json_read(&c.book, COOP_JSON_OFFERS, a.offers, &err);
+        rc = rc < 0 ? rc : coop_json_read(&c.book, COOP_JSON_REQUESTS, a.requests, &err);
+        rc = rc < 0 ? rc : coop_book_finish(&c.book, &err);
+    } else {
+        struct platform *p;
+        rc = platform_open(&p, &a.o, &err);
+        if (rc == 0) {
+            rc = platform_coop_load(p, &c, &err);
+            platform_close(p);
+        }
     }
-    coop_book_release(&b);
+    if (rc == 0) {
+        rc = a.match ? run_match(&a, &c.book, &err) : run_allocate(&a, &c.book, &err);
+    }
+    platform_coop_release(&c);
     return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
 }

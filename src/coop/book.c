@@ -1,4 +1,5 @@
 /* book.c — offers and requests from text to the engine's indices (book.h). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,14 +127,18 @@ static int languages_mask(uint64_t *mask, struct coop_book *b, const struct coop
     return 0;
 }
 
+/* `i` names the list item (offers' "regions/i"), or is SIZE_MAX for a request's "region". */
 static int region_index(uint32_t *out, struct coop_book *b, const char *s, size_t i,
                         struct gsi_err *err)
 {
     if (!region_known(s)) {
+        char field[32] = "region";
+        if (i != SIZE_MAX) {
+            snprintf(field, sizeof field, "regions/%zu", i);
+        }
         return gsi_err_set(err, GSI_EDATA,
-                           "regions/%zu: expected a UN region (Africa, Americas, Asia, Europe, "
-                           "Oceania)",
-                           i);
+                           "%s: expected a UN region (Africa, Americas, Asia, Europe, Oceania)",
+                           field);
     }
     return name_index(out, b->regions, &b->nregions, s, "regions", err);
 }
@@ -256,15 +261,15 @@ static int request_region(uint32_t *out, struct coop_book *b, const struct coop_
                           struct gsi_err *err)
 {
     if (e->nregions > 1) {
-        return gsi_err_set(err, GSI_EDATA, "regions: expected at most one region");
+        return gsi_err_set(err, GSI_EDATA, "region: expected one region");
     }
     if (e->nregions == 1) {
-        return region_index(out, b, e->regions[0], 0, err);
+        return region_index(out, b, e->regions[0], SIZE_MAX, err);
     }
     const struct ref_country *c = ref_country_by_iso3(e->party, strlen(e->party));
     if (c == NULL || c->region[0] == '\0') {
         return gsi_err_set(err, GSI_EDATA,
-                           "regions: expected the requesting party's region (\"%s\" is not a "
+                           "region: expected the region the places are for (\"%s\" is not a "
                            "country with a UN region)",
                            e->party);
     }
@@ -305,8 +310,10 @@ int coop_book_finish(struct coop_book *b, struct gsi_err *err)
     if (sorted == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
-    memcpy(sorted, b->req_parties, b->nreqs * sizeof *sorted);
-    qsort(sorted, b->nreqs, sizeof *sorted, str_cmp);
+    if (b->nreqs > 0) {
+        memcpy(sorted, b->req_parties, b->nreqs * sizeof *sorted);
+        qsort(sorted, b->nreqs, sizeof *sorted, str_cmp);
+    }
     size_t n = 0;
     for (size_t i = 0; i < b->nreqs; i++) {
         if (n == 0 || strcmp(sorted[n - 1], sorted[i]) != 0) {

@@ -48,13 +48,6 @@ static uint64_t class_hash(uint32_t party, const uint32_t *offers, size_t n)
     return h ^ (h >> 29);
 }
 
-static int class_equal(const struct coop_classes *cl, uint32_t c, uint32_t party,
-                       const uint32_t *offers, size_t n)
-{
-    size_t len = cl->list[c + 1] - cl->list[c];
-    return cl->party[c] == party && len == n &&
-           memcmp(cl->pool + cl->list[c], offers, n * sizeof *offers) == 0;
-}
 
 /* Room for one more class in the per-class arrays. */
 static int class_grow(struct coop_classes *cl)
@@ -72,17 +65,24 @@ static int class_grow(struct coop_classes *cl)
         return GSI_ENOMEM;
     }
     cl->list = list;
+    size_t *key = realloc(cl->key, cl->cap * sizeof *key);
+    if (key == NULL) {
+        return GSI_ENOMEM;
+    }
+    cl->key = key;
     return 0;
 }
 
-/* The class of (party, offers), made when new. The candidate list is already at the pool's
- * end (pool[npool .. npool + n)); a new class keeps it there, an old one drops it. */
-static int class_find(uint32_t *out, struct coop_classes *cl, uint32_t party, size_t n)
+/* The class of (party, offers), made when new (its list copied into the pool). `key` names
+ * the list: equal lists have equal keys (profile_get shares them). */
+static int class_find(uint32_t *out, struct coop_classes *cl, uint32_t party,
+                      const uint32_t *offers, size_t n, size_t key)
 {
-    const uint32_t *offers = cl->pool + cl->npool;
-    size_t slot = (size_t)class_hash(party, offers, n) & cl->mask;
+    uint64_t h = ((1469598103934665603u ^ party) * 1099511628211u ^ key) * 1099511628211u;
+    size_t slot = (size_t)(h ^ (h >> 29)) & cl->mask;
     while (cl->slots[slot] != COOP_NO_CLASS) {
-        if (class_equal(cl, cl->slots[slot], party, offers, n)) {
+        uint32_t c = cl->slots[slot];
+        if (cl->party[c] == party && cl->key[c] == key) {
             *out = cl->slots[slot];
             return 0;
         }
@@ -93,7 +93,13 @@ static int class_find(uint32_t *out, struct coop_classes *cl, uint32_t party, si
     }
     uint32_t c = (uint32_t)cl->n++;
     cl->party[c] = party;
+    cl->key[c] = key;
     cl->demand[c] = 0;
+    if (gsi_array_reserve((void **)&cl->pool, &cl->cappool, cl->npool + n, sizeof *cl->pool,
+                          1024) < 0) {
+        return GSI_ENOMEM;
+    }
+    memcpy(cl->pool + cl->npool, offers, n * sizeof *offers);
     cl->npool += n;
     cl->list[c + 1] = cl->npool;
     cl->slots[slot] = c;
@@ -101,8 +107,67 @@ static int class_find(uint32_t *out, struct coop_classes *cl, uint32_t party, si
     return 0;
 }
 
-/* Writes request r's compatible offers at the pool's end; returns their number or < 0. */
-static long compatible_offers(struct coop_classes *cl, const struct by_domain *idx,
+/* Requests that differ only in party and places share a profile, and so the offers they fit;
+ * each profile's list is computed once. */
+struct profile {
+    uint64_t languages;
+    size_t off, len; /* its offers: pool[off .. off + len), shared by equal lists */
+    uint32_t domain, region;
+    int32_t from, to;
+};
+
+struct profiles {
+    struct profile *v;
+    size_t n, cap;
+    uint32_t *slots;
+    size_t mask;
+    uint32_t *pool; /* the profiles' offer lists, each distinct list once */
+    size_t npool, cappool;
+    uint32_t *lslots; /* hash of the distinct lists: a profile that has each */
+};
+
+/* Makes the list just written at pool[npool .. npool + k) the profile's, or shares an equal
+ * one written before (so that the list's offset names it). */
+static void profile_list(struct profiles *pr, struct profile *p, size_t k)
+{
+    if (k == 0) { /* no offer fits: no class will be made, and the pool may be empty */
+        p->off = 0;
+        return;
+    }
+    const uint32_t *list = pr->pool + pr->npool;
+    size_t slot = (size_t)class_hash(0, list, k) & pr->mask;
+    while (pr->lslots[slot] != COOP_NO_CLASS) {
+        const struct profile *q = &pr->v[pr->lslots[slot]];
+        if (q->len == k && memcmp(pr->pool + q->off, list, k * sizeof *list) == 0) {
+            p->off = q->off;
+            return;
+        }
+        slot = (slot + 1) & pr->mask;
+    }
+    p->off = pr->npool;
+    pr->npool += k;
+    pr->lslots[slot] = (uint32_t)(p - pr->v);
+}
+
+static int profile_same(const struct profile *p, const struct coop_request *r)
+{
+    return p->languages == r->languages && p->domain == r->domain && p->region == r->region &&
+           p->from == r->from && p->to == r->to;
+}
+
+static size_t profile_slot(const struct profiles *pr, const struct coop_request *r)
+{
+    uint64_t h = 1469598103934665603u;
+    h = (h ^ r->languages) * 1099511628211u;
+    h = (h ^ r->domain) * 1099511628211u;
+    h = (h ^ r->region) * 1099511628211u;
+    h = (h ^ (uint32_t)r->from) * 1099511628211u;
+    h = (h ^ (uint32_t)r->to) * 1099511628211u;
+    return (size_t)(h ^ (h >> 29)) & pr->mask;
+}
+
+/* Writes request r's compatible offers at the profile pool's end; returns their number. */
+static long compatible_offers(struct profiles *pr, const struct by_domain *idx,
                               size_t noffers, const struct coop_offer *offers,
                               const struct coop_request *r)
 {
@@ -113,13 +178,36 @@ static long compatible_offers(struct coop_classes *cl, const struct by_domain *i
         if (o->places == 0 || coop_reasons(o, r) != COOP_REASON_ALL) {
             continue;
         }
-        if (gsi_array_reserve((void **)&cl->pool, &cl->cappool, cl->npool + k + 1,
-                              sizeof *cl->pool, 1024) < 0) {
+        if (gsi_array_reserve((void **)&pr->pool, &pr->cappool, pr->npool + k + 1,
+                              sizeof *pr->pool, 1024) < 0) {
             return GSI_ENOMEM;
         }
-        cl->pool[cl->npool + k++] = idx[i].offer;
+        pr->pool[pr->npool + k++] = idx[i].offer;
     }
     return (long)k;
+}
+
+/* The profile of r, computed when new; NULL when out of memory. */
+static const struct profile *profile_get(struct profiles *pr, const struct by_domain *idx,
+                                         size_t noffers, const struct coop_offer *offers,
+                                         const struct coop_request *r)
+{
+    size_t slot = profile_slot(pr, r);
+    while (pr->slots[slot] != COOP_NO_CLASS) {
+        if (profile_same(&pr->v[pr->slots[slot]], r)) {
+            return &pr->v[pr->slots[slot]];
+        }
+        slot = (slot + 1) & pr->mask;
+    }
+    long k = compatible_offers(pr, idx, noffers, offers, r);
+    if (k < 0 || gsi_array_reserve((void **)&pr->v, &pr->cap, pr->n + 1, sizeof *pr->v, 64) < 0) {
+        return NULL;
+    }
+    struct profile *p = &pr->v[pr->n];
+    *p = (struct profile){r->languages, 0, (size_t)k, r->domain, r->region, r->from, r->to};
+    profile_list(pr, p, (size_t)k);
+    pr->slots[slot] = (uint32_t)pr->n++;
+    return p;
 }
 
 static int classes_alloc(struct coop_classes *cl, size_t nreqs)
@@ -154,19 +242,33 @@ int coop_classes_build(struct coop_classes *cl, const struct coop_offer *offers,
         idx[i] = (struct by_domain){offers[i].domain, (uint32_t)i};
     }
     qsort(idx, noffers, sizeof *idx, by_domain_cmp);
+    struct profiles pr = {.mask = cl->mask};
+    pr.slots = malloc((cl->mask + 1) * sizeof *pr.slots);
+    pr.lslots = malloc((cl->mask + 1) * sizeof *pr.lslots);
+    rc = pr.slots == NULL || pr.lslots == NULL ? GSI_ENOMEM : 0;
+    if (rc == 0) {
+        memset(pr.slots, 0xff, (cl->mask + 1) * sizeof *pr.slots);
+        memset(pr.lslots, 0xff, (cl->mask + 1) * sizeof *pr.lslots);
+    }
     for (size_t r = 0; r < nreqs && rc == 0; r++) {
         cl->of_request[r] = COOP_NO_CLASS;
         if (reqs[r].places == 0) {
             continue;
         }
-        long k = compatible_offers(cl, idx, noffers, offers, &reqs[r]);
+        const struct profile *p = profile_get(&pr, idx, noffers, offers, &reqs[r]);
         uint32_t c = 0;
-        rc = k < 0 ? (int)k : k == 0 ? 0 : class_find(&c, cl, reqs[r].party, (size_t)k);
-        if (rc == 0 && k > 0) {
+        rc = p == NULL     ? GSI_ENOMEM
+             : p->len == 0 ? 0
+                           : class_find(&c, cl, reqs[r].party, pr.pool + p->off, p->len, p->off);
+        if (rc == 0 && p->len > 0) {
             cl->of_request[r] = c;
             cl->demand[c] += reqs[r].places;
         }
     }
+    free(pr.v);
+    free(pr.slots);
+    free(pr.lslots);
+    free(pr.pool);
     free(idx);
     free(cl->slots);
     cl->slots = NULL;
@@ -182,6 +284,7 @@ void coop_classes_release(struct coop_classes *cl)
     free(cl->party);
     free(cl->demand);
     free(cl->list);
+    free(cl->key);
     free(cl->pool);
     free(cl->slots);
     memset(cl, 0, sizeof *cl);

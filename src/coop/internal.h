@@ -24,6 +24,7 @@ struct coop_classes {
     uint32_t *party;      /* [n] the class's party */
     int64_t *demand;      /* [n] the sum of its requests' places */
     size_t *list;         /* [n + 1] its offers are pool[list[c] .. list[c + 1]) */
+    size_t *key;          /* [n] names its offer list: equal lists, equal keys */
     uint32_t *pool;       /* offer indices, ascending within a class */
     size_t n, cap, npool, cappool;
     uint32_t *slots; /* open-addressing hash of classes; COOP_NO_CLASS when empty */

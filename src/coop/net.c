@@ -15,13 +15,13 @@ static int net_alloc(struct coop_net *n)
     n->spare = malloc((n->no > 0 ? n->no : 1) * sizeof *n->spare);
     n->parent = malloc(nn * sizeof *n->parent);
     n->stamp = calloc(nn, sizeof *n->stamp);
-    n->stack = malloc(nn * sizeof *n->stack);
     n->seen = malloc(nn * sizeof *n->seen);
     n->it = malloc(nn * sizeof *n->it);
     n->dead = calloc(nn, sizeof *n->dead);
+    n->cur = malloc((n->np + n->nc + 1) * sizeof *n->cur);
     if (n->first == NULL || n->head == NULL || n->twin == NULL || n->res == NULL ||
-        n->spare == NULL || n->parent == NULL || n->stamp == NULL || n->stack == NULL ||
-        n->seen == NULL || n->it == NULL || n->dead == NULL) {
+        n->spare == NULL || n->parent == NULL || n->stamp == NULL ||
+        n->seen == NULL || n->it == NULL || n->dead == NULL || n->cur == NULL) {
         return GSI_ENOMEM;
     }
     return 0;
@@ -83,6 +83,42 @@ int coop_net_build(struct coop_net *n, const struct coop_classes *cl, size_t npa
     for (size_t o = 0; o < noffers; o++) {
         n->spare[o] = offers[o].places;
     }
+    for (size_t v = 0; v < n->np + n->nc; v++) {
+        n->cur[v] = n->first[v] + (v >= n->np); /* a class's first arc goes back to its party */
+    }
+    return 0;
+}
+
+/* A class's next arc to an offer with spare places, or first[c + 1]: skips, for good, the
+ * arcs to full offers (an offer never gets places back). */
+static size_t class_next(struct coop_net *n, size_t c)
+{
+    size_t offer0 = n->np + n->nc;
+    size_t a = n->cur[c];
+    while (a < n->first[c + 1] && n->spare[n->head[a] - offer0] == 0) {
+        a++;
+    }
+    n->cur[c] = a;
+    return a;
+}
+
+/* The two-arc path party p → class → offer with spare places, found without a search; 0
+ * when there is none. cur[p] moves past classes with no offer left with spare places (for
+ * good) and past classes whose demand is used up (a search that reroutes places away from
+ * such a class moves cur[p] back to it). */
+static int net_direct(struct coop_net *n, uint32_t p, size_t *a1, size_t *a2)
+{
+    for (size_t a = n->cur[p]; a < n->first[p + 1]; a++) {
+        size_t c = n->head[a];
+        size_t b = n->res[a] > 0 ? class_next(n, c) : n->first[c + 1];
+        if (b < n->first[c + 1]) {
+            n->cur[p] = a;
+            *a1 = a;
+            *a2 = b;
+            return 1;
+        }
+    }
+    n->cur[p] = n->first[p + 1];
     return 0;
 }
 
@@ -95,15 +131,17 @@ void coop_net_release(struct coop_net *n)
     free(n->spare);
     free(n->parent);
     free(n->stamp);
-    free(n->stack);
     free(n->seen);
     free(n->it);
     free(n->dead);
+    free(n->cur);
     memset(n, 0, sizeof *n);
 }
 
-/* Depth-first search from p; returns the offer node with spare places it reached, or 0
- * (never an offer: party nodes come first) with n->seen[0 .. *nseen) the nodes it saw. */
+/* Breadth-first search from p, for when no two-arc path is left: the shortest path that
+ * moves other parties' places to make room. Returns the offer node with spare places it
+ * reached, or 0 (never an offer: party nodes come first) with n->seen[0 .. *nseen) the
+ * nodes it saw. */
 static size_t net_search(struct coop_net *n, uint32_t p, size_t *nseen)
 {
     size_t offer0 = n->np + n->nc;
@@ -112,38 +150,45 @@ static size_t net_search(struct coop_net *n, uint32_t p, size_t *nseen)
         memset(n->stamp, 0, n->nnodes * sizeof *n->stamp);
         gen = n->gen = 1;
     }
-    size_t top = 0;
-    size_t ns = 0;
+    size_t head = 0;
+    size_t tail = 0;
     n->stamp[p] = gen;
-    n->seen[ns++] = p;
-    n->it[p] = n->first[p];
-    n->stack[top++] = p;
-    while (top > 0) {
-        uint32_t u = n->stack[top - 1];
-        if (n->it[u] == n->first[u + 1]) {
-            top--;
-            continue;
+    n->seen[tail++] = p;
+    while (head < tail) {
+        uint32_t u = n->seen[head++];
+        for (size_t a = n->first[u]; a < n->first[u + 1]; a++) {
+            uint32_t v = n->head[a];
+            if (n->res[a] <= 0 || n->stamp[v] == gen || n->dead[v]) {
+                continue;
+            }
+            n->stamp[v] = gen;
+            n->seen[tail++] = v;
+            n->parent[v] = (uint32_t)a;
+            if (v >= offer0 && n->spare[v - offer0] > 0) {
+                return v;
+            }
         }
-        size_t a = n->it[u]++;
-        uint32_t v = n->head[a];
-        if (n->res[a] <= 0 || n->stamp[v] == gen || n->dead[v]) {
-            continue;
-        }
-        n->stamp[v] = gen;
-        n->seen[ns++] = v;
-        n->parent[v] = (uint32_t)a;
-        if (v >= offer0 && n->spare[v - offer0] > 0) {
-            return v;
-        }
-        n->it[v] = n->first[v];
-        n->stack[top++] = v;
     }
-    *nseen = ns;
+    *nseen = tail;
     return 0;
 }
 
 int64_t coop_net_augment(struct coop_net *n, uint32_t p, int64_t want)
 {
+    size_t a1 = 0;
+    size_t a2 = 0;
+    if (net_direct(n, p, &a1, &a2)) {
+        size_t offer = n->head[a2] - (n->np + n->nc);
+        int64_t b = want < n->spare[offer] ? want : n->spare[offer];
+        b = b < n->res[a1] ? b : n->res[a1];
+        b = b < n->res[a2] ? b : n->res[a2];
+        n->res[a1] -= b;
+        n->res[n->twin[a1]] += b;
+        n->res[a2] -= b;
+        n->res[n->twin[a2]] += b;
+        n->spare[offer] -= b;
+        return b;
+    }
     size_t nseen = 0;
     size_t end = net_search(n, p, &nseen);
     if (end == 0) {
@@ -165,6 +210,9 @@ int64_t coop_net_augment(struct coop_net *n, uint32_t p, int64_t want)
         uint32_t a = n->parent[v];
         n->res[a] -= b;
         n->res[n->twin[a]] += b;
+        if (v < n->np && n->twin[a] < n->cur[v]) {
+            n->cur[v] = n->twin[a]; /* the arc v → class has room again */
+        }
         v = n->head[n->twin[a]];
     }
     n->spare[offer] -= b;

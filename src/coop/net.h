@@ -26,10 +26,11 @@ struct coop_net {
     int64_t *spare;   /* [no] places an offer has not given */
     uint32_t *parent; /* [nnodes] arc a search entered the node by */
     uint32_t *stamp;  /* [nnodes] search that saw the node last */
-    uint32_t *stack;  /* [nnodes] the search's path */
-    uint32_t *seen;   /* [nnodes] nodes one search saw, to mark them dead when it fails */
-    size_t *it;       /* [nnodes] next arc to try */
+    uint32_t *seen;   /* [nnodes] the search's queue: the nodes it saw, in order */
+    size_t *it;       /* [nnodes] scratch for building the arcs */
     uint8_t *dead;    /* [nnodes] no augmenting path leaves the node, now or later */
+    size_t *cur;      /* [np + nc] first arc of a party or class that may still lead straight
+                         to an offer with spare places (spare only ever decreases) */
     uint32_t gen;
 };
 

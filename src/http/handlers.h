@@ -60,4 +60,10 @@ int h_proc_get(struct http_req *req, struct http_resp *resp);
 int h_proc_open(struct http_req *req, struct http_resp *resp);
 int h_proc_act(struct http_req *req, struct http_resp *resp);
 
+/* h_coop.c: cooperation (offers and requests are procedures; matches and allocations) */
+int h_coop_open(struct http_req *req, struct http_resp *resp);
+int h_coop_act(struct http_req *req, struct http_resp *resp);
+int h_coop_matches(struct http_req *req, struct http_resp *resp);
+int h_coop_allocations(struct http_req *req, struct http_resp *resp);
+
 #endif

@@ -52,6 +52,34 @@ const struct http_route http_routes[] = {
     { HTTP_POST, "/v1/notifications/{id}/acknowledge", HTTP_AUTH_REQUIRED, true, h_proc_act },
     { HTTP_POST, "/v1/notifications/{id}/amend", HTTP_AUTH_REQUIRED, true, h_proc_act },
     { HTTP_POST, "/v1/notifications/{id}/cancel", HTTP_AUTH_REQUIRED, true, h_proc_act },
+
+    /* Cooperation (h_coop.c): offers and requests are procedures; every act re-runs the
+     * allocation. */
+    { HTTP_GET, "/v1/cooperation/offers", HTTP_AUTH_OPTIONAL, true, h_proc_list },
+    { HTTP_POST, "/v1/cooperation/offers", HTTP_AUTH_REQUIRED, true, h_coop_open },
+    { HTTP_GET, "/v1/cooperation/offers/{id}", HTTP_AUTH_OPTIONAL, true, h_proc_get },
+    { HTTP_POST, "/v1/cooperation/offers/{id}/amend", HTTP_AUTH_REQUIRED, true, h_coop_act },
+    { HTTP_POST, "/v1/cooperation/offers/{id}/withdraw", HTTP_AUTH_REQUIRED, true, h_coop_act },
+    { HTTP_GET, "/v1/cooperation/requests", HTTP_AUTH_OPTIONAL, true, h_proc_list },
+    { HTTP_POST, "/v1/cooperation/requests", HTTP_AUTH_REQUIRED, true, h_coop_open },
+    { HTTP_GET, "/v1/cooperation/requests/{id}", HTTP_AUTH_OPTIONAL, true, h_proc_get },
+    { HTTP_POST, "/v1/cooperation/requests/{id}/amend", HTTP_AUTH_REQUIRED, true, h_coop_act },
+    { HTTP_POST, "/v1/cooperation/requests/{id}/withdraw", HTTP_AUTH_REQUIRED, true,
+      h_coop_act },
+    { HTTP_GET, "/v1/cooperation/matches", HTTP_AUTH_NONE, true, h_coop_matches },
+    { HTTP_GET, "/v1/cooperation/allocations", HTTP_AUTH_NONE, true, h_coop_allocations },
+
+    /* Forums and conferences (h_proc.c). */
+    { HTTP_GET, "/v1/forums", HTTP_AUTH_OPTIONAL, true, h_proc_list },
+    { HTTP_POST, "/v1/forums", HTTP_AUTH_REQUIRED, true, h_proc_open },
+    { HTTP_GET, "/v1/forums/{id}", HTTP_AUTH_OPTIONAL, true, h_proc_get },
+    { HTTP_POST, "/v1/forums/{id}/amend", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/forums/{id}/accept", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/forums/{id}/decline", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/forums/{id}/session", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/forums/{id}/outcome", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/forums/{id}/close", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/forums/{id}/cancel", HTTP_AUTH_REQUIRED, true, h_proc_act },
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

@@ -167,6 +167,9 @@ struct platform_proc {
 /* The procedures (one file each). */
 extern const struct platform_proc platform_proc_concern;      /* concern.c */
 extern const struct platform_proc platform_proc_notification; /* notify.c */
+extern const struct platform_proc platform_proc_coop_offer;   /* coop.c */
+extern const struct platform_proc platform_proc_coop_request; /* coop.c */
+extern const struct platform_proc platform_proc_forum;        /* forum.c */
 
 /* The concerns register's default deadlines for `domain` (a domain key): days to acknowledge
  * and to answer. GSI_ENOTFOUND for an unknown domain. */

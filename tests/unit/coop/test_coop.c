@@ -202,7 +202,7 @@ START_TEST(book_rules)
     ck_assert_int_eq(coop_book_request_add(&b, &q, &err), 0);
     q.party = "X-THINK";
     ck_assert_int_eq(coop_book_request_add(&b, &q, &err), GSI_EDATA);
-    ck_assert_ptr_nonnull(strstr(err.msg, "regions:"));
+    ck_assert_ptr_nonnull(strstr(err.msg, "region:"));
     q.party = "KEN";
     q.domain = "demining";
     ck_assert_int_eq(coop_book_request_add(&b, &q, &err), GSI_EDATA);

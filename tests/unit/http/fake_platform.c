@@ -550,3 +550,46 @@ int platform_proc_open(struct platform *p, struct platform_proc_receipt *out,
 {
     return gsi_err_set(err, GSI_ENOTFOUND, "no procedures in the fake platform");
 }
+
+#include "platform/platform_coop.h"
+
+/* Cooperation (h_coop.c): no offers or requests in the fake platform. */
+int platform_coop_reallocate(struct platform *p, struct platform_receipt *out,
+                             const struct platform_delegate *actor, const char *party,
+                             struct gsi_err *err)
+{
+    (void)p;
+    (void)out;
+    (void)actor;
+    (void)party;
+    return gsi_err_set(err, GSI_ENOTFOUND, "no cooperation in the fake platform");
+}
+
+int platform_coop_matches(struct platform *p, struct platform_coop_match **out, size_t *n,
+                          int64_t request, size_t top, bool compatible, int64_t *as_of,
+                          struct gsi_err *err)
+{
+    (void)p;
+    (void)request;
+    (void)top;
+    (void)compatible;
+    *out = NULL;
+    *n = 0;
+    *as_of = 0;
+    (void)err;
+    return 0;
+}
+
+int platform_coop_result_get(struct platform *p, struct platform_coop_result *out,
+                             struct gsi_err *err)
+{
+    (void)p;
+    (void)err;
+    memset(out, 0, sizeof *out);
+    return 0;
+}
+
+void platform_coop_result_release(struct platform_coop_result *r)
+{
+    (void)r;
+}
