@@ -23,7 +23,7 @@
 #define WARN_YEARS_MAX 50
 
 static const char warn_help[] =
-    "Usage: gsi warn <forecast|evaluate|backtest|brief|run> [options]\n"
+    "Usage: gsi warn <forecast|evaluate|backtest|brief|run|actuals> [options]\n"
     "\n"
     "Forecasts of state-based conflict fatalities per country and month (UCDP ged_sb), scored\n"
     "as the ViEWS 2023/24 prediction challenge scores them (CRPS, IGN, MIS).\n"
@@ -33,6 +33,7 @@ static const char warn_help[] =
     "  backtest   forecast and score past years with every model\n"
     "  brief      rank the hotspots of the next 12 months and say why\n"
     "  run        actuals -> forecast -> stored run -> brief, in one step (--db)\n"
+    "  actuals    build the country-month actuals from UCDP GED and Candidate files\n"
     "\n"
     "Actuals are ViEWS country-month CSV: month_id,country_id,ged_sb (month_id 1 = 1980-01).\n"
     "Run 'gsi warn <subcommand> --help' for its options. Exit status 65 on bad input data.\n";
@@ -83,6 +84,8 @@ static const char run_help[] =
     "\n"
     "  --db URL           ./gsi.db (default), a SQLite path, or postgresql://...\n"
     "  --actuals FILE     observed fatalities, month_id,country_id,ged_sb\n"
+    "  --ged, --candidate FILE, --global, --from, --to\n"
+    "                     build the actuals from UCDP files first (see gsi warn actuals)\n"
     "  --through YYYY-MM  last month of data to use\n"
     "  --top N            how many countries to print (default 20; 0 for all)\n"
     "  --samples N        draws (default 1000)\n"
@@ -107,6 +110,18 @@ static const char brief_help[] =
     "  --format FMT       table (default), csv or json\n"
     "  --events FILE      accepted for event-data features; the current model does not use it\n";
 
+/* Appends one --ged or --candidate file to the layered inputs. */
+static int add_input(struct cmd_warn_opts *o, const char *cmd, const char *path, bool candidate)
+{
+    if (o->ninputs == CMD_WARN_INPUTS_MAX) {
+        cli_usage_error(cmd, "at most %d --ged and --candidate files", CMD_WARN_INPUTS_MAX);
+        return -1;
+    }
+    o->inputs[o->ninputs].path = path;
+    o->inputs[o->ninputs++].candidate = candidate;
+    return 0;
+}
+
 /* Parses argv[1..] of a subcommand into `o`. Returns 0 (with *help_shown set when --help was
  * printed) or -1 after reporting a usage error. */
 static int parse(struct cmd_warn_opts *o, int argc, char **argv, const char *cmd, const char *help,
@@ -123,6 +138,7 @@ static int parse(struct cmd_warn_opts *o, int argc, char **argv, const char *cmd
     *help_shown = 0;
     for (int i = 1; i < argc; i++) {
         bool missing = false;
+        bool cand = false;
         const char *v;
         if (cli_is_help(argv[i])) {
             fputs(help, stdout);
@@ -132,7 +148,7 @@ static int parse(struct cmd_warn_opts *o, int argc, char **argv, const char *cmd
 #define OPT(name) ((v = cli_opt(argc, argv, &i, name, &missing)) != NULL || missing)
         if (OPT("--actuals")) {
             o->actuals = v;
-        } else if (OPT("--forecast")) {
+        } else if (OPT("--forecast") || OPT("--compare")) {
             o->forecast = v;
         } else if (OPT("--out")) {
             o->out = v;
@@ -142,6 +158,16 @@ static int parse(struct cmd_warn_opts *o, int argc, char **argv, const char *cmd
             o->models = v; /* --model for forecast, --models for backtest: one setting */
         } else if (OPT("--through")) {
             o->through = v;
+        } else if (OPT("--ged") || (cand = OPT("--candidate")) != 0) {
+            if (v != NULL && add_input(o, cmd, v, cand) < 0) {
+                return -1;
+            }
+        } else if (strcmp(argv[i], "--global") == 0) {
+            o->global = 1;
+        } else if (OPT("--from")) {
+            o->from = v;
+        } else if (OPT("--to")) {
+            o->to = v;
         } else if (OPT("--db")) {
             o->db = v;
         } else if (OPT("--run")) {
@@ -212,14 +238,6 @@ static int load_actuals(struct warn_panel *p, const char *path)
     return 0;
 }
 
-int cmd_warn_actuals_load(struct warn_panel *p, struct cmd_warn_opts *o, struct gsi_err *err)
-{
-    if (o->actuals == NULL) {
-        return gsi_err_set(err, GSI_EUSAGE, "--actuals FILE is required");
-    }
-    snprintf(o->source, sizeof o->source, "%s", o->actuals);
-    return warn_panel_read(p, o->actuals, err);
-}
 
 static int do_forecast(int argc, char **argv)
 {
@@ -500,6 +518,45 @@ static int do_brief(int argc, char **argv)
     return GSI_EXIT_OK;
 }
 
+static const char actuals_help[] =
+    "Usage: gsi warn actuals (--ged FILE | --candidate FILE)... [--actuals FILE] [options]\n"
+    "\n"
+    "Builds country-month state-based deaths (ViEWS layout month_id,country_id,ged_sb) from\n"
+    "UCDP event files with UCDP's rules: events of type_of_violence 1, their 'best' estimate,\n"
+    "in the country where they happened, in the month of date_start; ViEWS country ids.\n"
+    "Inputs are layered in the order given, each replacing the months it covers: --actuals\n"
+    "(a ViEWS panel, e.g. the shipped one) first, then each file (a GED release covers whole\n"
+    "years, a Candidate release its first to its last event month). A country-month that no\n"
+    "input covers is an error, not a zero.\n"
+    "\n"
+    "  --ged FILE         a UCDP GED release (CSV); repeat for several\n"
+    "  --candidate FILE   a UCDP Candidate release (CSV, monthly); repeat, oldest first\n"
+    "  --actuals FILE     a ViEWS panel to start from\n"
+    "  --global           the files are worldwide releases: a country with no event in a\n"
+    "                     covered month gets 0 (default: a file speaks only for the\n"
+    "                     countries that appear in it, as a one-country extract does)\n"
+    "  --from, --to YYYY-MM  months to build (default: every month covered)\n"
+    "  --out FILE         write the panel ('-' for standard output)\n"
+    "  --compare FILE     compare with another ViEWS panel, per country, over common months\n"
+    "  --format FMT       table (default), csv or json, for --compare\n";
+
+static int do_actuals(int argc, char **argv)
+{
+    struct cmd_warn_opts o;
+    int shown = 0;
+    if (parse(&o, argc, argv, "warn actuals", actuals_help, &shown) < 0) {
+        return GSI_EXIT_USAGE;
+    }
+    if (shown) {
+        return GSI_EXIT_OK;
+    }
+    if (o.ninputs == 0 || (o.out == NULL && o.forecast == NULL)) {
+        return cli_usage_error("warn actuals",
+                               "give --ged or --candidate files, and --out or --compare");
+    }
+    return cmd_warn_actuals(&o);
+}
+
 static int do_run(int argc, char **argv)
 {
     struct cmd_warn_opts o;
@@ -510,8 +567,8 @@ static int do_run(int argc, char **argv)
     if (shown) {
         return GSI_EXIT_OK;
     }
-    if (o.actuals == NULL) {
-        return cli_usage_error("warn run", "--actuals is required");
+    if (o.actuals == NULL && o.ninputs == 0) {
+        return cli_usage_error("warn run", "--actuals or --ged/--candidate files are required");
     }
     return cmd_warn_run(&o);
 }
@@ -538,6 +595,9 @@ int cmd_warn(int argc, char **argv)
     }
     if (strcmp(sub, "brief") == 0) {
         return do_brief(argc - 1, argv + 1);
+    }
+    if (strcmp(sub, "actuals") == 0) {
+        return do_actuals(argc - 1, argv + 1);
     }
     if (strcmp(sub, "run") == 0) {
         return do_run(argc - 1, argv + 1);

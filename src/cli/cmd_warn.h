@@ -13,6 +13,14 @@
 #include "warn/forecast.h"
 #include "warn/panel.h"
 
+#define CMD_WARN_INPUTS_MAX 64
+
+/* One input of the layered actuals (--ged, --candidate), in command-line order. */
+struct cmd_warn_input {
+    const char *path;
+    int candidate; /* 0: UCDP GED release, 1: UCDP Candidate release */
+};
+
 /* Options every subcommand may take; each subcommand checks the ones it needs. */
 struct cmd_warn_opts {
     const char *actuals, *forecast, *out, *years, *models, *through, *db, *run, *now;
@@ -21,12 +29,20 @@ struct cmd_warn_opts {
     enum gsi_format format;
     int events;
     char source[256]; /* what the actuals were read from, for the stored run */
+    struct cmd_warn_input inputs[CMD_WARN_INPUTS_MAX];
+    size_t ninputs;
+    int global; /* --global: the event files are worldwide releases */
+    const char *from, *to;
 };
 
-/* Reads the actuals the options name (--actuals FILE) into `p`, and names them in
- * o->source. */
+/* Reads the actuals the options name into `p` and names them in o->source: --actuals FILE
+ * alone is read as it is; with --ged/--candidate files, --actuals (if given) is the first
+ * layer and each file replaces the months it covers (warn/actuals.h), over --from..--to.
+ * Prints one line per event file on standard error. */
 int cmd_warn_actuals_load(struct warn_panel *p, struct cmd_warn_opts *o, struct gsi_err *err);
 
+/* gsi warn actuals (options parsed); returns the exit status. */
+int cmd_warn_actuals(struct cmd_warn_opts *o);
 /* gsi warn run (options parsed); returns the exit status. */
 int cmd_warn_run(struct cmd_warn_opts *o);
 /* gsi warn brief --db (options parsed); returns the exit status. */
