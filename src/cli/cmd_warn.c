@@ -94,6 +94,7 @@ static const char run_help[] =
 
 static const char brief_help[] =
     "Usage: gsi warn brief --actuals FILE [--through YYYY-MM] [options]\n"
+    "       gsi warn brief --db URL [--run ID] [--days N] [--now TIME]\n"
     "\n"
     "Ranks countries by the fatalities the gsi model expects in the 12 months after\n"
     "--through (default: the last month in FILE): the median and mean 12-month total, the\n"
@@ -108,7 +109,13 @@ static const char brief_help[] =
     "  --samples N        draws (default 1000)\n"
     "  --seed S           random seed (default 1)\n"
     "  --format FMT       table (default), csv or json\n"
-    "  --events FILE      accepted for event-data features; the current model does not use it\n";
+    "  --events FILE      accepted for event-data features; the current model does not use it\n"
+    "\n"
+    "With --db: the alerts of the stored run (--run ID, default the latest; gsi warn run\n"
+    "stores one), and for each what has been opened on its hotspot (records whose payload\n"
+    "has \"hotspot\": \"<id>\": concerns, notifications, consultations, agreements), marked\n"
+    "NO RESPONSE when nothing was opened --days N (default 14) after the run. --now\n"
+    "YYYY-MM-DDTHH:MM:SSZ sets the clock (default: now).\n";
 
 /* Appends one --ged or --candidate file to the layered inputs. */
 static int add_input(struct cmd_warn_opts *o, const char *cmd, const char *path, bool candidate)
@@ -456,8 +463,11 @@ static int do_brief(int argc, char **argv)
     if (shown) {
         return GSI_EXIT_OK;
     }
+    if (o.db != NULL) {
+        return cmd_warn_brief_db(&o);
+    }
     if (o.actuals == NULL) {
-        return cli_usage_error(cmd, "--actuals is required");
+        return cli_usage_error(cmd, "--actuals (or --db, for the stored run) is required");
     }
     struct gsi_err err = GSI_ERR_INIT;
     struct warn_panel p;
