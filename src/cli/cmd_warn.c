@@ -72,6 +72,12 @@ static const char backtest_help[] =
     "  --seed S             random seed (default 1)\n"
     "  --threads N          worker threads (default: the CPUs online); the results are the\n"
     "                       same for every N\n"
+    "  --bootstrap N        instead of the scores, the rolling-origin comparison: the gsi\n"
+    "                       model against each other model, every window and pooled over\n"
+    "                       them, with the CRPS ratio's 90% interval from N paired bootstrap\n"
+    "                       draws of countries (0: off, the default)\n"
+    "  --plots DIR          write calibration plots (SVG): PIT histograms per window and\n"
+    "                       model, interval coverage per window, and both pooled\n"
     "  --format FMT         table (default), csv or json\n";
 
 static const char run_help[] =
@@ -175,6 +181,12 @@ static int parse(struct cmd_warn_opts *o, int argc, char **argv, const char *cmd
             o->from = v;
         } else if (OPT("--to")) {
             o->to = v;
+        } else if (OPT("--plots")) {
+            o->plots = v;
+        } else if (OPT("--bootstrap")) {
+            if (v != NULL && cli_int(&o->bootstrap, cmd, "--bootstrap", v, 0, 100000) < 0) {
+                return -1;
+            }
         } else if (OPT("--db")) {
             o->db = v;
         } else if (OPT("--run")) {
@@ -423,33 +435,31 @@ static int do_backtest(int argc, char **argv)
     if (rc != 0) {
         return rc;
     }
-    struct gsi_table *t = gsi_table_new(score_cols, sizeof score_cols / sizeof score_cols[0]);
-    if (t == NULL) {
-        warn_panel_release(&p);
-        gsi_err_set(&err, GSI_ENOMEM, "out of memory");
-        return cli_fail(&err);
-    }
     int yv[WARN_YEARS_MAX];
     for (size_t yi = 0; yi < ny; yi++) {
         yv[yi] = (int)years[yi];
     }
-    struct warn_eval res[WARN_YEARS_MAX * WARN_MODEL_COUNT];
-    rc = warn_backtest_run(res, &p, yv, ny, models, nm, (size_t)o.samples, o.seed,
-                           (unsigned)o.threads, &err);
-    if (rc < 0) {
-        snprintf(err.file, sizeof err.file, "%s", o.actuals);
-    }
+    rc = cmd_warn_rolling(&o, &p, yv, ny, models, nm);
+    warn_panel_release(&p);
+    return rc;
+}
+
+int cmd_warn_score_table(const struct cmd_warn_opts *o, const int *years, size_t ny,
+                         const enum warn_model_kind *models, size_t nm,
+                         const struct warn_eval *res, struct gsi_err *err)
+{
+    struct gsi_table *t = gsi_table_new(score_cols, sizeof score_cols / sizeof score_cols[0]);
+    int rc = t == NULL ? gsi_err_set(err, GSI_ENOMEM, "out of memory") : 0;
     for (size_t i = 0; i < ny * nm && rc == 0; i++) {
         if (add_row(t, years[i / nm], warn_model_name(models[i % nm]), &res[i]) != 0) {
-            rc = gsi_err_set(&err, GSI_ENOMEM, "out of memory");
+            rc = gsi_err_set(err, GSI_ENOMEM, "out of memory");
         }
     }
-    if (rc == 0 && gsi_table_write(t, stdout, o.format) != 0) {
-        rc = gsi_err_set(&err, GSI_EIO, "cannot write the table");
+    if (rc == 0 && gsi_table_write(t, stdout, o->format) != 0) {
+        rc = gsi_err_set(err, GSI_EIO, "cannot write the table");
     }
     gsi_table_free(t);
-    warn_panel_release(&p);
-    return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
+    return rc;
 }
 
 static int do_brief(int argc, char **argv)

@@ -10,6 +10,8 @@
 #include "core/err.h"
 #include "core/table.h"
 #include "warn/brief.h"
+#include "warn/eval.h"
+#include "warn/model.h"
 #include "warn/forecast.h"
 #include "warn/panel.h"
 
@@ -33,6 +35,8 @@ struct cmd_warn_opts {
     size_t ninputs;
     int global; /* --global: the event files are worldwide releases */
     const char *from, *to;
+    const char *plots; /* --plots DIR */
+    long bootstrap;    /* --bootstrap N */
 };
 
 /* Reads the actuals the options name into `p` and names them in o->source: --actuals FILE
@@ -40,6 +44,16 @@ struct cmd_warn_opts {
  * layer and each file replaces the months it covers (warn/actuals.h), over --from..--to.
  * Prints one line per event file on standard error. */
 int cmd_warn_actuals_load(struct warn_panel *p, struct cmd_warn_opts *o, struct gsi_err *err);
+
+/* The rolling-origin evaluation of `models` on windows `years` of `p` (cmd_warn_eval.c):
+ * the scores table, or with o->bootstrap the comparison table; plots with o->plots. Returns
+ * the exit status. */
+int cmd_warn_rolling(const struct cmd_warn_opts *o, const struct warn_panel *p, const int *years,
+                     size_t ny, const enum warn_model_kind *models, size_t nm);
+/* Prints the per-window scores table (res[yi * nm + mi]). */
+int cmd_warn_score_table(const struct cmd_warn_opts *o, const int *years, size_t ny,
+                         const enum warn_model_kind *models, size_t nm,
+                         const struct warn_eval *res, struct gsi_err *err);
 
 /* gsi warn actuals (options parsed); returns the exit status. */
 int cmd_warn_actuals(struct cmd_warn_opts *o);
