@@ -67,7 +67,8 @@ static const char backtest_help[] =
     "\n"
     "  --actuals FILE       observed fatalities, month_id,country_id,ged_sb\n"
     "  --years LIST         comma-separated years (default 2020,2021,2022)\n"
-    "  --models all|LIST    comma-separated model names, or all (default)\n"
+    "  --models all|LIST    comma-separated model names, or all (default; the ablations\n"
+    "                       gsi_capped, gsi_errors and gsi_own only when named)\n"
     "  --samples N          draws per country-month (default 1000)\n"
     "  --seed S             random seed (default 1)\n"
     "  --threads N          worker threads (default: the CPUs online); the results are the\n"
@@ -76,6 +77,10 @@ static const char backtest_help[] =
     "                       model against each other model, every window and pooled over\n"
     "                       them, with the CRPS ratio's 90% interval from N paired bootstrap\n"
     "                       draws of countries (0: off, the default)\n"
+    "  --by-situation       instead of the scores, each model's mean CRPS per situation of a\n"
+    "                       country's window (calm, onset after calm, surge, steady,\n"
+    "                       de-escalation, other: judged from the 12 months before the origin\n"
+    "                       and the 12 of the window)\n"
     "  --plots DIR          write calibration plots (SVG): PIT histograms per window and\n"
     "                       model, interval coverage per window, and both pooled\n"
     "  --format FMT         table (default), csv or json\n";
@@ -175,6 +180,8 @@ static int parse(struct cmd_warn_opts *o, int argc, char **argv, const char *cmd
             if (v != NULL && add_input(o, cmd, v, cand) < 0) {
                 return -1;
             }
+        } else if (strcmp(argv[i], "--by-situation") == 0) {
+            o->classes = 1;
         } else if (strcmp(argv[i], "--global") == 0) {
             o->global = 1;
         } else if (OPT("--from")) {
@@ -411,7 +418,7 @@ static int do_backtest(int argc, char **argv)
             return GSI_EXIT_USAGE;
         }
     }
-    enum warn_model_kind models[WARN_MODEL_COUNT];
+    enum warn_model_kind models[WARN_MODEL_KINDS];
     size_t nm = 0;
     struct gsi_err err = GSI_ERR_INIT;
     if (strcmp(mbuf, "all") == 0) {
@@ -419,8 +426,8 @@ static int do_backtest(int argc, char **argv)
             models[nm++] = (enum warn_model_kind)k;
         }
     } else {
-        char *mi[WARN_MODEL_COUNT];
-        size_t n = split(mbuf, mi, WARN_MODEL_COUNT);
+        char *mi[WARN_MODEL_KINDS];
+        size_t n = split(mbuf, mi, WARN_MODEL_KINDS);
         for (size_t i = 0; i < n; i++) {
             if (warn_model_parse(&models[nm++], mi[i], &err) < 0) {
                 return cli_usage_error(cmd, "%s", err.msg);

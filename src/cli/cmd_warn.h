@@ -37,6 +37,7 @@ struct cmd_warn_opts {
     const char *from, *to;
     const char *plots; /* --plots DIR */
     long bootstrap;    /* --bootstrap N */
+    int classes;       /* --by-situation */
 };
 
 /* Reads the actuals the options name into `p` and names them in o->source: --actuals FILE

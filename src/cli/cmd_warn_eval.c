@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_warn.h"
 #include "core/table.h"
+#include "warn/model.h"
 #include "warn/backtest.h"
 #include "warn/plot.h"
 #include "warn/rolling.h"
@@ -180,6 +181,44 @@ static int comparison(const struct cmd_warn_opts *o, const struct warn_rolling *
     return rc;
 }
 
+/* Mean CRPS per situation (warn/rolling.h classes): one row per class, one column per model. */
+static int class_table(const struct cmd_warn_opts *o, const struct warn_rolling *r,
+                       const struct warn_panel *p, const int *years, size_t ny,
+                       const enum warn_model_kind *models, size_t nm, struct gsi_err *err)
+{
+    struct gsi_table_col cols[2 + WARN_MODEL_KINDS];
+    cols[0] = (struct gsi_table_col){ "situation", -1 };
+    cols[1] = (struct gsi_table_col){ "country_windows", 0 };
+    for (size_t m = 0; m < nm; m++) {
+        cols[2 + m] = (struct gsi_table_col){ warn_model_name(models[m]), 2 };
+    }
+    unsigned char *classes = malloc(ny * p->ncountries);
+    struct gsi_table *t = gsi_table_new(cols, 2 + nm);
+    int rc = classes == NULL || t == NULL ? gsi_err_set(err, GSI_ENOMEM, "out of memory") : 0;
+    if (rc == 0) {
+        warn_rolling_classes(classes, p, years, ny);
+    }
+    for (int k = 0; k < WARN_CLASS_COUNT && rc == 0; k++) {
+        size_t n = 0;
+        warn_rolling_class_crps(r, 0, classes, (enum warn_class)k, &n);
+        if (n == 0) {
+            continue;
+        }
+        int bad = gsi_table_text(t, warn_class_name((enum warn_class)k)) |
+                  gsi_table_num(t, (double)n);
+        for (size_t m = 0; m < nm; m++) {
+            bad |= gsi_table_num(t, warn_rolling_class_crps(r, m, classes, (enum warn_class)k, &n));
+        }
+        rc = bad ? gsi_err_set(err, GSI_ENOMEM, "out of memory") : 0;
+    }
+    if (rc == 0 && gsi_table_write(t, stdout, o->format) != 0) {
+        rc = gsi_err_set(err, GSI_EIO, "cannot write the table");
+    }
+    gsi_table_free(t);
+    free(classes);
+    return rc;
+}
+
 int cmd_warn_rolling(const struct cmd_warn_opts *o, const struct warn_panel *p, const int *years,
                      size_t ny, const enum warn_model_kind *models, size_t nm)
 {
@@ -196,8 +235,9 @@ int cmd_warn_rolling(const struct cmd_warn_opts *o, const struct warn_panel *p, 
     }
     struct warn_rolling r = { cells, ny, nm, p->ncountries };
     if (rc == 0) {
-        rc = o->bootstrap > 0 ? comparison(o, &r, years, ny, models, nm, &err)
-                              : cmd_warn_score_table(o, years, ny, models, nm, res, &err);
+        rc = o->classes      ? class_table(o, &r, p, years, ny, models, nm, &err)
+             : o->bootstrap > 0 ? comparison(o, &r, years, ny, models, nm, &err)
+                                : cmd_warn_score_table(o, years, ny, models, nm, res, &err);
     }
     if (rc == 0 && o->plots != NULL) {
         rc = plots(o->plots, cells, per_run, years, ny, models, nm, &err);

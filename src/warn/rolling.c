@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "core/date.h"
 #include "core/rng.h"
 #include "warn/score.h"
 
@@ -97,4 +98,63 @@ int warn_rolling_ratio(double *ratio, double *lo, double *hi, const struct warn_
     free(sb);
     free(draws);
     return 0;
+}
+
+const char *warn_class_name(enum warn_class c)
+{
+    static const char *const names[WARN_CLASS_COUNT] = { "calm",   "onset",         "surge",
+                                                         "steady", "de-escalation", "other" };
+    return (unsigned)c < WARN_CLASS_COUNT ? names[c] : "?";
+}
+
+static double span_sum(const struct warn_panel *p, size_t c, int from, int to)
+{
+    double s = 0;
+    for (int m = from; m <= to; m++) {
+        if (m >= p->month_first && m <= warn_panel_month_last(p)) {
+            s += warn_panel_at(p, c, m);
+        }
+    }
+    return s;
+}
+
+void warn_rolling_classes(unsigned char *out, const struct warn_panel *p, const int *years,
+                          size_t ny)
+{
+    for (size_t w = 0; w < ny; w++) {
+        int origin = gsi_month_id(years[w] - 1, 10);
+        for (size_t c = 0; c < p->ncountries; c++) {
+            double before = span_sum(p, c, origin - 11, origin);
+            double after = span_sum(p, c, gsi_month_id(years[w], 1), gsi_month_id(years[w], 12));
+            enum warn_class k = WARN_CLASS_CALM;
+            if (before >= 25) {
+                k = after > 4 * before   ? WARN_CLASS_SURGE
+                    : after < before / 4 ? WARN_CLASS_DEESC
+                                         : WARN_CLASS_STEADY;
+            } else if (after >= 25) {
+                k = before == 0 ? WARN_CLASS_ONSET : WARN_CLASS_OTHER;
+            }
+            out[w * p->ncountries + c] = (unsigned char)k;
+        }
+    }
+}
+
+double warn_rolling_class_crps(const struct warn_rolling *r, size_t m, const unsigned char *classes,
+                               enum warn_class cls, size_t *n)
+{
+    double sum = 0;
+    *n = 0;
+    for (size_t w = 0; w < r->nwindows; w++) {
+        const struct warn_eval_cell *cells = run_cells(r, w, m);
+        for (size_t c = 0; c < r->ncountries; c++) {
+            if (classes[w * r->ncountries + c] != cls) {
+                continue;
+            }
+            (*n)++;
+            for (size_t mo = 0; mo < 12; mo++) {
+                sum += cells[mo * r->ncountries + c].crps;
+            }
+        }
+    }
+    return *n ? sum / (double)(*n * 12) : 0;
 }
