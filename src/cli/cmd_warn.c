@@ -49,15 +49,22 @@ static const char forecast_help[] =
     "  --model NAME     gsi (default), zero, conflictology, last_poisson or boot_240\n"
     "  --samples N      draws per country-month (default 1000; conflictology always has 12)\n"
     "  --seed S         random seed (default 1); the same seed gives the same file\n"
-    "  --out FILE.csv   where to write the samples ('-' for standard output)\n"
-    "  --events FILE    accepted for event-data features; the current models do not use it\n";
+    "  --out FILE.csv   where to write the samples ('-' for standard output)\n";
 
 static const char evaluate_help[] =
-    "Usage: gsi warn evaluate --actuals FILE --forecast FILE.csv [--format table|csv|json]\n"
+    "Usage: gsi warn evaluate --actuals FILE --forecast FILE.csv [--plots DIR] [options]\n"
+    "       gsi warn evaluate --actuals FILE --years LIST [backtest options]\n"
     "\n"
     "Scores a forecast (month_id,country_id,draw,outcome) against the actuals: mean CRPS,\n"
     "IGN (the challenge's 11 bins) and MIS (90% interval) over all its country-months, and\n"
-    "the share of outcomes inside the 90% interval.\n";
+    "the share of outcomes inside the 90% interval. With --years instead of --forecast it\n"
+    "evaluates by rolling origin, as gsi warn backtest does (its options apply).\n"
+    "\n"
+    "  --plots DIR      write the calibration plots: DIR/pit.svg (histogram of the\n"
+    "                   randomised PIT) and DIR/coverage.svg (share of outcomes inside the\n"
+    "                   central 10%..90% intervals, months whose 90% interval is not [0, 0])\n"
+    "  --seed S         seed of the PIT's randomisation (default 1)\n"
+    "  --format FMT     table (default), csv or json\n";
 
 static const char backtest_help[] =
     "Usage: gsi warn backtest --actuals FILE [options]\n"
@@ -120,7 +127,6 @@ static const char brief_help[] =
     "  --samples N        draws (default 1000)\n"
     "  --seed S           random seed (default 1)\n"
     "  --format FMT       table (default), csv or json\n"
-    "  --events FILE      accepted for event-data features; the current model does not use it\n"
     "\n"
     "With --db: the alerts of the stored run (--run ID, default the latest; gsi warn run\n"
     "stores one), and for each what has been opened on its hotspot (records whose payload\n"
@@ -204,8 +210,6 @@ static int parse(struct cmd_warn_opts *o, int argc, char **argv, const char *cmd
             if (v != NULL && cli_int(&o->days, cmd, "--days", v, 0, 3650) < 0) {
                 return -1;
             }
-        } else if (OPT("--events")) {
-            o->events = 1;
         } else if (OPT("--year")) {
             if (v != NULL && cli_int(&o->year, cmd, "--year", v, 1981, 2200) < 0) {
                 return -1;
@@ -245,12 +249,6 @@ static int parse(struct cmd_warn_opts *o, int argc, char **argv, const char *cmd
             cli_usage_error(cmd, "%s needs a value", argv[i]);
             return -1;
         }
-    }
-    if (o->events) {
-        fprintf(stderr,
-                "gsi %s: note: --events is accepted but the current models use only "
-                "the fatality history\n",
-                cmd);
     }
     return 0;
 }
@@ -337,6 +335,8 @@ static int add_row(struct gsi_table *t, long year, const char *model, const stru
     return rc;
 }
 
+static int do_backtest(int argc, char **argv);
+
 static int do_evaluate(int argc, char **argv)
 {
     const char *cmd = "warn evaluate";
@@ -348,8 +348,12 @@ static int do_evaluate(int argc, char **argv)
     if (shown) {
         return GSI_EXIT_OK;
     }
+    if (o.actuals != NULL && o.forecast == NULL && o.years != NULL) {
+        /* The rolling-origin form: the same as backtest. */
+        return do_backtest(argc, argv);
+    }
     if (o.actuals == NULL || o.forecast == NULL) {
-        return cli_usage_error(cmd, "--actuals and --forecast are required");
+        return cli_usage_error(cmd, "--actuals and --forecast (or --years) are required");
     }
     struct gsi_err err = GSI_ERR_INIT;
     struct warn_panel p;
@@ -363,7 +367,16 @@ static int do_evaluate(int argc, char **argv)
         return cli_fail(&err);
     }
     struct warn_eval e;
-    rc = warn_eval_forecast(&e, &f, &p, o.forecast, &err);
+    size_t ncells = (size_t)f.nmonths * f.ncountries;
+    struct warn_eval_cell *cells = o.plots != NULL ? calloc(ncells, sizeof *cells) : NULL;
+    if (o.plots != NULL && cells == NULL) {
+        rc = gsi_err_set(&err, GSI_ENOMEM, "out of memory");
+    }
+    rc = rc ? rc : warn_eval_forecast_cells(&e, cells, &f, &p, o.forecast, o.seed, &err);
+    if (rc == 0 && cells != NULL) {
+        rc = cmd_warn_plots_one(o.plots, o.forecast, cells, ncells, &err);
+    }
+    free(cells);
     if (rc == 0) {
         struct gsi_table *t = gsi_table_new(score_cols, sizeof score_cols / sizeof score_cols[0]);
         int y = 0, m = 0;

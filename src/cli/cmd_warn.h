@@ -29,7 +29,6 @@ struct cmd_warn_opts {
     long year, samples, top, threads, days;
     uint64_t seed;
     enum gsi_format format;
-    int events;
     char source[256]; /* what the actuals were read from, for the stored run */
     struct cmd_warn_input inputs[CMD_WARN_INPUTS_MAX];
     size_t ninputs;
@@ -51,6 +50,10 @@ int cmd_warn_actuals_load(struct warn_panel *p, struct cmd_warn_opts *o, struct 
  * the exit status. */
 int cmd_warn_rolling(const struct cmd_warn_opts *o, const struct warn_panel *p, const int *years,
                      size_t ny, const enum warn_model_kind *models, size_t nm);
+/* Writes DIR/pit.svg and DIR/coverage.svg for one forecast's cells; `label` (a path: its
+ * base name is used) names it in the titles. */
+int cmd_warn_plots_one(const char *dir, const char *label, const struct warn_eval_cell *cells,
+                       size_t n, struct gsi_err *err);
 /* Prints the per-window scores table (res[yi * nm + mi]). */
 int cmd_warn_score_table(const struct cmd_warn_opts *o, const int *years, size_t ny,
                          const enum warn_model_kind *models, size_t nm,

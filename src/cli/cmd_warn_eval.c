@@ -120,6 +120,24 @@ static int plots(const char *dir, const struct warn_eval_cell *cells, size_t per
     return rc;
 }
 
+int cmd_warn_plots_one(const char *dir, const char *label, const struct warn_eval_cell *cells,
+                       size_t n, struct gsi_err *err)
+{
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        return gsi_err_set(err, GSI_EIO, "cannot create %s: %s", dir, strerror(errno));
+    }
+    const char *base = strrchr(label, '/');
+    base = base != NULL ? base + 1 : label;
+    char title[160];
+    snprintf(title, sizeof title, "PIT, %.120s", base);
+    struct pit_ctx pc = { title, cells, n };
+    int rc = plot_file(dir, "pit.svg", draw_pit, &pc, err);
+    struct warn_plot_series s = { base, cells, n };
+    snprintf(title, sizeof title, "Interval coverage, %.100s (active months)", base);
+    struct cov_ctx cc = { title, &s, 1 };
+    return rc ? rc : plot_file(dir, "coverage.svg", draw_cov, &cc, err);
+}
+
 static const struct gsi_table_col cmp_cols[] = {
     { "window", -1 },   { "benchmark", -1 }, { "crps_benchmark", 2 }, { "crps_gsi", 2 },
     { "ratio", 3 },     { "ratio_lo90", 3 }, { "ratio_hi90", 3 },     { "ign_benchmark", 3 },
