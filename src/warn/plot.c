@@ -143,6 +143,18 @@ int warn_plot_coverage_svg(FILE *out, const char *title, const struct warn_plot_
             "stroke-dasharray=\"4 3\"/>\n",
             px(0), py(0, 1), px(1), py(1, 1));
     for (size_t i = 0; i < nseries; i++) {
+        size_t counted = 0;
+        for (size_t j = 0; j < s[i].n; j++) {
+            counted += !active_only || s[i].cells[j].active;
+        }
+        if (counted == 0) {
+            /* A forecast of certain peace everywhere has no interval to check. */
+            fprintf(out, "<text x=\"%d\" y=\"%zu\" fill=\"%s\">", ML + 8, MT + 12 + 13 * i,
+                    colours[i]);
+            text(out, s[i].name);
+            fprintf(out, " (no month with an interval)</text>\n");
+            continue;
+        }
         fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
                 colours[i]);
         for (unsigned k = 0; k < WARN_EVAL_LEVELS; k++) {
