@@ -13,7 +13,7 @@
  *   last_poisson    Poisson draws with the mean equal to the country's value at the origin.
  *   boot_240        draws with replacement from the country's last 240 months up to the
  *                   origin (fewer when the panel starts later).
- *   gsi             GSI's model (docs/internals/warn.md), an equal mixture of two experts.
+ *   gsi             GSI's model (docs/internals/warn.md), a mixture of two experts.
  *                   Expert 1: a point forecast on the log1p scale from the last month, the
  *                   3-month and the 12-month means, spread by the empirical errors that the
  *                   same point forecast made at the same leads in the panel's own past,
