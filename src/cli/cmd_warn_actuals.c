@@ -89,7 +89,7 @@ int cmd_warn_actuals_load(struct warn_panel *p, struct cmd_warn_opts *o, struct 
 static int compare(const struct warn_panel *got, const char *path, enum gsi_format fmt,
                    struct gsi_err *err)
 {
-    struct warn_panel ref;
+    struct warn_panel ref = { 0 };
     int rc = warn_panel_read(&ref, path, err);
     if (rc < 0) {
         return rc;
@@ -141,7 +141,7 @@ static int compare(const struct warn_panel *got, const char *path, enum gsi_form
 int cmd_warn_actuals(struct cmd_warn_opts *o)
 {
     struct gsi_err err = GSI_ERR_INIT;
-    struct warn_panel p;
+    struct warn_panel p = { 0 };
     if (cmd_warn_actuals_load(&p, o, &err) < 0) {
         return err.code == GSI_EUSAGE ? cli_usage_error("warn actuals", "%s", err.msg)
                                       : cli_fail(&err);

@@ -120,15 +120,24 @@ int cmd_warn_run(struct cmd_warn_opts *o)
 
 /* Seconds since the epoch of an RFC 3339 UTC time "YYYY-MM-DDTHH:MM:SS[.frac]Z" (the form
  * the platform writes); -1 when it is not one. */
+static int two_digits(const char *s)
+{
+    return s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' ? (s[0] - '0') * 10 + s[1] - '0'
+                                                                     : -1;
+}
+
 static int64_t rfc3339_seconds(const char *t)
 {
     int32_t day;
-    int h = 0, mi = 0, sec = 0;
-    if (strlen(t) < 20 || gsi_date_parse(&day, t, 10) < 0 || t[10] != 'T' ||
-        sscanf(t + 11, "%2d:%2d:%2d", &h, &mi, &sec) != 3 || h > 23 || mi > 59 || sec > 60) {
+    if (strlen(t) < 20 || gsi_date_parse(&day, t, 10) < 0 || t[10] != 'T' || t[13] != ':' ||
+        t[16] != ':') {
         return -1;
     }
-    return (int64_t)day * 86400 + h * 3600 + mi * 60 + sec;
+    int h = two_digits(t + 11), mi = two_digits(t + 14), sec = two_digits(t + 17);
+    if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) {
+        return -1;
+    }
+    return (int64_t)day * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + sec;
 }
 
 /* What was opened on one alert: "note.concern by KEN 2026-12-03; ..." into `buf`. */

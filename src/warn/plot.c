@@ -50,7 +50,9 @@ static void frame(FILE *out, const char *title, const char *xlabel, const char *
             W, H, W, H, W, H, W / 2);
     text(out, title);
     fprintf(out, "</text>\n");
-    for (double y = 0; y <= ymax + 1e-9; y += ystep) {
+    int nticks = (int)(ymax / ystep + 1e-9);
+    for (int i = 0; i <= nticks; i++) {
+        double y = i * ystep;
         fprintf(out,
                 "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>"
                 "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.1f</text>\n",
