@@ -156,6 +156,14 @@ static int scan_all(const struct events_args *a, struct events_sink *sink)
         }
     }
     events_stats_report(&stats, stderr);
+    if (stats.rows > 0 && stats.skipped == stats.rows) {
+        /* Nothing usable came in: an empty summary with exit 0 would pass for a result. */
+        fprintf(stderr,
+                "gsi events: all %llu rows were rejected; check the files' format (the first "
+                "problems are listed above)\n",
+                (unsigned long long)stats.rows);
+        return GSI_EXIT_DATA;
+    }
     return GSI_EXIT_OK;
 }
 

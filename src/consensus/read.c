@@ -4,9 +4,11 @@
  * without datetime, xid, is-meta...) all read. The first bad row stops the read with an error
  * naming the file, the line and what was expected. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "consensus/internal.h"
 #include "core/csv.h"
@@ -303,6 +305,53 @@ struct line_src {
     long lineno;
 };
 
+/* One line of a file into s->line, which grows only up to MATRIX_LINE_MAX: getline would
+ * grow it without bound on an input with no line end (/dev/zero). A NUL byte is refused:
+ * the file is not text. 1, 0 at the end, or a negative code. */
+static int file_line(struct line_src *s, size_t *len, struct gsi_err *err)
+{
+    size_t n = 0;
+    int ch;
+    while ((ch = getc(s->fp)) != EOF && ch != '\n') {
+        if (ch == '\0') {
+            return gsi_err_at(err, GSI_EDATA, s->path, s->lineno + 1, 0,
+                              "a NUL byte: expected a text file (participants-votes.csv)");
+        }
+        if (n == MATRIX_LINE_MAX) {
+            return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno + 1, 0,
+                              "line longer than %u bytes", MATRIX_LINE_MAX);
+        }
+        if (n + 1 >= s->line_cap) {
+            size_t ncap = s->line_cap ? s->line_cap * 2 : 4096;
+            ncap = ncap < MATRIX_LINE_MAX + 2 ? ncap : MATRIX_LINE_MAX + 2;
+            char *nl = realloc(s->line, ncap);
+            if (nl == NULL) {
+                return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
+            }
+            s->line = nl;
+            s->line_cap = ncap;
+        }
+        s->line[n++] = (char)ch;
+    }
+    if (ch == EOF && ferror(s->fp)) {
+        return gsi_err_at(err, GSI_EIO, s->path, s->lineno + 1, 0, "read error");
+    }
+    if (ch == EOF && n == 0) {
+        return 0;
+    }
+    if (s->line == NULL) {
+        s->line = malloc(1);
+        s->line_cap = 1;
+        if (s->line == NULL) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
+        }
+    }
+    s->lineno++;
+    s->line[n] = '\0';
+    *len = n;
+    return 1;
+}
+
 /* Next line without its end; 1, 0 at the end, or a negative code. */
 static int next_line(struct line_src *s, size_t *len, struct gsi_err *err)
 {
@@ -332,22 +381,10 @@ static int next_line(struct line_src *s, size_t *len, struct gsi_err *err)
         s->line[n] = '\0';
         *len = n;
     } else {
-        ssize_t n = getline(&s->line, &s->line_cap, s->fp);
-        if (n < 0) {
-            if (ferror(s->fp)) {
-                return gsi_err_at(err, GSI_EIO, s->path, s->lineno + 1, 0, "read error");
-            }
-            return 0;
+        int rc = file_line(s, len, err);
+        if (rc <= 0) {
+            return rc;
         }
-        s->lineno++;
-        if ((size_t)n > MATRIX_LINE_MAX) {
-            return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno, 0, "line longer than %u bytes",
-                              MATRIX_LINE_MAX);
-        }
-        if (n > 0 && s->line[n - 1] == '\n') {
-            s->line[--n] = '\0';
-        }
-        *len = (size_t)n;
     }
     if (*len > 0 && s->line[*len - 1] == '\r') {
         s->line[--*len] = '\0';
@@ -595,7 +632,17 @@ int consensus_read_matrix(struct consensus *c, const char *path, struct gsi_err 
     struct line_src s;
     memset(&s, 0, sizeof s);
     s.path = path;
-    s.fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    /* O_NONBLOCK only for the open: a FIFO with no writer must not block it (it then reads
+     * as empty); reads block as usual. */
+    int fd = strcmp(path, "-") == 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd >= 0) {
+        int fl = fcntl(fd, F_GETFL);
+        (void)fcntl(fd, F_SETFL, fl >= 0 ? fl & ~O_NONBLOCK : 0);
+    }
+    s.fp = strcmp(path, "-") == 0 ? stdin : fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (s.fp == NULL && fd >= 0) {
+        close(fd);
+    }
     if (s.fp == NULL) {
         return gsi_err_at(err, GSI_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     }

@@ -118,14 +118,16 @@ int events_scan(const char *path, const struct events_scan_options *opt, struct 
         }
         return scan_records(path, fmt, opt, sink, stats, err);
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO with no writer must be refused below, not waited on at open. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         return gsi_err_at(err, GSI_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return gsi_err_at(err, GSI_EIO, path, 0, 0, "not a regular file");
+        return gsi_err_at(err, GSI_EIO, path, 0, 0,
+                          "not a regular file (to read a pipe, give - and --input-format)");
     }
     int rc = 0;
     if (fmt == EVENTS_FORMAT_AUTO) {

@@ -47,5 +47,10 @@ int h_forecast_get(struct http_req *req, struct http_resp *resp);
 int h_forecast_country(struct http_req *req, struct http_resp *resp);
 int h_hotspots_list(struct http_req *req, struct http_resp *resp);
 int h_hotspot_get(struct http_req *req, struct http_resp *resp);
+/* h_log.c: the journal as tlog-tiles */
+int h_log_checkpoint(struct http_req *req, struct http_resp *resp);
+int h_log_tile(struct http_req *req, struct http_resp *resp);
+/* h_witness.c: C2SP tlog-witness */
+int h_witness_add_checkpoint(struct http_req *req, struct http_resp *resp);
 
 #endif

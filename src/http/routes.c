@@ -34,6 +34,10 @@ const struct http_route http_routes[] = {
     { HTTP_GET, "/v1/forecasts/{run}/countries/{iso3}", HTTP_AUTH_NONE, true, h_forecast_country },
     { HTTP_GET, "/v1/hotspots", HTTP_AUTH_NONE, true, h_hotspots_list },
     { HTTP_GET, "/v1/hotspots/{id}", HTTP_AUTH_OPTIONAL, true, h_hotspot_get },
+    /* The journal as a C2SP tlog-tiles log (h_log.c). */
+    { HTTP_GET, "/log/checkpoint", HTTP_AUTH_NONE, true, h_log_checkpoint },
+    { HTTP_GET, "/log/tile/{path+}", HTTP_AUTH_NONE, true, h_log_tile },
+    { HTTP_POST, "/add-checkpoint", HTTP_AUTH_NONE, true, h_witness_add_checkpoint },
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

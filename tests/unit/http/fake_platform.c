@@ -215,6 +215,21 @@ static bool visible(const struct platform_record *r, const struct platform_deleg
     return false;
 }
 
+/* A store that stopped taking writes, as the real one reports it: type "note.dbfail" fails
+ * like a write to a read-only SQLite file, with the statement in the message. */
+static bool write_fault;
+
+bool platform_store_writable(struct platform *p, char *why, size_t cap)
+{
+    pthread_mutex_lock(&mu);
+    bool ok = !write_fault;
+    pthread_mutex_unlock(&mu);
+    if (!ok) {
+        snprintf(why, cap, "sqlite: INSERT INTO records: attempt to write a readonly database");
+    }
+    return ok;
+}
+
 int platform_act_record(struct platform *p, struct platform_receipt *out,
                         const struct platform_delegate *actor, const struct platform_act *act,
                         struct gsi_err *err)
@@ -224,6 +239,13 @@ int platform_act_record(struct platform *p, struct platform_receipt *out,
         return err->code;
     }
     pthread_mutex_lock(&mu);
+    write_fault = strcmp(act->type, "note.dbfail") == 0;
+    if (write_fault) {
+        pthread_mutex_unlock(&mu);
+        return gsi_err_set(err, GSI_EDB,
+                           "sqlite: INSERT INTO records (id, type, party) VALUES (?, ?, ?): "
+                           "attempt to write a readonly database");
+    }
     if (nrecords == FAKE_RECORDS_MAX) {
         pthread_mutex_unlock(&mu);
         return gsi_err_set(err, GSI_ELIMIT, "the fake is full");
@@ -419,4 +441,38 @@ int platform_hotspot_links(struct platform *p, struct platform_record **out, siz
     *out = NULL;
     *n = 0;
     return gsi_err_set(err, GSI_ENOTFOUND, "no hotspot '%.40s'", id);
+/* Tiles of the fake journal (one hash per record): each hash is 32 bytes of its index's low
+ * byte, an entry bundle entry is the one byte of its index; enough to test routing, headers
+ * and widths. */
+int platform_journal_tile(struct platform *p, struct gsi_buf *out, int level, uint64_t index,
+                          unsigned width, bool *full, struct gsi_err *err)
+{
+    uint64_t size;
+    platform_journal_size(p, &size, err);
+    uint64_t have = level <= 0 ? size : size >> (8 * level);
+    if (width == 0 || width > 256 || index * 256 + width > have) {
+        return gsi_err_set(err, GSI_ENOTFOUND, "no such tile");
+    }
+    *full = width == 256;
+    for (unsigned i = 0; i < width; i++) {
+        uint8_t b = (uint8_t)(index * 256 + i);
+        uint8_t h[32];
+        memset(h, b, sizeof h);
+        uint8_t e[3] = { 0, 1, b };
+        if (level < 0 ? gsi_buf_append(out, e, 3) : gsi_buf_append(out, h, 32)) {
+            return gsi_err_set(err, GSI_ELIMIT, "too big");
+        }
+    }
+    return 0;
+}
+
+int platform_journal_cosigned(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no cosigned checkpoint");
+}
+
+int platform_witness_add_checkpoint(struct platform *p, struct gsi_buf *out, const char *body,
+                                    size_t len, int64_t now_s, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "this server is not a witness");
 }
