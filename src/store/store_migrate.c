@@ -44,6 +44,26 @@ static const struct migration migrations[] = {
       "INSERT INTO journal_head (id, size) VALUES (1, 0);"
       "CREATE TABLE checkpoints (size BIGINT PRIMARY KEY, root TEXT NOT NULL,"
       " note TEXT NOT NULL, created TEXT NOT NULL);" },
+    /* Consultations (docs/internals/consultations.md): statements, votes and public
+     * participants, the projection of their journalled acts. A statement's id is its record's
+     * id (an imported one's: 3000000000 plus its Polis comment-id). Votes are numbered as they
+     * are inserted, and writes are serialised, so ids grow in commit order and a reader can
+     * follow new votes by id; `record` is the act that cast it.
+     * `voter` is the consensus engine's participant id: a delegate's id, or 1000000000 plus a
+     * public participant's id; `party` is '' for a public participant. */
+    { 6, "consultations: statements, votes, public participants",
+      "CREATE TABLE consult_public (id {PK}, consultation BIGINT NOT NULL,"
+      " token_hash TEXT NOT NULL UNIQUE, name TEXT NOT NULL, address TEXT NOT NULL,"
+      " created_us BIGINT NOT NULL);"
+      "CREATE INDEX consult_public_addr ON consult_public(address, created_us);"
+      "CREATE TABLE consult_statements (id BIGINT PRIMARY KEY, consultation BIGINT NOT NULL,"
+      " voter BIGINT NOT NULL, party TEXT NOT NULL, text TEXT NOT NULL,"
+      " moderated INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL DEFAULT '');"
+      "CREATE INDEX consult_statements_c ON consult_statements(consultation, id);"
+      "CREATE TABLE consult_votes (id {PK}, consultation BIGINT NOT NULL,"
+      " record BIGINT NOT NULL, voter BIGINT NOT NULL, party TEXT NOT NULL,"
+      " statement BIGINT NOT NULL, vote INTEGER NOT NULL);"
+      "CREATE INDEX consult_votes_c ON consult_votes(consultation, id);" },
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
