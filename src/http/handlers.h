@@ -13,6 +13,12 @@ struct platform_delegate;
  * and pubkey/revoked_at when set. Never anything about its token. */
 json_t *http_delegate_json(const struct platform_delegate *d);
 
+/* Who reads (h_proc.c): the authenticated delegate, or for an anonymous caller a delegate of
+ * no party in `anon`, who sees public records and cases only (the platform's NULL viewer is
+ * the local administrator, who sees everything). */
+const struct platform_delegate *http_viewer(const struct http_req *req,
+                                            struct platform_delegate *anon);
+
 /* h_health.c */
 int h_health(struct http_req *req, struct http_resp *resp);
 /* h_openapi.c */
@@ -37,5 +43,11 @@ int h_party_records_add(struct http_req *req, struct http_resp *resp);
 int h_me(struct http_req *req, struct http_resp *resp);
 int h_delegate_get(struct http_req *req, struct http_resp *resp);
 int h_delegate_revoke(struct http_req *req, struct http_resp *resp);
+
+/* h_proc.c: every procedure's routes (concerns, notifications, ...) */
+int h_proc_list(struct http_req *req, struct http_resp *resp);
+int h_proc_get(struct http_req *req, struct http_resp *resp);
+int h_proc_open(struct http_req *req, struct http_resp *resp);
+int h_proc_act(struct http_req *req, struct http_resp *resp);
 
 #endif

@@ -28,6 +28,14 @@ const struct http_route http_routes[] = {
     { HTTP_GET, "/v1/me", HTTP_AUTH_REQUIRED, true, h_me },
     { HTTP_GET, "/v1/delegates/{id}", HTTP_AUTH_NONE, true, h_delegate_get },
     { HTTP_DELETE, "/v1/delegates/{id}", HTTP_AUTH_REQUIRED, true, h_delegate_revoke },
+
+    /* Procedures (h_proc.c): the concerns register. */
+    { HTTP_GET, "/v1/concerns", HTTP_AUTH_OPTIONAL, true, h_proc_list },
+    { HTTP_POST, "/v1/concerns", HTTP_AUTH_REQUIRED, true, h_proc_open },
+    { HTTP_GET, "/v1/concerns/{id}", HTTP_AUTH_OPTIONAL, true, h_proc_get },
+    { HTTP_POST, "/v1/concerns/{id}/acknowledge", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/concerns/{id}/answer", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/concerns/{id}/withdraw", HTTP_AUTH_REQUIRED, true, h_proc_act },
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

@@ -35,10 +35,11 @@ static char *slurp(const char *path, size_t *len)
     return b;
 }
 
-static int load_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index,
+static int load_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index, int64_t time_us,
                       struct gsi_err *err)
 {
     (void)index;
+    (void)time_us;
     return consult_polis_insert(s, record_id, record_id, ctx, err);
 }
 
@@ -49,10 +50,11 @@ struct extra {
     int64_t moderate; /* statement to moderate out, 0: none */
 };
 
-static int extra_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index,
+static int extra_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index, int64_t time_us,
                        struct gsi_err *err)
 {
     (void)index;
+    (void)time_us;
     const struct extra *x = ctx;
     int rc = 0;
     for (int i = 0; rc == 0 && i < x->n; i++) {
