@@ -34,7 +34,8 @@
     X("journal", cmd_journal, "verify the signed journal, or print its latest checkpoint") \
     X("serve", cmd_serve, "serve the HTTP API (JSON) and the journal on ADDR:PORT")         \
     X("sign", cmd_sign, "sign an agreement's canonical bytes with a delegate's key")        \
-    X("agreement", cmd_agreement, "verify an agreement bundle offline")
+    X("agreement", cmd_agreement, "export an agreement's bundle, or verify one offline")  \
+    X("consultation", cmd_consultation, "import a Polis export as an open consultation")
 
 #define GSI_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);
 GSI_COMMANDS(GSI_CMD_DECL)

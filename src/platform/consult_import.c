@@ -66,8 +66,7 @@ static int stmt_known(const struct consult_polis *x, int64_t id)
 }
 
 /* Column indexes of votes.csv's header. */
-static int vote_header(long col[4], const struct gsi_csv *c, const char *name,
-                       struct gsi_err *err)
+static int vote_header(long col[4], const struct gsi_csv *c, const char *name, struct gsi_err *err)
 {
     static const char *const want[4] = { "comment-id", "voter-id", "vote", "timestamp" };
     for (int k = 0; k < 4; k++) {
@@ -202,8 +201,11 @@ int consult_polis_insert(struct store *s, int64_t consultation, int64_t record,
 {
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < x->nstmt; i++) {
-        struct store_val v[] = { STORE_INT(x->stmt[i].id), STORE_INT(consultation), STORE_INT(0),
-                                 STORE_TEXT(""), STORE_TEXT(x->stmt[i].text),
+        struct store_val v[] = { STORE_INT(x->stmt[i].id),
+                                 STORE_INT(consultation),
+                                 STORE_INT(0),
+                                 STORE_TEXT(""),
+                                 STORE_TEXT(x->stmt[i].text),
                                  STORE_INT(x->stmt[i].moderated ? 1 : 0),
                                  STORE_TEXT(x->stmt[i].moderated ? "moderated in Polis" : "") };
         rc = store_exec_later(s,

@@ -101,8 +101,7 @@ void consult_live_configure(struct platform *p, const struct consult_live_opts *
 
 /* --- reading new rows -------------------------------------------------------------------- */
 
-static int read_statements(struct platform *p, struct live *l, bool *changed,
-                           struct gsi_err *err)
+static int read_statements(struct platform *p, struct live *l, bool *changed, struct gsi_err *err)
 {
     struct store_val v[] = { STORE_INT(l->consultation), STORE_INT(l->last_stmt) };
     struct store_rows *r;
@@ -141,8 +140,8 @@ static int read_statements(struct platform *p, struct live *l, bool *changed,
     return rc;
 }
 
-static int party_vote_put(struct live *l, int64_t voter, const char *party, int64_t stmt,
-                          int vote, struct gsi_err *err)
+static int party_vote_put(struct live *l, int64_t voter, const char *party, int64_t stmt, int vote,
+                          struct gsi_err *err)
 {
     for (size_t i = 0; i < l->npv; i++) {
         if (l->pv[i].voter == voter && l->pv[i].statement == stmt) {
@@ -340,8 +339,9 @@ static void render_statements(struct gsi_buf *b, const struct live *l)
         const struct consensus_statement *s = &c->stmt[j];
         gsi_buf_appendf(b, "%s{\"statement\":%lld,\"text\":", j ? "," : "", (long long)s->id);
         json_str(b, s->text);
-        gsi_buf_appendf(b, ",\"moderated\":%s,\"agree\":%u,\"disagree\":%u,\"pass\":%u,"
-                           "\"groups\":[",
+        gsi_buf_appendf(b,
+                        ",\"moderated\":%s,\"agree\":%u,\"disagree\":%u,\"pass\":%u,"
+                        "\"groups\":[",
                         s->moderated_out ? "true" : "false", s->agree, s->disagree, s->pass);
         for (int g = 0; c->repness != NULL && g < c->ngroups; g++) {
             const struct consensus_repness *r = &c->repness[(size_t)g * c->ns + j];

@@ -39,10 +39,10 @@
 
 struct platform;
 
-#define CONSULT_LIVE_MAX        256       /* consultations followed at once per platform */
-#define CONSULT_LIVE_BATCH      200000    /* votes read per consultation per round */
-#define CONSULT_VOTER_PUBLIC    INT64_C(1000000000) /* public voter ids start here */
-#define CONSULT_LIVE_TOP        10        /* statements in common_ground and differences */
+#define CONSULT_LIVE_MAX     256                 /* consultations followed at once per platform */
+#define CONSULT_LIVE_BATCH   200000              /* votes read per consultation per round */
+#define CONSULT_VOTER_PUBLIC INT64_C(1000000000) /* public voter ids start here */
+#define CONSULT_LIVE_TOP     10                  /* statements in common_ground and differences */
 
 struct consult_live_opts {
     int64_t interval_us; /* between rounds of the background thread (default 50 ms) */
