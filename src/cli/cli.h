@@ -36,9 +36,10 @@
     X("cooperation", cmd_cooperation,                                                      \
       "match offers and requests of assistance; allocate training places fairly")          \
     X("sign", cmd_sign, "sign an agreement's canonical bytes with a delegate's key")        \
-    X("agreement", cmd_agreement, "verify an agreement bundle offline")                     \
+    X("agreement", cmd_agreement, "export an agreement's bundle, or verify one offline")    \
     X("witness", cmd_witness, "make a witness's cosigning key (C2SP tlog-witness)")         \
-    X("notify", cmd_notify, "send a confidence-building notification from a JSON file")
+    X("notify", cmd_notify, "send a confidence-building notification from a JSON file")     \
+    X("consultation", cmd_consultation, "import a Polis export as an open consultation")
 
 #define GSI_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);
 GSI_COMMANDS(GSI_CMD_DECL)

@@ -18,6 +18,8 @@
 #include "cli/witness_submit.h"
 #include "core/text.h"
 #include "http/http.h"
+#include "platform/consult.h"
+#include "platform/consult_live.h"
 #include "platform/platform.h"
 
 static void usage(FILE *out)
@@ -50,6 +52,8 @@ static void usage(FILE *out)
           "  --witnesses FILE     submit each new checkpoint to the witnesses of this policy\n"
           "                       (\"witness VKEY URL\" lines) and serve it at /log/checkpoint\n"
           "                       with their cosignatures\n"
+          "  --public-rate N      registrations of members of the public one address may make\n"
+          "                       per minute in open consultations (default 20)\n"
           "\n"
           "It prints one line \"gsi serve: listening on http://ADDR:PORT\" once it accepts\n"
           "connections.\n",
@@ -129,6 +133,12 @@ int cmd_serve(int argc, char **argv)
             witness_logs = v;
         } else if ((v = cli_opt(argc, argv, &i, "--witnesses", &missing)) != NULL) {
             witnesses = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--public-rate", &missing)) != NULL) {
+            unsigned rate = 0;
+            if (parse_uint(&rate, "serve", "--public-rate", v, 1, 1000000) < 0) {
+                return GSI_EXIT_USAGE;
+            }
+            consult_public_rate(rate);
         } else if (strcmp(argv[i], "--quiet") == 0) {
             ho.quiet = 1;
         } else if (missing) {
@@ -200,6 +210,7 @@ int cmd_serve(int argc, char **argv)
     fprintf(stderr, "gsi serve: stopping\n");
     witness_serve_stop(ws);
     http_server_stop(srv);
+    consult_live_shutdown(p); /* the consensus views' thread reads through the platform */
     if (platform_journal_checkpoint_sign(p, NULL, &err) < 0) {
         gsi_err_print(&err, "gsi serve: checkpoint");
         status = GSI_EXIT_FAILURE;

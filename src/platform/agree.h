@@ -38,10 +38,10 @@
 #include "core/err.h"
 #include "platform/platform.h"
 
-#define AGREE_TEXT_MAX        65536u    /* bytes of an agreement's text */
+#define AGREE_TEXT_MAX        65536u /* bytes of an agreement's text */
 #define AGREE_BODY_MAX        (AGREE_TEXT_MAX + 4096u)
-#define AGREE_SIGNATORIES_MAX 32        /* signatory parties of one agreement */
-#define AGREE_ORIGIN_MAX      256       /* bytes of the log origin with NUL */
+#define AGREE_SIGNATORIES_MAX 32         /* signatory parties of one agreement */
+#define AGREE_ORIGIN_MAX      256        /* bytes of the log origin with NUL */
 #define AGREE_BUNDLE_MAX      (4u << 20) /* bytes of a whole bundle */
 #define AGREE_BUNDLE_ITEMS    (2 * AGREE_SIGNATORIES_MAX + 8)
 #define AGREE_SIG_B64_LEN     88 /* base64 of 64 bytes, with padding */
@@ -80,8 +80,9 @@ int agree_sig_verify(const char *pubkey_b64, const char *body, size_t len, const
                      struct gsi_err *err);
 
 /* The payload the platform journals for one signature (agreement.sign), byte for byte:
- *     {"agreement":ID,"body_sha256":"HEX","signature":"B64"}
- * Fixed, so the offline verifier can recognise it without a JSON parser. */
+ *     {"body_sha256":"HEX","case":ID,"signature":"B64"}
+ * (the procedures' canonical form: keys sorted, compact, the case's id added), so the offline
+ * verifier can rebuild it without a JSON parser. */
 int agree_sign_payload(struct gsi_buf *out, int64_t agreement, const char *body_sha256_hex,
                        const char *sig_b64, struct gsi_err *err);
 
@@ -111,16 +112,15 @@ int agree_bundle_write(struct gsi_buf *out, const char *log_vkey, const char *ch
 /* Gathers and writes the bundle of an agreement whose canonical bytes are `body`: the log's
  * key, the latest signed checkpoint, and for each agreement.sign record in `sign_records` the
  * record and its signer's delegate.add record, each with its entry and inclusion proof. */
-int agree_bundle_export(struct platform *p, struct gsi_buf *out, const char *body,
-                        size_t body_len, const int64_t *sign_records, size_t n,
-                        struct gsi_err *err);
+int agree_bundle_export(struct platform *p, struct gsi_buf *out, const char *body, size_t body_len,
+                        const int64_t *sign_records, size_t n, struct gsi_err *err);
 
 /* What verifying a bundle established. */
 struct agree_bundle_report {
-    struct agree_doc doc;     /* the agreement (text points into the caller's bundle bytes) */
-    uint64_t tree_size;       /* of the checkpoint */
-    size_t signatures;        /* signatures that verified, one per signatory */
-    size_t proofs;            /* inclusion proofs that verified */
+    struct agree_doc doc; /* the agreement (text points into the caller's bundle bytes) */
+    uint64_t tree_size;   /* of the checkpoint */
+    size_t signatures;    /* signatures that verified, one per signatory */
+    size_t proofs;        /* inclusion proofs that verified */
     char signer[AGREE_SIGNATORIES_MAX][PLATFORM_ID_MAX + 24]; /* "CHN by delegate 3" */
 };
 

@@ -26,8 +26,8 @@ int agree_bundle_write(struct gsi_buf *out, const char *log_vkey, const char *ch
                        size_t checkpoint_len, const char *body, size_t body_len,
                        const struct agree_bundle_item *items, size_t nitems, struct gsi_err *err)
 {
-    int rc = gsi_buf_appendf(out, "gsi-agreement-bundle/v1\nlog-key %s\ncheckpoint %zu\n",
-                             log_vkey, checkpoint_len);
+    int rc = gsi_buf_appendf(out, "gsi-agreement-bundle/v1\nlog-key %s\ncheckpoint %zu\n", log_vkey,
+                             checkpoint_len);
     if (rc == 0) {
         rc = gsi_buf_append(out, checkpoint, checkpoint_len);
     }
@@ -39,10 +39,9 @@ int agree_bundle_write(struct gsi_buf *out, const char *log_vkey, const char *ch
     }
     for (size_t i = 0; rc == 0 && i < nitems; i++) {
         const struct agree_bundle_item *it = &items[i];
-        rc = gsi_buf_appendf(out, "item %llu %s %s %lld %lld %s %zu\n",
-                             (unsigned long long)it->index, it->type, it->party,
-                             (long long)it->delegate, (long long)it->time_us, it->subject,
-                             it->canon_len);
+        rc = gsi_buf_appendf(
+            out, "item %llu %s %s %lld %lld %s %zu\n", (unsigned long long)it->index, it->type,
+            it->party, (long long)it->delegate, (long long)it->time_us, it->subject, it->canon_len);
         if (rc == 0) {
             rc = gsi_buf_append(out, it->canon, it->canon_len);
         }
@@ -100,9 +99,9 @@ static int rd_block(struct rd *r, const char *name, const char **b, size_t *bn, 
     size_t n, nl = strlen(name);
     uint64_t v = 0;
     int rc = rd_line(r, &l, &n, name);
-    if (rc == 0 && (n <= nl + 1 || memcmp(l, name, nl) != 0 || l[nl] != ' ' ||
-                    gsi_parse_u64(&v, l + nl + 1, n - nl - 1) < 0 || v > max ||
-                    v > r->len - r->pos)) {
+    if (rc == 0 &&
+        (n <= nl + 1 || memcmp(l, name, nl) != 0 || l[nl] != ' ' ||
+         gsi_parse_u64(&v, l + nl + 1, n - nl - 1) < 0 || v > max || v > r->len - r->pos)) {
         rc = rd_fail(r, name);
     }
     if (rc == 0) {
@@ -144,13 +143,13 @@ static int rd_item(struct rd *r, struct agree_bundle_item *it)
     size_t n, wn[7];
     uint64_t v[4];
     int rc = rd_line(r, &l, &n, "item");
-    if (rc == 0 && (n < 5 || memcmp(l, "item ", 5) != 0 || words(l + 5, n - 5, w, wn, 7) != 7 ||
-                    word_u64(&v[0], w[0], wn[0]) < 0 || word_u64(&v[1], w[3], wn[3]) < 0 ||
-                    word_u64(&v[2], w[4], wn[4]) < 0 || word_u64(&v[3], w[6], wn[6]) < 0 ||
-                    wn[1] == 0 || wn[1] >= sizeof it->type || wn[2] == 0 ||
-                    wn[2] >= sizeof it->party || wn[5] == 0 || wn[5] >= sizeof it->subject ||
-                    v[1] > INT64_MAX || v[2] > INT64_MAX || v[3] > PLATFORM_PAYLOAD_MAX + 4096 ||
-                    v[3] > r->len - r->pos)) {
+    if (rc == 0 &&
+        (n < 5 || memcmp(l, "item ", 5) != 0 || words(l + 5, n - 5, w, wn, 7) != 7 ||
+         word_u64(&v[0], w[0], wn[0]) < 0 || word_u64(&v[1], w[3], wn[3]) < 0 ||
+         word_u64(&v[2], w[4], wn[4]) < 0 || word_u64(&v[3], w[6], wn[6]) < 0 || wn[1] == 0 ||
+         wn[1] >= sizeof it->type || wn[2] == 0 || wn[2] >= sizeof it->party || wn[5] == 0 ||
+         wn[5] >= sizeof it->subject || v[1] > INT64_MAX || v[2] > INT64_MAX ||
+         v[3] > PLATFORM_PAYLOAD_MAX + 4096 || v[3] > r->len - r->pos)) {
         rc = rd_fail(r, "\"item <index> <type> <party> <delegate> <time_us> <subject> <bytes>\"");
     }
     if (rc < 0) {
@@ -173,10 +172,10 @@ static int rd_item(struct rd *r, struct agree_bundle_item *it)
     size_t pwn[PLATFORM_PROOF_MAX + 1];
     size_t k = 0;
     uint64_t cnt = 0;
-    if (rc == 0 && (n < 7 || memcmp(l, "proof ", 6) != 0 ||
-                    (k = words(l + 6, n - 6, pw, pwn, PLATFORM_PROOF_MAX + 1)) >
-                        PLATFORM_PROOF_MAX + 1 ||
-                    word_u64(&cnt, pw[0], pwn[0]) < 0 || cnt != k - 1)) {
+    if (rc == 0 &&
+        (n < 7 || memcmp(l, "proof ", 6) != 0 ||
+         (k = words(l + 6, n - 6, pw, pwn, PLATFORM_PROOF_MAX + 1)) > PLATFORM_PROOF_MAX + 1 ||
+         word_u64(&cnt, pw[0], pwn[0]) < 0 || cnt != k - 1)) {
         return rd_fail(r, "\"proof <count> <hex hash> ...\" with at most 130 hashes");
     }
     it->nproof = (size_t)cnt;
@@ -225,8 +224,8 @@ static int item_delegate(struct signer *d, const struct agree_bundle_item *it, s
     int ok = n > pos && memcmp(c, magic, pos) == 0 && canon_field(&v, &vn, c, n, &pos, "id") == 0 &&
              word_u64(&id, v, vn) == 0 && id <= INT64_MAX;
     snprintf(want, sizeof want, "delegate/%llu", (unsigned long long)id);
-    ok = ok && strcmp(it->subject, want) == 0 &&
-         canon_field(&v, &vn, c, n, &pos, "party") == 0 && gsi_slice_eq(v, vn, it->party);
+    ok = ok && strcmp(it->subject, want) == 0 && canon_field(&v, &vn, c, n, &pos, "party") == 0 &&
+         gsi_slice_eq(v, vn, it->party);
     ok = ok && canon_field(&v, &vn, c, n, &pos, "role") == 0;
     d->observer = ok && gsi_slice_eq(v, vn, "observer");
     ok = ok && canon_field(&v, &vn, c, n, &pos, "name") == 0 &&
@@ -242,9 +241,8 @@ static int item_delegate(struct signer *d, const struct agree_bundle_item *it, s
 
 /* An agreement.sign record: checks every field against its entry and the payload against the
  * agreement; leaves the signature in `sig`. */
-static int item_sign(char sig[AGREE_SIG_B64_LEN + 1], const struct agree_bundle_item *it,
-                     size_t k, const struct agree_doc *doc, const char *body_hex,
-                     struct gsi_err *err)
+static int item_sign(char sig[AGREE_SIG_B64_LEN + 1], const struct agree_bundle_item *it, size_t k,
+                     const struct agree_doc *doc, const char *body_hex, struct gsi_err *err)
 {
     static const char magic[] = "gsi-record/v1\n";
     const char *c = it->canon, *v;
@@ -255,12 +253,12 @@ static int item_sign(char sig[AGREE_SIG_B64_LEN + 1], const struct agree_bundle_
     int ok = n > pos && memcmp(c, magic, pos) == 0 && canon_field(&v, &vn, c, n, &pos, "id") == 0 &&
              word_u64(&id, v, vn) == 0;
     snprintf(want, sizeof want, "record/%llu", (unsigned long long)id);
-    ok = ok && strcmp(it->subject, want) == 0 &&
-         canon_field(&v, &vn, c, n, &pos, "type") == 0 && gsi_slice_eq(v, vn, it->type) &&
-         canon_field(&v, &vn, c, n, &pos, "party") == 0 && gsi_slice_eq(v, vn, it->party) &&
-         canon_field(&v, &vn, c, n, &pos, "delegate") == 0 && word_u64(&del, v, vn) == 0 &&
-         del == (uint64_t)it->delegate && canon_field(&v, &vn, c, n, &pos, "time") == 0 &&
-         gsi_slice_eq(v, vn, tm) && canon_field(&v, &vn, c, n, &pos, "confidential") == 0 &&
+    ok = ok && strcmp(it->subject, want) == 0 && canon_field(&v, &vn, c, n, &pos, "type") == 0 &&
+         gsi_slice_eq(v, vn, it->type) && canon_field(&v, &vn, c, n, &pos, "party") == 0 &&
+         gsi_slice_eq(v, vn, it->party) && canon_field(&v, &vn, c, n, &pos, "delegate") == 0 &&
+         word_u64(&del, v, vn) == 0 && del == (uint64_t)it->delegate &&
+         canon_field(&v, &vn, c, n, &pos, "time") == 0 && gsi_slice_eq(v, vn, tm) &&
+         canon_field(&v, &vn, c, n, &pos, "confidential") == 0 &&
          canon_field(&v, &vn, c, n, &pos, "audience") == 0 &&
          canon_field(&v, &vn, c, n, &pos, "journal") == 0 && word_u64(&jidx, v, vn) == 0 &&
          jidx == it->index && canon_field(&v, &vn, c, n, &pos, "payload") == 0 &&
@@ -312,8 +310,8 @@ static int item_proof(const struct agree_bundle_item *it, size_t k,
     if (rc < 0) {
         char where[160];
         snprintf(where, sizeof where,
-                 "bundle item %zu (%s, entry %llu): not in the journal of the signed checkpoint",
-                 k, it->subject, (unsigned long long)it->index);
+                 "bundle item %zu (%s, entry %llu): not in the journal of the signed checkpoint", k,
+                 it->subject, (unsigned long long)it->index);
         return agree_err_wrap(err, GSI_EVERIFY, where);
     }
     return 0;
@@ -415,7 +413,8 @@ static int bundle_check(struct agree_bundle_report *rep, const struct bundle *b,
 {
     int rc = agree_body_parse(&rep->doc, b->body, b->body_len, err);
     if (rc == 0 && strcmp(rep->doc.origin, cp->origin) != 0) {
-        rc = gsi_err_set(err, GSI_EVERIFY, "bundle: the agreement names log '%s', the checkpoint '%s'",
+        rc = gsi_err_set(err, GSI_EVERIFY,
+                         "bundle: the agreement names log '%s', the checkpoint '%s'",
                          rep->doc.origin, cp->origin);
     }
     struct signer dl[AGREE_BUNDLE_ITEMS];
@@ -464,8 +463,9 @@ int agree_bundle_verify(struct agree_bundle_report *rep, const char *bundle, siz
     if (rc == 0) {
         rc = journal_checkpoint_open(&cp, NULL, b.ckpt, b.ckpt_len, NULL, &v, 1, err);
         if (rc < 0) {
-            rc = agree_err_wrap(err, GSI_EVERIFY, "bundle: the checkpoint is not signed by the "
-                                                   "log key");
+            rc = agree_err_wrap(err, GSI_EVERIFY,
+                                "bundle: the checkpoint is not signed by the "
+                                "log key");
         }
     }
     if (rc == 0) {

@@ -63,8 +63,7 @@ int agree_signatories_normalise(struct agree_doc *d, struct gsi_err *err)
     qsort(d->signatories, d->nsignatories, sizeof d->signatories[0], cmp_id);
     for (size_t i = 1; i < d->nsignatories; i++) {
         if (strcmp(d->signatories[i - 1], d->signatories[i]) == 0) {
-            return gsi_err_set(err, GSI_EDATA, "signatories: %s is named twice",
-                               d->signatories[i]);
+            return gsi_err_set(err, GSI_EDATA, "signatories: %s is named twice", d->signatories[i]);
         }
     }
     return 0;
@@ -148,7 +147,8 @@ static int body_signatories(struct agree_doc *d, const char *v, size_t n, struct
     memcpy(before, d->signatories, sizeof before);
     int rc = agree_signatories_normalise(d, err);
     if (rc == 0 && memcmp(before, d->signatories, sizeof before) != 0) {
-        rc = gsi_err_set(err, GSI_EDATA, "agreement body line 6: signatories not in ascending order");
+        rc = gsi_err_set(err, GSI_EDATA,
+                         "agreement body line 6: signatories not in ascending order");
     }
     return rc < 0 ? agree_err_wrap(err, GSI_EDATA, "agreement body line 6") : 0;
 }
@@ -200,8 +200,8 @@ int agree_body_parse(struct agree_doc *d, const char *body, size_t len, struct g
         rc = body_line(&v, &vn, body, len, &pos, "text", 7, err);
     }
     uint64_t tl = 0;
-    if (rc == 0 && ((vn > 1 && v[0] == '0') || gsi_parse_u64(&tl, v, vn) < 0 || tl < 1 ||
-                    tl != len - pos)) {
+    if (rc == 0 &&
+        ((vn > 1 && v[0] == '0') || gsi_parse_u64(&tl, v, vn) < 0 || tl < 1 || tl != len - pos)) {
         rc = gsi_err_set(err, GSI_EDATA,
                          "agreement body line 7: expected the text's length (%zu bytes follow)",
                          len - pos);
@@ -248,7 +248,7 @@ int agree_sig_verify(const char *pubkey_b64, const char *body, size_t len, const
 int agree_sign_payload(struct gsi_buf *out, int64_t agreement, const char *body_sha256_hex,
                        const char *sig_b64, struct gsi_err *err)
 {
-    int rc = gsi_buf_appendf(out, "{\"agreement\":%lld,\"body_sha256\":\"%s\",\"signature\":\"%s\"}",
-                             (long long)agreement, body_sha256_hex, sig_b64);
+    int rc = gsi_buf_appendf(out, "{\"body_sha256\":\"%s\",\"case\":%lld,\"signature\":\"%s\"}",
+                             body_sha256_hex, (long long)agreement, sig_b64);
     return rc < 0 ? gsi_err_set(err, rc, "signature payload too large") : 0;
 }

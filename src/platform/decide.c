@@ -23,15 +23,14 @@ enum decide_outcome decide_outcome(const struct decide_rule *r, const struct dec
         return t->object == 0 ? DECIDE_ADOPTED : DECIDE_REJECTED;
     case DECIDE_RULE_STAND_ASIDE:
         return t->object == 0 && stand_aside <= r->max_stand_aside ? DECIDE_ADOPTED
-                                                                     : DECIDE_REJECTED;
+                                                                   : DECIDE_REJECTED;
     case DECIDE_RULE_MINUS:
         return t->object <= r->minus ? DECIDE_ADOPTED : DECIDE_REJECTED;
     }
     return DECIDE_REJECTED;
 }
 
-static const char *const rule_names[] = { "consensus", "consensus-stand-aside",
-                                          "consensus-minus" };
+static const char *const rule_names[] = { "consensus", "consensus-stand-aside", "consensus-minus" };
 static const char *const position_names[] = { "support", "stand-aside", "object" };
 static const char *const outcome_names[] = { "pending", "adopted", "rejected" };
 
@@ -65,8 +64,9 @@ int decide_rule_parse(enum decide_rule_kind *out, const char *s, struct gsi_err 
 {
     int v = 0;
     if (name_find(&v, rule_names, s) < 0) {
-        return gsi_err_set(err, GSI_EDATA, "expected \"consensus\", \"consensus-stand-aside\" or "
-                                           "\"consensus-minus\"");
+        return gsi_err_set(err, GSI_EDATA,
+                           "expected \"consensus\", \"consensus-stand-aside\" or "
+                           "\"consensus-minus\"");
     }
     *out = (enum decide_rule_kind)v;
     return 0;

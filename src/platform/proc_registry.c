@@ -1,6 +1,7 @@
 /* proc_registry.c — every procedure this build knows. Add a procedure's table at the end. */
 #include <string.h>
 
+#include "platform/consult.h"
 #include "platform/proc.h"
 
 const struct platform_proc *const platform_procs[] = {
@@ -9,6 +10,8 @@ const struct platform_proc *const platform_procs[] = {
     &platform_proc_coop_offer,
     &platform_proc_coop_request,
     &platform_proc_forum,
+    &platform_proc_consultation,
+    &platform_proc_agreement,
     NULL,
 };
 
