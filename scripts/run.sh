@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make run: the situation room on the shipped data. The first run creates ./gsi.db (the
-# parties, and the forecast of the next 12 months stored from the ViEWS/UCDP actuals), prints
+# parties, the forecast of the next 12 months stored from the ViEWS/UCDP actuals, the GDELT
+# sample's event counts per country and day), prints
 # the early-warning brief, and serves the dashboard and the API; later runs reuse the
 # database and are serving at once (the brief stays in the dashboard's Hotspots view;
 # `gsi warn run --db gsi.db ...` refreshes it).
@@ -16,6 +17,10 @@ if [ ! -f "$db" ]; then
     echo
     echo "== Early warning: the forecast of the next 12 months, stored, and its hotspots"
     "$gsi" warn run --db "$db" --actuals data/views/cm_actuals_2018_2022.csv --top 10
+    echo
+    echo "== The GDELT sample: events per country and day, for each country's trend"
+    "$gsi" events load --db "$db" data/gdelt/*.export.CSV >/dev/null
+    echo "gsi events load: $(ls data/gdelt/*.export.CSV | wc -l) GDELT exports stored"
     echo
 else
     echo "== Using ./$db (remove it to start again from the shipped data)"

@@ -48,4 +48,7 @@ int h_forecast_country(struct http_req *req, struct http_resp *resp);
 int h_hotspots_list(struct http_req *req, struct http_resp *resp);
 int h_hotspot_get(struct http_req *req, struct http_resp *resp);
 
+/* h_events.c */
+int h_events_trend(struct http_req *req, struct http_resp *resp);
+
 #endif

@@ -34,6 +34,8 @@ const struct http_route http_routes[] = {
     { HTTP_GET, "/v1/forecasts/{run}/countries/{iso3}", HTTP_AUTH_NONE, true, h_forecast_country },
     { HTTP_GET, "/v1/hotspots", HTTP_AUTH_NONE, true, h_hotspots_list },
     { HTTP_GET, "/v1/hotspots/{id}", HTTP_AUTH_OPTIONAL, true, h_hotspot_get },
+
+    { HTTP_GET, "/v1/events/countries/{iso3}/trend", HTTP_AUTH_NONE, true, h_events_trend },
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

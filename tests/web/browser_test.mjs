@@ -10,7 +10,7 @@
 // "checks: N passed, M failed" last; the time to the first interactive view and the bundle
 // size are printed as figures, not asserted.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -50,6 +50,11 @@ function setup() {
   if (caps.forecasts) {
     run('warn', 'run', '--actuals', join(root, 'tests', 'data', 'views', 'cm_actuals_2018_2022.csv'),
       '--through', '2022-10', '--top', '0', '--format', 'csv');
+  }
+  if (caps.events) {
+    const dir = join(root, 'tests', 'data', 'gdelt');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.export.CSV')).map((f) => join(dir, f));
+    run('events', 'load', ...files, '--format', 'csv');
   }
   const out = run('delegate', 'add', '--party', 'KEN', '--role', 'delegate', '--name', 'Test Delegate');
   const token = /^token (\S+)$/m.exec(out)[1];
@@ -98,7 +103,7 @@ async function shot(page, name) {
 function capabilities() {
   const yaml = readFileSync(join(root, 'docs', 'api.yaml'), 'utf8');
   const has = (p) => new RegExp(`^  ${p.replace(/[{}/]/g, '\\$&')}:\\s*$`, 'm').test(yaml);
-  return { forecasts: has('/v1/forecasts/latest') };
+  return { forecasts: has('/v1/forecasts/latest'), events: has('/v1/events/countries/{iso3}/trend') };
 }
 
 let caps;
@@ -143,6 +148,11 @@ async function desktop(ctx, base, token) {
     const legend = await page.textContent('#chart .u-legend');
     check(bands === '2' && /90% band/.test(legend) && /50% band/.test(legend) && /median/.test(legend),
       `country ${iso3}: the chart has the median and the 50% and 90% bands`);
+    if (caps.events) {
+      await page.waitForSelector('#events-chart canvas');
+      const rows = await page.$$eval('#events .scroll tbody tr', (trs) => trs.length);
+      check(rows > 0, `country ${iso3}: the GDELT conflict/cooperation trend shows (${rows} months)`);
+    }
     await shot(page, 'country-1280');
     await axe(page, 'country');
   }

@@ -9,6 +9,7 @@ import { drawMap } from './map.js';
 import { countryView } from './country.js';
 import { hotspotsView } from './hotspots.js';
 import { journalView } from './journal.js';
+import { eventsSection } from './events.js';
 
 const main = document.getElementById('main');
 let run; // undefined: not loaded yet; null: the server stores none
@@ -83,7 +84,7 @@ async function route() {
     if (a.hasAttribute('aria-current')) a.setAttribute('aria-current', 'page');
   }
   try {
-    if (m) await countryView(main, m[1], await latestRun());
+    if (m) await countryView(main, m[1], await latestRun(), [eventsSection]);
     else if (hash === '#/hotspots') await hotspotsView(main, await latestRun());
     else if (hash === '#/journal') await journalView(main);
     else await mapView();

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/events_store.h"
 #include "platform/forecast.h"
 #include "platform/platform.h"
 
@@ -419,4 +420,21 @@ int platform_hotspot_links(struct platform *p, struct platform_record **out, siz
     *out = NULL;
     *n = 0;
     return gsi_err_set(err, GSI_ENOTFOUND, "no hotspot '%.40s'", id);
+}
+
+/* Event trends (platform/events_store.h): the fake world has loaded no event file, so every
+ * country's trend is empty; tests/integration/events_load.sh covers real counts. */
+int platform_events_trend(struct platform *p, struct platform_ev_period **out, size_t *n,
+                          const char *iso3, const char *source, bool by_month, struct gsi_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    return 0;
+}
+
+int platform_events_files(struct platform *p, int64_t *nfiles, int64_t *nevents, const char *source,
+                          struct gsi_err *err)
+{
+    *nfiles = *nevents = 0;
+    return 0;
 }
