@@ -94,6 +94,12 @@ int h_journal_key(struct http_req *req, struct http_resp *resp)
 
 static json_t *entry_json(const struct platform_entry *e)
 {
+    if (e->confidential) {
+        /* The public listing of a confidential act: where it is in the tree and its leaf
+         * hash (so the tree can still be checked), nothing of who, what or when. */
+        return json_pack("{s:I,s:s,s:b}", "index", (json_int_t)e->index, "leaf_hash", e->leaf_hash,
+                         "confidential", 1);
+    }
     return json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s}", "index", (json_int_t)e->index, "type",
                      e->type, "party", e->party, "delegate", (json_int_t)e->delegate, "time",
                      e->time, "payload_hash", e->payload_hash, "leaf_hash", e->leaf_hash, "subject",

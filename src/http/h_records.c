@@ -21,22 +21,6 @@
  * says where the next one starts (next_after), like a full one. */
 #define RECORDS_PAGE_BYTES (HTTP_RESP_MAX / 8u)
 
-/* Who reads. An anonymous caller must see only public records, and the platform's NULL
- * viewer is the local administrator, who sees everything; so an anonymous reader is a
- * delegate of no party that no record names. */
-const struct platform_delegate *http_viewer(const struct http_req *req,
-                                            struct platform_delegate *anon)
-{
-    if (req->auth != NULL) {
-        return req->auth;
-    }
-    memset(anon, 0, sizeof *anon);
-    anon->id = -1;
-    anon->role = PLATFORM_ROLE_OBSERVER;
-    anon->revoked = true;
-    return anon;
-}
-
 static json_t *record_json(const struct platform_record *r)
 {
     json_t *j = json_pack("{s:I,s:s,s:s,s:I,s:s,s:b,s:I}", "id", (json_int_t)r->id, "type", r->type,

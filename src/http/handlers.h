@@ -13,8 +13,9 @@ struct platform_delegate;
  * and pubkey/revoked_at when set. Never anything about its token. */
 json_t *http_delegate_json(const struct platform_delegate *d);
 
-/* The platform's viewer for a request (h_records.c): the authenticated delegate, or for an
- * anonymous caller `anon` filled as a delegate of no party, who sees public records only. */
+/* Who reads (h_proc.c): the authenticated delegate, or for an anonymous caller a delegate of
+ * no party in `anon`, who sees public records and cases only (the platform's NULL viewer is
+ * the local administrator, who sees everything). */
 const struct platform_delegate *http_viewer(const struct http_req *req,
                                             struct platform_delegate *anon);
 
@@ -50,5 +51,11 @@ int h_hotspot_get(struct http_req *req, struct http_resp *resp);
 
 /* h_events.c */
 int h_events_trend(struct http_req *req, struct http_resp *resp);
+
+/* h_proc.c: every procedure's routes (concerns, notifications, ...) */
+int h_proc_list(struct http_req *req, struct http_resp *resp);
+int h_proc_get(struct http_req *req, struct http_resp *resp);
+int h_proc_open(struct http_req *req, struct http_resp *resp);
+int h_proc_act(struct http_req *req, struct http_resp *resp);
 
 #endif

@@ -55,7 +55,8 @@ struct http_req {
     /* Looks up one query-string argument; NULL when absent. */
     const char *(*query)(void *ctx, const char *name);
     void *query_ctx;
-    struct gsi_err err; /* filled by a handler that returns < 0 */
+    struct gsi_err err;        /* filled by a handler that returns < 0 */
+    const char *if_none_match; /* the If-None-Match header, NULL when absent */
 };
 
 struct http_resp {
@@ -65,6 +66,7 @@ struct http_resp {
     const void *static_body;  /* borrowed, used instead of `body` when not NULL */
     size_t static_len;
     char location[HTTP_PATH_MAX]; /* Location header of a 201, "" for none */
+    char etag[48];                /* ETag header ("\"...\""), "" for none */
 };
 
 typedef int (*http_handler)(struct http_req *req, struct http_resp *resp);
@@ -117,6 +119,10 @@ int http_resp_error_status(struct http_resp *resp, int status, const char *code,
 /* The error response for a handler's failure: code, message, and the line and column of the
  * bad input when err->line > 0 (malformed JSON). A code >= 0 is reported as GSI_EINTERNAL. */
 int http_resp_from_err(struct http_resp *resp, const struct gsi_err *err);
+
+/* Sets an ETag on a 200 JSON response (a hash of its body) and, when the request's
+ * If-None-Match names it, turns the response into a 304 without a body. */
+void http_resp_etag(struct http_resp *resp, const struct http_req *req);
 
 /* --- request helpers ------------------------------------------------------------------ */
 

@@ -36,6 +36,21 @@ const struct http_route http_routes[] = {
     { HTTP_GET, "/v1/hotspots/{id}", HTTP_AUTH_OPTIONAL, true, h_hotspot_get },
 
     { HTTP_GET, "/v1/events/countries/{iso3}/trend", HTTP_AUTH_NONE, true, h_events_trend },
+
+    /* Procedures (h_proc.c): the concerns register. */
+    { HTTP_GET, "/v1/concerns", HTTP_AUTH_OPTIONAL, true, h_proc_list },
+    { HTTP_POST, "/v1/concerns", HTTP_AUTH_REQUIRED, true, h_proc_open },
+    { HTTP_GET, "/v1/concerns/{id}", HTTP_AUTH_OPTIONAL, true, h_proc_get },
+    { HTTP_POST, "/v1/concerns/{id}/acknowledge", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/concerns/{id}/answer", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/concerns/{id}/withdraw", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    /* Confidence-building notifications. */
+    { HTTP_GET, "/v1/notifications", HTTP_AUTH_OPTIONAL, true, h_proc_list },
+    { HTTP_POST, "/v1/notifications", HTTP_AUTH_REQUIRED, true, h_proc_open },
+    { HTTP_GET, "/v1/notifications/{id}", HTTP_AUTH_OPTIONAL, true, h_proc_get },
+    { HTTP_POST, "/v1/notifications/{id}/acknowledge", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/notifications/{id}/amend", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/notifications/{id}/cancel", HTTP_AUTH_REQUIRED, true, h_proc_act },
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

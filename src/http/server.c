@@ -87,6 +87,9 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *res
     if (resp->location[0] != '\0') {
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
     }
+    if (resp->etag[0] != '\0') {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, resp->etag);
+    }
     if (allow != NULL && allow[0] != '\0') {
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
     }
@@ -134,6 +137,8 @@ static void handle(struct http_server *s, struct MHD_Connection *c, enum http_me
     req.platform = s->platform;
     req.query = query_lookup;
     req.query_ctx = c;
+    req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                    MHD_HTTP_HEADER_IF_NONE_MATCH);
     const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
     if (accept != NULL) {
         const char *t = strstr(accept, "text/plain");

@@ -88,6 +88,11 @@ struct platform_opts {
     const char *origin;
     /* Most writes one group-commit transaction carries (0: 1024). */
     unsigned batch_max;
+    /* The clock: microseconds since 1970-01-01T00:00:00Z. NULL: the system's real-time clock.
+     * Acts are stamped with it and deadlines are judged against it, so tests inject time
+     * here instead of sleeping. */
+    int64_t (*clock)(void *ctx);
+    void *clock_ctx;
 };
 
 /* Fills `o` with the defaults (all NULL/0). */
@@ -204,10 +209,11 @@ int platform_may_act_for(const struct platform_delegate *actor, const char *part
 /* --- acts: the one write path --- */
 
 /* Extra writes a feature makes in the same transaction as its act (its own tables): called
- * after the record row and the journal entry are written, inside a savepoint. Returning an
- * error undoes this act only; other acts in the same group commit are unaffected. */
+ * after the record row is written and before its journal entry, inside a savepoint, with the
+ * act's time (the record's, in microseconds since the epoch). Returning an error undoes this
+ * act only (nothing of it is written); other acts in the same group commit are unaffected. */
 typedef int (*platform_apply_fn)(void *ctx, struct store *s, int64_t record_id,
-                                 uint64_t journal_index, struct gsi_err *err);
+                                 uint64_t journal_index, int64_t time_us, struct gsi_err *err);
 
 struct platform_act {
     const char *type;        /* [a-z0-9._-]{1,63}, e.g. "concern.lodge" */
@@ -282,6 +288,9 @@ struct platform_entry {
     char subject[48];             /* what it is about: "record/12", "delegate/3", "party/CHN" */
     char payload_hash[PLATFORM_HEX_MAX]; /* SHA-256 of the subject's canonical bytes */
     char leaf_hash[PLATFORM_HEX_MAX];    /* SHA-256(0x00 || canonical entry bytes) */
+    /* The entry is of a confidential record (platform_journal_entries): a public listing
+     * shows only its index and leaf hash (docs/internals/platform.md, "Confidentiality"). */
+    bool confidential;
 };
 
 /* Appends the entry's canonical bytes (binary, journal_entry_encode) to `out`. */

@@ -44,6 +44,27 @@ static const struct migration migrations[] = {
       "INSERT INTO journal_head (id, size) VALUES (1, 0);"
       "CREATE TABLE checkpoints (size BIGINT PRIMARY KEY, root TEXT NOT NULL,"
       " note TEXT NOT NULL, created TEXT NOT NULL);" },
+    /* Procedures (docs/internals/procedures.md): the projection of their journalled acts,
+     * rebuilt from the records by `platform_proc_rebuild`. A case is one concern, one
+     * notification...; its id is the record id of the act that opened it. Times are
+     * microseconds since the epoch; due_us NULL means nothing is due. */
+    { 3, "procedures: cases, their parties and acts",
+      "CREATE TABLE proc_cases (id BIGINT PRIMARY KEY REFERENCES records(id),"
+      " kind TEXT NOT NULL, subtype TEXT NOT NULL, owner TEXT NOT NULL REFERENCES parties(id),"
+      " state TEXT NOT NULL, confidential INTEGER NOT NULL, title TEXT NOT NULL DEFAULT '',"
+      " domain TEXT NOT NULL DEFAULT '', data TEXT NOT NULL, version INTEGER NOT NULL,"
+      " opened_us BIGINT NOT NULL, updated_us BIGINT NOT NULL, last_record BIGINT NOT NULL);"
+      "CREATE INDEX proc_cases_kind ON proc_cases(kind, id);"
+      "CREATE INDEX proc_cases_updated ON proc_cases(kind, last_record);"
+      "CREATE TABLE proc_parties (case_id BIGINT NOT NULL REFERENCES proc_cases(id),"
+      " party TEXT NOT NULL REFERENCES parties(id), state TEXT NOT NULL, due_us BIGINT,"
+      " due_what TEXT NOT NULL DEFAULT '', updated_us BIGINT NOT NULL,"
+      " PRIMARY KEY (case_id, party));"
+      "CREATE INDEX proc_parties_party ON proc_parties(party, due_us);"
+      "CREATE TABLE proc_acts (record_id BIGINT PRIMARY KEY REFERENCES records(id),"
+      " case_id BIGINT NOT NULL REFERENCES proc_cases(id), type TEXT NOT NULL,"
+      " party TEXT NOT NULL, time_us BIGINT NOT NULL);"
+      "CREATE INDEX proc_acts_case ON proc_acts(case_id, record_id);" },
     { 4, "warn: stored forecast runs (src/platform/forecast.h)",
       "CREATE TABLE forecast_runs (id TEXT PRIMARY KEY, seq BIGINT NOT NULL UNIQUE,"
       " through TEXT NOT NULL, model TEXT NOT NULL, seed BIGINT NOT NULL, draws BIGINT NOT NULL,"

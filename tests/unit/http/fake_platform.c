@@ -423,7 +423,7 @@ int platform_hotspot_links(struct platform *p, struct platform_record **out, siz
 }
 
 /* Event trends (platform/events_store.h): the fake world has loaded no event file, so every
- * country's trend is empty; tests/integration/events_load.sh covers real counts. */
+ * country's trend is empty; tests/integration/events_http.py covers real counts. */
 int platform_events_trend(struct platform *p, struct platform_ev_period **out, size_t *n,
                           const char *iso3, const char *source, bool by_month, struct gsi_err *err)
 {
@@ -437,4 +437,69 @@ int platform_events_files(struct platform *p, int64_t *nfiles, int64_t *nevents,
 {
     *nfiles = *nevents = 0;
     return 0;
+}
+
+/* --- procedures: the fake knows none, so their routes answer 404 (the real ones are tested
+ * in tests/unit/platform and tests/integration/http_procedures.py). --- */
+#include "platform/proc.h"
+
+const struct platform_proc *platform_proc_find(const char *name_or_path)
+{
+    (void)name_or_path;
+    return NULL;
+}
+
+const struct platform_proc_act *platform_proc_act_find(const struct platform_proc *proc,
+                                                       const char *type_or_verb)
+{
+    (void)proc;
+    (void)type_or_verb;
+    return NULL;
+}
+
+int platform_proc_act(struct platform *p, struct platform_proc_receipt *out,
+                      const struct platform_delegate *actor, const struct platform_proc *proc,
+                      const char *type, int64_t case_id, const char *payload, size_t len,
+                      struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no procedures in the fake platform");
+}
+
+int platform_proc_get(struct platform *p, struct platform_proc_case *out,
+                      const struct platform_delegate *viewer, const struct platform_proc *proc,
+                      int64_t id, int64_t at_us, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no procedures in the fake platform");
+}
+
+int platform_proc_list(struct platform *p, struct platform_proc_case **out, size_t *n,
+                       const struct platform_delegate *viewer, const struct platform_proc *proc,
+                       const struct platform_proc_query *q, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no procedures in the fake platform");
+}
+
+void platform_proc_case_release(struct platform_proc_case *c)
+{
+    (void)c;
+}
+
+void platform_proc_case_list_free(struct platform_proc_case *list, size_t n)
+{
+    (void)n;
+    free(list);
+}
+
+int platform_time_parse(int64_t *us, const char *s, size_t n)
+{
+    (void)s;
+    (void)n;
+    *us = 0;
+    return GSI_EDATA;
+}
+
+void platform_proc_time_format(char out[PLATFORM_TIME_MAX], int64_t us)
+{
+    (void)us;
+    snprintf(out, PLATFORM_TIME_MAX, "1970-01-01T00:00:00Z");
 }

@@ -252,17 +252,10 @@ START_TEST(migrations)
     ck_assert_msg(store_migrate(s, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(store_schema_version(s, &v, &err), 0);
     ck_assert_int_eq(v, store_schema_latest());
-    /* Idempotent: a second run adds no row (one row per migration, the first being 1). */
-    int64_t once = 0, twice = 0;
-    ck_assert_int_eq(store_query_int(s, &once, 0, "SELECT COUNT(*) FROM schema_migrations", NULL,
-                                     0, &err),
-                     0);
-    ck_assert_int_eq(store_migrate(s, &err), 0);
-    ck_assert_int_eq(store_query_int(s, &twice, 0, "SELECT COUNT(*) FROM schema_migrations", NULL,
-                                     0, &err),
-                     0);
-    ck_assert_int_eq(once, twice);
-    query_text(s, "SELECT MIN(version) FROM schema_migrations", "1");
+    ck_assert_int_eq(store_migrate(s, &err), 0); /* idempotent */
+    /* Each migration recorded once, however often migrate runs. */
+    query_text(s, "SELECT COUNT(*) - COUNT(DISTINCT version) FROM schema_migrations", "0");
+    query_text(s, "SELECT COUNT(*) FROM schema_migrations WHERE version = 1", "1");
     query_text(s, "SELECT size FROM journal_head", "0");
     /* A database newer than the program is refused. */
     ck_assert_int_eq(
