@@ -103,7 +103,11 @@ async function shot(page, name) {
 function capabilities() {
   const yaml = readFileSync(join(root, 'docs', 'api.yaml'), 'utf8');
   const has = (p) => new RegExp(`^  ${p.replace(/[{}/]/g, '\\$&')}:\\s*$`, 'm').test(yaml);
-  return { forecasts: has('/v1/forecasts/latest'), events: has('/v1/events/countries/{iso3}/trend') };
+  return {
+    forecasts: has('/v1/forecasts/latest'),
+    events: has('/v1/events/countries/{iso3}/trend'),
+    concerns: has('/v1/concerns'),
+  };
 }
 
 let caps;
@@ -164,6 +168,30 @@ async function desktop(ctx, base, token) {
   await page.waitForSelector('#whoami');
   check(/Test Delegate/.test(await page.textContent('#whoami')), 'sign-in: the header names the delegate');
   check(await page.evaluate(() => sessionStorage.getItem('gsi.token') !== null), 'sign-in: the token is in sessionStorage');
+
+  // Lodge a concern as Kenya's delegate and see it listed, then on the addressed country's page.
+  if (!caps.concerns) {
+    console.log('skip lodging a concern: this server has no /v1/concerns API');
+  } else {
+    await page.goto(`${base}/#/concerns`);
+    await page.waitForSelector('#lodge');
+    await axe(page, 'concerns (signed in)');
+    const title = 'Cross-border displacement along the Ethiopia–Kenya border';
+    await page.fill('#c-to', 'ETH');
+    await page.selectOption('#c-domain', 'conflict-prevention');
+    await page.fill('#c-title', title);
+    await page.fill('#c-text', 'Kenya asks Ethiopia for a joint assessment of displacement near Moyale.');
+    await page.click('#lodge-go');
+    await page.waitForFunction(() => /lodged for KEN/.test(document.querySelector('#lodge-msg').textContent));
+    await page.waitForFunction((t) => [...document.querySelectorAll('table[data-kind=concerns] tbody th')].some((th) => th.textContent.includes(t)), title);
+    const row = await page.$$eval('table[data-kind=concerns] tbody tr', (trs) => trs.map((tr) => tr.textContent));
+    check(row.some((r) => r.includes(title) && r.includes('KEN') && /ETH: lodged/.test(r)),
+      'concerns: the lodged concern is listed, from KEN, ETH to acknowledge');
+    await shot(page, 'concerns-1280');
+    await page.goto(`${base}/#/country/ETH`);
+    await page.waitForSelector('#country-proc');
+    check((await page.textContent('#country-proc')).includes(title), 'country ETH: the concern addressed to it is listed');
+  }
 
   // Hotspots, then the journal and its in-browser verification.
   await page.goto(`${base}/#/hotspots`);
