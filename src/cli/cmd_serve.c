@@ -16,6 +16,8 @@
 #include "cli/cli.h"
 #include "core/text.h"
 #include "http/http.h"
+#include "platform/consult.h"
+#include "platform/consult_live.h"
 #include "platform/platform.h"
 
 static void usage(FILE *out)
@@ -38,6 +40,8 @@ static void usage(FILE *out)
           "  --checkpoint-every S sign a checkpoint every S seconds when the journal grew\n"
           "                       (default 1; 0: never, only at shutdown)\n"
           "  --quiet              no error log from the HTTP library\n"
+          "  --public-rate N      registrations of members of the public one address may make\n"
+          "                       per minute in open consultations (default 20)\n"
           "\n"
           "It prints one line \"gsi serve: listening on http://ADDR:PORT\" once it accepts\n"
           "connections.\n",
@@ -100,6 +104,12 @@ int cmd_serve(int argc, char **argv)
             if (parse_uint(&checkpoint_every, "serve", "--checkpoint-every", v, 0, 86400) < 0) {
                 return GSI_EXIT_USAGE;
             }
+        } else if ((v = cli_opt(argc, argv, &i, "--public-rate", &missing)) != NULL) {
+            unsigned rate = 0;
+            if (parse_uint(&rate, "serve", "--public-rate", v, 1, 1000000) < 0) {
+                return GSI_EXIT_USAGE;
+            }
+            consult_public_rate(rate);
         } else if (strcmp(argv[i], "--quiet") == 0) {
             ho.quiet = 1;
         } else if (missing) {
@@ -161,6 +171,7 @@ int cmd_serve(int argc, char **argv)
     }
     fprintf(stderr, "gsi serve: stopping\n");
     http_server_stop(srv);
+    consult_live_shutdown(p); /* the consensus views' thread reads through the platform */
     if (platform_journal_checkpoint_sign(p, NULL, &err) < 0) {
         gsi_err_print(&err, "gsi serve: checkpoint");
         status = GSI_EXIT_FAILURE;

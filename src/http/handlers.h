@@ -58,4 +58,12 @@ int h_proc_get(struct http_req *req, struct http_resp *resp);
 int h_proc_open(struct http_req *req, struct http_resp *resp);
 int h_proc_act(struct http_req *req, struct http_resp *resp);
 
+/* h_consult.c: consultations' consensus view and public participants, agreements' bytes */
+int h_consult_consensus(struct http_req *req, struct http_resp *resp);
+int h_consult_proposals(struct http_req *req, struct http_resp *resp);
+int h_consult_register(struct http_req *req, struct http_resp *resp);
+int h_consult_public_act(struct http_req *req, struct http_resp *resp);
+int h_agreement_bytes(struct http_req *req, struct http_resp *resp);
+int h_agreement_bundle(struct http_req *req, struct http_resp *resp);
+
 #endif

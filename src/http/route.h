@@ -57,6 +57,7 @@ struct http_req {
     void *query_ctx;
     struct gsi_err err;        /* filled by a handler that returns < 0 */
     const char *if_none_match; /* the If-None-Match header, NULL when absent */
+    char client_addr[64];      /* the client's numeric address, "" when unknown */
 };
 
 struct http_resp {

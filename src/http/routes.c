@@ -51,6 +51,35 @@ const struct http_route http_routes[] = {
     { HTTP_POST, "/v1/notifications/{id}/acknowledge", HTTP_AUTH_REQUIRED, true, h_proc_act },
     { HTTP_POST, "/v1/notifications/{id}/amend", HTTP_AUTH_REQUIRED, true, h_proc_act },
     { HTTP_POST, "/v1/notifications/{id}/cancel", HTTP_AUTH_REQUIRED, true, h_proc_act },
+
+    /* Consultations, decisions and agreements (h_proc.c, h_consult.c). */
+    { HTTP_GET, "/v1/consultations", HTTP_AUTH_OPTIONAL, true, h_proc_list },
+    { HTTP_POST, "/v1/consultations", HTTP_AUTH_REQUIRED, true, h_proc_open },
+    { HTTP_GET, "/v1/consultations/{id}", HTTP_AUTH_OPTIONAL, true, h_proc_get },
+    { HTTP_POST, "/v1/consultations/{id}/consent", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/consultations/{id}/refuse", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/consultations/{id}/invite", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/consultations/{id}/statement", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/consultations/{id}/vote", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/consultations/{id}/moderate", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/consultations/{id}/proposal", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/consultations/{id}/position", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/consultations/{id}/decide", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/consultations/{id}/close", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_GET, "/v1/consultations/{id}/consensus", HTTP_AUTH_OPTIONAL, true, h_consult_consensus },
+    { HTTP_GET, "/v1/consultations/{id}/proposals", HTTP_AUTH_OPTIONAL, true, h_consult_proposals },
+    { HTTP_POST, "/v1/consultations/{id}/participants", HTTP_AUTH_NONE, true, h_consult_register },
+    { HTTP_POST, "/v1/consultations/{id}/public/statement", HTTP_AUTH_NONE, true,
+      h_consult_public_act },
+    { HTTP_POST, "/v1/consultations/{id}/public/vote", HTTP_AUTH_NONE, true,
+      h_consult_public_act },
+    { HTTP_GET, "/v1/agreements", HTTP_AUTH_OPTIONAL, true, h_proc_list },
+    { HTTP_POST, "/v1/agreements", HTTP_AUTH_REQUIRED, true, h_proc_open },
+    { HTTP_GET, "/v1/agreements/{id}", HTTP_AUTH_OPTIONAL, true, h_proc_get },
+    { HTTP_POST, "/v1/agreements/{id}/sign", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_GET, "/v1/agreements/{id}/bytes", HTTP_AUTH_OPTIONAL, true, h_agreement_bytes },
+    { HTTP_GET, "/v1/agreements/{id}/bundle", HTTP_AUTH_OPTIONAL, true, h_agreement_bundle },
 };
+
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

@@ -2,6 +2,7 @@
  * server.c — the libmicrohttpd daemon: reading requests within limits, routing,
  * authentication and writing responses (see http.h and docs/internals/http.md).
  */
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -120,6 +121,23 @@ static enum MHD_Result send_too_big(const struct http_server *s, struct MHD_Conn
     return send_error(c, 413, gsi_err_name(GSI_ELIMIT), msg);
 }
 
+/* The client's numeric address, for per-address limits. */
+static void client_address(char *out, size_t cap, struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (ci == NULL || ci->client_addr == NULL) {
+        return;
+    }
+    const struct sockaddr *sa = ci->client_addr;
+    socklen_t len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                              : sizeof(struct sockaddr_in);
+    if (getnameinfo(sa, len, out, (socklen_t)cap, NULL, 0, NI_NUMERICHOST) != 0) {
+        out[0] = '\0';
+    }
+}
+
 /* Routes, authenticates and runs the handler for one complete request. */
 /* Routes, authenticates and runs the handler for one complete request, filling `resp`,
  * `allow` (64 bytes: the Allow header of a 405) and *www_auth (a 401 for a missing or bad
@@ -135,6 +153,7 @@ static void handle(struct http_server *s, struct MHD_Connection *c, enum http_me
     req.body = body;
     req.body_len = body_len;
     req.platform = s->platform;
+    client_address(req.client_addr, sizeof req.client_addr, c);
     req.query = query_lookup;
     req.query_ctx = c;
     req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,

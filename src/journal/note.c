@@ -98,9 +98,7 @@ int journal_note_name_valid(const char *name, size_t len)
     return 1;
 }
 
-/* Valid UTF-8 with no ASCII control character but newline (Go's Open and the C2SP spec).
- * Returns the offset of the first bad byte, or len when all is well. */
-static size_t text_check(const char *text, size_t len)
+size_t journal_note_text_check(const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
     for (size_t i = 0; i < len;) {
@@ -463,7 +461,7 @@ int journal_note_sign(struct gsi_buf *out, const char *text, size_t len,
         return gsi_err_set(err, GSI_ELIMIT, "journal: note text is %zu bytes, more than %u", len,
                            JOURNAL_NOTE_MAX_BYTES);
     }
-    size_t bad = text_check(text, len);
+    size_t bad = journal_note_text_check(text, len);
     if (bad != len) {
         return gsi_err_set(err, GSI_EUSAGE,
                            "journal: note text byte %zu is a control character or not UTF-8", bad);
@@ -528,7 +526,7 @@ int journal_note_open(struct journal_note *note, const char *msg, size_t len,
         return gsi_err_set(err, GSI_ELIMIT, "journal: signed note is %zu bytes, more than %u", len,
                            JOURNAL_NOTE_MAX_BYTES);
     }
-    size_t bad = text_check(msg, len);
+    size_t bad = journal_note_text_check(msg, len);
     if (bad != len) {
         long line = 1;
         for (size_t i = 0; i < bad; i++) {

@@ -85,6 +85,8 @@ enum platform_proc_ftype {
 #define PLATFORM_PROC_ADDRESSES 2u /* (PARTIES) the parties the case addresses */
 #define PLATFORM_PROC_TITLE     4u /* (STRING) shown as the case's title in lists */
 #define PLATFORM_PROC_DOMAINKEY 8u /* (DOMAIN) the case's domain, filterable */
+#define PLATFORM_PROC_AS_GIVEN  16u /* (PARTIES) a grouping is itself a party here ("UN" as a
+                                     * mediator or signatory), not expanded to its members */
 
 struct platform_proc_field {
     const char *name; /* JSON key, [a-z0-9_]+ */

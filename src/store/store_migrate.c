@@ -85,6 +85,41 @@ static const struct migration migrations[] = {
       "CREATE TABLE forecast_actuals (run TEXT NOT NULL, iso3 TEXT NOT NULL, month TEXT NOT NULL,"
       " deaths TEXT NOT NULL, PRIMARY KEY (run, iso3, month),"
       " FOREIGN KEY (run, iso3) REFERENCES forecast_countries(run, iso3));" },
+    /* Consultations (docs/internals/consultations.md): statements, votes and public
+     * participants, the projection of their journalled acts. A statement's id is its record's
+     * id (an imported one's: 3000000000 plus its Polis comment-id). Votes are numbered as they
+     * are inserted, and writes are serialised, so ids grow in commit order and a reader can
+     * follow new votes by id; `record` is the act that cast it.
+     * `voter` is the consensus engine's participant id: a delegate's id, or 1000000000 plus a
+     * public participant's id; `party` is '' for a public participant. */
+    { 6, "consultations and agreements: statements, votes, public participants, mediators,"
+      " proposals, positions, agreements and their signatures",
+      "CREATE TABLE consult_public (id BIGINT PRIMARY KEY, consultation BIGINT NOT NULL,"
+      " token_hash TEXT NOT NULL UNIQUE, name TEXT NOT NULL, created_us BIGINT NOT NULL);"
+      "CREATE TABLE consult_statements (id BIGINT PRIMARY KEY, consultation BIGINT NOT NULL,"
+      " voter BIGINT NOT NULL, party TEXT NOT NULL, text TEXT NOT NULL,"
+      " moderated INTEGER NOT NULL DEFAULT 0, reason TEXT NOT NULL DEFAULT '');"
+      "CREATE INDEX consult_statements_c ON consult_statements(consultation, id);"
+      "CREATE TABLE consult_votes (id {PK}, consultation BIGINT NOT NULL,"
+      " record BIGINT NOT NULL, voter BIGINT NOT NULL, party TEXT NOT NULL,"
+      " statement BIGINT NOT NULL, vote INTEGER NOT NULL);"
+      "CREATE INDEX consult_votes_c ON consult_votes(consultation, id);"
+      "CREATE TABLE consult_invites (consultation BIGINT NOT NULL, mediator TEXT NOT NULL,"
+      " party TEXT NOT NULL, PRIMARY KEY (consultation, mediator, party));"
+      "CREATE TABLE consult_mediators (consultation BIGINT NOT NULL, party TEXT NOT NULL,"
+      " joined_us BIGINT NOT NULL, PRIMARY KEY (consultation, party));"
+      "CREATE TABLE consult_proposals (id BIGINT PRIMARY KEY, consultation BIGINT NOT NULL,"
+      " party TEXT NOT NULL, text TEXT NOT NULL, deadline_us BIGINT NOT NULL,"
+      " outcome TEXT NOT NULL, decided_record BIGINT, created_us BIGINT NOT NULL);"
+      "CREATE TABLE consult_positions (proposal BIGINT NOT NULL, party TEXT NOT NULL,"
+      " position TEXT NOT NULL, explanation TEXT NOT NULL, record BIGINT NOT NULL,"
+      " PRIMARY KEY (proposal, party));"
+      "CREATE TABLE agreement_docs (id BIGINT PRIMARY KEY, consultation BIGINT NOT NULL,"
+      " proposal BIGINT NOT NULL, body TEXT NOT NULL, body_sha256 TEXT NOT NULL,"
+      " signatories INTEGER NOT NULL);"
+      "CREATE TABLE agreement_sigs (agreement BIGINT NOT NULL, party TEXT NOT NULL,"
+      " delegate BIGINT NOT NULL, record BIGINT NOT NULL, signature TEXT NOT NULL,"
+      " PRIMARY KEY (agreement, party));" },
     { 7, "events: daily event counts per country from event files (src/platform/events_store.h)",
       "CREATE TABLE event_files (source TEXT NOT NULL, name TEXT NOT NULL,"
       " events BIGINT NOT NULL, loaded TEXT NOT NULL, PRIMARY KEY (source, name));"
