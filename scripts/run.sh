@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make run: the situation room on the shipped data. The first run creates ./gsi.db (the
 # parties, the forecast of the next 12 months stored from the ViEWS/UCDP actuals, the GDELT
-# sample's event counts per country and day), prints
+# sample's event counts per country and day, a real Polis conversation as an open
+# consultation), prints
 # the early-warning brief, and serves the dashboard and the API; later runs reuse the
 # database and are serving at once (the brief stays in the dashboard's Hotspots view;
 # `gsi warn run --db gsi.db ...` refreshes it).
@@ -21,6 +22,11 @@ if [ ! -f "$db" ]; then
     echo "== The GDELT sample: events per country and day, for each country's trend"
     "$gsi" events load --db "$db" data/gdelt/*.export.CSV >/dev/null
     echo "gsi events load: $(ls data/gdelt/*.export.CSV | wc -l) GDELT exports stored"
+    echo
+    echo "== A real Polis conversation as an open consultation, for the consensus view"
+    "$gsi" consultation import --db "$db" --comments data/polis/brexit-consensus/comments.csv \
+        --votes data/polis/brexit-consensus/votes.csv \
+        --question "Brexit: where is the common ground? (Polis, brexit-consensus)"
     echo
 else
     echo "== Using ./$db (remove it to start again from the shipped data)"

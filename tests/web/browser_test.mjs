@@ -56,6 +56,12 @@ function setup() {
     const files = readdirSync(dir).filter((f) => f.endsWith('.export.CSV')).map((f) => join(dir, f));
     run('events', 'load', ...files, '--format', 'csv');
   }
+  if (caps.consultations) {
+    // A real Polis conversation (204 participants, tests/data/SOURCES.md) as an open one.
+    const dir = join(root, 'tests', 'data', 'deliberation', 'brexit-consensus');
+    run('consultation', 'import', '--comments', join(dir, 'comments.csv'), '--votes', join(dir, 'votes.csv'),
+      '--question', 'Brexit: where is the common ground?');
+  }
   const out = run('delegate', 'add', '--party', 'KEN', '--role', 'delegate', '--name', 'Test Delegate');
   const token = /^token (\S+)$/m.exec(out)[1];
   return { token };
@@ -107,6 +113,7 @@ function capabilities() {
     forecasts: has('/v1/forecasts/latest'),
     events: has('/v1/events/countries/{iso3}/trend'),
     concerns: has('/v1/concerns'),
+    consultations: has('/v1/consultations/{id}/consensus'),
   };
 }
 
@@ -193,6 +200,12 @@ async function desktop(ctx, base, token) {
     check((await page.textContent('#country-proc')).includes(title), 'country ETH: the concern addressed to it is listed');
   }
 
+  if (!caps.consultations) {
+    console.log('skip the consensus view: this server has no /v1/consultations API');
+  } else {
+    await consensus(page, base);
+  }
+
   // Hotspots, then the journal and its in-browser verification.
   await page.goto(`${base}/#/hotspots`);
   await page.waitForFunction(() => document.body.dataset.view === 'hotspots');
@@ -216,6 +229,36 @@ async function desktop(ctx, base, token) {
 
   check(problems.length === 0, `desktop: no console error, failed request or outside request${problems.length ? `: ${problems.join('; ')}` : ''}`);
   await page.close();
+}
+
+// The consultation list, one consultation's consensus view, and the view refreshing when a
+// member of the public votes while it is open.
+async function consensus(page, base) {
+  await page.goto(`${base}/#/consultations`);
+  await page.waitForSelector('#consultations a');
+  await page.click('#consultations a');
+  await page.waitForFunction(() => document.body.dataset.view === 'consultation');
+  await page.waitForSelector('#opinion-map circle');
+  const dots = await page.$$eval('#opinion-map circle', (cs) => cs.length);
+  check(dots === 204, `consensus: the opinion map has a dot per participant (${dots}; Polis export: 204)`);
+  const groups = await page.$$eval('.groups-legend li', (ls) => ls.filter((l) => l.textContent.startsWith('Group')).length);
+  const colours = await page.$$eval('#opinion-map circle', (cs) => new Set(cs.filter((c) => Number(c.dataset.group) >= 0).map((c) => c.getAttribute('fill'))).size);
+  check(groups >= 2 && colours === groups, `consensus: ${groups} opinion groups, each its own colour`);
+  const common = await page.$$eval('#cgh ~ ol li', (ls) => ls.length);
+  const diffs = await page.$$eval('#dfh ~ ol li', (ls) => ls.length);
+  check(common > 0 && diffs > 0, `consensus: common ground (${common}) and differences (${diffs}) listed`);
+  await shot(page, 'consensus-1280');
+  await axe(page, 'consensus');
+  // Live: a member of the public registers and votes; the open view picks the vote up.
+  const id = (await page.evaluate(() => location.hash)).split('/').pop();
+  const before = Number(await page.getAttribute('#consensus-status', 'data-last-vote'));
+  const post = async (path, body) => (await fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json();
+  const reg = await post(`/v1/consultations/${id}/participants`, { name: 'Browser test voter' });
+  const view = await (await fetch(`${base}/v1/consultations/${id}/consensus`)).json();
+  await post(`/v1/consultations/${id}/public/vote`, { token: reg.token, statement: view.statements[0].statement, vote: 'agree' });
+  await page.waitForFunction((b) => Number(document.querySelector('#consensus-status').dataset.lastVote) > b, before, { timeout: 60000 });
+  const after = Number(await page.getAttribute('#consensus-status', 'data-last-vote'));
+  check(after === before + 1, `consensus: the open view refreshed itself after a public vote (last vote ${before} -> ${after})`);
 }
 
 async function phone(ctx, base) {

@@ -11,6 +11,7 @@ import { hotspotsView } from './hotspots.js';
 import { journalView } from './journal.js';
 import { eventsSection } from './events.js';
 import { procView, countryProcSection, hasProcedures } from './proc.js';
+import { consultationsView, consultationView, countryConsultSection, hasConsultations } from './consult.js';
 
 const mainEl = document.getElementById('main');
 let run; // undefined: not loaded yet; null: the server stores none
@@ -81,6 +82,7 @@ async function route() {
   document.body.removeAttribute('data-view');
   const hash = location.hash || '#/';
   const m = /^#\/country\/([A-Z]{3})$/.exec(hash);
+  const cm = /^#\/consultation\/([0-9]{1,18})$/.exec(hash);
   for (const a of document.querySelectorAll('header nav a')) {
     a.toggleAttribute('aria-current', a.getAttribute('href') === hash);
     if (a.hasAttribute('aria-current')) a.setAttribute('aria-current', 'page');
@@ -90,22 +92,28 @@ async function route() {
   const host = h('div', { class: 'view' });
   fill(mainEl, host);
   try {
-    if (m) await countryView(host, m[1], await latestRun(), [eventsSection, countryProcSection]);
+    if (m) await countryView(host, m[1], await latestRun(), [eventsSection, countryProcSection, countryConsultSection]);
     else if (hash === '#/hotspots') await hotspotsView(host, await latestRun());
     else if (hash === '#/journal') await journalView(host);
     else if (hash === '#/concerns') await procView(host);
+    else if (hash === '#/consultations') await consultationsView(host);
+    else if (cm) await consultationView(host, cm[1]);
     else await mapView(host);
   } catch (e) {
     fill(host, h('p', { class: 'error' }, `This view failed: ${e.message}`));
     throw e;
   }
-  if (host.isConnected) document.body.dataset.view = m ? 'country' : hash.slice(2) || 'map';
+  if (host.isConnected) document.body.dataset.view = m ? 'country' : cm ? 'consultation' : hash.slice(2) || 'map';
 }
 
 async function start() {
   await loadCaps();
   if (hasProcedures()) {
     document.querySelector('header nav').insertBefore(h('a', { href: '#/concerns' }, 'Concerns'),
+      document.querySelector('header nav a[href="#/journal"]'));
+  }
+  if (hasConsultations()) {
+    document.querySelector('header nav').insertBefore(h('a', { href: '#/consultations' }, 'Consultations'),
       document.querySelector('header nav a[href="#/journal"]'));
   }
   if (auth.token()) {
