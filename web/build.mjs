@@ -20,26 +20,42 @@ mkdirSync(out, { recursive: true });
 // does. The table comes from the project's own reference file, so both agree by
 // construction. Three Natural Earth shapes have no numeric code: the conflict data records
 // their events under the state named here.
-function countryTable() {
-  const path = join(here, '..', 'data', 'ref', 'countries.csv');
+// Reads a reference CSV (RFC 4180: quoted fields may hold commas and doubled quotes) as
+// rows of objects keyed by the header; throws naming the file and line of a bad row.
+function readCsv(name) {
+  const path = join(here, '..', 'data', 'ref', name);
   const lines = readFileSync(path, 'utf8').trim().split('\n');
-  const head = lines[0].split(',');
-  const col = (n) => {
-    const i = head.indexOf(n);
-    if (i < 0) throw new Error(`${path}:1: no column '${n}'`);
-    return i;
+  const split = (line) => {
+    const out = [];
+    let cur = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (quoted && c === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (c === '"') quoted = !quoted;
+      else if (c === ',' && !quoted) { out.push(cur); cur = ''; } else cur += c;
+    }
+    out.push(cur);
+    return out;
   };
-  const [iIso3, iNum, iName] = [col('iso3'), col('isonum'), col('name')];
+  const head = split(lines[0]);
+  return lines.slice(1).map((line, k) => {
+    const f = split(line);
+    if (f.length !== head.length) throw new Error(`${path}:${k + 2}: expected ${head.length} fields, found ${f.length}`);
+    return Object.fromEntries(head.map((h, i) => [h, f[i]]));
+  });
+}
+
+function countryTable() {
   const byNum = {};
   const names = {};
-  lines.slice(1).forEach((line, k) => {
-    const f = line.split(',');
-    if (f.length !== head.length) throw new Error(`${path}:${k + 2}: expected ${head.length} fields`);
-    if (+f[iNum] > 0) byNum[+f[iNum]] = f[iIso3];
-    names[f[iIso3]] = f[iName];
-  });
+  for (const r of readCsv('countries.csv')) {
+    if (+r.isonum > 0) byNum[+r.isonum] = r.iso3;
+    names[r.iso3] = r.name;
+  }
   const byName = { 'N. Cyprus': 'CYP', Somaliland: 'SOM', Kosovo: 'XKX' };
-  return { byNum, byName, names };
+  // The 20 priority domains a concern is lodged under (the platform checks the key).
+  const domains = readCsv('domains.csv').map((r) => ({ key: r.key, name: r.name }));
+  return { byNum, byName, names, domains };
 }
 
 const virtual = {

@@ -1,7 +1,7 @@
 /* assets.c — finding an embedded dashboard file (see assets.h). */
-#include <string.h>
-
 #include "http/assets.h"
+
+#include <string.h>
 
 const struct http_asset *http_asset_find(const char *path)
 {

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ASSETS_MAX    64
+#define ASSETS_MAX     64
 #define ASSET_SIZE_MAX (16u << 20) /* bytes in one embedded file */
 
 struct asset {
@@ -29,12 +29,9 @@ static const struct {
     const char *ext;
     const char *type;
 } types[] = {
-    { ".html", "text/html; charset=utf-8" },
-    { ".js", "text/javascript; charset=utf-8" },
-    { ".css", "text/css; charset=utf-8" },
-    { ".svg", "image/svg+xml" },
-    { ".json", "application/json" },
-    { ".png", "image/png" },
+    { ".html", "text/html; charset=utf-8" }, { ".js", "text/javascript; charset=utf-8" },
+    { ".css", "text/css; charset=utf-8" },   { ".svg", "image/svg+xml" },
+    { ".json", "application/json" },         { ".png", "image/png" },
     { ".txt", "text/plain; charset=utf-8" },
 };
 
@@ -149,8 +146,8 @@ int main(int argc, char **argv)
                 t->gz_sym = i;
             }
         } else if (type_of(name) == NULL || n == ASSETS_MAX) {
-            fprintf(stderr, "gsi_embed_assets: %s: unknown extension, or over %d files\n",
-                    argv[i], ASSETS_MAX);
+            fprintf(stderr, "gsi_embed_assets: %s: unknown extension, or over %d files\n", argv[i],
+                    ASSETS_MAX);
             rc = 1;
         } else if (write_bytes(out, argv[i], i, &hash) < 0) {
             rc = 1;

@@ -54,6 +54,9 @@ int h_log_tile(struct http_req *req, struct http_resp *resp);
 /* h_witness.c: C2SP tlog-witness */
 int h_witness_add_checkpoint(struct http_req *req, struct http_resp *resp);
 
+/* h_events.c */
+int h_events_trend(struct http_req *req, struct http_resp *resp);
+
 /* h_proc.c: every procedure's routes (concerns, notifications, ...) */
 int h_proc_list(struct http_req *req, struct http_resp *resp);
 int h_proc_get(struct http_req *req, struct http_resp *resp);

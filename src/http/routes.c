@@ -38,6 +38,9 @@ const struct http_route http_routes[] = {
     { HTTP_GET, "/log/checkpoint", HTTP_AUTH_NONE, true, h_log_checkpoint },
     { HTTP_GET, "/log/tile/{path+}", HTTP_AUTH_NONE, true, h_log_tile },
     { HTTP_POST, "/add-checkpoint", HTTP_AUTH_NONE, true, h_witness_add_checkpoint },
+
+    { HTTP_GET, "/v1/events/countries/{iso3}/trend", HTTP_AUTH_NONE, true, h_events_trend },
+
     /* Procedures (h_proc.c): the concerns register. */
     { HTTP_GET, "/v1/concerns", HTTP_AUTH_OPTIONAL, true, h_proc_list },
     { HTTP_POST, "/v1/concerns", HTTP_AUTH_REQUIRED, true, h_proc_open },

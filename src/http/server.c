@@ -272,7 +272,8 @@ send:
  * cannot load a script, style, font or image from elsewhere by mistake. */
 static enum MHD_Result send_asset(struct MHD_Connection *c, const struct http_asset *a)
 {
-    const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    const char *inm =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     const char *ae =
         MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
     bool fresh = http_asset_etag_matches(inm, a->etag);
@@ -280,8 +281,8 @@ static enum MHD_Result send_asset(struct MHD_Connection *c, const struct http_as
     const unsigned char *data = gz ? a->gz : a->data;
     size_t len = fresh ? 0 : gz ? a->gz_len : a->len;
     /* MHD_RESPMEM_PERSISTENT neither writes nor frees the buffer; the const is set aside. */
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, fresh ? NULL : (void *)data,
-                                                             MHD_RESPMEM_PERSISTENT);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, fresh ? NULL : (void *)data, MHD_RESPMEM_PERSISTENT);
     if (r == NULL) {
         return MHD_NO;
     }

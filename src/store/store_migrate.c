@@ -129,6 +129,12 @@ static const struct migration migrations[] = {
       "CREATE TABLE agreement_sigs (agreement BIGINT NOT NULL, party TEXT NOT NULL,"
       " delegate BIGINT NOT NULL, record BIGINT NOT NULL, signature TEXT NOT NULL,"
       " PRIMARY KEY (agreement, party));" },
+    { 7, "events: daily event counts per country from event files (src/platform/events_store.h)",
+      "CREATE TABLE event_files (source TEXT NOT NULL, name TEXT NOT NULL,"
+      " events BIGINT NOT NULL, loaded TEXT NOT NULL, PRIMARY KEY (source, name));"
+      "CREATE TABLE event_days (source TEXT NOT NULL, iso3 TEXT NOT NULL, day TEXT NOT NULL,"
+      " events BIGINT NOT NULL, q1 BIGINT NOT NULL, q2 BIGINT NOT NULL, q3 BIGINT NOT NULL,"
+      " q4 BIGINT NOT NULL, goldstein_tenths BIGINT NOT NULL, PRIMARY KEY (source, iso3, day));" },
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -3,7 +3,7 @@
 // server knows about the country.
 import uPlot from 'uplot';
 import { api, errText } from './api.js';
-import { h, fill, fmtInt, fmtPct } from './dom.js';
+import { h, fill, scroller, fmtInt, fmtPct } from './dom.js';
 import countries from 'gsi:countries';
 
 const monthSec = (m) => Date.UTC(+m.slice(0, 4), +m.slice(5, 7) - 1, 1) / 1000;
@@ -26,12 +26,14 @@ function chart(host, c) {
   const opts = {
     width,
     height: width < 500 ? 240 : 320,
-    title: `${c.name}: state-based conflict deaths per month`,
-    scales: { x: { time: true } },
+    title: `${c.name}: state-based conflict deaths per month (scale: asinh)`,
+    // asinh: linear near zero, logarithmic for large counts, so a quiet month and a
+    // 100,000-death month both stay readable (a log scale cannot show zero).
+    scales: { x: { time: true }, y: { distr: 4, asinh: 10 } },
     axes: [{}, { label: 'deaths', size: 70, values: (u, v) => v.map(fmtInt) }],
     series: [
       { label: 'month', value: (u, v) => (v == null ? '–' : new Date(v * 1000).toISOString().slice(0, 7)) },
-      { label: 'observed', stroke: '#222', width: 2, value: (u, v) => fmtInt(v) },
+      { label: 'observed', stroke: '#222', width: 2, points: { size: 4 }, value: (u, v) => fmtInt(v) },
       { label: 'forecast median', stroke: blue, width: 2, dash: [6, 4], value: (u, v) => fmtInt(v) },
       { label: '50% band low', stroke: 'transparent', value: (u, v) => fmtInt(v) },
       { label: '50% band high', stroke: 'transparent', value: (u, v) => fmtInt(v) },
@@ -50,7 +52,7 @@ function chart(host, c) {
 }
 
 function forecastTable(c) {
-  return h('div', { class: 'scroll' }, h('table', {},
+  return scroller('Forecast by month', h('table', {},
     h('caption', {}, 'Forecast by month: deaths (median and intervals) and the probability of 25 or more'),
     h('thead', {}, h('tr', {}, ['Month', 'Median', '50% interval', '90% interval', 'Mean', 'P(≥ 25)'].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, c.forecast.map((f) => h('tr', {},

@@ -1,6 +1,6 @@
 // hotspots.js — the ranked hotspots of a forecast run with their alerts and reasons.
 import { api, errText } from './api.js';
-import { h, fill, fmtInt, fmtPct } from './dom.js';
+import { h, fill, scroller, fmtInt, fmtPct } from './dom.js';
 
 export async function hotspotsView(main, run) {
   if (!run) {
@@ -16,7 +16,7 @@ export async function hotspotsView(main, run) {
   fill(main,
     h('h1', {}, 'Hotspots'),
     h('p', {}, `State-based conflict deaths expected in the 12 months from ${run.first_month} (forecast on data through ${run.through}), ranked.`),
-    h('div', { class: 'scroll' }, h('table', { class: 'hot' },
+    scroller('Hotspots table', h('table', { class: 'hot' },
       h('thead', {}, h('tr', {}, ['Rank', 'Country', 'Median 12m', '90% interval', 'P(≥ 25)', 'P(≥ 1000)', 'Past 12m', 'Alerts'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, list.map((x) => h('tr', {},
         h('td', {}, String(x.rank)),

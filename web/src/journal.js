@@ -4,7 +4,7 @@
 // (Ed25519, where WebCrypto has it). The server is not trusted for the answer: only for the
 // hashes it hands over, which the checks tie to the signed root.
 import { api, errText } from './api.js';
-import { h, fill } from './dom.js';
+import { h, fill, scroller } from './dom.js';
 import {
   hexToBytes, bytesToHex, verifyInclusion, verifyNote, parseNote, parseCheckpoint, ed25519Supported,
 } from './verify.js';
@@ -82,7 +82,7 @@ export async function journalView(main) {
       out),
     h('section', { 'aria-labelledby': 'eh' },
       h('h2', { id: 'eh' }, 'Latest entries'),
-      h('div', { class: 'scroll' }, h('table', {},
+      scroller('Latest entries', h('table', {},
         h('thead', {}, h('tr', {}, ['#', 'Type', 'Party', 'Time', 'Leaf hash'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, rows.map((e) => h('tr', {},
           h('td', {}, String(e.index)), h('td', {}, e.type), h('td', {}, e.party), h('td', {}, e.time),

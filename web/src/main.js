@@ -9,8 +9,11 @@ import { drawMap } from './map.js';
 import { countryView } from './country.js';
 import { hotspotsView } from './hotspots.js';
 import { journalView } from './journal.js';
+import { eventsSection } from './events.js';
+import { procView, countryProcSection, hasProcedures } from './proc.js';
+import { consultationsView, consultationView, countryConsultSection, hasConsultations } from './consult.js';
 
-const main = document.getElementById('main');
+const mainEl = document.getElementById('main');
 let run; // undefined: not loaded yet; null: the server stores none
 
 async function latestRun() {
@@ -25,7 +28,7 @@ async function latestRun() {
 
 const open = (iso3) => { location.hash = `#/country/${iso3}`; };
 
-async function mapView() {
+async function mapView(main) {
   const r = await latestRun();
   const host = h('div', { id: 'map' });
   const top = r ? r.countries.slice().sort((a, b) => b.p_ge_25_next - a.p_ge_25_next || b.median_12m - a.median_12m).slice(0, 15) : [];
@@ -76,26 +79,43 @@ function header() {
 }
 
 async function route() {
+  document.body.removeAttribute('data-view');
   const hash = location.hash || '#/';
   const m = /^#\/country\/([A-Z]{3})$/.exec(hash);
+  const cm = /^#\/consultation\/([0-9]{1,18})$/.exec(hash);
   for (const a of document.querySelectorAll('header nav a')) {
     a.toggleAttribute('aria-current', a.getAttribute('href') === hash);
     if (a.hasAttribute('aria-current')) a.setAttribute('aria-current', 'page');
   }
+  // Each route renders into a fresh element: a view still loading when the reader moves on
+  // writes into a detached one, never into the view that replaced it.
+  const host = h('div', { class: 'view' });
+  fill(mainEl, host);
   try {
-    if (m) await countryView(main, m[1], await latestRun());
-    else if (hash === '#/hotspots') await hotspotsView(main, await latestRun());
-    else if (hash === '#/journal') await journalView(main);
-    else await mapView();
+    if (m) await countryView(host, m[1], await latestRun(), [eventsSection, countryProcSection, countryConsultSection]);
+    else if (hash === '#/hotspots') await hotspotsView(host, await latestRun());
+    else if (hash === '#/journal') await journalView(host);
+    else if (hash === '#/concerns') await procView(host);
+    else if (hash === '#/consultations') await consultationsView(host);
+    else if (cm) await consultationView(host, cm[1]);
+    else await mapView(host);
   } catch (e) {
-    fill(main, h('p', { class: 'error' }, `This view failed: ${e.message}`));
+    fill(host, h('p', { class: 'error' }, `This view failed: ${e.message}`));
     throw e;
   }
-  document.body.dataset.view = m ? 'country' : hash.slice(2) || 'map';
+  if (host.isConnected) document.body.dataset.view = m ? 'country' : cm ? 'consultation' : hash.slice(2) || 'map';
 }
 
 async function start() {
   await loadCaps();
+  if (hasProcedures()) {
+    document.querySelector('header nav').insertBefore(h('a', { href: '#/concerns' }, 'Concerns'),
+      document.querySelector('header nav a[href="#/journal"]'));
+  }
+  if (hasConsultations()) {
+    document.querySelector('header nav').insertBefore(h('a', { href: '#/consultations' }, 'Consultations'),
+      document.querySelector('header nav a[href="#/journal"]'));
+  }
   if (auth.token()) {
     const r = await api('/v1/me');
     if (r.ok) auth.me = r.body;
@@ -106,7 +126,7 @@ async function start() {
   document.body.dataset.ready = String(Math.round(performance.now()));
   window.addEventListener('hashchange', async () => {
     await route();
-    main.focus({ preventScroll: true });
+    mainEl.focus({ preventScroll: true });
   });
 }
 

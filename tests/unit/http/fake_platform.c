@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/events_store.h"
 #include "platform/forecast.h"
 #include "platform/platform.h"
 
@@ -477,6 +478,23 @@ int platform_witness_add_checkpoint(struct platform *p, struct gsi_buf *out, con
                                     size_t len, int64_t now_s, struct gsi_err *err)
 {
     return gsi_err_set(err, GSI_ENOTFOUND, "this server is not a witness");
+}
+
+/* Event trends (platform/events_store.h): the fake world has loaded no event file, so every
+ * country's trend is empty; tests/integration/events_http.py covers real counts. */
+int platform_events_trend(struct platform *p, struct platform_ev_period **out, size_t *n,
+                          const char *iso3, const char *source, bool by_month, struct gsi_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    return 0;
+}
+
+int platform_events_files(struct platform *p, int64_t *nfiles, int64_t *nevents, const char *source,
+                          struct gsi_err *err)
+{
+    *nfiles = *nevents = 0;
+    return 0;
 }
 
 /* --- procedures: the fake knows none, so their routes answer 404 (the real ones are tested

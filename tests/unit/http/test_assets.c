@@ -31,8 +31,8 @@ START_TEST(test_find)
             ck_assert_uint_ge(a->gz_len, 18);
             ck_assert(a->gz[0] == 0x1f && a->gz[1] == 0x8b && a->gz[2] == 8);
             const unsigned char *t = a->gz + a->gz_len - 4;
-            size_t isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 |
-                           (size_t)t[3] << 24;
+            size_t isize =
+                (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
             ck_assert_uint_eq(isize, a->len & 0xffffffffu);
         }
     }
