@@ -1,5 +1,6 @@
 /* consensus.c — the engine's object: participants, statements, votes in, computation out. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -496,4 +497,48 @@ int consensus_agreement(struct consensus_agreement *out, const struct consensus 
     out->ari = consensus_ari(ours, ref->ref_group, ref->np);
     free(ours);
     return 0;
+}
+
+/* --compare: the reference groups come with a second copy of the votes, which only the reader
+ * needs. */
+int consensus_agreement_file(struct consensus_agreement *out, const struct consensus *c,
+                             const char *path, struct gsi_err *err)
+{
+    struct consensus *ref = consensus_new(NULL);
+    if (ref == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", path);
+    }
+    int rc = consensus_read_matrix(ref, path, err);
+    if (rc == 0 && (rc = consensus_agreement(out, c, ref, err)) < 0) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        gsi_err_at(err, rc, path, 0, 0, "%s", msg);
+    }
+    consensus_free(ref);
+    return rc;
+}
+
+static double rank_key(const struct consensus_statement *s, enum consensus_rank_by by)
+{
+    return by == CONSENSUS_RANK_CONSENSUS ? s->gic : s->divisiveness;
+}
+
+size_t consensus_statements_rank(uint32_t *out, const struct consensus *c,
+                                 enum consensus_rank_by by)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < c->ns; j++) { /* insertion sort: ties stay in index order */
+        if (c->stmt[j].moderated_out) {
+            continue;
+        }
+        double key = rank_key(&c->stmt[j], by);
+        size_t k = n++;
+        while (k > 0 &&
+               !(rank_key(&c->stmt[out[k - 1]], by) >= key)) { /* a NaN key ahead is passed */
+            out[k] = out[k - 1];
+            k--;
+        }
+        out[k] = (uint32_t)j;
+    }
+    return n;
 }
