@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "consensus/internal.h"
+#include "core/buf.h"
 #include "core/rng.h"
 
 /* Polis's same-clustering? threshold: centres that all moved less than this have converged. */
@@ -969,13 +970,11 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
         carried[kk] = !fresh && st->group_prev_n[kk] > 0;
         st->group_prev_n[kk] = 0;
     }
-    double *bp = realloc(st->base_prev, 2 * (size_t)(k ? k : 1) * sizeof *bp);
-    if (bp == NULL) {
+    if (GSI_ALLOC_RESIZE(st->base_prev, 2 * (size_t)(k ? k : 1)) < 0) {
         rc = gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
         goto out;
     }
-    st->base_prev = bp;
-    memcpy(bp, centres, 2 * (size_t)k * sizeof *bp);
+    memcpy(st->base_prev, centres, 2 * (size_t)k * sizeof *st->base_prev);
     st->nbase_prev = k;
     if (k > CLUSTER_BASE_MAX) {
         rc = gsi_err_set(err, GSI_ELIMIT, "more than %d base clusters", CLUSTER_BASE_MAX);

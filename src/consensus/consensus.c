@@ -1,4 +1,5 @@
 /* consensus.c — the engine's object: participants, statements, votes in, computation out. */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,7 +149,7 @@ static int statement_new(struct consensus *c, int64_t id, struct gsi_err *err)
         return gsi_err_set(err, GSI_ELIMIT, "more than %u statements", CONSENSUS_STATEMENTS_MAX);
     }
     size_t cap = c->st->scap;
-    if (gsi_array_reserve((void **)&c->stmt, &cap, c->ns + 1, sizeof *c->stmt, 16) < 0) {
+    if (GSI_ALLOC_GROW(c->stmt, c->ns + 1, cap, 16) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a statement");
     }
     c->st->scap = cap;
@@ -206,47 +207,14 @@ static int participant_new(struct consensus *c, int64_t pid, struct gsi_err *err
                            CONSENSUS_PARTICIPANTS_MAX);
     }
     struct consensus_state *st = c->st;
-    if (c->np + 1 > st->pcap) {
-        size_t ncap = st->pcap ? st->pcap * 2 : 64;
-        int64_t *p1 = realloc(c->pid, ncap * sizeof *p1);
-        if (p1 != NULL) {
-            c->pid = p1;
-        }
-        uint32_t *p2 = realloc(c->nvotes, ncap * sizeof *p2);
-        if (p2 != NULL) {
-            c->nvotes = p2;
-        }
-        bool *p3 = realloc(c->in_conv, ncap * sizeof *p3);
-        if (p3 != NULL) {
-            c->in_conv = p3;
-        }
-        double *p4 = realloc(c->x, ncap * sizeof *p4);
-        if (p4 != NULL) {
-            c->x = p4;
-        }
-        double *p5 = realloc(c->y, ncap * sizeof *p5);
-        if (p5 != NULL) {
-            c->y = p5;
-        }
-        int8_t *p6 = realloc(c->group, ncap * sizeof *p6);
-        if (p6 != NULL) {
-            c->group = p6;
-        }
-        int32_t *p7 = realloc(st->base_of, ncap * sizeof *p7);
-        if (p7 != NULL) {
-            st->base_of = p7;
-        }
-        int32_t *p8 = c->ref_group;
-        if (c->ref_group != NULL) {
-            p8 = realloc(c->ref_group, ncap * sizeof *p8);
-            if (p8 != NULL) {
-                c->ref_group = p8;
-            }
-        }
-        if (!p1 || !p2 || !p3 || !p4 || !p5 || !p6 || !p7 || (c->ref_group != NULL && !p8)) {
-            return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a participant");
-        }
-        st->pcap = ncap;
+    /* ref_group, last, exists only once reference groups were read */
+    struct gsi_array_ref grow[] = { GSI_ARRAY_REF(c->pid),      GSI_ARRAY_REF(c->nvotes),
+                                    GSI_ARRAY_REF(c->in_conv),  GSI_ARRAY_REF(c->x),
+                                    GSI_ARRAY_REF(c->y),        GSI_ARRAY_REF(c->group),
+                                    GSI_ARRAY_REF(st->base_of), GSI_ARRAY_REF(c->ref_group) };
+    size_t ngrow = sizeof grow / sizeof grow[0] - (c->ref_group == NULL);
+    if (gsi_arrays_grow(grow, ngrow, &st->pcap, c->np + 1, 64) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a participant");
     }
     if (idmap_put(&st->pmap, pid, (uint32_t)c->np) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a participant");
@@ -307,24 +275,10 @@ int consensus_vote_add(struct consensus *c, int64_t pid, int64_t tid, int vote, 
     if (st->nnz + st->nov + st->npd >= CONSENSUS_VOTES_MAX) {
         return gsi_err_set(err, GSI_ELIMIT, "more than %u votes", CONSENSUS_VOTES_MAX);
     }
-    if (st->npd + 1 > st->pd_cap) {
-        size_t ncap = st->pd_cap ? st->pd_cap * 2 : 1024;
-        uint32_t *r = realloc(st->pd_row, ncap * sizeof *r);
-        if (r != NULL) {
-            st->pd_row = r;
-        }
-        uint32_t *cc = realloc(st->pd_col, ncap * sizeof *cc);
-        if (cc != NULL) {
-            st->pd_col = cc;
-        }
-        int8_t *v = realloc(st->pd_val, ncap * sizeof *v);
-        if (v != NULL) {
-            st->pd_val = v;
-        }
-        if (r == NULL || cc == NULL || v == NULL) {
-            return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a vote");
-        }
-        st->pd_cap = ncap;
+    struct gsi_array_ref grow[] = { GSI_ARRAY_REF(st->pd_row), GSI_ARRAY_REF(st->pd_col),
+                                    GSI_ARRAY_REF(st->pd_val) };
+    if (gsi_arrays_grow(grow, 3, &st->pd_cap, st->npd + 1, 1024) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a vote");
     }
     st->pd_row[st->npd] = (uint32_t)i;
     st->pd_col[st->npd] = (uint32_t)j;
@@ -463,6 +417,7 @@ double consensus_ari(const int32_t *a, const int32_t *b, size_t n)
 int consensus_agreement(struct consensus_agreement *out, const struct consensus *c,
                         const struct consensus *ref, struct gsi_err *err)
 {
+    assert(c->computes > 0 && "consensus_agreement before consensus_compute");
     memset(out, 0, sizeof *out);
     out->ari = NAN;
     out->participants = ref->np;
@@ -526,6 +481,7 @@ static double rank_key(const struct consensus_statement *s, enum consensus_rank_
 size_t consensus_statements_rank(uint32_t *out, const struct consensus *c,
                                  enum consensus_rank_by by)
 {
+    assert(c->computes > 0 && "consensus_statements_rank before consensus_compute");
     size_t n = 0;
     for (size_t j = 0; j < c->ns; j++) { /* insertion sort: ties stay in index order */
         if (c->stmt[j].moderated_out) {

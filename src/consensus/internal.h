@@ -13,6 +13,7 @@
 #ifndef GSI_CONSENSUS_INTERNAL_H
 #define GSI_CONSENSUS_INTERNAL_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -152,6 +153,7 @@ void update_forget(struct consensus *c);
  * allocated from it). */
 static inline size_t par_blocks(size_t n, size_t per_block_floor, size_t max_blocks)
 {
+    assert(max_blocks >= 1);
     if (per_block_floor == 0) {
         per_block_floor = 1;
     }

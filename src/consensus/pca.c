@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "consensus/internal.h"
+#include "core/buf.h"
 #include "core/rng.h"
 
 struct rows_ctx {
@@ -386,15 +387,7 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
     free(qold);
 
     /* Keep the components for the next warm start and for the report. */
-    double *c0 = realloc(st->comp[0], (m ? m : 1) * sizeof *c0);
-    if (c0 != NULL) {
-        st->comp[0] = c0;
-    }
-    double *c1 = realloc(st->comp[1], (m ? m : 1) * sizeof *c1);
-    if (c1 != NULL) {
-        st->comp[1] = c1;
-    }
-    if (c0 == NULL || c1 == NULL) {
+    if (GSI_ALLOC_RESIZE(st->comp[0], m) < 0 || GSI_ALLOC_RESIZE(st->comp[1], m) < 0) {
         free(q);
         return gsi_err_set(err, GSI_ENOMEM, "out of memory keeping the components");
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "consensus/internal.h"
+#include "core/buf.h"
 #include "core/csv.h"
 #include "core/text.h"
 
@@ -213,15 +214,9 @@ static int votes_from(struct consensus *c, struct gsi_csv *cs, int64_t window, s
             return gsi_err_at(err, GSI_ELIMIT, cs->path, cs->record_line, 0, "more than %u votes",
                               CONSENSUS_VOTES_MAX);
         }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 4096;
-            struct vrow *nr = realloc(rows, ncap * sizeof *nr);
-            if (nr == NULL) {
-                free(rows);
-                return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", cs->path);
-            }
-            rows = nr;
-            cap = ncap;
+        if (GSI_ALLOC_GROW(rows, n + 1, cap, 4096) < 0) {
+            free(rows);
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", cs->path);
         }
         v.vote = (int8_t)vote;
         v.seq = n;
@@ -320,13 +315,8 @@ static int next_line(struct line_src *s, size_t *len, struct gsi_err *err)
             return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno, 0, "line longer than %u bytes",
                               MATRIX_LINE_MAX);
         }
-        if (n + 1 > s->line_cap) {
-            char *nl = realloc(s->line, n + 1);
-            if (nl == NULL) {
-                return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
-            }
-            s->line = nl;
-            s->line_cap = n + 1;
+        if (GSI_ALLOC_GROW(s->line, n + 1, s->line_cap, 256) < 0) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
         }
         memcpy(s->line, b, n);
         s->line[n] = '\0';
@@ -374,18 +364,10 @@ static int split(struct fields *fs, char *line, size_t len, const struct line_sr
                 return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno, 0, "more than %u columns",
                                   CONSENSUS_STATEMENTS_MAX + 64);
             }
-            char **nf = realloc(fs->f, ncap * sizeof *nf);
-            if (nf != NULL) {
-                fs->f = nf;
-            }
-            size_t *nl = realloc(fs->len, ncap * sizeof *nl);
-            if (nl != NULL) {
-                fs->len = nl;
-            }
-            if (nf == NULL || nl == NULL) {
+            struct gsi_array_ref grow[] = { GSI_ARRAY_REF(fs->f), GSI_ARRAY_REF(fs->len) };
+            if (gsi_arrays_grow(grow, 2, &fs->cap, ncap, 64) < 0) {
                 return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
             }
-            fs->cap = ncap;
         }
         char *start = line + i;
         size_t flen;

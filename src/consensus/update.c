@@ -29,8 +29,7 @@ void update_forget(struct consensus *c)
 
 static int undo_push(struct consensus_state *st, uint32_t i, int32_t base_of, bool in_conv)
 {
-    if (gsi_array_reserve((void **)&st->undo, &st->undo_cap, st->nundo + 1, sizeof *st->undo, 256) <
-        0) {
+    if (GSI_ALLOC_GROW(st->undo, st->nundo + 1, st->undo_cap, 256) < 0) {
         return GSI_ENOMEM;
     }
     st->undo[st->nundo].participant = i;

@@ -162,6 +162,22 @@ int gsi_array_grow_at(void *itemsp, size_t *cap, size_t need, size_t size, size_
     return 0;
 }
 
+int gsi_array_resize_at(void *itemsp, size_t n, size_t size)
+{
+    size_t count = n ? n : 1;
+    if (size == 0 || count > SIZE_MAX / size) {
+        return GSI_ENOMEM;
+    }
+    void *old;
+    memcpy(&old, itemsp, sizeof old);
+    void *m = realloc(old, count * size);
+    if (m == NULL) {
+        return GSI_ENOMEM;
+    }
+    memcpy(itemsp, &m, sizeof m);
+    return 0;
+}
+
 int gsi_arrays_grow(const struct gsi_array_ref *arrays, size_t n, size_t *cap, size_t need,
                     size_t first)
 {

@@ -60,6 +60,12 @@ int gsi_array_reserve(void **items, size_t *cap, size_t need, size_t size, size_
 /* The function under GSI_ALLOC_GROW: `itemsp` is the address of the pointer (any T **). */
 int gsi_array_grow_at(void *itemsp, size_t *cap, size_t need, size_t size, size_t first);
 
+/* GSI_ALLOC_RESIZE(items, n) — makes `items` (any T *) hold exactly `n` elements, growing or
+ * shrinking it (room for one when n is 0, so the pointer stays valid). 0, or GSI_ENOMEM with
+ * items as it was. For an array sized to a result rather than grown an element at a time. */
+#define GSI_ALLOC_RESIZE(items, n) gsi_array_resize_at(&(items), (n), sizeof *(items))
+int gsi_array_resize_at(void *itemsp, size_t n, size_t size);
+
 /* Parallel arrays — several arrays indexed alike, one capacity for all — grow together:
  *
  *     struct gsi_array_ref grow[] = { GSI_ARRAY_REF(c->pid), GSI_ARRAY_REF(c->x) };

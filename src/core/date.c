@@ -2,6 +2,7 @@
  * Low-Level Date Algorithms". */
 #include "core/date.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -9,6 +10,7 @@
 
 int32_t gsi_date_from_civil(int y, int m, int d)
 {
+    assert(m >= 1 && m <= 12 && d >= 1 && d <= 31 && "gsi_date_from_civil: unchecked date");
     y -= m <= 2;
     const int era = (y >= 0 ? y : y - 399) / 400;
     const int yoe = y - era * 400;
