@@ -1,6 +1,6 @@
 /* cluster.c — who is clustered, base k-means (k = 100), opinion groups by weighted k-means
- * over the base centres with k chosen by silhouette (Polis's clusters.clj and conversation.clj;
- * docs/internals/consensus.md). */
+ * over the base centres with k chosen by silhouette (Polis's clusters.clj and
+ * conversation.clj; docs/internals/consensus.md). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +12,8 @@
 /* Polis's same-clustering? threshold: centres that all moved less than this have converged. */
 #define KMEANS_SAME 0.01
 
-int kmeans_init_distinct(const double *x, const double *y, size_t n, int k, double *centres)
+int consensus__kmeans_init_distinct(const double *x, const double *y, size_t n, int k,
+                                    double *centres)
 {
     int got = 0;
     for (size_t i = 0; i < n && got < k; i++) {
@@ -225,7 +226,7 @@ static void order_by_x(int *order, int k, const double *centres)
     }
 }
 
-int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *assign)
+int consensus__kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *assign)
 {
     int k = *kp;
     if (k <= 0 || in->n == 0) {
@@ -278,7 +279,7 @@ int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *as
         if (m.bounds_valid || in->hint) {
             neighbours(centres, k, nbr, nbr_d);
         }
-        par_run(in->threads, m.nblocks, km_block, &m);
+        consensus__par_run(in->threads, m.nblocks, km_block, &m);
         it++;
         /* New centres; clusters left empty are dropped (Polis's cluster-step). */
         int nk = 0;
@@ -341,7 +342,8 @@ out:
     return it;
 }
 
-double silhouette(const double *x, const double *y, size_t n, const int32_t *assign, int k)
+double consensus__silhouette(const double *x, const double *y, size_t n, const int32_t *assign,
+                             int k)
 {
     /* Polis's silhouette over the base-cluster centres: unweighted distances; a point alone
      * in its cluster scores 0; the clustering's score is the plain mean. */
@@ -732,11 +734,11 @@ static int group_kmeans(struct consensus *c, int k, const double *bx, const doub
                 return -1;
             }
         } else if (t == 0) {
-            ck = kmeans_init_distinct(bx, by, (size_t)nb, k, cand);
+            ck = consensus__kmeans_init_distinct(bx, by, (size_t)nb, k, cand);
         } else {
             ck = plusplus_start(&rng, bx, by, bw, nb, k, cand);
         }
-        if (kmeans_run(&gin, cand, &ck, asg) < 0) {
+        if (consensus__kmeans_run(&gin, cand, &ck, asg) < 0) {
             return -1;
         }
         double sse = weighted_sse(bx, by, bw, nb, cand, asg);
@@ -784,7 +786,7 @@ static int opinion_groups(struct consensus *c, bool fresh, const double *centres
                          &gk[kk], ba[kk]) < 0) {
             return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
         }
-        sil[kk] = silhouette(bx, by, (size_t)nb, ba[kk], gk[kk]);
+        sil[kk] = consensus__silhouette(bx, by, (size_t)nb, ba[kk], gk[kk]);
         st->group_prev_n[kk] = gk[kk];
         memcpy(st->group_prev[kk], gc[kk], 2 * (size_t)gk[kk] * sizeof(double));
         for (int b = 0; b < nb; b++) {
@@ -900,14 +902,15 @@ static int base_clusters(struct consensus *c, size_t nin, bool fresh, double *ce
             goto out;
         }
     } else {
-        k = kmeans_init_distinct(px, py, nin, basek, centres);
+        k = consensus__kmeans_init_distinct(px, py, nin, basek, centres);
         for (int b = 0; b < k; b++) {
             corig[b] = -1;
         }
     }
-    struct kmeans_in in = { nin,  px,   py, NULL, par_threads(c->opts.threads), c->opts.base_iters,
-                            true, korig };
-    if (kmeans_run(&in, centres, &k, asg) < 0) {
+    struct kmeans_in in = {
+        nin, px, py, NULL, consensus__par_threads(c->opts.threads), c->opts.base_iters, true, korig
+    };
+    if (consensus__kmeans_run(&in, centres, &k, asg) < 0) {
         k = -1;
         goto out;
     }
@@ -928,7 +931,7 @@ out:
     return k;
 }
 
-int cluster_compute(struct consensus *c, struct gsi_err *err)
+int consensus__cluster_compute(struct consensus *c, struct gsi_err *err)
 {
     struct consensus_state *st = c->st;
     if (choose_in_conv(c) < 0) {

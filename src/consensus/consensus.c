@@ -62,8 +62,8 @@ void consensus_free(struct consensus *c)
         return;
     }
     struct consensus_state *st = c->st;
-    idmap_release(&st->pmap);
-    idmap_release(&st->smap);
+    consensus__idmap_release(&st->pmap);
+    consensus__idmap_release(&st->smap);
     free(st->row_ptr);
     free(st->col);
     free(st->val);
@@ -129,12 +129,12 @@ void consensus_reload_state(struct consensus *c)
 
 long consensus_statement_index(const struct consensus *c, int64_t tid)
 {
-    return idmap_get(&c->st->smap, tid);
+    return consensus__idmap_get(&c->st->smap, tid);
 }
 
 long consensus_participant_index(const struct consensus *c, int64_t pid)
 {
-    return idmap_get(&c->st->pmap, pid);
+    return consensus__idmap_get(&c->st->pmap, pid);
 }
 
 uint64_t consensus_vote_count(const struct consensus *c)
@@ -153,7 +153,7 @@ static int statement_new(struct consensus *c, int64_t id, struct gsi_err *err)
         return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a statement");
     }
     c->st->scap = cap;
-    if (idmap_put(&c->st->smap, id, (uint32_t)c->ns) < 0) {
+    if (consensus__idmap_put(&c->st->smap, id, (uint32_t)c->ns) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a statement");
     }
     struct consensus_statement *s = &c->stmt[c->ns];
@@ -170,7 +170,7 @@ int consensus_statement_add(struct consensus *c, int64_t id, const char *text, s
         return gsi_err_set(err, GSI_EDATA, "statement id %lld out of range 0..%lld", (long long)id,
                            (long long)CONSENSUS_ID_MAX);
     }
-    long j = idmap_get(&c->st->smap, id);
+    long j = consensus__idmap_get(&c->st->smap, id);
     if (j < 0) {
         int rc = statement_new(c, id, err);
         if (rc < 0) {
@@ -216,7 +216,7 @@ static int participant_new(struct consensus *c, int64_t pid, struct gsi_err *err
     if (gsi_arrays_grow(grow, ngrow, &st->pcap, c->np + 1, 64) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a participant");
     }
-    if (idmap_put(&st->pmap, pid, (uint32_t)c->np) < 0) {
+    if (consensus__idmap_put(&st->pmap, pid, (uint32_t)c->np) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a participant");
     }
     size_t i = c->np;
@@ -235,7 +235,7 @@ static int participant_new(struct consensus *c, int64_t pid, struct gsi_err *err
 
 long consensus_participant_get(struct consensus *c, int64_t pid, struct gsi_err *err)
 {
-    long i = idmap_get(&c->st->pmap, pid);
+    long i = consensus__idmap_get(&c->st->pmap, pid);
     if (i >= 0) {
         return i;
     }
@@ -257,7 +257,7 @@ int consensus_vote_add(struct consensus *c, int64_t pid, int64_t tid, int vote, 
                            (long long)CONSENSUS_ID_MAX);
     }
     struct consensus_state *st = c->st;
-    long j = idmap_get(&st->smap, tid);
+    long j = consensus__idmap_get(&st->smap, tid);
     if (j < 0) {
         if (known_only) {
             return gsi_err_set(err, GSI_ENOTFOUND, "unknown statement id %lld", (long long)tid);
@@ -304,8 +304,8 @@ int consensus_compute(struct consensus *c, struct gsi_err *err)
 {
     struct timespec start, flushed, projected, clustered, ranked;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    update_forget(c); /* start from the last compute's state, as if no update had run */
-    int rc = votes_flush(c, err);
+    consensus__update_forget(c); /* start from the last compute's state, as if no update had run */
+    int rc = consensus__votes_flush(c, err);
     clock_gettime(CLOCK_MONOTONIC, &flushed);
     if (rc < 0) {
         return rc;
@@ -323,15 +323,15 @@ int consensus_compute(struct consensus *c, struct gsi_err *err)
         c->stmt[j].divisiveness = 0;
         c->stmt[j].pc[0] = c->stmt[j].pc[1] = 0;
     }
-    if ((rc = pca_compute(c, err)) < 0) {
+    if ((rc = consensus__pca_compute(c, err)) < 0) {
         return rc;
     }
     clock_gettime(CLOCK_MONOTONIC, &projected);
-    if ((rc = cluster_compute(c, err)) < 0) {
+    if ((rc = consensus__cluster_compute(c, err)) < 0) {
         return rc;
     }
     clock_gettime(CLOCK_MONOTONIC, &clustered);
-    if ((rc = repness_compute(c, err)) < 0) {
+    if ((rc = consensus__repness_compute(c, err)) < 0) {
         return rc;
     }
     clock_gettime(CLOCK_MONOTONIC, &ranked);

@@ -32,7 +32,7 @@ static void block_rows(const struct rows_ctx *x, size_t b, size_t *r0, size_t *r
 {
     *r0 = x->nrows * b / x->nblocks;
     *r1 = x->nrows * (b + 1) / x->nblocks;
-    *o0 = votes_ov_first(x->st, *r0);
+    *o0 = consensus__votes_ov_first(x->st, *r0);
 }
 
 static void count_block(void *ctx, size_t b)
@@ -138,8 +138,8 @@ static inline void project_span(struct projection_sum *ps, const struct consensu
     }
 }
 
-void pca_project_row(struct consensus *c, size_t r, struct row_span sp, const double *q1,
-                     const double *q2, size_t stride)
+void consensus__pca_project_row(struct consensus *c, size_t r, struct row_span sp, const double *q1,
+                                const double *q2, size_t stride)
 {
     const struct consensus_state *st = c->st;
     struct projection_sum ps = { 0, 0, 0 };
@@ -159,7 +159,7 @@ static void project_block(void *ctx, size_t b)
     for (size_t r = r0; r < r1; r++) {
         struct row_span sp = votes_row_span(st, r, o);
         o = sp.oe;
-        pca_project_row(x->c, r, sp, x->q, x->q + 1, 2);
+        consensus__pca_project_row(x->c, r, sp, x->q, x->q + 1, 2);
         x->c->nvotes[r] = (uint32_t)(sp.ee - sp.eb) + (uint32_t)(sp.oe - sp.ob);
     }
 }
@@ -206,11 +206,11 @@ static void orthonormalise(double *q, size_t m)
     }
 }
 
-int pca_compute(struct consensus *c, struct gsi_err *err)
+int consensus__pca_compute(struct consensus *c, struct gsi_err *err)
 {
     struct consensus_state *st = c->st;
     size_t m = c->ns, n = c->np;
-    int threads = par_threads(c->opts.threads);
+    int threads = consensus__par_threads(c->opts.threads);
     struct rows_ctx x;
     memset(&x, 0, sizeof x);
     x.c = c;
@@ -225,7 +225,8 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
     if (maxb < 1) {
         maxb = 1;
     }
-    /* a local copy: par_run gets &x, and the sizes below must visibly use the same count */
+    /* a local copy: consensus__par_run gets &x, and the sizes below must visibly use the same count
+     */
     const size_t nblocks = par_blocks(n, 2048, maxb);
     x.nblocks = nblocks;
 
@@ -252,7 +253,7 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
         return gsi_err_set(err, GSI_ENOMEM, "out of memory computing the components");
     }
     if (!st->counts_valid) {
-        par_run(threads, nblocks, count_block, &x);
+        consensus__par_run(threads, nblocks, count_block, &x);
         for (size_t j = 0; j < m; j++) {
             uint64_t k[3] = { 0, 0, 0 };
             for (size_t b = 0; b < nblocks; b++) {
@@ -325,7 +326,7 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
             }
         }
         x.first = it == 0;
-        par_run(threads, nblocks, power_block, &x);
+        consensus__par_run(threads, nblocks, power_block, &x);
         memcpy(qold, q, 2 * m * sizeof *q);
         for (size_t j = 0; j < m; j++) {
             double acc[6] = { 0, 0, 0, 0, 0, 0 };
@@ -382,7 +383,7 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
         }
     } else {
         x.q = q;
-        par_run(threads, nblocks, project_block, &x);
+        consensus__par_run(threads, nblocks, project_block, &x);
     }
     free(qold);
 

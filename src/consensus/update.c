@@ -11,7 +11,7 @@
 #include "consensus/internal.h"
 #include "core/buf.h"
 
-void update_forget(struct consensus *c)
+void consensus__update_forget(struct consensus *c)
 {
     struct consensus_state *st = c->st;
     /* In reverse order, so a participant touched twice gets its first saved state. */
@@ -108,7 +108,7 @@ static void count_vote(struct consensus_repness *s, int8_t v, int sign)
 static void row_group_counts(struct consensus *c, uint32_t r, int g, int sign, uint8_t *dirty)
 {
     const struct consensus_state *st = c->st;
-    struct row_span sp = votes_row_span(st, r, votes_ov_first(st, r));
+    struct row_span sp = votes_row_span(st, r, consensus__votes_ov_first(st, r));
     struct consensus_repness *rg = c->repness + (size_t)g * c->ns;
     for (uint64_t e = sp.eb; e < sp.ee; e++) {
         count_vote(&rg[st->col[e]], st->val[e], sign);
@@ -192,7 +192,7 @@ int consensus_update(struct consensus *c, struct gsi_err *err)
             }
         }
     }
-    int rc = votes_flush_incremental(c, err);
+    int rc = consensus__votes_flush_incremental(c, err);
     if (rc < 0) {
         free(rows);
         free(dirty);
@@ -219,8 +219,8 @@ int consensus_update(struct consensus *c, struct gsi_err *err)
         uint32_t r = rows[t];
         double ox = c->x[r], oy = c->y[r];
         /* projected on the kept components with the current column means */
-        struct row_span sp = votes_row_span(st, r, votes_ov_first(st, r));
-        pca_project_row(c, r, sp, st->comp[0], st->comp[1], 1);
+        struct row_span sp = votes_row_span(st, r, consensus__votes_ov_first(st, r));
+        consensus__pca_project_row(c, r, sp, st->comp[0], st->comp[1], 1);
         uint32_t nall = (uint32_t)(sp.ee - sp.eb) + (uint32_t)(sp.oe - sp.ob);
         c->nvotes[r] = nall;
         if (st->upd_nbase <= 0) {
@@ -287,7 +287,7 @@ int consensus_update(struct consensus *c, struct gsi_err *err)
             continue;
         }
         if (groups) {
-            repness_statement(c, j);
+            consensus__repness_statement(c, j);
         } else {
             const struct consensus_statement *s = &c->stmt[j];
             c->stmt[j].gic =
@@ -296,7 +296,7 @@ int consensus_update(struct consensus *c, struct gsi_err *err)
     }
     free(rows);
     free(dirty);
-    if ((rc = repness_rank(c, err)) < 0) {
+    if ((rc = consensus__repness_rank(c, err)) < 0) {
         return rc;
     }
     c->updates++;

@@ -186,7 +186,7 @@ static int rebuild(struct consensus *c, struct gsi_err *err)
         free(val);
         return gsi_err_set(err, GSI_ENOMEM, "out of memory building the vote matrix");
     }
-    par_run(par_threads(c->opts.threads), sc.nblocks, sort_block, &sc);
+    consensus__par_run(consensus__par_threads(c->opts.threads), sc.nblocks, sort_block, &sc);
     if (atomic_load(&sc.failed)) {
         free(sc.newlen);
         free(ptr);
@@ -238,7 +238,7 @@ static uint64_t lower_bound_u32(const uint32_t *a, uint64_t lo, uint64_t hi, uin
     return lo;
 }
 
-size_t votes_ov_first(const struct consensus_state *st, size_t r)
+size_t consensus__votes_ov_first(const struct consensus_state *st, size_t r)
 {
     return (size_t)lower_bound_u32(st->ov_row, 0, st->nov, r);
 }
@@ -287,7 +287,7 @@ static int flush(struct consensus *c, struct gsi_err *err)
     return flush_overflow(c, err);
 }
 
-int votes_flush(struct consensus *c, struct gsi_err *err)
+int consensus__votes_flush(struct consensus *c, struct gsi_err *err)
 {
     int rc = flush(c, err);
     c->st->upd_active = false;
@@ -295,7 +295,7 @@ int votes_flush(struct consensus *c, struct gsi_err *err)
     return rc;
 }
 
-int votes_flush_incremental(struct consensus *c, struct gsi_err *err)
+int consensus__votes_flush_incremental(struct consensus *c, struct gsi_err *err)
 {
     struct consensus_state *st = c->st;
     if (st->npd == 0) {
