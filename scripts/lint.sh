@@ -5,6 +5,7 @@
 #      (WarningsAsErrors), but for the functions over the size limit that
 #      scripts/long_functions.allow lists (scripts/lint_tidy_filter.py).
 #   2. scripts/lint_symbols.sh: each module's library exports only its prefix (nm).
+#   3. scripts/lint_arch.py: docs/architecture.md's module table is the meson.build one.
 
 # Prints the diagnostics and ends with "checks: N passed, M failed", the line scripts/test.sh
 # adds up. Used by `make lint` and by `make test`.
@@ -41,5 +42,6 @@ run_step() { # command and arguments: one check, its messages printed
     if [ $rc -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 }
 run_step "$root/scripts/lint_symbols.sh" "$build"
+run_step /usr/bin/python3 "$root/scripts/lint_arch.py" "$root"
 echo "checks: $pass passed, $fail failed"
 [ $fail -eq 0 ]
