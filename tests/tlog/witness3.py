@@ -164,6 +164,19 @@ try:
         c.ok(all(t > 1600000000 for t in ts.values()), f"cosignature timestamps are times: {ts}")
     rc, text = policy_verify("au")
     c.ok(rc == 0 and "2 witness cosignatures verified" in text, f"2-of-2 client accepts AU: {text}")
+    # A mirror exported from AU's database carries the cosigned checkpoint too.
+    mirror = os.path.join(env["au"].tmp, "mirror")
+    p = subprocess.run([gsi, "journal", "export-tiles", mirror, "--db", env["au"].db],
+                       capture_output=True, text=True, cwd=env["au"].tmp)
+    c.eq(p.returncode, 0, f"export-tiles of AU: {p.stderr}")
+    p = subprocess.run([gsi, "journal", "verify", "--tiles", mirror, "--policy",
+                        os.path.join(env["au"].tmp, "client.policy"), "--format", "json"],
+                       capture_output=True, text=True)
+    c.ok(p.returncode == 0 and '"cosignatures":2' in p.stdout,
+         f"the exported mirror passes the 2-of-2 policy: {p.stdout}{p.stderr}")
+    p = subprocess.run([gsi, "journal", "verify", "--policy",
+                        os.path.join(env["au"].tmp, "client.policy")], capture_output=True, text=True)
+    c.ok(p.returncode == 2 and "--tiles" in p.stderr, f"--policy without --tiles: usage: {p.stderr}")
 
     # A backup of AU's database at s1 (stopped, so its files are whole).
     stop(procs["au"])
