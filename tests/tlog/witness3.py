@@ -6,7 +6,8 @@ older copy and different acts appended (a fork): the witnesses refuse it (409 wi
 they hold, the consistency proof from it failing), AU serves its checkpoint without their
 cosignatures, and the 2-of-2 client refuses it.
 
-usage: witness3.py GSI    Prints "checks: N passed, M failed"."""
+usage: witness3.py GSI [TLOGCHECK]    Prints "checks: N passed, M failed". With TLOGCHECK
+(tlogcheck.go), Go's sumdb note and tlog also read AU's cosigned checkpoint and tiles."""
 
 import json
 import os
@@ -25,6 +26,7 @@ from gsi_http import Checks, Env, Server  # noqa: E402
 import cosig_spec  # noqa: E402
 
 gsi = os.path.abspath(sys.argv[1])
+tlogcheck = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 c = Checks()
 NAMES = ["au", "asean", "un"]
 PARTY = {"au": "AU", "asean": "ASEAN", "un": "UN"}
@@ -164,6 +166,10 @@ try:
         c.ok(all(t > 1600000000 for t in ts.values()), f"cosignature timestamps are times: {ts}")
     rc, text = policy_verify("au")
     c.ok(rc == 0 and "2 witness cosignatures verified" in text, f"2-of-2 client accepts AU: {text}")
+    if tlogcheck:
+        p = subprocess.run([tlogcheck, "-vkey", logkey["au"], "-url", url["au"] + "/log",
+                            "-proofs", "10"], capture_output=True, text=True)
+        c.ok(p.returncode == 0, f"Go's note.Open and tlog read the cosigned checkpoint: {p.stderr}")
     # A mirror exported from AU's database carries the cosigned checkpoint too.
     mirror = os.path.join(env["au"].tmp, "mirror")
     p = subprocess.run([gsi, "journal", "export-tiles", mirror, "--db", env["au"].db],
