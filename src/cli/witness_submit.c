@@ -10,6 +10,7 @@
 
 #include "cli/tlog_io.h"
 #include "cli/witness_submit.h"
+#include "core/text.h"
 #include "http/client.h"
 #include "journal/journal.h"
 #include "platform/platform.h"
@@ -141,11 +142,16 @@ static int submit_one(struct witness_serve *ws, size_t wi, struct gsi_buf *merge
             break;
         }
         if (r.status == 409) {
-            uint64_t held = 0;
-            if (r.body.len == 0 || sscanf(r.body.data, "%" SCNu64, &held) != 1) {
+            int64_t held_i = 0;
+            size_t bl = r.body.len;
+            while (bl > 0 && (r.body.data[bl - 1] == '\n' || r.body.data[bl - 1] == '\r')) {
+                bl--;
+            }
+            if (bl == 0 || gsi_parse_i64(&held_i, r.body.data, bl) < 0 || held_i < 0) {
                 rc = gsi_err_set(err, GSI_EDATA, "%s: 409 without a size", url);
                 break;
             }
+            uint64_t held = (uint64_t)held_i;
             rc = gsi_err_set(err, GSI_ECONFLICT, "%s: holds size %" PRIu64 " and refuses %" PRIu64
                              " (a fork?)", url, held, size);
             if (held == old) {
