@@ -210,18 +210,24 @@ static int verify_args_parse(struct verify_args *a, int argc, char **argv)
 static void verify_print(const struct verify_args *a, const struct journal_checkpoint *cp,
                          const struct journal_tiles_report *rep, size_t cosigs)
 {
-    if (a->format == GSI_FORMAT_CSV) {
-        printf("origin,size,entries,tiles,bytes,cosignatures,verified\n%s,%llu,%llu,%llu,%llu,%zu,"
-               "true\n",
-               cp->origin, (unsigned long long)cp->size, (unsigned long long)rep->entries,
-               (unsigned long long)rep->tiles, (unsigned long long)rep->bytes, cosigs);
-        return;
-    }
-    if (a->format == GSI_FORMAT_JSON) {
-        printf("{\"origin\":\"%s\",\"size\":%llu,\"entries\":%llu,\"tiles\":%llu,\"bytes\":%llu,"
-               "\"cosignatures\":%zu,\"verified\":true}\n",
-               cp->origin, (unsigned long long)cp->size, (unsigned long long)rep->entries,
-               (unsigned long long)rep->tiles, (unsigned long long)rep->bytes, cosigs);
+    if (a->format != GSI_FORMAT_TABLE) {
+        /* One row, through the table writer (quoting and escaping as CSV and JSON want). */
+        static const struct gsi_table_col cols[] = { { "origin", -1 },     { "size", 0 },
+                                                     { "entries", 0 },     { "tiles", 0 },
+                                                     { "bytes", 0 },       { "cosignatures", 0 },
+                                                     { "verified", -1 } };
+        struct gsi_table *t = gsi_table_new(cols, sizeof cols / sizeof cols[0]);
+        if (t != NULL) {
+            gsi_table_text(t, cp->origin);
+            gsi_table_num(t, (double)cp->size);
+            gsi_table_num(t, (double)rep->entries);
+            gsi_table_num(t, (double)rep->tiles);
+            gsi_table_num(t, (double)rep->bytes);
+            gsi_table_num(t, (double)cosigs);
+            gsi_table_text(t, "true");
+            gsi_table_write(t, stdout, a->format);
+            gsi_table_free(t);
+        }
         return;
     }
     printf("tiles: %s: checkpoint of %s, size %llu\n", a->tiles, cp->origin,
