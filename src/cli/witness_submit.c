@@ -23,7 +23,7 @@ struct witness_serve {
     struct platform *p;
     struct journal_policy pol;
     uint64_t known[JOURNAL_POLICY_MAX];    /* the size each witness holds, as last learnt */
-    uint64_t reported[JOURNAL_POLICY_MAX]; /* the size last reported as refused */
+    bool failing[JOURNAL_POLICY_MAX];      /* its last submission failed (and was reported) */
     uint64_t done_size;                    /* every witness cosigned this size */
     bool running;
     bool stopping;
@@ -197,11 +197,15 @@ int witness_serve_round(struct witness_serve *ws, struct gsi_err *err)
         struct gsi_err e2 = GSI_ERR_INIT;
         if (submit_one(ws, i, &merged, &note, cp.size, &e2) < 0) {
             failed++;
-            if (ws->reported[i] != cp.size) {
-                ws->reported[i] = cp.size;
+            if (!ws->failing[i]) {
+                ws->failing[i] = true;
                 fprintf(stderr, "gsi serve: witness %s did not cosign size %" PRIu64 ": %s\n",
                         ws->pol.witnesses[i].key.name, cp.size, e2.msg);
             }
+        } else if (ws->failing[i]) {
+            ws->failing[i] = false;
+            fprintf(stderr, "gsi serve: witness %s cosigns again (size %" PRIu64 ")\n",
+                    ws->pol.witnesses[i].key.name, cp.size);
         }
     }
     if (rc == 0) {
