@@ -226,7 +226,7 @@ static int cmp_id(const void *a, const void *b)
 
 /* Adds `id` (a party) or its members (a grouping) to `set`. */
 static int expand_one(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *n, const char *id,
-                      const struct ptr *at, struct gsi_err *err)
+                      bool expand, const struct ptr *at, struct gsi_err *err)
 {
     struct platform_party party;
     struct gsi_err e2 = GSI_ERR_INIT;
@@ -239,7 +239,8 @@ static int expand_one(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *
     }
     char(*members)[PLATFORM_ID_MAX] = NULL;
     size_t nm = 0;
-    bool grouping = strcmp(party.kind, "state") != 0 && strcmp(party.kind, "observer") != 0 &&
+    bool grouping = expand && strcmp(party.kind, "state") != 0 &&
+                    strcmp(party.kind, "observer") != 0 &&
                     strcmp(party.kind, "nonstate") != 0;
     if (grouping) {
         int rc = platform_party_members(p, &members, &nm, party.id, err);
@@ -321,7 +322,7 @@ static int check_parties(struct platform *p, json_t *obj, const struct platform_
         } else if (strcmp(id, "ALL") == 0) {
             rc = expand_all(p, set, &n, err);
         } else {
-            rc = expand_one(p, set, &n, id, &el, err);
+            rc = expand_one(p, set, &n, id, !(f->flags & PLATFORM_PROC_AS_GIVEN), &el, err);
         }
     }
     json_t *out = rc == 0 ? json_array() : NULL;
@@ -629,6 +630,19 @@ int platform_proc_openapi(struct gsi_buf *out, const struct platform_proc *proc,
         const struct platform_proc_act *a = &proc->acts[i];
         char name[PLATFORM_TYPE_MAX];
         schema_name(name, sizeof name, a->type);
+        if (a->flags & PLATFORM_PROC_AMENDS) {
+            /* The payload of the act that opened the case, whichever it was. */
+            rc = gsi_buf_appendf(out, "    %s:\n      description: \"%s\"\n      oneOf:\n", name,
+                                 a->summary);
+            for (size_t k = 0; rc == 0 && k < proc->nacts; k++) {
+                char ref[PLATFORM_TYPE_MAX];
+                schema_name(ref, sizeof ref, proc->acts[k].type);
+                if (proc->acts[k].flags & PLATFORM_PROC_OPENS) {
+                    rc = gsi_buf_appendf(out, "        - $ref: '#/components/schemas/%s'\n", ref);
+                }
+            }
+            continue;
+        }
         rc = gsi_buf_appendf(out, "    %s:\n      description: \"%s\"\n      type: object\n", name,
                              a->summary);
         size_t nreq = 0;
