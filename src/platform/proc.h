@@ -304,6 +304,11 @@ void platform_proc_time_format(char out[PLATFORM_TIME_MAX], int64_t us);
  * result is the same as the tables the acts built (`gsi journal verify` checks it). */
 int platform_proc_rebuild(struct platform *p, struct gsi_err *err);
 
+/* Checks that the projection is what the records say: inside one write transaction, hashes
+ * the procedures' tables, rebuilds them from the records, hashes them again, and rolls it all
+ * back. *differs tells whether the two differ (`gsi journal verify` reports it as a problem). */
+int platform_proc_check(struct platform *p, bool *differs, struct gsi_err *err);
+
 /* Appends the OpenAPI (YAML) schemas of every act of `proc`'s payload to `out`, one
  * components/schemas entry per act, named by the act type with '.' and '_' removed and
  * camel-cased ("ConcernLodge"), indented for docs/api.yaml's `components: schemas:`. */
