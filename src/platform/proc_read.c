@@ -382,8 +382,8 @@ static int projection_digest(struct store *s, uint8_t out[PLATFORM_HASH_SIZE], s
 {
     static const char *const queries[] = {
         "SELECT " CASE_COLS " FROM proc_cases c ORDER BY c.id",
-        "SELECT case_id, party, state, due_us, due_what, updated_us FROM proc_parties"
-        " ORDER BY case_id, party",
+        ("SELECT case_id, party, state, due_us, due_what, updated_us FROM proc_parties"
+         " ORDER BY case_id, party"),
         "SELECT record_id, case_id, type, party, time_us FROM proc_acts ORDER BY record_id",
     };
     memset(out, 0, PLATFORM_HASH_SIZE);
