@@ -228,6 +228,9 @@ static int cmp_id(const void *a, const void *b)
 static int expand_one(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *n, const char *id,
                       bool expand, const struct ptr *at, struct gsi_err *err)
 {
+    if (p == NULL) {
+        return bad(err, at, "no parties to check against");
+    }
     struct platform_party party;
     struct gsi_err e2 = GSI_ERR_INIT;
     if (strlen(id) >= PLATFORM_ID_MAX || platform_party_get(p, &party, id, &e2) < 0) {
@@ -270,6 +273,9 @@ static int expand_one(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *
 static int check_party(struct platform *p, const char *id, const struct ptr *at,
                        struct gsi_err *err)
 {
+    if (p == NULL) { /* no database to look parties up in (the fuzz target) */
+        return bad(err, at, "no parties to check against");
+    }
     struct platform_party party;
     struct gsi_err e2 = GSI_ERR_INIT;
     if (platform_party_get(p, &party, id, &e2) == 0) {
@@ -286,6 +292,9 @@ static int check_party(struct platform *p, const char *id, const struct ptr *at,
 static int expand_all(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *n,
                       struct gsi_err *err)
 {
+    if (p == NULL) {
+        return gsi_err_set(err, GSI_EDATA, "/to: no parties to check against");
+    }
     char(*members)[PLATFORM_ID_MAX] = NULL;
     size_t nm = 0;
     int rc = platform_party_members(p, &members, &nm, "UN", err);
