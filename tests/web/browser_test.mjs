@@ -64,7 +64,8 @@ function setup() {
   }
   const out = run('delegate', 'add', '--party', 'KEN', '--role', 'delegate', '--name', 'Test Delegate');
   const token = /^token (\S+)$/m.exec(out)[1];
-  return { token };
+  const eth = run('delegate', 'add', '--party', 'ETH', '--role', 'delegate', '--name', 'Ethiopia Delegate');
+  return { token, ethToken: /^token (\S+)$/m.exec(eth)[1] };
 }
 
 function serve() {
@@ -119,7 +120,7 @@ function capabilities() {
 
 let caps;
 
-async function desktop(ctx, base, token) {
+async function desktop(ctx, base, token, ethToken) {
   const page = await ctx.newPage();
   const problems = [];
   watch(page, base, problems);
@@ -204,6 +205,7 @@ async function desktop(ctx, base, token) {
     console.log('skip the consensus view: this server has no /v1/consultations API');
   } else {
     await consensus(page, base);
+    await consentAndVote(page, base, ethToken);
   }
 
   // Hotspots, then the journal and its in-browser verification.
@@ -261,6 +263,36 @@ async function consensus(page, base) {
   check(after === before + 1, `consensus: the open view refreshed itself after a public vote (last vote ${before} -> ${after})`);
 }
 
+// Ethiopia proposes a consultation to Kenya (through the API); Kenya's signed-in delegate
+// consents in the page, Ethiopia makes a statement, and Kenya votes on it in the page.
+async function consentAndVote(page, base, ethToken) {
+  const as = (tok) => async (path, body) => {
+    const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tok}` }, body: JSON.stringify(body) });
+    return { status: r.status, body: await r.json() };
+  };
+  const eth = as(ethToken);
+  const p = await eth('/v1/consultations', { type: 'propose', parties: ['KEN'], means: 'negotiation', domain: 'conflict-prevention', question: 'Water sharing on the Omo–Turkana basin', rule: 'consensus' });
+  if (!check(p.status === 201, `consultation: ETH proposes one to KEN (HTTP ${p.status})`)) return;
+  const id = p.body.case;
+  await page.goto(`${base}/#/consultation/${id}`);
+  await page.waitForSelector('#consent');
+  await axe(page, 'consultation (consent)');
+  await page.click('#consent');
+  await page.waitForFunction(() => document.querySelector('#consult-state') && document.querySelector('#consult-state').dataset.state === 'active');
+  check(true, 'consultation: KEN consents in the page and the consultation becomes active');
+  const st = await eth(`/v1/consultations/${id}/statement`, { text: 'Both parties share monthly river-flow data.' });
+  check(st.status === 201, `consultation: ETH makes a statement (HTTP ${st.status})`);
+  await page.goto(`${base}/#/consultations`);
+  await page.waitForFunction(() => document.body.dataset.view === 'consultations');
+  await page.goto(`${base}/#/consultation/${id}`);
+  await page.waitForSelector('#vote-table tbody tr button');
+  await page.click('#vote-table tbody tr button');
+  await page.waitForFunction(() => /KEN voted agree/.test(document.querySelector('#vote-msg').textContent));
+  await page.waitForFunction(() => Number(document.querySelector('#consensus-status').dataset.votes) === 1, null, { timeout: 60000 });
+  check(true, 'consultation: KEN votes in the page and the live view counts the one vote');
+  await shot(page, 'consultation-vote-1280');
+}
+
 async function phone(ctx, base) {
   const page = await ctx.newPage();
   const problems = [];
@@ -295,7 +327,7 @@ async function main() {
   console.log(`figure: bundle app.js + app.css ${gz} bytes gzipped (${(gz / 1024).toFixed(1)} KiB)`);
   check(gz < 300 * 1024, 'bundle: under 300 KiB gzipped');
   caps = capabilities();
-  const { token } = setup();
+  const { token, ethToken } = setup();
   const server = await serve();
   const profile = mkdtempSync(join(tmpdir(), 'gsi-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
@@ -305,7 +337,7 @@ async function main() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
-    await desktop(ctx, server.base, token);
+    await desktop(ctx, server.base, token, ethToken);
     await phone(ctx, server.base);
   } catch (e) {
     check(false, `the walk through the views stopped: ${e.message.split('\n')[0]}`);
