@@ -211,6 +211,9 @@ async function desktop(ctx, base, token, ethToken) {
   // Hotspots, then the journal and its in-browser verification.
   await page.goto(`${base}/#/hotspots`);
   await page.waitForFunction(() => document.body.dataset.view === 'hotspots');
+  const alerts = await page.$$eval('#alerts dd a', (as) => as.length);
+  const flagged = caps.forecasts ? (await (await fetch(`${base}/v1/hotspots`)).json()).hotspots.filter((x) => x.alerts.length) : [];
+  check(!caps.forecasts || (flagged.length > 0 && alerts >= flagged.length), `hotspots: the alerts list names every alerted country (${alerts} links, ${flagged.length} countries)`);
   await shot(page, 'hotspots-1280');
   await axe(page, 'hotspots');
 
