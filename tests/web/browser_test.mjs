@@ -114,6 +114,7 @@ function capabilities() {
     forecasts: has('/v1/forecasts/latest'),
     events: has('/v1/events/countries/{iso3}/trend'),
     concerns: has('/v1/concerns'),
+    notifications: has('/v1/notifications'),
     consultations: has('/v1/consultations/{id}/consensus'),
   };
 }
@@ -195,6 +196,8 @@ async function desktop(ctx, base, token, ethToken) {
     const row = await page.$$eval('table[data-kind=concerns] tbody tr', (trs) => trs.map((tr) => tr.textContent));
     check(row.some((r) => r.includes(title) && r.includes('KEN') && /ETH: lodged/.test(r)),
       'concerns: the lodged concern is listed, from KEN, ETH to acknowledge');
+    // A notification from Ethiopia (through the API) that Kenya acknowledges in the page.
+    if (caps.notifications) await acknowledge(page, base, ethToken);
     await shot(page, 'concerns-1280');
     await page.goto(`${base}/#/country/ETH`);
     await page.waitForSelector('#country-proc');
@@ -234,6 +237,25 @@ async function desktop(ctx, base, token, ethToken) {
 
   check(problems.length === 0, `desktop: no console error, failed request or outside request${problems.length ? `: ${problems.join('; ')}` : ''}`);
   await page.close();
+}
+
+// Ethiopia notifies Kenya of a flood (through the API); Kenya's delegate acknowledges it in the
+// page and the list shows the new state.
+async function acknowledge(page, base, ethToken) {
+  const note = await fetch(`${base}/v1/notifications`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ethToken}` },
+    body: JSON.stringify({ type: 'disaster', to: ['KEN'], title: 'Flooding on the Omo river', hazard: 'flood',
+      time: '2026-11-30T06:00:00Z', area: { type: 'Point', coordinates: [36.0, 4.6] }, description: 'Flood waters moving south towards Lake Turkana.' }),
+  });
+  check(note.status === 201, `notifications: ETH notifies KEN of a flood (HTTP ${note.status})`);
+  await page.goto(`${base}/#/`);
+  await page.waitForFunction(() => document.body.dataset.view === 'map');
+  await page.goto(`${base}/#/concerns`);
+  await page.waitForSelector('table[data-kind=notifications] button');
+  await page.click('table[data-kind=notifications] button');
+  await page.waitForFunction(() => /acknowledged for KEN/.test(document.querySelector('#proc-msg').textContent));
+  await page.waitForFunction(() => /KEN: acknowledged/.test(document.querySelector('table[data-kind=notifications]').textContent));
+  check(true, 'notifications: KEN acknowledges in the page and the list shows it');
 }
 
 // The consultation list, one consultation's consensus view, and the view refreshing when a
