@@ -198,6 +198,12 @@ async function desktop(ctx, base, token, ethToken) {
       'concerns: the lodged concern is listed, from KEN, ETH to acknowledge');
     // A notification from Ethiopia (through the API) that Kenya acknowledges in the page.
     if (caps.notifications) await acknowledge(page, base, ethToken);
+    // Thirty days on, Ethiopia's acknowledgement of the concern is overdue, and the list says so.
+    const later = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+    await page.fill('#as-of', later);
+    await page.click('#as-of-go');
+    await page.waitForFunction(() => /ETH: lodged overdue: acknowledge was due/.test(document.querySelector('table[data-kind=concerns]').textContent));
+    check(await page.$('table[data-kind=concerns] tr.late') !== null, 'concerns: judged 30 days on, ETH is marked overdue');
     await shot(page, 'concerns-1280');
     await page.goto(`${base}/#/country/ETH`);
     await page.waitForSelector('#country-proc');

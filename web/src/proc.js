@@ -47,8 +47,10 @@ function table(kind, list, reload, msg) {
       h('td', {}, actions(kind, c, reload, msg)))))));
 }
 
-async function listOf(kind, party) {
-  const r = await api(`/v1/${kind.path}?limit=200${party ? `&party=${encodeURIComponent(party)}` : ''}`);
+// `at`: judge deadlines at this time (RFC 3339) instead of now, to see what will be overdue.
+async function listOf(kind, party, at) {
+  const q = `limit=200${party ? `&party=${encodeURIComponent(party)}` : ''}${at ? `&at=${encodeURIComponent(at)}` : ''}`;
+  const r = await api(`/v1/${kind.path}?${q}`);
   return r.ok ? { list: r.body[kind.path].slice().reverse() } : { error: errText(r) };
 }
 
@@ -89,10 +91,12 @@ export const hasProcedures = () => has('/v1/concerns') || has('/v1/notifications
 export async function procView(main) {
   const msg = h('p', { role: 'status', id: 'proc-msg' });
   const lists = h('div', { id: 'proc-lists' });
+  const asOf = h('input', { id: 'as-of', type: 'date' });
   const reload = async () => {
     const parts = [];
+    const at = asOf.value ? `${asOf.value}T00:00:00Z` : null;
     for (const kind of KINDS.filter((k) => has(`/v1/${k.path}`))) {
-      const r = await listOf(kind);
+      const r = await listOf(kind, null, at);
       parts.push(h('section', { 'aria-labelledby': `${kind.path}h` }, h('h2', { id: `${kind.path}h` }, kind.title),
         r.error ? h('p', { class: 'error' }, r.error) : table(kind, r.list, reload, msg)));
     }
@@ -102,7 +106,11 @@ export async function procView(main) {
     h('p', {}, auth.me
       ? `Signed in for ${auth.me.party_name}: you see public cases and the confidential ones ${auth.me.party} is party to.`
       : 'The public view: confidential cases are left out. A delegate signs in to lodge and acknowledge.'),
-    auth.me && has('/v1/concerns') ? lodgeForm(reload) : null, msg, lists);
+    auth.me && has('/v1/concerns') ? lodgeForm(reload) : null,
+    h('form', { class: 'row', id: 'as-of-form', onsubmit: (ev) => { ev.preventDefault(); reload(); } },
+      h('label', { for: 'as-of' }, 'Judge deadlines as of (empty: now)'), asOf,
+      h('button', { type: 'submit', id: 'as-of-go' }, 'Show')),
+    msg, lists);
   await reload();
 }
 
