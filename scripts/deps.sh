@@ -9,6 +9,11 @@ cd "$(dirname "$0")/.."
 pkgs=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev clang-tidy check
       libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libjansson-dev libmicrohttpd-dev
       python3 gawk)
+# The journal as tlog-tiles: Go's sumdb/tlog checker, an nginx mirror, a Python cosignature
+# verifier (tests/tlog/).
+pkgs+=(golang-go golang-golang-x-mod-dev nginx python3-cryptography)
+# The HTTP tests check every response against docs/api.yaml (tests/integration/openapi_check.py).
+pkgs+=(python3-yaml)
 if [ "${1:-}" = bench ]; then
     pkgs+=(python3-pandas python3-numpy python3-sklearn wrk nginx time)
 fi
@@ -18,6 +23,8 @@ fi
 # conflicts with it).
 pkgs+=(chromium)
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
+# Cooperation: the allocation's test and bench compare it with scipy's LP solver.
+pkgs+=(python3-scipy python3-numpy)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -177,90 +177,74 @@ static bool concerned(const struct platform_proc_step *st, const char *party)
     return false;
 }
 
-static int mediator_of(const struct platform_proc_step *st, const char *party, bool *out,
-                       struct gsi_err *err)
-{
-    int64_t n = 0;
-    struct store_val v[] = { STORE_INT(st->case_id), STORE_TEXT(party) };
-    int rc = store_query_int(st->s, &n, 0,
-                             "SELECT COUNT(*) FROM consult_mediators WHERE consultation = ?"
-                             " AND party = ?",
-                             v, 2, err);
-    *out = n > 0;
-    return rc;
-}
+/* What the rules of statements, votes and proposals need to know, read in one query (one
+ * round trip inside the write transaction on PostgreSQL): whether the public participant is
+ * registered in this consultation, the acting delegate, whether the acting party mediates,
+ * and whether statement `stmt` is this consultation's and moderated out. */
+struct facts {
+    int64_t registered, delegate, mediator, stmt_found, moderated;
+};
 
-/* The engine's voter id of the act: the public participant's, or the acting delegate's. */
-static int voter_of(struct platform_proc_step *st, int64_t *voter, bool *public_ok,
-                    struct gsi_err *err)
+static int facts_read(struct platform_proc_step *st, int64_t part, int64_t stmt, struct facts *f,
+                      struct gsi_err *err)
 {
-    int64_t part = proc_json_int(st->payload, "participant", 0);
-    *public_ok = false;
-    if (strcmp(st->party, CONSULT_PUBLIC_PARTY) == 0) {
-        if (part == 0 || !json_is_true(json_object_get(st->data, "open"))) {
-            return gsi_err_set(err, GSI_EFORBIDDEN, "consultation %lld does not admit the public",
-                               (long long)st->case_id);
-        }
-        int64_t n = 0;
-        struct store_val v[] = { STORE_INT(part), STORE_INT(st->case_id) };
-        int rc = store_query_int(st->s, &n, 0,
-                                 "SELECT COUNT(*) FROM consult_public WHERE id = ? AND"
-                                 " consultation = ?",
-                                 v, 2, err);
-        if (rc == 0 && n == 0) {
-            rc = gsi_err_set(err, GSI_EFORBIDDEN,
-                             "participant %lld is not registered in consultation %lld",
-                             (long long)part, (long long)st->case_id);
-        }
-        *voter = CONSULT_VOTER_PUBLIC + part;
-        *public_ok = rc == 0;
-        return rc;
-    }
-    if (part != 0) {
-        return gsi_err_set(err, GSI_EDATA, "/participant: only for public participants");
-    }
-    struct store_val v[] = { STORE_INT(st->record_id) };
-    return store_query_int(st->s, voter, 0, "SELECT delegate FROM records WHERE id = ?", v, 1, err);
-}
-
-/* A party concerned or the mediator, or a registered public participant. */
-static int participant_check(struct platform_proc_step *st, int64_t *voter, struct gsi_err *err)
-{
-    bool pub = false, med = false;
-    int rc = voter_of(st, voter, &pub, err);
-    if (rc < 0 || pub || concerned(st, st->party)) {
-        return rc;
-    }
-    rc = mediator_of(st, st->party, &med, err);
-    if (rc == 0 && !med) {
-        rc = gsi_err_set(err, GSI_EFORBIDDEN,
-                         "%s is neither a party concerned in consultation %lld nor its mediator",
-                         st->party, (long long)st->case_id);
-    }
-    return rc;
-}
-
-/* The statement's moderation flag; GSI_ENOTFOUND when it is not this consultation's. */
-static int statement_get(struct platform_proc_step *st, int64_t id, bool *moderated,
-                         struct gsi_err *err)
-{
-    struct store_val v[] = { STORE_INT(id), STORE_INT(st->case_id) };
+    struct store_val v[] = { STORE_INT(part),          STORE_INT(st->case_id),
+                             STORE_INT(st->record_id), STORE_INT(st->case_id),
+                             STORE_TEXT(st->party),    STORE_INT(stmt),
+                             STORE_INT(st->case_id),   STORE_INT(stmt),
+                             STORE_INT(st->case_id) };
     struct store_rows *r;
     int rc = store_query(st->s, &r,
-                         "SELECT moderated FROM consult_statements WHERE id = ? AND"
-                         " consultation = ?",
-                         v, 2, err);
+                         "SELECT (SELECT COUNT(*) FROM consult_public WHERE id = ? AND"
+                         " consultation = ?), (SELECT delegate FROM records WHERE id = ?),"
+                         " (SELECT COUNT(*) FROM consult_mediators WHERE consultation = ? AND"
+                         " party = ?), (SELECT COUNT(*) FROM consult_statements WHERE id = ? AND"
+                         " consultation = ?), (SELECT COALESCE(MAX(moderated), 0) FROM"
+                         " consult_statements WHERE id = ? AND consultation = ?)",
+                         v, 9, err);
     if (rc < 0) {
         return rc;
     }
-    if (store_rows_count(r) == 0) {
-        rc = gsi_err_set(err, GSI_ENOTFOUND, "/statement: no statement %lld in consultation %lld",
-                         (long long)id, (long long)st->case_id);
-    } else {
-        *moderated = store_rows_int(r, 0, 0) != 0;
-    }
+    f->registered = store_rows_int(r, 0, 0);
+    f->delegate = store_rows_int(r, 0, 1);
+    f->mediator = store_rows_int(r, 0, 2);
+    f->stmt_found = store_rows_int(r, 0, 3);
+    f->moderated = store_rows_int(r, 0, 4);
     store_rows_free(r);
-    return rc;
+    return 0;
+}
+
+/* A party concerned or the mediator, or a public participant registered in this consultation
+ * (only through consult_public_act). Sets the engine's voter id: the acting delegate's, or
+ * CONSULT_VOTER_PUBLIC + the participant's. */
+static int participant_check(struct platform_proc_step *st, int64_t stmt, int64_t *voter,
+                             struct facts *f, struct gsi_err *err)
+{
+    int64_t part = proc_json_int(st->payload, "participant", 0);
+    bool pub = strcmp(st->party, CONSULT_PUBLIC_PARTY) == 0;
+    if (pub && (part == 0 || !json_is_true(json_object_get(st->data, "open")))) {
+        return gsi_err_set(err, GSI_EFORBIDDEN, "consultation %lld does not admit the public",
+                           (long long)st->case_id);
+    }
+    if (!pub && part != 0) {
+        return gsi_err_set(err, GSI_EDATA, "/participant: only for public participants");
+    }
+    int rc = facts_read(st, part, stmt, f, err);
+    if (rc < 0) {
+        return rc;
+    }
+    *voter = pub ? CONSULT_VOTER_PUBLIC + part : f->delegate;
+    if (pub && f->registered == 0) {
+        return gsi_err_set(err, GSI_EFORBIDDEN,
+                           "participant %lld is not registered in consultation %lld",
+                           (long long)part, (long long)st->case_id);
+    }
+    if (!pub && !concerned(st, st->party) && f->mediator == 0) {
+        return gsi_err_set(err, GSI_EFORBIDDEN,
+                           "%s is neither a party concerned in consultation %lld nor its mediator",
+                           st->party, (long long)st->case_id);
+    }
+    return 0;
 }
 
 /* --- acts ------------------------------------------------------------------------------- */
@@ -333,7 +317,8 @@ static int rule_invite(struct platform_proc_step *st, struct gsi_err *err)
 static int rule_statement(struct platform_proc_step *st, struct gsi_err *err)
 {
     int64_t voter = 0;
-    int rc = participant_check(st, &voter, err);
+    struct facts f;
+    int rc = participant_check(st, 0, &voter, &f, err);
     if (rc < 0) {
         return rc;
     }
@@ -350,12 +335,13 @@ static int rule_statement(struct platform_proc_step *st, struct gsi_err *err)
 static int rule_vote(struct platform_proc_step *st, struct gsi_err *err)
 {
     int64_t voter = 0, stmt = proc_json_int(st->payload, "statement", 0);
-    bool moderated = false;
-    int rc = participant_check(st, &voter, err);
-    if (rc == 0) {
-        rc = statement_get(st, stmt, &moderated, err);
+    struct facts f;
+    int rc = participant_check(st, stmt, &voter, &f, err);
+    if (rc == 0 && f.stmt_found == 0) {
+        rc = gsi_err_set(err, GSI_ENOTFOUND, "/statement: no statement %lld in consultation %lld",
+                         (long long)stmt, (long long)st->case_id);
     }
-    if (rc == 0 && moderated) {
+    if (rc == 0 && f.moderated != 0) {
         rc = gsi_err_set(err, GSI_ECONFLICT, "statement %lld was moderated out", (long long)stmt);
     }
     if (rc < 0) {
@@ -374,17 +360,18 @@ static int rule_vote(struct platform_proc_step *st, struct gsi_err *err)
 
 static int rule_moderate(struct platform_proc_step *st, struct gsi_err *err)
 {
-    bool med = false, moderated = false;
     int64_t stmt = proc_json_int(st->payload, "statement", 0);
-    int rc = mediator_of(st, st->party, &med, err);
-    if (rc == 0 && !med && strcmp(st->owner, st->party) != 0) {
+    struct facts f;
+    int rc = facts_read(st, 0, stmt, &f, err);
+    if (rc == 0 && f.mediator == 0 && strcmp(st->owner, st->party) != 0) {
         rc = gsi_err_set(err, GSI_EFORBIDDEN, "only the convenor (%s) or the mediator may moderate",
                          st->owner);
     }
-    if (rc == 0) {
-        rc = statement_get(st, stmt, &moderated, err);
+    if (rc == 0 && f.stmt_found == 0) {
+        rc = gsi_err_set(err, GSI_ENOTFOUND, "/statement: no statement %lld in consultation %lld",
+                         (long long)stmt, (long long)st->case_id);
     }
-    if (rc == 0 && moderated) {
+    if (rc == 0 && f.moderated != 0) {
         rc = gsi_err_set(err, GSI_ECONFLICT, "statement %lld is already moderated out",
                          (long long)stmt);
     }
@@ -401,7 +388,8 @@ static int rule_moderate(struct platform_proc_step *st, struct gsi_err *err)
 static int rule_proposal(struct platform_proc_step *st, struct gsi_err *err)
 {
     int64_t voter = 0;
-    int rc = participant_check(st, &voter, err);
+    struct facts f;
+    int rc = participant_check(st, 0, &voter, &f, err);
     if (rc == 0 && strcmp(st->party, CONSULT_PUBLIC_PARTY) == 0) {
         rc = gsi_err_set(err, GSI_EFORBIDDEN, "proposals come from the parties and the mediator");
     }

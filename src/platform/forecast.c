@@ -249,7 +249,7 @@ int platform_forecast_store(struct platform *p, struct platform_fc_run *run, str
     }
     struct store_ctx x = { .run = run };
     x.text.cap = run->ncountries * (9 + 7 * PLATFORM_FC_HORIZON + PLATFORM_FC_HISTORY);
-    x.text.num = malloc(x.text.cap * sizeof *x.text.num);
+    x.text.num = malloc((x.text.cap + 1) * sizeof *x.text.num);
     if (x.text.num == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory storing the run");
     }
@@ -364,7 +364,7 @@ static int series_rows(struct platform *p, struct platform_fc_run *out, bool act
     }
     size_t c = 0;
     for (size_t i = 0; i < store_rows_count(r); i++) {
-        while (c < out->ncountries && strcmp(out->countries[c].iso3, store_rows_text(r, i, 0))) {
+        while (c < out->ncountries && strcmp(out->countries[c].iso3, store_rows_text(r, i, 0)) != 0) {
             c++;
         }
         const char *mt = store_rows_text(r, i, 1);

@@ -169,6 +169,9 @@ struct platform_proc {
 /* The procedures (one file each). */
 extern const struct platform_proc platform_proc_concern;      /* concern.c */
 extern const struct platform_proc platform_proc_notification; /* notify.c */
+extern const struct platform_proc platform_proc_coop_offer;   /* coop.c */
+extern const struct platform_proc platform_proc_coop_request; /* coop.c */
+extern const struct platform_proc platform_proc_forum;        /* forum.c */
 
 /* The concerns register's default deadlines for `domain` (a domain key): days to acknowledge
  * and to answer. GSI_ENOTFOUND for an unknown domain. */
@@ -190,6 +193,7 @@ const struct platform_proc_act *platform_proc_act_find(const struct platform_pro
 struct platform_proc_receipt {
     int64_t case_id;             /* the case acted on (the new one for an opening act) */
     struct platform_receipt act; /* the act's record and journal entry */
+    char act_type[PLATFORM_TYPE_MAX]; /* the act performed: "notification.missile_launch" */
 };
 
 /* Performs act `type` of `proc` on case `case_id` (0 for an opening act) as `actor` (NULL: the
@@ -205,6 +209,14 @@ int platform_proc_act(struct platform *p, struct platform_proc_receipt *out,
                       const struct platform_delegate *actor, const struct platform_proc *proc,
                       const char *type, int64_t case_id, const char *payload, size_t len,
                       struct gsi_err *err);
+
+/* Opens a case of `proc` with the JSON object `payload`: the procedure's one opening act, or,
+ * when it has several (notifications), the one whose verb the payload's "type" names ("type"
+ * is then taken out of the payload). Otherwise as platform_proc_act; an unknown or missing
+ * "type" is GSI_EDATA naming "/type" and the kinds there are. */
+int platform_proc_open(struct platform *p, struct platform_proc_receipt *out,
+                       const struct platform_delegate *actor, const struct platform_proc *proc,
+                       const char *payload, size_t len, struct gsi_err *err);
 
 /* --- reading --- */
 

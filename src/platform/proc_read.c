@@ -301,7 +301,7 @@ static const struct platform_proc_act *act_of(const char *type, const struct pla
     for (size_t i = 0; platform_procs[i] != NULL; i++) {
         const struct platform_proc *pr = platform_procs[i];
         size_t len = strlen(pr->name);
-        if (strncmp(type, pr->name, len) == 0 && type[len] == '.') {
+        if (strncmp(type, pr->name, len) == 0 && (type[len] == '.' || type[len] == '\0')) {
             for (size_t k = 0; k < pr->nacts; k++) {
                 if (strcmp(pr->acts[k].type, type) == 0) {
                     *proc = pr;

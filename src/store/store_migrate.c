@@ -44,6 +44,11 @@ static const struct migration migrations[] = {
       "INSERT INTO journal_head (id, size) VALUES (1, 0);"
       "CREATE TABLE checkpoints (size BIGINT PRIMARY KEY, root TEXT NOT NULL,"
       " note TEXT NOT NULL, created TEXT NOT NULL);" },
+    /* A confidential record's canonical bytes (gsi-record/v2) carry a secret random salt,
+     * kept here and never published, so that its public payload hash cannot confirm a
+     * guess of its content. '' for public records and those written before. */
+    { 2, "records: the salt of a confidential record",
+      "ALTER TABLE records ADD COLUMN salt TEXT NOT NULL DEFAULT '';" },
     /* Procedures (docs/internals/procedures.md): the projection of their journalled acts,
      * rebuilt from the records by `platform_proc_rebuild`. A case is one concern, one
      * notification...; its id is the record id of the act that opened it. Times are
@@ -85,6 +90,10 @@ static const struct migration migrations[] = {
       "CREATE TABLE forecast_actuals (run TEXT NOT NULL, iso3 TEXT NOT NULL, month TEXT NOT NULL,"
       " deaths TEXT NOT NULL, PRIMARY KEY (run, iso3, month),"
       " FOREIGN KEY (run, iso3) REFERENCES forecast_countries(run, iso3));" },
+    { 5, "witness: logs this server witnesses, and its own cosigned checkpoints",
+      "CREATE TABLE witness_logs (origin TEXT PRIMARY KEY, size BIGINT NOT NULL,"
+      " root TEXT NOT NULL, note TEXT NOT NULL, updated TEXT NOT NULL);"
+      "CREATE TABLE journal_cosigned (size BIGINT PRIMARY KEY, note TEXT NOT NULL);" },
     /* Consultations (docs/internals/consultations.md): statements, votes and public
      * participants, the projection of their journalled acts. A statement's id is its record's
      * id (an imported one's: 3000000000 plus its Polis comment-id). Votes are numbered as they

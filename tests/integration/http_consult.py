@@ -312,6 +312,8 @@ def main():
     with open(out) as f:
         exported = f.read()
     c.ok(exported.startswith("gsi-agreement-bundle/v1\n"), "gsi agreement export wrote a bundle")
+    if os.environ.get("GSI_SAVE_BUNDLE"):  # a seed for tests/fuzz/corpus/agree
+        shutil.copy(out, os.environ["GSI_SAVE_BUNDLE"])
     offline = tempfile.mkdtemp(prefix="gsi-offline-")
     shutil.copy(out, os.path.join(offline, "bundle.txt"))
     log_key = exported.split("\n")[1][len("log-key "):]

@@ -51,6 +51,7 @@ def main():
         c.ok("total" in r.stderr, "gsi warn run times its steps")
         check_run(c, server)
         check_hotspots(c, server, eth, ken)
+        check_brief(c, env, server)
     except Exception as ex:  # a broken step is one failure, and the tally still prints
         c.ok(False, f"exception: {ex!r}")
     finally:
@@ -150,6 +151,30 @@ def check_hotspots(c, s, eth, ken):
     c.eq(st, 404, "no run on that data month")
     st, _, _ = s.call("GET", "/v1/hotspots/eth-2023-01")
     c.eq(st, 404, "malformed hotspot id")
+
+
+def check_brief(c, env, s):
+    """gsi warn brief --db: each alert and what was opened on it, silence marked after N days."""
+    st, run, _ = s.call("GET", "/v1/forecasts/latest")
+    st, hs, _ = s.call("GET", "/v1/hotspots")
+    alerts = [h for h in hs["hotspots"] if h["alerts"]]
+    created = run["created"][:19] + "Z"
+    r = env.run("warn", "brief", "--now", created, "--format", "json")
+    rows = json.loads(r.stdout)
+    c.eq([x["hotspot"] for x in rows], [h["id"] for h in alerts], "one row per alert, by rank")
+    by = {x["hotspot"]: x for x in rows}
+    c.eq(by["ETH-2023-01"]["opened"], 2, "both links to Ethiopia's alert (the CLI sees all)")
+    c.eq(by["ETH-2023-01"]["status"], "responded", "a linked alert has a response")
+    silent = [x for x in rows if x["opened"] == 0]
+    c.ok(len(silent) > 0 and all(x["status"] == "open" for x in silent),
+         "at the run's own time the others are open, not yet overdue")
+    r = env.run("warn", "brief", "--now", "2099-01-01T00:00:00Z", "--days", "30",
+                "--format", "json")
+    rows = json.loads(r.stdout)
+    c.ok(all(x["status"] == "NO RESPONSE" for x in rows if x["opened"] == 0),
+         "after 30 days the silent alerts are marked")
+    c.eq([x["status"] for x in rows if x["hotspot"] == "ETH-2023-01"], ["responded"],
+         "the answered one is not")
 
 
 if __name__ == "__main__":

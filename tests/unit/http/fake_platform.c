@@ -216,6 +216,21 @@ static bool visible(const struct platform_record *r, const struct platform_deleg
     return false;
 }
 
+/* A store that stopped taking writes, as the real one reports it: type "note.dbfail" fails
+ * like a write to a read-only SQLite file, with the statement in the message. */
+static bool write_fault;
+
+bool platform_store_writable(struct platform *p, char *why, size_t cap)
+{
+    pthread_mutex_lock(&mu);
+    bool ok = !write_fault;
+    pthread_mutex_unlock(&mu);
+    if (!ok) {
+        snprintf(why, cap, "sqlite: INSERT INTO records: attempt to write a readonly database");
+    }
+    return ok;
+}
+
 int platform_act_record(struct platform *p, struct platform_receipt *out,
                         const struct platform_delegate *actor, const struct platform_act *act,
                         struct gsi_err *err)
@@ -225,6 +240,13 @@ int platform_act_record(struct platform *p, struct platform_receipt *out,
         return err->code;
     }
     pthread_mutex_lock(&mu);
+    write_fault = strcmp(act->type, "note.dbfail") == 0;
+    if (write_fault) {
+        pthread_mutex_unlock(&mu);
+        return gsi_err_set(err, GSI_EDB,
+                           "sqlite: INSERT INTO records (id, type, party) VALUES (?, ?, ?): "
+                           "attempt to write a readonly database");
+    }
     if (nrecords == FAKE_RECORDS_MAX) {
         pthread_mutex_unlock(&mu);
         return gsi_err_set(err, GSI_ELIMIT, "the fake is full");
@@ -422,6 +444,42 @@ int platform_hotspot_links(struct platform *p, struct platform_record **out, siz
     return gsi_err_set(err, GSI_ENOTFOUND, "no hotspot '%.40s'", id);
 }
 
+/* Tiles of the fake journal (one hash per record): each hash is 32 bytes of its index's low
+ * byte, an entry bundle entry is the one byte of its index; enough to test routing, headers
+ * and widths. */
+int platform_journal_tile(struct platform *p, struct gsi_buf *out, int level, uint64_t index,
+                          unsigned width, bool *full, struct gsi_err *err)
+{
+    uint64_t size;
+    platform_journal_size(p, &size, err);
+    uint64_t have = level <= 0 ? size : size >> (8 * level);
+    if (width == 0 || width > 256 || index * 256 + width > have) {
+        return gsi_err_set(err, GSI_ENOTFOUND, "no such tile");
+    }
+    *full = width == 256;
+    for (unsigned i = 0; i < width; i++) {
+        uint8_t b = (uint8_t)(index * 256 + i);
+        uint8_t h[32];
+        memset(h, b, sizeof h);
+        uint8_t e[3] = { 0, 1, b };
+        if (level < 0 ? gsi_buf_append(out, e, 3) : gsi_buf_append(out, h, 32)) {
+            return gsi_err_set(err, GSI_ELIMIT, "too big");
+        }
+    }
+    return 0;
+}
+
+int platform_journal_cosigned(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no cosigned checkpoint");
+}
+
+int platform_witness_add_checkpoint(struct platform *p, struct gsi_buf *out, const char *body,
+                                    size_t len, int64_t now_s, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "this server is not a witness");
+}
+
 /* Event trends (platform/events_store.h): the fake world has loaded no event file, so every
  * country's trend is empty; tests/integration/events_http.py covers real counts. */
 int platform_events_trend(struct platform *p, struct platform_ev_period **out, size_t *n,
@@ -502,6 +560,56 @@ void platform_proc_time_format(char out[PLATFORM_TIME_MAX], int64_t us)
 {
     (void)us;
     snprintf(out, PLATFORM_TIME_MAX, "1970-01-01T00:00:00Z");
+}
+
+int platform_proc_open(struct platform *p, struct platform_proc_receipt *out,
+                       const struct platform_delegate *actor, const struct platform_proc *proc,
+                       const char *payload, size_t len, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no procedures in the fake platform");
+}
+
+#include "platform/platform_coop.h"
+
+/* Cooperation (h_coop.c): no offers or requests in the fake platform. */
+int platform_coop_reallocate(struct platform *p, struct platform_receipt *out,
+                             const struct platform_delegate *actor, const char *party,
+                             struct gsi_err *err)
+{
+    (void)p;
+    (void)out;
+    (void)actor;
+    (void)party;
+    return gsi_err_set(err, GSI_ENOTFOUND, "no cooperation in the fake platform");
+}
+
+int platform_coop_matches(struct platform *p, struct platform_coop_match **out, size_t *n,
+                          int64_t request, size_t top, bool compatible, int64_t *as_of,
+                          struct gsi_err *err)
+{
+    (void)p;
+    (void)request;
+    (void)top;
+    (void)compatible;
+    *out = NULL;
+    *n = 0;
+    *as_of = 0;
+    (void)err;
+    return 0;
+}
+
+int platform_coop_result_get(struct platform *p, struct platform_coop_result *out,
+                             struct gsi_err *err)
+{
+    (void)p;
+    (void)err;
+    memset(out, 0, sizeof *out);
+    return 0;
+}
+
+void platform_coop_result_release(struct platform_coop_result *r)
+{
+    (void)r;
 }
 
 /* --- consultations and agreements: nothing to find, so their routes answer 404. --- */
