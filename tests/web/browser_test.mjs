@@ -349,6 +349,16 @@ async function phone(ctx, base) {
   await page.goto(`${base}/#/journal`);
   await page.waitForSelector('#verify');
   await shot(page, 'journal-390');
+  // The lists of cases and consultations, where the server has them, fit the phone too.
+  for (const [hash, view, name] of [['#/concerns', 'concerns', 'concerns'], ['#/consultations', 'consultations', 'consultations']]) {
+    if ((name === 'concerns' && !caps.concerns) || (name === 'consultations' && !caps.consultations)) continue;
+    await page.goto(`${base}/${hash}`);
+    await page.waitForFunction((v) => document.body.dataset.view === v, view);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(wide <= 0, `phone: ${name} fits the screen (overflow ${wide} px)`);
+    await shot(page, `${name}-390`);
+    await axe(page, `${name} (phone)`);
+  }
   check(problems.length === 0, `phone: no console error, failed request or outside request${problems.length ? `: ${problems.join('; ')}` : ''}`);
   await page.close();
 }
