@@ -208,6 +208,20 @@ async function desktop(ctx, base, token, ethToken) {
     await page.goto(`${base}/#/country/ETH`);
     await page.waitForSelector('#country-proc');
     check((await page.textContent('#country-proc')).includes(title), 'country ETH: the concern addressed to it is listed');
+    // From Ethiopia's page, a concern about its hotspot: the form comes prefilled, and the
+    // hotspot's API page lists the concern.
+    if (caps.forecasts) {
+      await page.click('#lodge-hotspot');
+      await page.waitForSelector('#lodge');
+      const hs = await page.inputValue('#c-hotspot');
+      check(await page.inputValue('#c-to') === 'ETH' && /^ETH-\d{4}-\d{2}$/.test(hs), `concerns: the form is prefilled from the country page (${hs})`);
+      await page.fill('#c-title', 'Escalation risk in Amhara');
+      await page.fill('#c-text', 'Kenya proposes early consultations on the forecast surge.');
+      await page.click('#lodge-go');
+      await page.waitForFunction(() => /lodged for KEN/.test(document.querySelector('#lodge-msg').textContent));
+      const linked = (await (await fetch(`${base}/v1/hotspots/${hs}`)).json()).linked;
+      check(linked && linked.concerns.length === 1, `hotspot ${hs}: its page lists the concern (${linked ? linked.concerns.length : 'none'})`);
+    }
   }
 
   if (!caps.consultations) {
