@@ -1,11 +1,17 @@
 /* proc_registry.c — every procedure this build knows. Add a procedure's table at the end. */
 #include <string.h>
 
+#include "platform/consult.h"
 #include "platform/proc.h"
 
 const struct platform_proc *const platform_procs[] = {
     &platform_proc_concern,
     &platform_proc_notification,
+    &platform_proc_coop_offer,
+    &platform_proc_coop_request,
+    &platform_proc_forum,
+    &platform_proc_consultation,
+    &platform_proc_agreement,
     NULL,
 };
 

@@ -226,7 +226,7 @@ static int cmp_id(const void *a, const void *b)
 
 /* Adds `id` (a party) or its members (a grouping) to `set`. */
 static int expand_one(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *n, const char *id,
-                      const struct ptr *at, struct gsi_err *err)
+                      bool expand, const struct ptr *at, struct gsi_err *err)
 {
     if (p == NULL) {
         return bad(err, at, "no parties to check against");
@@ -242,7 +242,8 @@ static int expand_one(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *
     }
     char(*members)[PLATFORM_ID_MAX] = NULL;
     size_t nm = 0;
-    bool grouping = strcmp(party.kind, "state") != 0 && strcmp(party.kind, "observer") != 0 &&
+    bool grouping = expand && strcmp(party.kind, "state") != 0 &&
+                    strcmp(party.kind, "observer") != 0 &&
                     strcmp(party.kind, "nonstate") != 0;
     if (grouping) {
         int rc = platform_party_members(p, &members, &nm, party.id, err);
@@ -330,7 +331,7 @@ static int check_parties(struct platform *p, json_t *obj, const struct platform_
         } else if (strcmp(id, "ALL") == 0) {
             rc = expand_all(p, set, &n, err);
         } else {
-            rc = expand_one(p, set, &n, id, &el, err);
+            rc = expand_one(p, set, &n, id, !(f->flags & PLATFORM_PROC_AS_GIVEN), &el, err);
         }
     }
     json_t *out = rc == 0 ? json_array() : NULL;
