@@ -85,8 +85,9 @@ enum platform_proc_ftype {
 #define PLATFORM_PROC_ADDRESSES 2u /* (PARTIES) the parties the case addresses */
 #define PLATFORM_PROC_TITLE     4u /* (STRING) shown as the case's title in lists */
 #define PLATFORM_PROC_DOMAINKEY 8u /* (DOMAIN) the case's domain, filterable */
-#define PLATFORM_PROC_AS_GIVEN  16u /* (PARTIES) a grouping is itself a party here ("UN" as a
-                                     * mediator or signatory), not expanded to its members */
+#define PLATFORM_PROC_AS_GIVEN                                    \
+    16u /* (PARTIES) a grouping is itself a party here ("UN" as a \
+         * mediator or signatory), not expanded to its members */
 
 struct platform_proc_field {
     const char *name; /* JSON key, [a-z0-9_]+ */
@@ -166,6 +167,12 @@ struct platform_proc {
      * (a deadline period chosen by default is stored, not looked up again on a rebuild), or
      * refuses (GSI_EDATA naming the field). NULL: none. */
     int (*prepare)(struct platform_proc_step *st, struct gsi_err *err);
+    /* True when the procedure's whole state is the framework's projection (proc_cases,
+     * proc_parties, proc_acts) and its rules write no table of their own: then
+     * platform_proc_rebuild rebuilds it from the records and `gsi journal verify` checks it.
+     * A procedure whose rules keep tables of their own leaves it false (its rebuild would
+     * meet its own rows) until those tables are rebuilt too. */
+    bool rebuildable;
 };
 
 /* The procedures (one file each). */
@@ -307,13 +314,15 @@ int platform_time_parse(int64_t *us, const char *s, size_t n);
 /* Writes `us` as RFC 3339 UTC to the second ("2026-12-03T09:00:00Z"). */
 void platform_proc_time_format(char out[PLATFORM_TIME_MAX], int64_t us);
 
-/* Rebuilds the projection of every procedure from the records, in one transaction. The
- * result is the same as the tables the acts built (`gsi journal verify` checks it). */
+/* Rebuilds the projection of every `rebuildable` procedure from the records, in one
+ * transaction. The result is the same as the tables the acts built (`gsi journal verify`
+ * checks it). */
 int platform_proc_rebuild(struct platform *p, struct gsi_err *err);
 
-/* Checks that the projection is what the records say: inside one write transaction, hashes
- * the procedures' tables, rebuilds them from the records, hashes them again, and rolls it all
- * back. *differs tells whether the two differ (`gsi journal verify` reports it as a problem). */
+/* Checks that the projection of the `rebuildable` procedures is what the records say: inside
+ * one write transaction, hashes their rows, rebuilds them from the records, hashes them again,
+ * and rolls it all back. *differs tells whether the two differ (`gsi journal verify` reports it as
+ * a problem). */
 int platform_proc_check(struct platform *p, bool *differs, struct gsi_err *err);
 
 /* Appends the OpenAPI (YAML) schemas of every act of `proc`'s payload to `out`, one
