@@ -60,15 +60,11 @@ static int on_event(void *ctx, const struct events_event *ev, struct gsi_err *er
     if (ev->country[0] == '\0' || ev->day == EVENTS_DAY_NONE) {
         return 0;
     }
-    if (c->n == c->cap) {
-        size_t cap = c->cap == 0 ? 4096 : 2 * c->cap;
-        struct ev_key *k = cap <= LOAD_EVENTS_MAX ? realloc(c->keys, cap * sizeof *k) : NULL;
-        if (k == NULL) {
-            return gsi_err_set(err, GSI_ELIMIT, "more than %u events in one file, or out of memory",
-                               LOAD_EVENTS_MAX);
-        }
-        c->keys = k;
-        c->cap = cap;
+    if (c->n == LOAD_EVENTS_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "more than %u events in one file", LOAD_EVENTS_MAX);
+    }
+    if (GSI_ALLOC_GROW(c->keys, c->n + 1, c->cap, 4096) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory collecting the events of one file");
     }
     struct ev_key *k = &c->keys[c->n++];
     memcpy(k->iso3, ev->country, 4);

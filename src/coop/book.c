@@ -177,30 +177,18 @@ static int common_check(uint32_t *domain, const struct coop_entry *e, long long 
     return 0;
 }
 
-/* Grows the parallel arrays of offers (which = 0) or requests (1) by one. */
+/* Grows the parallel arrays of offers (which = 0) or requests (1) by one: the entries, their
+ * ids and their parties, under one capacity. */
 static int book_grow(struct coop_book *b, int which)
 {
-    size_t n = which == 0 ? b->noffers : b->nreqs;
-    size_t *cap = which == 0 ? &b->offers_cap : &b->reqs_cap;
-    size_t old = *cap;
-    int rc = which == 0 ? gsi_array_reserve((void **)&b->offers, cap, n + 1, sizeof *b->offers, 64)
-                        : gsi_array_reserve((void **)&b->reqs, cap, n + 1, sizeof *b->reqs, 64);
-    if (rc < 0 || *cap == old) {
-        return rc;
+    if (which == 0) {
+        struct gsi_array_ref grow[] = { GSI_ARRAY_REF(b->offers), GSI_ARRAY_REF(b->offer_ids),
+                                        GSI_ARRAY_REF(b->offer_parties) };
+        return gsi_arrays_grow(grow, 3, &b->offers_cap, b->noffers + 1, 64);
     }
-    char ***ids = which == 0 ? &b->offer_ids : &b->req_ids;
-    char ***parties = which == 0 ? &b->offer_parties : &b->req_parties;
-    char **v = realloc(*ids, *cap * sizeof *v);
-    if (v == NULL) {
-        return GSI_ENOMEM;
-    }
-    *ids = v;
-    v = realloc(*parties, *cap * sizeof *v);
-    if (v == NULL) {
-        return GSI_ENOMEM;
-    }
-    *parties = v;
-    return 0;
+    struct gsi_array_ref grow[] = { GSI_ARRAY_REF(b->reqs), GSI_ARRAY_REF(b->req_ids),
+                                    GSI_ARRAY_REF(b->req_parties) };
+    return gsi_arrays_grow(grow, 3, &b->reqs_cap, b->nreqs + 1, 64);
 }
 
 /* Makes room for one more offer (which = 0) or request (1) and stores the entry's id and

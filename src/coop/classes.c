@@ -52,24 +52,17 @@ static uint64_t class_hash(uint32_t party, const uint32_t *offers, size_t n)
 /* Room for one more class in the per-class arrays. */
 static int class_grow(struct coop_classes *cl)
 {
-    if (gsi_array_reserve((void **)&cl->party, &cl->cap, cl->n + 1, sizeof *cl->party, 256) < 0) {
+    size_t old = cl->cap;
+    struct gsi_array_ref grow[] = { GSI_ARRAY_REF(cl->party), GSI_ARRAY_REF(cl->demand),
+                                    GSI_ARRAY_REF(cl->key) };
+    if (gsi_arrays_grow(grow, 3, &cl->cap, cl->n + 1, 256) < 0) {
         return GSI_ENOMEM;
     }
-    int64_t *demand = realloc(cl->demand, cl->cap * sizeof *demand);
-    if (demand == NULL) {
+    /* The classes' offsets into the pool: one more than the classes (list[c + 1] ends c). */
+    if (cl->cap != old && GSI_ALLOC_RESIZE(cl->list, cl->cap + 1) < 0) {
+        cl->cap = old; /* every array still holds the old capacity */
         return GSI_ENOMEM;
     }
-    cl->demand = demand;
-    size_t *list = realloc(cl->list, (cl->cap + 1) * sizeof *list);
-    if (list == NULL) {
-        return GSI_ENOMEM;
-    }
-    cl->list = list;
-    size_t *key = realloc(cl->key, cl->cap * sizeof *key);
-    if (key == NULL) {
-        return GSI_ENOMEM;
-    }
-    cl->key = key;
     return 0;
 }
 
@@ -95,8 +88,7 @@ static int class_find(uint32_t *out, struct coop_classes *cl, uint32_t party,
     cl->party[c] = party;
     cl->key[c] = key;
     cl->demand[c] = 0;
-    if (gsi_array_reserve((void **)&cl->pool, &cl->cappool, cl->npool + n, sizeof *cl->pool,
-                          1024) < 0) {
+    if (GSI_ALLOC_GROW(cl->pool, cl->npool + n, cl->cappool, 1024) < 0) {
         return GSI_ENOMEM;
     }
     memcpy(cl->pool + cl->npool, offers, n * sizeof *offers);
@@ -178,8 +170,7 @@ static long compatible_offers(struct profiles *pr, const struct by_domain *idx,
         if (o->places == 0 || coop_reasons(o, r) != COOP_REASON_ALL) {
             continue;
         }
-        if (gsi_array_reserve((void **)&pr->pool, &pr->cappool, pr->npool + k + 1,
-                              sizeof *pr->pool, 1024) < 0) {
+        if (GSI_ALLOC_GROW(pr->pool, pr->npool + k + 1, pr->cappool, 1024) < 0) {
             return GSI_ENOMEM;
         }
         pr->pool[pr->npool + k++] = idx[i].offer;
@@ -200,7 +191,7 @@ static const struct profile *profile_get(struct profiles *pr, const struct by_do
         slot = (slot + 1) & pr->mask;
     }
     long k = compatible_offers(pr, idx, noffers, offers, r);
-    if (k < 0 || gsi_array_reserve((void **)&pr->v, &pr->cap, pr->n + 1, sizeof *pr->v, 64) < 0) {
+    if (k < 0 || GSI_ALLOC_GROW(pr->v, pr->n + 1, pr->cap, 64) < 0) {
         return NULL;
     }
     struct profile *p = &pr->v[pr->n];

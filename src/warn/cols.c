@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/buf.h"
 #include "core/text.h"
 #include "ref/ref.h"
 
@@ -111,15 +112,10 @@ static int read_rows(unsigned char **rows, size_t *nrows, const struct warn_cols
         if (c->nfields == 1 && c->flen[0] == 0) {
             continue; /* a blank line */
         }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : l->rows_first;
-            unsigned char *nr = realloc(r, ncap * l->row_size);
-            if (nr == NULL) {
-                rc = gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", c->path);
-                break;
-            }
-            r = nr;
-            cap = ncap;
+        /* Rows of l->row_size bytes each: the size is the layout's, not a C type's. */
+        if (gsi_array_grow_at(&r, &cap, n + 1, l->row_size, l->rows_first) < 0) {
+            rc = gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", c->path);
+            break;
         }
         if ((rc = l->parse(r + n * l->row_size, c, idx, err)) < 0) {
             break;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 
 /* The challenge's IGN bin edges (evaluate_submissions.py). */
@@ -198,11 +199,9 @@ int warn_score_all(struct warn_scores *out, struct warn_score_ws *ws, const doub
                    double y)
 {
     if (ws->cap < n) {
-        double *s = realloc(ws->sorted, n * sizeof *s);
-        if (s == NULL) {
+        if (GSI_ALLOC_RESIZE(ws->sorted, n) < 0) {
             return GSI_ENOMEM;
         }
-        ws->sorted = s;
         ws->cap = n;
     }
     memcpy(ws->sorted, x, n * sizeof *x);
