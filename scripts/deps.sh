@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 pkgs=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev clang-tidy check
       libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libjansson-dev libmicrohttpd-dev
       python3 gawk)
+# The HTTP tests check every response against docs/api.yaml (tests/integration/openapi_check.py).
+pkgs+=(python3-yaml)
 if [ "${1:-}" = bench ]; then
     pkgs+=(python3-pandas python3-numpy python3-sklearn wrk nginx time)
     # Node.js may come from elsewhere than Debian (then Debian's npm conflicts with it).

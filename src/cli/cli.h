@@ -32,7 +32,8 @@
     X("keygen", cmd_keygen, "make an Ed25519 key pair for a delegate")                     \
     X("delegate", cmd_delegate, "add, revoke or list the delegates who act for a party")   \
     X("journal", cmd_journal, "verify the signed journal, or print its latest checkpoint") \
-    X("serve", cmd_serve, "serve the HTTP API (JSON) and the journal on ADDR:PORT")         \
+    X("serve", cmd_serve, "serve the HTTP API (JSON) and the journal on ADDR:PORT")        \
+    X("notify", cmd_notify, "send a confidence-building notification from a JSON file")    \
     X("sign", cmd_sign, "sign an agreement's canonical bytes with a delegate's key")        \
     X("agreement", cmd_agreement, "export an agreement's bundle, or verify one offline")  \
     X("consultation", cmd_consultation, "import a Polis export as an open consultation")

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_warn_concerns.h"
 #include "core/date.h"
 #include "core/table.h"
 #include "warn/backtest.h"
@@ -87,11 +88,15 @@ static const char brief_help[] =
     "  --samples N        draws (default 1000)\n"
     "  --seed S           random seed (default 1)\n"
     "  --format FMT       table (default), csv or json\n"
-    "  --events FILE      accepted for event-data features; the current model does not use it\n";
+    "  --events FILE      accepted for event-data features; the current model does not use it\n"
+    "  --db URL           count each country's overdue concerns in this database as a signal\n"
+    "                     in its reasons, and list every country that has any\n"
+    "  --now TIME         judge the concerns' deadlines at TIME (RFC 3339 UTC; default now)\n";
 
 /* Options every subcommand may take; each subcommand checks the ones it needs. */
 struct opts {
     const char *actuals, *forecast, *out, *years, *models, *through;
+    const char *db, *now; /* brief: the concerns register and the time to judge it at */
     long year, samples, top, threads;
     uint64_t seed;
     enum gsi_format format;
@@ -132,6 +137,10 @@ static int parse(struct opts *o, int argc, char **argv, const char *cmd, const c
             o->models = v; /* --model for forecast, --models for backtest: one setting */
         } else if (OPT("--through")) {
             o->through = v;
+        } else if (OPT("--db")) {
+            o->db = v;
+        } else if (OPT("--now")) {
+            o->now = v;
         } else if (OPT("--events")) {
             o->events = 1;
         } else if (OPT("--year")) {
@@ -430,6 +439,11 @@ static int do_brief(int argc, char **argv)
         warn_panel_release(&p);
         return cli_fail(&err);
     }
+    if (o.db != NULL && cli_brief_concerns(hs, n, o.db, o.now, &err) < 0) {
+        free(hs);
+        warn_panel_release(&p);
+        return cli_fail(&err);
+    }
     static const struct gsi_table_col cols[] = {
         { "rank", 0 },      { "iso3", -1 },    { "country", -1 }, { "median_12m", 0 },
         { "mean_12m", 0 },  { "lo90", 0 },     { "hi90", 0 },     { "p_ge_25", 2 },
@@ -439,7 +453,10 @@ static int do_brief(int argc, char **argv)
     struct gsi_table *t = gsi_table_new(cols, sizeof cols / sizeof cols[0]);
     size_t top = o.top == 0 || (size_t)o.top > n ? n : (size_t)o.top;
     int bad = t == NULL;
-    for (size_t i = 0; i < top && !bad; i++) {
+    for (size_t i = 0; i < n && !bad; i++) {
+        if (i >= top && hs[i].signals == 0) {
+            continue; /* past --top, only countries with overdue concerns are listed */
+        }
         char alerts[64];
         warn_brief_alert_text(alerts, sizeof alerts, hs[i].alerts);
         bad |= gsi_table_num(t, (double)(i + 1)) | gsi_table_text(t, hs[i].iso3) |

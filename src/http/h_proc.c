@@ -191,21 +191,27 @@ int h_proc_get(struct http_req *req, struct http_resp *resp)
     return rc;
 }
 
-/* Performs `type` on case `id` (0: opens one) with the request body as payload. */
+/* Performs `type` on case `id` (type NULL: opens a case) with the request body as payload. */
 static int act(struct http_req *req, struct http_resp *resp, const struct platform_proc *proc,
                const char *type, int64_t id)
 {
     struct platform_proc_receipt r;
     const char *body = req->body != NULL && req->body_len > 0 ? req->body : "{}";
     size_t len = req->body != NULL && req->body_len > 0 ? req->body_len : 2;
-    if (platform_proc_act(req->platform, &r, req->auth, proc, type, id, body, len, &req->err) < 0) {
+    int rc =
+        type == NULL
+            ? platform_proc_open(req->platform, &r, req->auth, proc, body, len, &req->err)
+            : platform_proc_act(req->platform, &r, req->auth, proc, type, id, body, len, &req->err);
+    if (rc < 0) {
         return req->err.code;
     }
+    char act_type[PLATFORM_TYPE_MAX];
+    snprintf(act_type, sizeof act_type, "%s", r.act_type);
     snprintf(resp->location, sizeof resp->location, "/v1/%s/%lld", proc->path,
              (long long)r.case_id);
     return http_resp_json(resp, 201,
                           json_pack("{s:I,s:s,s:I,s:I,s:s,s:s,s:I}", "case", (json_int_t)r.case_id,
-                                    "act", type, "record", (json_int_t)r.act.record_id, "index",
+                                    "act", act_type, "record", (json_int_t)r.act.record_id, "index",
                                     (json_int_t)r.act.index, "time", r.act.time, "leaf_hash",
                                     r.act.leaf_hash, "tree_size", (json_int_t)r.act.tree_size));
 }
@@ -216,43 +222,7 @@ int h_proc_open(struct http_req *req, struct http_resp *resp)
     if (proc == NULL) {
         return req->err.code;
     }
-    /* One opening act, or the one the body's "type" names (taken out of the payload). */
-    const struct platform_proc_act *open = NULL;
-    size_t nopen = 0;
-    for (size_t i = 0; i < proc->nacts; i++) {
-        if (proc->acts[i].flags & PLATFORM_PROC_OPENS) {
-            open = &proc->acts[i];
-            nopen++;
-        }
-    }
-    if (nopen == 1) {
-        return act(req, resp, proc, open->type, 0);
-    }
-    json_t *body;
-    if (http_req_json(&body, req) < 0) {
-        return req->err.code;
-    }
-    const char *t = json_string_value(json_object_get(body, "type"));
-    open = t != NULL ? platform_proc_act_find(proc, t) : NULL;
-    int rc;
-    if (open == NULL || !(open->flags & PLATFORM_PROC_OPENS)) {
-        rc = gsi_err_set(&req->err, GSI_EDATA, "/type: expected the kind of %s (see the API's %s)",
-                         proc->name, proc->path);
-    } else {
-        json_object_del(body, "type");
-        char *text = json_dumps(body, JSON_COMPACT);
-        const char *saved = req->body;
-        size_t saved_len = req->body_len;
-        req->body = text;
-        req->body_len = text != NULL ? strlen(text) : 0;
-        rc = text != NULL ? act(req, resp, proc, open->type, 0)
-                          : gsi_err_set(&req->err, GSI_ENOMEM, "out of memory");
-        req->body = saved;
-        req->body_len = saved_len;
-        free(text);
-    }
-    json_decref(body);
-    return rc;
+    return act(req, resp, proc, NULL, 0);
 }
 
 int h_proc_act(struct http_req *req, struct http_resp *resp)

@@ -36,6 +36,13 @@ const struct http_route http_routes[] = {
     { HTTP_POST, "/v1/concerns/{id}/acknowledge", HTTP_AUTH_REQUIRED, true, h_proc_act },
     { HTTP_POST, "/v1/concerns/{id}/answer", HTTP_AUTH_REQUIRED, true, h_proc_act },
     { HTTP_POST, "/v1/concerns/{id}/withdraw", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    /* Confidence-building notifications. */
+    { HTTP_GET, "/v1/notifications", HTTP_AUTH_OPTIONAL, true, h_proc_list },
+    { HTTP_POST, "/v1/notifications", HTTP_AUTH_REQUIRED, true, h_proc_open },
+    { HTTP_GET, "/v1/notifications/{id}", HTTP_AUTH_OPTIONAL, true, h_proc_get },
+    { HTTP_POST, "/v1/notifications/{id}/acknowledge", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/notifications/{id}/amend", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/notifications/{id}/cancel", HTTP_AUTH_REQUIRED, true, h_proc_act },
 
     /* Consultations, decisions and agreements (h_proc.c, h_consult.c). */
     { HTTP_GET, "/v1/consultations", HTTP_AUTH_OPTIONAL, true, h_proc_list },

@@ -539,6 +539,14 @@ static char import_votes_sha[PLATFORM_HEX_MAX];
 static int rule_import(struct platform_proc_step *st, struct gsi_err *err)
 {
     const char *vs = json_string_value(json_object_get(st->payload, "votes_sha256"));
+    int64_t have = 0;
+    struct store_val v[] = { STORE_INT(st->record_id) };
+    int rc = store_query_int(st->s, &have, 0,
+                             "SELECT COUNT(*) FROM consult_statements WHERE consultation = ?", v, 1,
+                             err);
+    if (rc < 0 || have > 0) { /* a rebuild: the imported rows were kept (consult_reset) */
+        return rc;
+    }
     if (import_data == NULL || vs == NULL || strcmp(vs, import_votes_sha) != 0) {
         return gsi_err_set(err, GSI_EUSAGE,
                            "consultation.import is made by gsi consultation import only");
@@ -606,6 +614,23 @@ static int consult_rules(struct platform_proc_step *st, struct gsi_err *err)
     return 0;
 }
 
+/* Before a rebuild: every row the rules wrote goes, except what imports brought (the journal
+ * holds the files' hashes, not their rows), whose moderation goes back to Polis's. */
+static int consult_reset(struct store *s, struct gsi_err *err)
+{
+    return store_exec(s,
+                      "DELETE FROM consult_votes WHERE record NOT IN (SELECT id FROM records"
+                      " WHERE type = 'consultation.import');"
+                      " DELETE FROM consult_statements WHERE id < 3000000000;"
+                      " UPDATE consult_statements SET moderated = CASE WHEN reason ="
+                      " 'moderated in Polis' THEN 1 ELSE 0 END, reason = CASE WHEN reason ="
+                      " 'moderated in Polis' THEN reason ELSE '' END;"
+                      " DELETE FROM consult_public; DELETE FROM consult_invites;"
+                      " DELETE FROM consult_mediators; DELETE FROM consult_positions;"
+                      " DELETE FROM consult_proposals",
+                      NULL, 0, err);
+}
+
 const struct platform_proc platform_proc_consultation = {
     .name = "consultation",
     .path = "consultations",
@@ -618,4 +643,5 @@ const struct platform_proc platform_proc_consultation = {
     .acts = consult_acts,
     .nacts = N(consult_acts),
     .rules = consult_rules,
+    .reset = consult_reset,
 };

@@ -158,6 +158,29 @@ static int step_open(struct platform_proc_step *st, struct gsi_err *err)
     return 0;
 }
 
+/* An amendment changes what a case says, not whom it addresses or who may see it. */
+static int amend_keeps(const struct platform_proc_step *st, struct gsi_err *err)
+{
+    for (size_t i = 0; st->opening != NULL && i < st->opening->nfields; i++) {
+        const struct platform_proc_field *f = &st->opening->fields[i];
+        if (!(f->flags & PLATFORM_PROC_ADDRESSES)) {
+            continue;
+        }
+        if (!json_equal(json_object_get(st->data, f->name),
+                        json_object_get(st->payload, f->name))) {
+            return gsi_err_set(err, GSI_EDATA,
+                               "/%s: an amendment cannot change the parties "
+                               "addressed (cancel and send a new one)",
+                               f->name);
+        }
+    }
+    if (json_is_true(json_object_get(st->data, "confidential")) !=
+        json_is_true(json_object_get(st->payload, "confidential"))) {
+        return gsi_err_set(err, GSI_EDATA, "/confidential: an amendment cannot change it");
+    }
+    return 0;
+}
+
 /* The generic transitions: states allowed from, states led to, amendments. */
 static int step_transit(struct platform_proc_step *st, struct gsi_err *err)
 {
@@ -191,6 +214,10 @@ static int step_transit(struct platform_proc_step *st, struct gsi_err *err)
     }
     st->case_to = a->case_to >= 0 ? a->case_to : st->case_state;
     if (a->flags & PLATFORM_PROC_AMENDS) {
+        int rc = amend_keeps(st, err);
+        if (rc < 0) {
+            return rc;
+        }
         json_decref(st->data);
         st->data = json_deep_copy(st->payload);
         if (st->data == NULL) {
@@ -496,8 +523,28 @@ static int act_record(struct platform *p, struct platform_proc_receipt *out,
     free(text);
     if (rc == 0) {
         out->case_id = c->case_id != 0 ? c->case_id : out->act.record_id;
+        snprintf(out->act_type, sizeof out->act_type, "%s", c->act->type);
     }
     return rc;
+}
+
+/* Parses a payload (NULL: "{}"), capped at PLATFORM_PAYLOAD_MAX; two values for one key are
+ * refused, since they would make the act ambiguous. */
+static int payload_parse(json_t **out, const char *payload, size_t len, struct gsi_err *err)
+{
+    *out = NULL;
+    if (len > PLATFORM_PAYLOAD_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "payload of %zu bytes is over the %u-byte limit", len,
+                           PLATFORM_PAYLOAD_MAX);
+    }
+    json_error_t je;
+    *out = json_loadb(payload != NULL ? payload : "{}", payload != NULL ? len : 2,
+                      JSON_REJECT_DUPLICATES, &je);
+    if (*out == NULL) {
+        return gsi_err_set(err, GSI_EDATA, "malformed JSON at line %d, column %d: %s", je.line,
+                           je.column, je.text);
+    }
+    return 0;
 }
 
 int platform_proc_act(struct platform *p, struct platform_proc_receipt *out,
@@ -516,16 +563,10 @@ int platform_proc_act(struct platform *p, struct platform_proc_receipt *out,
         return gsi_err_set(err, GSI_EUSAGE, "%s %s", a->type,
                            opening ? "opens a new case" : "needs the case it is about");
     }
-    if (len > PLATFORM_PAYLOAD_MAX) {
-        return gsi_err_set(err, GSI_ELIMIT, "payload of %zu bytes is over the %u-byte limit", len,
-                           PLATFORM_PAYLOAD_MAX);
-    }
-    json_error_t je;
-    json_t *obj = json_loadb(payload != NULL ? payload : "{}", payload != NULL ? len : 2,
-                             JSON_REJECT_DUPLICATES, &je);
-    if (obj == NULL) {
-        return gsi_err_set(err, GSI_EDATA, "malformed JSON at line %d, column %d: %s", je.line,
-                           je.column, je.text);
+    json_t *obj = NULL;
+    int prc = payload_parse(&obj, payload, len, err);
+    if (prc < 0) {
+        return prc;
     }
     char party[PLATFORM_ID_MAX];
     struct case_head h;
@@ -542,7 +583,8 @@ int platform_proc_act(struct platform *p, struct platform_proc_receipt *out,
             rc = schema != NULL ? 0 : gsi_err_set(err, GSI_EDATA, "unknown case subtype");
         }
     }
-    rc = rc ? rc : proc_payload_check(p, schema, obj, opening ? party : NULL, err);
+    bool amends = (a->flags & PLATFORM_PROC_AMENDS) != 0;
+    rc = rc ? rc : proc_payload_check(p, schema, obj, opening || amends ? party : NULL, err);
     if (rc == 0 && proc->prepare != NULL) {
         struct platform_proc_step st;
         memset(&st, 0, sizeof st);
@@ -575,6 +617,60 @@ int platform_proc_act(struct platform *p, struct platform_proc_receipt *out,
     }
     gsi_buf_release(&audience);
     head_release(&h);
+    json_decref(obj);
+    return rc;
+}
+
+/* "a, b, c": the verbs of `proc`'s opening acts, for a message. */
+static void opening_verbs(char *out, size_t cap, const struct platform_proc *proc)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < proc->nacts && len < cap; i++) {
+        if (proc->acts[i].flags & PLATFORM_PROC_OPENS) {
+            len += (size_t)snprintf(out + len, cap - len, "%s%s", len > 0 ? ", " : "",
+                                    proc->acts[i].verb);
+        }
+    }
+}
+
+int platform_proc_open(struct platform *p, struct platform_proc_receipt *out,
+                       const struct platform_delegate *actor, const struct platform_proc *proc,
+                       const char *payload, size_t len, struct gsi_err *err)
+{
+    const struct platform_proc_act *open = NULL;
+    size_t nopen = 0;
+    for (size_t i = 0; i < proc->nacts; i++) {
+        if (proc->acts[i].flags & PLATFORM_PROC_OPENS) {
+            open = &proc->acts[i];
+            nopen++;
+        }
+    }
+    if (nopen == 1) {
+        return platform_proc_act(p, out, actor, proc, open->type, 0, payload, len, err);
+    }
+    memset(out, 0, sizeof *out);
+    json_t *obj = NULL;
+    int prc = payload_parse(&obj, payload, len, err);
+    if (prc < 0) {
+        return prc;
+    }
+    const char *t = json_string_value(json_object_get(obj, "type"));
+    open = t != NULL ? platform_proc_act_find(proc, t) : NULL;
+    int rc;
+    if (open == NULL || !(open->flags & PLATFORM_PROC_OPENS)) {
+        char verbs[512];
+        opening_verbs(verbs, sizeof verbs, proc);
+        rc = gsi_err_set(err, GSI_EDATA, "/type: expected the kind of %s: one of %s", proc->name,
+                         verbs);
+    } else {
+        const char *type = open->type;
+        json_object_del(obj, "type");
+        char *text = json_dumps(obj, JSON_COMPACT);
+        rc = text != NULL ? platform_proc_act(p, out, actor, proc, type, 0, text, strlen(text), err)
+                          : gsi_err_set(err, GSI_ENOMEM, "out of memory");
+        free(text);
+    }
     json_decref(obj);
     return rc;
 }

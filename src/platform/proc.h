@@ -114,12 +114,14 @@ enum platform_proc_who {
 /* States as bits of a mask: state i of the procedure's `states` (or `party_states`). */
 #define PLATFORM_PROC_S(i) (1u << (unsigned)(i))
 
-/* Act flags. */
-#define PLATFORM_PROC_OPENS 1u /* opens a new case (case_id 0); its suffix is the subtype */
-#define PLATFORM_PROC_AMENDS                                                           \
-    2u                          /* the payload replaces the case's data and is checked \
-                                 * against the schema of the act that opened the case */
-#define PLATFORM_PROC_RESETS 4u /* every addressed party goes back to party state 0 */
+/* Act flags.
+ *   OPENS   opens a new case (case_id 0); its verb is the case's subtype
+ *   AMENDS  the payload replaces the case's data and is checked against the schema of the act
+ *           that opened the case (the parties addressed and confidentiality may not change)
+ *   RESETS  every addressed party goes back to party state 0 */
+#define PLATFORM_PROC_OPENS  1u
+#define PLATFORM_PROC_AMENDS 2u
+#define PLATFORM_PROC_RESETS 4u
 
 struct platform_proc;
 struct platform_proc_step; /* an act being applied; see proc_internal.h */
@@ -164,10 +166,14 @@ struct platform_proc {
      * (a deadline period chosen by default is stored, not looked up again on a rebuild), or
      * refuses (GSI_EDATA naming the field). NULL: none. */
     int (*prepare)(struct platform_proc_step *st, struct gsi_err *err);
+    /* Clears the procedure's own projection tables (those its `rules` write) before a rebuild
+     * replays its records, inside the rebuild's transaction. NULL: it has none. */
+    int (*reset)(struct store *s, struct gsi_err *err);
 };
 
 /* The procedures (one file each). */
-extern const struct platform_proc platform_proc_concern; /* concern.c */
+extern const struct platform_proc platform_proc_concern;      /* concern.c */
+extern const struct platform_proc platform_proc_notification; /* notify.c */
 
 /* The concerns register's default deadlines for `domain` (a domain key): days to acknowledge
  * and to answer. GSI_ENOTFOUND for an unknown domain. */
@@ -187,8 +193,9 @@ const struct platform_proc_act *platform_proc_act_find(const struct platform_pro
 /* --- acting --- */
 
 struct platform_proc_receipt {
-    int64_t case_id;             /* the case acted on (the new one for an opening act) */
-    struct platform_receipt act; /* the act's record and journal entry */
+    int64_t case_id;                  /* the case acted on (the new one for an opening act) */
+    struct platform_receipt act;      /* the act's record and journal entry */
+    char act_type[PLATFORM_TYPE_MAX]; /* the act performed: "notification.missile_launch" */
 };
 
 /* Performs act `type` of `proc` on case `case_id` (0 for an opening act) as `actor` (NULL: the
@@ -204,6 +211,14 @@ int platform_proc_act(struct platform *p, struct platform_proc_receipt *out,
                       const struct platform_delegate *actor, const struct platform_proc *proc,
                       const char *type, int64_t case_id, const char *payload, size_t len,
                       struct gsi_err *err);
+
+/* Opens a case of `proc` with the JSON object `payload`: the procedure's one opening act, or,
+ * when it has several (notifications), the one whose verb the payload's "type" names ("type"
+ * is then taken out of the payload). Otherwise as platform_proc_act; an unknown or missing
+ * "type" is GSI_EDATA naming "/type" and the kinds there are. */
+int platform_proc_open(struct platform *p, struct platform_proc_receipt *out,
+                       const struct platform_delegate *actor, const struct platform_proc *proc,
+                       const char *payload, size_t len, struct gsi_err *err);
 
 /* --- reading --- */
 
@@ -295,6 +310,11 @@ void platform_proc_time_format(char out[PLATFORM_TIME_MAX], int64_t us);
 /* Rebuilds the projection of every procedure from the records, in one transaction. The
  * result is the same as the tables the acts built (`gsi journal verify` checks it). */
 int platform_proc_rebuild(struct platform *p, struct gsi_err *err);
+
+/* Checks that the projection is what the records say: inside one write transaction, hashes
+ * the procedures' tables, rebuilds them from the records, hashes them again, and rolls it all
+ * back. *differs tells whether the two differ (`gsi journal verify` reports it as a problem). */
+int platform_proc_check(struct platform *p, bool *differs, struct gsi_err *err);
 
 /* Appends the OpenAPI (YAML) schemas of every act of `proc`'s payload to `out`, one
  * components/schemas entry per act, named by the act type with '.' and '_' removed and

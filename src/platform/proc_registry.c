@@ -6,6 +6,7 @@
 
 const struct platform_proc *const platform_procs[] = {
     &platform_proc_concern,
+    &platform_proc_notification,
     &platform_proc_consultation,
     &platform_proc_agreement,
     NULL,

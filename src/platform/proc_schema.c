@@ -228,6 +228,9 @@ static int cmp_id(const void *a, const void *b)
 static int expand_one(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *n, const char *id,
                       bool expand, const struct ptr *at, struct gsi_err *err)
 {
+    if (p == NULL) {
+        return bad(err, at, "no parties to check against");
+    }
     struct platform_party party;
     struct gsi_err e2 = GSI_ERR_INIT;
     if (strlen(id) >= PLATFORM_ID_MAX || platform_party_get(p, &party, id, &e2) < 0) {
@@ -270,6 +273,9 @@ static int expand_one(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *
 static int check_party(struct platform *p, const char *id, const struct ptr *at,
                        struct gsi_err *err)
 {
+    if (p == NULL) { /* no database to look parties up in (the fuzz target) */
+        return bad(err, at, "no parties to check against");
+    }
     struct platform_party party;
     struct gsi_err e2 = GSI_ERR_INIT;
     if (platform_party_get(p, &party, id, &e2) == 0) {
@@ -286,6 +292,9 @@ static int check_party(struct platform *p, const char *id, const struct ptr *at,
 static int expand_all(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *n,
                       struct gsi_err *err)
 {
+    if (p == NULL) {
+        return gsi_err_set(err, GSI_EDATA, "/to: no parties to check against");
+    }
     char(*members)[PLATFORM_ID_MAX] = NULL;
     size_t nm = 0;
     int rc = platform_party_members(p, &members, &nm, "UN", err);
@@ -630,6 +639,19 @@ int platform_proc_openapi(struct gsi_buf *out, const struct platform_proc *proc,
         const struct platform_proc_act *a = &proc->acts[i];
         char name[PLATFORM_TYPE_MAX];
         schema_name(name, sizeof name, a->type);
+        if (a->flags & PLATFORM_PROC_AMENDS) {
+            /* The payload of the act that opened the case, whichever it was. */
+            rc = gsi_buf_appendf(out, "    %s:\n      description: \"%s\"\n      oneOf:\n", name,
+                                 a->summary);
+            for (size_t k = 0; rc == 0 && k < proc->nacts; k++) {
+                char ref[PLATFORM_TYPE_MAX];
+                schema_name(ref, sizeof ref, proc->acts[k].type);
+                if (proc->acts[k].flags & PLATFORM_PROC_OPENS) {
+                    rc = gsi_buf_appendf(out, "        - $ref: '#/components/schemas/%s'\n", ref);
+                }
+            }
+            continue;
+        }
         rc = gsi_buf_appendf(out, "    %s:\n      description: \"%s\"\n      type: object\n", name,
                              a->summary);
         size_t nreq = 0;

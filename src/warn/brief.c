@@ -156,3 +156,19 @@ int warn_brief_build(struct warn_hotspot **out, size_t *n, const struct warn_pan
     *n = p->ncountries;
     return 0;
 }
+
+int warn_brief_signal(struct warn_hotspot *hs, size_t n, const char *iso3, int64_t count,
+                      const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(hs[i].iso3, iso3) != 0) {
+            continue;
+        }
+        hs[i].signals += count;
+        size_t len = strlen(hs[i].reasons);
+        snprintf(hs[i].reasons + len, sizeof hs[i].reasons - len, "%s%lld %s%s",
+                 len > 0 ? "; " : "", (long long)count, what, count == 1 ? "" : "s");
+        return 0;
+    }
+    return GSI_ENOTFOUND;
+}

@@ -451,6 +451,13 @@ void platform_proc_time_format(char out[PLATFORM_TIME_MAX], int64_t us)
     snprintf(out, PLATFORM_TIME_MAX, "1970-01-01T00:00:00Z");
 }
 
+int platform_proc_open(struct platform *p, struct platform_proc_receipt *out,
+                       const struct platform_delegate *actor, const struct platform_proc *proc,
+                       const char *payload, size_t len, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no procedures in the fake platform");
+}
+
 /* --- consultations and agreements: nothing to find, so their routes answer 404. --- */
 #include "platform/consult.h"
 #include "platform/consult_live.h"

@@ -12,6 +12,7 @@
 #include "platform/platform.h"
 #include "platform/proc.h"
 #include "ref/ref.h"
+#include "store/store.h"
 
 static char dir[64];
 static char db[128];
@@ -89,6 +90,36 @@ static int act(const struct platform_delegate *who, const char *type, int64_t id
         snprintf(msg, GSI_ERR_MSG_MAX, "%s", err.msg);
     }
     return rc;
+}
+
+static int nact(const struct platform_delegate *who, const char *type, int64_t id,
+                const char *payload, int64_t *case_id, char *msg)
+{
+    struct platform_proc_receipt r;
+    struct gsi_err err = GSI_ERR_INIT;
+    int rc = platform_proc_act(p, &r, who, &platform_proc_notification, type, id, payload,
+                               strlen(payload), &err);
+    if (case_id != NULL && rc == 0) {
+        *case_id = r.case_id;
+    }
+    if (msg != NULL) {
+        snprintf(msg, GSI_ERR_MSG_MAX, "%s", err.msg);
+    }
+    return rc;
+}
+
+/* A launch notification whose window opens `hours` after T0 and lasts 6 hours. */
+static void launch(char *out, size_t cap, int hours, const char *extra)
+{
+    char a[PLATFORM_TIME_MAX], b[PLATFORM_TIME_MAX];
+    platform_proc_time_format(a, T0 + hours * (DAY / 24));
+    platform_proc_time_format(b, T0 + (hours + 6) * (DAY / 24));
+    snprintf(out, cap,
+             "{\"to\":[\"CHN\",\"IND\"],\"window_start\":\"%s\",\"window_end\":\"%s\","
+             "\"launch_area\":{\"type\":\"Point\",\"coordinates\":[63.3,45.9]},"
+             "\"impact_area\":{\"type\":\"Polygon\",\"coordinates\":[[[170,10],[171,10],"
+             "[171,11],[170,11],[170,10]]]}%s}",
+             a, b, extra);
 }
 
 static const char *lodge =
@@ -314,14 +345,23 @@ START_TEST(groupings_expand)
 END_TEST
 
 /* The projection rebuilt from the records equals the one the acts built. */
+static void snapshot_of(const struct platform_proc *proc, char *out, size_t cap, size_t *lenp);
 static void snapshot(char *out, size_t cap)
+{
+    size_t len = 0;
+    for (size_t k = 0; platform_procs[k] != NULL; k++) {
+        snapshot_of(platform_procs[k], out, cap, &len);
+    }
+}
+
+static void snapshot_of(const struct platform_proc *proc, char *out, size_t cap, size_t *lenp)
 {
     struct platform_proc_query q = { .limit = 1000 };
     struct platform_proc_case *list;
     size_t n;
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_int_eq(platform_proc_list(p, &list, &n, NULL, &platform_proc_concern, &q, &err), 0);
-    size_t len = 0;
+    ck_assert_int_eq(platform_proc_list(p, &list, &n, NULL, proc, &q, &err), 0);
+    size_t len = *lenp;
     for (size_t i = 0; i < n; i++) {
         len += (size_t)snprintf(out + len, cap - len, "%lld %s %s v%d %lld|", (long long)list[i].id,
                                 list[i].state, list[i].data, list[i].version,
@@ -334,6 +374,7 @@ static void snapshot(char *out, size_t cap)
         }
     }
     platform_proc_case_list_free(list, n);
+    *lenp = len;
 }
 
 START_TEST(rebuild_matches)
@@ -345,6 +386,13 @@ START_TEST(rebuild_matches)
     ck_assert_int_eq(act(&ind, "concern.answer", id, "{\"text\":\"x\"}", NULL, NULL), 0);
     ck_assert_int_eq(act(&usa, "concern.lodge", 0, lodge, &id, NULL), 0);
     ck_assert_int_eq(act(&usa, "concern.withdraw", id, "{\"reason\":\"settled\"}", NULL, NULL), 0);
+    char body[1024];
+    launch(body, sizeof body, 60, ""); /* the clock is at T0 + 1 day: 36 hours ahead */
+    ck_assert_int_eq(nact(&usa, "notification.missile_launch", 0, body, &id, NULL), 0);
+    ck_assert_int_eq(nact(&ind, "notification.acknowledge", id, "{}", NULL, NULL), 0);
+    now_us += DAY / 24;
+    launch(body, sizeof body, 70, "");
+    ck_assert_int_eq(nact(&usa, "notification.amend", id, body, NULL, NULL), 0);
     static char a[16384], b[16384];
     snapshot(a, sizeof a);
     struct gsi_err err = GSI_ERR_INIT;
@@ -352,6 +400,41 @@ START_TEST(rebuild_matches)
     snapshot(b, sizeof b);
     ck_assert_str_eq(a, b);
     ck_assert_ptr_nonnull(strstr(a, "withdrawn"));
+    ck_assert_ptr_nonnull(strstr(a, "v2")); /* the amended notification */
+}
+END_TEST
+
+static void count_problem(void *ctx, const char *msg)
+{
+    (void)msg;
+    ++*(int *)ctx;
+}
+
+START_TEST(verify_checks_projection)
+{
+    int64_t id = 0;
+    ck_assert_int_eq(act(&usa, "concern.lodge", 0, lodge, &id, NULL), 0);
+    ck_assert_int_eq(act(&chn, "concern.acknowledge", id, "{}", NULL, NULL), 0);
+    struct platform_verify_report rep;
+    struct gsi_err err = GSI_ERR_INIT;
+    int problems = 0;
+    ck_assert_msg(platform_journal_verify(p, &rep, count_problem, &problems, &err) == 0, "%s",
+                  err.msg);
+    ck_assert_int_eq(problems, 0);
+    /* The check rolled itself back: the acts go on. */
+    ck_assert_int_eq(act(&ind, "concern.acknowledge", id, "{}", NULL, NULL), 0);
+    /* A state changed behind the journal's back is found. */
+    struct store *s;
+    ck_assert_int_eq(store_open(&s, db, &err), 0);
+    struct store_val v[] = { STORE_INT(id) };
+    ck_assert_int_eq(store_exec(s,
+                                "UPDATE proc_parties SET state = 'answered' WHERE case_id = ?"
+                                " AND party = 'BRA'",
+                                v, 1, &err),
+                     0);
+    store_close(s);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, count_problem, &problems, &err), GSI_EVERIFY);
+    ck_assert_int_eq(problems, 1);
 }
 END_TEST
 
@@ -419,6 +502,132 @@ START_TEST(openapi_schemas_in_document)
 }
 END_TEST
 
+START_TEST(launch_rule)
+{
+    char body[1024], msg[GSI_ERR_MSG_MAX];
+    int64_t id = 0;
+    uint64_t before = jsize();
+    launch(body, sizeof body, 23, "");
+    ck_assert_int_eq(nact(&usa, "notification.missile_launch", 0, body, NULL, msg), GSI_EDATA);
+    ck_assert_msg(strstr(msg, "23.0 hours ahead") != NULL && strstr(msg, "1988 Agreement"), "%s",
+                  msg);
+    ck_assert_uint_eq(jsize(), before);
+    launch(body, sizeof body, 25, "");
+    ck_assert_msg(nact(&usa, "notification.missile_launch", 0, body, &id, msg) == 0, "%s", msg);
+    struct platform_proc_case c;
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(platform_proc_get(p, &c, NULL, &platform_proc_notification, id, 0, &err), 0);
+    ck_assert_str_eq(c.subtype, "missile_launch");
+    ck_assert_str_eq(c.state, "active");
+    /* missile_launch: 12 hours to acknowledge (notify.c) → due T0 + 12 h */
+    ck_assert_int_eq(row(&c, "CHN")->due_us, T0 + DAY / 2);
+    platform_proc_case_release(&c);
+    ck_assert_int_eq(nact(&chn, "notification.acknowledge", id, "{}", NULL, msg), 0);
+    ck_assert_int_eq(nact(&chn, "notification.acknowledge", id, "{}", NULL, msg), GSI_ECONFLICT);
+    /* 13 hours later IND has not acknowledged: flagged. */
+    ck_assert_int_eq(
+        platform_proc_get(p, &c, NULL, &platform_proc_notification, id, T0 + 13 * (DAY / 24), &err),
+        0);
+    ck_assert(row(&c, "IND")->overdue);
+    ck_assert(!row(&c, "CHN")->overdue);
+    platform_proc_case_release(&c);
+    /* Amend: the window moves a day later; every recipient acknowledges again. */
+    now_us = T0 + DAY / 24;
+    launch(body, sizeof body, 49, "");
+    ck_assert_msg(nact(&usa, "notification.amend", id, body, NULL, msg) == 0, "%s", msg);
+    ck_assert_int_eq(platform_proc_get(p, &c, NULL, &platform_proc_notification, id, 0, &err), 0);
+    ck_assert_int_eq(c.version, 2);
+    ck_assert_str_eq(row(&c, "CHN")->state, "sent");
+    ck_assert_int_eq(row(&c, "CHN")->due_us, T0 + 13 * (DAY / 24)); /* amended at T0 + 1 h */
+    ck_assert_uint_eq(c.nacts, 3);
+    platform_proc_case_release(&c);
+    /* An amendment may not change the recipients, nor be made by a recipient. */
+    char other[1024];
+    launch(other, sizeof other, 49, "");
+    char *to = strstr(other, "\"IND\"");
+    memcpy(to, "\"BRA\"", 5);
+    ck_assert_int_eq(nact(&usa, "notification.amend", id, other, NULL, msg), GSI_EDATA);
+    ck_assert_msg(strncmp(msg, "/to:", 4) == 0, "%s", msg);
+    ck_assert_int_eq(nact(&chn, "notification.amend", id, body, NULL, msg), GSI_EFORBIDDEN);
+    ck_assert_int_eq(nact(&usa, "notification.cancel", id, "{\"reason\":\"postponed\"}", NULL, msg),
+                     0);
+    ck_assert_int_eq(nact(&chn, "notification.acknowledge", id, "{}", NULL, msg), GSI_ECONFLICT);
+}
+END_TEST
+
+START_TEST(geojson_refusals)
+{
+    char msg[GSI_ERR_MSG_MAX];
+    char body[1024];
+    uint64_t before = jsize();
+    launch(body, sizeof body, 30, "");
+    char *open_ring = strstr(body, "[170,10]]]");
+    memcpy(open_ring, "[170,12]]]", 10); /* last position differs from the first */
+    ck_assert_int_eq(nact(&usa, "notification.missile_launch", 0, body, NULL, msg), GSI_EDATA);
+    ck_assert_str_eq(msg, "/impact_area/coordinates/0: the ring does not close: its last "
+                          "position must equal its first");
+    launch(body, sizeof body, 30, "");
+    char *lat = strstr(body, "[171,11]");
+    memcpy(lat, "[171,99]", 8);
+    ck_assert_int_eq(nact(&usa, "notification.missile_launch", 0, body, NULL, msg), GSI_EDATA);
+    ck_assert_str_eq(msg, "/impact_area/coordinates/0/2/1: expected a latitude in [-90, 90]");
+    ck_assert_int_eq(nact(&usa, "notification.disaster", 0,
+                          "{\"to\":[\"CHN\"],\"hazard\":\"meteor\",\"time\":"
+                          "\"2026-11-30T00:00:00Z\",\"area\":{\"type\":\"Point\","
+                          "\"coordinates\":[0,0]},\"description\":\"x\"}",
+                          NULL, msg),
+                     GSI_EDATA);
+    ck_assert_msg(strncmp(msg, "/hazard: expected one of earthquake,", 36) == 0, "%s", msg);
+    ck_assert_int_eq(nact(&usa, "notification.disaster", 0,
+                          "{\"to\":[\"CHN\"],\"hazard\":\"flood\",\"time\":"
+                          "\"2026-11-30T00:00:00Z\",\"area\":{\"type\":\"LineString\","
+                          "\"coordinates\":[[0,0],[1,1]]},\"description\":\"x\"}",
+                          NULL, msg),
+                     GSI_EDATA);
+    ck_assert_str_eq(msg, "/area/type: expected \"Point\" or \"Polygon\"");
+    ck_assert_uint_eq(jsize(), before);
+}
+END_TEST
+
+/* 9,000 troops is the Vienna Document's threshold; 42 days its notice. */
+static int exercise(int troops, int days_ahead, char *msg)
+{
+    char body[1024], a[PLATFORM_TIME_MAX], b[PLATFORM_TIME_MAX];
+    platform_proc_time_format(a, T0 + days_ahead * DAY);
+    platform_proc_time_format(b, T0 + (days_ahead + 5) * DAY);
+    snprintf(body, sizeof body,
+             "{\"to\":[\"OSCE\"],\"name\":\"Autumn Shield\",\"start\":\"%s\",\"end\":\"%s\","
+             "\"area\":{\"type\":\"Polygon\",\"coordinates\":[[[20,50],[22,50],[22,52],[20,50]]]},"
+             "\"troops\":%d}",
+             a, b, troops);
+    return nact(&usa, "notification.exercise", 0, body, NULL, msg);
+}
+
+START_TEST(exercise_and_outbreak_rules)
+{
+    char msg[GSI_ERR_MSG_MAX];
+    ck_assert_int_eq(exercise(9000, 41, msg), GSI_EDATA);
+    ck_assert_msg(strstr(msg, "Vienna Document 2011") != NULL, "%s", msg);
+    ck_assert_int_eq(exercise(9000, 43, msg), 0);
+    ck_assert_int_eq(exercise(8999, 1, msg), 0); /* below every threshold: no advance period */
+    char body[512], t[PLATFORM_TIME_MAX];
+    platform_proc_time_format(t, T0 - 25 * (DAY / 24));
+    snprintf(body, sizeof body,
+             "{\"to\":[\"ALL\"],\"disease\":\"cholera\",\"assessed\":\"%s\",\"location\":"
+             "{\"type\":\"Point\",\"coordinates\":[32.5,15.6]},\"cases\":120}",
+             t);
+    ck_assert_int_eq(nact(&usa, "notification.outbreak", 0, body, NULL, msg), GSI_EDATA);
+    ck_assert_msg(strstr(msg, "International Health Regulations (2005), Art. 6.1") != NULL, "%s",
+                  msg);
+    platform_proc_time_format(t, T0 - 2 * (DAY / 24));
+    snprintf(body, sizeof body,
+             "{\"to\":[\"ALL\"],\"disease\":\"cholera\",\"assessed\":\"%s\",\"location\":"
+             "{\"type\":\"Point\",\"coordinates\":[32.5,15.6]},\"cases\":120}",
+             t);
+    ck_assert_msg(nact(&usa, "notification.outbreak", 0, body, NULL, msg) == 0, "%s", msg);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("proc");
@@ -430,6 +639,10 @@ Suite *make_suite(void)
     tcase_add_test(tc, confidential_concern);
     tcase_add_test(tc, groupings_expand);
     tcase_add_test(tc, rebuild_matches);
+    tcase_add_test(tc, verify_checks_projection);
+    tcase_add_test(tc, launch_rule);
+    tcase_add_test(tc, geojson_refusals);
+    tcase_add_test(tc, exercise_and_outbreak_rules);
     suite_add_tcase(s, tc);
     TCase *pure = tcase_create("tables");
     tcase_add_test(pure, periods_cover_every_domain);
