@@ -220,6 +220,7 @@ static int facts_read(struct platform_proc_step *st, int64_t part, int64_t stmt,
 static int participant_check(struct platform_proc_step *st, int64_t stmt, int64_t *voter,
                              struct facts *f, struct gsi_err *err)
 {
+    memset(f, 0, sizeof *f);
     int64_t part = proc_json_int(st->payload, "participant", 0);
     bool pub = strcmp(st->party, CONSULT_PUBLIC_PARTY) == 0;
     if (pub && (part == 0 || !json_is_true(json_object_get(st->data, "open")))) {
@@ -253,10 +254,15 @@ static int rule_propose(struct platform_proc_step *st, struct gsi_err *err)
 {
     const char *h = json_string_value(json_object_get(st->payload, "hotspot"));
     if (h != NULL) {
-        int y = 0, m = 0;
-        char tail = 0;
-        if (strlen(h) != 11 || ref_country_by_iso3(h, 3) == NULL || h[3] != '-' ||
-            sscanf(h + 4, "%4d-%2d%c", &y, &m, &tail) != 2 || y < 1989 || m < 1 || m > 12) {
+        bool digits = strlen(h) == 11;
+        for (size_t i = 4; digits && i < 11; i++) {
+            digits = i == 8 ? h[i] == '-' : (h[i] >= '0' && h[i] <= '9');
+        }
+        int y =
+            digits ? (h[4] - '0') * 1000 + (h[5] - '0') * 100 + (h[6] - '0') * 10 + h[7] - '0' : 0;
+        int m = digits ? (h[9] - '0') * 10 + h[10] - '0' : 0;
+        if (!digits || ref_country_by_iso3(h, 3) == NULL || h[3] != '-' || y < 1989 || m < 1 ||
+            m > 12) {
             return gsi_err_set(err, GSI_EDATA,
                                "/hotspot: expected ISO3-YYYY-MM with a known country, e.g. "
                                "ETH-2022-11");

@@ -134,6 +134,10 @@ def run(c, env, srv):
     top = list(csv.DictReader(brief.splitlines()))[0]["iso3"]
     c.eq(top, "ETH", "the brief's first hotspot")
     hotspot = f"{top}-2022-11"
+    for bad in ("ETH-2022-13", "XXX-2022-11", "ETH-22-11"):
+        s.refused(f"hotspot {bad}", 422, "POST", "/v1/consultations", eth, {
+            "type": "propose", "parties": ["ERI"], "means": "mediation", "domain": "africa",
+            "question": "?", "hotspot": bad, "rule": "consensus"})
     prop = s.ok("ETH proposes", "POST", "/v1/consultations", eth, {"type": "propose",
         "parties": ["ERI"], "means": "mediation", "domain": "africa",
         "question": "How can the border be demilitarised?", "hotspot": hotspot,
