@@ -509,6 +509,15 @@ static int check_field(struct platform *p, json_t *obj, const struct platform_pr
     return bad(err, &at, "unknown field type");
 }
 
+bool proc_field_known(const struct platform_proc_act *a, const char *key)
+{
+    bool known = strcmp(key, "party") == 0;
+    for (size_t i = 0; !known && i < a->nfields; i++) {
+        known = strcmp(key, a->fields[i].name) == 0;
+    }
+    return known;
+}
+
 int proc_payload_check(struct platform *p, const struct platform_proc_act *a, json_t *obj,
                        const char *self, struct gsi_err *err)
 {
@@ -522,11 +531,7 @@ int proc_payload_check(struct platform *p, const struct platform_proc_act *a, js
     json_t *v;
     json_object_foreach(obj, k, v)
     {
-        bool known = strcmp(k, "party") == 0;
-        for (size_t i = 0; !known && i < a->nfields; i++) {
-            known = strcmp(k, a->fields[i].name) == 0;
-        }
-        if (!known) {
+        if (!proc_field_known(a, k)) {
             return gsi_err_set(err, GSI_EDATA, "/%.64s: unknown field (%s takes %s%s)", k, a->type,
                                a->nfields > 0 ? a->fields[0].name : "no fields",
                                a->nfields > 1 ? ", ..." : "");
