@@ -227,6 +227,11 @@ static int agreement_rules(struct platform_proc_step *st, struct gsi_err *err)
     return 0;
 }
 
+static int agreement_reset(struct store *s, struct gsi_err *err)
+{
+    return store_exec(s, "DELETE FROM agreement_sigs; DELETE FROM agreement_docs", NULL, 0, err);
+}
+
 const struct platform_proc platform_proc_agreement = {
     .name = "agreement",
     .path = "agreements",
@@ -239,6 +244,7 @@ const struct platform_proc platform_proc_agreement = {
     .acts = agreement_acts,
     .nacts = N(agreement_acts),
     .rules = agreement_rules,
+    .reset = agreement_reset,
 };
 
 /* --- reading ----------------------------------------------------------------------------- */

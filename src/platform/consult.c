@@ -220,6 +220,7 @@ static int facts_read(struct platform_proc_step *st, int64_t part, int64_t stmt,
 static int participant_check(struct platform_proc_step *st, int64_t stmt, int64_t *voter,
                              struct facts *f, struct gsi_err *err)
 {
+    memset(f, 0, sizeof *f);
     int64_t part = proc_json_int(st->payload, "participant", 0);
     bool pub = strcmp(st->party, CONSULT_PUBLIC_PARTY) == 0;
     if (pub && (part == 0 || !json_is_true(json_object_get(st->data, "open")))) {
@@ -253,10 +254,15 @@ static int rule_propose(struct platform_proc_step *st, struct gsi_err *err)
 {
     const char *h = json_string_value(json_object_get(st->payload, "hotspot"));
     if (h != NULL) {
-        int y = 0, m = 0;
-        char tail = 0;
-        if (strlen(h) != 11 || ref_country_by_iso3(h, 3) == NULL || h[3] != '-' ||
-            sscanf(h + 4, "%4d-%2d%c", &y, &m, &tail) != 2 || y < 1989 || m < 1 || m > 12) {
+        bool digits = strlen(h) == 11;
+        for (size_t i = 4; digits && i < 11; i++) {
+            digits = i == 8 ? h[i] == '-' : (h[i] >= '0' && h[i] <= '9');
+        }
+        int y =
+            digits ? (h[4] - '0') * 1000 + (h[5] - '0') * 100 + (h[6] - '0') * 10 + h[7] - '0' : 0;
+        int m = digits ? (h[9] - '0') * 10 + h[10] - '0' : 0;
+        if (!digits || ref_country_by_iso3(h, 3) == NULL || h[3] != '-' || y < 1989 || m < 1 ||
+            m > 12) {
             return gsi_err_set(err, GSI_EDATA,
                                "/hotspot: expected ISO3-YYYY-MM with a known country, e.g. "
                                "ETH-2022-11");
@@ -539,6 +545,14 @@ static char import_votes_sha[PLATFORM_HEX_MAX];
 static int rule_import(struct platform_proc_step *st, struct gsi_err *err)
 {
     const char *vs = json_string_value(json_object_get(st->payload, "votes_sha256"));
+    int64_t have = 0;
+    struct store_val v[] = { STORE_INT(st->record_id) };
+    int rc = store_query_int(st->s, &have, 0,
+                             "SELECT COUNT(*) FROM consult_statements WHERE consultation = ?", v, 1,
+                             err);
+    if (rc < 0 || have > 0) { /* a rebuild: the imported rows were kept (consult_reset) */
+        return rc;
+    }
     if (import_data == NULL || vs == NULL || strcmp(vs, import_votes_sha) != 0) {
         return gsi_err_set(err, GSI_EUSAGE,
                            "consultation.import is made by gsi consultation import only");
@@ -606,6 +620,23 @@ static int consult_rules(struct platform_proc_step *st, struct gsi_err *err)
     return 0;
 }
 
+/* Before a rebuild: every row the rules wrote goes, except what imports brought (the journal
+ * holds the files' hashes, not their rows), whose moderation goes back to Polis's. */
+static int consult_reset(struct store *s, struct gsi_err *err)
+{
+    return store_exec(s,
+                      "DELETE FROM consult_votes WHERE record NOT IN (SELECT id FROM records"
+                      " WHERE type = 'consultation.import');"
+                      " DELETE FROM consult_statements WHERE id < 3000000000;"
+                      " UPDATE consult_statements SET moderated = CASE WHEN reason ="
+                      " 'moderated in Polis' THEN 1 ELSE 0 END, reason = CASE WHEN reason ="
+                      " 'moderated in Polis' THEN reason ELSE '' END;"
+                      " DELETE FROM consult_public; DELETE FROM consult_invites;"
+                      " DELETE FROM consult_mediators; DELETE FROM consult_positions;"
+                      " DELETE FROM consult_proposals",
+                      NULL, 0, err);
+}
+
 const struct platform_proc platform_proc_consultation = {
     .name = "consultation",
     .path = "consultations",
@@ -618,4 +649,5 @@ const struct platform_proc platform_proc_consultation = {
     .acts = consult_acts,
     .nacts = N(consult_acts),
     .rules = consult_rules,
+    .reset = consult_reset,
 };

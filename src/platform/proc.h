@@ -166,6 +166,9 @@ struct platform_proc {
      * (a deadline period chosen by default is stored, not looked up again on a rebuild), or
      * refuses (GSI_EDATA naming the field). NULL: none. */
     int (*prepare)(struct platform_proc_step *st, struct gsi_err *err);
+    /* Clears the procedure's own projection tables (those its `rules` write) before a rebuild
+     * replays its records, inside the rebuild's transaction. NULL: it has none. */
+    int (*reset)(struct store *s, struct gsi_err *err);
 };
 
 /* The procedures (one file each). */

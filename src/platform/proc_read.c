@@ -345,6 +345,9 @@ static int rebuild_fn(struct platform *p, struct pw_batch *b, void *ctx, struct 
                         "DELETE FROM proc_acts; DELETE FROM proc_parties;"
                         " DELETE FROM proc_cases",
                         NULL, 0, err);
+    for (size_t i = 0; rc == 0 && platform_procs[i] != NULL; i++) {
+        rc = platform_procs[i]->reset ? platform_procs[i]->reset(b->s, err) : 0;
+    }
     int64_t after = 0;
     /* Pages of records, oldest first, joined with their entries for the act time. */
     while (rc == 0) {
