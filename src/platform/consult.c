@@ -356,12 +356,17 @@ static int rule_vote(struct platform_proc_step *st, struct gsi_err *err)
     const char *vs = json_string_value(json_object_get(st->payload, "vote"));
     int vote = strcmp(vs, "agree") == 0 ? 1 : strcmp(vs, "disagree") == 0 ? -1 : 0;
     const char *party = strcmp(st->party, CONSULT_PUBLIC_PARTY) == 0 ? "" : st->party;
-    struct store_val v[] = { STORE_INT(st->case_id), STORE_INT(st->record_id), STORE_INT(voter),
-                             STORE_TEXT(party),      STORE_INT(stmt),          STORE_INT(vote) };
+    struct store_val v[] = { STORE_INT(CONSULT_VOTE_ID(st->record_id, 0)),
+                             STORE_INT(st->case_id),
+                             STORE_INT(st->record_id),
+                             STORE_INT(voter),
+                             STORE_TEXT(party),
+                             STORE_INT(stmt),
+                             STORE_INT(vote) };
     return store_exec_later(st->s,
-                            "INSERT INTO consult_votes (consultation, record, voter, party,"
-                            " statement, vote) VALUES (?, ?, ?, ?, ?, ?)",
-                            v, 6, err);
+                            "INSERT INTO consult_votes (id, consultation, record, voter, party,"
+                            " statement, vote) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            v, 7, err);
 }
 
 static int rule_moderate(struct platform_proc_step *st, struct gsi_err *err)
@@ -542,17 +547,40 @@ static pthread_mutex_t import_mu = PTHREAD_MUTEX_INITIALIZER;
 static const struct consult_polis *import_data;
 static char import_votes_sha[PLATFORM_HEX_MAX];
 
-static int rule_import(struct platform_proc_step *st, struct gsi_err *err)
+/* Replaying an import: its rows were kept (they are not in the record, which holds the
+ * files' hashes); what the record does say, how many there were, is checked against them. */
+static int import_replay(struct platform_proc_step *st, struct gsi_err *err)
 {
-    const char *vs = json_string_value(json_object_get(st->payload, "votes_sha256"));
-    int64_t have = 0;
-    struct store_val v[] = { STORE_INT(st->record_id) };
-    int rc = store_query_int(st->s, &have, 0,
-                             "SELECT COUNT(*) FROM consult_statements WHERE consultation = ?", v, 1,
-                             err);
-    if (rc < 0 || have > 0) { /* a rebuild: the imported rows were kept (consult_reset) */
+    struct store_val v[] = { STORE_INT(st->record_id), STORE_INT(CONSULT_IMPORT_STMT),
+                             STORE_INT(st->record_id) };
+    struct store_rows *r;
+    int rc = store_query(st->s, &r,
+                         "SELECT (SELECT COUNT(*) FROM consult_statements WHERE consultation = ?"
+                         " AND id >= ?), (SELECT COUNT(*) FROM consult_votes WHERE record = ?)",
+                         v, 3, err);
+    if (rc < 0) {
         return rc;
     }
+    int64_t stmts = store_rows_int(r, 0, 0), votes_kept = store_rows_int(r, 0, 1);
+    store_rows_free(r);
+    int64_t want_s = proc_json_int(st->payload, "statements", 0);
+    int64_t want_v = proc_json_int(st->payload, "votes", 0);
+    if (stmts != want_s || votes_kept != want_v) {
+        return gsi_err_set(err, GSI_EDATA,
+                           "the import's rows are not what it recorded: %lld statements and %lld"
+                           " votes kept, %lld and %lld imported",
+                           (long long)stmts, (long long)votes_kept, (long long)want_s,
+                           (long long)want_v);
+    }
+    return 0;
+}
+
+static int rule_import(struct platform_proc_step *st, struct gsi_err *err)
+{
+    if (st->replay) {
+        return import_replay(st, err);
+    }
+    const char *vs = json_string_value(json_object_get(st->payload, "votes_sha256"));
     if (import_data == NULL || vs == NULL || strcmp(vs, import_votes_sha) != 0) {
         return gsi_err_set(err, GSI_EUSAGE,
                            "consultation.import is made by gsi consultation import only");
@@ -620,21 +648,57 @@ static int consult_rules(struct platform_proc_step *st, struct gsi_err *err)
     return 0;
 }
 
-/* Before a rebuild: every row the rules wrote goes, except what imports brought (the journal
- * holds the files' hashes, not their rows), whose moderation goes back to Polis's. */
+/* The tables the rules write. An import's rows are kept: its statements (ids from
+ * CONSULT_IMPORT_STMT) and its votes (cast by the opening record itself). */
+static const struct platform_proc_table consult_tables[] = {
+    { "consult_public", "id", NULL },
+    { "consult_statements", "id", "id >= 3000000000" },
+    { "consult_votes", "id", "record = consultation" },
+    { "consult_invites", "consultation, mediator, party", NULL },
+    { "consult_mediators", "consultation, party", NULL },
+    { "consult_proposals", "id", NULL },
+    { "consult_positions", "proposal, party", NULL },
+};
+
+/* A moderate record of a kept (imported) statement: the statement was not moderated out when
+ * imported (moderating it again is refused), so it goes back to that before the replay. */
+static int unmoderate_one(struct store *s, const struct store_rows *r, size_t i,
+                          struct gsi_err *err)
+{
+    json_t *o = json_loadb(store_rows_text(r, i, 1), store_rows_len(r, i, 1), 0, NULL);
+    int64_t stmt = o != NULL ? proc_json_int(o, "statement", 0) : 0;
+    json_decref(o);
+    if (o == NULL) {
+        return gsi_err_set(err, GSI_EDATA, "record %lld: its payload is not JSON",
+                           (long long)store_rows_int(r, i, 0));
+    }
+    struct store_val v[] = { STORE_INT(stmt) };
+    return stmt < CONSULT_IMPORT_STMT
+               ? 0
+               : store_exec(s,
+                            "UPDATE consult_statements SET moderated = 0, reason = '' WHERE id = ?",
+                            v, 1, err);
+}
+
 static int consult_reset(struct store *s, struct gsi_err *err)
 {
-    return store_exec(s,
-                      "DELETE FROM consult_votes WHERE record NOT IN (SELECT id FROM records"
-                      " WHERE type = 'consultation.import');"
-                      " DELETE FROM consult_statements WHERE id < 3000000000;"
-                      " UPDATE consult_statements SET moderated = CASE WHEN reason ="
-                      " 'moderated in Polis' THEN 1 ELSE 0 END, reason = CASE WHEN reason ="
-                      " 'moderated in Polis' THEN reason ELSE '' END;"
-                      " DELETE FROM consult_public; DELETE FROM consult_invites;"
-                      " DELETE FROM consult_mediators; DELETE FROM consult_positions;"
-                      " DELETE FROM consult_proposals",
-                      NULL, 0, err);
+    int64_t after = 0;
+    int rc = 0;
+    for (size_t n = 1000; rc == 0 && n == 1000;) {
+        struct store_val v[] = { STORE_INT(after) };
+        struct store_rows *r = NULL;
+        rc = store_query(s, &r,
+                         "SELECT id, payload FROM records WHERE type = 'consultation.moderate' AND"
+                         " id > ? ORDER BY id LIMIT 1000",
+                         v, 1, err);
+        n = rc == 0 ? store_rows_count(r) : 0;
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            rc = unmoderate_one(s, r, i, err);
+            after = store_rows_int(r, i, 0);
+        }
+        store_rows_free(r);
+    }
+    return rc;
 }
 
 const struct platform_proc platform_proc_consultation = {
@@ -649,5 +713,7 @@ const struct platform_proc platform_proc_consultation = {
     .acts = consult_acts,
     .nacts = N(consult_acts),
     .rules = consult_rules,
+    .tables = consult_tables,
+    .ntables = N(consult_tables),
     .reset = consult_reset,
 };

@@ -213,7 +213,7 @@ int consult_polis_insert(struct store *s, int64_t consultation, int64_t record,
                               " text, moderated, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
                               v, 7, err);
     }
-    struct store_val *vals = malloc(IMPORT_ROWS_PER_INSERT * 6 * sizeof *vals);
+    struct store_val *vals = malloc(IMPORT_ROWS_PER_INSERT * 7 * sizeof *vals);
     if (rc == 0 && vals == NULL) {
         rc = gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
@@ -221,14 +221,15 @@ int consult_polis_insert(struct store *s, int64_t consultation, int64_t record,
         size_t n = x->nvotes - i < IMPORT_ROWS_PER_INSERT ? x->nvotes - i : IMPORT_ROWS_PER_INSERT;
         for (size_t k = 0; k < n; k++) {
             const struct consult_polis_vote *v = &x->votes[i + k];
-            struct store_val *row = &vals[k * 6];
-            row[0] = STORE_INT(consultation), row[1] = STORE_INT(record);
-            row[2] = STORE_INT(v->voter), row[3] = STORE_TEXT("");
-            row[4] = STORE_INT(v->statement), row[5] = STORE_INT(v->vote);
+            struct store_val *row = &vals[k * 7];
+            row[0] = STORE_INT(CONSULT_VOTE_ID(record, i + k));
+            row[1] = STORE_INT(consultation), row[2] = STORE_INT(record);
+            row[3] = STORE_INT(v->voter), row[4] = STORE_TEXT("");
+            row[5] = STORE_INT(v->statement), row[6] = STORE_INT(v->vote);
         }
         rc = store_insert_many(s, "consult_votes",
-                               "consultation, record, voter, party, statement, vote", 6, vals, n,
-                               err);
+                               "id, consultation, record, voter, party, statement, vote", 7, vals,
+                               n, err);
     }
     free(vals);
     return rc;

@@ -612,9 +612,14 @@ int platform_journal_verify(struct platform *p, struct platform_verify_report *r
          * change (proc_read.c). */
         bool differs = false;
         rc = platform_proc_check(p, &differs, err);
+        if (rc == GSI_EDATA || rc == GSI_ECONFLICT || rc == GSI_ENOTFOUND ||
+            rc == GSI_EFORBIDDEN) { /* a record the rebuild refuses to replay */
+            problem(&v, "the procedures' tables cannot be rebuilt from the records: %s", err->msg);
+            rc = 0;
+        }
         if (rc == 0 && differs) {
-            problem(&v, "the procedures' tables (proc_cases, proc_parties, proc_acts) differ from "
-                        "their rebuild from the records");
+            problem(&v, "the procedures' tables (proc_cases, proc_parties, proc_acts and each "
+                        "procedure's own) differ from their rebuild from the records");
         }
     }
     if (rc == 0 && rep->problems > 0) {

@@ -125,6 +125,17 @@ enum platform_proc_who {
 
 struct platform_proc;
 struct platform_proc_step; /* an act being applied; see proc_internal.h */
+struct store;
+
+/* One of a procedure's own projection tables. Every row must be a function of the records
+ * (ids from record ids, never from a sequence), so that the rebuild writes it again the same. */
+struct platform_proc_table {
+    const char *name; /* "consult_votes" */
+    const char *key;  /* the columns that order its rows: one integer column ("id"), read in
+                       * pages, or several ("proposal, party"), read at once (small tables) */
+    const char *keep; /* an SQL condition: rows no record replays, which the rebuild keeps (an
+                       * import's rows: the record holds its files' hashes); NULL: none */
+};
 
 struct platform_proc_act {
     const char *type;    /* "<procedure>.<verb>", e.g. "concern.acknowledge" */
@@ -166,8 +177,14 @@ struct platform_proc {
      * (a deadline period chosen by default is stored, not looked up again on a rebuild), or
      * refuses (GSI_EDATA naming the field). NULL: none. */
     int (*prepare)(struct platform_proc_step *st, struct gsi_err *err);
-    /* Clears the procedure's own projection tables (those its `rules` write) before a rebuild
-     * replays its records, inside the rebuild's transaction. NULL: it has none. */
+    /* The procedure's own projection tables (those its `rules` write), `ntables` of them. The
+     * rebuild clears them (but the rows `keep` names) before it replays the records, and
+     * `gsi journal verify`'s projection check hashes them with proc_*. NULL: none. */
+    const struct platform_proc_table *tables;
+    size_t ntables;
+    /* Called by the rebuild after the tables were cleared, before the replay, inside its
+     * transaction: puts the kept rows back as they were before any record changed them.
+     * NULL: nothing to do. */
     int (*reset)(struct store *s, struct gsi_err *err);
 };
 
