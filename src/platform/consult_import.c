@@ -213,11 +213,11 @@ int consult_polis_insert(struct store *s, int64_t consultation, int64_t record,
                               " text, moderated, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
                               v, 7, err);
     }
-    struct store_val *vals = malloc(IMPORT_ROWS_PER_INSERT * 7 * sizeof *vals);
+    struct store_val *vals = malloc((size_t)IMPORT_ROWS_PER_INSERT * 7 * sizeof *vals);
     if (rc == 0 && vals == NULL) {
         rc = gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
-    for (size_t i = 0; rc == 0 && i < x->nvotes; i += IMPORT_ROWS_PER_INSERT) {
+    for (size_t i = 0; rc == 0 && vals != NULL && i < x->nvotes; i += IMPORT_ROWS_PER_INSERT) {
         size_t n = x->nvotes - i < IMPORT_ROWS_PER_INSERT ? x->nvotes - i : IMPORT_ROWS_PER_INSERT;
         for (size_t k = 0; k < n; k++) {
             const struct consult_polis_vote *v = &x->votes[i + k];

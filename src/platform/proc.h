@@ -30,7 +30,7 @@
  * listing shows only their index and leaf hash (docs/internals/procedures.md).
  *
  * Adding a procedure: a table (fields, acts, states), optionally a `rules` hook for what a table
- * cannot say (time rules, deadlines), an entry in platform_procs[] (proc_registry.c), routes in
+ * cannot say (time rules, deadlines) and the `tables` those rules write, an entry in platform_procs[] (proc_registry.c), routes in
  * src/http/routes.c pointing at the generic handlers of h_proc.c, and its paths in docs/api.yaml.
  *
  *     struct platform_proc_receipt r;
