@@ -238,6 +238,22 @@ def run(c, env, srv):
              got[k]["pass"] == w["pass"] for k, w in want.items()),
          "public agree/disagree/pass per statement equal the votes counted here")
 
+    # A confidential consultation: invisible to anyone else (404, as for one that does not
+    # exist), its view included; it cannot admit the public.
+    conf = s.ok("ETH proposes a confidential one", "POST", "/v1/consultations", eth, {
+        "type": "propose", "parties": ["ERI"], "means": "negotiation", "domain": "africa",
+        "question": "Ports?", "confidential": True, "rule": "consensus"})["case"]
+    for path in (f"/v1/consultations/{conf}", f"/v1/consultations/{conf}/consensus"):
+        st, _, _ = srv.call("GET", path, token=egy)
+        c.eq(st, 404, f"{path} to a party not concerned")
+        st, _, _ = srv.call("GET", path)
+        c.eq(st, 404, f"{path} to an anonymous reader")
+    st, _, _ = srv.call("GET", f"/v1/consultations/{conf}", token=eri)
+    c.eq(st, 200, "the confidential consultation to a party concerned")
+    s.refused("open and confidential", 422, "POST", "/v1/consultations", eth, {
+        "type": "propose", "parties": ["ERI"], "means": "negotiation", "domain": "africa",
+        "question": "?", "confidential": True, "open": True, "rule": "consensus"})
+
     # A second open consultation: a public token is bound to its own.
     other = s.ok("EGY proposes another", "POST", "/v1/consultations", egy, {"type": "propose",
         "parties": ["ETH"], "means": "negotiation", "domain": "africa", "question": "Nile?",
