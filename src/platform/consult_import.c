@@ -134,7 +134,9 @@ static int cmp_i64(const void *a, const void *b)
 /* Timestamp order, file order among equal timestamps; then counts the distinct voters. */
 static int sort_votes(struct consult_polis *x, struct gsi_err *err)
 {
-    qsort(x->votes, x->nvotes, sizeof *x->votes, cmp_vote);
+    if (x->nvotes > 1) { /* votes is NULL when there are none */
+        qsort(x->votes, x->nvotes, sizeof *x->votes, cmp_vote);
+    }
     int64_t *ids = malloc((x->nvotes ? x->nvotes : 1) * sizeof *ids);
     if (ids == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory");
