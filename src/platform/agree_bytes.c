@@ -75,8 +75,10 @@ int agree_body_format(struct gsi_buf *out, const struct agree_doc *d, struct gsi
     if (rc < 0) {
         return rc;
     }
-    if (d->origin[0] == '\0' || strchr(d->origin, '\n') != NULL || d->agreement < 1 ||
-        d->consultation < 1 || d->decision < 1 || d->nsignatories == 0) {
+    size_t olen = strlen(d->origin);
+    if (olen == 0 || journal_note_text_check(d->origin, olen) != olen ||
+        strchr(d->origin, '\n') != NULL || d->agreement < 1 || d->consultation < 1 ||
+        d->decision < 1 || d->nsignatories == 0) {
         return gsi_err_set(err, GSI_EUSAGE, "agreement: origin, ids and signatories are required");
     }
     rc = gsi_buf_appendf(out,
@@ -161,15 +163,25 @@ int agree_body_parse(struct agree_doc *d, const char *body, size_t len, struct g
         return gsi_err_set(err, GSI_ELIMIT, "agreement body of %zu bytes, over %u", len,
                            AGREE_BODY_MAX);
     }
+    size_t bad = journal_note_text_check(body, len);
+    if (bad < len) { /* the body of a signed note: UTF-8, no control character but newline */
+        return gsi_err_set(err, GSI_EDATA,
+                           "agreement body: byte %zu is not UTF-8 text without control "
+                           "characters",
+                           bad);
+    }
     if (len < sizeof magic - 1 || memcmp(body, magic, sizeof magic - 1) != 0) {
         return gsi_err_set(err, GSI_EDATA, "agreement body line 1: expected \"gsi-agreement/v1\"");
     }
     size_t pos = sizeof magic - 1;
-    const char *v;
-    size_t vn;
+    const char *v = body;
+    size_t vn = 0;
     int rc = body_line(&v, &vn, body, len, &pos, "log", 2, err);
-    if (rc == 0 && (vn == 0 || vn >= AGREE_ORIGIN_MAX)) {
-        rc = gsi_err_set(err, GSI_EDATA, "agreement body line 2: expected a log origin");
+    if (rc == 0 && (vn == 0 || vn >= AGREE_ORIGIN_MAX || journal_note_text_check(v, vn) != vn ||
+                    memchr(v, '\n', vn) != NULL)) {
+        rc = gsi_err_set(err, GSI_EDATA,
+                         "agreement body line 2: expected a log origin (UTF-8, no control "
+                         "characters)");
     }
     if (rc == 0) {
         gsi_slice_copy(d->origin, sizeof d->origin, v, vn);

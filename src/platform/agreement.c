@@ -227,6 +227,13 @@ static int agreement_rules(struct platform_proc_step *st, struct gsi_err *err)
     return 0;
 }
 
+/* The tables the rules write: an agreement's bytes (its id is its draft's record id) and its
+ * signatures. */
+static const struct platform_proc_table agreement_tables[] = {
+    { "agreement_docs", "id", NULL },
+    { "agreement_sigs", "agreement, party", NULL },
+};
+
 const struct platform_proc platform_proc_agreement = {
     .name = "agreement",
     .path = "agreements",
@@ -239,6 +246,8 @@ const struct platform_proc platform_proc_agreement = {
     .acts = agreement_acts,
     .nacts = N(agreement_acts),
     .rules = agreement_rules,
+    .tables = agreement_tables,
+    .ntables = N(agreement_tables),
 };
 
 /* --- reading ----------------------------------------------------------------------------- */

@@ -180,5 +180,4 @@ const struct platform_proc platform_proc_concern = {
     .nacts = N(concern_acts),
     .rules = concern_rules,
     .prepare = concern_prepare,
-    .rebuildable = true,
 };

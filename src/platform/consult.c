@@ -177,39 +177,36 @@ static bool concerned(const struct platform_proc_step *st, const char *party)
     return false;
 }
 
-/* What the rules of statements, votes and proposals need to know, read in one query (one
- * round trip inside the write transaction on PostgreSQL): whether the public participant is
- * registered in this consultation, the acting delegate, whether the acting party mediates,
- * and whether statement `stmt` is this consultation's and moderated out. */
+/* What the rules of a party's statements, votes and proposals, and of moderation, need to
+ * know, read in one query (one round trip inside the write transaction on PostgreSQL): the
+ * acting delegate, whether the acting party mediates, and whether statement `stmt` is this
+ * consultation's and moderated out. */
 struct facts {
-    int64_t registered, delegate, mediator, stmt_found, moderated;
+    int64_t delegate, mediator, stmt_found, moderated;
 };
 
-static int facts_read(struct platform_proc_step *st, int64_t part, int64_t stmt, struct facts *f,
+static int facts_read(struct platform_proc_step *st, int64_t stmt, struct facts *f,
                       struct gsi_err *err)
 {
-    struct store_val v[] = { STORE_INT(part),          STORE_INT(st->case_id),
-                             STORE_INT(st->record_id), STORE_INT(st->case_id),
+    struct store_val v[] = { STORE_INT(st->record_id), STORE_INT(st->case_id),
                              STORE_TEXT(st->party),    STORE_INT(stmt),
                              STORE_INT(st->case_id),   STORE_INT(stmt),
                              STORE_INT(st->case_id) };
     struct store_rows *r;
     int rc = store_query(st->s, &r,
-                         "SELECT (SELECT COUNT(*) FROM consult_public WHERE id = ? AND"
-                         " consultation = ?), (SELECT delegate FROM records WHERE id = ?),"
+                         "SELECT (SELECT delegate FROM records WHERE id = ?),"
                          " (SELECT COUNT(*) FROM consult_mediators WHERE consultation = ? AND"
                          " party = ?), (SELECT COUNT(*) FROM consult_statements WHERE id = ? AND"
                          " consultation = ?), (SELECT COALESCE(MAX(moderated), 0) FROM"
                          " consult_statements WHERE id = ? AND consultation = ?)",
-                         v, 9, err);
+                         v, 7, err);
     if (rc < 0) {
         return rc;
     }
-    f->registered = store_rows_int(r, 0, 0);
-    f->delegate = store_rows_int(r, 0, 1);
-    f->mediator = store_rows_int(r, 0, 2);
-    f->stmt_found = store_rows_int(r, 0, 3);
-    f->moderated = store_rows_int(r, 0, 4);
+    f->delegate = store_rows_int(r, 0, 0);
+    f->mediator = store_rows_int(r, 0, 1);
+    f->stmt_found = store_rows_int(r, 0, 2);
+    f->moderated = store_rows_int(r, 0, 3);
     store_rows_free(r);
     return 0;
 }
@@ -220,6 +217,7 @@ static int facts_read(struct platform_proc_step *st, int64_t part, int64_t stmt,
 static int participant_check(struct platform_proc_step *st, int64_t stmt, int64_t *voter,
                              struct facts *f, struct gsi_err *err)
 {
+    memset(f, 0, sizeof *f);
     int64_t part = proc_json_int(st->payload, "participant", 0);
     bool pub = strcmp(st->party, CONSULT_PUBLIC_PARTY) == 0;
     if (pub && (part == 0 || !json_is_true(json_object_get(st->data, "open")))) {
@@ -229,17 +227,21 @@ static int participant_check(struct platform_proc_step *st, int64_t stmt, int64_
     if (!pub && part != 0) {
         return gsi_err_set(err, GSI_EDATA, "/participant: only for public participants");
     }
-    int rc = facts_read(st, part, stmt, f, err);
+    /* Members of the public act only through consult_public_act, which found the participant
+     * by its token in this consultation and checked a vote's statement before the write, so
+     * their acts read nothing here (each read inside the write costs a round trip on
+     * PostgreSQL, with the batch waiting); the local administrator is trusted anyway. */
+    if (pub) {
+        f->stmt_found = 1;
+        *voter = CONSULT_VOTER_PUBLIC + part;
+        return 0;
+    }
+    int rc = facts_read(st, stmt, f, err);
     if (rc < 0) {
         return rc;
     }
-    *voter = pub ? CONSULT_VOTER_PUBLIC + part : f->delegate;
-    if (pub && f->registered == 0) {
-        return gsi_err_set(err, GSI_EFORBIDDEN,
-                           "participant %lld is not registered in consultation %lld",
-                           (long long)part, (long long)st->case_id);
-    }
-    if (!pub && !concerned(st, st->party) && f->mediator == 0) {
+    *voter = f->delegate;
+    if (!concerned(st, st->party) && f->mediator == 0) {
         return gsi_err_set(err, GSI_EFORBIDDEN,
                            "%s is neither a party concerned in consultation %lld nor its mediator",
                            st->party, (long long)st->case_id);
@@ -253,10 +255,15 @@ static int rule_propose(struct platform_proc_step *st, struct gsi_err *err)
 {
     const char *h = json_string_value(json_object_get(st->payload, "hotspot"));
     if (h != NULL) {
-        int y = 0, m = 0;
-        char tail = 0;
-        if (strlen(h) != 11 || ref_country_by_iso3(h, 3) == NULL || h[3] != '-' ||
-            sscanf(h + 4, "%4d-%2d%c", &y, &m, &tail) != 2 || y < 1989 || m < 1 || m > 12) {
+        bool digits = strlen(h) == 11;
+        for (size_t i = 4; digits && i < 11; i++) {
+            digits = i == 8 ? h[i] == '-' : (h[i] >= '0' && h[i] <= '9');
+        }
+        int y =
+            digits ? (h[4] - '0') * 1000 + (h[5] - '0') * 100 + (h[6] - '0') * 10 + h[7] - '0' : 0;
+        int m = digits ? (h[9] - '0') * 10 + h[10] - '0' : 0;
+        if (!digits || ref_country_by_iso3(h, 3) == NULL || h[3] != '-' || y < 1989 || m < 1 ||
+            m > 12) {
             return gsi_err_set(err, GSI_EDATA,
                                "/hotspot: expected ISO3-YYYY-MM with a known country, e.g. "
                                "ETH-2022-11");
@@ -350,19 +357,24 @@ static int rule_vote(struct platform_proc_step *st, struct gsi_err *err)
     const char *vs = json_string_value(json_object_get(st->payload, "vote"));
     int vote = strcmp(vs, "agree") == 0 ? 1 : strcmp(vs, "disagree") == 0 ? -1 : 0;
     const char *party = strcmp(st->party, CONSULT_PUBLIC_PARTY) == 0 ? "" : st->party;
-    struct store_val v[] = { STORE_INT(st->case_id), STORE_INT(st->record_id), STORE_INT(voter),
-                             STORE_TEXT(party),      STORE_INT(stmt),          STORE_INT(vote) };
+    struct store_val v[] = { STORE_INT(CONSULT_VOTE_ID(st->record_id, 0)),
+                             STORE_INT(st->case_id),
+                             STORE_INT(st->record_id),
+                             STORE_INT(voter),
+                             STORE_TEXT(party),
+                             STORE_INT(stmt),
+                             STORE_INT(vote) };
     return store_exec_later(st->s,
-                            "INSERT INTO consult_votes (consultation, record, voter, party,"
-                            " statement, vote) VALUES (?, ?, ?, ?, ?, ?)",
-                            v, 6, err);
+                            "INSERT INTO consult_votes (id, consultation, record, voter, party,"
+                            " statement, vote) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            v, 7, err);
 }
 
 static int rule_moderate(struct platform_proc_step *st, struct gsi_err *err)
 {
     int64_t stmt = proc_json_int(st->payload, "statement", 0);
     struct facts f;
-    int rc = facts_read(st, 0, stmt, &f, err);
+    int rc = facts_read(st, stmt, &f, err);
     if (rc == 0 && f.mediator == 0 && strcmp(st->owner, st->party) != 0) {
         rc = gsi_err_set(err, GSI_EFORBIDDEN, "only the convenor (%s) or the mediator may moderate",
                          st->owner);
@@ -536,8 +548,39 @@ static pthread_mutex_t import_mu = PTHREAD_MUTEX_INITIALIZER;
 static const struct consult_polis *import_data;
 static char import_votes_sha[PLATFORM_HEX_MAX];
 
+/* Replaying an import: its rows were kept (they are not in the record, which holds the
+ * files' hashes); what the record does say, how many there were, is checked against them. */
+static int import_replay(struct platform_proc_step *st, struct gsi_err *err)
+{
+    struct store_val v[] = { STORE_INT(st->record_id), STORE_INT(CONSULT_IMPORT_STMT),
+                             STORE_INT(st->record_id) };
+    struct store_rows *r;
+    int rc = store_query(st->s, &r,
+                         "SELECT (SELECT COUNT(*) FROM consult_statements WHERE consultation = ?"
+                         " AND id >= ?), (SELECT COUNT(*) FROM consult_votes WHERE record = ?)",
+                         v, 3, err);
+    if (rc < 0) {
+        return rc;
+    }
+    int64_t stmts = store_rows_int(r, 0, 0), votes_kept = store_rows_int(r, 0, 1);
+    store_rows_free(r);
+    int64_t want_s = proc_json_int(st->payload, "statements", 0);
+    int64_t want_v = proc_json_int(st->payload, "votes", 0);
+    if (stmts != want_s || votes_kept != want_v) {
+        return gsi_err_set(err, GSI_EDATA,
+                           "the import's rows are not what it recorded: %lld statements and %lld"
+                           " votes kept, %lld and %lld imported",
+                           (long long)stmts, (long long)votes_kept, (long long)want_s,
+                           (long long)want_v);
+    }
+    return 0;
+}
+
 static int rule_import(struct platform_proc_step *st, struct gsi_err *err)
 {
+    if (st->replay) {
+        return import_replay(st, err);
+    }
     const char *vs = json_string_value(json_object_get(st->payload, "votes_sha256"));
     if (import_data == NULL || vs == NULL || strcmp(vs, import_votes_sha) != 0) {
         return gsi_err_set(err, GSI_EUSAGE,
@@ -606,6 +649,59 @@ static int consult_rules(struct platform_proc_step *st, struct gsi_err *err)
     return 0;
 }
 
+/* The tables the rules write. An import's rows are kept: its statements (ids from
+ * CONSULT_IMPORT_STMT) and its votes (cast by the opening record itself). */
+static const struct platform_proc_table consult_tables[] = {
+    { "consult_public", "id", NULL },
+    { "consult_statements", "id", "id >= 3000000000" },
+    { "consult_votes", "id", "record = consultation" },
+    { "consult_invites", "consultation, mediator, party", NULL },
+    { "consult_mediators", "consultation, party", NULL },
+    { "consult_proposals", "id", NULL },
+    { "consult_positions", "proposal, party", NULL },
+};
+
+/* A moderate record of a kept (imported) statement: the statement was not moderated out when
+ * imported (moderating it again is refused), so it goes back to that before the replay. */
+static int unmoderate_one(struct store *s, const struct store_rows *r, size_t i,
+                          struct gsi_err *err)
+{
+    json_t *o = json_loadb(store_rows_text(r, i, 1), store_rows_len(r, i, 1), 0, NULL);
+    int64_t stmt = o != NULL ? proc_json_int(o, "statement", 0) : 0;
+    json_decref(o);
+    if (o == NULL) {
+        return gsi_err_set(err, GSI_EDATA, "record %lld: its payload is not JSON",
+                           (long long)store_rows_int(r, i, 0));
+    }
+    struct store_val v[] = { STORE_INT(stmt) };
+    return stmt < CONSULT_IMPORT_STMT
+               ? 0
+               : store_exec(s,
+                            "UPDATE consult_statements SET moderated = 0, reason = '' WHERE id = ?",
+                            v, 1, err);
+}
+
+static int consult_reset(struct store *s, struct gsi_err *err)
+{
+    int64_t after = 0;
+    int rc = 0;
+    for (size_t n = 1000; rc == 0 && n == 1000;) {
+        struct store_val v[] = { STORE_INT(after) };
+        struct store_rows *r = NULL;
+        rc = store_query(s, &r,
+                         "SELECT id, payload FROM records WHERE type = 'consultation.moderate' AND"
+                         " id > ? ORDER BY id LIMIT 1000",
+                         v, 1, err);
+        n = rc == 0 ? store_rows_count(r) : 0;
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            rc = unmoderate_one(s, r, i, err);
+            after = store_rows_int(r, i, 0);
+        }
+        store_rows_free(r);
+    }
+    return rc;
+}
+
 const struct platform_proc platform_proc_consultation = {
     .name = "consultation",
     .path = "consultations",
@@ -618,4 +714,7 @@ const struct platform_proc platform_proc_consultation = {
     .acts = consult_acts,
     .nacts = N(consult_acts),
     .rules = consult_rules,
+    .tables = consult_tables,
+    .ntables = N(consult_tables),
+    .reset = consult_reset,
 };

@@ -38,9 +38,14 @@ static int parse_comments(struct consult_polis *x, const char *data, size_t n, c
     if (rc < 0) {
         snprintf(err->file, sizeof err->file, "%s", name);
     }
-    x->stmt = rc == 0 ? calloc(c->ns ? c->ns : 1, sizeof *x->stmt) : NULL;
-    if (rc == 0 && x->stmt == NULL) {
-        rc = gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    if (rc < 0) {
+        consensus_free(c);
+        return rc;
+    }
+    x->stmt = calloc(c->ns ? c->ns : 1, sizeof *x->stmt);
+    if (x->stmt == NULL) {
+        consensus_free(c);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
     for (size_t j = 0; rc == 0 && j < c->ns; j++) {
         x->stmt[j].id = CONSULT_IMPORT_STMT + c->stmt[j].id;
@@ -87,6 +92,9 @@ static int vote_row(struct consult_polis *x, const struct gsi_csv *c, const long
                     const char *name, struct gsi_err *err)
 {
     int64_t tid = 0, voter = 0, vote = 0, ts = 0;
+    if (col[0] < 0 || col[1] < 0 || col[2] < 0) {
+        return gsi_err_set(err, GSI_EDATA, "%s: no header", name);
+    }
     size_t need = (size_t)(col[3] > col[2] ? col[3] : col[2]);
     need = need > (size_t)col[0] ? need : (size_t)col[0];
     need = need > (size_t)col[1] ? need : (size_t)col[1];
@@ -134,7 +142,9 @@ static int cmp_i64(const void *a, const void *b)
 /* Timestamp order, file order among equal timestamps; then counts the distinct voters. */
 static int sort_votes(struct consult_polis *x, struct gsi_err *err)
 {
-    qsort(x->votes, x->nvotes, sizeof *x->votes, cmp_vote);
+    if (x->nvotes > 1) { /* votes is NULL when there are none */
+        qsort(x->votes, x->nvotes, sizeof *x->votes, cmp_vote);
+    }
     int64_t *ids = malloc((x->nvotes ? x->nvotes : 1) * sizeof *ids);
     if (ids == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory");
@@ -164,7 +174,7 @@ int consult_polis_parse(struct consult_polis *out, const char *comments, size_t 
         consult_polis_release(out);
         return rc;
     }
-    long col[4];
+    long col[4] = { -1, -1, -1, -1 };
     size_t cap = 0;
     bool header = true;
     while (rc == 0 && (rc = gsi_csv_next(&c, err)) == 1) {
@@ -213,22 +223,26 @@ int consult_polis_insert(struct store *s, int64_t consultation, int64_t record,
                               " text, moderated, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
                               v, 7, err);
     }
-    struct store_val *vals = malloc(IMPORT_ROWS_PER_INSERT * 6 * sizeof *vals);
-    if (rc == 0 && vals == NULL) {
-        rc = gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    if (rc < 0) {
+        return rc;
+    }
+    struct store_val *vals = malloc((size_t)IMPORT_ROWS_PER_INSERT * 7 * sizeof *vals);
+    if (vals == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
     for (size_t i = 0; rc == 0 && i < x->nvotes; i += IMPORT_ROWS_PER_INSERT) {
         size_t n = x->nvotes - i < IMPORT_ROWS_PER_INSERT ? x->nvotes - i : IMPORT_ROWS_PER_INSERT;
         for (size_t k = 0; k < n; k++) {
             const struct consult_polis_vote *v = &x->votes[i + k];
-            struct store_val *row = &vals[k * 6];
-            row[0] = STORE_INT(consultation), row[1] = STORE_INT(record);
-            row[2] = STORE_INT(v->voter), row[3] = STORE_TEXT("");
-            row[4] = STORE_INT(v->statement), row[5] = STORE_INT(v->vote);
+            struct store_val *row = &vals[k * 7];
+            row[0] = STORE_INT(CONSULT_VOTE_ID(record, i + k));
+            row[1] = STORE_INT(consultation), row[2] = STORE_INT(record);
+            row[3] = STORE_INT(v->voter), row[4] = STORE_TEXT("");
+            row[5] = STORE_INT(v->statement), row[6] = STORE_INT(v->vote);
         }
         rc = store_insert_many(s, "consult_votes",
-                               "consultation, record, voter, party, statement, vote", 6, vals, n,
-                               err);
+                               "id, consultation, record, voter, party, statement, vote", 7, vals,
+                               n, err);
     }
     free(vals);
     return rc;

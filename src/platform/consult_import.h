@@ -6,8 +6,8 @@
  * the record ids that statements made on the platform get), their text, and their moderation
  * (moderated = -1: moderated out, excluded from the computation as in Polis). Votes keep Polis's
  * export sign (agree +1, disagree -1, pass 0), are stored in timestamp order (file order breaks
- * ties, as the consensus engine's reader does), and their voters become public participants
- * CONSULT_VOTER_PUBLIC + voter-id.
+ * ties, as the consensus engine's reader does) with ids CONSULT_VOTE_ID(record, i) in that
+ * order, and their voters become public participants CONSULT_VOTER_PUBLIC + voter-id.
  *
  *     struct consult_polis x;
  *     consult_polis_parse(&x, comments, clen, votes, vlen, &err);   // errors name file and line
@@ -28,6 +28,15 @@ struct store;
 #define CONSULT_IMPORT_STMT      INT64_C(3000000000) /* imported statement ids start here */
 #define CONSULT_IMPORT_VOTES_MAX 5000000u            /* vote rows one import may hold */
 #define CONSULT_IMPORT_VOTER_MAX INT64_C(999999999)  /* largest Polis voter-id accepted */
+
+/* A vote's id (consult_votes.id): its record's id times CONSULT_VOTES_PER_RECORD plus its place
+ * in that record (0 for a vote act, an import's votes in their order). So ids grow in commit
+ * order as record ids do (the live view follows new votes by id), and a rebuild of the
+ * projection gives every vote the id it had. Exact as a JSON double for record ids < 9e8. */
+#define CONSULT_VOTES_PER_RECORD   INT64_C(10000000)
+#define CONSULT_VOTE_ID(record, i) ((record)*CONSULT_VOTES_PER_RECORD + (int64_t)(i))
+_Static_assert(CONSULT_IMPORT_VOTES_MAX < CONSULT_VOTES_PER_RECORD,
+               "an import's votes fit in its record's range of vote ids");
 
 struct consult_polis_stmt {
     int64_t id; /* CONSULT_IMPORT_STMT + comment-id */

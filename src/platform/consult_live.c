@@ -469,6 +469,9 @@ static void *live_thread(void *arg)
 
 static void live_free(struct live *l)
 {
+    if (l == NULL) {
+        return;
+    }
     consensus_free(l->c);
     pthread_mutex_destroy(&l->eng);
     free(l->pv);
@@ -480,6 +483,7 @@ static void live_free(struct live *l)
 static int live_new(struct registry *reg, struct live **out, int64_t consultation,
                     struct gsi_err *err)
 {
+    *out = NULL;
     struct live *l = calloc(1, sizeof *l);
     struct consensus_opts o;
     consensus_opts_default(&o);
@@ -518,8 +522,8 @@ static int live_find_or_add(struct registry *reg, struct live **out, int64_t con
     pthread_mutex_unlock(&reg->mu);
     struct live *l = NULL;
     int rc = live_new(reg, &l, consultation, err);
-    if (rc < 0) {
-        return rc;
+    if (rc < 0 || l == NULL) {
+        return rc < 0 ? rc : gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
     pthread_mutex_lock(&reg->mu);
     for (size_t i = 0; i < reg->n; i++) { /* another reader may have added it meanwhile */
@@ -554,8 +558,8 @@ int consult_live_view(struct platform *p, int64_t consultation, char **json, siz
     }
     struct live *l = NULL;
     int rc = live_find_or_add(reg, &l, consultation, err);
-    if (rc < 0) {
-        return rc;
+    if (rc < 0 || l == NULL) {
+        return rc < 0 ? rc : gsi_err_set(err, GSI_EINTERNAL, "no view");
     }
     pthread_mutex_lock(&reg->mu);
     *json = malloc(l->json_len + 1);

@@ -110,6 +110,36 @@ int consult_public_register(struct platform *p, char token[CONSULT_PUBLIC_TOKEN_
     return 0;
 }
 
+/* A public vote's statement: this consultation's and not moderated out, checked through the
+ * read pool before the write, so that the vote's rules need no read inside the transaction
+ * (consult.c). A moderation committed between the two is the one race: the engine then
+ * leaves the statement out all the same. */
+static int public_statement_check(struct platform *p, int64_t consultation, const json_t *sv,
+                                  struct gsi_err *err)
+{
+    if (!json_is_integer(sv)) {
+        return gsi_err_set(err, GSI_EDATA, "/statement: expected a statement id");
+    }
+    int64_t stmt = (int64_t)json_integer_value(sv);
+    struct store_val v[] = { STORE_INT(stmt), STORE_INT(consultation) };
+    struct store_rows *r;
+    int rc = platform_query(p, &r,
+                            "SELECT moderated FROM consult_statements WHERE id = ? AND"
+                            " consultation = ?",
+                            v, 2, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (store_rows_count(r) == 0) {
+        rc = gsi_err_set(err, GSI_ENOTFOUND, "/statement: no statement %lld in consultation %lld",
+                         (long long)stmt, (long long)consultation);
+    } else if (store_rows_int(r, 0, 0) != 0) {
+        rc = gsi_err_set(err, GSI_ECONFLICT, "statement %lld was moderated out", (long long)stmt);
+    }
+    store_rows_free(r);
+    return rc;
+}
+
 int consult_public_act(struct platform *p, struct platform_proc_receipt *out, int64_t consultation,
                        const char *token, const char *verb, const char *payload, size_t len,
                        struct gsi_err *err)
@@ -148,6 +178,9 @@ int consult_public_act(struct platform *p, struct platform_proc_receipt *out, in
     json_t *o = rc == 0 ? json_loadb(payload, len, JSON_REJECT_DUPLICATES, &je) : NULL;
     if (rc == 0 && !json_is_object(o)) {
         rc = gsi_err_set(err, GSI_EDATA, "expected a JSON object");
+    }
+    if (rc == 0 && strcmp(verb, "vote") == 0) {
+        rc = public_statement_check(p, consultation, json_object_get(o, "statement"), err);
     }
     char *body = NULL;
     if (rc == 0) {

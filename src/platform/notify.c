@@ -361,5 +361,4 @@ const struct platform_proc platform_proc_notification = {
     .nacts = N(notify_acts),
     .rules = notify_rules,
     .prepare = notify_prepare,
-    .rebuildable = true,
 };

@@ -538,6 +538,23 @@ static int check_parties(struct store *s, struct vent *ents, uint64_t size, stru
     return 0;
 }
 
+/* The procedures' tables are a projection of the records: rebuilt, they must not change
+ * (proc_read.c). A record the rebuild refuses to replay is a problem too. */
+static int check_projection(struct platform *p, struct vctx *v, struct gsi_err *err)
+{
+    bool differs = false;
+    int rc = platform_proc_check(p, &differs, err);
+    if (rc == GSI_EDATA || rc == GSI_ECONFLICT || rc == GSI_ENOTFOUND || rc == GSI_EFORBIDDEN) {
+        problem(v, "the procedures' tables cannot be rebuilt from the records: %s", err->msg);
+        return 0;
+    }
+    if (rc == 0 && differs) {
+        problem(v, "the procedures' tables (proc_cases, proc_parties, proc_acts and each "
+                   "procedure's own) differ from their rebuild from the records");
+    }
+    return rc;
+}
+
 int platform_journal_verify(struct platform *p, struct platform_verify_report *rep,
                             platform_problem_fn fn, void *ctx, struct gsi_err *err)
 {
@@ -608,14 +625,7 @@ int platform_journal_verify(struct platform *p, struct platform_verify_report *r
     free(ents);
     platform_conn_put(p, s, rc < 0);
     if (rc == 0) {
-        /* The procedures' tables are a projection of the records: rebuilt, they must not
-         * change (proc_read.c). */
-        bool differs = false;
-        rc = platform_proc_check(p, &differs, err);
-        if (rc == 0 && differs) {
-            problem(&v, "the procedures' tables (proc_cases, proc_parties, proc_acts) differ from "
-                        "their rebuild from the records");
-        }
+        rc = check_projection(p, &v, err);
     }
     if (rc == 0 && rep->problems > 0) {
         rc = gsi_err_set(err, GSI_EVERIFY, "journal verification found %llu problem%s",

@@ -328,10 +328,12 @@ static int step_write(struct platform_proc_step *st, const char *data_text, bool
 
 int proc_project(struct store *s, const struct platform_proc *proc,
                  const struct platform_proc_act *a, const char *party, json_t *payload,
-                 int64_t case_id, int64_t record_id, int64_t time_us, struct gsi_err *err)
+                 int64_t case_id, int64_t record_id, int64_t time_us, bool replay,
+                 struct gsi_err *err)
 {
     struct platform_proc_step st;
     memset(&st, 0, sizeof st);
+    st.replay = replay;
     st.proc = proc;
     st.act = a;
     st.s = s;
@@ -376,7 +378,7 @@ static int act_apply(void *ctx, struct store *s, int64_t record_id, uint64_t jou
     (void)journal_index;
     struct act_ctx *c = ctx;
     return proc_project(s, c->proc, c->act, c->party, c->payload, c->case_id, record_id, time_us,
-                        err);
+                        false, err);
 }
 
 static void head_release(struct case_head *h)

@@ -30,7 +30,7 @@
  * listing shows only their index and leaf hash (docs/internals/procedures.md).
  *
  * Adding a procedure: a table (fields, acts, states), optionally a `rules` hook for what a table
- * cannot say (time rules, deadlines), an entry in platform_procs[] (proc_registry.c), routes in
+ * cannot say (time rules, deadlines) and the `tables` those rules write, an entry in platform_procs[] (proc_registry.c), routes in
  * src/http/routes.c pointing at the generic handlers of h_proc.c, and its paths in docs/api.yaml.
  *
  *     struct platform_proc_receipt r;
@@ -85,9 +85,8 @@ enum platform_proc_ftype {
 #define PLATFORM_PROC_ADDRESSES 2u /* (PARTIES) the parties the case addresses */
 #define PLATFORM_PROC_TITLE     4u /* (STRING) shown as the case's title in lists */
 #define PLATFORM_PROC_DOMAINKEY 8u /* (DOMAIN) the case's domain, filterable */
-#define PLATFORM_PROC_AS_GIVEN                                    \
-    16u /* (PARTIES) a grouping is itself a party here ("UN" as a \
-         * mediator or signatory), not expanded to its members */
+#define PLATFORM_PROC_AS_GIVEN  16u /* (PARTIES) a grouping is itself a party here ("UN" as a
+                                     * mediator or signatory), not expanded to its members */
 
 struct platform_proc_field {
     const char *name; /* JSON key, [a-z0-9_]+ */
@@ -126,6 +125,17 @@ enum platform_proc_who {
 
 struct platform_proc;
 struct platform_proc_step; /* an act being applied; see proc_internal.h */
+struct store;
+
+/* One of a procedure's own projection tables. Every row must be a function of the records
+ * (ids from record ids, never from a sequence), so that the rebuild writes it again the same. */
+struct platform_proc_table {
+    const char *name; /* "consult_votes" */
+    const char *key;  /* the columns that order its rows: one integer column ("id"), read in
+                       * pages, or several ("proposal, party"), read at once (small tables) */
+    const char *keep; /* an SQL condition: rows no record replays, which the rebuild keeps (an
+                       * import's rows: the record holds its files' hashes); NULL: none */
+};
 
 struct platform_proc_act {
     const char *type;    /* "<procedure>.<verb>", e.g. "concern.acknowledge" */
@@ -167,12 +177,15 @@ struct platform_proc {
      * (a deadline period chosen by default is stored, not looked up again on a rebuild), or
      * refuses (GSI_EDATA naming the field). NULL: none. */
     int (*prepare)(struct platform_proc_step *st, struct gsi_err *err);
-    /* True when the procedure's whole state is the framework's projection (proc_cases,
-     * proc_parties, proc_acts) and its rules write no table of their own: then
-     * platform_proc_rebuild rebuilds it from the records and `gsi journal verify` checks it.
-     * A procedure whose rules keep tables of their own leaves it false (its rebuild would
-     * meet its own rows) until those tables are rebuilt too. */
-    bool rebuildable;
+    /* The procedure's own projection tables (those its `rules` write), `ntables` of them. The
+     * rebuild clears them (but the rows `keep` names) before it replays the records, and
+     * `gsi journal verify`'s projection check hashes them with proc_*. NULL: none. */
+    const struct platform_proc_table *tables;
+    size_t ntables;
+    /* Called by the rebuild after the tables were cleared, before the replay, inside its
+     * transaction: puts the kept rows back as they were before any record changed them.
+     * NULL: nothing to do. */
+    int (*reset)(struct store *s, struct gsi_err *err);
 };
 
 /* The procedures (one file each). */
@@ -314,15 +327,13 @@ int platform_time_parse(int64_t *us, const char *s, size_t n);
 /* Writes `us` as RFC 3339 UTC to the second ("2026-12-03T09:00:00Z"). */
 void platform_proc_time_format(char out[PLATFORM_TIME_MAX], int64_t us);
 
-/* Rebuilds the projection of every `rebuildable` procedure from the records, in one
- * transaction. The result is the same as the tables the acts built (`gsi journal verify`
- * checks it). */
+/* Rebuilds the projection of every procedure from the records, in one transaction. The
+ * result is the same as the tables the acts built (`gsi journal verify` checks it). */
 int platform_proc_rebuild(struct platform *p, struct gsi_err *err);
 
-/* Checks that the projection of the `rebuildable` procedures is what the records say: inside
- * one write transaction, hashes their rows, rebuilds them from the records, hashes them again,
- * and rolls it all back. *differs tells whether the two differ (`gsi journal verify` reports it as
- * a problem). */
+/* Checks that the projection is what the records say: inside one write transaction, hashes
+ * the procedures' tables, rebuilds them from the records, hashes them again, and rolls it all
+ * back. *differs tells whether the two differ (`gsi journal verify` reports it as a problem). */
 int platform_proc_check(struct platform *p, bool *differs, struct gsi_err *err);
 
 /* Appends the OpenAPI (YAML) schemas of every act of `proc`'s payload to `out`, one

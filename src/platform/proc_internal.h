@@ -49,6 +49,7 @@ struct platform_proc_step {
     struct proc_prow *rows; /* the addressed parties, by party id */
     size_t nrows;
     struct proc_prow *self; /* the acting party's row (ADDRESSED acts), else NULL */
+    bool replay;            /* the rebuild replays a journalled record (which was accepted then) */
 };
 
 /* The row of `party` in the step, or NULL. */
@@ -74,10 +75,12 @@ int proc_payload_check(struct platform *p, const struct platform_proc_act *a, js
 /* Applies act `a` of `proc` by `party` with the checked `payload` at `time_us` as record
  * `record_id` to case `case_id` (the record id itself for an opening act): the generic
  * transitions, then proc->rules, then the projection's rows, through `s` inside the write
- * transaction. The same code serves acts being made and the rebuild from the records. */
+ * transaction. The same code serves acts being made and the rebuild from the records
+ * (`replay`: the step's `replay`). */
 int proc_project(struct store *s, const struct platform_proc *proc,
                  const struct platform_proc_act *a, const char *party, json_t *payload,
-                 int64_t case_id, int64_t record_id, int64_t time_us, struct gsi_err *err);
+                 int64_t case_id, int64_t record_id, int64_t time_us, bool replay,
+                 struct gsi_err *err);
 
 #define PROC_HOUR_US ((int64_t)3600 * 1000000)
 #define PROC_DAY_US  (24 * PROC_HOUR_US)

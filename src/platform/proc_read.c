@@ -317,7 +317,7 @@ static int replay_one(struct store *s, const struct store_rows *r, size_t i, str
 {
     const struct platform_proc *proc = NULL;
     const struct platform_proc_act *a = act_of(store_rows_text(r, i, 1), &proc);
-    if (a == NULL || !proc->rebuildable) {
+    if (a == NULL) {
         return 0;
     }
     int64_t id = store_rows_int(r, i, 0);
@@ -327,7 +327,7 @@ static int replay_one(struct store *s, const struct store_rows *r, size_t i, str
     }
     int64_t case_id = (a->flags & PLATFORM_PROC_OPENS) ? id : proc_json_int(payload, "case", 0);
     int rc = proc_project(s, proc, a, store_rows_text(r, i, 2), payload, case_id, id,
-                          store_rows_int(r, i, 4), err);
+                          store_rows_int(r, i, 4), true, err);
     json_decref(payload);
     if (rc < 0) {
         char msg[GSI_ERR_MSG_MAX];
@@ -337,26 +337,35 @@ static int replay_one(struct store *s, const struct store_rows *r, size_t i, str
     return 0;
 }
 
+/* Before the replay: the procedure's own tables emptied but the rows it keeps, then its
+ * reset. Table names and conditions are the procedures' constant SQL text. */
+static int tables_clear(struct store *s, const struct platform_proc *proc, struct gsi_err *err)
+{
+    int rc = 0;
+    for (size_t t = 0; rc == 0 && t < proc->ntables; t++) {
+        const struct platform_proc_table *tb = &proc->tables[t];
+        char sql[512];
+        int n =
+            snprintf(sql, sizeof sql, "DELETE FROM %s%s%s%s", tb->name,
+                     tb->keep ? " WHERE NOT (" : "", tb->keep ? tb->keep : "", tb->keep ? ")" : "");
+        rc = n > 0 && (size_t)n < sizeof sql
+                 ? store_exec(s, sql, NULL, 0, err)
+                 : gsi_err_set(err, GSI_EINTERNAL, "%s: the clearing statement is too long",
+                               tb->name);
+    }
+    return rc == 0 && proc->reset != NULL ? proc->reset(s, err) : rc;
+}
+
 static int rebuild_fn(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err)
 {
     (void)p;
     (void)ctx;
-    int rc = 0;
-    for (size_t k = 0; rc == 0 && platform_procs[k] != NULL; k++) {
-        if (!platform_procs[k]->rebuildable) {
-            continue;
-        }
-        struct store_val v[] = { STORE_TEXT(platform_procs[k]->name) };
-        rc = store_exec(b->s,
-                        "DELETE FROM proc_acts WHERE case_id IN (SELECT id FROM proc_cases WHERE"
-                        " kind = ?)",
-                        v, 1, err);
-        rc = rc ? rc
-                : store_exec(b->s,
-                             "DELETE FROM proc_parties WHERE case_id IN (SELECT id FROM"
-                             " proc_cases WHERE kind = ?)",
-                             v, 1, err);
-        rc = rc ? rc : store_exec(b->s, "DELETE FROM proc_cases WHERE kind = ?", v, 1, err);
+    int rc = store_exec(b->s,
+                        "DELETE FROM proc_acts; DELETE FROM proc_parties;"
+                        " DELETE FROM proc_cases",
+                        NULL, 0, err);
+    for (size_t i = 0; rc == 0 && platform_procs[i] != NULL; i++) {
+        rc = tables_clear(b->s, platform_procs[i], err);
     }
     int64_t after = 0;
     /* Pages of records, oldest first, joined with their entries for the act time. */
@@ -389,42 +398,83 @@ int platform_proc_rebuild(struct platform *p, struct gsi_err *err)
     return platform_write(p, rebuild_fn, NULL, NULL, err);
 }
 
-/* SHA-256 over every row of the projection of the rebuildable procedures, in a fixed order:
- * each row's columns joined by 0x1f, chained as h = SHA-256(h || row). */
+/* Chains one query's rows into `out`: h = SHA-256(h || row), each row's columns joined by
+ * 0x1f. *n gets the rows, *last the first column of the last row. */
+static int digest_rows(struct store *s, uint8_t out[PLATFORM_HASH_SIZE], struct gsi_buf *row,
+                       const char *sql, const struct store_val *v, size_t nv, size_t *n,
+                       int64_t *last, struct gsi_err *err)
+{
+    struct store_rows *r = NULL;
+    int rc = store_query(s, &r, sql, v, nv, err);
+    *n = rc == 0 ? store_rows_count(r) : 0;
+    for (size_t i = 0; rc == 0 && i < *n; i++) {
+        gsi_buf_reset(row);
+        rc = gsi_buf_append(row, out, PLATFORM_HASH_SIZE);
+        for (size_t k = 0; rc == 0 && k < store_rows_columns(r); k++) {
+            rc = gsi_buf_append(row, store_rows_text(r, i, k), store_rows_len(r, i, k));
+            rc = rc ? rc : gsi_buf_putc(row, 0x1f);
+        }
+        if (rc == 0) {
+            journal_sha256(out, row->data, row->len);
+            *last = store_rows_int(r, i, 0);
+        }
+    }
+    if (r != NULL && (rc == GSI_ENOMEM || rc == GSI_ELIMIT)) {
+        rc = gsi_err_set(err, rc, "out of memory hashing the procedures' tables");
+    }
+    store_rows_free(r);
+    return rc;
+}
+
+#define DIGEST_PAGE 10000
+
+/* A procedure's own table into the digest: every row, all columns in the table's order, by
+ * its key; pages of DIGEST_PAGE rows when the key is one integer column. */
+static int digest_table(struct store *s, uint8_t out[PLATFORM_HASH_SIZE], struct gsi_buf *row,
+                        const struct platform_proc_table *tb, struct gsi_err *err)
+{
+    bool paged = strchr(tb->key, ',') == NULL;
+    char sql[512];
+    int len =
+        paged ? snprintf(sql, sizeof sql, "SELECT %s, * FROM %s WHERE %s > ? ORDER BY %s LIMIT %d",
+                         tb->key, tb->name, tb->key, tb->key, DIGEST_PAGE)
+              : snprintf(sql, sizeof sql, "SELECT 0, * FROM %s ORDER BY %s", tb->name, tb->key);
+    if (len < 0 || (size_t)len >= sizeof sql) {
+        return gsi_err_set(err, GSI_EINTERNAL, "%s: the digest's query is too long", tb->name);
+    }
+    int64_t after = INT64_MIN;
+    size_t n = DIGEST_PAGE;
+    int rc = 0;
+    while (rc == 0 && n == DIGEST_PAGE) {
+        struct store_val v[] = { STORE_INT(after) };
+        rc = digest_rows(s, out, row, sql, v, paged ? 1 : 0, &n, &after, err);
+        n = paged ? n : 0;
+    }
+    return rc;
+}
+
+/* SHA-256 over every row of the projection, in a fixed order: proc_cases, proc_parties,
+ * proc_acts, then each procedure's own tables (registry order, then declared order). */
 static int projection_digest(struct store *s, uint8_t out[PLATFORM_HASH_SIZE], struct gsi_err *err)
 {
     static const char *const queries[] = {
-        "SELECT " CASE_COLS " FROM proc_cases c WHERE c.kind = ? ORDER BY c.id",
-        ("SELECT o.case_id, o.party, o.state, o.due_us, o.due_what, o.updated_us FROM"
-         " proc_parties o JOIN proc_cases c ON c.id = o.case_id WHERE c.kind = ? ORDER BY"
-         " o.case_id, o.party"),
-        ("SELECT a.record_id, a.case_id, a.type, a.party, a.time_us FROM proc_acts a JOIN"
-         " proc_cases c ON c.id = a.case_id WHERE c.kind = ? ORDER BY a.record_id"),
+        "SELECT " CASE_COLS " FROM proc_cases c ORDER BY c.id",
+        ("SELECT case_id, party, state, due_us, due_what, updated_us FROM proc_parties"
+         " ORDER BY case_id, party"),
+        "SELECT record_id, case_id, type, party, time_us FROM proc_acts ORDER BY record_id",
     };
     memset(out, 0, PLATFORM_HASH_SIZE);
     struct gsi_buf row;
     gsi_buf_init(&row, STORE_RESULT_MAX);
     int rc = 0;
-    for (size_t k = 0; rc == 0 && platform_procs[k] != NULL; k++) {
-        struct store_val v[] = { STORE_TEXT(platform_procs[k]->name) };
-        for (size_t q = 0; platform_procs[k]->rebuildable && rc == 0 && q < 3; q++) {
-            struct store_rows *r = NULL;
-            rc = store_query(s, &r, queries[q], v, 1, err);
-            for (size_t i = 0; rc == 0 && i < store_rows_count(r); i++) {
-                gsi_buf_reset(&row);
-                rc = gsi_buf_append(&row, out, PLATFORM_HASH_SIZE);
-                for (size_t c = 0; rc == 0 && c < store_rows_columns(r); c++) {
-                    rc = gsi_buf_append(&row, store_rows_text(r, i, c), store_rows_len(r, i, c));
-                    rc = rc ? rc : gsi_buf_putc(&row, 0x1f);
-                }
-                if (rc == 0) {
-                    journal_sha256(out, row.data, row.len);
-                }
-            }
-            if (r != NULL && (rc == GSI_ENOMEM || rc == GSI_ELIMIT)) {
-                rc = gsi_err_set(err, rc, "out of memory hashing the procedures' tables");
-            }
-            store_rows_free(r);
+    for (size_t q = 0; rc == 0 && q < sizeof queries / sizeof queries[0]; q++) {
+        size_t n;
+        int64_t last;
+        rc = digest_rows(s, out, &row, queries[q], NULL, 0, &n, &last, err);
+    }
+    for (size_t i = 0; rc == 0 && platform_procs[i] != NULL; i++) {
+        for (size_t t = 0; rc == 0 && t < platform_procs[i]->ntables; t++) {
+            rc = digest_table(s, out, &row, &platform_procs[i]->tables[t], err);
         }
     }
     gsi_buf_release(&row);

@@ -96,9 +96,9 @@ static const struct migration migrations[] = {
       "CREATE TABLE journal_cosigned (size BIGINT PRIMARY KEY, note TEXT NOT NULL);" },
     /* Consultations (docs/internals/consultations.md): statements, votes and public
      * participants, the projection of their journalled acts. A statement's id is its record's
-     * id (an imported one's: 3000000000 plus its Polis comment-id). Votes are numbered as they
-     * are inserted, and writes are serialised, so ids grow in commit order and a reader can
-     * follow new votes by id; `record` is the act that cast it.
+     * id (an imported one's: 3000000000 plus its Polis comment-id). A vote's id is its
+     * record's id times 10^7 (plus its place in an import: CONSULT_VOTE_ID), so ids grow in
+     * commit order and a reader can follow new votes by id; `record` is the act that cast it.
      * `voter` is the consensus engine's participant id: a delegate's id, or 1000000000 plus a
      * public participant's id; `party` is '' for a public participant. */
     { 6, "consultations and agreements: statements, votes, public participants, mediators,"

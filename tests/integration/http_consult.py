@@ -18,6 +18,7 @@ usage: http_consult.py GSI [POSTGRES_URL]"""
 import base64
 import csv
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -30,7 +31,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gsi_http import Checks, Env, Server  # noqa: E402
 
 DATA = os.environ.get("GSI_TEST_DATA", os.path.join(os.path.dirname(__file__), "..", "data"))
-POLIS = os.path.join(DATA, "deliberation", "brexit-consensus")
+POLIS = os.path.abspath(os.path.join(DATA, "deliberation", "brexit-consensus"))
 PUBLIC = 200
 
 
@@ -125,9 +126,22 @@ def run(c, env, srv):
     un = delegate(env, "UN", pubkey_file=un_key + ".pub", role="mediator")
     egy = delegate(env, "EGY")
 
+    # The hotspot: the early-warning brief's first, for the year after data through 2022-10.
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    brief = subprocess.run([env.gsi, "warn", "brief", "--actuals",
+                            os.path.join(root, "data", "views", "cm_actuals_2018_2022.csv"),
+                            "--through", "2022-10", "--format", "csv"], check=True,
+                           capture_output=True, text=True).stdout
+    top = list(csv.DictReader(brief.splitlines()))[0]["iso3"]
+    c.eq(top, "ETH", "the brief's first hotspot")
+    hotspot = f"{top}-2022-11"
+    for bad in ("ETH-2022-13", "XXX-2022-11", "ETH-22-11"):
+        s.refused(f"hotspot {bad}", 422, "POST", "/v1/consultations", eth, {
+            "type": "propose", "parties": ["ERI"], "means": "mediation", "domain": "africa",
+            "question": "?", "hotspot": bad, "rule": "consensus"})
     prop = s.ok("ETH proposes", "POST", "/v1/consultations", eth, {"type": "propose",
         "parties": ["ERI"], "means": "mediation", "domain": "africa",
-        "question": "How can the border be demilitarised?", "hotspot": "ETH-2022-11",
+        "question": "How can the border be demilitarised?", "hotspot": hotspot,
         "open": True, "rule": "consensus-stand-aside", "max_stand_aside": 1})
     cid = prop["case"]
     C = f"/v1/consultations/{cid}"
@@ -224,6 +238,22 @@ def run(c, env, srv):
              got[k]["pass"] == w["pass"] for k, w in want.items()),
          "public agree/disagree/pass per statement equal the votes counted here")
 
+    # A confidential consultation: invisible to anyone else (404, as for one that does not
+    # exist), its view included; it cannot admit the public.
+    conf = s.ok("ETH proposes a confidential one", "POST", "/v1/consultations", eth, {
+        "type": "propose", "parties": ["ERI"], "means": "negotiation", "domain": "africa",
+        "question": "Ports?", "confidential": True, "rule": "consensus"})["case"]
+    for path in (f"/v1/consultations/{conf}", f"/v1/consultations/{conf}/consensus"):
+        st, _, _ = srv.call("GET", path, token=egy)
+        c.eq(st, 404, f"{path} to a party not concerned")
+        st, _, _ = srv.call("GET", path)
+        c.eq(st, 404, f"{path} to an anonymous reader")
+    st, _, _ = srv.call("GET", f"/v1/consultations/{conf}", token=eri)
+    c.eq(st, 200, "the confidential consultation to a party concerned")
+    s.refused("open and confidential", 422, "POST", "/v1/consultations", eth, {
+        "type": "propose", "parties": ["ERI"], "means": "negotiation", "domain": "africa",
+        "question": "?", "confidential": True, "open": True, "rule": "consensus"})
+
     # A second open consultation: a public token is bound to its own.
     other = s.ok("EGY proposes another", "POST", "/v1/consultations", egy, {"type": "propose",
         "parties": ["ETH"], "means": "negotiation", "domain": "africa", "question": "Nile?",
@@ -278,6 +308,17 @@ def run(c, env, srv):
               {"signature": eth_sig, "body_sha256": h})
     s.refused("a signature by a party not a signatory", 403, "POST", A + "/sign", egy,
               {"signature": eth_sig, "body_sha256": h})
+    # A revoked delegate's key no longer signs: its token no longer authenticates.
+    rev_pem, rev_pub = openssl_key(env, "eri-revoked")
+    out = env.run("delegate", "add", "--party", "ERI", "--role", "delegate", "--name",
+                  "former delegate of ERI", "--pubkey", rev_pub).stdout
+    import re
+    rev_tok = re.search(r"gsi_[A-Za-z0-9_-]{20,}", out).group(0)
+    rev_id = re.search(r"delegate (\d+)", out).group(1)
+    env.run("delegate", "revoke", rev_id)
+    rev_sig, _ = independent_sign(rev_pem, raw)
+    s.refused("a revoked delegate signing", 401, "POST", A + "/sign", rev_tok,
+              {"signature": rev_sig, "body_sha256": h})
     s.ok("ETH signs (gsi sign)", "POST", A + "/sign", eth, {"signature": eth_sig,
                                                             "body_sha256": h})
     s.refused("a second signature by the same party", 409, "POST", A + "/sign", eth,
@@ -330,6 +371,12 @@ def main():
                         capture_output=True, text=True, cwd=offline)
     c.ok(p3.returncode != 0, "a changed text is refused offline")
     shutil.rmtree(offline)
+    # A Polis export imported as an open consultation, on the same database.
+    p = env.run("consultation", "import", "--comments", os.path.join(POLIS, "comments.csv"),
+                "--votes", os.path.join(POLIS, "votes.csv"), "--format", "json")
+    imp = json.loads(p.stdout)
+    c.eq((imp["statements"], imp["votes"], imp["participants"]), (50, 5312, 204),
+         "gsi consultation import: 50 statements, 5312 votes, 204 participants (wc, awk)")
     p = env.run("journal", "verify", check=False)
     c.eq(p.returncode, 0, f"gsi journal verify: {p.stdout}{p.stderr}")
     env.cleanup()
