@@ -144,6 +144,7 @@ START_TEST(sticky_errors)
     ck_assert_int_eq(gsi_json_int(&w, NULL, 1), GSI_ELIMIT);
     gsi_json_end(&w);
     ck_assert_int_eq(gsi_json_finish(&w), GSI_ELIMIT);
+    gsi_json_release(&w);
     /* Nesting past the cap. */
     gsi_json_init(&w, 4096);
     for (int i = 0; i < GSI_JSON_DEPTH_MAX; i++) {
