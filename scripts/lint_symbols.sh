@@ -3,8 +3,8 @@
 # module's prefix — gsi_ for src/core, <module>_ for the others (internals shared between a
 # module's files are <module>__, libuv style) — except the symbols listed in
 # scripts/symbols.allow ("MODULE SYMBOL" lines; SYMBOL may be a shell pattern). Builds the libraries it reads (nothing when they are up to date).
-# Prints each offending symbol and ends with "checks: N passed, M failed" (one check a module,
-# one for stale allowlist lines). Exit status 1 on any failure.
+# Prints each offending symbol and ends with "checks: N passed, M failed" (one check a
+# module). Exit status 1 on any failure.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:?usage: lint_symbols.sh BUILD_DIR}" && pwd)
@@ -57,14 +57,13 @@ for m in "${modules[@]}"; do
         awk 'NF == 3 && $2 ~ /^[TDBRCVW]$/ { print $3 }' | sort -u)
     if [ $bad -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
-stale=0
+# A rule no export matches is reported, to be removed; it does not fail the check, so that
+# rules for work still being merged can be added ahead of it.
 for rule in "${rules[@]}"; do
     if ! grep -qxF "$rule" "$used"; then
-        echo "lint: scripts/symbols.allow lists '$rule', which no export matches: remove it"
-        stale=1
+        echo "lint: note: scripts/symbols.allow lists '$rule', which no export matches: remove it"
     fi
 done
-if [ $stale -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 [ $fail -eq 0 ] && echo "lint: every module exports only its prefix (with scripts/symbols.allow)"
 echo "checks: $pass passed, $fail failed"
 [ $fail -eq 0 ]

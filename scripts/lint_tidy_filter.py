@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """lint_tidy_filter.py LOG SRC_ROOT ALLOW RC — reads a run-clang-tidy log and keeps the
 diagnostics that count: everything except readability-function-size on a function listed in
-ALLOW (scripts/long_functions.allow). Prints the diagnostics kept (each once) and the allowlist
-lines no longer reported; exits 1 when either is non-empty, or when clang-tidy failed (RC != 0)
-without a diagnostic to show for it."""
+ALLOW (scripts/long_functions.allow). Prints the diagnostics kept (each once) and notes the allowlist
+lines no longer reported (to be removed); exits 1 when a diagnostic is kept, or when clang-tidy
+failed (RC != 0) without a diagnostic to show for it."""
 import re, sys
 
 log, src, allow_path, rc = sys.argv[1], sys.argv[2].rstrip("/") + "/", sys.argv[3], int(sys.argv[4])
@@ -45,11 +45,12 @@ for m, lines in blocks:
 
 for k in kept:
     print(k)
-stale = sorted(allow - reported)
-for f, fn in stale:
-    print(f"lint: scripts/long_functions.allow lists {f} {fn}, which is no longer over the "
+# A listed function no longer reported is noted, to be removed; it does not fail the run, so
+# that lines for work still being merged can be added ahead of it.
+for f, fn in sorted(allow - reported):
+    print(f"lint: note: scripts/long_functions.allow lists {f} {fn}, which is not over the "
           "limit: remove the line")
-bad = bool(kept) or bool(stale) or (rc != 0 and not blocks)
+bad = bool(kept) or (rc != 0 and not blocks)
 if rc != 0 and not blocks:
     print(f"lint: clang-tidy failed (status {rc}) without a diagnostic; see the log")
 sys.exit(1 if bad else 0)

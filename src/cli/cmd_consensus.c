@@ -359,24 +359,9 @@ static int write_csv(FILE *out, const struct consensus *c)
     return rc;
 }
 
-/* The text form: four small tables with a title each. */
-static int write_text(FILE *out, const struct consensus *c, const struct consensus_args *a,
-                      const struct consensus_agreement *ag, const uint32_t *gic_rank, size_t ngic,
-                      const uint32_t *div_rank, size_t ndiv)
+/* The opinion groups: size, share of the clustered, centre. */
+static int text_groups(FILE *out, const struct consensus *c, size_t clustered)
 {
-    size_t clustered = 0;
-    for (size_t i = 0; i < c->np; i++) {
-        clustered += c->group[i] >= 0;
-    }
-    fprintf(out, "%zu participants (%zu clustered), %zu statements, %llu votes, %d groups\n", c->np,
-            clustered, c->n_active, (unsigned long long)consensus_vote_count(c), c->ngroups);
-    if (ag != NULL) {
-        fprintf(out,
-                "against %s: %d reference groups, adjusted Rand index %.3f over the %zu "
-                "participants grouped in both\n",
-                a->compare, ag->ref_groups, ag->ari, ag->grouped_both);
-    }
-    fputc('\n', out);
     static const struct gsi_table_col gcols[] = {
         { "group", 0 }, { "size", 0 }, { "share", 3 }, { "x", 3 }, { "y", 3 }
     };
@@ -394,52 +379,58 @@ static int write_text(FILE *out, const struct consensus *c, const struct consens
     fputs("Opinion groups\n", out);
     int rc = gsi_table_write(t, out, GSI_FORMAT_TABLE);
     gsi_table_free(t);
+    return rc;
+}
+
+/* Common ground (by_gic) or differences: the ranked statements with each group's shares. */
+static int text_statements(FILE *out, const struct consensus *c, bool by_gic, const uint32_t *idx,
+                           size_t n)
+{
     char names[2 * CONSENSUS_GROUPS_MAX][32];
-    for (int list = 0; list < 2 && rc == 0; list++) {
-        struct gsi_table_col cols[3 + 2 * CONSENSUS_GROUPS_MAX];
-        cols[0] = (struct gsi_table_col){ "statement", -1 };
-        cols[1] = (struct gsi_table_col){ list == 0 ? "consensus" : "divisiveness", 3 };
-        size_t nc = 2;
+    struct gsi_table_col cols[3 + 2 * CONSENSUS_GROUPS_MAX];
+    cols[0] = (struct gsi_table_col){ "statement", -1 };
+    cols[1] = (struct gsi_table_col){ by_gic ? "consensus" : "divisiveness", 3 };
+    size_t nc = 2;
+    for (int g = 0; g < c->ngroups; g++) {
+        char(*gn)[32] = names + 2 * (size_t)g; /* this group's two column names */
+        snprintf(gn[0], sizeof gn[0], "g%d_agree", g);
+        snprintf(gn[1], sizeof gn[1], "g%d_disagree", g);
+        cols[nc++] = (struct gsi_table_col){ gn[0], 2 };
+        cols[nc++] = (struct gsi_table_col){ gn[1], 2 };
+    }
+    cols[nc++] = (struct gsi_table_col){ "text", -1 };
+    struct gsi_table *t = gsi_table_new(cols, nc);
+    if (t == NULL) {
+        return -1;
+    }
+    char buf[32], tb[84];
+    for (size_t i = 0; i < n; i++) {
+        uint32_t j = idx[i];
+        snprintf(buf, sizeof buf, "%lld", (long long)c->stmt[j].id);
+        gsi_table_text(t, buf);
+        gsi_table_num(t, by_gic ? c->stmt[j].gic : c->stmt[j].divisiveness);
         for (int g = 0; g < c->ngroups; g++) {
-            char(*gn)[32] = names + 2 * (size_t)g; /* this group's two column names */
-            snprintf(gn[0], sizeof gn[0], "g%d_agree", g);
-            snprintf(gn[1], sizeof gn[1], "g%d_disagree", g);
-            cols[nc++] = (struct gsi_table_col){ gn[0], 2 };
-            cols[nc++] = (struct gsi_table_col){ gn[1], 2 };
+            const struct consensus_repness *r = &c->repness[(size_t)g * c->ns + j];
+            num_or_null(t, share(r->na, r->ns));
+            num_or_null(t, share(r->nd, r->ns));
         }
-        cols[nc++] = (struct gsi_table_col){ "text", -1 };
-        t = gsi_table_new(cols, nc);
-        if (t == NULL) {
-            return -1;
-        }
-        const uint32_t *idx = list == 0 ? gic_rank : div_rank;
-        size_t n = list == 0 ? ngic : ndiv;
-        char buf[32], tb[84];
-        for (size_t i = 0; i < n; i++) {
-            uint32_t j = idx[i];
-            snprintf(buf, sizeof buf, "%lld", (long long)c->stmt[j].id);
-            gsi_table_text(t, buf);
-            gsi_table_num(t, list == 0 ? c->stmt[j].gic : c->stmt[j].divisiveness);
-            for (int g = 0; g < c->ngroups; g++) {
-                const struct consensus_repness *r = &c->repness[(size_t)g * c->ns + j];
-                num_or_null(t, share(r->na, r->ns));
-                num_or_null(t, share(r->nd, r->ns));
-            }
-            gsi_table_text(t, short_text(tb, sizeof tb, text_of(c, j)));
-        }
-        fputs(list == 0 ? "\nCommon ground (group-informed consensus)\n"
-                        : "\nDifferences (spread of net agreement between groups)\n",
-              out);
-        rc = gsi_table_write(t, out, GSI_FORMAT_TABLE);
-        gsi_table_free(t);
+        gsi_table_text(t, short_text(tb, sizeof tb, text_of(c, j)));
     }
-    if (rc != 0) {
-        return rc;
-    }
+    fputs(by_gic ? "\nCommon ground (group-informed consensus)\n"
+                 : "\nDifferences (spread of net agreement between groups)\n",
+          out);
+    int rc = gsi_table_write(t, out, GSI_FORMAT_TABLE);
+    gsi_table_free(t);
+    return rc;
+}
+
+/* Each group's representative statements. */
+static int text_representative(FILE *out, const struct consensus *c)
+{
     static const struct gsi_table_col rcols[] = { { "group", 0 },   { "statement", -1 },
                                                   { "for", -1 },    { "share", 2 },
                                                   { "repness", 2 }, { "text", -1 } };
-    t = gsi_table_new(rcols, 6);
+    struct gsi_table *t = gsi_table_new(rcols, 6);
     if (t == NULL) {
         return -1;
     }
@@ -457,9 +448,37 @@ static int write_text(FILE *out, const struct consensus *c, const struct consens
         }
     }
     fputs("\nRepresentative statements\n", out);
-    rc = gsi_table_write(t, out, GSI_FORMAT_TABLE);
+    int rc = gsi_table_write(t, out, GSI_FORMAT_TABLE);
     gsi_table_free(t);
     return rc;
+}
+
+/* The text form: a summary line, then four small tables with a title each. */
+static int write_text(FILE *out, const struct consensus *c, const struct consensus_args *a,
+                      const struct consensus_agreement *ag, const uint32_t *gic_rank, size_t ngic,
+                      const uint32_t *div_rank, size_t ndiv)
+{
+    size_t clustered = 0;
+    for (size_t i = 0; i < c->np; i++) {
+        clustered += c->group[i] >= 0;
+    }
+    fprintf(out, "%zu participants (%zu clustered), %zu statements, %llu votes, %d groups\n", c->np,
+            clustered, c->n_active, (unsigned long long)consensus_vote_count(c), c->ngroups);
+    if (ag != NULL) {
+        fprintf(out,
+                "against %s: %d reference groups, adjusted Rand index %.3f over the %zu "
+                "participants grouped in both\n",
+                a->compare, ag->ref_groups, ag->ari, ag->grouped_both);
+    }
+    fputc('\n', out);
+    int rc = text_groups(out, c, clustered);
+    if (rc == 0) {
+        rc = text_statements(out, c, true, gic_rank, ngic);
+    }
+    if (rc == 0) {
+        rc = text_statements(out, c, false, div_rank, ndiv);
+    }
+    return rc == 0 ? text_representative(out, c) : rc;
 }
 
 int cmd_consensus(int argc, char **argv)

@@ -226,6 +226,94 @@ static void order_by_x(int *order, int k, const double *centres)
     }
 }
 
+/* The scratch of one k-means run, k centres and n points at most. */
+struct km_scratch {
+    int *order, *remap, *nbr;
+    double *sx, *part, *nc, *upper, *lower, *moved, *nbr_d;
+};
+
+static void km_scratch_release(struct km_scratch *w)
+{
+    free(w->order);
+    free(w->sx);
+    free(w->part);
+    free(w->nc);
+    free(w->remap);
+    free(w->upper);
+    free(w->lower);
+    free(w->moved);
+    free(w->nbr);
+    free(w->nbr_d);
+}
+
+static int km_scratch_init(struct km_scratch *w, size_t n, int k, size_t nblocks)
+{
+    size_t nk = (size_t)k, others = (size_t)(k > 1 ? k - 1 : 1);
+    w->order = malloc(nk * sizeof *w->order);
+    w->sx = malloc(nk * sizeof *w->sx);
+    w->part = malloc(nblocks * 3 * nk * sizeof *w->part);
+    w->nc = malloc(2 * nk * sizeof *w->nc);
+    w->remap = malloc(nk * sizeof *w->remap);
+    w->upper = malloc(n * sizeof *w->upper);
+    w->lower = malloc(n * sizeof *w->lower);
+    w->moved = malloc(nk * sizeof *w->moved);
+    w->nbr = malloc(nk * others * sizeof *w->nbr);
+    w->nbr_d = malloc(nk * others * sizeof *w->nbr_d);
+    bool ok = w->order && w->sx && w->part && w->nc && w->remap && w->upper && w->lower &&
+              w->moved && w->nbr && w->nbr_d;
+    return ok ? 0 : -1;
+}
+
+/* New centres from the blocks' partial sums; clusters left empty are dropped (Polis's
+ * cluster-step) and the assignment renumbered. Returns true when no centre moved by
+ * KMEANS_SAME or more and none was dropped. */
+static bool km_update(struct km_ctx *m, struct km_scratch *w, double *centres, int *kp)
+{
+    const struct kmeans_in *in = m->in;
+    int k = *kp, nk = 0;
+    bool same = true;
+    for (int c = 0; c < k; c++) {
+        double s0 = 0, s1 = 0, s2 = 0;
+        for (size_t b = 0; b < m->nblocks; b++) {
+            s0 += w->part[b * 3 * (size_t)k + 3 * (size_t)c];
+            s1 += w->part[b * 3 * (size_t)k + 3 * (size_t)c + 1];
+            s2 += w->part[b * 3 * (size_t)k + 3 * (size_t)c + 2];
+        }
+        if (s2 <= 0) {
+            w->remap[c] = -1;
+            same = false;
+            continue;
+        }
+        w->nc[2 * (size_t)nk] = s0 / s2;
+        w->nc[2 * (size_t)nk + 1] = s1 / s2;
+        double dx = w->nc[2 * (size_t)nk] - centres[2 * (size_t)c],
+               dy = w->nc[2 * (size_t)nk + 1] - centres[2 * (size_t)c + 1];
+        double d = sqrt(dx * dx + dy * dy);
+        if (d >= KMEANS_SAME) {
+            same = false;
+        }
+        w->moved[nk] = d;
+        if (in->origin != NULL) {
+            in->origin[nk] = in->origin[c];
+        }
+        w->remap[c] = nk++;
+    }
+    for (size_t i = 0; i < in->n; i++) {
+        m->assign[i] = w->remap[m->assign[i]];
+    }
+    memcpy(centres, w->nc, 2 * (size_t)nk * sizeof *w->nc);
+    *kp = nk;
+    /* Bounds stay valid: dropping an empty centre only makes the second-nearest farther. */
+    m->max_moved = 0;
+    for (int c = 0; c < nk; c++) {
+        if (w->moved[c] > m->max_moved) {
+            m->max_moved = w->moved[c];
+        }
+    }
+    m->bounds_valid = true;
+    return same;
+}
+
 int consensus__kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *assign)
 {
     int k = *kp;
@@ -237,28 +325,20 @@ int consensus__kmeans_run(const struct kmeans_in *in, double *centres, int *kp, 
     memset(&m, 0, sizeof m);
     m.in = in;
     m.nblocks = par_blocks(in->n, 4096, 64);
-    int *order = malloc((size_t)k * sizeof *order);
-    double *sx = malloc((size_t)k * sizeof *sx);
-    double *part = malloc(m.nblocks * 3 * (size_t)k * sizeof *part);
-    double *nc = malloc(2 * (size_t)k * sizeof *nc);
-    int *remap = malloc((size_t)k * sizeof *remap);
-    double *upper = malloc(in->n * sizeof *upper), *lower = malloc(in->n * sizeof *lower);
-    double *moved = malloc((size_t)k * sizeof *moved);
-    int *nbr = malloc((size_t)k * (size_t)(k > 1 ? k - 1 : 1) * sizeof *nbr);
-    double *nbr_d = malloc((size_t)k * (size_t)(k > 1 ? k - 1 : 1) * sizeof *nbr_d);
+    struct km_scratch w;
     int it = -1;
-    if (!order || !sx || !part || !nc || !remap || !upper || !lower || !moved || !nbr || !nbr_d) {
+    if (km_scratch_init(&w, in->n, k, m.nblocks) < 0) {
         goto out;
     }
-    m.nbr = nbr;
-    m.nbr_d = nbr_d;
-    m.upper = upper;
-    m.lower = lower;
-    m.moved = moved;
+    m.nbr = w.nbr;
+    m.nbr_d = w.nbr_d;
+    m.upper = w.upper;
+    m.lower = w.lower;
+    m.moved = w.moved;
     m.bounds_valid = false;
-    m.order = order;
-    m.sx = sx;
-    m.part = part;
+    m.order = w.order;
+    m.sx = w.sx;
+    m.part = w.part;
     m.assign = assign;
     if (in->origin != NULL) {
         for (int c = 0; c < k; c++) {
@@ -267,78 +347,28 @@ int consensus__kmeans_run(const struct kmeans_in *in, double *centres, int *kp, 
     }
     it = 0;
     for (;;) {
+        /* Assign each point to its nearest centre, the centres sorted by x to prune. */
         for (int c = 0; c < k; c++) {
-            order[c] = c;
+            w.order[c] = c;
         }
-        order_by_x(order, k, centres);
+        order_by_x(w.order, k, centres);
         for (int c = 0; c < k; c++) {
-            sx[c] = centres[2 * (size_t)order[c]];
+            w.sx[c] = centres[2 * (size_t)w.order[c]];
         }
         m.centres = centres;
         m.k = k;
         if (m.bounds_valid || in->hint) {
-            neighbours(centres, k, nbr, nbr_d);
+            neighbours(centres, k, w.nbr, w.nbr_d);
         }
         consensus__par_run(in->threads, m.nblocks, km_block, &m);
         it++;
-        /* New centres; clusters left empty are dropped (Polis's cluster-step). */
-        int nk = 0;
-        bool same = true;
-        for (int c = 0; c < k; c++) {
-            double s0 = 0, s1 = 0, s2 = 0;
-            for (size_t b = 0; b < m.nblocks; b++) {
-                s0 += part[b * 3 * (size_t)k + 3 * (size_t)c];
-                s1 += part[b * 3 * (size_t)k + 3 * (size_t)c + 1];
-                s2 += part[b * 3 * (size_t)k + 3 * (size_t)c + 2];
-            }
-            if (s2 <= 0) {
-                remap[c] = -1;
-                same = false;
-                continue;
-            }
-            nc[2 * (size_t)nk] = s0 / s2;
-            nc[2 * (size_t)nk + 1] = s1 / s2;
-            double dx = nc[2 * (size_t)nk] - centres[2 * (size_t)c],
-                   dy = nc[2 * (size_t)nk + 1] - centres[2 * (size_t)c + 1];
-            double d = sqrt(dx * dx + dy * dy);
-            if (d >= KMEANS_SAME) {
-                same = false;
-            }
-            moved[nk] = d;
-            if (in->origin != NULL) {
-                in->origin[nk] = in->origin[c];
-            }
-            remap[c] = nk++;
-        }
-        for (size_t i = 0; i < in->n; i++) {
-            assign[i] = remap[assign[i]];
-        }
-        memcpy(centres, nc, 2 * (size_t)nk * sizeof *nc);
-        k = nk;
-        /* Bounds stay valid: dropping an empty centre only makes the second-nearest farther. */
-        m.max_moved = 0;
-        for (int c = 0; c < k; c++) {
-            if (moved[c] > m.max_moved) {
-                m.max_moved = moved[c];
-            }
-        }
-        m.bounds_valid = true;
-        if (same || it > in->max_iters) {
+        if (km_update(&m, &w, centres, &k) || it > in->max_iters) {
             break;
         }
     }
     *kp = k;
 out:
-    free(order);
-    free(sx);
-    free(part);
-    free(nc);
-    free(remap);
-    free(upper);
-    free(lower);
-    free(moved);
-    free(nbr);
-    free(nbr_d);
+    km_scratch_release(&w);
     return it;
 }
 
@@ -566,39 +596,60 @@ static size_t distinct_points(const double *x, const double *y, size_t n, size_t
  * member[t] is point t's previous cluster (or -1) on entry. origin, when not NULL, gets for
  * each centre written the previous cluster it continues (-1 for one started by a split).
  * Returns the number of centres written, or -1 on allocation failure. */
-static int clean_start(const double *x, const double *y, const double *w, int32_t *member, size_t n,
-                       int nprev, int k, double *centres, int *origin)
+/* The points of a clean start and their current base-cluster membership. */
+struct cs_points {
+    const double *x, *y, *w; /* w NULL: every point weighs 1 */
+    int32_t *member;
+    size_t n;
+};
+
+/* Per-cluster weighted sums of a clean start; `orig` is the previous index of each kept
+ * cluster (-1 for a new one), `map` the kept index of each previous one. */
+struct cs_sums {
+    double *sx, *sy, *cnt;
+    int *map, *orig;
+};
+
+static void cs_sums_release(struct cs_sums *u)
 {
-    int cap = nprev > k ? nprev : k;
-    double *sx = calloc((size_t)cap, sizeof *sx), *sy = calloc((size_t)cap, sizeof *sy);
-    double *cnt = calloc((size_t)cap, sizeof *cnt);
-    int *map = malloc((size_t)cap * sizeof *map);
-    int *orig = malloc((size_t)cap * sizeof *orig);
-    if (sx == NULL || sy == NULL || cnt == NULL || map == NULL || orig == NULL) {
-        free(sx);
-        free(sy);
-        free(cnt);
-        free(map);
-        free(orig);
-        return -1;
-    }
-    for (size_t t = 0; t < n; t++) {
-        int b = member[t];
+    free(u->sx);
+    free(u->sy);
+    free(u->cnt);
+    free(u->map);
+    free(u->orig);
+}
+
+static int cs_sums_init(struct cs_sums *u, int cap)
+{
+    u->sx = calloc((size_t)cap, sizeof *u->sx);
+    u->sy = calloc((size_t)cap, sizeof *u->sy);
+    u->cnt = calloc((size_t)cap, sizeof *u->cnt);
+    u->map = malloc((size_t)cap * sizeof *u->map);
+    u->orig = malloc((size_t)cap * sizeof *u->orig);
+    bool ok = u->sx && u->sy && u->cnt && u->map && u->orig;
+    return ok ? 0 : -1;
+}
+
+/* Keeps the previous clusters that have members, merging those whose centres coincide, and
+ * renumbers the members. Returns how many are kept. */
+static int cs_keep(const struct cs_points *p, struct cs_sums *u, int nprev, double *centres)
+{
+    for (size_t t = 0; t < p->n; t++) {
+        int b = p->member[t];
         if (b >= 0 && b < nprev) {
-            double wt = w ? w[t] : 1;
-            sx[b] += wt * x[t];
-            sy[b] += wt * y[t];
-            cnt[b] += wt;
+            double wt = p->w ? p->w[t] : 1;
+            u->sx[b] += wt * p->x[t];
+            u->sy[b] += wt * p->y[t];
+            u->cnt[b] += wt;
         }
     }
-    /* keep clusters with members, merging those whose centres coincide */
     int nc = 0;
     for (int b = 0; b < nprev; b++) {
-        map[b] = -1;
-        if (cnt[b] <= 0) {
+        u->map[b] = -1;
+        if (u->cnt[b] <= 0) {
             continue;
         }
-        double cx = sx[b] / cnt[b], cy = sy[b] / cnt[b];
+        double cx = u->sx[b] / u->cnt[b], cy = u->sy[b] / u->cnt[b];
         int same = -1;
         for (int o = 0; o < nc; o++) {
             if (centres[2 * (size_t)o] == cx && centres[2 * (size_t)o + 1] == cy) {
@@ -607,24 +658,93 @@ static int clean_start(const double *x, const double *y, const double *w, int32_
             }
         }
         if (same >= 0) {
-            map[b] = same;
-            sx[same] += sx[b];
-            sy[same] += sy[b];
-            cnt[same] += cnt[b];
+            u->map[b] = same;
+            u->sx[same] += u->sx[b];
+            u->sy[same] += u->sy[b];
+            u->cnt[same] += u->cnt[b];
             continue;
         }
-        map[b] = nc;
-        orig[nc] = b;
-        sx[nc] = sx[b];
-        sy[nc] = sy[b];
-        cnt[nc] = cnt[b];
+        u->map[b] = nc;
+        u->orig[nc] = b;
+        u->sx[nc] = u->sx[b];
+        u->sy[nc] = u->sy[b];
+        u->cnt[nc] = u->cnt[b];
         centres[2 * (size_t)nc] = cx;
         centres[2 * (size_t)nc + 1] = cy;
         nc++;
     }
-    for (size_t t = 0; t < n; t++) {
-        member[t] = member[t] >= 0 && member[t] < nprev ? map[member[t]] : -1;
+    for (size_t t = 0; t < p->n; t++) {
+        int32_t b = p->member[t];
+        p->member[t] = b >= 0 && b < nprev ? u->map[b] : -1;
     }
+    return nc;
+}
+
+/* The point farthest from every centre (first of equals), or n when none is off a centre. */
+static size_t cs_farthest(const struct cs_points *p, const double *centres, int nc)
+{
+    double far = -1;
+    size_t at = p->n; /* none yet */
+    for (size_t t = 0; t < p->n; t++) {
+        double best = INFINITY;
+        for (int o = 0; o < nc; o++) {
+            double dx = p->x[t] - centres[2 * (size_t)o], dy = p->y[t] - centres[2 * (size_t)o + 1];
+            double d = dx * dx + dy * dy;
+            if (d < best) {
+                best = d;
+            }
+        }
+        if (best > far) {
+            far = best;
+            at = t;
+        }
+    }
+    return far <= 0 ? p->n : at;
+}
+
+/* Adds centres at the farthest points until there are `possible`; each such point leaves its
+ * cluster. Returns the new count. */
+static int cs_split(const struct cs_points *p, struct cs_sums *u, int nc, size_t possible,
+                    double *centres)
+{
+    while ((size_t)nc < possible) {
+        size_t at = cs_farthest(p, centres, nc);
+        if (at == p->n) {
+            break; /* no points, or every point already sits on a centre */
+        }
+        double wt = p->w ? p->w[at] : 1;
+        int from = p->member[at];
+        if (from >= 0 && from < nc) {
+            u->sx[from] -= wt * p->x[at];
+            u->sy[from] -= wt * p->y[at];
+            u->cnt[from] -= wt;
+            if (u->cnt[from] > 0) {
+                centres[2 * (size_t)from] = u->sx[from] / u->cnt[from];
+                centres[2 * (size_t)from + 1] = u->sy[from] / u->cnt[from];
+            }
+        }
+        u->sx[nc] = wt * p->x[at];
+        u->sy[nc] = wt * p->y[at];
+        u->cnt[nc] = wt;
+        centres[2 * (size_t)nc] = p->x[at];
+        centres[2 * (size_t)nc + 1] = p->y[at];
+        u->orig[nc] = -1;
+        p->member[at] = nc;
+        nc++;
+    }
+    return nc;
+}
+
+static int clean_start(const double *x, const double *y, const double *w, int32_t *member, size_t n,
+                       int nprev, int k, double *centres, int *origin)
+{
+    const struct cs_points p = { x, y, w, member, n };
+    struct cs_sums u;
+    if (cs_sums_init(&u, nprev > k ? nprev : k) < 0) {
+        cs_sums_release(&u);
+        return -1;
+    }
+    int nc = cs_keep(&p, &u, nprev, centres);
     if (nc > k) {
         nc = k; /* k was lowered: keep the first k */
         for (size_t t = 0; t < n; t++) {
@@ -640,63 +760,20 @@ static int clean_start(const double *x, const double *y, const double *w, int32_
             possible = d;
         }
     }
-    while ((size_t)nc < possible) {
-        double far = -1;
-        size_t at = n; /* none yet */
-        for (size_t t = 0; t < n; t++) {
-            double best = INFINITY;
-            for (int o = 0; o < nc; o++) {
-                double dx = x[t] - centres[2 * (size_t)o], dy = y[t] - centres[2 * (size_t)o + 1];
-                double d = dx * dx + dy * dy;
-                if (d < best) {
-                    best = d;
-                }
-            }
-            if (best > far) {
-                far = best;
-                at = t;
-            }
-        }
-        if (at == n || far <= 0) {
-            break; /* no points, or every point already sits on a centre */
-        }
-        double wt = w ? w[at] : 1;
-        int from = member[at];
-        if (from >= 0 && from < nc) {
-            sx[from] -= wt * x[at];
-            sy[from] -= wt * y[at];
-            cnt[from] -= wt;
-            if (cnt[from] > 0) {
-                centres[2 * (size_t)from] = sx[from] / cnt[from];
-                centres[2 * (size_t)from + 1] = sy[from] / cnt[from];
-            }
-        }
-        sx[nc] = wt * x[at];
-        sy[nc] = wt * y[at];
-        cnt[nc] = wt;
-        centres[2 * (size_t)nc] = x[at];
-        centres[2 * (size_t)nc + 1] = y[at];
-        orig[nc] = -1;
-        member[at] = nc;
-        nc++;
-    }
+    nc = cs_split(&p, &u, nc, possible, centres);
     /* a cluster emptied by the splits has no centre: drop it */
     int out = 0;
     for (int o = 0; o < nc; o++) {
-        if (cnt[o] > 0) {
+        if (u.cnt[o] > 0) {
             centres[2 * (size_t)out] = centres[2 * (size_t)o];
             centres[2 * (size_t)out + 1] = centres[2 * (size_t)o + 1];
             if (origin != NULL) {
-                origin[out] = orig[o];
+                origin[out] = u.orig[o];
             }
             out++;
         }
     }
-    free(sx);
-    free(sy);
-    free(cnt);
-    free(map);
-    free(orig);
+    cs_sums_release(&u);
     return out;
 }
 
@@ -755,88 +832,69 @@ static int group_kmeans(struct consensus *c, int k, const double *bx, const doub
 /* The opinion groups over the nb base centres (weighted by their sizes): each k's groups
  * (lab[k]: the previous group of each base cluster, used where carried[k]), k chosen by
  * silhouette and smoothed, then groups numbered by size and every participant's group set. */
-static int opinion_groups(struct consensus *c, bool fresh, const double *centres, int nb,
-                          int32_t (*lab)[CLUSTER_BASE_MAX], const bool *carried,
-                          struct gsi_err *err)
-{
-    struct consensus_state *st = c->st;
+/* The base clusters as weighted points: centre (bx, by) and members (bw). */
+struct base_points {
     double bx[CLUSTER_BASE_MAX], by[CLUSTER_BASE_MAX], bw[CLUSTER_BASE_MAX];
+    int nb;
+};
+
+/* The groupings tried, one per k: base b's group ba[k][b], centres gc[k], gk[k] groups. */
+struct k_trials {
     int32_t ba[CONSENSUS_GROUPS_MAX + 1][CLUSTER_BASE_MAX];
     double gc[CONSENSUS_GROUPS_MAX + 1][CONSENSUS_GROUPS_MAX * 2];
     int gk[CONSENSUS_GROUPS_MAX + 1];
-    double sil[CONSENSUS_GROUPS_MAX + 1];
-    for (int b = 0; b < nb; b++) {
-        bx[b] = centres[2 * (size_t)b];
-        by[b] = centres[2 * (size_t)b + 1];
-        bw[b] = 0;
-    }
-    for (size_t i = 0; i < c->np; i++) {
-        if (st->base_of[i] >= 0) {
-            bw[st->base_of[i]] += 1;
-        }
-    }
-    int maxk = 2 + nb / 12; /* Polis's max-k-fn */
-    if (maxk > c->opts.max_k) {
-        maxk = c->opts.max_k;
-    }
-    int best_k = 0;
+};
+
+/* Groups the base clusters with every k from 2 to maxk, keeps each grouping for the next warm
+ * start, and returns the k of the best silhouette (ties keep the smaller k; 0 for none), or
+ * -1 when memory ran out. */
+static int best_grouping(struct consensus *c, bool fresh, const struct base_points *bp,
+                         int32_t (*lab)[CLUSTER_BASE_MAX], const bool *carried, int maxk,
+                         struct k_trials *tr)
+{
+    struct consensus_state *st = c->st;
+    int nb = bp->nb, best_k = 0;
     double best_s = -INFINITY;
     for (int kk = 2; kk <= maxk && kk <= nb; kk++) {
-        if (group_kmeans(c, kk, bx, by, bw, nb, carried[kk] ? lab[kk] : NULL, fresh, gc[kk],
-                         &gk[kk], ba[kk]) < 0) {
-            return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
+        if (group_kmeans(c, kk, bp->bx, bp->by, bp->bw, nb, carried[kk] ? lab[kk] : NULL, fresh,
+                         tr->gc[kk], &tr->gk[kk], tr->ba[kk]) < 0) {
+            return -1;
         }
-        sil[kk] = consensus__silhouette(bx, by, (size_t)nb, ba[kk], gk[kk]);
-        st->group_prev_n[kk] = gk[kk];
-        memcpy(st->group_prev[kk], gc[kk], 2 * (size_t)gk[kk] * sizeof(double));
+        double sil = consensus__silhouette(bp->bx, bp->by, (size_t)nb, tr->ba[kk], tr->gk[kk]);
+        st->group_prev_n[kk] = tr->gk[kk];
+        memcpy(st->group_prev[kk], tr->gc[kk], 2 * (size_t)tr->gk[kk] * sizeof(double));
         for (int b = 0; b < nb; b++) {
-            st->base_group[kk][b] = (int8_t)ba[kk][b];
+            st->base_group[kk][b] = (int8_t)tr->ba[kk][b];
         }
         st->base_group_valid[kk] = true;
-        if (sil[kk] > best_s) { /* ties keep the smaller k */
-            best_s = sil[kk];
+        if (sil > best_s) {
+            best_s = sil;
             best_k = kk;
         }
     }
-    int use_k = best_k;
-    if (best_k > 0) {
-        /* Polis's group-k-smoother: a new k must win k_buffer times in a row. */
-        int count = (st->last_k != 0 && st->last_k == best_k) ? st->last_k_count + 1 : 1;
-        int smoothed =
-            count >= c->opts.k_buffer ? best_k : (st->smoothed_k ? st->smoothed_k : best_k);
-        st->last_k = best_k;
-        st->last_k_count = count;
-        st->smoothed_k = smoothed;
-        if (smoothed >= 2 && smoothed <= maxk && smoothed <= nb) {
-            use_k = smoothed;
-        }
+    return best_k;
+}
+
+/* Polis's group-k-smoother: a new k must win k_buffer times in a row. Returns the k to use. */
+static int smooth_k(struct consensus *c, int best_k, int maxk, int nb)
+{
+    struct consensus_state *st = c->st;
+    if (best_k <= 0) {
+        return best_k;
     }
-    int32_t group_of_base[CLUSTER_BASE_MAX];
-    int ng = 0;
-    double gcx[CONSENSUS_GROUPS_MAX], gcy[CONSENSUS_GROUPS_MAX];
-    if (use_k > 0) {
-        ng = gk[use_k];
-        for (int b = 0; b < nb; b++) {
-            group_of_base[b] = ba[use_k][b];
-        }
-        for (int g = 0; g < ng; g++) {
-            gcx[g] = gc[use_k][2 * (size_t)g];
-            gcy[g] = gc[use_k][2 * (size_t)g + 1];
-        }
-    } else if (nb >= 1) {
-        /* One base cluster (or k-means left one group): a single group. */
-        ng = 1;
-        double sx = 0, sy = 0, sw = 0;
-        for (int b = 0; b < nb; b++) {
-            group_of_base[b] = 0;
-            sx += bw[b] * bx[b];
-            sy += bw[b] * by[b];
-            sw += bw[b];
-        }
-        gcx[0] = sw > 0 ? sx / sw : 0;
-        gcy[0] = sw > 0 ? sy / sw : 0;
-    }
-    /* Number groups by size, largest first (ties: k-means order), for stable reports. */
+    int count = (st->last_k != 0 && st->last_k == best_k) ? st->last_k_count + 1 : 1;
+    int smoothed = count >= c->opts.k_buffer ? best_k : (st->smoothed_k ? st->smoothed_k : best_k);
+    st->last_k = best_k;
+    st->last_k_count = count;
+    st->smoothed_k = smoothed;
+    return smoothed >= 2 && smoothed <= maxk && smoothed <= nb ? smoothed : best_k;
+}
+
+/* The groups in c, numbered by size, largest first (ties: k-means order), for stable
+ * reports; each participant takes the group of its base cluster. */
+static void number_groups(struct consensus *c, const double *bw, const int32_t *group_of_base,
+                          int nb, int ng, const double *gcx, const double *gcy)
+{
     uint32_t gsize[CONSENSUS_GROUPS_MAX] = { 0 };
     for (int b = 0; b < nb; b++) {
         gsize[group_of_base[b]] += (uint32_t)bw[b];
@@ -862,9 +920,64 @@ static int opinion_groups(struct consensus *c, bool fresh, const double *centres
     }
     c->ngroups = ng;
     for (size_t i = 0; i < c->np; i++) {
-        int b = st->base_of[i];
+        int b = c->st->base_of[i];
         c->group[i] = (int8_t)(b >= 0 ? rank[group_of_base[b]] : -1);
     }
+}
+
+static int opinion_groups(struct consensus *c, bool fresh, const double *centres, int nb,
+                          int32_t (*lab)[CLUSTER_BASE_MAX], const bool *carried,
+                          struct gsi_err *err)
+{
+    struct consensus_state *st = c->st;
+    struct base_points bp;
+    bp.nb = nb;
+    for (int b = 0; b < nb; b++) {
+        bp.bx[b] = centres[2 * (size_t)b];
+        bp.by[b] = centres[2 * (size_t)b + 1];
+        bp.bw[b] = 0;
+    }
+    for (size_t i = 0; i < c->np; i++) {
+        if (st->base_of[i] >= 0) {
+            bp.bw[st->base_of[i]] += 1;
+        }
+    }
+    int maxk = 2 + nb / 12; /* Polis's max-k-fn */
+    if (maxk > c->opts.max_k) {
+        maxk = c->opts.max_k;
+    }
+    struct k_trials tr;
+    int best_k = best_grouping(c, fresh, &bp, lab, carried, maxk, &tr);
+    if (best_k < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
+    }
+    int use_k = smooth_k(c, best_k, maxk, nb);
+    int32_t group_of_base[CLUSTER_BASE_MAX];
+    int ng = 0;
+    double gcx[CONSENSUS_GROUPS_MAX], gcy[CONSENSUS_GROUPS_MAX];
+    if (use_k > 0) {
+        ng = tr.gk[use_k];
+        for (int b = 0; b < nb; b++) {
+            group_of_base[b] = tr.ba[use_k][b];
+        }
+        for (int g = 0; g < ng; g++) {
+            gcx[g] = tr.gc[use_k][2 * (size_t)g];
+            gcy[g] = tr.gc[use_k][2 * (size_t)g + 1];
+        }
+    } else if (nb >= 1) {
+        /* One base cluster (or k-means left one group): a single group. */
+        ng = 1;
+        double sx = 0, sy = 0, sw = 0;
+        for (int b = 0; b < nb; b++) {
+            group_of_base[b] = 0;
+            sx += bp.bw[b] * bp.bx[b];
+            sy += bp.bw[b] * bp.by[b];
+            sw += bp.bw[b];
+        }
+        gcx[0] = sw > 0 ? sx / sw : 0;
+        gcy[0] = sw > 0 ? sy / sw : 0;
+    }
+    number_groups(c, bp.bw, group_of_base, nb, ng, gcx, gcy);
     return 0;
 }
 

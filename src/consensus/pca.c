@@ -424,12 +424,7 @@ int consensus__pca_compute(struct consensus *c, struct gsi_err *err)
     x.ncols = m;
     /* Blocks depend only on the sizes; partial arrays stay under ~64 MiB. */
     size_t maxb = (size_t)(8u << 20) / (6 * (m ? m : 1));
-    if (maxb > 64) {
-        maxb = 64;
-    }
-    if (maxb < 1) {
-        maxb = 1;
-    }
+    maxb = maxb > 64 ? 64 : maxb < 1 ? 1 : maxb;
     /* a local copy: par_run gets &x, and the sizes below must visibly use the same count */
     const size_t nblocks = par_blocks(n, 2048, maxb);
     x.nblocks = nblocks;

@@ -125,78 +125,97 @@ static bool beats_best_agree(const struct consensus_repness *s,
     return s->pat > Z90 || (s->ra > 1.0 && s->pa > 0.5);
 }
 
-static int select_reps(struct consensus *c, int g)
+/* What one pass over a group's statements finds. */
+struct reps_scan {
+    size_t nsuff;              /* candidates passing both tests, in suff */
+    bool have_best, have_ba;   /* a fallback statement; a best-agree statement */
+    struct consensus_rep best; /* the fallback: the highest test when none passes */
+    uint32_t ba;               /* the best-agree statement */
+};
+
+static void scan_statements(const struct consensus *c, int g, struct cand *suff,
+                            struct reps_scan *sc)
 {
     size_t m = c->ns;
-    struct cand *suff = malloc((m ? m : 1) * sizeof *suff);
-    if (suff == NULL) {
-        return GSI_ENOMEM;
-    }
-    size_t nsuff = 0;
-    bool have_best = false, have_ba = false;
-    struct consensus_rep best;
-    memset(&best, 0, sizeof best);
-    uint32_t ba = 0;
+    memset(sc, 0, sizeof *sc);
     for (size_t j = 0; j < m; j++) {
         if (!c->st->active[j]) {
             continue;
         }
         const struct consensus_repness *s = &c->repness[(size_t)g * m + j];
         if ((s->rat > Z90 && s->pat > Z90) || (s->rdt > Z90 && s->pdt > Z90)) {
-            finalize(&suff[nsuff].rep, (uint32_t)j, s);
-            suff[nsuff].order = (uint32_t)nsuff;
-            suff[nsuff].metric = rep_metric(&suff[nsuff].rep);
-            nsuff++;
+            struct cand *cd = &suff[sc->nsuff];
+            finalize(&cd->rep, (uint32_t)j, s);
+            cd->order = (uint32_t)sc->nsuff;
+            cd->metric = rep_metric(&cd->rep);
+            sc->nsuff++;
         }
-        if (nsuff == 0 && (!have_best || fmax(s->rat, s->rdt) > best.repness_test)) {
-            finalize(&best, (uint32_t)j, s);
-            have_best = true;
+        if (sc->nsuff == 0 && (!sc->have_best || fmax(s->rat, s->rdt) > sc->best.repness_test)) {
+            finalize(&sc->best, (uint32_t)j, s);
+            sc->have_best = true;
         }
-        if (beats_best_agree(s, have_ba ? &c->repness[(size_t)g * m + ba] : NULL)) {
-            ba = (uint32_t)j;
-            have_ba = true;
+        if (beats_best_agree(s, sc->have_ba ? &c->repness[(size_t)g * m + sc->ba] : NULL)) {
+            sc->ba = (uint32_t)j;
+            sc->have_ba = true;
         }
     }
+}
+
+/* The best-agree statement is reported as agreed (Polis may label it by whichever test is
+ * larger; see the internals page). */
+static struct consensus_rep best_agree_rep(const struct consensus *c, int g, uint32_t ba)
+{
+    const struct consensus_repness *s = &c->repness[(size_t)g * c->ns + ba];
+    struct consensus_rep head;
+    head.statement = ba;
+    head.agree = true;
+    head.best_agree = true;
+    head.n_success = s->na;
+    head.n_trials = s->ns;
+    head.p_success = s->pa;
+    head.p_test = s->pat;
+    head.repness = s->ra;
+    head.repness_test = s->rat;
+    return head;
+}
+
+static int select_reps(struct consensus *c, int g)
+{
+    struct cand *suff = malloc((c->ns ? c->ns : 1) * sizeof *suff);
+    if (suff == NULL) {
+        return GSI_ENOMEM;
+    }
+    struct reps_scan sc;
+    scan_statements(c, g, suff, &sc);
     struct consensus_group *grp = &c->groups[g];
     grp->nreps = 0;
     struct consensus_rep head;
-    if (have_ba) {
-        /* The best-agree statement is reported as agreed (Polis may label it by whichever
-         * test is larger; see the internals page). */
-        const struct consensus_repness *s = &c->repness[(size_t)g * m + ba];
-        head.statement = ba;
-        head.agree = true;
-        head.best_agree = true;
-        head.n_success = s->na;
-        head.n_trials = s->ns;
-        head.p_success = s->pa;
-        head.p_test = s->pat;
-        head.repness = s->ra;
-        head.repness_test = s->rat;
+    memset(&head, 0, sizeof head);
+    if (sc.have_ba) {
+        head = best_agree_rep(c, g, sc.ba);
     }
-    if (nsuff == 0) {
-        if (have_ba) {
+    if (sc.nsuff == 0) {
+        if (sc.have_ba) {
             grp->reps[grp->nreps++] = head;
-        } else if (have_best) {
-            grp->reps[grp->nreps++] = best;
+        } else if (sc.have_best) {
+            grp->reps[grp->nreps++] = sc.best;
         }
         free(suff);
         return 0;
     }
     size_t w = 0;
-    for (size_t i = 0; i < nsuff; i++) {
-        if (!(have_ba && suff[i].rep.statement == ba)) {
+    for (size_t i = 0; i < sc.nsuff; i++) {
+        if (!(sc.have_ba && suff[i].rep.statement == sc.ba)) {
             suff[w++] = suff[i];
         }
     }
-    nsuff = w;
-    qsort(suff, nsuff, sizeof *suff, cmp_cand);
+    qsort(suff, w, sizeof *suff, cmp_cand);
     struct consensus_rep pick[CONSENSUS_REPS_MAX];
     int np = 0;
-    if (have_ba) {
+    if (sc.have_ba) {
         pick[np++] = head;
     }
-    for (size_t i = 0; i < nsuff && np < CONSENSUS_REPS_MAX; i++) {
+    for (size_t i = 0; i < w && np < CONSENSUS_REPS_MAX; i++) {
         pick[np++] = suff[i].rep;
     }
     /* agrees before disagrees, order kept within each */

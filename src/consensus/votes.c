@@ -124,21 +124,14 @@ static void sort_block(void *ctx, size_t b)
 }
 
 /* Rebuilds base from base + ov + pending (in that order, the later vote winning). */
-static int rebuild(struct consensus *c, struct gsi_err *err)
+/* Phase 1: every vote — base rows, overflow, pending — copied into rows of the new CSR
+ * (ptr, col, val; `nrows` rows), each row in arrival order. Returns -1 when memory ran out. */
+static int gather_rows(const struct consensus_state *st, size_t nrows, uint64_t *ptr, uint32_t *col,
+                       int8_t *val)
 {
-    struct consensus_state *st = c->st;
-    size_t nrows = c->np;
-    uint64_t total = st->nnz + st->nov + st->npd;
-    uint64_t *ptr = calloc(nrows + 1, sizeof *ptr);
-    uint32_t *col = malloc((total ? total : 1) * sizeof *col);
-    int8_t *val = malloc((total ? total : 1) * sizeof *val);
     uint64_t *fill = malloc((nrows + 1) * sizeof *fill);
-    if (ptr == NULL || col == NULL || val == NULL || fill == NULL) {
-        free(ptr);
-        free(col);
-        free(val);
-        free(fill);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory building the vote matrix");
+    if (fill == NULL) {
+        return -1;
     }
     for (size_t r = 0; r < st->base_rows; r++) {
         ptr[r + 1] += st->row_ptr[r + 1] - st->row_ptr[r];
@@ -170,8 +163,15 @@ static int rebuild(struct consensus *c, struct gsi_err *err)
         val[fill[r]++] = st->pd_val[e];
     }
     free(fill);
-    /* Sort each row by column, keeping the last vote of each cell (rows in parallel, each in
-     * place), then close the gaps left by duplicates. */
+    return 0;
+}
+
+/* Phase 2: sort each row by column, keeping the last vote of each cell (rows in parallel,
+ * each in place), then close the gaps left by duplicates. Returns the votes kept, or -1 when
+ * memory ran out. */
+static int64_t sort_rows(const struct consensus *c, size_t nrows, uint64_t *ptr, uint32_t *col,
+                         int8_t *val)
+{
     struct sort_ctx sc;
     sc.ptr = ptr;
     sc.col = col;
@@ -181,18 +181,12 @@ static int rebuild(struct consensus *c, struct gsi_err *err)
     atomic_init(&sc.failed, 0);
     sc.newlen = malloc((nrows ? nrows : 1) * sizeof *sc.newlen);
     if (sc.newlen == NULL) {
-        free(ptr);
-        free(col);
-        free(val);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory building the vote matrix");
+        return -1;
     }
     consensus__par_run(consensus__par_threads(c->opts.threads), sc.nblocks, sort_block, &sc);
     if (atomic_load(&sc.failed)) {
         free(sc.newlen);
-        free(ptr);
-        free(col);
-        free(val);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory building the vote matrix");
+        return -1;
     }
     uint64_t out = 0;
     for (size_t r = 0; r < nrows; r++) {
@@ -207,6 +201,28 @@ static int rebuild(struct consensus *c, struct gsi_err *err)
     }
     free(sc.newlen);
     ptr[nrows] = out;
+    return (int64_t)out;
+}
+
+static int rebuild(struct consensus *c, struct gsi_err *err)
+{
+    struct consensus_state *st = c->st;
+    size_t nrows = c->np;
+    uint64_t total = st->nnz + st->nov + st->npd;
+    uint64_t *ptr = calloc(nrows + 1, sizeof *ptr);
+    uint32_t *col = malloc((total ? total : 1) * sizeof *col);
+    int8_t *val = malloc((total ? total : 1) * sizeof *val);
+    int64_t kept = -1;
+    if (ptr != NULL && col != NULL && val != NULL && gather_rows(st, nrows, ptr, col, val) == 0) {
+        kept = sort_rows(c, nrows, ptr, col, val);
+    }
+    if (kept < 0) {
+        free(ptr);
+        free(col);
+        free(val);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory building the vote matrix");
+    }
+    uint64_t out = (uint64_t)kept;
     free(st->row_ptr);
     free(st->col);
     free(st->val);

@@ -454,17 +454,12 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-int events__lines_scan(int fd, uint64_t size, const char *path,
-                       const struct events_scan_options *opt, struct events_sink *sink,
-                       struct events_stats *stats, struct gsi_err *err)
+/* Worker threads for `nchunks` chunks: as asked (0: one a core), at most one a sink context,
+ * EVENTS_THREADS_MAX and one a chunk, and at least one, on sink->ctx[0] (a sink has
+ * 1..EVENTS_THREADS_MAX contexts): an empty file still runs one, which finds no chunk. */
+static unsigned thread_count(const struct events_scan_options *opt, const struct events_sink *sink,
+                             size_t nchunks)
 {
-    struct scan_job job = { .path = path, .fd = fd, .size = size, .opt = opt, .sink = sink };
-    job.nchunks = (size_t)((size + CHUNK_SIZE - 1) / CHUNK_SIZE);
-    long page = sysconf(_SC_PAGESIZE);
-    job.page = page > 0 ? (size_t)page : 4096;
-    atomic_init(&job.next, 0);
-    atomic_init(&job.stop_at, job.nchunks);
-    gsi_progress_init(&job.progress, "reading", size);
     unsigned nthreads = opt->threads;
     if (nthreads == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -476,14 +471,48 @@ int events__lines_scan(int fd, uint64_t size, const char *path,
     if (nthreads > EVENTS_THREADS_MAX) {
         nthreads = EVENTS_THREADS_MAX;
     }
-    if (job.nchunks < nthreads) {
-        nthreads = (unsigned)job.nchunks;
+    if (nchunks < nthreads) {
+        nthreads = (unsigned)nchunks;
     }
-    /* At least one worker, on sink->ctx[0] (a sink has 1..EVENTS_THREADS_MAX contexts): an
-     * empty file still runs one, which finds no chunk. */
-    if (nthreads == 0) {
-        nthreads = 1;
+    return nthreads == 0 ? 1 : nthreads;
+}
+
+/* Merges the chunks' results in file order, turning chunk-relative line numbers into file
+ * line numbers; the first failed chunk's error becomes the scan's. */
+static int merge_results(struct scan_job *job, const char *path, struct events_stats *stats,
+                         struct gsi_err *err)
+{
+    uint64_t lines_before = 0;
+    for (size_t c = 0; c < job->nchunks; c++) {
+        struct chunk_result *res = &job->results[c];
+        for (size_t i = 0; i < res->stats.nreported; i++) {
+            res->stats.reported[i].line += (long)lines_before;
+        }
+        if (res->rc < 0) {
+            *err = res->err;
+            if (err->line > 0 && strcmp(err->file, path) == 0) {
+                err->line += (long)lines_before;
+            }
+            return res->rc;
+        }
+        events_stats_merge(stats, &res->stats);
+        lines_before += res->lines;
     }
+    return 0;
+}
+
+int events__lines_scan(int fd, uint64_t size, const char *path,
+                       const struct events_scan_options *opt, struct events_sink *sink,
+                       struct events_stats *stats, struct gsi_err *err)
+{
+    struct scan_job job = { .path = path, .fd = fd, .size = size, .opt = opt, .sink = sink };
+    job.nchunks = (size_t)((size + CHUNK_SIZE - 1) / CHUNK_SIZE);
+    long page = sysconf(_SC_PAGESIZE);
+    job.page = page > 0 ? (size_t)page : 4096;
+    atomic_init(&job.next, 0);
+    atomic_init(&job.stop_at, job.nchunks);
+    gsi_progress_init(&job.progress, "reading", size);
+    unsigned nthreads = thread_count(opt, sink, job.nchunks);
     job.results = calloc(job.nchunks > 0 ? job.nchunks : 1, sizeof *job.results);
     struct worker *workers = calloc(nthreads, sizeof *workers);
     pthread_t *tids = calloc(nthreads, sizeof *tids);
@@ -518,24 +547,7 @@ int events__lines_scan(int fd, uint64_t size, const char *path,
     if (rc < 0) {
         goto out;
     }
-    /* Merge in file order, turning chunk-relative line numbers into file line numbers. */
-    uint64_t lines_before = 0;
-    for (size_t c = 0; c < job.nchunks; c++) {
-        struct chunk_result *res = &job.results[c];
-        for (size_t i = 0; i < res->stats.nreported; i++) {
-            res->stats.reported[i].line += (long)lines_before;
-        }
-        if (res->rc < 0) {
-            *err = res->err;
-            if (err->line > 0 && strcmp(err->file, path) == 0) {
-                err->line += (long)lines_before;
-            }
-            rc = res->rc;
-            break;
-        }
-        events_stats_merge(stats, &res->stats);
-        lines_before += res->lines;
-    }
+    rc = merge_results(&job, path, stats, err);
 out:
     free(job.results);
     free(workers);

@@ -18,6 +18,24 @@ static bool in_range(const struct events_scan_options *o, int32_t day)
 }
 
 /* Reads a delimited file record by record (every format but large GDELT files). */
+/* One data row of a format read record by record into the common model. */
+static int parse_row(enum events_format fmt, struct events_event *ev,
+                     const struct events_colmap *map, const struct events_row *row,
+                     const struct events_scan_options *opt, struct events_stats *st,
+                     struct gsi_err *rowerr)
+{
+    switch (fmt) {
+    case EVENTS_FORMAT_GDELT:
+        return events__gdelt_parse(ev, row, opt->skip, st, rowerr);
+    case EVENTS_FORMAT_UCDP:
+        return events__ucdp_parse(ev, map, row, st, rowerr);
+    case EVENTS_FORMAT_ICEWS:
+        return events__icews_parse(ev, map, row, st, rowerr);
+    default:
+        return events__views_parse(ev, map, row, st, rowerr);
+    }
+}
+
 static int scan_records(const char *path, enum events_format fmt,
                         const struct events_scan_options *opt, struct events_sink *sink,
                         struct events_stats *st, struct gsi_err *err)
@@ -65,20 +83,7 @@ static int scan_records(const char *path, enum events_format fmt,
         }
         struct events_event ev;
         st->rows++;
-        switch (fmt) {
-        case EVENTS_FORMAT_GDELT:
-            rc = events__gdelt_parse(&ev, &row, opt->skip, st, &rowerr);
-            break;
-        case EVENTS_FORMAT_UCDP:
-            rc = events__ucdp_parse(&ev, &map, &row, st, &rowerr);
-            break;
-        case EVENTS_FORMAT_ICEWS:
-            rc = events__icews_parse(&ev, &map, &row, st, &rowerr);
-            break;
-        default:
-            rc = events__views_parse(&ev, &map, &row, st, &rowerr);
-            break;
-        }
+        rc = parse_row(fmt, &ev, &map, &row, opt, st, &rowerr);
         if (rc < 0) {
             if (opt->strict) {
                 *err = rowerr;

@@ -306,6 +306,43 @@ static bool send_later(struct pg *p, size_t li, size_t *sent)
 /* Sends every queued statement and then `sql` (already in $n form; NULL: none) in one
  * pipeline, and reads their answers. The first error wins: in a queued statement it marks
  * the transaction lost. `sql`'s own result is read into *rows as by pg_query. */
+/* Reads every answer that was asked for (`sent` commands, p->cmds). Each command's results
+ * end with a NULL; a broken connection answers NULL at once. Keeps the answer to the caller's
+ * own statement (*mine) and the first failure (*first_bad, with the SQL that failed). */
+static void read_answers(struct pg *p, size_t sent, PGresult **first_bad, const char **bad_sql,
+                         PGresult **mine)
+{
+    for (size_t q = 0; q < sent; q++) {
+        const struct pg_cmd *cmd = &p->cmds[q];
+        PGresult *r;
+        while ((r = PQgetResult(p->conn)) != NULL) {
+            ExecStatusType st = PQresultStatus(r);
+            if (cmd->kind == PG_CMD_PREPARE &&
+                (st == PGRES_COMMAND_OK || sqlstate_is(r, "42P05"))) {
+                /* 42P05, "already exists": a Parse whose answer was lost earlier did run.
+                 * This act still fails (the error aborts its transaction); the next one
+                 * uses the statement. */
+                p->prepared[cmd->i].state = PG_PREP_READY;
+            }
+            if (cmd->kind == PG_CMD_MINE && *mine == NULL) {
+                *mine = r;
+            } else if (*first_bad == NULL && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+                       st != PGRES_PIPELINE_ABORTED) {
+                *first_bad = r;
+                *bad_sql =
+                    cmd->kind == PG_CMD_PREPARE ? p->prepared[cmd->i].sql : p->later[cmd->i].sql;
+            } else {
+                PQclear(r);
+            }
+        }
+    }
+    for (size_t i = 0; i < p->nprepared; i++) {
+        if (p->prepared[i].state == PG_PREP_SENT) {
+            p->prepared[i].state = PG_PREP_NONE; /* never answered: not on the server */
+        }
+    }
+}
+
 static int pg_pipeline(struct pg *p, struct store_rows **rows, const char *sql,
                        const char *const *values, int nparams, const char *orig_sql,
                        struct gsi_err *err)
@@ -334,39 +371,9 @@ static int pg_pipeline(struct pg *p, struct store_rows **rows, const char *sql,
      * libpq flush, what was sent, so the reads below never wait for answers that cannot come
      * on a live connection. */
     bool sync_sent = PQpipelineSync(p->conn) == 1;
-    /* Read every answer that was asked for, then the sync point. Each command's results
-     * end with a NULL; a broken connection answers NULL at once. */
     PGresult *first_bad = NULL, *mine = NULL;
     const char *bad_sql = NULL;
-    for (size_t q = 0; q < sent; q++) {
-        const struct pg_cmd *cmd = &p->cmds[q];
-        PGresult *r;
-        while ((r = PQgetResult(p->conn)) != NULL) {
-            ExecStatusType st = PQresultStatus(r);
-            if (cmd->kind == PG_CMD_PREPARE &&
-                (st == PGRES_COMMAND_OK || sqlstate_is(r, "42P05"))) {
-                /* 42P05, "already exists": a Parse whose answer was lost earlier did run.
-                 * This act still fails (the error aborts its transaction); the next one
-                 * uses the statement. */
-                p->prepared[cmd->i].state = PG_PREP_READY;
-            }
-            if (cmd->kind == PG_CMD_MINE && mine == NULL) {
-                mine = r;
-            } else if (first_bad == NULL && st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
-                       st != PGRES_PIPELINE_ABORTED) {
-                first_bad = r;
-                bad_sql =
-                    cmd->kind == PG_CMD_PREPARE ? p->prepared[cmd->i].sql : p->later[cmd->i].sql;
-            } else {
-                PQclear(r);
-            }
-        }
-    }
-    for (size_t i = 0; i < p->nprepared; i++) {
-        if (p->prepared[i].state == PG_PREP_SENT) {
-            p->prepared[i].state = PG_PREP_NONE; /* never answered: not on the server */
-        }
-    }
+    read_answers(p, sent, &first_bad, &bad_sql, &mine);
     bool synced = false;
     if (sync_sent) {
         PGresult *r = PQgetResult(p->conn);

@@ -192,28 +192,10 @@ static int sq_prepare(struct sq *q, sqlite3_stmt **out, const char *sql, struct 
     return 0;
 }
 
-static int sq_query(void *h, struct store_rows **rows, const char *sql,
-                    const struct store_val *params, size_t nparams, struct gsi_err *err)
+/* Binds the parameters to st; on failure resets it and fills err. */
+static int sq_bind(struct sq *q, sqlite3_stmt *st, const struct store_val *params, size_t nparams,
+                   struct gsi_err *err)
 {
-    struct sq *q = h;
-    if (nparams == 0 && rows == NULL && strchr(sql, ';') != NULL) {
-        /* A script (migrations): several statements, no parameters. */
-        char *msg = NULL;
-        if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-            int rc = sq_fail(q, err, "exec");
-            sqlite3_free(msg);
-            return rc;
-        }
-        return 0;
-    }
-    if (nparams > STORE_PARAMS_MAX) {
-        return gsi_err_set(err, GSI_ELIMIT, "more than %d parameters", STORE_PARAMS_MAX);
-    }
-    sqlite3_stmt *st = NULL;
-    int rc = sq_prepare(q, &st, sql, err);
-    if (rc < 0) {
-        return rc;
-    }
     for (size_t i = 0; i < nparams; i++) {
         int b;
         int idx = (int)i + 1;
@@ -234,31 +216,22 @@ static int sq_query(void *h, struct store_rows **rows, const char *sql,
             return sq_fail(q, err, "bind");
         }
     }
-    int ncols = sqlite3_column_count(st);
-    if (rows != NULL && ncols > STORE_COLS_MAX) {
-        /* Refused before any row is built: vals[] below holds STORE_COLS_MAX cells. */
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        return gsi_err_set(err, GSI_ELIMIT, "query returns %d columns, more than %d", ncols,
-                           STORE_COLS_MAX);
-    }
-    if (rows != NULL) {
-        rc = store_rows_new(rows, (size_t)ncols, err);
-        if (rc < 0) {
-            sqlite3_reset(st);
-            return rc;
-        }
-    }
+    return 0;
+}
+
+/* Steps st to the end, adding each row to rows (NULL: the rows are not wanted). */
+static int sq_collect(struct sq *q, sqlite3_stmt *st, const char *sql, struct store_rows *rows,
+                      int ncols, struct gsi_err *err)
+{
     const char *vals[STORE_COLS_MAX];
     size_t lens[STORE_COLS_MAX];
     for (;;) {
         int s = sqlite3_step(st);
         if (s == SQLITE_DONE) {
-            break;
+            return 0;
         }
         if (s != SQLITE_ROW) {
-            rc = sq_fail(q, err, sql);
-            break;
+            return sq_fail(q, err, sql);
         }
         if (rows == NULL) {
             continue;
@@ -275,11 +248,51 @@ static int sq_query(void *h, struct store_rows **rows, const char *sql,
                 }
             }
         }
-        rc = store_rows_add(*rows, vals, lens, err);
+        int rc = store_rows_add(rows, vals, lens, err);
         if (rc < 0) {
-            break;
+            return rc;
         }
     }
+}
+
+static int sq_query(void *h, struct store_rows **rows, const char *sql,
+                    const struct store_val *params, size_t nparams, struct gsi_err *err)
+{
+    struct sq *q = h;
+    if (nparams == 0 && rows == NULL && strchr(sql, ';') != NULL) {
+        /* A script (migrations): several statements, no parameters. */
+        char *msg = NULL;
+        if (sqlite3_exec(q->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+            int rc = sq_fail(q, err, "exec");
+            sqlite3_free(msg);
+            return rc;
+        }
+        return 0;
+    }
+    if (nparams > STORE_PARAMS_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "more than %d parameters", STORE_PARAMS_MAX);
+    }
+    sqlite3_stmt *st = NULL;
+    int rc = sq_prepare(q, &st, sql, err);
+    if (rc < 0 || (rc = sq_bind(q, st, params, nparams, err)) < 0) {
+        return rc;
+    }
+    int ncols = sqlite3_column_count(st);
+    if (rows != NULL && ncols > STORE_COLS_MAX) {
+        /* Refused before any row is built: sq_collect's vals[] holds STORE_COLS_MAX cells. */
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return gsi_err_set(err, GSI_ELIMIT, "query returns %d columns, more than %d", ncols,
+                           STORE_COLS_MAX);
+    }
+    if (rows != NULL) {
+        rc = store_rows_new(rows, (size_t)ncols, err);
+        if (rc < 0) {
+            sqlite3_reset(st);
+            return rc;
+        }
+    }
+    rc = sq_collect(q, st, sql, rows != NULL ? *rows : NULL, ncols, err);
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     if (rc < 0 && rows != NULL) {

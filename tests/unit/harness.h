@@ -17,6 +17,26 @@
 
 Suite *make_suite(void);
 
+/* The usual suite: one test case, named like the suite, that runs `tests` in order, each with
+ * `timeout` seconds (0: Check's default, or CK_DEFAULT_TIMEOUT):
+ *
+ *     const TTest *tests[] = { parse_i64, parse_u64 };
+ *     return test_suite("core", 0, tests, sizeof tests / sizeof tests[0]);
+ */
+static inline Suite *test_suite(const char *name, int timeout, const TTest *const *tests, size_t n)
+{
+    Suite *s = suite_create(name);
+    TCase *tc = tcase_create(name);
+    if (timeout > 0) {
+        tcase_set_timeout(tc, timeout);
+    }
+    for (size_t i = 0; i < n; i++) {
+        tcase_add_test(tc, tests[i]);
+    }
+    suite_add_tcase(s, tc);
+    return s;
+}
+
 /* Path of `rel` under the tests/data folder, in a static buffer (one per call site level). */
 static inline const char *test_path(const char *rel)
 {

@@ -523,20 +523,11 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("consensus");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, counts_match_comments_csv);
-    tcase_add_test(tc, ari_matches_sklearn);
-    tcase_add_test(tc, stats_hand_calculation);
-    tcase_add_test(tc, bad_input_names_the_line);
-    tcase_add_test(tc, last_vote_wins);
-    tcase_add_test(tc, same_result_any_thread_count);
-    tcase_add_test(tc, planted_groups_recovered);
-    tcase_add_test(tc, incremental_update);
-    tcase_add_test(tc, tiny_and_empty_inputs);
-    tcase_add_test(tc, growing_conversation);
-    tcase_add_test(tc, replay_votes_in_windows);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = {
+        counts_match_comments_csv, ari_matches_sklearn,    stats_hand_calculation,
+        bad_input_names_the_line,  last_vote_wins,         same_result_any_thread_count,
+        planted_groups_recovered,  incremental_update,     tiny_and_empty_inputs,
+        growing_conversation,      replay_votes_in_windows
+    };
+    return test_suite("consensus", 300, tests, sizeof tests / sizeof tests[0]);
 }

@@ -129,10 +129,6 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("consensus_polis");
-    TCase *tc = tcase_create("polis");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, polis_groups_agree);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { polis_groups_agree };
+    return test_suite("consensus_polis", 300, tests, sizeof tests / sizeof tests[0]);
 }

@@ -366,14 +366,8 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("consensus_update");
-    TCase *tc = tcase_create("core");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, update_matches_recount);
-    tcase_add_test(tc, compute_after_update_unchanged);
-    tcase_add_test(tc, compute_after_update_unchanged_rebuild);
-    tcase_add_test(tc, update_same_any_thread_count);
-    tcase_add_test(tc, update_falls_back_to_compute);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { update_matches_recount, compute_after_update_unchanged,
+                             compute_after_update_unchanged_rebuild, update_same_any_thread_count,
+                             update_falls_back_to_compute };
+    return test_suite("consensus_update", 300, tests, sizeof tests / sizeof tests[0]);
 }

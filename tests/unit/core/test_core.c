@@ -408,23 +408,20 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("core");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, parse_i64);
-    tcase_add_test(tc, parse_u64);
-    tcase_add_test(tc, hex_rfc4648_vectors);
-    tcase_add_test(tc, hex_decode_refuses);
-    tcase_add_test(tc, parse_f64_matches_strtod);
-    tcase_add_test(tc, dates);
-    tcase_add_test(tc, array_reserve_doubles);
-    tcase_add_test(tc, buffer_cap);
-    tcase_add_test(tc, csv_quoting_and_lines);
-    tcase_add_test(tc, csv_tsv_no_quoting_no_final_newline);
-    tcase_add_test(tc, csv_skips_byte_order_mark);
-    tcase_add_test(tc, csv_file_missing);
-    tcase_add_test(tc, table_formats);
-    tcase_add_test(tc, table_no_columns_and_unfinished_rows);
-    tcase_add_test(tc, rng_is_deterministic_and_poisson_mean);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { parse_i64,
+                             parse_u64,
+                             hex_rfc4648_vectors,
+                             hex_decode_refuses,
+                             parse_f64_matches_strtod,
+                             dates,
+                             array_reserve_doubles,
+                             buffer_cap,
+                             csv_quoting_and_lines,
+                             csv_tsv_no_quoting_no_final_newline,
+                             csv_skips_byte_order_mark,
+                             csv_file_missing,
+                             table_formats,
+                             table_no_columns_and_unfinished_rows,
+                             rng_is_deterministic_and_poisson_mean };
+    return test_suite("core", 0, tests, sizeof tests / sizeof tests[0]);
 }

@@ -144,6 +144,7 @@ START_TEST(sticky_errors)
     ck_assert_int_eq(gsi_json_int(&w, NULL, 1), GSI_ELIMIT);
     gsi_json_end(&w);
     ck_assert_int_eq(gsi_json_finish(&w), GSI_ELIMIT);
+    gsi_json_release(&w);
     /* Nesting past the cap. */
     gsi_json_init(&w, 4096);
     for (int i = 0; i < GSI_JSON_DEPTH_MAX; i++) {
@@ -253,16 +254,9 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("json");
-    TCase *tc = tcase_create("json");
-    tcase_add_test(tc, string_escapes);
-    tcase_add_test(tc, string_invalid_utf8);
-    tcase_add_test(tc, layouts);
-    tcase_add_test(tc, doubles);
-    tcase_add_test(tc, sticky_errors);
-    tcase_add_test(tc, sink_drains);
-    tcase_add_test(tc, alloc_grow_typed_and_parallel);
-    tcase_add_test(tc, files_and_time);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = {
+        string_escapes, string_invalid_utf8,           layouts,       doubles, sticky_errors,
+        sink_drains,    alloc_grow_typed_and_parallel, files_and_time
+    };
+    return test_suite("json", 0, tests, sizeof tests / sizeof tests[0]);
 }

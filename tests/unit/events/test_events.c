@@ -603,23 +603,19 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("events");
-    TCase *tc = tcase_create("events");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, gdelt_totals);
-    tcase_add_test(tc, gdelt_by_country);
-    tcase_add_test(tc, gdelt_same_result_any_thread_count);
-    tcase_add_test(tc, gdelt_date_range);
-    tcase_add_test(tc, ucdp_ged_v23_and_v19);
-    tcase_add_test(tc, ucdp_country_best_sums);
-    tcase_add_test(tc, icews_sample);
-    tcase_add_test(tc, readers_carry_the_reference_row);
-    tcase_add_test(tc, views_actuals);
-    tcase_add_test(tc, bad_rows_are_counted_and_named);
-    tcase_add_test(tc, gdelt_long_line_and_no_final_line_feed);
-    tcase_add_test(tc, ucdp_bad_row_names_physical_line);
-    tcase_add_test(tc, format_detection);
-    tcase_add_test(tc, convert_writes_every_event);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { gdelt_totals,
+                             gdelt_by_country,
+                             gdelt_same_result_any_thread_count,
+                             gdelt_date_range,
+                             ucdp_ged_v23_and_v19,
+                             ucdp_country_best_sums,
+                             icews_sample,
+                             readers_carry_the_reference_row,
+                             views_actuals,
+                             bad_rows_are_counted_and_named,
+                             gdelt_long_line_and_no_final_line_feed,
+                             ucdp_bad_row_names_physical_line,
+                             format_detection,
+                             convert_writes_every_event };
+    return test_suite("events", 300, tests, sizeof tests / sizeof tests[0]);
 }

@@ -516,20 +516,17 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("ref");
-    TCase *tc = tcase_create("ref");
-    tcase_add_test(tc, countries_equal_shipped_csv);
-    tcase_add_test(tc, countries_match_countrycode);
-    tcase_add_test(tc, fips_aliases);
-    tcase_add_test(tc, names_and_aliases);
-    tcase_add_test(tc, un_membership);
-    tcase_add_test(tc, country_lookups);
-    tcase_add_test(tc, views_match_source);
-    tcase_add_test(tc, cameo_events_match_source);
-    tcase_add_test(tc, cameo_lookups);
-    tcase_add_test(tc, cameo_types_match_source);
-    tcase_add_test(tc, domains);
-    tcase_add_test(tc, charter33);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { countries_equal_shipped_csv,
+                             countries_match_countrycode,
+                             fips_aliases,
+                             names_and_aliases,
+                             un_membership,
+                             country_lookups,
+                             views_match_source,
+                             cameo_events_match_source,
+                             cameo_lookups,
+                             cameo_types_match_source,
+                             domains,
+                             charter33 };
+    return test_suite("ref", 0, tests, sizeof tests / sizeof tests[0]);
 }
