@@ -9,6 +9,7 @@
 #include "harness.h"
 #include "journal/journal.h"
 #include "platform/platform.h"
+#include "platform/platform_internal.h"
 #include "store/store.h"
 
 static char dir[64];
@@ -922,6 +923,42 @@ START_TEST(confidential_blinded)
 }
 END_TEST
 
+/* A confidential act journalled before blinding has a salted record but a version-1 leaf:
+ * platform_entry_form keeps that form (its stored leaf hash is the version-1 bytes'), so old
+ * journals verify and their tiles stay the same bytes; any other leaf hash with a salt means
+ * the blinded form, and without a salt there is nothing to blind with. */
+START_TEST(entry_form_keeps_version1)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_entry e;
+    memset(&e, 0, sizeof e);
+    snprintf(e.type, sizeof e.type, "note.private");
+    snprintf(e.party, sizeof e.party, "CHN");
+    e.time_us = 1577836800LL * 1000000LL;
+    snprintf(e.subject, sizeof e.subject, "record/7");
+    memset(e.payload_hash, 'a', 64);
+    /* SHA-256(0x00 || the version-1 bytes), from Python's hashlib:
+     *   f = lambda s: len(s).to_bytes(2, "big") + s
+     *   e = (b"GSIJ\x01" + f(b"note.private") + f(b"CHN") + f(b"") +
+     *        (1577836800 * 10**6).to_bytes(8, "big") + f(b"record/7") + b"\xaa" * 32)
+     *   hashlib.sha256(b"\x00" + e).hexdigest() */
+    snprintf(e.leaf_hash, sizeof e.leaf_hash, "%s",
+             "7d6076c9d254e2fa1aba4fe8a74f8d4bcb3ee2538a44d511fa60dd242df9c735");
+    char salt[65];
+    memset(salt, '1', 64);
+    salt[64] = '\0';
+    ck_assert_int_eq(platform_entry_form(&e, salt, &err), 0);
+    ck_assert(!e.blind);
+    ck_assert_str_eq(e.salt, "");
+    snprintf(e.leaf_hash, sizeof e.leaf_hash, "%064d", 0);
+    ck_assert_int_eq(platform_entry_form(&e, salt, &err), 0);
+    ck_assert(e.blind);
+    ck_assert_str_eq(e.salt, salt);
+    ck_assert_int_eq(platform_entry_form(&e, "", &err), 0);
+    ck_assert(!e.blind);
+}
+END_TEST
+
 /* The stored tree nodes, which proofs are served from, are checked against the rebuilt tree:
  * one changed hex digit, a missing row and a row no tree of this size has are each found.
  * (Before, verify rebuilt the tree from the entries and never read journal_nodes, so a
@@ -1249,6 +1286,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, refuses_rollback_without_file);
     tcase_add_test(tc, confidential_salted);
     tcase_add_test(tc, confidential_blinded);
+    tcase_add_test(tc, entry_form_keeps_version1);
     tcase_add_test(tc, checkpoint_every);
     suite_add_tcase(s, tc);
     return s;
