@@ -125,7 +125,8 @@ int platform_entry_canonical(struct gsi_buf *out, const struct platform_entry *e
     }
     uint8_t salt[JOURNAL_ENTRY_SALT_SIZE];
     if (strlen(e->salt) != 2 * sizeof salt) {
-        return gsi_err_set(err, GSI_EDATA, "journal entry %llu: its record's salt is not 64 hex digits",
+        return gsi_err_set(err, GSI_EDATA,
+                           "journal entry %llu: its record's salt is not 64 hex digits",
                            (unsigned long long)e->index);
     }
     rc = platform_unhex(salt, e->salt, 2 * sizeof salt, err);
