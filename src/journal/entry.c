@@ -149,3 +149,37 @@ int journal_entry_leaf_hash(uint8_t out[JOURNAL_HASH_SIZE], const struct journal
     journal_merkle_leaf_hash(out, buf, n);
     return 0;
 }
+
+void journal_entry_blind(uint8_t out[JOURNAL_ENTRY_BLIND_BYTES],
+                         const uint8_t salt[JOURNAL_ENTRY_SALT_SIZE], const uint8_t *full,
+                         size_t full_len)
+{
+    static const char domain[] = JOURNAL_ENTRY_BLIND_DOMAIN;
+    uint8_t buf[sizeof domain - 1 + JOURNAL_ENTRY_SALT_SIZE + JOURNAL_ENTRY_MAX_BYTES];
+    size_t n = sizeof domain - 1;
+    memcpy(buf, domain, n);
+    memcpy(buf + n, salt, JOURNAL_ENTRY_SALT_SIZE);
+    n += JOURNAL_ENTRY_SALT_SIZE;
+    /* full_len <= JOURNAL_ENTRY_MAX_BYTES for anything journal_entry_encode wrote; clamp
+     * anyway so a wrong caller cannot overrun the buffer. */
+    size_t fl = full_len < JOURNAL_ENTRY_MAX_BYTES ? full_len : JOURNAL_ENTRY_MAX_BYTES;
+    memcpy(buf + n, full, fl);
+    n += fl;
+    memcpy(out, magic, 4);
+    out[4] = JOURNAL_ENTRY_VERSION_BLIND;
+    journal_sha256(out + 5, buf, n);
+}
+
+int journal_entry_check(const uint8_t *bytes, size_t len, struct gsi_err *err)
+{
+    if (len >= 5 && memcmp(bytes, magic, 4) == 0 && bytes[4] == JOURNAL_ENTRY_VERSION_BLIND) {
+        if (len != JOURNAL_ENTRY_BLIND_BYTES) {
+            return gsi_err_set(err, GSI_EDATA,
+                               "journal: a blinded entry (version 2) has %zu bytes, not %d", len,
+                               JOURNAL_ENTRY_BLIND_BYTES);
+        }
+        return 0;
+    }
+    struct journal_entry e;
+    return journal_entry_decode(&e, bytes, len, err);
+}

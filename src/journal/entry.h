@@ -39,6 +39,14 @@
 #define JOURNAL_ENTRY_DELEGATE_MAX 64
 #define JOURNAL_ENTRY_SUBJECT_MAX  128
 #define JOURNAL_ENTRY_VERSION      1
+/* The blinded form of a confidential act's entry (journal_entry_blind). */
+#define JOURNAL_ENTRY_VERSION_BLIND 2
+/* 4 + 1 + 32: "GSIJ", 0x02, the commitment */
+#define JOURNAL_ENTRY_BLIND_BYTES 37
+/* The commitment's domain-separation prefix (19 bytes, no NUL). */
+#define JOURNAL_ENTRY_BLIND_DOMAIN "gsi-journal-blind/1"
+/* The secret each blinded entry is salted with. */
+#define JOURNAL_ENTRY_SALT_SIZE 32
 /* 4 + 1 + 4 * 2 + 64 + 64 + 64 + 8 + 128 + 32 */
 #define JOURNAL_ENTRY_MAX_BYTES 373
 
@@ -58,6 +66,22 @@ int journal_entry_encode(uint8_t *out, size_t cap, size_t *len, const struct jou
 /* Parses canonical bytes back. GSI_EDATA on anything but an exact, valid encoding. */
 int journal_entry_decode(struct journal_entry *e, const uint8_t *bytes, size_t len,
                          struct gsi_err *err);
+/*
+ * The blinded leaf data of a confidential act (docs/internals/journal.md, "Blinded entries"):
+ *
+ *     "GSIJ" 0x02 SHA-256("gsi-journal-blind/1" || salt || full)
+ *
+ * where `full` are the entry's version-1 bytes (journal_entry_encode) and `salt` the
+ * record's 32-byte secret. The 37 bytes say only that a confidential act happened; who may
+ * read the record (and its salt) recomputes them and so proves inclusion. Hiding rests on
+ * the salt: without it, a guess of every field cannot be confirmed.
+ */
+void journal_entry_blind(uint8_t out[JOURNAL_ENTRY_BLIND_BYTES],
+                         const uint8_t salt[JOURNAL_ENTRY_SALT_SIZE], const uint8_t *full,
+                         size_t full_len);
+/* 0 when `bytes` are leaf data of either form: a valid version-1 entry (journal_entry_decode)
+ * or exactly the 37 bytes of a blinded one; GSI_EDATA otherwise. */
+int journal_entry_check(const uint8_t *bytes, size_t len, struct gsi_err *err);
 /* The leaf hash of an entry: journal_merkle_leaf_hash over its canonical bytes. */
 int journal_entry_leaf_hash(uint8_t out[JOURNAL_HASH_SIZE], const struct journal_entry *e,
                             struct gsi_err *err);

@@ -307,12 +307,16 @@ struct platform_entry {
     /* The entry records a confidential act. platform_journal_entries, the public listing,
      * then gives only index, time and leaf hash: type, party, delegate, subject and payload
      * hash are "" / 0 (the record's parties read them from the record itself). */
-    /* The entry is of a confidential record (platform_journal_entries): a public listing
-     * shows only its index and leaf hash (docs/internals/platform.md, "Confidentiality"). */
     bool confidential;
+    /* Its leaf data is the blinded form (journal_entry_blind) salted with `salt` (the
+     * record's, 64 hex digits): every confidential act since blinding. Never set, and the
+     * salt never filled, by platform_journal_entries. */
+    bool blind;
+    char salt[PLATFORM_HEX_MAX];
 };
 
-/* Appends the entry's canonical bytes (binary, journal_entry_encode) to `out`. */
+/* Appends the entry's leaf data to `out`: its canonical bytes (journal_entry_encode), or
+ * when e->blind the 37 blinded bytes over them (journal_entry_blind with e->salt). */
 int platform_entry_canonical(struct gsi_buf *out, const struct platform_entry *e,
                              struct gsi_err *err);
 

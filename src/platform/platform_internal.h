@@ -162,6 +162,19 @@ int platform_journal_append_act(struct pw_batch *b, struct platform_entry *e,
                                 const struct gsi_buf *canon, const char *type, const char *party,
                                 int64_t delegate, struct gsi_err *err);
 
+/* Decides the leaf-data form of entry `e` read from the journal (fields and leaf_hash
+ * filled), given its record's salt ("" or NULL: none): blinded when there is a salt and the
+ * version-1 bytes do not hash to the stored leaf hash, since confidential acts written before
+ * blinding keep their version-1 leaf. Sets e->blind and e->salt. A corrupt row then fails
+ * the leaf check in either form, which is what verify reports. */
+int platform_entry_form(struct platform_entry *e, const char *salt, struct gsi_err *err);
+
+/* Entries [start, end) with every field and their leaf-data form (platform_entry_form), for
+ * the entry bundles; the same limits as platform_journal_entries. Never for a public
+ * listing: it holds confidential acts' fields and salts. */
+int platform_journal_leaves(struct platform *p, struct platform_entry **out, size_t *n,
+                            uint64_t start, uint64_t end, struct gsi_err *err);
+
 /* The id of the next record the batch inserts: MAX(records.id) + 1, read once per batch with
  * the log locked, then counted up. Records get their ids here rather than from the database
  * (RETURNING id), so their INSERTs need no answer and go in the batch's pipeline. */

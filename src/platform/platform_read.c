@@ -293,12 +293,12 @@ int platform_journal_vkey(struct platform *p, struct gsi_buf *out, struct gsi_er
 
 #define ENTRY_COLS                                                                      \
     "j.idx, j.type, j.party, j.delegate, j.time_us, j.time, j.subject, j.payload_hash," \
-    " j.leaf_hash, COALESCE(r.confidential, 0)"
+    " j.leaf_hash, COALESCE(r.confidential, 0), COALESCE(r.salt, '')"
 
-/* A platform_rows_collect fill: a journal row (ENTRY_COLS) into a struct platform_entry. */
-static int entry_fill(void *elem, const struct store_rows *r, size_t i, struct gsi_err *err)
+/* A platform_rows_collect fill: a journal row (ENTRY_COLS) into a struct platform_entry
+ * with every field and its leaf-data form (platform_entry_form). */
+static int entry_fill_full(void *elem, const struct store_rows *r, size_t i, struct gsi_err *err)
 {
-    (void)err;
     struct platform_entry *e = elem;
     memset(e, 0, sizeof *e);
     e->index = (uint64_t)store_rows_int(r, i, 0);
@@ -310,21 +310,34 @@ static int entry_fill(void *elem, const struct store_rows *r, size_t i, struct g
     snprintf(e->subject, sizeof e->subject, "%s", store_rows_text(r, i, 6));
     snprintf(e->payload_hash, sizeof e->payload_hash, "%s", store_rows_text(r, i, 7));
     snprintf(e->leaf_hash, sizeof e->leaf_hash, "%s", store_rows_text(r, i, 8));
-    /* The public listing of a confidential act: when, and its leaf hash, which the tree
-     * needs and which reveals nothing (it hashes the salted payload hash). */
     e->confidential = store_rows_int(r, i, 9) != 0;
-    if (e->confidential) {
-        e->type[0] = '\0';
-        e->party[0] = '\0';
-        e->delegate = 0;
-        e->subject[0] = '\0';
-        e->payload_hash[0] = '\0';
+    return platform_entry_form(e, store_rows_text(r, i, 10), err);
+}
+
+/* The public listing's fill: a confidential act shows when, and its leaf hash, which the
+ * tree needs and which reveals nothing (the blinded form hashes a salted commitment). */
+static int entry_fill(void *elem, const struct store_rows *r, size_t i, struct gsi_err *err)
+{
+    (void)err;
+    struct platform_entry *e = elem;
+    memset(e, 0, sizeof *e);
+    e->index = (uint64_t)store_rows_int(r, i, 0);
+    e->time_us = store_rows_int(r, i, 4);
+    snprintf(e->time, sizeof e->time, "%s", store_rows_text(r, i, 5));
+    snprintf(e->leaf_hash, sizeof e->leaf_hash, "%s", store_rows_text(r, i, 8));
+    e->confidential = store_rows_int(r, i, 9) != 0;
+    if (!e->confidential) {
+        snprintf(e->type, sizeof e->type, "%s", store_rows_text(r, i, 1));
+        snprintf(e->party, sizeof e->party, "%s", store_rows_text(r, i, 2));
+        e->delegate = store_rows_int(r, i, 3);
+        snprintf(e->subject, sizeof e->subject, "%s", store_rows_text(r, i, 6));
+        snprintf(e->payload_hash, sizeof e->payload_hash, "%s", store_rows_text(r, i, 7));
     }
     return 0;
 }
 
-int platform_journal_entries(struct platform *p, struct platform_entry **out, size_t *n,
-                             uint64_t start, uint64_t end, struct gsi_err *err)
+static int entries_read(struct platform *p, struct platform_entry **out, size_t *n,
+                        uint64_t start, uint64_t end, platform_row_fill fill, struct gsi_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -355,9 +368,21 @@ int platform_journal_entries(struct platform *p, struct platform_entry **out, si
         return rc;
     }
     void *list;
-    rc = platform_rows_collect(r, sizeof **out, entry_fill, NULL, &list, n, err);
+    rc = platform_rows_collect(r, sizeof **out, fill, NULL, &list, n, err);
     *out = list;
     return rc;
+}
+
+int platform_journal_entries(struct platform *p, struct platform_entry **out, size_t *n,
+                             uint64_t start, uint64_t end, struct gsi_err *err)
+{
+    return entries_read(p, out, n, start, end, entry_fill, err);
+}
+
+int platform_journal_leaves(struct platform *p, struct platform_entry **out, size_t *n,
+                            uint64_t start, uint64_t end, struct gsi_err *err)
+{
+    return entries_read(p, out, n, start, end, entry_fill_full, err);
 }
 
 /* Proofs and roots read journal_nodes inside one read transaction, so they see one tree. */

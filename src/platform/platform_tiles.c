@@ -138,7 +138,9 @@ static int tile_bundle(struct platform *p, struct gsi_buf *out, uint64_t start, 
 {
     struct platform_entry *e = NULL;
     size_t n = 0;
-    int rc = platform_journal_entries(p, &e, &n, start, start + width, err);
+    /* The leaf data: blinded for a confidential act, so the bundle reveals no more of it
+     * than the public listing does. */
+    int rc = platform_journal_leaves(p, &e, &n, start, start + width, err);
     struct gsi_buf one;
     gsi_buf_init(&one, JOURNAL_ENTRY_MAX_BYTES + 1);
     for (size_t i = 0; rc == 0 && i < n; i++) {

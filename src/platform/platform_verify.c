@@ -59,9 +59,10 @@ static int read_entries(struct store *s, struct vent *ents, uint64_t size, struc
         struct store_val pv[] = { STORE_INT(after), STORE_INT(CHUNK) };
         struct store_rows *r;
         int rc = store_query(s, &r,
-                             "SELECT idx, type, party, delegate, time_us, time, subject,"
-                             " payload_hash, leaf_hash FROM journal WHERE idx > ? ORDER BY idx"
-                             " LIMIT ?",
+                             "SELECT j.idx, j.type, j.party, j.delegate, j.time_us, j.time,"
+                             " j.subject, j.payload_hash, j.leaf_hash, COALESCE(r.salt, '')"
+                             " FROM journal j LEFT JOIN records r ON r.journal_index = j.idx"
+                             " WHERE j.idx > ? ORDER BY j.idx LIMIT ?",
                              pv, 2, err);
         if (rc < 0) {
             return rc;
@@ -97,7 +98,11 @@ static int read_entries(struct store *s, struct vent *ents, uint64_t size, struc
             struct gsi_buf bytes;
             gsi_buf_init(&bytes, JOURNAL_ENTRY_MAX_BYTES + 1);
             struct gsi_err eerr = GSI_ERR_INIT;
-            if (platform_entry_canonical(&bytes, &e, &eerr) < 0) {
+            /* A confidential act's leaf data is blinded with its record's salt. */
+            e.index = (uint64_t)idx;
+            snprintf(e.leaf_hash, sizeof e.leaf_hash, "%s", store_rows_text(r, i, 8));
+            if (platform_entry_form(&e, store_rows_text(r, i, 9), &eerr) < 0 ||
+                platform_entry_canonical(&bytes, &e, &eerr) < 0) {
                 problem(v, "journal entry %lld: cannot be encoded: %s", (long long)idx, eerr.msg);
                 memset(ve->leaf, 0, sizeof ve->leaf);
             } else {

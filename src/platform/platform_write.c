@@ -120,10 +120,45 @@ int platform_entry_canonical(struct gsi_buf *out, const struct platform_entry *e
     uint8_t bytes[JOURNAL_ENTRY_MAX_BYTES];
     size_t n = 0;
     rc = journal_entry_encode(bytes, sizeof bytes, &n, &je, err);
+    if (rc < 0 || !e->blind) {
+        return rc < 0 ? rc : gsi_buf_append(out, bytes, n);
+    }
+    uint8_t salt[JOURNAL_ENTRY_SALT_SIZE];
+    if (strlen(e->salt) != 2 * sizeof salt) {
+        return gsi_err_set(err, GSI_EDATA,
+                           "journal entry %llu: its record's salt is not 64 hex digits",
+                           (unsigned long long)e->index);
+    }
+    rc = platform_unhex(salt, e->salt, 2 * sizeof salt, err);
     if (rc < 0) {
         return rc;
     }
-    return gsi_buf_append(out, bytes, n);
+    uint8_t blind[JOURNAL_ENTRY_BLIND_BYTES];
+    journal_entry_blind(blind, salt, bytes, n);
+    return gsi_buf_append(out, blind, sizeof blind);
+}
+
+int platform_entry_form(struct platform_entry *e, const char *salt, struct gsi_err *err)
+{
+    e->blind = false;
+    e->salt[0] = '\0';
+    if (salt == NULL || salt[0] == '\0') {
+        return 0;
+    }
+    struct gsi_buf bytes;
+    gsi_buf_init(&bytes, JOURNAL_ENTRY_MAX_BYTES + 1);
+    int rc = platform_entry_canonical(&bytes, e, err);
+    if (rc == 0) {
+        uint8_t leaf[JOURNAL_HASH_SIZE];
+        char hex[PLATFORM_HEX_MAX];
+        journal_merkle_leaf_hash(leaf, bytes.data, bytes.len);
+        platform_hex(hex, leaf);
+        /* A confidential act written before blinding keeps its version-1 leaf. */
+        e->blind = strcmp(hex, e->leaf_hash) != 0;
+        snprintf(e->salt, sizeof e->salt, "%s", e->blind ? salt : "");
+    }
+    gsi_buf_release(&bytes);
+    return rc;
 }
 
 int platform_journal_append(struct pw_batch *b, struct platform_entry *e, struct gsi_err *err)
@@ -686,6 +721,9 @@ static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct g
             return err->code;
         }
         platform_hex(salt, raw);
+        /* The journal row keeps every field; the leaf data is the blinded form. */
+        e.blind = true;
+        memcpy(e.salt, salt, sizeof e.salt);
     }
     int rc = platform_party_check(p, b, c->party, err);
     if (rc == 0) {

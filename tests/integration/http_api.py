@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gsi_http import (Checks, Env, Server, checkpoint_root, verify_consistency,  # noqa: E402
@@ -239,11 +240,36 @@ def entry_field(text):
     return len(b).to_bytes(2, "big") + b
 
 
+def bundle_path(idx, size):
+    """The entry bundle holding entry idx in a tree of size (C2SP tlog-tiles: N in 3-digit
+    groups, all but the last prefixed x; a partial bundle ends .p/W)."""
+    n = idx // 256
+    width = min(256, size - n * 256)
+    groups = []
+    while True:
+        groups.insert(0, n % 1000)
+        n //= 1000
+        if n == 0:
+            break
+    name = "/".join(("x%03d" if i < len(groups) - 1 else "%03d") % g for i, g in enumerate(groups))
+    return f"tile/entries/{name}" + (f".p/{width}" if width < 256 else "")
+
+
+def bundle_entry(bundle, k):
+    """Entry k of a bundle: each entry is a big-endian u16 length and its bytes."""
+    at = 0
+    for _ in range(k):
+        at += 2 + int.from_bytes(bundle[at:at + 2], "big")
+    n = int.from_bytes(bundle[at:at + 2], "big")
+    return bundle[at + 2:at + 2 + n]
+
+
 def confidential_inclusion(c, s, token, rec_id):
-    """The public journal lists a confidential act by index and leaf hash only; a party
-    to it reads the record (with its secret salt), rebuilds the gsi-record/v2 bytes and the
-    entry bytes as docs/internals/platform.md and journal.md spell them, and proves the
-    record's inclusion under the signed root."""
+    """The public journal lists a confidential act by index and leaf hash only, and its
+    entry bundle holds only the blinded leaf data; a party to it reads the record (with its
+    secret salt), rebuilds the gsi-record/v2 bytes, the entry bytes and the blinded leaf data
+    as docs/internals/platform.md and journal.md spell them, and proves the record's
+    inclusion under the signed root."""
     st, rec, _ = s.call("GET", f"/v1/records/{rec_id}", token=token)
     c.eq(st, 200, "the party reads its confidential record")
     salt = rec.get("salt", "")
@@ -268,8 +294,18 @@ def confidential_inclusion(c, s, token, rec_id):
              entry_field(str(rec["delegate"]) if rec["delegate"] > 0 else "") +
              time_us.to_bytes(8, "big", signed=True) + entry_field(f"record/{rec['id']}") +
              hashlib.sha256(canon).digest())
-    leaf = hashlib.sha256(b"\x00" + entry).digest()
+    # journal.md, "Blinded entries": the leaf data is "GSIJ" 02 and the commitment.
+    blinded = b"GSIJ\x02" + hashlib.sha256(b"gsi-journal-blind/1" + bytes.fromhex(salt) +
+                                            entry).digest()
+    leaf = hashlib.sha256(b"\x00" + blinded).digest()
     c.eq(leaf.hex(), pub["leaf_hash"], "the party's recomputed leaf hash is the public one")
+    c.ok(hashlib.sha256(b"\x00" + entry).hexdigest() != pub["leaf_hash"],
+         "the leaf is not the unblinded entry's")
+    # The entry bundle a public mirror copies holds the 37 blinded bytes, no field of the act.
+    with urllib.request.urlopen(s.base + "/log/" + bundle_path(idx, size), timeout=30) as r:
+        bundle = r.read()
+    c.eq(bundle_entry(bundle, idx % 256), blinded, "the entry bundle holds the blinded bytes")
+    c.ok(rec["type"].encode() not in bundle, "the bundle does not name the act's type")
     st, pr, _ = s.call("GET", f"/v1/journal/proof/inclusion?index={idx}&size={size}")
     c.ok(st == 200 and verify_inclusion(idx, size, leaf, [bytes.fromhex(h) for h in pr["proof"]],
                                         root), "the party proves inclusion under the signed root")

@@ -1,10 +1,11 @@
 /* store_writer.c — a journalled-write load generator and checker for the store tests.
  *
- *   store_writer burst --db URL [--threads T] [--count N] [--quiet]
+ *   store_writer burst --db URL [--threads T] [--count N] [--confidential K] [--quiet]
  *       T threads each record N acts through platform_act_record (group commit). After each
  *       acknowledged write it prints "ack RECORD_ID JOURNAL_INDEX" (flushed), so a test that
  *       kills the process with SIGKILL knows exactly which writes were acknowledged. Prints
- *       the rate on stderr: "writes: N in S s = R/s".
+ *       the rate on stderr: "writes: N in S s = R/s". With --confidential K each thread's
+ *       acts 0, K, 2K, ... are confidential, of type "test.secret" (the tiles test).
  *   store_writer check --db URL ACKFILE
  *       Every acknowledged write in ACKFILE must be in the database with its journal index.
  *       Prints "acked N, found F, wrong W" and exits 1 unless F == N.
@@ -34,6 +35,7 @@ struct job {
     struct platform *p;
     int thread;
     long count;
+    long confidential; /* every such act is confidential (type test.secret); 0: none */
     int quiet;
     long done;
     int failed;
@@ -47,10 +49,12 @@ static void *writer(void *arg)
     for (long i = 0; i < j->count; i++) {
         char payload[128];
         int n = snprintf(payload, sizeof payload, "{\"thread\":%d,\"n\":%ld}", j->thread, i);
-        struct platform_act act = { .type = "test.write",
+        bool secret = j->confidential > 0 && i % j->confidential == 0;
+        struct platform_act act = { .type = secret ? "test.secret" : "test.write",
                                     .party = parties[(size_t)j->thread % 8],
                                     .payload = payload,
-                                    .payload_len = (size_t)n };
+                                    .payload_len = (size_t)n,
+                                    .confidential = secret };
         struct platform_receipt r;
         struct gsi_err err = GSI_ERR_INIT;
         if (platform_act_record(j->p, &r, NULL, &act, &err) < 0) {
@@ -69,7 +73,7 @@ static void *writer(void *arg)
     return NULL;
 }
 
-static int burst(struct platform *p, int threads, long count, int quiet)
+static int burst(struct platform *p, int threads, long count, long confidential, int quiet)
 {
     struct job *jobs = calloc((size_t)threads, sizeof *jobs);
     pthread_t *tids = calloc((size_t)threads, sizeof *tids);
@@ -81,7 +85,9 @@ static int burst(struct platform *p, int threads, long count, int quiet)
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (int t = 0; t < threads; t++) {
-        jobs[t] = (struct job){ .p = p, .thread = t, .count = count, .quiet = quiet };
+        jobs[t] = (struct job){
+            .p = p, .thread = t, .count = count, .confidential = confidential, .quiet = quiet
+        };
         pthread_create(&tids[t], NULL, writer, &jobs[t]);
     }
     long total = 0;
@@ -316,7 +322,7 @@ int main(int argc, char **argv)
     }
     const char *db = NULL, *file = NULL;
     int threads = 8, quiet = 0;
-    long count = 100;
+    long count = 100, confidential = 0;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             db = argv[++i];
@@ -324,14 +330,16 @@ int main(int argc, char **argv)
             threads = (int)number(argv[++i]);
         } else if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
             count = number(argv[++i]);
+        } else if (strcmp(argv[i], "--confidential") == 0 && i + 1 < argc) {
+            confidential = number(argv[++i]);
         } else if (strcmp(argv[i], "--quiet") == 0) {
             quiet = 1;
         } else {
             file = argv[i];
         }
     }
-    if (threads < 1 || threads > 1024 || count < 0) {
-        fprintf(stderr, "store_writer: bad --threads or --count\n");
+    if (threads < 1 || threads > 1024 || count < 0 || confidential < 0) {
+        fprintf(stderr, "store_writer: bad --threads, --count or --confidential\n");
         return 2;
     }
     if (strcmp(argv[1], "batch") == 0) {
@@ -348,7 +356,7 @@ int main(int argc, char **argv)
     }
     int rc;
     if (strcmp(argv[1], "burst") == 0) {
-        rc = burst(p, threads, count, quiet);
+        rc = burst(p, threads, count, confidential, quiet);
     } else if (strcmp(argv[1], "check") == 0 && file != NULL) {
         rc = check(p, file);
     } else {

@@ -1,7 +1,7 @@
 """The journal as C2SP tlog-tiles, end to end: a journal of N entries (100,000 by default),
 served by `gsi serve` under /log/ and exported with `gsi journal export-tiles`; both pass
 `gsi journal verify --tiles` and Go's sumdb/tlog checker (tlogcheck.go, an implementation
-nobody here wrote), the served bytes equal the exported ones, full tiles are immutable, a
+nobody here wrote) with confidential acts' blinded entries among them, the served bytes equal the exported ones, full tiles are immutable, a
 tampered mirror is refused by both verifiers, and the export served by Debian's nginx passes
 `gsi journal verify --tiles` too.
 
@@ -52,7 +52,9 @@ env.init()
 # The init entries plus `entries` acts from 16 writer threads (group commit).
 threads = 16
 per = (entries + threads - 1) // threads
-p = run(writer, "burst", "--db", env.db, "--threads", str(threads), "--count", str(per), "--quiet")
+# Every 97th act of each thread is confidential (type test.secret): its leaf data is blinded.
+p = run(writer, "burst", "--db", env.db, "--threads", str(threads), "--count", str(per),
+        "--confidential", "97", "--quiet")
 c.ok(p.returncode == 0, f"store_writer: {p.stderr}")
 env.run("journal", "checkpoint")
 out = os.path.join(env.tmp, "mirror")
@@ -99,6 +101,24 @@ for level, n, w in paths:
     with open(os.path.join(out, path), "rb") as f:
         same += status == 200 and body == f.read()
 c.eq(same, len(paths), "every served tile and bundle equals the exported file")
+
+# The confidential acts' entries are the 37 blinded bytes ("GSIJ" 02 and a commitment,
+# docs/internals/journal.md "Blinded entries"); no bundle names their type.
+blinded = 0
+named = 0
+for level, n, w in paths:
+    if level != -1:
+        continue
+    with open(os.path.join(out, tile_path(level, n, w)), "rb") as f:
+        data = f.read()
+    named += b"test.secret" in data
+    at = 0
+    while at < len(data):
+        k = int.from_bytes(data[at:at + 2], "big")
+        blinded += k == 37 and data[at + 2:at + 7] == b"GSIJ\x02"
+        at += 2 + k
+c.eq(blinded, threads * ((per + 96) // 97), "one blinded entry per confidential act")
+c.eq(named, 0, "no entry bundle names a confidential act's type")
 c.eq(len(os.listdir(os.path.join(out, "tile", "0"))) > 0, True, "level-0 tiles exported")
 status, body, hdrs = get(base + "/tile/0/000")
 c.eq(hdrs.get("Cache-Control"), "public, max-age=31536000, immutable", "full tile is immutable")

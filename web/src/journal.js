@@ -66,6 +66,7 @@ export async function journalView(main) {
   fill(main,
     h('h1', {}, 'Journal'),
     h('p', {}, 'Every act is an entry in an append-only log; the log signs its size and root hash. Anyone can check an entry against the signed root.'),
+    h('p', {}, 'A confidential act shows only its index and leaf hash, a salted commitment: checking it here proves that an act is in the log at that index, not which. Its parties, who read the record and its salt, can recompute the leaf and show which.'),
     h('section', { 'aria-labelledby': 'cph' },
       h('h2', { id: 'cph' }, 'Current signed checkpoint'),
       h('dl', { class: 'facts' },
@@ -85,6 +86,7 @@ export async function journalView(main) {
       scroller('Latest entries', h('table', {},
         h('thead', {}, h('tr', {}, ['#', 'Type', 'Party', 'Time', 'Leaf hash'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, rows.map((e) => h('tr', {},
-          h('td', {}, String(e.index)), h('td', {}, e.type), h('td', {}, e.party), h('td', {}, e.time),
+          h('td', {}, String(e.index)), h('td', {}, e.confidential ? 'confidential act' : e.type),
+          h('td', {}, e.party || ''), h('td', {}, e.time || ''),
           h('td', { class: 'mono' }, `${e.leaf_hash.slice(0, 16)}…`))))))));
 }

@@ -572,6 +572,60 @@ START_TEST(test_entry_encoding)
 }
 END_TEST
 
+/* The blinded leaf data of a confidential act (entry.h, docs/internals/journal.md "Blinded
+ * entries") over the entry of test_entry_encoding with the salt 01 02 .. 20; expected bytes
+ * and leaf hash from Python's hashlib:
+ *   e = bytes.fromhex("4753494a01000d636f6e6365726e2e6c6f646765000343484e00023137"
+ *                     "00059b08c1fa4000000a636f6e6365726e2f3432" + "ab" * 32)
+ *   c = b"GSIJ\x02" + hashlib.sha256(b"gsi-journal-blind/1" + bytes(range(1, 33)) + e).digest()
+ *   hashlib.sha256(b"\x00" + c).hexdigest() */
+START_TEST(test_entry_blind)
+{
+    uint8_t full[128];
+    long fn = vec_hex(full, sizeof full,
+                      "4753494a01000d636f6e6365726e2e6c6f646765000343484e00023137"
+                      "00059b08c1fa4000000a636f6e6365726e2f3432"
+                      "abababababababababababababababababababababababababababababababab");
+    ck_assert_int_gt(fn, 0);
+    uint8_t salt[JOURNAL_ENTRY_SALT_SIZE];
+    for (int i = 0; i < JOURNAL_ENTRY_SALT_SIZE; i++) {
+        salt[i] = (uint8_t)(i + 1);
+    }
+    uint8_t want[JOURNAL_ENTRY_BLIND_BYTES];
+    ck_assert_int_eq(vec_hex(want, sizeof want,
+                             "4753494a02"
+                             "af3c56c1904c934acd8f7578d05530714738b218f8eddbea9de3e5568031edd4"),
+                     JOURNAL_ENTRY_BLIND_BYTES);
+    uint8_t got[JOURNAL_ENTRY_BLIND_BYTES];
+    journal_entry_blind(got, salt, full, (size_t)fn);
+    ck_assert_mem_eq(got, want, sizeof want);
+    uint8_t leaf[JOURNAL_HASH_SIZE], wleaf[JOURNAL_HASH_SIZE];
+    journal_merkle_leaf_hash(leaf, got, sizeof got);
+    ck_assert_int_eq(
+        vec_hex(wleaf, sizeof wleaf,
+                "2dd702c1f8a50b45f30e46bb1b6f23253058b4b1e2fe61187672a5c98b7d4950"),
+        JOURNAL_HASH_SIZE);
+    ck_assert_mem_eq(leaf, wleaf, sizeof leaf);
+    /* Another salt, another commitment: the salt is what hides the fields. */
+    salt[0] ^= 1;
+    journal_entry_blind(got, salt, full, (size_t)fn);
+    ck_assert_int_ne(memcmp(got, want, sizeof want), 0);
+    /* Either form is leaf data; a blinded entry is exactly 37 bytes, and a version-1 entry
+     * must still decode. */
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(journal_entry_check(want, sizeof want, &err), 0);
+    ck_assert_int_eq(journal_entry_check(full, (size_t)fn, &err), 0);
+    ck_assert_int_eq(journal_entry_check(want, sizeof want - 1, &err), GSI_EDATA);
+    ck_assert_ptr_nonnull(strstr(err.msg, "version 2"));
+    uint8_t longer[JOURNAL_ENTRY_BLIND_BYTES + 1] = { 0 };
+    memcpy(longer, want, sizeof want);
+    ck_assert_int_eq(journal_entry_check(longer, sizeof longer, &err), GSI_EDATA);
+    ck_assert_int_eq(journal_entry_check(full, (size_t)fn - 1, &err), GSI_EDATA);
+    want[4] = 3;
+    ck_assert_int_eq(journal_entry_check(want, sizeof want, &err), GSI_EDATA);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     struct gsi_err err = GSI_ERR_INIT;
@@ -589,6 +643,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_checkpoint_roundtrip);
     tcase_add_test(tc, test_note_limits);
     tcase_add_test(tc, test_entry_encoding);
+    tcase_add_test(tc, test_entry_blind);
     suite_add_tcase(s, tc);
     return s;
 }

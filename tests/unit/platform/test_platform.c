@@ -9,6 +9,7 @@
 #include "harness.h"
 #include "journal/journal.h"
 #include "platform/platform.h"
+#include "platform/platform_internal.h"
 #include "store/store.h"
 
 static char dir[64];
@@ -807,8 +808,154 @@ START_TEST(confidential_salted)
     snprintf(q, sizeof q, "UPDATE records SET salt = '%064d' WHERE id = %lld", 0,
              (long long)r1.record_id);
     tamper(q);
-    ck_assert_int_eq(platform_journal_verify(p, &rep, NULL, NULL, &err), GSI_EVERIFY);
-    ck_assert_uint_eq(rep.problems, 1);
+    struct gsi_buf msgs;
+    gsi_buf_init(&msgs, 1 << 16);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
+    /* The salt is in both the record's bytes and the entry's blinded leaf data. */
+    char want[96];
+    snprintf(want, sizeof want, "record %lld (entry %llu)", (long long)r1.record_id,
+             (unsigned long long)r1.index);
+    ck_assert_msg(strstr(msgs.data, want) != NULL, "%s", msgs.data);
+    snprintf(want, sizeof want, "journal entry %llu (record/%lld): its content does not match",
+             (unsigned long long)r1.index, (long long)r1.record_id);
+    ck_assert_msg(strstr(msgs.data, want) != NULL, "%s", msgs.data);
+    gsi_buf_release(&msgs);
+}
+END_TEST
+
+static void hex_of(char *out, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        snprintf(out + 2 * i, 3, "%02x", b[i]);
+    }
+}
+
+static size_t put_field(uint8_t *at, const char *s)
+{
+    size_t n = strlen(s);
+    at[0] = (uint8_t)(n >> 8);
+    at[1] = (uint8_t)n;
+    memcpy(at + 2, s, n);
+    return 2 + n;
+}
+
+/* A confidential act's leaf data is "GSIJ" 02 SHA-256("gsi-journal-blind/1" || salt ||
+ * version-1 entry bytes), built here by hand from the record as its parties read it, the
+ * way docs/internals/journal.md ("Blinded entries") spells it: the receipt's leaf hash is
+ * SHA-256(0x00 || those 37 bytes), the entry bundle serves exactly them, and verify passes. */
+START_TEST(confidential_blinded)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_act act = { .type = "note.private", .party = "CHN", .payload = "{\"a\":1}",
+                                .payload_len = 7, .confidential = true, .audience = "IND" };
+    struct platform_receipt r;
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
+    struct platform_record rec;
+    ck_assert_int_eq(platform_record_get(p, &rec, NULL, r.record_id, &err), 0);
+    /* gsi-record/v2, docs/internals/platform.md ("The journal append"). */
+    char canon[512];
+    int cn = snprintf(canon, sizeof canon,
+                      "gsi-record/v2\nid %lld\ntype note.private\nparty CHN\ndelegate 0\n"
+                      "time %s\nconfidential 1\naudience IND\njournal %llu\nsalt %s\n"
+                      "payload 7\n{\"a\":1}",
+                      (long long)r.record_id, r.time, (unsigned long long)r.index, rec.salt);
+    uint8_t salt[32];
+    for (int i = 0; i < 32; i++) {
+        unsigned v;
+        ck_assert_int_eq(sscanf(rec.salt + 2 * i, "%2x", &v), 1);
+        salt[i] = (uint8_t)v;
+    }
+    platform_record_release(&rec);
+    struct store *s;
+    ck_assert_int_eq(store_open(&s, db, &err), 0);
+    int64_t time_us = 0;
+    struct store_val iv[] = { STORE_INT(r.index) };
+    ck_assert_int_eq(
+        store_query_int(s, &time_us, 0, "SELECT time_us FROM journal WHERE idx = ?", iv, 1, &err),
+        0);
+    store_close(s);
+    /* The version-1 entry bytes: "GSIJ" 01, type, party, delegate "" (the administrator),
+     * time (8 bytes, big-endian), subject, SHA-256 of the record's bytes. */
+    uint8_t entry[512] = { 'G', 'S', 'I', 'J', 1 };
+    size_t en = 5;
+    en += put_field(entry + en, "note.private");
+    en += put_field(entry + en, "CHN");
+    en += put_field(entry + en, "");
+    for (int i = 7; i >= 0; i--) {
+        entry[en++] = (uint8_t)((uint64_t)time_us >> (8 * i));
+    }
+    char subject[48];
+    snprintf(subject, sizeof subject, "record/%lld", (long long)r.record_id);
+    en += put_field(entry + en, subject);
+    journal_sha256(entry + en, canon, (size_t)cn);
+    en += 32;
+    uint8_t commit_in[19 + 32 + 512];
+    memcpy(commit_in, "gsi-journal-blind/1", 19);
+    memcpy(commit_in + 19, salt, 32);
+    memcpy(commit_in + 51, entry, en);
+    uint8_t leafdata[1 + 37] = { 0, 'G', 'S', 'I', 'J', 2 };
+    journal_sha256(leafdata + 6, commit_in, 51 + en);
+    uint8_t leaf[32];
+    journal_sha256(leaf, leafdata, sizeof leafdata);
+    char hex[65];
+    hex_of(hex, leaf, 32);
+    ck_assert_str_eq(hex, r.leaf_hash);
+    /* The entry bundle holding it serves the 37 blinded bytes and nothing of the record. */
+    uint64_t size = jsize();
+    uint64_t tile = r.index / 256;
+    unsigned width = size - tile * 256 >= 256 ? 256 : (unsigned)(size - tile * 256);
+    struct gsi_buf b;
+    gsi_buf_init(&b, 1 << 20);
+    bool full = false;
+    ck_assert_int_eq(platform_journal_tile(p, &b, -1, tile, width, &full, &err), 0);
+    size_t at = 0;
+    for (uint64_t i = tile * 256; i < r.index; i++) {
+        at += 2 + (((size_t)(uint8_t)b.data[at] << 8) | (uint8_t)b.data[at + 1]);
+    }
+    ck_assert_uint_eq(((size_t)(uint8_t)b.data[at] << 8) | (uint8_t)b.data[at + 1], 37);
+    ck_assert_int_eq(memcmp(b.data + at + 2, leafdata + 1, 37), 0);
+    for (size_t i = 0; i + 12 <= b.len; i++) {
+        ck_assert_msg(memcmp(b.data + i, "note.private", 12) != 0, "the type at byte %zu", i);
+    }
+    gsi_buf_release(&b);
+    struct platform_verify_report rep;
+    ck_assert_msg(platform_journal_verify(p, &rep, NULL, NULL, &err) == 0, "%s", err.msg);
+}
+END_TEST
+
+/* A confidential act journalled before blinding has a salted record but a version-1 leaf:
+ * platform_entry_form keeps that form (its stored leaf hash is the version-1 bytes'), so old
+ * journals verify and their tiles stay the same bytes; any other leaf hash with a salt means
+ * the blinded form, and without a salt there is nothing to blind with. */
+START_TEST(entry_form_keeps_version1)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_entry e;
+    memset(&e, 0, sizeof e);
+    snprintf(e.type, sizeof e.type, "note.private");
+    snprintf(e.party, sizeof e.party, "CHN");
+    e.time_us = 1577836800LL * 1000000LL;
+    snprintf(e.subject, sizeof e.subject, "record/7");
+    memset(e.payload_hash, 'a', 64);
+    /* SHA-256(0x00 || the version-1 bytes), from Python's hashlib:
+     *   f = lambda s: len(s).to_bytes(2, "big") + s
+     *   e = (b"GSIJ\x01" + f(b"note.private") + f(b"CHN") + f(b"") +
+     *        (1577836800 * 10**6).to_bytes(8, "big") + f(b"record/7") + b"\xaa" * 32)
+     *   hashlib.sha256(b"\x00" + e).hexdigest() */
+    snprintf(e.leaf_hash, sizeof e.leaf_hash, "%s",
+             "7d6076c9d254e2fa1aba4fe8a74f8d4bcb3ee2538a44d511fa60dd242df9c735");
+    char salt[65];
+    memset(salt, '1', 64);
+    salt[64] = '\0';
+    ck_assert_int_eq(platform_entry_form(&e, salt, &err), 0);
+    ck_assert(!e.blind);
+    ck_assert_str_eq(e.salt, "");
+    snprintf(e.leaf_hash, sizeof e.leaf_hash, "%064d", 0);
+    ck_assert_int_eq(platform_entry_form(&e, salt, &err), 0);
+    ck_assert(e.blind);
+    ck_assert_str_eq(e.salt, salt);
+    ck_assert_int_eq(platform_entry_form(&e, "", &err), 0);
+    ck_assert(!e.blind);
 }
 END_TEST
 
@@ -1138,6 +1285,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, verify_checks_tree_nodes);
     tcase_add_test(tc, refuses_rollback_without_file);
     tcase_add_test(tc, confidential_salted);
+    tcase_add_test(tc, confidential_blinded);
+    tcase_add_test(tc, entry_form_keeps_version1);
     tcase_add_test(tc, checkpoint_every);
     suite_add_tcase(s, tc);
     return s;
