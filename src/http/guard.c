@@ -55,6 +55,9 @@ static const char *overdue(const struct http_guard *g, const struct http_guard_c
         (double)c->body * 1000.0 < (double)g->o.body_rate * (double)age) {
         return "its request body came in too slowly";
     }
+    if (c->phase == HTTP_GUARD_DRAIN && age > (int64_t)g->o.head_ms) {
+        return "its oversize request body went on past the time allowed to drop it";
+    }
     return NULL;
 }
 

@@ -12,6 +12,8 @@
  *     this phase too, so it idles at most `head_ms`.
  *   - BODY (head in, body being read): closed when, past `head_ms`, it has averaged fewer
  *     than `body_rate` bytes a second since its head came in.
+ *   - DRAIN (a chunked body past the size cap, read and dropped so that its 413 can be
+ *     sent once it ends): closed past `head_ms`, whatever its rate.
  *   - BUSY (being answered, or waiting for its commit): never closed by the guard.
  *
  * And while more than `conn_max` connections are open (the server lets libmicrohttpd accept
@@ -37,7 +39,7 @@
 #define HTTP_GUARD_EVICT_MS 1000 /* a connection younger than this in HEAD is never evicted */
 #define HTTP_GUARD_TICK_MS  100  /* how often the thread looks */
 
-enum http_guard_phase { HTTP_GUARD_HEAD, HTTP_GUARD_BODY, HTTP_GUARD_BUSY };
+enum http_guard_phase { HTTP_GUARD_HEAD, HTTP_GUARD_BODY, HTTP_GUARD_DRAIN, HTTP_GUARD_BUSY };
 
 /* One connection, embedded in the server's per-connection state. */
 struct http_guard_conn {

@@ -65,6 +65,9 @@ struct upload {
  * in while the guard makes room by evicting the slowest head (guard.h). */
 #define HTTP_CONN_SPARE(max) ((max) / 8u + 4u)
 
+/* Bytes of an oversize chunked body read and dropped so that its 413 can be sent. */
+#define HTTP_DRAIN_MAX ((size_t)256 << 20)
+
 /* The per-request state of a request without a body: a marker, not an allocation. */
 static struct upload no_body;
 
@@ -392,18 +395,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (*upload_data_size > 0) {
         /* A chunked body has no declared length; it is cut off at the cap. libmicrohttpd
          * (0.9.x) cannot queue a response until the whole request is in, so what follows
-         * the cap is read and dropped to answer 413 — but only up to as much again: past
-         * that the connection is closed without an answer, so that a client cannot keep a
-         * connection reading forever. */
+         * the cap is read and dropped to answer 413 once it ends — for at most
+         * HTTP_DRAIN_MAX bytes and the head timeout (the guard's DRAIN phase): past either
+         * the connection is closed without an answer, so that no client keeps the server
+         * reading for ever. */
         if (up->too_big) {
             up->dropped += *upload_data_size;
-            if (up->dropped > s->body_max) {
+            if (up->dropped > HTTP_DRAIN_MAX) {
                 return MHD_NO;
             }
         } else if (gsi_buf_append(&up->body, upload_data, *upload_data_size) < 0) {
             up->too_big = true;
             up->dropped = *upload_data_size;
             gsi_buf_release(&up->body);
+            if (cn != NULL) {
+                http_guard_phase(s->guard, &cn->g, HTTP_GUARD_DRAIN);
+            }
         }
         *upload_data_size = 0;
         return MHD_YES;
