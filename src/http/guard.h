@@ -52,17 +52,16 @@ struct http_guard_conn {
 };
 
 struct http_guard_opts {
-    unsigned conn_max;   /* open connections past which the longest-waiting head is evicted */
-    unsigned head_ms;    /* deadline for a request's head */
-    unsigned body_rate;  /* bytes a second a body must average, once past head_ms */
+    unsigned conn_max;      /* open connections past which the longest-waiting head is evicted */
+    unsigned head_ms;       /* deadline for a request's head */
+    unsigned body_rate;     /* bytes a second a body must average, once past head_ms */
     int64_t (*clock)(void); /* milliseconds; NULL: CLOCK_MONOTONIC */
 };
 
 struct http_guard;
 
 /* Starts the watch thread. */
-int http_guard_start(struct http_guard **out, const struct http_guard_opts *o,
-                     struct gsi_err *err);
+int http_guard_start(struct http_guard **out, const struct http_guard_opts *o, struct gsi_err *err);
 /* Stops and joins it, and frees the guard. NULL is a no-op. */
 void http_guard_stop(struct http_guard *g);
 
@@ -71,8 +70,7 @@ void http_guard_open(struct http_guard *g, struct http_guard_conn *c, int fd);
 /* The connection is closing: forget it (before its descriptor is closed). */
 void http_guard_close(struct http_guard *g, struct http_guard_conn *c);
 /* The connection enters `phase` now. */
-void http_guard_phase(struct http_guard *g, struct http_guard_conn *c,
-                      enum http_guard_phase phase);
+void http_guard_phase(struct http_guard *g, struct http_guard_conn *c, enum http_guard_phase phase);
 /* `n` more body bytes were read. */
 void http_guard_body(struct http_guard *g, struct http_guard_conn *c, size_t n);
 

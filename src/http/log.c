@@ -52,8 +52,8 @@ void http_log_v(const char *fmt, va_list ap)
     struct log_key *k = key_for(fmt);
     if (k->second != now) {
         if (k->dropped > 0) {
-            fprintf(out, "gsi serve: %lu similar lines dropped (at most %u a second)\n",
-                    k->dropped, HTTP_LOG_BURST);
+            fprintf(out, "gsi serve: %lu similar lines dropped (at most %u a second)\n", k->dropped,
+                    HTTP_LOG_BURST);
         }
         k->second = now;
         k->printed = 0;

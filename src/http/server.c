@@ -333,7 +333,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
          * keep its bytes coming. */
         http_guard_phase(s->guard, &cn->g,
                          m == HTTP_GET || m == HTTP_HEAD || m == HTTP_OTHER ? HTTP_GUARD_BUSY
-                                                                           : HTTP_GUARD_BODY);
+                                                                            : HTTP_GUARD_BODY);
         http_head_version(&cn->head, version);
         MHD_get_connection_values_n(c, MHD_HEADER_KIND, head_field, &cn->head);
         MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, head_query, &cn->head);
@@ -488,12 +488,12 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
     }
     s->platform = platform;
     s->body_max = o->body_max > 0 ? o->body_max : HTTP_BODY_MAX_DEFAULT;
-    struct http_guard_opts go = { .conn_max = o->conn_max,
-                                  .head_ms = (o->head_timeout_s > 0 ? o->head_timeout_s
-                                                                    : HTTP_HEAD_TIMEOUT_DEFAULT) *
-                                             1000u,
-                                  .body_rate = o->body_rate,
-                                  .clock = o->clock_ms };
+    struct http_guard_opts go = {
+        .conn_max = o->conn_max,
+        .head_ms = (o->head_timeout_s > 0 ? o->head_timeout_s : HTTP_HEAD_TIMEOUT_DEFAULT) * 1000u,
+        .body_rate = o->body_rate,
+        .clock = o->clock_ms
+    };
     if (http_guard_start(&s->guard, &go, err) < 0) {
         free(s);
         return err->code;
@@ -535,11 +535,10 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
         (const struct sockaddr *)&o->addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_CONNECTION_LIMIT, o->conn_max + HTTP_CONN_SPARE(o->conn_max),
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        o->conn_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-        on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, s,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->conn_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+        o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MHD_POOL, MHD_OPTION_END);
     if (s->daemon == NULL) {
         server_free(s);

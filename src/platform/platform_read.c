@@ -344,12 +344,11 @@ int platform_journal_entries(struct platform *p, struct platform_entry **out, si
     }
     struct store_val v[] = { STORE_INT(start), STORE_INT(end) };
     struct store_rows *r;
-    rc = platform_query(
-        p, &r,
-        "SELECT " ENTRY_COLS ", COALESCE((SELECT confidential FROM records"
-        " WHERE records.journal_index = journal.idx), 0)"
-        " FROM journal WHERE idx >= ? AND idx < ? ORDER BY idx",
-        v, 2, err);
+    rc = platform_query(p, &r,
+                        "SELECT " ENTRY_COLS ", COALESCE((SELECT confidential FROM records"
+                        " WHERE records.journal_index = journal.idx), 0)"
+                        " FROM journal WHERE idx >= ? AND idx < ? ORDER BY idx",
+                        v, 2, err);
     if (rc < 0) {
         return rc;
     }

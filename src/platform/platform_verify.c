@@ -34,7 +34,6 @@ struct vctx {
     void *ctx;
 };
 
-
 static void problem(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void problem(struct vctx *v, const char *fmt, ...)
 {
@@ -196,8 +195,10 @@ static int check_nodes(struct store *s, struct vnodes *nodes, struct vctx *v, st
             after_level = level;
             after_idx = idx;
             if (level < 0 || level >= 64 || idx < 0 || (uint64_t)idx >= nodes->count[level]) {
-                problem(v, "journal_nodes (level %lld, index %lld): no such node in a tree of "
-                           "this size", (long long)level, (long long)idx);
+                problem(v,
+                        "journal_nodes (level %lld, index %lld): no such node in a tree of "
+                        "this size",
+                        (long long)level, (long long)idx);
                 continue;
             }
             uint64_t k = nodes->off[level] + (uint64_t)idx;
@@ -206,8 +207,9 @@ static int check_nodes(struct store *s, struct vnodes *nodes, struct vctx *v, st
             struct gsi_err herr = GSI_ERR_INIT;
             if (platform_unhex(h, store_rows_text(r, i, 2), store_rows_len(r, i, 2), &herr) < 0 ||
                 memcmp(h, nodes->hash[k], sizeof h) != 0) {
-                problem(v, "journal_nodes (level %lld, index %lld): the stored hash is not the "
-                           "one the entries give (proofs from it would not verify)",
+                problem(v,
+                        "journal_nodes (level %lld, index %lld): the stored hash is not the "
+                        "one the entries give (proofs from it would not verify)",
                         (long long)level, (long long)idx);
             }
         }
@@ -288,8 +290,8 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
                             p->checkpoint_path, (unsigned long long)file_size);
                 }
             }
-            rc = journal_merkle_range_append(&range, ents[range.size].leaf, vnodes_emit, nodes,
-                                             err);
+            rc =
+                journal_merkle_range_append(&range, ents[range.size].leaf, vnodes_emit, nodes, err);
             if (rc < 0) {
                 store_rows_free(r);
                 return rc;
@@ -374,12 +376,11 @@ static int check_records(struct store *s, struct vent *ents, uint64_t size, stru
     for (;;) {
         struct store_val pv[] = { STORE_INT(after), STORE_INT(1000) };
         struct store_rows *r;
-        int rc =
-            store_query(s, &r,
-                        "SELECT id, type, party, delegate, created, confidential, audience,"
-                        " payload, journal_index, salt FROM records WHERE id > ? ORDER BY id"
-                        " LIMIT ?",
-                        pv, 2, err);
+        int rc = store_query(s, &r,
+                             "SELECT id, type, party, delegate, created, confidential, audience,"
+                             " payload, journal_index, salt FROM records WHERE id > ? ORDER BY id"
+                             " LIMIT ?",
+                             pv, 2, err);
         if (rc < 0) {
             return rc;
         }

@@ -365,7 +365,7 @@ static void raw_expect(const char *req, size_t len, int status, const char *code
 }
 
 #define RAW(req, status, code) raw_expect(req, sizeof(req) - 1, status, code)
-#define POST_HEAD "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+#define POST_HEAD              "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
 
 /* RFC 9112 section 6: a request whose body length is ambiguous is refused at once, before
  * any of its body is read, with the documented JSON error. */
@@ -381,8 +381,8 @@ START_TEST(test_framing)
         "GSI_EUSAGE");
     RAW(POST_HEAD "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
         "GSI_EUSAGE");
-    RAW(POST_HEAD "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 400,
-        "GSI_EUSAGE");
+    RAW(POST_HEAD "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+        400, "GSI_EUSAGE");
     /* HTTP/1.1 without Host, or with two (RFC 9112 3.2). */
     RAW("GET /v1/health HTTP/1.1\r\nConnection: close\r\n\r\n", 400, "GSI_EUSAGE");
     RAW("GET /v1/health HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n", 400,
@@ -396,11 +396,15 @@ START_TEST(test_framing)
         "GSI_EUSAGE");
     /* 414 and 431 past the server's own caps (head.h), in JSON. */
     char big[HTTP_URI_MAX + HTTP_FIELDS_MAX + 256];
-    int n = snprintf(big, sizeof big, "GET /v1/health?a=%0*d HTTP/1.1\r\nHost: t\r\n"
-                                      "Connection: close\r\n\r\n", HTTP_URI_MAX, 0);
+    int n = snprintf(big, sizeof big,
+                     "GET /v1/health?a=%0*d HTTP/1.1\r\nHost: t\r\n"
+                     "Connection: close\r\n\r\n",
+                     HTTP_URI_MAX, 0);
     raw_expect(big, (size_t)n, 414, "GSI_ELIMIT");
-    n = snprintf(big, sizeof big, "GET /v1/health HTTP/1.1\r\nHost: t\r\nX-A: %0*d\r\n"
-                                  "Connection: close\r\n\r\n", HTTP_FIELDS_MAX, 0);
+    n = snprintf(big, sizeof big,
+                 "GET /v1/health HTTP/1.1\r\nHost: t\r\nX-A: %0*d\r\n"
+                 "Connection: close\r\n\r\n",
+                 HTTP_FIELDS_MAX, 0);
     raw_expect(big, (size_t)n, 431, "GSI_ELIMIT");
 }
 END_TEST
@@ -703,8 +707,10 @@ START_TEST(test_slowloris)
     for (int i = 0; i < ATTACKERS; i++) {
         close(fd[i]);
     }
-    fprintf(stderr, "slowloris: %u of %d requests answered under attack, slowest %.0f ms, "
-                    "%u slow connections closed\n", served, ROUNDS, worst_ms, reconnects);
+    fprintf(stderr,
+            "slowloris: %u of %d requests answered under attack, slowest %.0f ms, "
+            "%u slow connections closed\n",
+            served, ROUNDS, worst_ms, reconnects);
     ck_assert_uint_eq(served, ROUNDS);
     ck_assert_uint_gt(reconnects, ATTACKERS); /* the slow heads were closed, repeatedly */
 }
