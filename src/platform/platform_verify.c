@@ -135,7 +135,7 @@ static int vnodes_init(struct vnodes *n, uint64_t size, struct gsi_err *err)
 {
     memset(n, 0, sizeof *n);
     uint64_t total = 0;
-    for (unsigned l = 0; l < 65 && l < 64 && (size >> l) > 0; l++) {
+    for (unsigned l = 0; l < 64 && (size >> l) > 0; l++) {
         n->off[l] = total;
         n->count[l] = size >> l;
         total += n->count[l];
@@ -147,8 +147,11 @@ static int vnodes_init(struct vnodes *n, uint64_t size, struct gsi_err *err)
         free(n->seen);
         n->hash = NULL;
         n->seen = NULL;
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory for %llu tree nodes",
-                           (unsigned long long)total);
+        /* The code itself, not gsi_err_set's value: the analyzer must see that the
+         * arrays are set whenever 0 comes back. */
+        gsi_err_set(err, GSI_ENOMEM, "out of memory for %llu tree nodes",
+                    (unsigned long long)total);
+        return GSI_ENOMEM;
     }
     return 0;
 }
