@@ -32,7 +32,14 @@
     X("keygen", cmd_keygen, "make an Ed25519 key pair for a delegate")                     \
     X("delegate", cmd_delegate, "add, revoke or list the delegates who act for a party")   \
     X("journal", cmd_journal, "verify the signed journal, or print its latest checkpoint") \
-    X("serve", cmd_serve, "serve the HTTP API (JSON) and the journal on ADDR:PORT")
+    X("serve", cmd_serve, "serve the HTTP API (JSON) and the journal on ADDR:PORT")         \
+    X("cooperation", cmd_cooperation,                                                      \
+      "match offers and requests of assistance; allocate training places fairly")          \
+    X("sign", cmd_sign, "sign an agreement's canonical bytes with a delegate's key")        \
+    X("agreement", cmd_agreement, "export an agreement's bundle, or verify one offline")    \
+    X("witness", cmd_witness, "make a witness's cosigning key (C2SP tlog-witness)")         \
+    X("notify", cmd_notify, "send a confidence-building notification from a JSON file")     \
+    X("consultation", cmd_consultation, "import a Polis export as an open consultation")
 
 #define GSI_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);
 GSI_COMMANDS(GSI_CMD_DECL)
@@ -58,5 +65,9 @@ int cli_int(long *out, const char *cmd, const char *name, const char *value, lon
 
 /* Parses --format's value; prints a usage error and returns -1 when it is not valid. */
 int cli_format(enum gsi_format *out, const char *cmd, const char *value);
+
+/* Reads all of `path` ("-" or NULL: standard input), at most `max` bytes, into *out
+ * (malloc'd, NUL-terminated, length in *len). GSI_EIO naming the path, GSI_ELIMIT past `max`. */
+int cli_read_all(char **out, size_t *len, const char *path, size_t max, struct gsi_err *err);
 
 #endif

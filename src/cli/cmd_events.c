@@ -1,4 +1,6 @@
 /* cmd_events.c — `gsi events summarize` and `gsi events convert`. */
+#include "cli/cmd_events.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +14,7 @@
 static const char events_usage[] =
     "Usage: gsi events summarize FILE... --by KEYS [options]\n"
     "       gsi events convert FILE... --to csv|jsonl [options]\n"
+    "       gsi events load FILE... [--db URL]   (see gsi events load --help)\n"
     "\n"
     "Reads conflict event data: GDELT 2.0 event exports, UCDP GED CSV (v23.1 or the older\n"
     "41-column layout), ICEWS .tab files and ViEWS country-month CSV. The format of each file\n"
@@ -233,6 +236,9 @@ static int run_convert(const struct events_args *a)
 
 int cmd_events(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "load") == 0) {
+        return cmd_events_load(argc - 1, argv + 1);
+    }
     struct events_args a;
     int rc = parse_args(&a, argc, argv);
     if (rc < 0) {

@@ -4,11 +4,14 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/tlog_io.h"
 #include "platform/platform.h"
 
 static const char journal_usage[] =
     "Usage: gsi journal verify [--db URL]\n"
     "       gsi journal checkpoint [--db URL]\n"
+    "       gsi journal export-tiles DIR [--db URL]\n"
+    "       gsi journal verify --tiles URL|DIR (--vkey VKEY | --policy FILE)\n"
     "       gsi journal confirm [--db URL]\n"
     "\n"
     "verify      recomputes every entry's hash and the Merkle tree, checks every stored\n"
@@ -18,6 +21,8 @@ static const char journal_usage[] =
     "            it. Each problem is printed with the record it concerns; exit status 1 if any.\n"
     "checkpoint  prints the latest signed checkpoint (a C2SP signed note) and writes it to the\n"
     "            checkpoint file.\n"
+    "export-tiles  writes the journal as a C2SP tlog-tiles log (see export-tiles --help).\n"
+    "verify --tiles  verifies such a mirror with no database (see verify --tiles --help).\n"
     "confirm     the operator's answer when gsi refuses a database because its checkpoint\n"
     "            file is missing (it may have been rolled back to an old copy): check first\n"
     "            that this database is the latest you have; this writes the checkpoint file\n"
@@ -44,9 +49,18 @@ int cmd_journal(int argc, char **argv)
         return argc < 2 ? GSI_EXIT_USAGE : GSI_EXIT_OK;
     }
     const char *sub = argv[1];
+    if (strcmp(sub, "export-tiles") == 0) {
+        return cmd_journal_export_tiles(argc, argv);
+    }
+    for (int i = 2; strcmp(sub, "verify") == 0 && i < argc; i++) {
+        if (strncmp(argv[i], "--tiles", 7) == 0) {
+            return cmd_journal_verify_tiles(argc, argv); /* a mirror, no database */
+        }
+    }
     if (strcmp(sub, "verify") != 0 && strcmp(sub, "checkpoint") != 0 &&
         strcmp(sub, "confirm") != 0) {
-        return cli_usage_error("journal", "unknown subcommand '%s' (verify, checkpoint, confirm)",
+        return cli_usage_error("journal",
+                               "unknown subcommand '%s' (verify, checkpoint, confirm, export-tiles)",
                                sub);
     }
     struct platform_opts o;

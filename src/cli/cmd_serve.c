@@ -15,8 +15,11 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/witness_submit.h"
 #include "core/text.h"
 #include "http/http.h"
+#include "platform/consult.h"
+#include "platform/consult_live.h"
 #include "platform/platform.h"
 
 static void usage(FILE *out)
@@ -43,6 +46,14 @@ static void usage(FILE *out)
           "  --checkpoint-every S sign a checkpoint every S seconds when the journal grew\n"
           "                       (default 1; 0: never, only at shutdown)\n"
           "  --quiet              no error log from the HTTP library\n"
+          "  --witness-key FILE   witness other logs (POST /add-checkpoint), cosigning with\n"
+          "                       this key (`gsi witness keygen`)\n"
+          "  --witness-logs FILE  the logs to witness: \"log VKEY\" lines\n"
+          "  --witnesses FILE     submit each new checkpoint to the witnesses of this policy\n"
+          "                       (\"witness VKEY URL\" lines) and serve it at /log/checkpoint\n"
+          "                       with their cosignatures\n"
+          "  --public-rate N      registrations of members of the public one address may make\n"
+          "                       per minute in open consultations (default 20)\n"
           "\n"
           "It prints one line \"gsi serve: listening on http://ADDR:PORT\" once it accepts\n"
           "connections.\n",
@@ -70,6 +81,9 @@ int cmd_serve(int argc, char **argv)
     struct gsi_err err = GSI_ERR_INIT;
     const char *listen = "127.0.0.1:8080";
     unsigned checkpoint_every = 1;
+    const char *witness_key = NULL;
+    const char *witness_logs = NULL;
+    const char *witnesses = NULL;
 
     for (int i = 1; i < argc; i++) {
         bool missing = false;
@@ -113,6 +127,18 @@ int cmd_serve(int argc, char **argv)
             if (parse_uint(&checkpoint_every, "serve", "--checkpoint-every", v, 0, 86400) < 0) {
                 return GSI_EXIT_USAGE;
             }
+        } else if ((v = cli_opt(argc, argv, &i, "--witness-key", &missing)) != NULL) {
+            witness_key = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--witness-logs", &missing)) != NULL) {
+            witness_logs = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--witnesses", &missing)) != NULL) {
+            witnesses = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--public-rate", &missing)) != NULL) {
+            unsigned rate = 0;
+            if (parse_uint(&rate, "serve", "--public-rate", v, 1, 1000000) < 0) {
+                return GSI_EXIT_USAGE;
+            }
+            consult_public_rate(rate);
         } else if (strcmp(argv[i], "--quiet") == 0) {
             ho.quiet = 1;
         } else if (missing) {
@@ -141,8 +167,14 @@ int cmd_serve(int argc, char **argv)
     if (platform_open(&p, &po, &err) < 0) {
         return cli_fail(&err);
     }
+    struct witness_serve *ws = NULL;
+    if (witness_serve_start(&ws, p, witness_key, witness_logs, witnesses, &err) < 0) {
+        platform_close(p);
+        return cli_fail(&err);
+    }
     struct http_server *srv;
     if (http_server_start(&srv, &ho, p, &err) < 0) {
+        witness_serve_stop(ws);
         platform_close(p);
         return cli_fail(&err);
     }
@@ -176,7 +208,9 @@ int cmd_serve(int argc, char **argv)
         }
     }
     fprintf(stderr, "gsi serve: stopping\n");
+    witness_serve_stop(ws);
     http_server_stop(srv);
+    consult_live_shutdown(p); /* the consensus views' thread reads through the platform */
     if (platform_journal_checkpoint_sign(p, NULL, &err) < 0) {
         gsi_err_print(&err, "gsi serve: checkpoint");
         status = GSI_EXIT_FAILURE;

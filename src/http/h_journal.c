@@ -95,11 +95,10 @@ int h_journal_key(struct http_req *req, struct http_resp *resp)
 static json_t *entry_json(const struct platform_entry *e)
 {
     if (e->confidential) {
-        /* What the public learns of a confidential act: that one happened, when, and its
-         * leaf hash (the tree needs it; it hashes a salted payload hash, so it confirms no
-         * guess). Its parties read the rest from the record. */
-        return json_pack("{s:I,s:s,s:b,s:s}", "index", (json_int_t)e->index, "time", e->time,
-                         "confidential", 1, "leaf_hash", e->leaf_hash);
+        /* The public listing of a confidential act: where it is in the tree and its leaf
+         * hash (so the tree can still be checked), nothing of who, what or when. */
+        return json_pack("{s:I,s:s,s:b}", "index", (json_int_t)e->index, "leaf_hash", e->leaf_hash,
+                         "confidential", 1);
     }
     return json_pack("{s:I,s:s,s:s,s:I,s:s,s:s,s:s,s:s}", "index", (json_int_t)e->index, "type",
                      e->type, "party", e->party, "delegate", (json_int_t)e->delegate, "time",

@@ -21,22 +21,6 @@
  * says where the next one starts (next_after), like a full one. */
 #define RECORDS_PAGE_BYTES (HTTP_RESP_MAX / 8u)
 
-/* Who reads. An anonymous caller must see only public records, and the platform's NULL
- * viewer is the local administrator, who sees everything; so an anonymous reader is a
- * delegate of no party that no record names. */
-static const struct platform_delegate *viewer(const struct http_req *req,
-                                              struct platform_delegate *anon)
-{
-    if (req->auth != NULL) {
-        return req->auth;
-    }
-    memset(anon, 0, sizeof *anon);
-    anon->id = -1;
-    anon->role = PLATFORM_ROLE_OBSERVER;
-    anon->revoked = true;
-    return anon;
-}
-
 static json_t *record_json(const struct platform_record *r)
 {
     json_t *j = json_pack("{s:I,s:s,s:s,s:I,s:s,s:b,s:I}", "id", (json_int_t)r->id, "type", r->type,
@@ -87,7 +71,7 @@ static int list(struct http_req *req, struct http_resp *resp, const char *party)
     struct platform_record *recs = NULL;
     size_t n = 0;
     bool more = false;
-    if (platform_record_list(req->platform, &recs, &n, viewer(req, &anon), type, party,
+    if (platform_record_list(req->platform, &recs, &n, http_viewer(req, &anon), type, party,
                              (int64_t)after, (size_t)limit, RECORDS_PAGE_BYTES, &more,
                              &req->err) < 0) {
         return req->err.code;
@@ -128,7 +112,7 @@ int h_record_get(struct http_req *req, struct http_resp *resp)
     }
     struct platform_delegate anon;
     struct platform_record r;
-    if (platform_record_get(req->platform, &r, viewer(req, &anon), id, &req->err) < 0) {
+    if (platform_record_get(req->platform, &r, http_viewer(req, &anon), id, &req->err) < 0) {
         return req->err.code;
     }
     json_t *j = record_json(&r);

@@ -13,6 +13,8 @@ void http_resp_init(struct http_resp *resp)
     resp->static_body = NULL;
     resp->static_len = 0;
     resp->location[0] = '\0';
+    resp->cache_control = NULL;
+    resp->etag[0] = '\0';
 }
 
 void http_resp_release(struct http_resp *resp)
@@ -33,7 +35,10 @@ int http_resp_json(struct http_resp *resp, int status, json_t *json)
     }
     gsi_buf_reset(&resp->body);
     resp->static_body = NULL;
-    int rc = json_dump_callback(json, dump_cb, &resp->body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    /* 15 significant digits: a stored figure such as 0.123 goes out as 0.123, not as the
+     * 17-digit form of its binary value. */
+    int rc = json_dump_callback(json, dump_cb, &resp->body,
+                                JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15));
     json_decref(json);
     if (rc != 0 || gsi_buf_putc(&resp->body, '\n') < 0) {
         /* The server's own failure, not the client's: 413 is for request bodies, and the
@@ -155,4 +160,29 @@ int http_req_param_id(int64_t *id, struct http_req *req, const char *what)
     }
     *id = (int64_t)v;
     return 0;
+}
+
+void http_resp_etag(struct http_resp *resp, const struct http_req *req)
+{
+    if (resp->status != 200 || resp->static_body != NULL) {
+        return;
+    }
+    /* FNV-1a (64 bits) of the exact body: the same bytes, the same tag; a client polling a
+     * feed learns "unchanged" from a 304 without the body. */
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < resp->body.len; i++) {
+        h ^= (unsigned char)resp->body.data[i];
+        h *= 1099511628211ULL;
+    }
+    snprintf(resp->etag, sizeof resp->etag, "\"%016llx-%zu\"", (unsigned long long)h,
+             resp->body.len);
+    if (req->if_none_match == NULL) {
+        return;
+    }
+    /* If-None-Match is a list of tags (RFC 9110 13.1.2), or "*". */
+    const char *m = req->if_none_match;
+    if (strcmp(m, "*") == 0 || strstr(m, resp->etag) != NULL) {
+        resp->status = 304;
+        gsi_buf_reset(&resp->body);
+    }
 }

@@ -55,7 +55,9 @@ struct http_req {
     /* Looks up one query-string argument; NULL when absent. */
     const char *(*query)(void *ctx, const char *name);
     void *query_ctx;
-    struct gsi_err err; /* filled by a handler that returns < 0 */
+    struct gsi_err err;        /* filled by a handler that returns < 0 */
+    const char *if_none_match; /* the If-None-Match header, NULL when absent */
+    char client_addr[64];      /* the client's numeric address, "" when unknown */
 };
 
 struct http_resp {
@@ -65,6 +67,8 @@ struct http_resp {
     const void *static_body;  /* borrowed, used instead of `body` when not NULL */
     size_t static_len;
     char location[HTTP_PATH_MAX]; /* Location header of a 201, "" for none */
+    const char *cache_control;    /* static string; NULL: "no-store" */
+    char etag[48];                /* ETag header ("\"...\""), "" for none */
 };
 
 typedef int (*http_handler)(struct http_req *req, struct http_resp *resp);
@@ -90,6 +94,8 @@ enum http_method http_method_parse(const char *s);
 enum http_match { HTTP_MATCH_OK, HTTP_MATCH_NO_PATH, HTTP_MATCH_NO_METHOD };
 
 /* Finds the route for (method, path) in `routes`, filling req->params and req->nparams.
+ * A pattern's last segment "{name+}" takes the rest of the path, one or more segments (at
+ * most HTTP_PARAM_LEN_MAX bytes in all): "/log/tile/{path+}" matches "/log/tile/0/x001/234".
  * HTTP_MATCH_NO_METHOD when some route has that path but not that method (405); then `allow`
  * (at least 64 bytes) gets the methods that are allowed, comma-separated. A path segment that
  * is empty, longer than HTTP_PARAM_LEN_MAX, or a path longer than HTTP_PATH_MAX never
@@ -119,6 +125,10 @@ int http_resp_error_status(struct http_resp *resp, int status, const char *code,
  * For a code whose status is 5xx the message is a fixed sentence, never err->msg (which may
  * hold SQL or paths); the caller logs err->msg. */
 int http_resp_from_err(struct http_resp *resp, const struct gsi_err *err);
+
+/* Sets an ETag on a 200 JSON response (a hash of its body) and, when the request's
+ * If-None-Match names it, turns the response into a 304 without a body. */
+void http_resp_etag(struct http_resp *resp, const struct http_req *req);
 
 /* --- request helpers ------------------------------------------------------------------ */
 

@@ -2,6 +2,7 @@
  * server.c — the libmicrohttpd daemon: reading requests within limits, routing,
  * authentication and writing responses (see http.h and docs/internals/http.md).
  */
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -12,6 +13,7 @@
 
 #include <microhttpd.h>
 
+#include "http/assets.h"
 #include "http/auth.h"
 #include "http/guard.h"
 #include "http/head.h"
@@ -143,9 +145,13 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *res
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            resp->cache_control != NULL ? resp->cache_control : "no-store");
     if (resp->location[0] != '\0') {
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
+    }
+    if (resp->etag[0] != '\0') {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, resp->etag);
     }
     if (allow != NULL && allow[0] != '\0') {
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
@@ -177,6 +183,23 @@ static enum MHD_Result send_too_big(const struct http_server *s, struct MHD_Conn
     return send_error(c, 413, gsi_err_name(GSI_ELIMIT), msg);
 }
 
+/* The client's numeric address, for per-address limits. */
+static void client_address(char *out, size_t cap, struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (ci == NULL || ci->client_addr == NULL) {
+        return;
+    }
+    const struct sockaddr *sa = ci->client_addr;
+    socklen_t len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                              : sizeof(struct sockaddr_in);
+    if (getnameinfo(sa, len, out, (socklen_t)cap, NULL, 0, NI_NUMERICHOST) != 0) {
+        out[0] = '\0';
+    }
+}
+
 /* Routes, authenticates and runs the handler for one complete request. */
 /* Routes, authenticates and runs the handler for one complete request, filling `resp`,
  * `allow` (64 bytes: the Allow header of a 405) and *www_auth (a 401 for a missing or bad
@@ -192,8 +215,11 @@ static void handle(struct http_server *s, struct MHD_Connection *c, enum http_me
     req.body = body;
     req.body_len = body_len;
     req.platform = s->platform;
+    client_address(req.client_addr, sizeof req.client_addr, c);
     req.query = query_lookup;
     req.query_ctx = c;
+    req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                    MHD_HTTP_HEADER_IF_NONE_MATCH);
     const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
     if (accept != NULL) {
         const char *t = strstr(accept, "text/plain");
@@ -244,9 +270,51 @@ send:
     *www_auth_out = www_auth;
 }
 
+/* Sends an embedded dashboard file: 304 when the client's copy is current, the gzip variant
+ * when the client takes it. The policy forbids any request outside this server, so the page
+ * cannot load a script, style, font or image from elsewhere by mistake. */
+static enum MHD_Result send_asset(struct MHD_Connection *c, const struct http_asset *a)
+{
+    const char *inm =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    const char *ae =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    bool fresh = http_asset_etag_matches(inm, a->etag);
+    bool gz = !fresh && a->gz != NULL && http_asset_accepts_gzip(ae);
+    const unsigned char *data = gz ? a->gz : a->data;
+    size_t len = fresh ? 0 : gz ? a->gz_len : a->len;
+    /* MHD_RESPMEM_PERSISTENT neither writes nor frees the buffer; the const is set aside. */
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, fresh ? NULL : (void *)data, MHD_RESPMEM_PERSISTENT);
+    if (r == NULL) {
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, a->content_type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, a->etag);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; "
+                            "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+    if (gz) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    }
+    enum MHD_Result ret = MHD_queue_response(c, fresh ? 304u : 200u, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c, enum http_method m,
                                 const char *url, const char *body, size_t body_len)
 {
+    /* Everything outside /v1/ that a GET or HEAD asks for is the dashboard's. */
+    if ((m == HTTP_GET || m == HTTP_HEAD) && strncmp(url, "/v1/", 4) != 0) {
+        const struct http_asset *a = http_asset_find(url);
+        if (a != NULL) {
+            return send_asset(c, a);
+        }
+    }
     struct http_resp resp;
     http_resp_init(&resp);
     char allow[64];

@@ -98,9 +98,7 @@ int journal_note_name_valid(const char *name, size_t len)
     return 1;
 }
 
-/* Valid UTF-8 with no ASCII control character but newline (Go's Open and the C2SP spec).
- * Returns the offset of the first bad byte, or len when all is well. */
-static size_t text_check(const char *text, size_t len)
+size_t journal_note_text_check(const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
     for (size_t i = 0; i < len;) {
@@ -117,7 +115,13 @@ static size_t text_check(const char *text, size_t len)
 uint32_t journal_note_key_id(const char *name, size_t name_len,
                              const uint8_t pub[JOURNAL_ED25519_PUB_SIZE])
 {
-    static const unsigned char sep[2] = { '\n', JOURNAL_NOTE_ALG_ED25519 };
+    return journal_note_key_id_alg(name, name_len, JOURNAL_NOTE_ALG_ED25519, pub);
+}
+
+uint32_t journal_note_key_id_alg(const char *name, size_t name_len, uint8_t alg,
+                                 const uint8_t pub[JOURNAL_ED25519_PUB_SIZE])
+{
+    const unsigned char sep[2] = { '\n', alg };
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_state st;
     crypto_hash_sha256_init(&st);
@@ -463,7 +467,7 @@ int journal_note_sign(struct gsi_buf *out, const char *text, size_t len,
         return gsi_err_set(err, GSI_ELIMIT, "journal: note text is %zu bytes, more than %u", len,
                            JOURNAL_NOTE_MAX_BYTES);
     }
-    size_t bad = text_check(text, len);
+    size_t bad = journal_note_text_check(text, len);
     if (bad != len) {
         return gsi_err_set(err, GSI_EUSAGE,
                            "journal: note text byte %zu is a control character or not UTF-8", bad);
@@ -528,7 +532,7 @@ int journal_note_open(struct journal_note *note, const char *msg, size_t len,
         return gsi_err_set(err, GSI_ELIMIT, "journal: signed note is %zu bytes, more than %u", len,
                            JOURNAL_NOTE_MAX_BYTES);
     }
-    size_t bad = text_check(msg, len);
+    size_t bad = journal_note_text_check(msg, len);
     if (bad != len) {
         long line = 1;
         for (size_t i = 0; i < bad; i++) {

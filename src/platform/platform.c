@@ -43,6 +43,8 @@ int platform_paths(struct platform *p, const struct platform_opts *o, struct gsi
     }
     snprintf(p->origin, sizeof p->origin, "%s", o->origin ? o->origin : "gsi.local/log");
     p->batch_max = o->batch_max ? o->batch_max : PLATFORM_BATCH_DEFAULT;
+    p->clock = o->clock;
+    p->clock_ctx = o->clock_ctx;
     return 0;
 }
 
@@ -53,6 +55,11 @@ int64_t platform_now_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t platform_clock_now(const struct platform *p)
+{
+    return p->clock != NULL ? p->clock(p->clock_ctx) : platform_now_us();
 }
 
 void platform_time_format(char out[PLATFORM_TIME_MAX], int64_t us)
@@ -655,6 +662,7 @@ void platform_close(struct platform *p)
     }
     free(p->last_note);
     free(p->known);
+    platform_witness_cfg_free(p->witness);
     pthread_mutex_destroy(&p->pool_mu);
     pthread_mutex_destroy(&p->wmu);
     pthread_mutex_destroy(&p->file_mu);

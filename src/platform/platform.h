@@ -95,6 +95,11 @@ struct platform_opts {
     /* Open even though the checkpoint file is missing while the journal is not empty (only
      * `gsi journal confirm`, the operator's answer to that refusal; see platform_open). */
     bool checkpoint_missing_ok;
+    /* The clock: microseconds since 1970-01-01T00:00:00Z. NULL: the system's real-time clock.
+     * Acts are stamped with it and deadlines are judged against it, so tests inject time
+     * here instead of sleeping. */
+    int64_t (*clock)(void *ctx);
+    void *clock_ctx;
 };
 
 /* Fills `o` with the defaults (all NULL/0). */
@@ -216,10 +221,11 @@ int platform_may_act_for(const struct platform_delegate *actor, const char *part
 /* --- acts: the one write path --- */
 
 /* Extra writes a feature makes in the same transaction as its act (its own tables): called
- * after the record row and the journal entry are written, inside a savepoint. Returning an
- * error undoes this act only; other acts in the same group commit are unaffected. */
+ * after the record row is written and before its journal entry, inside a savepoint, with the
+ * act's time (the record's, in microseconds since the epoch). Returning an error undoes this
+ * act only (nothing of it is written); other acts in the same group commit are unaffected. */
 typedef int (*platform_apply_fn)(void *ctx, struct store *s, int64_t record_id,
-                                 uint64_t journal_index, struct gsi_err *err);
+                                 uint64_t journal_index, int64_t time_us, struct gsi_err *err);
 
 struct platform_act {
     const char *type;        /* [a-z0-9._-]{1,63}, e.g. "concern.lodge" */
@@ -301,6 +307,8 @@ struct platform_entry {
     /* The entry records a confidential act. platform_journal_entries, the public listing,
      * then gives only index, time and leaf hash: type, party, delegate, subject and payload
      * hash are "" / 0 (the record's parties read them from the record itself). */
+    /* The entry is of a confidential record (platform_journal_entries): a public listing
+     * shows only its index and leaf hash (docs/internals/platform.md, "Confidentiality"). */
     bool confidential;
 };
 
@@ -367,5 +375,43 @@ typedef void (*platform_problem_fn)(void *ctx, const char *msg);
  * otherwise. */
 int platform_journal_verify(struct platform *p, struct platform_verify_report *rep,
                             platform_problem_fn fn, void *ctx, struct gsi_err *err);
+
+/* --- the journal as tlog-tiles (platform_tiles.c) --- */
+
+/* Appends tile (level, index) of width `width` (1..256; 256 the full tile) to `out`: the
+ * 32-byte hashes of the stored nodes at Merkle level 8 * level, or for level -1 the entry
+ * bundle (journal/tile.h). A partial width is the first `width` hashes, served as long as the
+ * tree has them. *full tells whether it was the full tile (immutable). GSI_ENOTFOUND when the
+ * journal does not have that many hashes there yet. */
+int platform_journal_tile(struct platform *p, struct gsi_buf *out, int level, uint64_t index,
+                          unsigned width, bool *full, struct gsi_err *err);
+
+/* --- witnessing (platform_witness.c; C2SP tlog-witness and tlog-cosignature) --- */
+
+/* Makes this server a witness: `skey` is its cosigning key (a note signer key string, `gsi
+ * witness keygen`), `logs` the logs it follows ("log VKEY" lines, journal/witness.h). */
+int platform_witness_configure(struct platform *p, const char *skey, size_t skey_len,
+                               const char *logs, size_t logs_len, const char *logs_name,
+                               struct gsi_err *err);
+
+/* The witness's cosigner verifier key (algorithm 0x04). GSI_ENOTFOUND when not a witness. */
+int platform_witness_vkey(struct platform *p, struct gsi_buf *out, struct gsi_err *err);
+
+/* Handles one add-checkpoint request body. 0: `out` gets the cosignature line, signed at
+ * `now_s` (seconds since the epoch), after the new size was committed. Errors, in the spec's
+ * order: GSI_EUSAGE malformed or old size past the checkpoint (400), GSI_ENOTFOUND unknown
+ * origin or not a witness (404), GSI_EFORBIDDEN no valid signature by the log (403),
+ * GSI_ECONFLICT old size is not the size last cosigned, or the same size with another root
+ * (409; `out` gets "<size held>\n"), GSI_EDATA the consistency proof fails (422). */
+int platform_witness_add_checkpoint(struct platform *p, struct gsi_buf *out, const char *body,
+                                    size_t len, int64_t now_s, struct gsi_err *err);
+
+/* Stores the log's checkpoint of `size` with the cosignatures gathered for it (the signed
+ * note with the witnesses' lines appended), replacing an earlier one of that size. */
+int platform_journal_cosigned_put(struct platform *p, uint64_t size, const char *note, size_t len,
+                                  struct gsi_err *err);
+
+/* The latest checkpoint stored with platform_journal_cosigned_put. GSI_ENOTFOUND if none. */
+int platform_journal_cosigned(struct platform *p, struct gsi_buf *note, struct gsi_err *err);
 
 #endif

@@ -76,6 +76,8 @@ struct platform {
     struct journal_note_signer signer;
     struct journal_note_verifier verifier;
     unsigned batch_max;
+    int64_t (*clock)(void *ctx); /* NULL: the system's real-time clock */
+    void *clock_ctx;
 
     pthread_mutex_t pool_mu;
     struct store *idle[PLATFORM_POOL_MAX];
@@ -110,7 +112,12 @@ struct platform {
     pthread_mutex_t file_mu;
     uint64_t file_size;   /* size of the checkpoint last written to the file */
     int64_t file_time_ns; /* when (CLOCK_MONOTONIC) */
+
+    struct platform_witness_cfg *witness; /* platform_witness.c; NULL: not a witness */
 };
+
+/* Frees the witness configuration (platform_witness.c); NULL is a no-op. */
+void platform_witness_cfg_free(struct platform_witness_cfg *w);
 
 /* Paths and defaults from the options. */
 int platform_paths(struct platform *p, const struct platform_opts *o, struct gsi_err *err);
@@ -171,6 +178,8 @@ void platform_node_source(struct journal_merkle_source *src, struct store *s);
 
 /* Microseconds since the epoch now, and its ISO 8601 form "YYYY-MM-DDTHH:MM:SS.uuuuuuZ". */
 int64_t platform_now_us(void);
+/* The platform's clock (platform_opts.clock, or the system's when none was injected). */
+int64_t platform_clock_now(const struct platform *p);
 void platform_time_format(char out[PLATFORM_TIME_MAX], int64_t us);
 
 /* Lower-case hex of 32 bytes, and back (GSI_EDATA unless exactly 64 hex digits). */

@@ -291,7 +291,9 @@ int platform_journal_vkey(struct platform *p, struct gsi_buf *out, struct gsi_er
     return journal_note_verifier_format(out, &p->verifier, err);
 }
 
-#define ENTRY_COLS "idx, type, party, delegate, time_us, time, subject, payload_hash, leaf_hash"
+#define ENTRY_COLS                                                                      \
+    "j.idx, j.type, j.party, j.delegate, j.time_us, j.time, j.subject, j.payload_hash," \
+    " j.leaf_hash, COALESCE(r.confidential, 0)"
 
 /* A platform_rows_collect fill: a journal row (ENTRY_COLS) into a struct platform_entry. */
 static int entry_fill(void *elem, const struct store_rows *r, size_t i, struct gsi_err *err)
@@ -345,9 +347,9 @@ int platform_journal_entries(struct platform *p, struct platform_entry **out, si
     struct store_val v[] = { STORE_INT(start), STORE_INT(end) };
     struct store_rows *r;
     rc = platform_query(p, &r,
-                        "SELECT " ENTRY_COLS ", COALESCE((SELECT confidential FROM records"
-                        " WHERE records.journal_index = journal.idx), 0)"
-                        " FROM journal WHERE idx >= ? AND idx < ? ORDER BY idx",
+                        "SELECT " ENTRY_COLS
+                        " FROM journal j LEFT JOIN records r ON r.journal_index = j.idx"
+                        " WHERE j.idx >= ? AND j.idx < ? ORDER BY j.idx",
                         v, 2, err);
     if (rc < 0) {
         return rc;

@@ -311,7 +311,7 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
     }
     struct journal_merkle_range saved = p->range;
     struct journal_merkle_range before;
-    struct pw_batch b = { .s = s, .range = &p->range, .now_us = platform_now_us() };
+    struct pw_batch b = { .s = s, .range = &p->range, .now_us = platform_clock_now(p) };
     for (struct pw_req *r = batch; r != NULL; r = r->next) {
         before = p->range;
         size_t entries_before = b.nentries, nodes_before = b.nnodes;
@@ -319,7 +319,7 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
         gsi_err_clear(&r->err);
         r->rc = store_savepoint(s, "act", &r->err);
         if (r->rc == 0) {
-            b.now_us = platform_now_us();
+            b.now_us = platform_clock_now(p);
             r->rc = r->fn(p, &b, r->ctx, &r->err);
             if (r->rc < 0) {
                 struct gsi_err ignore = GSI_ERR_INIT;
@@ -710,7 +710,7 @@ static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct g
         return rc;
     }
     if (a->apply != NULL) {
-        rc = a->apply(a->apply_ctx, b->s, id, index, err);
+        rc = a->apply(a->apply_ctx, b->s, id, index, e.time_us, err);
         if (rc < 0) {
             return rc;
         }

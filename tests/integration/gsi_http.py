@@ -86,6 +86,8 @@ class Server:
             raise RuntimeError(f"gsi serve did not start: {line!r} {err}")
         self.port = int(m.group(1))
         self.base = f"http://127.0.0.1:{self.port}"
+        # Every (method, path, status, content type, body) call() got, for openapi_check.
+        self.responses = []
 
     def stop(self):
         """SIGTERM, then wait: the server finishes requests and signs a last checkpoint."""
@@ -118,9 +120,9 @@ class Server:
         except urllib.error.HTTPError as e:
             status, text, hdrs = e.code, e.read().decode(), e.headers
         ctype = hdrs.get("Content-Type", "")
-        if ctype.startswith("application/json"):
-            return status, json.loads(text), hdrs
-        return status, text, hdrs
+        body = json.loads(text) if ctype.startswith("application/json") and text else text
+        self.responses.append((method, path, status, ctype, body))
+        return status, body, hdrs
 
     def raw(self, head):
         """Sends raw request bytes (headers, perhaps no body) and returns (status, body text):

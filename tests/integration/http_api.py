@@ -16,6 +16,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gsi_http import (Checks, Env, Server, checkpoint_root, verify_consistency,  # noqa: E402
                       verify_inclusion, wait_checkpoint)
+from openapi_check import validate_all  # noqa: E402
 
 
 def main():
@@ -31,6 +32,8 @@ def main():
         server = Server(env)
         run(c, env, server, chn, ind, bra_obs)
         nonstate(c, server, ind, un_sec)
+        # Every response above conforms to the OpenAPI document the server serves.
+        validate_all(c, server, server.call("GET", "/v1/openapi.yaml")[1])
         c.eq(server.stop(), 0, "gsi serve exits 0 on SIGTERM")
         server = None
         v = env.run("journal", "verify", check=False)

@@ -16,6 +16,7 @@
 #include "client.h"
 #include "harness.h"
 #include "http/head.h"
+#include "http/assets.h"
 #include "http/http.h"
 
 struct platform *fake_platform(void);
@@ -786,6 +787,90 @@ START_TEST(test_head_and_keepalive)
 }
 END_TEST
 
+/* GET or HEAD `path` with extra header lines `hdrs` ("" for none). */
+static int fetch(const char *method, const char *path, const char *hdrs, struct test_resp *r)
+{
+    char req[2048];
+    int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n%s\r\n",
+                     method, path, hdrs);
+    ck_assert_int_lt(n, (int)sizeof req);
+    ck_assert_int_eq(test_http(port, req, (size_t)n, r), 0);
+    return r->status;
+}
+
+/* The value of header `name` in the response head, copied into `out` ("" when absent). */
+static void header(const struct test_resp *r, const char *name, char *out, size_t cap)
+{
+    out[0] = '\0';
+    char pat[64];
+    snprintf(pat, sizeof pat, "\r\n%s: ", name);
+    const char *p = strstr(r->head, pat);
+    if (p != NULL) {
+        p += strlen(pat);
+        size_t n = strcspn(p, "\r\n");
+        n = n < cap - 1 ? n : cap - 1;
+        memcpy(out, p, n);
+        out[n] = '\0';
+    }
+}
+
+/* The embedded dashboard: content types, ETag and 304, the gzip variant, HEAD, and /v1/
+ * untouched. */
+START_TEST(test_dashboard)
+{
+    const struct http_asset *root = http_asset_find("/");
+    struct test_resp r;
+    char etag[128];
+    char v[128];
+    ck_assert_int_eq(fetch("GET", "/", "", &r), 200);
+    ck_assert_uint_eq(r.body_len, root->len);
+    ck_assert_int_eq(memcmp(r.body, root->data, root->len), 0);
+    header(&r, "Content-Type", v, sizeof v);
+    ck_assert_str_eq(v, "text/html; charset=utf-8");
+    header(&r, "ETag", etag, sizeof etag);
+    ck_assert_str_eq(etag, root->etag);
+    header(&r, "Content-Encoding", v, sizeof v);
+    ck_assert_str_eq(v, "");
+    header(&r, "Content-Security-Policy", v, sizeof v);
+    ck_assert_ptr_nonnull(strstr(v, "default-src 'self'"));
+    test_resp_free(&r);
+
+    /* The client's copy is current: 304 with no body. */
+    char hdr[256];
+    snprintf(hdr, sizeof hdr, "If-None-Match: %s\r\n", etag);
+    ck_assert_int_eq(fetch("GET", "/index.html", hdr, &r), 304);
+    ck_assert_uint_eq(r.body_len, 0);
+    test_resp_free(&r);
+    ck_assert_int_eq(fetch("GET", "/", "If-None-Match: \"other\"\r\n", &r), 200);
+    test_resp_free(&r);
+
+    /* gzip when asked for and built. */
+    ck_assert_int_eq(fetch("GET", "/", "Accept-Encoding: gzip, br\r\n", &r), 200);
+    header(&r, "Content-Encoding", v, sizeof v);
+    ck_assert_str_eq(v, root->gz != NULL ? "gzip" : "");
+    ck_assert_uint_eq(r.body_len, root->gz != NULL ? root->gz_len : root->len);
+    header(&r, "Vary", v, sizeof v);
+    ck_assert_str_eq(v, "Accept-Encoding");
+    test_resp_free(&r);
+
+    /* HEAD: the headers, no body; a query string does not change the file. */
+    ck_assert_int_eq(fetch("HEAD", "/?x=1", "", &r), 200);
+    ck_assert_uint_eq(r.body_len, 0);
+    test_resp_free(&r);
+
+    /* What is not a file is the API's 404; /v1/ is never a file; POST is not served. */
+    ck_assert_int_eq(fetch("GET", "/nothing.js", "", &r), 404);
+    ck_assert_ptr_nonnull(strstr(r.body, "GSI_ENOTFOUND"));
+    test_resp_free(&r);
+    ck_assert_int_eq(fetch("GET", "/v1/index.html", "", &r), 404);
+    test_resp_free(&r);
+    ck_assert_int_eq(fetch("POST", "/", "Content-Length: 0\r\n", &r), 404);
+    test_resp_free(&r);
+    ck_assert_int_eq(fetch("GET", "/v1/health", "", &r), 200);
+    test_resp_free(&r);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("http_server");
@@ -808,6 +893,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_framing);
     tcase_add_test(tc, test_raw_path);
     tcase_add_test(tc, test_store_fault);
+    tcase_add_test(tc, test_dashboard);
     tcase_add_test(tc, test_slowloris);
     tcase_add_test(tc, test_slow_body);
     tcase_add_test(tc, test_drain_bounded);

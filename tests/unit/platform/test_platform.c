@@ -392,7 +392,7 @@ START_TEST(act_limits)
 END_TEST
 
 static int failing_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index,
-                         struct gsi_err *err)
+                         int64_t time_us, struct gsi_err *err)
 {
     (void)ctx;
     (void)s;
@@ -402,7 +402,7 @@ static int failing_apply(void *ctx, struct store *s, int64_t record_id, uint64_t
 }
 
 static int counting_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index,
-                          struct gsi_err *err)
+                          int64_t time_us, struct gsi_err *err)
 {
     (void)record_id;
     (void)index;
@@ -483,7 +483,7 @@ END_TEST
 static volatile int held_entered, held_release;
 
 static int holding_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index,
-                         struct gsi_err *err)
+                         int64_t time_us, struct gsi_err *err)
 {
     (void)ctx;
     (void)s;
@@ -566,7 +566,7 @@ END_TEST
  * sqlite3RollbackAll; checked with python3's sqlite3: after the failing INSERT,
  * in_transaction is False and ROLLBACK TO answers "no such savepoint"). */
 static int full_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index,
-                      struct gsi_err *err)
+                      int64_t time_us, struct gsi_err *err)
 {
     (void)ctx;
     (void)record_id;

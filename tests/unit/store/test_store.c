@@ -253,11 +253,9 @@ START_TEST(migrations)
     ck_assert_int_eq(store_schema_version(s, &v, &err), 0);
     ck_assert_int_eq(v, store_schema_latest());
     ck_assert_int_eq(store_migrate(s, &err), 0); /* idempotent */
-    /* Each migration recorded once, from version 1 (the count itself grows with the schema). */
-    query_text(s,
-               "SELECT COUNT(*) = COUNT(DISTINCT version) AND MIN(version) = 1 FROM"
-               " schema_migrations",
-               "1");
+    /* Each migration recorded once, however often migrate runs. */
+    query_text(s, "SELECT COUNT(*) - COUNT(DISTINCT version) FROM schema_migrations", "0");
+    query_text(s, "SELECT COUNT(*) FROM schema_migrations WHERE version = 1", "1");
     query_text(s, "SELECT size FROM journal_head", "0");
     /* A database newer than the program is refused. */
     ck_assert_int_eq(

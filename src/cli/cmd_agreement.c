@@ -1,0 +1,203 @@
+/* cmd_agreement.c — `gsi agreement verify|export`: an agreement as a self-contained bundle,
+ * and its offline check (no server, no database): each signature, each inclusion proof
+ * against the checkpoint's root, and the checkpoint's signature against the log's key. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "journal/journal.h"
+#include "platform/agree.h"
+#include "platform/consult.h"
+#include "platform/platform.h"
+
+static const char agreement_usage[] =
+    "Usage: gsi agreement verify [--log-key KEY|--log-key-file FILE] [--format text|json] BUNDLE\n"
+    "       gsi agreement export [--db URL] [--out FILE] ID\n"
+    "\n"
+    "verify  checks a bundle offline: the checkpoint's signature against the log's key, every\n"
+    "        journal record's inclusion proof against the checkpoint's root, and each\n"
+    "        signatory's Ed25519 signature over the agreement's canonical bytes under the key\n"
+    "        its delegate registered. Without --log-key the key written in the bundle is used:\n"
+    "        compare it with the log's published key (GET /v1/journal/key).\n"
+    "export  writes agreement ID's bundle: its canonical bytes, each signature's journal record\n"
+    "        and the signer's delegate record, their inclusion proofs, and the latest signed\n"
+    "        checkpoint (GET /v1/agreements/{id}/bundle gives the same).\n"
+    "\n"
+    "Options:\n"
+    "  --log-key KEY        the journal's C2SP verifier key to pin\n"
+    "  --log-key-file FILE  the same, read from FILE\n"
+    "  --format FMT         text (default) or json\n"
+    "  --db URL             ./gsi.db (default), a SQLite path, or postgresql://...\n"
+    "  --out FILE           where export writes the bundle (default standard output)\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Exit status: 0 verified, 1 verification failed or runtime failure, 2 usage error,\n"
+    "65 malformed bundle.\n";
+
+static void print_report(const struct agree_bundle_report *r, const char *vkey, enum gsi_format fmt)
+{
+    if (fmt == GSI_FORMAT_JSON) {
+        printf("{\"verified\":true,\"agreement\":%lld,\"consultation\":%lld,\"decision\":%lld,"
+               "\"log\":",
+               (long long)r->doc.agreement, (long long)r->doc.consultation,
+               (long long)r->doc.decision);
+        gsi_json_write_string(stdout, r->doc.origin);
+        printf(",\"tree_size\":%llu,\"proofs\":%zu,\"signatures\":[",
+               (unsigned long long)r->tree_size, r->proofs);
+        for (size_t i = 0; i < r->doc.nsignatories; i++) {
+            printf("%s", i ? "," : "");
+            gsi_json_write_string(stdout, r->signer[i]);
+        }
+        printf("]}\n");
+        return;
+    }
+    printf("agreement %lld (consultation %lld, decision %lld) on log %s\n",
+           (long long)r->doc.agreement, (long long)r->doc.consultation, (long long)r->doc.decision,
+           r->doc.origin);
+    printf("checkpoint: tree of %llu entries, signed by %s\n", (unsigned long long)r->tree_size,
+           vkey ? "the pinned log key" : "the log key written in the bundle");
+    printf("inclusion proofs verified: %zu\n", r->proofs);
+    for (size_t i = 0; i < r->doc.nsignatories; i++) {
+        printf("signed: %s\n", r->signer[i]);
+    }
+    printf("verified: %zu of %zu signatories\n", r->signatures, r->doc.nsignatories);
+}
+
+static int agreement_verify(const char *path, const char *vkey, const char *vkey_file,
+                            enum gsi_format fmt)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    if (journal_crypto_init(&err) < 0) {
+        return cli_fail(&err);
+    }
+    char *key = NULL, *bundle = NULL;
+    size_t klen = 0, len = 0;
+    int rc = 0;
+    if (vkey_file != NULL) {
+        rc = cli_read_all(&key, &klen, vkey_file, 4096, &err);
+        while (rc == 0 && klen > 0 && (key[klen - 1] == '\n' || key[klen - 1] == '\r')) {
+            key[--klen] = '\0';
+        }
+        vkey = key;
+    }
+    if (rc == 0) {
+        rc = cli_read_all(&bundle, &len, path, AGREE_BUNDLE_MAX, &err);
+    }
+    struct agree_bundle_report rep;
+    if (rc == 0) {
+        rc = agree_bundle_verify(&rep, bundle, len, vkey, &err);
+    }
+    if (rc == 0) {
+        print_report(&rep, vkey, fmt);
+    } else if (err.code == GSI_EVERIFY) {
+        printf("not verified: %s\n", err.msg);
+    }
+    free(bundle);
+    free(key);
+    return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
+}
+
+static int write_file(const char *path, const char *data, size_t len, struct gsi_err *err)
+{
+    FILE *f = path ? fopen(path, "wb") : stdout;
+    if (f == NULL) {
+        return gsi_err_set(err, GSI_EIO, "%s: cannot create", path);
+    }
+    bool ok = fwrite(data, 1, len, f) == len;
+    ok = (path ? fclose(f) == 0 : fflush(f) == 0) && ok;
+    return ok ? 0 : gsi_err_set(err, GSI_EIO, "%s: write failed", path ? path : "output");
+}
+
+static int agreement_export(int argc, char **argv)
+{
+    struct platform_opts o;
+    platform_opts_init(&o);
+    const char *out = NULL, *ids = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        bool missing = false;
+        if (cli_is_help(argv[i])) {
+            fputs(agreement_usage, stdout);
+            return GSI_EXIT_OK;
+        } else if ((v = cli_opt(argc, argv, &i, "--db", &missing)) != NULL) {
+            o.db = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--out", &missing)) != NULL) {
+            out = v;
+        } else if (missing) {
+            return cli_usage_error("agreement", "%s needs a value", argv[i]);
+        } else if (argv[i][0] == '-' || ids != NULL) {
+            return cli_usage_error("agreement", "unexpected argument '%s'", argv[i]);
+        } else {
+            ids = argv[i];
+        }
+    }
+    long id = 0;
+    if (ids == NULL) {
+        return cli_usage_error("agreement", "export needs the agreement's ID");
+    }
+    if (cli_int(&id, "agreement", "ID", ids, 1, INT64_MAX) < 0) {
+        return GSI_EXIT_USAGE;
+    }
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform *p;
+    if (platform_open(&p, &o, &err) < 0) {
+        return cli_fail(&err);
+    }
+    struct gsi_buf b;
+    gsi_buf_init(&b, AGREE_BUNDLE_MAX);
+    int rc = consult_agreement_export(p, &b, id, &err);
+    if (rc == 0) {
+        rc = write_file(out, b.data, b.len, &err);
+    }
+    gsi_buf_release(&b);
+    platform_close(p);
+    return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
+}
+
+int cmd_agreement(int argc, char **argv)
+{
+    if (argc < 2 || cli_is_help(argv[1])) {
+        fputs(agreement_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? GSI_EXIT_USAGE : GSI_EXIT_OK;
+    }
+    if (strcmp(argv[1], "export") == 0) {
+        return agreement_export(argc - 1, argv + 1);
+    }
+    if (strcmp(argv[1], "verify") != 0) {
+        return cli_usage_error("agreement", "unknown subcommand '%s' (verify, export)", argv[1]);
+    }
+    const char *vkey = NULL, *vkey_file = NULL, *path = NULL;
+    enum gsi_format fmt = GSI_FORMAT_TABLE;
+    for (int i = 2; i < argc; i++) {
+        const char *v;
+        bool missing = false;
+        if (cli_is_help(argv[i])) {
+            fputs(agreement_usage, stdout);
+            return GSI_EXIT_OK;
+        } else if ((v = cli_opt(argc, argv, &i, "--log-key", &missing)) != NULL) {
+            vkey = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--log-key-file", &missing)) != NULL) {
+            vkey_file = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--format", &missing)) != NULL) {
+            if (strcmp(v, "text") == 0) {
+                fmt = GSI_FORMAT_TABLE;
+            } else if (cli_format(&fmt, "agreement", v) < 0) {
+                return GSI_EXIT_USAGE;
+            }
+        } else if (missing) {
+            return cli_usage_error("agreement", "%s needs a value", argv[i]);
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            return cli_usage_error("agreement", "unknown option '%s'", argv[i]);
+        } else if (path == NULL) {
+            path = argv[i];
+        } else {
+            return cli_usage_error("agreement", "one BUNDLE at a time");
+        }
+    }
+    if (path == NULL) {
+        return cli_usage_error("agreement", "verify needs a BUNDLE file ('-' for standard input)");
+    }
+    return agreement_verify(path, vkey, vkey_file, fmt);
+}

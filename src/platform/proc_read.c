@@ -1,0 +1,377 @@
+/* proc_read.c — reading procedures' cases (with the confidentiality rule and deadlines judged at
+ * read time), the overdue counts, and rebuilding the projection from the records. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "platform/proc_internal.h"
+
+#define CASE_COLS                                                                           \
+    "c.id, c.kind, c.subtype, c.owner, c.state, c.confidential, c.title, c.domain, c.data," \
+    " c.version, c.opened_us, c.updated_us, c.last_record"
+
+int64_t platform_proc_now(const struct platform *p)
+{
+    return platform_clock_now(p);
+}
+
+void platform_proc_case_release(struct platform_proc_case *c)
+{
+    if (c == NULL) {
+        return;
+    }
+    free(c->data);
+    free(c->parties);
+    free(c->acts);
+    c->data = NULL;
+    c->parties = NULL;
+    c->acts = NULL;
+}
+
+void platform_proc_case_list_free(struct platform_proc_case *list, size_t n)
+{
+    for (size_t i = 0; list != NULL && i < n; i++) {
+        platform_proc_case_release(&list[i]);
+    }
+    free(list);
+}
+
+static int case_fill(void *elem, const struct store_rows *r, size_t i, struct gsi_err *err)
+{
+    struct platform_proc_case *c = elem;
+    memset(c, 0, sizeof *c);
+    c->id = store_rows_int(r, i, 0);
+    snprintf(c->kind, sizeof c->kind, "%s", store_rows_text(r, i, 1));
+    snprintf(c->subtype, sizeof c->subtype, "%s", store_rows_text(r, i, 2));
+    snprintf(c->owner, sizeof c->owner, "%s", store_rows_text(r, i, 3));
+    snprintf(c->state, sizeof c->state, "%s", store_rows_text(r, i, 4));
+    c->confidential = store_rows_int(r, i, 5) != 0;
+    snprintf(c->title, sizeof c->title, "%s", store_rows_text(r, i, 6));
+    snprintf(c->domain, sizeof c->domain, "%s", store_rows_text(r, i, 7));
+    c->data = strdup(store_rows_text(r, i, 8));
+    c->version = (int)store_rows_int(r, i, 9);
+    c->opened_us = store_rows_int(r, i, 10);
+    c->updated_us = store_rows_int(r, i, 11);
+    c->last_record = store_rows_int(r, i, 12);
+    return c->data != NULL ? 0 : gsi_err_set(err, GSI_ENOMEM, "out of memory");
+}
+
+static void case_release(void *elem)
+{
+    platform_proc_case_release(elem);
+}
+
+/* The case's party rows, each judged overdue at `at_us`. */
+static int parties_load(struct platform *p, struct platform_proc_case *c, int64_t at_us,
+                        struct gsi_err *err)
+{
+    struct store_val v[] = { STORE_INT(c->id) };
+    struct store_rows *r;
+    int rc = platform_query(p, &r,
+                            "SELECT party, state, due_us, due_what, updated_us FROM proc_parties"
+                            " WHERE case_id = ? ORDER BY party",
+                            v, 1, err);
+    if (rc < 0) {
+        return rc;
+    }
+    size_t n = store_rows_count(r);
+    c->parties = calloc(n > 0 ? n : 1, sizeof *c->parties);
+    if (c->parties == NULL) {
+        store_rows_free(r);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct platform_proc_party *pp = &c->parties[i];
+        snprintf(pp->party, sizeof pp->party, "%s", store_rows_text(r, i, 0));
+        snprintf(pp->state, sizeof pp->state, "%s", store_rows_text(r, i, 1));
+        pp->due_us = store_rows_is_null(r, i, 2) ? 0 : store_rows_int(r, i, 2);
+        snprintf(pp->due_what, sizeof pp->due_what, "%s", store_rows_text(r, i, 3));
+        pp->updated_us = store_rows_int(r, i, 4);
+        pp->overdue = pp->due_us != 0 && pp->due_us < at_us;
+    }
+    c->nparties = n;
+    store_rows_free(r);
+    return 0;
+}
+
+static int acts_load(struct platform *p, struct platform_proc_case *c, struct gsi_err *err)
+{
+    struct store_val v[] = { STORE_INT(c->id) };
+    struct store_rows *r;
+    int rc =
+        platform_query(p, &r,
+                       "SELECT record_id, type, party, time_us FROM proc_acts WHERE case_id = ?"
+                       " ORDER BY record_id",
+                       v, 1, err);
+    if (rc < 0) {
+        return rc;
+    }
+    size_t n = store_rows_count(r);
+    c->acts = calloc(n > 0 ? n : 1, sizeof *c->acts);
+    if (c->acts == NULL) {
+        store_rows_free(r);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        c->acts[i].record_id = store_rows_int(r, i, 0);
+        snprintf(c->acts[i].type, sizeof c->acts[i].type, "%s", store_rows_text(r, i, 1));
+        snprintf(c->acts[i].party, sizeof c->acts[i].party, "%s", store_rows_text(r, i, 2));
+        c->acts[i].time_us = store_rows_int(r, i, 3);
+    }
+    c->nacts = n;
+    store_rows_free(r);
+    return 0;
+}
+
+/* The confidentiality rule for cases: visible to the administrator (NULL), and when
+ * confidential only to its owner and the parties it addresses. */
+static bool case_visible(const struct platform_delegate *viewer, const struct platform_proc_case *c)
+{
+    if (viewer == NULL || !c->confidential) {
+        return true;
+    }
+    if (viewer->party[0] == '\0') {
+        return false;
+    }
+    if (strcmp(viewer->party, c->owner) == 0) {
+        return true;
+    }
+    for (size_t i = 0; i < c->nparties; i++) {
+        if (strcmp(viewer->party, c->parties[i].party) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int platform_proc_get(struct platform *p, struct platform_proc_case *out,
+                      const struct platform_delegate *viewer, const struct platform_proc *proc,
+                      int64_t id, int64_t at_us, struct gsi_err *err)
+{
+    memset(out, 0, sizeof *out);
+    struct store_val v[] = { STORE_INT(id), STORE_TEXT(proc->name) };
+    struct store_rows *r;
+    int rc = platform_query(p, &r,
+                            "SELECT " CASE_COLS " FROM proc_cases c WHERE c.id = ? AND"
+                            " c.kind = ?",
+                            v, 2, err);
+    if (rc < 0) {
+        return rc;
+    }
+    if (store_rows_count(r) == 0) {
+        store_rows_free(r);
+        return gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)id);
+    }
+    rc = case_fill(out, r, 0, err);
+    store_rows_free(r);
+    rc = rc ? rc : parties_load(p, out, at_us != 0 ? at_us : platform_clock_now(p), err);
+    if (rc == 0 && !case_visible(viewer, out)) {
+        /* Hidden reads as missing: an outsider learns nothing. */
+        rc = gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)id);
+    }
+    rc = rc ? rc : acts_load(p, out, err);
+    if (rc < 0) {
+        platform_proc_case_release(out);
+    }
+    return rc;
+}
+
+static void where_add(char *w, size_t cap, const char *clause)
+{
+    size_t len = strlen(w);
+    snprintf(w + len, cap - len, "%s", clause);
+}
+
+int platform_proc_list(struct platform *p, struct platform_proc_case **out, size_t *n,
+                       const struct platform_delegate *viewer, const struct platform_proc *proc,
+                       const struct platform_proc_query *q, struct gsi_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    size_t limit = q->limit != 0 ? q->limit : 100;
+    if (limit > PLATFORM_PROC_LIST_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "limit %zu is over %d", limit, PLATFORM_PROC_LIST_MAX);
+    }
+    int64_t at = q->at_us != 0 ? q->at_us : platform_clock_now(p);
+    char where[1024];
+    struct store_val v[16];
+    size_t nv = 0;
+    snprintf(where, sizeof where, " FROM proc_cases c WHERE c.kind = ? AND c.last_record > ?");
+    v[nv++] = STORE_TEXT(proc->name);
+    v[nv++] = STORE_INT(q->after);
+    if (viewer != NULL && viewer->party[0] == '\0') {
+        where_add(where, sizeof where, " AND c.confidential = 0");
+    } else if (viewer != NULL) {
+        where_add(where, sizeof where,
+                  " AND (c.confidential = 0 OR c.owner = ? OR EXISTS (SELECT 1 FROM proc_parties"
+                  " v WHERE v.case_id = c.id AND v.party = ?))");
+        v[nv++] = STORE_TEXT(viewer->party);
+        v[nv++] = STORE_TEXT(viewer->party);
+    }
+    if (q->party != NULL && !q->overdue) {
+        where_add(where, sizeof where,
+                  " AND (c.owner = ? OR EXISTS (SELECT 1 FROM proc_parties w WHERE w.case_id ="
+                  " c.id AND w.party = ?))");
+        v[nv++] = STORE_TEXT(q->party);
+        v[nv++] = STORE_TEXT(q->party);
+    }
+    if (q->overdue) {
+        where_add(where, sizeof where,
+                  " AND EXISTS (SELECT 1 FROM proc_parties o WHERE o.case_id = c.id AND"
+                  " o.due_us IS NOT NULL AND o.due_us < ?");
+        v[nv++] = STORE_INT(at);
+        if (q->party != NULL) {
+            where_add(where, sizeof where, " AND o.party = ?");
+            v[nv++] = STORE_TEXT(q->party);
+        }
+        where_add(where, sizeof where, ")");
+    }
+    const char *eq[][2] = { { " AND c.state = ?", q->state },
+                            { " AND c.subtype = ?", q->subtype },
+                            { " AND c.domain = ?", q->domain } };
+    for (size_t i = 0; i < 3; i++) {
+        if (eq[i][1] != NULL) {
+            where_add(where, sizeof where, eq[i][0]);
+            v[nv++] = STORE_TEXT(eq[i][1]);
+        }
+    }
+    if (q->since_us != 0) {
+        where_add(where, sizeof where, " AND c.updated_us >= ?");
+        v[nv++] = STORE_INT(q->since_us);
+    }
+    v[nv++] = STORE_INT(limit);
+    char sql[1400];
+    snprintf(sql, sizeof sql, "SELECT " CASE_COLS "%s ORDER BY c.last_record LIMIT ?", where);
+    struct store_rows *r;
+    int rc = platform_query(p, &r, sql, v, nv, err);
+    if (rc < 0) {
+        return rc;
+    }
+    void *list;
+    rc = platform_rows_collect(r, sizeof **out, case_fill, case_release, &list, n, err);
+    *out = list;
+    for (size_t i = 0; rc == 0 && i < *n; i++) {
+        rc = parties_load(p, &(*out)[i], at, err);
+    }
+    if (rc < 0) {
+        platform_proc_case_list_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+static int count_fill(void *elem, const struct store_rows *r, size_t i, struct gsi_err *err)
+{
+    (void)err;
+    struct platform_proc_count *c = elem;
+    snprintf(c->party, sizeof c->party, "%s", store_rows_text(r, i, 0));
+    c->count = store_rows_int(r, i, 1);
+    return 0;
+}
+
+int platform_proc_overdue_counts(struct platform *p, struct platform_proc_count **out, size_t *n,
+                                 const struct platform_proc *proc, int64_t at_us,
+                                 struct gsi_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    struct store_val v[] = { STORE_TEXT(proc->name),
+                             STORE_INT(at_us != 0 ? at_us : platform_clock_now(p)) };
+    struct store_rows *r;
+    int rc = platform_query(p, &r,
+                            "SELECT o.party, COUNT(*) FROM proc_parties o JOIN proc_cases c ON"
+                            " c.id = o.case_id WHERE c.kind = ? AND o.due_us IS NOT NULL AND"
+                            " o.due_us < ? GROUP BY o.party ORDER BY o.party",
+                            v, 2, err);
+    if (rc < 0) {
+        return rc;
+    }
+    void *list;
+    rc = platform_rows_collect(r, sizeof **out, count_fill, NULL, &list, n, err);
+    *out = list;
+    return rc;
+}
+
+/* --- rebuilding the projection from the records --- */
+
+/* The procedure and act of a record type, or NULL for a record of no procedure. */
+static const struct platform_proc_act *act_of(const char *type, const struct platform_proc **proc)
+{
+    for (size_t i = 0; platform_procs[i] != NULL; i++) {
+        const struct platform_proc *pr = platform_procs[i];
+        size_t len = strlen(pr->name);
+        if (strncmp(type, pr->name, len) == 0 && (type[len] == '.' || type[len] == '\0')) {
+            for (size_t k = 0; k < pr->nacts; k++) {
+                if (strcmp(pr->acts[k].type, type) == 0) {
+                    *proc = pr;
+                    return &pr->acts[k];
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+static int replay_one(struct store *s, const struct store_rows *r, size_t i, struct gsi_err *err)
+{
+    const struct platform_proc *proc = NULL;
+    const struct platform_proc_act *a = act_of(store_rows_text(r, i, 1), &proc);
+    if (a == NULL) {
+        return 0;
+    }
+    int64_t id = store_rows_int(r, i, 0);
+    json_t *payload = json_loadb(store_rows_text(r, i, 3), store_rows_len(r, i, 3), 0, NULL);
+    if (payload == NULL) {
+        return gsi_err_set(err, GSI_EDATA, "record %lld: its payload is not JSON", (long long)id);
+    }
+    int64_t case_id = (a->flags & PLATFORM_PROC_OPENS) ? id : proc_json_int(payload, "case", 0);
+    int rc = proc_project(s, proc, a, store_rows_text(r, i, 2), payload, case_id, id,
+                          store_rows_int(r, i, 4), err);
+    json_decref(payload);
+    if (rc < 0) {
+        char msg[GSI_ERR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        return gsi_err_set(err, rc, "record %lld (%s): %s", (long long)id, a->type, msg);
+    }
+    return 0;
+}
+
+static int rebuild_fn(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err)
+{
+    (void)p;
+    (void)ctx;
+    int rc = store_exec(b->s,
+                        "DELETE FROM proc_acts; DELETE FROM proc_parties;"
+                        " DELETE FROM proc_cases",
+                        NULL, 0, err);
+    int64_t after = 0;
+    /* Pages of records, oldest first, joined with their entries for the act time. */
+    while (rc == 0) {
+        struct store_val v[] = { STORE_INT(after) };
+        struct store_rows *r;
+        rc = store_query(b->s, &r,
+                         "SELECT r.id, r.type, r.party, r.payload, j.time_us FROM records r JOIN"
+                         " journal j ON j.idx = r.journal_index WHERE r.id > ? AND r.type LIKE"
+                         " '%.%' ORDER BY r.id LIMIT 1000",
+                         v, 1, err);
+        if (rc < 0) {
+            break;
+        }
+        size_t n = store_rows_count(r);
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            rc = replay_one(b->s, r, i, err);
+            after = store_rows_int(r, i, 0);
+        }
+        store_rows_free(r);
+        if (n < 1000) {
+            break;
+        }
+    }
+    return rc;
+}
+
+int platform_proc_rebuild(struct platform *p, struct gsi_err *err)
+{
+    return platform_write(p, rebuild_fn, NULL, NULL, err);
+}
