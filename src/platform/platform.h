@@ -304,9 +304,6 @@ struct platform_entry {
     char subject[48];             /* what it is about: "record/12", "delegate/3", "party/CHN" */
     char payload_hash[PLATFORM_HEX_MAX]; /* SHA-256 of the subject's canonical bytes */
     char leaf_hash[PLATFORM_HEX_MAX];    /* SHA-256(0x00 || canonical entry bytes) */
-    /* The entry records a confidential act. platform_journal_entries, the public listing,
-     * then gives only index, time and leaf hash: type, party, delegate, subject and payload
-     * hash are "" / 0 (the record's parties read them from the record itself). */
     /* The entry is of a confidential record (platform_journal_entries): a public listing
      * shows only its index and leaf hash (docs/internals/platform.md, "Confidentiality"). */
     bool confidential;

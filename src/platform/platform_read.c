@@ -310,13 +310,15 @@ static int entry_fill(void *elem, const struct store_rows *r, size_t i, struct g
     snprintf(e->subject, sizeof e->subject, "%s", store_rows_text(r, i, 6));
     snprintf(e->payload_hash, sizeof e->payload_hash, "%s", store_rows_text(r, i, 7));
     snprintf(e->leaf_hash, sizeof e->leaf_hash, "%s", store_rows_text(r, i, 8));
-    /* The public listing of a confidential act: when, and its leaf hash, which the tree
-     * needs and which reveals nothing (it hashes the salted payload hash). */
+    /* The public listing of a confidential act: its index and its leaf hash, which the tree
+     * needs and which confirms no guess (it hashes the salted payload hash). */
     e->confidential = store_rows_int(r, i, 9) != 0;
     if (e->confidential) {
         e->type[0] = '\0';
         e->party[0] = '\0';
         e->delegate = 0;
+        e->time_us = 0;
+        e->time[0] = '\0';
         e->subject[0] = '\0';
         e->payload_hash[0] = '\0';
     }
