@@ -193,8 +193,8 @@ static void client_address(char *out, size_t cap, struct MHD_Connection *c)
         return;
     }
     const struct sockaddr *sa = ci->client_addr;
-    socklen_t len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                              : sizeof(struct sockaddr_in);
+    socklen_t len =
+        sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
     if (getnameinfo(sa, len, out, (socklen_t)cap, NULL, 0, NI_NUMERICHOST) != 0) {
         out[0] = '\0';
     }
@@ -218,8 +218,8 @@ static void handle(struct http_server *s, struct MHD_Connection *c, enum http_me
     client_address(req.client_addr, sizeof req.client_addr, c);
     req.query = query_lookup;
     req.query_ctx = c;
-    req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                    MHD_HTTP_HEADER_IF_NONE_MATCH);
+    req.if_none_match =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
     if (accept != NULL) {
         const char *t = strstr(accept, "text/plain");
@@ -600,14 +600,16 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
         flags |= MHD_USE_IPv6;
     }
     s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-        (const struct sockaddr *)&o->addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, o->conn_max + HTTP_CONN_SPARE(o->conn_max),
+        /* The logger first, so that libmicrohttpd's messages about the options that follow
+         * go through it too. */
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+        MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&o->addr, MHD_OPTION_THREAD_POOL_SIZE,
+        threads, MHD_OPTION_CONNECTION_LIMIT, o->conn_max + HTTP_CONN_SPARE(o->conn_max),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->conn_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
         o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MHD_POOL, MHD_OPTION_END);
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)HTTP_MHD_POOL, MHD_OPTION_END);
     if (s->daemon == NULL) {
         server_free(s);
         return gsi_err_set(
@@ -662,4 +664,5 @@ void http_server_stop(struct http_server *s)
     writers_stop(s);
     MHD_stop_daemon(s->daemon);
     server_free(s);
+    http_log_flush();
 }
