@@ -33,5 +33,8 @@ else
 fi
 "$gsi" journal verify --db "$db"
 echo
+echo "== Alerts of the stored forecast run, and what has been opened on each"
+"$gsi" warn brief --db "$db"
+echo
 echo "== The situation room: http://$listen/  (the API: http://$listen/v1/openapi.yaml); Ctrl-C stops"
 exec "$gsi" serve --listen "$listen" --db "$db"

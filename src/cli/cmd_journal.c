@@ -53,7 +53,7 @@ int cmd_journal(int argc, char **argv)
         return cmd_journal_export_tiles(argc, argv);
     }
     for (int i = 2; strcmp(sub, "verify") == 0 && i < argc; i++) {
-        if (strncmp(argv[i], "--tiles", 7) == 0) {
+        if (strncmp(argv[i], "--tiles", 7) == 0 || strncmp(argv[i], "--policy", 8) == 0) {
             return cmd_journal_verify_tiles(argc, argv); /* a mirror, no database */
         }
     }

@@ -13,8 +13,8 @@
 static const char export_usage[] =
     "Usage: gsi journal export-tiles DIR [--db URL] [--full]\n"
     "\n"
-    "Writes the journal as a C2SP tlog-tiles log under DIR: DIR/checkpoint (the latest signed\n"
-    "checkpoint), DIR/tile/<L>/<N> (hashes, 256 to a tile) and DIR/tile/entries/<N> (each\n"
+    "Writes the journal as a C2SP tlog-tiles log under DIR: DIR/checkpoint (the checkpoint the\n"
+    "server publishes, with its witnesses' cosignatures if any), DIR/tile/<L>/<N> (hashes, 256 to a tile) and DIR/tile/entries/<N> (each\n"
     "entry's canonical bytes), the partial tiles of the checkpoint's size, written last the\n"
     "checkpoint. Any static web server or object store serving DIR is then a mirror that\n"
     "`gsi journal verify --tiles` and any tlog-tiles client can check. Full tiles never change:\n"
@@ -94,7 +94,13 @@ int cmd_journal_export_tiles(int argc, char **argv)
     uint64_t written = 0;
     /* The tiles of the checkpoint's size, then the checkpoint: a reader of DIR never sees a
      * checkpoint whose tiles are not there yet. */
-    int rc = platform_journal_checkpoint(p, &note, &err);
+    /* The checkpoint the server publishes: with its witnesses' cosignatures when it has
+     * submitted one, so that a mirror satisfies the same policies. */
+    int rc = platform_journal_cosigned(p, &note, &err);
+    if (rc == GSI_ENOTFOUND) {
+        gsi_err_clear(&err);
+        rc = platform_journal_checkpoint(p, &note, &err);
+    }
     if (rc == 0) {
         size_t body = note.len;
         const char *sep = strstr(note.data, "\n\n");
@@ -135,7 +141,7 @@ static const char verify_usage[] =
     "  --vkey VKEY      the log's verifier key (GET /v1/journal/key), or a file holding it\n"
     "  --policy FILE    witness policy (docs/internals/journal.md): the log, the witnesses'\n"
     "                   keys and the quorum\n"
-    "  --format F       text (default) or json\n"
+    "  --format F       table (default), csv or json\n"
     "  -h, --help       show this help\n"
     "\n"
     "Exit status: 0 verified, 1 a check failed or the mirror cannot be read, 2 usage error,\n"
@@ -189,8 +195,13 @@ static int verify_args_parse(struct verify_args *a, int argc, char **argv)
             return -1;
         }
     }
-    if (a->tiles == NULL || (a->vkey == NULL && a->policy == NULL)) {
-        cli_usage_error("journal", "verify --tiles needs URL|DIR and --vkey or --policy");
+    if (a->tiles == NULL) {
+        cli_usage_error("journal", "--policy checks the checkpoint a server or mirror publishes:"
+                                   " give it with --tiles URL|DIR (a server's is http://HOST:PORT/log)");
+        return -1;
+    }
+    if (a->vkey == NULL && a->policy == NULL) {
+        cli_usage_error("journal", "verify --tiles needs the log's key: --vkey VKEY or --policy FILE");
         return -1;
     }
     return 0;
@@ -199,11 +210,24 @@ static int verify_args_parse(struct verify_args *a, int argc, char **argv)
 static void verify_print(const struct verify_args *a, const struct journal_checkpoint *cp,
                          const struct journal_tiles_report *rep, size_t cosigs)
 {
-    if (a->format == GSI_FORMAT_JSON) {
-        printf("{\"origin\":\"%s\",\"size\":%llu,\"entries\":%llu,\"tiles\":%llu,\"bytes\":%llu,"
-               "\"cosignatures\":%zu,\"verified\":true}\n",
-               cp->origin, (unsigned long long)cp->size, (unsigned long long)rep->entries,
-               (unsigned long long)rep->tiles, (unsigned long long)rep->bytes, cosigs);
+    if (a->format != GSI_FORMAT_TABLE) {
+        /* One row, through the table writer (quoting and escaping as CSV and JSON want). */
+        static const struct gsi_table_col cols[] = { { "origin", -1 },     { "size", 0 },
+                                                     { "entries", 0 },     { "tiles", 0 },
+                                                     { "bytes", 0 },       { "cosignatures", 0 },
+                                                     { "verified", -1 } };
+        struct gsi_table *t = gsi_table_new(cols, sizeof cols / sizeof cols[0]);
+        if (t != NULL) {
+            gsi_table_text(t, cp->origin);
+            gsi_table_num(t, (double)cp->size);
+            gsi_table_num(t, (double)rep->entries);
+            gsi_table_num(t, (double)rep->tiles);
+            gsi_table_num(t, (double)rep->bytes);
+            gsi_table_num(t, (double)cosigs);
+            gsi_table_text(t, "true");
+            gsi_table_write(t, stdout, a->format);
+            gsi_table_free(t);
+        }
         return;
     }
     printf("tiles: %s: checkpoint of %s, size %llu\n", a->tiles, cp->origin,

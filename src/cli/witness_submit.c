@@ -10,6 +10,7 @@
 
 #include "cli/tlog_io.h"
 #include "cli/witness_submit.h"
+#include "core/text.h"
 #include "http/client.h"
 #include "journal/journal.h"
 #include "platform/platform.h"
@@ -22,7 +23,7 @@ struct witness_serve {
     struct platform *p;
     struct journal_policy pol;
     uint64_t known[JOURNAL_POLICY_MAX];    /* the size each witness holds, as last learnt */
-    uint64_t reported[JOURNAL_POLICY_MAX]; /* the size last reported as refused */
+    bool failing[JOURNAL_POLICY_MAX];      /* its last submission failed (and was reported) */
     uint64_t done_size;                    /* every witness cosigned this size */
     bool running;
     bool stopping;
@@ -141,11 +142,16 @@ static int submit_one(struct witness_serve *ws, size_t wi, struct gsi_buf *merge
             break;
         }
         if (r.status == 409) {
-            uint64_t held = 0;
-            if (r.body.len == 0 || sscanf(r.body.data, "%" SCNu64, &held) != 1) {
+            int64_t held_i = 0;
+            size_t bl = r.body.len;
+            while (bl > 0 && (r.body.data[bl - 1] == '\n' || r.body.data[bl - 1] == '\r')) {
+                bl--;
+            }
+            if (bl == 0 || gsi_parse_i64(&held_i, r.body.data, bl) < 0 || held_i < 0) {
                 rc = gsi_err_set(err, GSI_EDATA, "%s: 409 without a size", url);
                 break;
             }
+            uint64_t held = (uint64_t)held_i;
             rc = gsi_err_set(err, GSI_ECONFLICT, "%s: holds size %" PRIu64 " and refuses %" PRIu64
                              " (a fork?)", url, held, size);
             if (held == old) {
@@ -191,11 +197,15 @@ int witness_serve_round(struct witness_serve *ws, struct gsi_err *err)
         struct gsi_err e2 = GSI_ERR_INIT;
         if (submit_one(ws, i, &merged, &note, cp.size, &e2) < 0) {
             failed++;
-            if (ws->reported[i] != cp.size) {
-                ws->reported[i] = cp.size;
+            if (!ws->failing[i]) {
+                ws->failing[i] = true;
                 fprintf(stderr, "gsi serve: witness %s did not cosign size %" PRIu64 ": %s\n",
                         ws->pol.witnesses[i].key.name, cp.size, e2.msg);
             }
+        } else if (ws->failing[i]) {
+            ws->failing[i] = false;
+            fprintf(stderr, "gsi serve: witness %s cosigns again (size %" PRIu64 ")\n",
+                    ws->pol.witnesses[i].key.name, cp.size);
         }
     }
     if (rc == 0) {

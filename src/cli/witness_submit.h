@@ -9,8 +9,8 @@
  * proof from the size that witness last cosigned (learnt from a 409 the first time), checks
  * the cosignature lines that come back with the witness's key, and stores the checkpoint with
  * the valid ones (platform_journal_cosigned_put), which GET /log/checkpoint then serves. A
- * witness that refuses or cannot be reached is tried again a second later, and reported once
- * per checkpoint size on stderr.
+ * witness that refuses or cannot be reached is tried again a second later; stderr says when
+ * a witness stops cosigning and when it cosigns again, not at every attempt.
  */
 #ifndef GSI_CLI_WITNESS_SUBMIT_H
 #define GSI_CLI_WITNESS_SUBMIT_H

@@ -38,6 +38,8 @@ static const struct platform_proc_field convene_fields[] = {
     { "end", PLATFORM_PROC_TIME, PLATFORM_PROC_REQUIRED, 0, 0, NULL, "when it ends (UTC)" },
     { "venue", PLATFORM_PROC_STRING, 0, 0, 200, NULL, "where, or online" },
     { "text", PLATFORM_PROC_STRING, 0, 0, 20000, NULL, "the invitation, up to 20,000 bytes" },
+    { "hotspot", PLATFORM_PROC_STRING, 0, 0, 11, NULL,
+      "the early-warning hotspot it is convened on, ISO3-YYYY-MM (GET /v1/hotspots)" },
 };
 
 static const struct platform_proc_field reply_fields[] = {

@@ -663,6 +663,7 @@ void platform_close(struct platform *p)
     free(p->last_note);
     free(p->known);
     platform_witness_cfg_free(p->witness);
+    platform_tile_cache_free(p->tiles);
     pthread_mutex_destroy(&p->pool_mu);
     pthread_mutex_destroy(&p->wmu);
     pthread_mutex_destroy(&p->file_mu);

@@ -114,7 +114,11 @@ struct platform {
     int64_t file_time_ns; /* when (CLOCK_MONOTONIC) */
 
     struct platform_witness_cfg *witness; /* platform_witness.c; NULL: not a witness */
+    struct platform_tile_cache *tiles;    /* platform_tiles.c; made on first use */
 };
+
+/* Frees the cache of full tiles (platform_tiles.c); NULL is a no-op. */
+void platform_tile_cache_free(struct platform_tile_cache *c);
 
 /* Frees the witness configuration (platform_witness.c); NULL is a no-op. */
 void platform_witness_cfg_free(struct platform_witness_cfg *w);

@@ -15,6 +15,7 @@
 
 #include "core/text.h"
 #include "platform/platform_internal.h"
+#include "platform/proc.h"
 
 #define CHUNK          5000
 #define PROBLEMS_SHOWN 200 /* messages passed on; all are counted */
@@ -610,6 +611,16 @@ int platform_journal_verify(struct platform *p, struct platform_verify_report *r
     free(revs);
     free(ents);
     platform_conn_put(p, s, rc < 0);
+    if (rc == 0) {
+        /* The procedures' tables are a projection of the records: rebuilt, they must not
+         * change (proc_read.c). */
+        bool differs = false;
+        rc = platform_proc_check(p, &differs, err);
+        if (rc == 0 && differs) {
+            problem(&v, "the procedures' tables (proc_cases, proc_parties, proc_acts) differ from "
+                        "their rebuild from the records");
+        }
+    }
     if (rc == 0 && rep->problems > 0) {
         rc = gsi_err_set(err, GSI_EVERIFY, "journal verification found %llu problem%s",
                          (unsigned long long)rep->problems, rep->problems == 1 ? "" : "s");

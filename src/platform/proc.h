@@ -114,12 +114,14 @@ enum platform_proc_who {
 /* States as bits of a mask: state i of the procedure's `states` (or `party_states`). */
 #define PLATFORM_PROC_S(i) (1u << (unsigned)(i))
 
-/* Act flags. */
-#define PLATFORM_PROC_OPENS 1u /* opens a new case (case_id 0); its suffix is the subtype */
-#define PLATFORM_PROC_AMENDS                                                           \
-    2u                          /* the payload replaces the case's data and is checked \
-                                 * against the schema of the act that opened the case */
-#define PLATFORM_PROC_RESETS 4u /* every addressed party goes back to party state 0 */
+/* Act flags.
+ *   OPENS   opens a new case (case_id 0); its verb is the case's subtype
+ *   AMENDS  the payload replaces the case's data and is checked against the schema of the act
+ *           that opened the case (the parties addressed and confidentiality may not change)
+ *   RESETS  every addressed party goes back to party state 0 */
+#define PLATFORM_PROC_OPENS  1u
+#define PLATFORM_PROC_AMENDS 2u
+#define PLATFORM_PROC_RESETS 4u
 
 struct platform_proc;
 struct platform_proc_step; /* an act being applied; see proc_internal.h */
@@ -191,8 +193,8 @@ const struct platform_proc_act *platform_proc_act_find(const struct platform_pro
 /* --- acting --- */
 
 struct platform_proc_receipt {
-    int64_t case_id;             /* the case acted on (the new one for an opening act) */
-    struct platform_receipt act; /* the act's record and journal entry */
+    int64_t case_id;                  /* the case acted on (the new one for an opening act) */
+    struct platform_receipt act;      /* the act's record and journal entry */
     char act_type[PLATFORM_TYPE_MAX]; /* the act performed: "notification.missile_launch" */
 };
 
@@ -308,6 +310,11 @@ void platform_proc_time_format(char out[PLATFORM_TIME_MAX], int64_t us);
 /* Rebuilds the projection of every procedure from the records, in one transaction. The
  * result is the same as the tables the acts built (`gsi journal verify` checks it). */
 int platform_proc_rebuild(struct platform *p, struct gsi_err *err);
+
+/* Checks that the projection is what the records say: inside one write transaction, hashes
+ * the procedures' tables, rebuilds them from the records, hashes them again, and rolls it all
+ * back. *differs tells whether the two differ (`gsi journal verify` reports it as a problem). */
+int platform_proc_check(struct platform *p, bool *differs, struct gsi_err *err);
 
 /* Appends the OpenAPI (YAML) schemas of every act of `proc`'s payload to `out`, one
  * components/schemas entry per act, named by the act type with '.' and '_' removed and

@@ -61,8 +61,12 @@ int64_t proc_json_time(const json_t *obj, const char *key);
 /* Reads integer field `key`, or `dflt` when absent. */
 int64_t proc_json_int(const json_t *obj, const char *key, int64_t dflt);
 
+/* Whether `key` is a field act `a` takes ("party", or one of its declared fields). */
+bool proc_field_known(const struct platform_proc_act *a, const char *key);
+
 /* Checks `obj` against the fields of `a`, expanding PARTIES fields (groupings, "ALL") through
- * the platform and dropping `self` from them. On success *title, *domain (may be NULL) point
+ * the platform and dropping `self` from them (`p` NULL: party fields are refused, for the fuzz
+ * target, which has no database). On success *title, *domain (may be NULL) point
  * into obj. GSI_EDATA naming the field by JSON pointer otherwise. */
 int proc_payload_check(struct platform *p, const struct platform_proc_act *a, json_t *obj,
                        const char *self, struct gsi_err *err);

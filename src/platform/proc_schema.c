@@ -228,6 +228,9 @@ static int cmp_id(const void *a, const void *b)
 static int expand_one(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *n, const char *id,
                       bool expand, const struct ptr *at, struct gsi_err *err)
 {
+    if (p == NULL) {
+        return bad(err, at, "no parties to check against");
+    }
     struct platform_party party;
     struct gsi_err e2 = GSI_ERR_INIT;
     if (strlen(id) >= PLATFORM_ID_MAX || platform_party_get(p, &party, id, &e2) < 0) {
@@ -270,6 +273,9 @@ static int expand_one(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *
 static int check_party(struct platform *p, const char *id, const struct ptr *at,
                        struct gsi_err *err)
 {
+    if (p == NULL) { /* no database to look parties up in (the fuzz target) */
+        return bad(err, at, "no parties to check against");
+    }
     struct platform_party party;
     struct gsi_err e2 = GSI_ERR_INIT;
     if (platform_party_get(p, &party, id, &e2) == 0) {
@@ -286,6 +292,9 @@ static int check_party(struct platform *p, const char *id, const struct ptr *at,
 static int expand_all(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *n,
                       struct gsi_err *err)
 {
+    if (p == NULL) {
+        return gsi_err_set(err, GSI_EDATA, "/to: no parties to check against");
+    }
     char(*members)[PLATFORM_ID_MAX] = NULL;
     size_t nm = 0;
     int rc = platform_party_members(p, &members, &nm, "UN", err);
@@ -500,6 +509,15 @@ static int check_field(struct platform *p, json_t *obj, const struct platform_pr
     return bad(err, &at, "unknown field type");
 }
 
+bool proc_field_known(const struct platform_proc_act *a, const char *key)
+{
+    bool known = strcmp(key, "party") == 0;
+    for (size_t i = 0; !known && i < a->nfields; i++) {
+        known = strcmp(key, a->fields[i].name) == 0;
+    }
+    return known;
+}
+
 int proc_payload_check(struct platform *p, const struct platform_proc_act *a, json_t *obj,
                        const char *self, struct gsi_err *err)
 {
@@ -513,11 +531,7 @@ int proc_payload_check(struct platform *p, const struct platform_proc_act *a, js
     json_t *v;
     json_object_foreach(obj, k, v)
     {
-        bool known = strcmp(k, "party") == 0;
-        for (size_t i = 0; !known && i < a->nfields; i++) {
-            known = strcmp(k, a->fields[i].name) == 0;
-        }
-        if (!known) {
+        if (!proc_field_known(a, k)) {
             return gsi_err_set(err, GSI_EDATA, "/%.64s: unknown field (%s takes %s%s)", k, a->type,
                                a->nfields > 0 ? a->fields[0].name : "no fields",
                                a->nfields > 1 ? ", ..." : "");

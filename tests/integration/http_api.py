@@ -242,7 +242,7 @@ def entry_field(text):
 
 
 def confidential_inclusion(c, s, token, rec_id):
-    """The public journal lists a confidential act by index, time and leaf hash only; a party
+    """The public journal lists a confidential act by index and leaf hash only; a party
     to it reads the record (with its secret salt), rebuilds the gsi-record/v2 bytes and the
     entry bytes as docs/internals/platform.md and journal.md spell them, and proves the
     record's inclusion under the signed root."""

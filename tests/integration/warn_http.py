@@ -137,8 +137,15 @@ def check_hotspots(c, s, eth, ken):
     for tok, party, body in notes:
         st, _, _ = s.call("POST", f"/v1/parties/{party}/records", token=tok, body=body)
         c.eq(st, 201, f"note by {party}")
+    # A concern lodged through the concerns register, linked by its "hotspot" field.
+    body = {"to": ["KEN"], "domain": "hotspots", "title": "Tigray ceasefire monitoring",
+            "text": "We ask for consultations on the ceasefire.", "hotspot": "ETH-2023-01"}
+    st, r, _ = s.call("POST", "/v1/concerns", token=eth, body=body)
+    c.eq(st, 201, "concern lodged on the hotspot")
     st, h, _ = s.call("GET", "/v1/hotspots/ETH-2023-01")
     c.eq(st, 200, "hotspot page")
+    c.eq([x["type"] for x in h["linked"]["concerns"]], ["concern.lodge"],
+         "the concern is linked under concerns")
     listed = [x for x in hs["hotspots"] if x["iso3"] == "ETH"][0]
     c.eq({k: h[k] for k in listed}, listed, "the page carries the listed hotspot")
     c.eq(len(h["series"]["forecast"]), 12, "the page carries the forecast")
@@ -163,7 +170,7 @@ def check_brief(c, env, s):
     rows = json.loads(r.stdout)
     c.eq([x["hotspot"] for x in rows], [h["id"] for h in alerts], "one row per alert, by rank")
     by = {x["hotspot"]: x for x in rows}
-    c.eq(by["ETH-2023-01"]["opened"], 2, "both links to Ethiopia's alert (the CLI sees all)")
+    c.eq(by["ETH-2023-01"]["opened"], 3, "every link to Ethiopia's alert (the CLI sees all)")
     c.eq(by["ETH-2023-01"]["status"], "responded", "a linked alert has a response")
     silent = [x for x in rows if x["opened"] == 0]
     c.ok(len(silent) > 0 and all(x["status"] == "open" for x in silent),

@@ -6,7 +6,8 @@ older copy and different acts appended (a fork): the witnesses refuse it (409 wi
 they hold, the consistency proof from it failing), AU serves its checkpoint without their
 cosignatures, and the 2-of-2 client refuses it.
 
-usage: witness3.py GSI    Prints "checks: N passed, M failed"."""
+usage: witness3.py GSI [TLOGCHECK]    Prints "checks: N passed, M failed". With TLOGCHECK
+(tlogcheck.go), Go's sumdb note and tlog also read AU's cosigned checkpoint and tiles."""
 
 import json
 import os
@@ -25,6 +26,7 @@ from gsi_http import Checks, Env, Server  # noqa: E402
 import cosig_spec  # noqa: E402
 
 gsi = os.path.abspath(sys.argv[1])
+tlogcheck = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 c = Checks()
 NAMES = ["au", "asean", "un"]
 PARTY = {"au": "AU", "asean": "ASEAN", "un": "UN"}
@@ -164,6 +166,24 @@ try:
         c.ok(all(t > 1600000000 for t in ts.values()), f"cosignature timestamps are times: {ts}")
     rc, text = policy_verify("au")
     c.ok(rc == 0 and "2 witness cosignatures verified" in text, f"2-of-2 client accepts AU: {text}")
+    if tlogcheck:
+        p = subprocess.run([tlogcheck, "-vkey", logkey["au"], "-url", url["au"] + "/log",
+                            "-proofs", "10"], capture_output=True, text=True)
+        c.ok(p.returncode == 0, f"Go's note.Open and tlog read the cosigned checkpoint: {p.stderr}")
+    # A mirror exported from AU's database carries the cosigned checkpoint too.
+    mirror = os.path.join(env["au"].tmp, "mirror")
+    p = subprocess.run([gsi, "journal", "export-tiles", mirror, "--db", env["au"].db],
+                       capture_output=True, text=True, cwd=env["au"].tmp)
+    c.eq(p.returncode, 0, f"export-tiles of AU: {p.stderr}")
+    p = subprocess.run([gsi, "journal", "verify", "--tiles", mirror, "--policy",
+                        os.path.join(env["au"].tmp, "client.policy"), "--format", "json"],
+                       capture_output=True, text=True)
+    rows = json.loads(p.stdout) if p.returncode == 0 else [{}]
+    c.ok(p.returncode == 0 and rows[0].get("cosignatures") == 2,
+         f"the exported mirror passes the 2-of-2 policy: {p.stdout}{p.stderr}")
+    p = subprocess.run([gsi, "journal", "verify", "--policy",
+                        os.path.join(env["au"].tmp, "client.policy")], capture_output=True, text=True)
+    c.ok(p.returncode == 2 and "--tiles" in p.stderr, f"--policy without --tiles: usage: {p.stderr}")
 
     # A backup of AU's database at s1 (stopped, so its files are whole).
     stop(procs["au"])

@@ -60,6 +60,39 @@ START_TEST(test_route_literal_and_params)
 }
 END_TEST
 
+/* "{name+}" at a pattern's end takes the rest of the path (the tlog-tiles routes). */
+START_TEST(test_route_rest_of_path)
+{
+    static const struct http_route rest[] = {
+        { HTTP_GET, "/log/checkpoint", HTTP_AUTH_NONE, true, nop },
+        { HTTP_GET, "/log/tile/{path+}", HTTP_AUTH_NONE, true, nop },
+    };
+    const struct http_route *r;
+    struct http_req req;
+    char allow[64];
+    memset(&req, 0, sizeof req);
+    ck_assert_int_eq(http_route_find(&r, &req, rest, 2, HTTP_GET, "/log/tile/0/x001/234.p/7",
+                                     allow, 64),
+                     HTTP_MATCH_OK);
+    ck_assert_ptr_eq(r, &rest[1]);
+    ck_assert_str_eq(req.params[0], "0/x001/234.p/7");
+    ck_assert_int_eq(http_route_find(&r, &req, rest, 2, HTTP_GET, "/log/tile/entries/000", allow,
+                                     64),
+                     HTTP_MATCH_OK);
+    ck_assert_str_eq(req.params[0], "entries/000");
+    /* Nothing after the prefix, a trailing '/', or more than 64 bytes: no match. */
+    static const char *const miss[] = {
+        "/log/tile/", "/log/tile", "/log/tile/0/000/",
+        "/log/tile/0/x001/x002/x003/x004/x005/x006/x007/x008/x009/x010/x011/x012/013",
+    };
+    for (size_t i = 0; i < sizeof miss / sizeof miss[0]; i++) {
+        ck_assert_msg(http_route_find(&r, &req, rest, 2, HTTP_GET, miss[i], allow, 64) ==
+                          HTTP_MATCH_NO_PATH,
+                      "%s matched", miss[i]);
+    }
+}
+END_TEST
+
 START_TEST(test_route_misses)
 {
     const struct http_route *r;
@@ -378,6 +411,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_resp_error_shape);
     tcase_add_test(tc, test_resp_too_large_is_500);
     tcase_add_test(tc, test_log_rate_limit);
+    tcase_add_test(tc, test_route_rest_of_path);
     suite_add_tcase(s, tc);
     return s;
 }

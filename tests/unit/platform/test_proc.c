@@ -12,6 +12,7 @@
 #include "platform/platform.h"
 #include "platform/proc.h"
 #include "ref/ref.h"
+#include "store/store.h"
 
 static char dir[64];
 static char db[128];
@@ -403,6 +404,40 @@ START_TEST(rebuild_matches)
 }
 END_TEST
 
+static void count_problem(void *ctx, const char *msg)
+{
+    (void)msg;
+    ++*(int *)ctx;
+}
+
+START_TEST(verify_checks_projection)
+{
+    int64_t id = 0;
+    ck_assert_int_eq(act(&usa, "concern.lodge", 0, lodge, &id, NULL), 0);
+    ck_assert_int_eq(act(&chn, "concern.acknowledge", id, "{}", NULL, NULL), 0);
+    struct platform_verify_report rep;
+    struct gsi_err err = GSI_ERR_INIT;
+    int problems = 0;
+    ck_assert_msg(platform_journal_verify(p, &rep, count_problem, &problems, &err) == 0, "%s",
+                  err.msg);
+    ck_assert_int_eq(problems, 0);
+    /* The check rolled itself back: the acts go on. */
+    ck_assert_int_eq(act(&ind, "concern.acknowledge", id, "{}", NULL, NULL), 0);
+    /* A state changed behind the journal's back is found. */
+    struct store *s;
+    ck_assert_int_eq(store_open(&s, db, &err), 0);
+    struct store_val v[] = { STORE_INT(id) };
+    ck_assert_int_eq(store_exec(s,
+                                "UPDATE proc_parties SET state = 'answered' WHERE case_id = ?"
+                                " AND party = 'BRA'",
+                                v, 1, &err),
+                     0);
+    store_close(s);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, count_problem, &problems, &err), GSI_EVERIFY);
+    ck_assert_int_eq(problems, 1);
+}
+END_TEST
+
 START_TEST(periods_cover_every_domain)
 {
     for (size_t i = 0; i < ref_domain_count(); i++) {
@@ -604,6 +639,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, confidential_concern);
     tcase_add_test(tc, groupings_expand);
     tcase_add_test(tc, rebuild_matches);
+    tcase_add_test(tc, verify_checks_projection);
     tcase_add_test(tc, launch_rule);
     tcase_add_test(tc, geojson_refusals);
     tcase_add_test(tc, exercise_and_outbreak_rules);
