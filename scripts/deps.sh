@@ -26,9 +26,13 @@ command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs+=(node
 # Cooperation: the allocation's test and bench compare it with scipy's LP solver.
 pkgs+=(python3-scipy python3-numpy)
 
+# One dpkg-query for all of them (one process per package cost seconds on a loaded machine,
+# and `make run` runs this every time): a package is missing unless listed as installed.
+installed=" $(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null |
+    awk '/ install ok installed$/ { printf "%s ", $1 }' || true)"
 missing=()
 for p in "${pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    [[ "$installed" == *" $p "* ]] || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: installing ${missing[*]}" >&2

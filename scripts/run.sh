@@ -2,10 +2,9 @@
 # make run: the situation room on the shipped data. The first run creates ./gsi.db (the
 # parties, the forecast of the next 12 months stored from the ViEWS/UCDP actuals, the GDELT
 # sample's event counts per country and day, a real Polis conversation as an open
-# consultation), prints
-# the early-warning brief, and serves the dashboard and the API; later runs reuse the
-# database and are serving at once (the brief stays in the dashboard's Hotspots view;
-# `gsi warn run --db gsi.db ...` refreshes it).
+# consultation) and prints the brief; every run prints the stored run's alerts and serves the
+# dashboard and the API. Later runs reuse the database and are serving at once
+# (`gsi warn run --db gsi.db ...` refreshes the forecast).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 gsi="${1:-build}/src/cli/gsi"

@@ -83,9 +83,9 @@ class Scenario:
         self.c, self.srv, self.env = c, srv, env
 
     def size(self):
-        # The journal's own size: the signed checkpoint trails it by up to --checkpoint-every.
+        """The journal's size now (the signed checkpoint may lag it: serve --checkpoint-every)."""
         st, body, _ = self.srv.call("GET", "/v1/health")
-        return body["journal_size"] if st == 200 else -1
+        return body.get("journal_size", -1) if st == 200 else -1
 
     def refused(self, what, status, method, path, token=None, body=None):
         """A broken rule: the documented status, and nothing written."""

@@ -64,7 +64,8 @@ function setup() {
   }
   const out = run('delegate', 'add', '--party', 'KEN', '--role', 'delegate', '--name', 'Test Delegate');
   const token = /^token (\S+)$/m.exec(out)[1];
-  return { token };
+  const eth = run('delegate', 'add', '--party', 'ETH', '--role', 'delegate', '--name', 'Ethiopia Delegate');
+  return { token, ethToken: /^token (\S+)$/m.exec(eth)[1] };
 }
 
 function serve() {
@@ -113,13 +114,14 @@ function capabilities() {
     forecasts: has('/v1/forecasts/latest'),
     events: has('/v1/events/countries/{iso3}/trend'),
     concerns: has('/v1/concerns'),
+    notifications: has('/v1/notifications'),
     consultations: has('/v1/consultations/{id}/consensus'),
   };
 }
 
 let caps;
 
-async function desktop(ctx, base, token) {
+async function desktop(ctx, base, token, ethToken) {
   const page = await ctx.newPage();
   const problems = [];
   watch(page, base, problems);
@@ -194,21 +196,47 @@ async function desktop(ctx, base, token) {
     const row = await page.$$eval('table[data-kind=concerns] tbody tr', (trs) => trs.map((tr) => tr.textContent));
     check(row.some((r) => r.includes(title) && r.includes('KEN') && /ETH: lodged/.test(r)),
       'concerns: the lodged concern is listed, from KEN, ETH to acknowledge');
+    // A notification from Ethiopia (through the API) that Kenya acknowledges in the page.
+    if (caps.notifications) await acknowledge(page, base, ethToken);
+    // Thirty days on, Ethiopia's acknowledgement of the concern is overdue, and the list says so.
+    const later = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 10);
+    await page.fill('#as-of', later);
+    await page.click('#as-of-go');
+    await page.waitForFunction(() => /ETH: lodged overdue: acknowledge was due/.test(document.querySelector('table[data-kind=concerns]').textContent));
+    check(await page.$('table[data-kind=concerns] tr.late') !== null, 'concerns: judged 30 days on, ETH is marked overdue');
     await shot(page, 'concerns-1280');
     await page.goto(`${base}/#/country/ETH`);
     await page.waitForSelector('#country-proc');
     check((await page.textContent('#country-proc')).includes(title), 'country ETH: the concern addressed to it is listed');
+    // From Ethiopia's page, a concern about its hotspot: the form comes prefilled, and the
+    // hotspot's API page lists the concern.
+    if (caps.forecasts) {
+      await page.click('#lodge-hotspot');
+      await page.waitForSelector('#lodge');
+      const hs = await page.inputValue('#c-hotspot');
+      check(await page.inputValue('#c-to') === 'ETH' && /^ETH-\d{4}-\d{2}$/.test(hs), `concerns: the form is prefilled from the country page (${hs})`);
+      await page.fill('#c-title', 'Escalation risk in Amhara');
+      await page.fill('#c-text', 'Kenya proposes early consultations on the forecast surge.');
+      await page.click('#lodge-go');
+      await page.waitForFunction(() => /lodged for KEN/.test(document.querySelector('#lodge-msg').textContent));
+      const linked = (await (await fetch(`${base}/v1/hotspots/${hs}`)).json()).linked;
+      check(linked && linked.concerns.length === 1, `hotspot ${hs}: its page lists the concern (${linked ? linked.concerns.length : 'none'})`);
+    }
   }
 
   if (!caps.consultations) {
     console.log('skip the consensus view: this server has no /v1/consultations API');
   } else {
     await consensus(page, base);
+    await consentAndVote(page, base, ethToken);
   }
 
   // Hotspots, then the journal and its in-browser verification.
   await page.goto(`${base}/#/hotspots`);
   await page.waitForFunction(() => document.body.dataset.view === 'hotspots');
+  const alerts = await page.$$eval('#alerts dd a', (as) => as.length);
+  const flagged = caps.forecasts ? (await (await fetch(`${base}/v1/hotspots`)).json()).hotspots.filter((x) => x.alerts.length) : [];
+  check(!caps.forecasts || (flagged.length > 0 && alerts >= flagged.length), `hotspots: the alerts list names every alerted country (${alerts} links, ${flagged.length} countries)`);
   await shot(page, 'hotspots-1280');
   await axe(page, 'hotspots');
 
@@ -229,6 +257,25 @@ async function desktop(ctx, base, token) {
 
   check(problems.length === 0, `desktop: no console error, failed request or outside request${problems.length ? `: ${problems.join('; ')}` : ''}`);
   await page.close();
+}
+
+// Ethiopia notifies Kenya of a flood (through the API); Kenya's delegate acknowledges it in the
+// page and the list shows the new state.
+async function acknowledge(page, base, ethToken) {
+  const note = await fetch(`${base}/v1/notifications`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ethToken}` },
+    body: JSON.stringify({ type: 'disaster', to: ['KEN'], title: 'Flooding on the Omo river', hazard: 'flood',
+      time: '2026-11-30T06:00:00Z', area: { type: 'Point', coordinates: [36.0, 4.6] }, description: 'Flood waters moving south towards Lake Turkana.' }),
+  });
+  check(note.status === 201, `notifications: ETH notifies KEN of a flood (HTTP ${note.status})`);
+  await page.goto(`${base}/#/`);
+  await page.waitForFunction(() => document.body.dataset.view === 'map');
+  await page.goto(`${base}/#/concerns`);
+  await page.waitForSelector('table[data-kind=notifications] button');
+  await page.click('table[data-kind=notifications] button');
+  await page.waitForFunction(() => /acknowledged for KEN/.test(document.querySelector('#proc-msg').textContent));
+  await page.waitForFunction(() => /KEN: acknowledged/.test(document.querySelector('table[data-kind=notifications]').textContent));
+  check(true, 'notifications: KEN acknowledges in the page and the list shows it');
 }
 
 // The consultation list, one consultation's consensus view, and the view refreshing when a
@@ -261,6 +308,36 @@ async function consensus(page, base) {
   check(after === before + 1, `consensus: the open view refreshed itself after a public vote (last vote ${before} -> ${after})`);
 }
 
+// Ethiopia proposes a consultation to Kenya (through the API); Kenya's signed-in delegate
+// consents in the page, Ethiopia makes a statement, and Kenya votes on it in the page.
+async function consentAndVote(page, base, ethToken) {
+  const as = (tok) => async (path, body) => {
+    const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tok}` }, body: JSON.stringify(body) });
+    return { status: r.status, body: await r.json() };
+  };
+  const eth = as(ethToken);
+  const p = await eth('/v1/consultations', { type: 'propose', parties: ['KEN'], means: 'negotiation', domain: 'conflict-prevention', question: 'Water sharing on the Omo–Turkana basin', rule: 'consensus' });
+  if (!check(p.status === 201, `consultation: ETH proposes one to KEN (HTTP ${p.status})`)) return;
+  const id = p.body.case;
+  await page.goto(`${base}/#/consultation/${id}`);
+  await page.waitForSelector('#consent');
+  await axe(page, 'consultation (consent)');
+  await page.click('#consent');
+  await page.waitForFunction(() => document.querySelector('#consult-state') && document.querySelector('#consult-state').dataset.state === 'active');
+  check(true, 'consultation: KEN consents in the page and the consultation becomes active');
+  const st = await eth(`/v1/consultations/${id}/statement`, { text: 'Both parties share monthly river-flow data.' });
+  check(st.status === 201, `consultation: ETH makes a statement (HTTP ${st.status})`);
+  await page.goto(`${base}/#/consultations`);
+  await page.waitForFunction(() => document.body.dataset.view === 'consultations');
+  await page.goto(`${base}/#/consultation/${id}`);
+  await page.waitForSelector('#vote-table tbody tr button');
+  await page.click('#vote-table tbody tr button');
+  await page.waitForFunction(() => /KEN voted agree/.test(document.querySelector('#vote-msg').textContent));
+  await page.waitForFunction(() => Number(document.querySelector('#consensus-status').dataset.votes) === 1, null, { timeout: 60000 });
+  check(true, 'consultation: KEN votes in the page and the live view counts the one vote');
+  await shot(page, 'consultation-vote-1280');
+}
+
 async function phone(ctx, base) {
   const page = await ctx.newPage();
   const problems = [];
@@ -286,6 +363,16 @@ async function phone(ctx, base) {
   await page.goto(`${base}/#/journal`);
   await page.waitForSelector('#verify');
   await shot(page, 'journal-390');
+  // The lists of cases and consultations, where the server has them, fit the phone too.
+  for (const [hash, view, name] of [['#/concerns', 'concerns', 'concerns'], ['#/consultations', 'consultations', 'consultations']]) {
+    if ((name === 'concerns' && !caps.concerns) || (name === 'consultations' && !caps.consultations)) continue;
+    await page.goto(`${base}/${hash}`);
+    await page.waitForFunction((v) => document.body.dataset.view === v, view);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(wide <= 0, `phone: ${name} fits the screen (overflow ${wide} px)`);
+    await shot(page, `${name}-390`);
+    await axe(page, `${name} (phone)`);
+  }
   check(problems.length === 0, `phone: no console error, failed request or outside request${problems.length ? `: ${problems.join('; ')}` : ''}`);
   await page.close();
 }
@@ -295,7 +382,7 @@ async function main() {
   console.log(`figure: bundle app.js + app.css ${gz} bytes gzipped (${(gz / 1024).toFixed(1)} KiB)`);
   check(gz < 300 * 1024, 'bundle: under 300 KiB gzipped');
   caps = capabilities();
-  const { token } = setup();
+  const { token, ethToken } = setup();
   const server = await serve();
   const profile = mkdtempSync(join(tmpdir(), 'gsi-chromium-'));
   const ctx = await chromium.launchPersistentContext(profile, {
@@ -305,7 +392,7 @@ async function main() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
-    await desktop(ctx, server.base, token);
+    await desktop(ctx, server.base, token, ethToken);
     await phone(ctx, server.base);
   } catch (e) {
     check(false, `the walk through the views stopped: ${e.message.split('\n')[0]}`);

@@ -3,7 +3,7 @@
 // engine's projection and coloured by opinion group), the groups with their representative
 // statements, the common ground and the differences. The view is polled while it is open
 // and redrawn when votes arrive.
-import { api, errText } from './api.js';
+import { api, auth, errText } from './api.js';
 import { h, fill, scroller, fmtInt } from './dom.js';
 import { has } from './caps.js';
 
@@ -24,8 +24,9 @@ function opinionMap(view) {
   const ys = ps.map((p) => p.y);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
-  const sx = (x) => pad + ((x - x0) / (x1 - x0 || 1)) * (w - 2 * pad);
-  const sy = (y) => hgt - pad - ((y - y0) / (y1 - y0 || 1)) * (hgt - 2 * pad);
+  // One participant, or all in one place: the middle of the frame.
+  const sx = (x) => (x1 > x0 ? pad + ((x - x0) / (x1 - x0)) * (w - 2 * pad) : w / 2);
+  const sy = (y) => (y1 > y0 ? hgt - pad - ((y - y0) / (y1 - y0)) * (hgt - 2 * pad) : hgt / 2);
   return h('figure', { class: 'opinion' },
     h('svg:svg', { viewBox: `0 0 ${w} ${hgt}`, role: 'img', id: 'opinion-map',
       'aria-label': `Opinion map: ${ps.length} participants in ${view.groups.length} groups; the table below lists the groups` },
@@ -60,9 +61,9 @@ function groupsTable(view, text) {
 function render(host, c, view) {
   const text = new Map(view.statements.map((s) => [s.statement, s.text]));
   fill(host,
-    h('p', { class: 'status', id: 'consensus-status', 'data-last-vote': view.last_vote },
-      `${fmtInt(view.participants.length)} participants, ${fmtInt(view.votes)} votes on ${view.statements.length} statements; `,
-      `computed over every vote up to vote ${fmtInt(view.last_vote)}. The view refreshes as votes arrive.`),
+    h('p', { class: 'status', id: 'consensus-status', 'data-last-vote': view.last_vote, 'data-votes': view.votes },
+      `${fmtInt(view.participants.length)} participants, ${fmtInt(view.votes)} votes on ${view.statements.length} statements, `,
+      'every vote counted so far. The view refreshes as votes arrive.'),
     opinionMap(view),
     h('section', { 'aria-labelledby': 'cgh' }, h('h2', { id: 'cgh' }, 'Common ground'),
       h('p', {}, 'Statements that every group tends to agree on.'),
@@ -70,21 +71,71 @@ function render(host, c, view) {
     h('section', { 'aria-labelledby': 'dfh' }, h('h2', { id: 'dfh' }, 'Differences'),
       h('p', {}, 'Statements on which the groups most disagree.'),
       statementList(view.differences, 'divisiveness', (s) => s.divisiveness)),
-    h('section', { 'aria-labelledby': 'grh' }, h('h2', { id: 'grh' }, 'The groups'), groupsTable(view, text)));
+    h('section', { 'aria-labelledby': 'grh' }, h('h2', { id: 'grh' }, 'The groups'), groupsTable(view, text)),
+    auth.me && c.state === 'active' ? voteSection(c, view) : null);
+}
+
+// A signed-in delegate votes for its party on each statement; the server decides whether the
+// party may (a party concerned or a mediator) and says why not.
+function voteSection(c, view) {
+  const msg = h('p', { role: 'status', id: 'vote-msg' });
+  const vote = async (s, v) => {
+    const r = await api(`/v1/consultations/${c.id}/vote`, { method: 'POST', body: { statement: s.statement, vote: v } });
+    msg.textContent = r.ok ? `${auth.me.party} voted ${v} on "${s.text.slice(0, 60)}"; the view updates with the next refresh.` : `Not recorded: ${errText(r)}`;
+  };
+  const live = view.statements.filter((s) => !s.moderated);
+  return h('section', { 'aria-labelledby': 'vth' }, h('h2', { id: 'vth' }, `Vote for ${auth.me.party_name}`), msg,
+    scroller('Statements to vote on', h('table', { id: 'vote-table' },
+      h('thead', {}, h('tr', {}, ['Statement', 'Agree / disagree / pass so far', 'Your party’s vote'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, live.map((s) => h('tr', { 'data-statement': s.statement },
+        h('th', { scope: 'row' }, s.text), h('td', {}, `${s.agree} / ${s.disagree} / ${s.pass}`),
+        h('td', {}, h('div', { class: 'row' }, ['agree', 'disagree', 'pass'].map((v) => h('button', {
+          type: 'button', class: 'small', 'aria-label': `${v}: ${s.text.slice(0, 80)}`, onclick: () => vote(s, v) }, v))))))))));
+}
+
+// Consent or refusal, for a party a proposed consultation is put to.
+function consentControls(c, reload) {
+  const me = auth.me;
+  const row = me && c.parties.find((p) => p.party === me.party);
+  if (c.state !== 'proposed' || !row || row.state !== 'invited') return null;
+  const msg = h('p', { role: 'status', id: 'consent-msg' });
+  const act = async (verb) => {
+    const r = await api(`/v1/consultations/${c.id}/${verb}`, { method: 'POST', body: {} });
+    msg.textContent = r.ok ? `${me.party}: ${verb === 'consent' ? 'consented' : 'refused'}.` : `Not recorded: ${errText(r)}`;
+    if (r.ok) reload();
+  };
+  return h('div', { class: 'row' }, h('span', {}, `${me.party_name} is asked to take part.`),
+    h('button', { type: 'button', id: 'consent', onclick: () => act('consent') }, 'Consent'),
+    h('button', { type: 'button', id: 'refuse', onclick: () => act('refuse') }, 'Refuse'), msg);
 }
 
 export async function consultationView(main, id) {
   fill(main, h('h1', {}, `Consultation ${id}`), h('p', { class: 'status' }, 'Loading…'));
-  const [cr, vr] = await Promise.all([api(`/v1/consultations/${id}`), api(`/v1/consultations/${id}/consensus`)]);
-  if (!cr.ok || !vr.ok) {
-    fill(main, h('h1', {}, `Consultation ${id}`), h('p', { class: 'error' }, errText(cr.ok ? vr : cr)));
+  const cr = await api(`/v1/consultations/${id}`);
+  if (!cr.ok) {
+    fill(main, h('h1', {}, `Consultation ${id}`), h('p', { class: 'error' }, errText(cr)));
     return;
   }
   const c = cr.body;
+  const reload = () => consultationView(main, id);
+  const parties = c.parties.map((p) => `${p.party} ${p.state}`).join(', ');
   const body = h('div', { id: 'consensus' });
   fill(main, h('p', {}, h('a', { href: '#/consultations' }, '← All consultations')),
     h('h1', {}, c.title || c.data.question || `Consultation ${id}`),
-    h('p', {}, `Convened by ${c.owner}; ${c.state}; domain ${c.domain}; opened ${c.opened.slice(0, 10)}.`), body);
+    h('p', { id: 'consult-state', 'data-state': c.state },
+      `Convened by ${c.owner}; ${c.state}; domain ${c.domain}; opened ${c.opened.slice(0, 10)}.`,
+      parties ? ` Parties: ${parties}.` : ''),
+    consentControls(c, reload), body);
+  // A consultation talks, and has a consensus view, once every party concerned consented.
+  if (c.state === 'proposed' || c.state === 'refused') {
+    body.append(h('p', {}, c.state === 'proposed' ? 'The consultation starts once every party concerned consents.' : 'A party refused: the consultation did not start.'));
+    return;
+  }
+  const vr = await api(`/v1/consultations/${id}/consensus`);
+  if (!vr.ok) {
+    body.append(h('p', { class: 'error' }, errText(vr)));
+    return;
+  }
   render(body, c, vr.body);
   // Live: poll while this view is on the page; redraw only when a vote has arrived.
   let last = vr.body.last_vote;

@@ -2,7 +2,8 @@
 // median with its 50% and 90% bands (uPlot), the reasons the model gives, and what else the
 // server knows about the country.
 import uPlot from 'uplot';
-import { api, errText } from './api.js';
+import { api, auth, errText } from './api.js';
+import { has } from './caps.js';
 import { h, fill, scroller, fmtInt, fmtPct } from './dom.js';
 import countries from 'gsi:countries';
 
@@ -76,8 +77,14 @@ export async function countryView(main, iso3, run, extras = []) {
     } else {
       const c = r.body;
       const host = h('div', { id: 'chart', class: 'chart' });
+      // A hotspot is the country in the run's first forecast month (ETH-2022-11); a delegate
+      // can lodge a concern that names it, which the hotspot's page then lists.
+      const hotspot = `${iso3}-${run.first_month}`;
       parts.push(
         h('p', {}, `Forecast run ${c.run}, on data through ${run.through}; the shaded bands hold the middle 50% and 90% of the forecast's samples.`),
+        auth.me && has('/v1/concerns') && iso3 !== auth.me.party
+          ? h('p', {}, h('a', { id: 'lodge-hotspot', href: `#/concerns?to=${iso3}&hotspot=${hotspot}` }, `Lodge a concern with ${name} about hotspot ${hotspot}`))
+          : null,
         host,
         h('section', { 'aria-labelledby': 'rh' }, h('h2', { id: 'rh' }, 'Why'),
           c.reasons.length ? h('ul', { class: 'reasons' }, c.reasons.map((x) => h('li', {}, x))) : h('p', {}, 'The model gives no reasons for this country.')),

@@ -80,7 +80,9 @@ function header() {
 
 async function route() {
   document.body.removeAttribute('data-view');
-  const hash = location.hash || '#/';
+  // "#/concerns?to=ETH&hotspot=ETH-2022-11": a view and what to prefill.
+  const [hash, query] = (location.hash || '#/').split('?');
+  const params = new URLSearchParams(query || '');
   const m = /^#\/country\/([A-Z]{3})$/.exec(hash);
   const cm = /^#\/consultation\/([0-9]{1,18})$/.exec(hash);
   for (const a of document.querySelectorAll('header nav a')) {
@@ -95,7 +97,7 @@ async function route() {
     if (m) await countryView(host, m[1], await latestRun(), [eventsSection, countryProcSection, countryConsultSection]);
     else if (hash === '#/hotspots') await hotspotsView(host, await latestRun());
     else if (hash === '#/journal') await journalView(host);
-    else if (hash === '#/concerns') await procView(host);
+    else if (hash === '#/concerns') await procView(host, params);
     else if (hash === '#/consultations') await consultationsView(host);
     else if (cm) await consultationView(host, cm[1]);
     else await mapView(host);

@@ -47,14 +47,17 @@ function table(kind, list, reload, msg) {
       h('td', {}, actions(kind, c, reload, msg)))))));
 }
 
-async function listOf(kind, party) {
-  const r = await api(`/v1/${kind.path}?limit=200${party ? `&party=${encodeURIComponent(party)}` : ''}`);
+// `at`: judge deadlines at this time (RFC 3339) instead of now, to see what will be overdue.
+async function listOf(kind, party, at) {
+  const q = `limit=200${party ? `&party=${encodeURIComponent(party)}` : ''}${at ? `&at=${encodeURIComponent(at)}` : ''}`;
+  const r = await api(`/v1/${kind.path}?${q}`);
   return r.ok ? { list: r.body[kind.path].slice().reverse() } : { error: errText(r) };
 }
 
-function lodgeForm(onDone) {
+function lodgeForm(onDone, params) {
   const msg = h('p', { role: 'status', id: 'lodge-msg' });
-  const to = h('input', { id: 'c-to', required: true, placeholder: 'e.g. ETH, SOM or IGAD', autocomplete: 'off' });
+  const to = h('input', { id: 'c-to', required: true, placeholder: 'e.g. ETH, SOM or IGAD', autocomplete: 'off', value: params.get('to') || null });
+  const hotspot = h('input', { id: 'c-hotspot', placeholder: 'e.g. ETH-2022-11', autocomplete: 'off', pattern: '[A-Z]{3}-[0-9]{4}-[0-9]{2}', value: params.get('hotspot') || null });
   const domain = h('select', { id: 'c-domain', required: true },
     countries.domains.map((d) => h('option', { value: d.key }, d.name)));
   const title = h('input', { id: 'c-title', required: true, maxlength: 200 });
@@ -66,6 +69,7 @@ function lodgeForm(onDone) {
       to: to.value.split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase()),
       domain: domain.value, title: title.value.trim(), text: text.value.trim(), confidential: conf.checked,
     };
+    if (hotspot.value) body.hotspot = hotspot.value;
     const r = await api('/v1/concerns', { method: 'POST', body });
     if (!r.ok) { msg.textContent = `Not lodged: ${errText(r)}`; return; }
     msg.textContent = `Concern ${r.body.case} lodged for ${auth.me.party}; it is in the journal as entry ${r.body.index}.`;
@@ -75,6 +79,7 @@ function lodgeForm(onDone) {
   } },
   h('h2', { id: 'lodgeh' }, `Lodge a concern for ${auth.me.party_name}`),
   h('label', { for: 'c-to' }, 'Addressed to (party ids, comma-separated)'), to,
+  h('label', { for: 'c-hotspot' }, 'The early-warning hotspot it responds to (optional)'), hotspot,
   h('label', { for: 'c-domain' }, 'Domain'), domain,
   h('label', { for: 'c-title' }, 'Title'), title,
   h('label', { for: 'c-text' }, 'The concern'), text,
@@ -86,13 +91,15 @@ function lodgeForm(onDone) {
 // Whether this server has the procedures at all.
 export const hasProcedures = () => has('/v1/concerns') || has('/v1/notifications');
 
-export async function procView(main) {
+export async function procView(main, params = new URLSearchParams()) {
   const msg = h('p', { role: 'status', id: 'proc-msg' });
   const lists = h('div', { id: 'proc-lists' });
+  const asOf = h('input', { id: 'as-of', type: 'date' });
   const reload = async () => {
     const parts = [];
+    const at = asOf.value ? `${asOf.value}T00:00:00Z` : null;
     for (const kind of KINDS.filter((k) => has(`/v1/${k.path}`))) {
-      const r = await listOf(kind);
+      const r = await listOf(kind, null, at);
       parts.push(h('section', { 'aria-labelledby': `${kind.path}h` }, h('h2', { id: `${kind.path}h` }, kind.title),
         r.error ? h('p', { class: 'error' }, r.error) : table(kind, r.list, reload, msg)));
     }
@@ -102,7 +109,11 @@ export async function procView(main) {
     h('p', {}, auth.me
       ? `Signed in for ${auth.me.party_name}: you see public cases and the confidential ones ${auth.me.party} is party to.`
       : 'The public view: confidential cases are left out. A delegate signs in to lodge and acknowledge.'),
-    auth.me && has('/v1/concerns') ? lodgeForm(reload) : null, msg, lists);
+    auth.me && has('/v1/concerns') ? lodgeForm(reload, params) : null,
+    h('form', { class: 'row', id: 'as-of-form', onsubmit: (ev) => { ev.preventDefault(); reload(); } },
+      h('label', { for: 'as-of' }, 'Judge deadlines as of (empty: now)'), asOf,
+      h('button', { type: 'submit', id: 'as-of-go' }, 'Show')),
+    msg, lists);
   await reload();
 }
 
