@@ -233,6 +233,42 @@ static int check_nodes(struct store *s, struct vnodes *nodes, struct vctx *v, st
     return 0;
 }
 
+/* The checkpoint file outside the database, one more checkpoint to place in the sweep of
+ * check_checkpoints: its size (UINT64_MAX when there is none to check) and root. */
+static void file_checkpoint(struct platform *p, uint64_t size, struct vctx *v, uint64_t *file_size,
+                            uint8_t file_root[JOURNAL_HASH_SIZE])
+{
+    char *file = NULL;
+    size_t flen = 0;
+    struct gsi_err ferr = GSI_ERR_INIT;
+    *file_size = UINT64_MAX;
+    int frc =
+        platform_file_read(p->checkpoint_path, &file, &flen, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
+    if (frc < 0 && frc != GSI_ENOTFOUND) {
+        /* Only a file that is not there is no finding: one that cannot be read or is too
+         * large is reported, never checked in part or skipped in silence. */
+        problem(v, "the checkpoint file cannot be checked: %s", ferr.msg);
+    }
+    if (frc != 0) {
+        return;
+    }
+    struct journal_checkpoint cp;
+    if (journal_checkpoint_open(&cp, NULL, file, flen, p->origin, &p->verifier, 1, &ferr) == 0) {
+        *file_size = cp.size;
+        memcpy(file_root, cp.root, JOURNAL_HASH_SIZE);
+        journal_checkpoint_release(&cp);
+        if (*file_size > size) {
+            problem(v,
+                    "the checkpoint file %s has size %llu but the journal only %llu: "
+                    "entries were removed from the database",
+                    p->checkpoint_path, (unsigned long long)*file_size, (unsigned long long)size);
+        }
+    } else {
+        problem(v, "the checkpoint file %s does not verify: %s", p->checkpoint_path, ferr.msg);
+    }
+    free(file);
+}
+
 static int check_checkpoints(struct platform *p, struct store *s, struct vent *ents, uint64_t size,
                              struct vnodes *nodes, struct vctx *v, struct gsi_err *err)
 {
@@ -242,38 +278,9 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
     if (rc < 0) {
         return rc;
     }
-    /* The file outside the database is one more checkpoint to place in the same sweep. */
-    char *file = NULL;
-    uint64_t file_size = UINT64_MAX;
+    uint64_t file_size;
     uint8_t file_root[JOURNAL_HASH_SIZE];
-    size_t flen = 0;
-    struct gsi_err ferr = GSI_ERR_INIT;
-    int frc =
-        platform_file_read(p->checkpoint_path, &file, &flen, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
-    if (frc < 0 && frc != GSI_ENOTFOUND) {
-        /* Only a file that is not there is no finding: one that cannot be read or is too
-         * large is reported, never checked in part or skipped in silence. */
-        problem(v, "the checkpoint file cannot be checked: %s", ferr.msg);
-    }
-    if (frc == 0) {
-        struct journal_checkpoint cp;
-        if (journal_checkpoint_open(&cp, NULL, file, flen, p->origin, &p->verifier, 1, &ferr) ==
-            0) {
-            file_size = cp.size;
-            memcpy(file_root, cp.root, sizeof file_root);
-            journal_checkpoint_release(&cp);
-            if (file_size > size) {
-                problem(v,
-                        "the checkpoint file %s has size %llu but the journal only %llu: "
-                        "entries were removed from the database",
-                        p->checkpoint_path, (unsigned long long)file_size,
-                        (unsigned long long)size);
-            }
-        } else {
-            problem(v, "the checkpoint file %s does not verify: %s", p->checkpoint_path, ferr.msg);
-        }
-        free(file);
-    }
+    file_checkpoint(p, size, v, &file_size, file_root);
     struct journal_merkle_range range;
     journal_merkle_range_init(&range);
     uint64_t last = 0;
@@ -542,6 +549,44 @@ static int check_parties(struct store *s, struct vent *ents, uint64_t size, stru
     return 0;
 }
 
+/* Steps 1 to 4 (the file's comment) over the `size` entries in `ents`, in one snapshot. */
+static int check_all(struct platform *p, struct store *s, struct vent *ents, uint64_t size,
+                     struct vctx *v, struct gsi_err *err)
+{
+    struct revoke *revs = NULL;
+    size_t nrevs = 0;
+    int rc = read_entries(s, ents, size, v, err);
+    struct vnodes nodes;
+    memset(&nodes, 0, sizeof nodes);
+    if (rc == 0) {
+        rc = vnodes_init(&nodes, size, err);
+    }
+    if (rc == 0) {
+        rc = check_checkpoints(p, s, ents, size, &nodes, v, err);
+    }
+    if (rc == 0) {
+        rc = check_nodes(s, &nodes, v, err);
+    }
+    vnodes_release(&nodes);
+    if (rc == 0) {
+        rc = check_records(s, ents, size, v, &revs, &nrevs, err);
+    }
+    if (rc == 0) {
+        rc = check_delegates(s, ents, size, v, revs, nrevs, err);
+    }
+    if (rc == 0) {
+        rc = check_parties(s, ents, size, v, err);
+    }
+    for (uint64_t i = 0; rc == 0 && i < size; i++) {
+        if (ents[i].present && !ents[i].seen) {
+            problem(v, "%s (entry %llu) is missing from the database", ents[i].subject,
+                    (unsigned long long)i);
+        }
+    }
+    free(revs);
+    return rc;
+}
+
 int platform_journal_verify(struct platform *p, struct platform_verify_report *rep,
                             platform_problem_fn fn, void *ctx, struct gsi_err *err)
 {
@@ -573,42 +618,9 @@ int platform_journal_verify(struct platform *p, struct platform_verify_report *r
             rc = GSI_ENOMEM;
         }
     }
-    uint64_t size = (uint64_t)head;
-    struct revoke *revs = NULL;
-    size_t nrevs = 0;
     if (rc == 0) {
-        rc = read_entries(s, ents, size, &v, err);
+        rc = check_all(p, s, ents, (uint64_t)head, &v, err);
     }
-    struct vnodes nodes;
-    memset(&nodes, 0, sizeof nodes);
-    if (rc == 0) {
-        rc = vnodes_init(&nodes, size, err);
-    }
-    if (rc == 0) {
-        rc = check_checkpoints(p, s, ents, size, &nodes, &v, err);
-    }
-    if (rc == 0) {
-        rc = check_nodes(s, &nodes, &v, err);
-    }
-    vnodes_release(&nodes);
-    if (rc == 0) {
-        rc = check_records(s, ents, size, &v, &revs, &nrevs, err);
-    }
-    if (rc == 0) {
-        rc = check_delegates(s, ents, size, &v, revs, nrevs, err);
-    }
-    if (rc == 0) {
-        rc = check_parties(s, ents, size, &v, err);
-    }
-    if (rc == 0) {
-        for (uint64_t i = 0; i < size; i++) {
-            if (ents[i].present && !ents[i].seen) {
-                problem(&v, "%s (entry %llu) is missing from the database", ents[i].subject,
-                        (unsigned long long)i);
-            }
-        }
-    }
-    free(revs);
     free(ents);
     platform_conn_put(p, s, rc < 0);
     if (rc == 0) {
