@@ -224,6 +224,44 @@ static int csv_split(struct gsi_csv *c, char *s, char *e, struct gsi_err *err)
     }
 }
 
+/* Skips a record longer than GSI_CSV_RECORD_MAX: to the next line end outside the window,
+ * looking through at most GSI_CSV_SKIP_MAX bytes. Always returns a negative code. */
+static int csv_skip_long(struct gsi_csv *c, struct gsi_err *err)
+{
+    long start_line = c->line;
+    c->line += count_newlines(c->buf + c->pos, c->end - c->pos);
+    c->bytes_done += c->end - c->pos;
+    size_t skipped = c->end - c->pos;
+    c->pos = c->end;
+    for (;;) {
+        if (skipped > GSI_CSV_SKIP_MAX) {
+            /* No line end in sight: not delimited text. Stop here rather than
+             * read an endless input (/dev/zero) to its end. */
+            c->eof = true;
+            c->pos = c->end;
+            return gsi_err_at(err, GSI_ELIMIT, c->path, start_line, 0,
+                              "no line end in %u bytes (is this a delimited text "
+                              "file?); stopped reading",
+                              GSI_CSV_SKIP_MAX);
+        }
+        int rc = csv_fill(c, err);
+        if (rc < 0) {
+            return rc;
+        }
+        const char *nl = memchr(c->buf + c->pos, '\n', c->end - c->pos);
+        size_t upto = nl ? (size_t)(nl - c->buf) + 1 : c->end;
+        skipped += upto - c->pos;
+        c->line += count_newlines(c->buf + c->pos, upto - c->pos);
+        c->bytes_done += upto - c->pos;
+        c->pos = upto;
+        if (nl != NULL || c->eof) {
+            break;
+        }
+    }
+    return gsi_err_at(err, GSI_ELIMIT, c->path, start_line, 0, "record longer than %u bytes",
+                      GSI_CSV_RECORD_MAX);
+}
+
 int gsi_csv_next(struct gsi_csv *c, struct gsi_err *err)
 {
     if (!c->started) {
@@ -251,39 +289,7 @@ int gsi_csv_next(struct gsi_csv *c, struct gsi_err *err)
         long end = csv_record_end(c, &open_quote);
         if (end < 0) {
             if (c->end - c->pos >= GSI_CSV_RECORD_MAX) {
-                /* Too long: skip to the next line end outside this window. */
-                long start_line = c->line;
-                c->line += count_newlines(c->buf + c->pos, c->end - c->pos);
-                c->bytes_done += c->end - c->pos;
-                size_t skipped = c->end - c->pos;
-                c->pos = c->end;
-                for (;;) {
-                    if (skipped > GSI_CSV_SKIP_MAX) {
-                        /* No line end in sight: not delimited text. Stop here rather than
-                         * read an endless input (/dev/zero) to its end. */
-                        c->eof = true;
-                        c->pos = c->end;
-                        return gsi_err_at(err, GSI_ELIMIT, c->path, start_line, 0,
-                                          "no line end in %u bytes (is this a delimited text "
-                                          "file?); stopped reading",
-                                          GSI_CSV_SKIP_MAX);
-                    }
-                    int rc = csv_fill(c, err);
-                    if (rc < 0) {
-                        return rc;
-                    }
-                    const char *nl = memchr(c->buf + c->pos, '\n', c->end - c->pos);
-                    size_t upto = nl ? (size_t)(nl - c->buf) + 1 : c->end;
-                    skipped += upto - c->pos;
-                    c->line += count_newlines(c->buf + c->pos, upto - c->pos);
-                    c->bytes_done += upto - c->pos;
-                    c->pos = upto;
-                    if (nl != NULL || c->eof) {
-                        break;
-                    }
-                }
-                return gsi_err_at(err, GSI_ELIMIT, c->path, start_line, 0,
-                                  "record longer than %u bytes", GSI_CSV_RECORD_MAX);
+                return csv_skip_long(c, err);
             }
             int rc = csv_fill(c, err);
             if (rc < 0) {

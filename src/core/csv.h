@@ -37,8 +37,8 @@
 
 #include "core/err.h"
 
-#define GSI_CSV_RECORD_MAX (1u << 20) /* bytes in one record, line breaks in quotes included */
-#define GSI_CSV_FIELDS_MAX 512u       /* fields in one record */
+#define GSI_CSV_RECORD_MAX (1u << 20)  /* bytes in one record, line breaks in quotes included */
+#define GSI_CSV_FIELDS_MAX 512u        /* fields in one record */
 #define GSI_CSV_SKIP_MAX   (16u << 20) /* bytes searched for the end of a too-long record */
 
 struct gsi_csv {

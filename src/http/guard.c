@@ -44,8 +44,7 @@ static void cut(struct http_guard *g, struct http_guard_conn *c, const char *why
 }
 
 /* Whether `c` is past its deadline at `now`. Under g->mu. */
-static const char *overdue(const struct http_guard *g, const struct http_guard_conn *c,
-                           int64_t now)
+static const char *overdue(const struct http_guard *g, const struct http_guard_conn *c, int64_t now)
 {
     int64_t age = now - c->since_ms;
     if (c->phase == HTTP_GUARD_HEAD && age > (int64_t)g->o.head_ms) {
@@ -54,6 +53,9 @@ static const char *overdue(const struct http_guard *g, const struct http_guard_c
     if (c->phase == HTTP_GUARD_BODY && age > (int64_t)g->o.head_ms &&
         (double)c->body * 1000.0 < (double)g->o.body_rate * (double)age) {
         return "its request body came in too slowly";
+    }
+    if (c->phase == HTTP_GUARD_DRAIN && age > (int64_t)g->o.head_ms) {
+        return "its oversize request body went on past the time allowed to drop it";
     }
     return NULL;
 }
@@ -109,8 +111,7 @@ static void *watch(void *arg)
     return NULL;
 }
 
-int http_guard_start(struct http_guard **out, const struct http_guard_opts *o,
-                     struct gsi_err *err)
+int http_guard_start(struct http_guard **out, const struct http_guard_opts *o, struct gsi_err *err)
 {
     *out = NULL;
     struct http_guard *g = calloc(1, sizeof *g);
@@ -184,8 +185,7 @@ void http_guard_close(struct http_guard *g, struct http_guard_conn *c)
     pthread_mutex_unlock(&g->mu);
 }
 
-void http_guard_phase(struct http_guard *g, struct http_guard_conn *c,
-                      enum http_guard_phase phase)
+void http_guard_phase(struct http_guard *g, struct http_guard_conn *c, enum http_guard_phase phase)
 {
     pthread_mutex_lock(&g->mu);
     c->phase = phase;

@@ -12,6 +12,8 @@
  *     this phase too, so it idles at most `head_ms`.
  *   - BODY (head in, body being read): closed when, past `head_ms`, it has averaged fewer
  *     than `body_rate` bytes a second since its head came in.
+ *   - DRAIN (a chunked body past the size cap, read and dropped so that its 413 can be
+ *     sent once it ends): closed past `head_ms`, whatever its rate.
  *   - BUSY (being answered, or waiting for its commit): never closed by the guard.
  *
  * And while more than `conn_max` connections are open (the server lets libmicrohttpd accept
@@ -37,7 +39,7 @@
 #define HTTP_GUARD_EVICT_MS 1000 /* a connection younger than this in HEAD is never evicted */
 #define HTTP_GUARD_TICK_MS  100  /* how often the thread looks */
 
-enum http_guard_phase { HTTP_GUARD_HEAD, HTTP_GUARD_BODY, HTTP_GUARD_BUSY };
+enum http_guard_phase { HTTP_GUARD_HEAD, HTTP_GUARD_BODY, HTTP_GUARD_DRAIN, HTTP_GUARD_BUSY };
 
 /* One connection, embedded in the server's per-connection state. */
 struct http_guard_conn {
@@ -50,17 +52,16 @@ struct http_guard_conn {
 };
 
 struct http_guard_opts {
-    unsigned conn_max;   /* open connections past which the longest-waiting head is evicted */
-    unsigned head_ms;    /* deadline for a request's head */
-    unsigned body_rate;  /* bytes a second a body must average, once past head_ms */
+    unsigned conn_max;      /* open connections past which the longest-waiting head is evicted */
+    unsigned head_ms;       /* deadline for a request's head */
+    unsigned body_rate;     /* bytes a second a body must average, once past head_ms */
     int64_t (*clock)(void); /* milliseconds; NULL: CLOCK_MONOTONIC */
 };
 
 struct http_guard;
 
 /* Starts the watch thread. */
-int http_guard_start(struct http_guard **out, const struct http_guard_opts *o,
-                     struct gsi_err *err);
+int http_guard_start(struct http_guard **out, const struct http_guard_opts *o, struct gsi_err *err);
 /* Stops and joins it, and frees the guard. NULL is a no-op. */
 void http_guard_stop(struct http_guard *g);
 
@@ -69,8 +70,7 @@ void http_guard_open(struct http_guard *g, struct http_guard_conn *c, int fd);
 /* The connection is closing: forget it (before its descriptor is closed). */
 void http_guard_close(struct http_guard *g, struct http_guard_conn *c);
 /* The connection enters `phase` now. */
-void http_guard_phase(struct http_guard *g, struct http_guard_conn *c,
-                      enum http_guard_phase phase);
+void http_guard_phase(struct http_guard *g, struct http_guard_conn *c, enum http_guard_phase phase);
 /* `n` more body bytes were read. */
 void http_guard_body(struct http_guard *g, struct http_guard_conn *c, size_t n);
 

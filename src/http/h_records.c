@@ -92,6 +92,12 @@ static int list(struct http_req *req, struct http_resp *resp, const char *party)
 int h_records_list(struct http_req *req, struct http_resp *resp)
 {
     const char *party = req->query != NULL ? req->query(req->query_ctx, "party") : NULL;
+    struct platform_party p;
+    /* A party that does not exist is the caller's mistake (404, as for its own path), not
+     * an empty page that reads like "no records". */
+    if (party != NULL && platform_party_get(req->platform, &p, party, &req->err) < 0) {
+        return req->err.code;
+    }
     return list(req, resp, party);
 }
 

@@ -31,28 +31,28 @@
 struct platform;
 
 /* Defaults and the hard caps on what a client may ask of the server. */
-#define HTTP_BODY_MAX_DEFAULT    (1u << 20) /* bytes in a request body; more gets 413 */
-#define HTTP_CONN_MAX_DEFAULT    1024u      /* open connections in all */
-#define HTTP_CONN_PER_IP_DEFAULT 256u       /* open connections from one address */
-#define HTTP_TIMEOUT_DEFAULT     30u        /* seconds a connection may stay idle */
-#define HTTP_WRITERS_DEFAULT     64u        /* writer threads: writes waiting for a commit */
-#define HTTP_HEAD_TIMEOUT_DEFAULT 10u       /* seconds for a request's head to arrive */
-#define HTTP_BODY_RATE_DEFAULT   1024u      /* bytes a second a request body must average */
-#define HTTP_THREADS_MAX         256u
+#define HTTP_BODY_MAX_DEFAULT     (1u << 20) /* bytes in a request body; more gets 413 */
+#define HTTP_CONN_MAX_DEFAULT     1024u      /* open connections in all */
+#define HTTP_CONN_PER_IP_DEFAULT  256u       /* open connections from one address */
+#define HTTP_TIMEOUT_DEFAULT      30u        /* seconds a connection may stay idle */
+#define HTTP_WRITERS_DEFAULT      64u        /* writer threads: writes waiting for a commit */
+#define HTTP_HEAD_TIMEOUT_DEFAULT 10u        /* seconds for a request's head to arrive */
+#define HTTP_BODY_RATE_DEFAULT    1024u      /* bytes a second a request body must average */
+#define HTTP_THREADS_MAX          256u
 
 struct http_server_opts {
     struct sockaddr_storage addr; /* where to listen; set by http_listen_parse */
     socklen_t addr_len;
-    unsigned threads;     /* event-loop threads; 0 picks one per CPU, at least 4 */
-    unsigned writers;     /* writer threads; 0 picks HTTP_WRITERS_DEFAULT */
-    unsigned conn_max;    /* total connections */
-    unsigned conn_per_ip; /* connections from one address */
-    unsigned timeout_s;   /* idle connection timeout, seconds */
-    size_t body_max;      /* request body cap, bytes */
-    unsigned head_timeout_s; /* a request's head must be in within this (see guard.h) */
-    unsigned body_rate;      /* bytes/s a body must average once past head_timeout_s */
+    unsigned threads;          /* event-loop threads; 0 picks one per CPU, at least 4 */
+    unsigned writers;          /* writer threads; 0 picks HTTP_WRITERS_DEFAULT */
+    unsigned conn_max;         /* total connections */
+    unsigned conn_per_ip;      /* connections from one address */
+    unsigned timeout_s;        /* idle connection timeout, seconds */
+    size_t body_max;           /* request body cap, bytes */
+    unsigned head_timeout_s;   /* a request's head must be in within this (see guard.h) */
+    unsigned body_rate;        /* bytes/s a body must average once past head_timeout_s */
     int64_t (*clock_ms)(void); /* the guard's clock in milliseconds; NULL: monotonic (tests) */
-    int quiet;            /* 1: no error log from libmicrohttpd on stderr */
+    int quiet;                 /* 1: no error log from libmicrohttpd on stderr */
 };
 
 /* Fills `o` with the defaults above and 127.0.0.1:8080. */

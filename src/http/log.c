@@ -52,8 +52,8 @@ void http_log_v(const char *fmt, va_list ap)
     struct log_key *k = key_for(fmt);
     if (k->second != now) {
         if (k->dropped > 0) {
-            fprintf(out, "gsi serve: %lu similar lines dropped (at most %u a second)\n",
-                    k->dropped, HTTP_LOG_BURST);
+            fprintf(out, "gsi serve: %lu similar lines dropped (at most %u a second)\n", k->dropped,
+                    HTTP_LOG_BURST);
         }
         k->second = now;
         k->printed = 0;
@@ -70,6 +70,21 @@ void http_log_v(const char *fmt, va_list ap)
     } else {
         k->dropped++;
     }
+    pthread_mutex_unlock(&log_mu);
+}
+
+void http_log_flush(void)
+{
+    pthread_mutex_lock(&log_mu);
+    FILE *out = log_out != NULL ? log_out : stderr;
+    for (size_t i = 0; i < HTTP_LOG_KEYS; i++) {
+        if (keys[i].dropped > 0) {
+            fprintf(out, "gsi serve: %lu similar lines dropped (at most %u a second)\n",
+                    keys[i].dropped, HTTP_LOG_BURST);
+            keys[i].dropped = 0;
+        }
+    }
+    fflush(out);
     pthread_mutex_unlock(&log_mu);
 }
 

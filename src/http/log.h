@@ -24,6 +24,9 @@
 void http_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void http_log_v(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* Writes the "N similar lines dropped" lines still owed (the server calls it when it stops). */
+void http_log_flush(void);
+
 /* Sends the log to `out` (NULL: stderr) and reads seconds from `clock` (NULL: the real
  * clock, CLOCK_MONOTONIC); forgets every count. */
 void http_log_setup(FILE *out, int64_t (*clock)(void));

@@ -67,6 +67,9 @@ struct upload {
  * in while the guard makes room by evicting the slowest head (guard.h). */
 #define HTTP_CONN_SPARE(max) ((max) / 8u + 4u)
 
+/* Bytes of an oversize chunked body read and dropped so that its 413 can be sent. */
+#define HTTP_DRAIN_MAX ((size_t)256 << 20)
+
 /* The per-request state of a request without a body: a marker, not an allocation. */
 static struct upload no_body;
 
@@ -190,8 +193,8 @@ static void client_address(char *out, size_t cap, struct MHD_Connection *c)
         return;
     }
     const struct sockaddr *sa = ci->client_addr;
-    socklen_t len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                              : sizeof(struct sockaddr_in);
+    socklen_t len =
+        sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
     if (getnameinfo(sa, len, out, (socklen_t)cap, NULL, 0, NI_NUMERICHOST) != 0) {
         out[0] = '\0';
     }
@@ -215,8 +218,8 @@ static void handle(struct http_server *s, struct MHD_Connection *c, enum http_me
     client_address(req.client_addr, sizeof req.client_addr, c);
     req.query = query_lookup;
     req.query_ctx = c;
-    req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                    MHD_HTTP_HEADER_IF_NONE_MATCH);
+    req.if_none_match =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
     if (accept != NULL) {
         const char *t = strstr(accept, "text/plain");
@@ -379,6 +382,83 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
+/* The first call for a request, once its head is in: checks the head (head.h), sets the
+ * guard's phase and the per-request state. */
+static enum MHD_Result request_begin(struct http_server *s, struct MHD_Connection *c,
+                                     struct conn *cn, enum http_method m, const char *version,
+                                     void **con_cls)
+{
+    if (cn == NULL) {
+        return MHD_NO; /* no memory for it at accept: close */
+    }
+    /* The head is in: a request without a body is answered now, one with a body must
+     * keep its bytes coming. */
+    http_guard_phase(s->guard, &cn->g,
+                     m == HTTP_GET || m == HTTP_HEAD || m == HTTP_OTHER ? HTTP_GUARD_BUSY
+                                                                        : HTTP_GUARD_BODY);
+    http_head_version(&cn->head, version);
+    MHD_get_connection_values_n(c, MHD_HEADER_KIND, head_field, &cn->head);
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, head_query, &cn->head);
+    const char *code;
+    char msg[160];
+    int status = http_head_verdict(&cn->head, &code, msg, sizeof msg);
+    if (status != 0) {
+        /* Answered before the body is read, so libmicrohttpd closes the connection
+         * after this response: the framing of what follows is not to be trusted. */
+        return send_error(c, status, code, msg);
+    }
+    const char *cl =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    /* No body to wait for: nothing to allocate. libmicrohttpd keeps the connection
+     * alive only for a response queued once the whole request is in, that is at the
+     * next call, so this call only marks the request as seen. A method no route has
+     * (PATCH, OPTIONS...) goes the same way: its body, if any, is dropped, and the
+     * router answers 404 for an unknown path or 405 with Allow for a known one. */
+    if (m == HTTP_GET || m == HTTP_HEAD || m == HTTP_OTHER) {
+        *con_cls = &no_body;
+        return MHD_YES;
+    }
+    /* Refuse a declared oversize body before reading any of it. */
+    if (cl != NULL && (strlen(cl) > 18 || strtoull(cl, NULL, 10) > s->body_max)) {
+        return send_too_big(s, c);
+    }
+    struct upload *up = calloc(1, sizeof *up);
+    if (up == NULL) {
+        return MHD_NO;
+    }
+    gsi_buf_init(&up->body, s->body_max);
+    up->phase = UPLOAD_READING;
+    *con_cls = up;
+    return MHD_YES;
+}
+
+/* One piece of a request body: kept up to the cap, then dropped until the body ends.
+ * MHD_NO closes the connection. */
+static enum MHD_Result upload_piece(struct http_server *s, struct conn *cn, struct upload *up,
+                                    const char *data, size_t n)
+{
+    /* A chunked body has no declared length; it is cut off at the cap. libmicrohttpd
+     * (0.9.x) cannot queue a response until the whole request is in, so what follows
+     * the cap is read and dropped to answer 413 once it ends — for at most
+     * HTTP_DRAIN_MAX bytes and the head timeout (the guard's DRAIN phase): past either
+     * the connection is closed without an answer, so that no client keeps the server
+     * reading for ever. */
+    if (up->too_big) {
+        up->dropped += n;
+        if (up->dropped > HTTP_DRAIN_MAX) {
+            return MHD_NO;
+        }
+    } else if (gsi_buf_append(&up->body, data, n) < 0) {
+        up->too_big = true;
+        up->dropped = n;
+        gsi_buf_release(&up->body);
+        if (cn != NULL) {
+            http_guard_phase(s->guard, &cn->g, HTTP_GUARD_DRAIN);
+        }
+    }
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -391,48 +471,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct conn *cn = conn_of(c);
     const char *path = cn != NULL ? cn->head.path : "";
     if (up == NULL) {
-        if (cn == NULL) {
-            return MHD_NO; /* no memory for it at accept: close */
-        }
-        /* The head is in: a request without a body is answered now, one with a body must
-         * keep its bytes coming. */
-        http_guard_phase(s->guard, &cn->g,
-                         m == HTTP_GET || m == HTTP_HEAD || m == HTTP_OTHER ? HTTP_GUARD_BUSY
-                                                                           : HTTP_GUARD_BODY);
-        http_head_version(&cn->head, version);
-        MHD_get_connection_values_n(c, MHD_HEADER_KIND, head_field, &cn->head);
-        MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, head_query, &cn->head);
-        const char *code;
-        char msg[160];
-        int status = http_head_verdict(&cn->head, &code, msg, sizeof msg);
-        if (status != 0) {
-            /* Answered before the body is read, so libmicrohttpd closes the connection
-             * after this response: the framing of what follows is not to be trusted. */
-            return send_error(c, status, code, msg);
-        }
-        const char *cl =
-            MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        /* No body to wait for: nothing to allocate. libmicrohttpd keeps the connection
-         * alive only for a response queued once the whole request is in, that is at the
-         * next call, so this call only marks the request as seen. A method no route has
-         * (PATCH, OPTIONS...) goes the same way: its body, if any, is dropped, and the
-         * router answers 404 for an unknown path or 405 with Allow for a known one. */
-        if (m == HTTP_GET || m == HTTP_HEAD || m == HTTP_OTHER) {
-            *con_cls = &no_body;
-            return MHD_YES;
-        }
-        /* Refuse a declared oversize body before reading any of it. */
-        if (cl != NULL && (strlen(cl) > 18 || strtoull(cl, NULL, 10) > s->body_max)) {
-            return send_too_big(s, c);
-        }
-        up = calloc(1, sizeof *up);
-        if (up == NULL) {
-            return MHD_NO;
-        }
-        gsi_buf_init(&up->body, s->body_max);
-        up->phase = UPLOAD_READING;
-        *con_cls = up;
-        return MHD_YES;
+        return request_begin(s, c, cn, m, version, con_cls);
     }
     if (up == &no_body) {
         if (*upload_data_size > 0) {
@@ -458,23 +497,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         http_guard_phase(s->guard, &cn->g, HTTP_GUARD_BUSY); /* the whole body is in */
     }
     if (*upload_data_size > 0) {
-        /* A chunked body has no declared length; it is cut off at the cap. libmicrohttpd
-         * (0.9.x) cannot queue a response until the whole request is in, so what follows
-         * the cap is read and dropped to answer 413 — but only up to as much again: past
-         * that the connection is closed without an answer, so that a client cannot keep a
-         * connection reading forever. */
-        if (up->too_big) {
-            up->dropped += *upload_data_size;
-            if (up->dropped > s->body_max) {
-                return MHD_NO;
-            }
-        } else if (gsi_buf_append(&up->body, upload_data, *upload_data_size) < 0) {
-            up->too_big = true;
-            up->dropped = *upload_data_size;
-            gsi_buf_release(&up->body);
-        }
+        size_t n = *upload_data_size;
         *upload_data_size = 0;
-        return MHD_YES;
+        return upload_piece(s, cn, up, upload_data, n);
     }
     if (up->too_big) {
         return send_too_big(s, c);
@@ -549,12 +574,12 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
     }
     s->platform = platform;
     s->body_max = o->body_max > 0 ? o->body_max : HTTP_BODY_MAX_DEFAULT;
-    struct http_guard_opts go = { .conn_max = o->conn_max,
-                                  .head_ms = (o->head_timeout_s > 0 ? o->head_timeout_s
-                                                                    : HTTP_HEAD_TIMEOUT_DEFAULT) *
-                                             1000u,
-                                  .body_rate = o->body_rate,
-                                  .clock = o->clock_ms };
+    struct http_guard_opts go = {
+        .conn_max = o->conn_max,
+        .head_ms = (o->head_timeout_s > 0 ? o->head_timeout_s : HTTP_HEAD_TIMEOUT_DEFAULT) * 1000u,
+        .body_rate = o->body_rate,
+        .clock = o->clock_ms
+    };
     if (http_guard_start(&s->guard, &go, err) < 0) {
         free(s);
         return err->code;
@@ -593,15 +618,16 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
         flags |= MHD_USE_IPv6;
     }
     s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-        (const struct sockaddr *)&o->addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, o->conn_max + HTTP_CONN_SPARE(o->conn_max),
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        o->conn_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE,
-        1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-        on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MHD_POOL, MHD_OPTION_END);
+        /* The logger first, so that libmicrohttpd's messages about the options that follow
+         * go through it too. */
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+        MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)&o->addr, MHD_OPTION_THREAD_POOL_SIZE,
+        threads, MHD_OPTION_CONNECTION_LIMIT, o->conn_max + HTTP_CONN_SPARE(o->conn_max),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->conn_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+        o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)HTTP_MHD_POOL, MHD_OPTION_END);
     if (s->daemon == NULL) {
         server_free(s);
         return gsi_err_set(
@@ -656,4 +682,5 @@ void http_server_stop(struct http_server *s)
     writers_stop(s);
     MHD_stop_daemon(s->daemon);
     server_free(s);
+    http_log_flush();
 }

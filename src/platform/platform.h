@@ -305,7 +305,7 @@ struct platform_entry {
     char payload_hash[PLATFORM_HEX_MAX]; /* SHA-256 of the subject's canonical bytes */
     char leaf_hash[PLATFORM_HEX_MAX];    /* SHA-256(0x00 || canonical entry bytes) */
     /* The entry records a confidential act. platform_journal_entries, the public listing,
-     * then gives only index, time and leaf hash: type, party, delegate, subject and payload
+     * then gives only index and leaf hash: type, party, delegate, time, subject and payload
      * hash are "" / 0 (the record's parties read them from the record itself). */
     bool confidential;
     /* Its leaf data is the blinded form (journal_entry_blind) salted with `salt` (the

@@ -314,19 +314,20 @@ static int entry_fill_full(void *elem, const struct store_rows *r, size_t i, str
     return platform_entry_form(e, store_rows_text(r, i, 10), err);
 }
 
-/* The public listing's fill: a confidential act shows when, and its leaf hash, which the
- * tree needs and which reveals nothing (the blinded form hashes a salted commitment). */
+/* The public listing's fill: a confidential act shows only its index and its leaf hash,
+ * which the tree needs and which reveals nothing (the blinded form hashes a salted
+ * commitment); not even its time. */
 static int entry_fill(void *elem, const struct store_rows *r, size_t i, struct gsi_err *err)
 {
     (void)err;
     struct platform_entry *e = elem;
     memset(e, 0, sizeof *e);
     e->index = (uint64_t)store_rows_int(r, i, 0);
-    e->time_us = store_rows_int(r, i, 4);
-    snprintf(e->time, sizeof e->time, "%s", store_rows_text(r, i, 5));
     snprintf(e->leaf_hash, sizeof e->leaf_hash, "%s", store_rows_text(r, i, 8));
     e->confidential = store_rows_int(r, i, 9) != 0;
     if (!e->confidential) {
+        e->time_us = store_rows_int(r, i, 4);
+        snprintf(e->time, sizeof e->time, "%s", store_rows_text(r, i, 5));
         snprintf(e->type, sizeof e->type, "%s", store_rows_text(r, i, 1));
         snprintf(e->party, sizeof e->party, "%s", store_rows_text(r, i, 2));
         e->delegate = store_rows_int(r, i, 3);

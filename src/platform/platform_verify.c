@@ -35,7 +35,6 @@ struct vctx {
     void *ctx;
 };
 
-
 static void problem(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void problem(struct vctx *v, const char *fmt, ...)
 {
@@ -142,7 +141,7 @@ static int vnodes_init(struct vnodes *n, uint64_t size, struct gsi_err *err)
 {
     memset(n, 0, sizeof *n);
     uint64_t total = 0;
-    for (unsigned l = 0; l < 65 && l < 64 && (size >> l) > 0; l++) {
+    for (unsigned l = 0; l < 64 && (size >> l) > 0; l++) {
         n->off[l] = total;
         n->count[l] = size >> l;
         total += n->count[l];
@@ -154,8 +153,11 @@ static int vnodes_init(struct vnodes *n, uint64_t size, struct gsi_err *err)
         free(n->seen);
         n->hash = NULL;
         n->seen = NULL;
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory for %llu tree nodes",
-                           (unsigned long long)total);
+        /* The code itself, not gsi_err_set's value: the analyzer must see that the
+         * arrays are set whenever 0 comes back. */
+        gsi_err_set(err, GSI_ENOMEM, "out of memory for %llu tree nodes",
+                    (unsigned long long)total);
+        return GSI_ENOMEM;
     }
     return 0;
 }
@@ -202,8 +204,10 @@ static int check_nodes(struct store *s, struct vnodes *nodes, struct vctx *v, st
             after_level = level;
             after_idx = idx;
             if (level < 0 || level >= 64 || idx < 0 || (uint64_t)idx >= nodes->count[level]) {
-                problem(v, "journal_nodes (level %lld, index %lld): no such node in a tree of "
-                           "this size", (long long)level, (long long)idx);
+                problem(v,
+                        "journal_nodes (level %lld, index %lld): no such node in a tree of "
+                        "this size",
+                        (long long)level, (long long)idx);
                 continue;
             }
             uint64_t k = nodes->off[level] + (uint64_t)idx;
@@ -212,8 +216,9 @@ static int check_nodes(struct store *s, struct vnodes *nodes, struct vctx *v, st
             struct gsi_err herr = GSI_ERR_INIT;
             if (platform_unhex(h, store_rows_text(r, i, 2), store_rows_len(r, i, 2), &herr) < 0 ||
                 memcmp(h, nodes->hash[k], sizeof h) != 0) {
-                problem(v, "journal_nodes (level %lld, index %lld): the stored hash is not the "
-                           "one the entries give (proofs from it would not verify)",
+                problem(v,
+                        "journal_nodes (level %lld, index %lld): the stored hash is not the "
+                        "one the entries give (proofs from it would not verify)",
                         (long long)level, (long long)idx);
             }
         }
@@ -233,6 +238,42 @@ static int check_nodes(struct store *s, struct vnodes *nodes, struct vctx *v, st
     return 0;
 }
 
+/* The checkpoint file outside the database, one more checkpoint to place in the sweep of
+ * check_checkpoints: its size (UINT64_MAX when there is none to check) and root. */
+static void file_checkpoint(struct platform *p, uint64_t size, struct vctx *v, uint64_t *file_size,
+                            uint8_t file_root[JOURNAL_HASH_SIZE])
+{
+    char *file = NULL;
+    size_t flen = 0;
+    struct gsi_err ferr = GSI_ERR_INIT;
+    *file_size = UINT64_MAX;
+    int frc =
+        platform_file_read(p->checkpoint_path, &file, &flen, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
+    if (frc < 0 && frc != GSI_ENOTFOUND) {
+        /* Only a file that is not there is no finding: one that cannot be read or is too
+         * large is reported, never checked in part or skipped in silence. */
+        problem(v, "the checkpoint file cannot be checked: %s", ferr.msg);
+    }
+    if (frc != 0) {
+        return;
+    }
+    struct journal_checkpoint cp;
+    if (journal_checkpoint_open(&cp, NULL, file, flen, p->origin, &p->verifier, 1, &ferr) == 0) {
+        *file_size = cp.size;
+        memcpy(file_root, cp.root, JOURNAL_HASH_SIZE);
+        journal_checkpoint_release(&cp);
+        if (*file_size > size) {
+            problem(v,
+                    "the checkpoint file %s has size %llu but the journal only %llu: "
+                    "entries were removed from the database",
+                    p->checkpoint_path, (unsigned long long)*file_size, (unsigned long long)size);
+        }
+    } else {
+        problem(v, "the checkpoint file %s does not verify: %s", p->checkpoint_path, ferr.msg);
+    }
+    free(file);
+}
+
 static int check_checkpoints(struct platform *p, struct store *s, struct vent *ents, uint64_t size,
                              struct vnodes *nodes, struct vctx *v, struct gsi_err *err)
 {
@@ -242,38 +283,9 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
     if (rc < 0) {
         return rc;
     }
-    /* The file outside the database is one more checkpoint to place in the same sweep. */
-    char *file = NULL;
-    uint64_t file_size = UINT64_MAX;
+    uint64_t file_size;
     uint8_t file_root[JOURNAL_HASH_SIZE];
-    size_t flen = 0;
-    struct gsi_err ferr = GSI_ERR_INIT;
-    int frc =
-        platform_file_read(p->checkpoint_path, &file, &flen, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
-    if (frc < 0 && frc != GSI_ENOTFOUND) {
-        /* Only a file that is not there is no finding: one that cannot be read or is too
-         * large is reported, never checked in part or skipped in silence. */
-        problem(v, "the checkpoint file cannot be checked: %s", ferr.msg);
-    }
-    if (frc == 0) {
-        struct journal_checkpoint cp;
-        if (journal_checkpoint_open(&cp, NULL, file, flen, p->origin, &p->verifier, 1, &ferr) ==
-            0) {
-            file_size = cp.size;
-            memcpy(file_root, cp.root, sizeof file_root);
-            journal_checkpoint_release(&cp);
-            if (file_size > size) {
-                problem(v,
-                        "the checkpoint file %s has size %llu but the journal only %llu: "
-                        "entries were removed from the database",
-                        p->checkpoint_path, (unsigned long long)file_size,
-                        (unsigned long long)size);
-            }
-        } else {
-            problem(v, "the checkpoint file %s does not verify: %s", p->checkpoint_path, ferr.msg);
-        }
-        free(file);
-    }
+    file_checkpoint(p, size, v, &file_size, file_root);
     struct journal_merkle_range range;
     journal_merkle_range_init(&range);
     uint64_t last = 0;
@@ -294,8 +306,8 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
                             p->checkpoint_path, (unsigned long long)file_size);
                 }
             }
-            rc = journal_merkle_range_append(&range, ents[range.size].leaf, vnodes_emit, nodes,
-                                             err);
+            rc =
+                journal_merkle_range_append(&range, ents[range.size].leaf, vnodes_emit, nodes, err);
             if (rc < 0) {
                 store_rows_free(r);
                 return rc;
@@ -380,12 +392,11 @@ static int check_records(struct store *s, struct vent *ents, uint64_t size, stru
     for (;;) {
         struct store_val pv[] = { STORE_INT(after), STORE_INT(1000) };
         struct store_rows *r;
-        int rc =
-            store_query(s, &r,
-                        "SELECT id, type, party, delegate, created, confidential, audience,"
-                        " payload, journal_index, salt FROM records WHERE id > ? ORDER BY id"
-                        " LIMIT ?",
-                        pv, 2, err);
+        int rc = store_query(s, &r,
+                             "SELECT id, type, party, delegate, created, confidential, audience,"
+                             " payload, journal_index, salt FROM records WHERE id > ? ORDER BY id"
+                             " LIMIT ?",
+                             pv, 2, err);
         if (rc < 0) {
             return rc;
         }
@@ -560,6 +571,44 @@ static int check_projection(struct platform *p, struct vctx *v, struct gsi_err *
     return rc;
 }
 
+/* Steps 1 to 4 (the file's comment) over the `size` entries in `ents`, in one snapshot. */
+static int check_all(struct platform *p, struct store *s, struct vent *ents, uint64_t size,
+                     struct vctx *v, struct gsi_err *err)
+{
+    struct revoke *revs = NULL;
+    size_t nrevs = 0;
+    int rc = read_entries(s, ents, size, v, err);
+    struct vnodes nodes;
+    memset(&nodes, 0, sizeof nodes);
+    if (rc == 0) {
+        rc = vnodes_init(&nodes, size, err);
+    }
+    if (rc == 0) {
+        rc = check_checkpoints(p, s, ents, size, &nodes, v, err);
+    }
+    if (rc == 0) {
+        rc = check_nodes(s, &nodes, v, err);
+    }
+    vnodes_release(&nodes);
+    if (rc == 0) {
+        rc = check_records(s, ents, size, v, &revs, &nrevs, err);
+    }
+    if (rc == 0) {
+        rc = check_delegates(s, ents, size, v, revs, nrevs, err);
+    }
+    if (rc == 0) {
+        rc = check_parties(s, ents, size, v, err);
+    }
+    for (uint64_t i = 0; rc == 0 && i < size; i++) {
+        if (ents[i].present && !ents[i].seen) {
+            problem(v, "%s (entry %llu) is missing from the database", ents[i].subject,
+                    (unsigned long long)i);
+        }
+    }
+    free(revs);
+    return rc;
+}
+
 int platform_journal_verify(struct platform *p, struct platform_verify_report *rep,
                             platform_problem_fn fn, void *ctx, struct gsi_err *err)
 {
@@ -591,42 +640,9 @@ int platform_journal_verify(struct platform *p, struct platform_verify_report *r
             rc = GSI_ENOMEM;
         }
     }
-    uint64_t size = (uint64_t)head;
-    struct revoke *revs = NULL;
-    size_t nrevs = 0;
     if (rc == 0) {
-        rc = read_entries(s, ents, size, &v, err);
+        rc = check_all(p, s, ents, (uint64_t)head, &v, err);
     }
-    struct vnodes nodes;
-    memset(&nodes, 0, sizeof nodes);
-    if (rc == 0) {
-        rc = vnodes_init(&nodes, size, err);
-    }
-    if (rc == 0) {
-        rc = check_checkpoints(p, s, ents, size, &nodes, &v, err);
-    }
-    if (rc == 0) {
-        rc = check_nodes(s, &nodes, &v, err);
-    }
-    vnodes_release(&nodes);
-    if (rc == 0) {
-        rc = check_records(s, ents, size, &v, &revs, &nrevs, err);
-    }
-    if (rc == 0) {
-        rc = check_delegates(s, ents, size, &v, revs, nrevs, err);
-    }
-    if (rc == 0) {
-        rc = check_parties(s, ents, size, &v, err);
-    }
-    if (rc == 0) {
-        for (uint64_t i = 0; i < size; i++) {
-            if (ents[i].present && !ents[i].seen) {
-                problem(&v, "%s (entry %llu) is missing from the database", ents[i].subject,
-                        (unsigned long long)i);
-            }
-        }
-    }
-    free(revs);
     free(ents);
     platform_conn_put(p, s, rc < 0);
     if (rc == 0) {

@@ -288,8 +288,8 @@ static int sign_head(struct platform *p, struct store *s, const struct journal_m
     if (rc == 0) {
         /* Another process on the same PostgreSQL database may have signed this size. */
         struct store_val v[] = { STORE_INT(r->size) };
-        rc = store_query_int(s, &have, 0, "SELECT COUNT(*) FROM checkpoints WHERE size = ?", v,
-                             1, err);
+        rc = store_query_int(s, &have, 0, "SELECT COUNT(*) FROM checkpoints WHERE size = ?", v, 1,
+                             err);
     }
     if (rc == 0 && have == 0) {
         struct store_val v[] = { STORE_INT(r->size), STORE_TEXT(root),
@@ -629,13 +629,12 @@ int platform_canon_record_salted(struct gsi_buf *out, int64_t id, const char *ty
      * guessable, so without the salt a guess of a short payload could be confirmed
      * against the public payload hash. */
     bool v2 = salt[0] != '\0';
-    int rc =
-        gsi_buf_appendf(out,
-                        "gsi-record/v%d\nid %lld\ntype %s\nparty %s\ndelegate %lld\ntime %s\n"
-                        "confidential %d\naudience %s\njournal %llu\n%s%s%spayload %zu\n",
-                        v2 ? 2 : 1, (long long)id, type, party, (long long)delegate, time,
-                        confidential ? 1 : 0, audience, (unsigned long long)journal_index,
-                        v2 ? "salt " : "", salt, v2 ? "\n" : "", payload_len);
+    int rc = gsi_buf_appendf(out,
+                             "gsi-record/v%d\nid %lld\ntype %s\nparty %s\ndelegate %lld\ntime %s\n"
+                             "confidential %d\naudience %s\njournal %llu\n%s%s%spayload %zu\n",
+                             v2 ? 2 : 1, (long long)id, type, party, (long long)delegate, time,
+                             confidential ? 1 : 0, audience, (unsigned long long)journal_index,
+                             v2 ? "salt " : "", salt, v2 ? "\n" : "", payload_len);
     if (rc == 0) {
         rc = gsi_buf_append(out, payload, payload_len);
     }
@@ -691,8 +690,7 @@ static int audience_check(struct platform *p, struct pw_batch *b, const char *au
         snprintf(id, sizeof id, "%.*s", (int)n, a);
         int rc = platform_party_check(p, b, id, err);
         if (rc == GSI_ENOTFOUND) {
-            return gsi_err_set(err, GSI_EDATA, "audience: no party '%s' (see GET /v1/parties)",
-                               id);
+            return gsi_err_set(err, GSI_EDATA, "audience: no party '%s' (see GET /v1/parties)", id);
         }
         if (rc < 0) {
             return rc;

@@ -1,8 +1,8 @@
 /*
  * Fuzz target for what the HTTP layer parses from a client: the request path against the
  * route table's patterns, a query value as an integer, the Authorization header, a listen
- * address, the head checks (head.h), and a JSON body (with its error position). The input's first line is the path,
- * header and query value; the rest is the body.
+ * address, the head checks (head.h), and a JSON body (with its error position). The input's first
+ * line is the path, header and query value; the rest is the body.
  */
 #include <stdint.h>
 #include <stdlib.h>

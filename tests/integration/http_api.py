@@ -66,6 +66,8 @@ def run(c, env, s, chn, ind, bra_obs):
     c.eq(len(p["parties"]), 193, "UN member states")
     st, p, _ = s.call("GET", "/v1/parties?kind=observer")
     c.eq(sorted(x["id"] for x in p["parties"]), ["PSE", "VAT"], "observer states")
+    st, p, _ = s.call("GET", "/v1/records?party=ZZZ")
+    c.eq(st, 404, "records of a party that does not exist")
     st, p, _ = s.call("GET", "/v1/parties?kind=bogus")
     c.eq(st, 400, "an unknown party kind is refused")
     c.eq(p.get("error", {}).get("code"), "GSI_EUSAGE", "unknown kind's error code")

@@ -140,8 +140,17 @@ def act(n, text):
 
 
 def journal_size(n):
-    _, body, _ = get(url[n] + "/v1/journal/checkpoint")
-    return json.loads(body)["size"]
+    """The journal's size, once the checkpoint n serves covers it: gsi serve signs at most
+    one checkpoint per --checkpoint-every, so the checkpoint may trail the last act."""
+    _, body, _ = get(url[n] + "/v1/health")
+    size = json.loads(body)["journal_size"]
+
+    def covered():
+        _, cp, _ = get(url[n] + "/v1/journal/checkpoint")
+        return json.loads(cp)["size"] >= size
+
+    wait_for(covered, f"{n}'s checkpoint covering {size} entries")
+    return size
 
 
 def policy_verify(n):

@@ -771,8 +771,12 @@ END_TEST
 START_TEST(confidential_salted)
 {
     struct gsi_err err = GSI_ERR_INIT;
-    struct platform_act act = { .type = "note.private", .party = "CHN", .payload = "{\"a\":1}",
-                                .payload_len = 7, .confidential = true, .audience = "IND" };
+    struct platform_act act = { .type = "note.private",
+                                .party = "CHN",
+                                .payload = "{\"a\":1}",
+                                .payload_len = 7,
+                                .confidential = true,
+                                .audience = "IND" };
     struct platform_receipt r1, r2, r3;
     ck_assert_int_eq(platform_act_record(p, &r1, NULL, &act, &err), 0);
     ck_assert_int_eq(platform_act_record(p, &r2, NULL, &act, &err), 0);
@@ -985,8 +989,7 @@ START_TEST(verify_checks_tree_nodes)
     tamper("INSERT INTO journal_nodes (level, idx, hash) VALUES (40, 0, '00')");
     gsi_buf_reset(&msgs);
     ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
-    ck_assert_msg(strstr(msgs.data, "(level 40, index 0): no such node") != NULL, "%s",
-                  msgs.data);
+    ck_assert_msg(strstr(msgs.data, "(level 40, index 0): no such node") != NULL, "%s", msgs.data);
     gsi_buf_release(&msgs);
 }
 END_TEST
@@ -1141,24 +1144,24 @@ START_TEST(checkpoint_every)
     struct store *s;
     ck_assert_int_eq(store_open(&s, db, &err), 0);
     int64_t before = 0, after = 0, top = 0;
-    ck_assert_int_eq(store_query_int(s, &before, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0,
-                                     &err), 0);
+    ck_assert_int_eq(
+        store_query_int(s, &before, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0, &err), 0);
     struct platform_act act = { .type = "t.t", .party = "CHN" };
     struct platform_receipt r;
     for (int i = 0; i < 50; i++) {
         ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
     }
-    ck_assert_int_eq(store_query_int(s, &after, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0,
-                                     &err), 0);
+    ck_assert_int_eq(
+        store_query_int(s, &after, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0, &err), 0);
     ck_assert_int_eq(after - before, 1); /* the first commit's; the other 49 were not due */
     ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
-    ck_assert_int_eq(store_query_int(s, &top, 0, "SELECT MAX(size) FROM checkpoints", NULL, 0,
-                                     &err), 0);
+    ck_assert_int_eq(
+        store_query_int(s, &top, 0, "SELECT MAX(size) FROM checkpoints", NULL, 0, &err), 0);
     ck_assert_uint_eq((uint64_t)top, jsize());
     /* Signing again with nothing new adds nothing. */
     ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
-    ck_assert_int_eq(store_query_int(s, &after, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0,
-                                     &err), 0);
+    ck_assert_int_eq(
+        store_query_int(s, &after, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0, &err), 0);
     ck_assert_int_eq(after - before, 2);
     store_close(s);
     struct platform_verify_report rep;
