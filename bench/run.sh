@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
 export GSI="$PWD/$build/src/cli/gsi"
-parts=${BENCH_ONLY:-events warn consensus http procedures consult}
+parts=${BENCH_ONLY:-events warn consensus http tlog procedures coop consult}
 status=0
 for part in $parts; do
     echo

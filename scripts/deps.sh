@@ -9,13 +9,22 @@ cd "$(dirname "$0")/.."
 pkgs=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev clang-tidy check
       libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libjansson-dev libmicrohttpd-dev
       python3 gawk)
+# The journal as tlog-tiles: Go's sumdb/tlog checker, an nginx mirror, a Python cosignature
+# verifier (tests/tlog/).
+pkgs+=(golang-go golang-golang-x-mod-dev nginx python3-cryptography)
 # The HTTP tests check every response against docs/api.yaml (tests/integration/openapi_check.py).
 pkgs+=(python3-yaml)
 if [ "${1:-}" = bench ]; then
     pkgs+=(python3-pandas python3-numpy python3-sklearn wrk nginx time)
-    # Node.js may come from elsewhere than Debian (then Debian's npm conflicts with it).
-    command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
 fi
+# The dashboard (web/) and the benchmarks: Node.js and npm (esbuild bundles web/ at build
+# time), and Debian's Chromium for the browser test (playwright-core drives /usr/bin/chromium;
+# no browser is downloaded). Node.js may come from elsewhere than Debian (then Debian's npm
+# conflicts with it).
+pkgs+=(chromium)
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || pkgs+=(nodejs npm)
+# Cooperation: the allocation's test and bench compare it with scipy's LP solver.
+pkgs+=(python3-scipy python3-numpy)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -33,4 +42,9 @@ if [ "${1:-}" = bench ] && [ -f bench/package.json ]; then
     if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules ]; then
         (cd bench && npm ci --no-audit --no-fund --loglevel=error) >&2
     fi
+fi
+
+# The dashboard's npm packages, pinned by web/package-lock.json.
+if [ ! -d web/node_modules ] || [ web/package-lock.json -nt web/node_modules ]; then
+    (cd web && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "consensus/consensus.h"
+#include "core/json.h"
 #include "core/text.h"
 
 static const char consensus_usage[] =
@@ -18,23 +19,9 @@ static const char consensus_usage[] =
     "tests and group-informed consensus. Reads Polis's export files: votes.csv (one vote a\n"
     "row: agree 1, disagree -1, pass 0), or participants-votes.csv (one participant a row),\n"
     "with comments.csv for the statements' text and moderation (moderated -1 is left out).\n"
-    "\n"
-    "Options:\n"
-    "  --votes FILE      votes, one a row (timestamp, comment-id, voter-id, vote)\n"
-    "  --matrix FILE     participants-votes.csv, one participant a row\n"
-    "  --comments FILE   comments.csv; makes unknown comment-ids an error\n"
-    "  --format FMT      table (default), csv (one row a statement) or json (everything)\n"
-    "  --top N           statements listed as common ground and as differences (default 10)\n"
-    "  --replay SECONDS  with --votes: replay the votes in time order, updating after every\n"
-    "                    SECONDS of votes as a live consultation does (Polis's groups carry\n"
-    "                    that history), then compute once more with the state Polis keeps\n"
-    "  --compare FILE    a participants-votes.csv whose group-id column holds reference\n"
-    "                    groups (Polis's): report how far the groups found agree with them\n"
-    "                    (adjusted Rand index; table and json output)\n"
-    "  --seed N          seed of the random start (default 1); same seed, same result\n"
-    "  --threads N       worker threads (default: all cores); results do not depend on it\n"
-    "  -h, --help        show this help\n"
-    "\n"
+    "";
+
+static const char consensus_epilog[] =
     "Examples:\n"
     "  gsi consensus --votes votes.csv --comments comments.csv\n"
     "  gsi consensus --matrix participants-votes.csv --format json > result.json\n"
@@ -46,8 +33,9 @@ static const char consensus_usage[] =
 struct consensus_args {
     const char *votes, *matrix, *comments, *compare;
     enum gsi_format format;
-    long top;
-    long replay; /* seconds per update when replaying votes.csv; 0: compute once */
+    int64_t top;
+    int64_t replay; /* seconds per update when replaying votes.csv; 0: compute once */
+    int64_t seed, threads;
     struct consensus_opts opts;
 };
 
@@ -58,49 +46,40 @@ static int parse_args(struct consensus_args *a, int argc, char **argv)
     a->format = GSI_FORMAT_TABLE;
     a->top = 10;
     consensus_opts_default(&a->opts);
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        long n = 0;
-        if (cli_is_help(argv[i])) {
-            fputs(consensus_usage, stdout);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--votes", &missing)) != NULL) {
-            a->votes = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--matrix", &missing)) != NULL) {
-            a->matrix = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--comments", &missing)) != NULL) {
-            a->comments = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--compare", &missing)) != NULL) {
-            a->compare = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--format", &missing)) != NULL) {
-            if (cli_format(&a->format, "consensus", v) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--top", &missing)) != NULL) {
-            if (cli_int(&a->top, "consensus", "--top", v, 0, 1000000) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--replay", &missing)) != NULL) {
-            if (cli_int(&a->replay, "consensus", "--replay", v, 1, 31536000) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--seed", &missing)) != NULL) {
-            if (cli_int(&n, "consensus", "--seed", v, 0, 2147483647L) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-            a->opts.seed = (uint64_t)n;
-        } else if ((v = cli_opt(argc, argv, &i, "--threads", &missing)) != NULL) {
-            if (cli_int(&n, "consensus", "--threads", v, 1, 64) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-            a->opts.threads = (int)n;
-        } else if (missing) {
-            return cli_usage_error("consensus", "%s needs a value", argv[i]);
-        } else {
-            return cli_usage_error("consensus", "unknown argument '%s'", argv[i]);
-        }
+    a->seed = (int64_t)a->opts.seed;
+    a->threads = a->opts.threads;
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--votes", "FILE", &a->votes,
+                       "votes, one a row (timestamp, comment-id, voter-id, vote)"),
+        CLI_OPT_STRING("--matrix", "FILE", &a->matrix,
+                       "participants-votes.csv, one participant a row"),
+        CLI_OPT_STRING("--comments", "FILE", &a->comments,
+                       "comments.csv; makes unknown comment-ids an error"),
+        CLI_OPT_FORMAT(&a->format, "table (default), csv (one row a statement) or json "
+                                   "(everything)"),
+        CLI_OPT_INT("--top", "N", &a->top, 0, 1000000,
+                    "statements listed as common ground and as differences (default 10)"),
+        CLI_OPT_INT("--replay", "SECONDS", &a->replay, 1, 31536000,
+                    "with --votes: replay the votes in time order, updating after every\n"
+                    "SECONDS of votes as a live consultation does (Polis's groups carry\n"
+                    "that history), then compute once more with the state Polis keeps"),
+        CLI_OPT_STRING("--compare", "FILE", &a->compare,
+                       "a participants-votes.csv whose group-id column holds reference\n"
+                       "groups (Polis's): report how far the groups found agree with them\n"
+                       "(adjusted Rand index; table and json output)"),
+        CLI_OPT_INT("--seed", "N", &a->seed, 0, 2147483647,
+                    "seed of the random start (default 1); same seed, same result"),
+        CLI_OPT_INT("--threads", "N", &a->threads, 1, 64,
+                    "worker threads (default: all cores); results do not depend on it"),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "consensus", consensus_usage, consensus_epilog, opts };
+    int st = cli_parse(&cmd, argc, argv, 1);
+    if (st >= 0) {
+        return st;
     }
+    a->opts.seed = (uint64_t)a->seed;
+    a->opts.threads = (int)a->threads;
     if ((a->votes == NULL) == (a->matrix == NULL)) {
         return cli_usage_error("consensus", "give exactly one of --votes and --matrix");
     }
@@ -113,30 +92,6 @@ static int parse_args(struct consensus_args *a, int argc, char **argv)
     return -1;
 }
 
-/* Statement indices ranked by a key, descending, ties by index; moderated-out left out. */
-static size_t rank_statements(const struct consensus *c, bool by_gic, uint32_t *out)
-{
-    size_t n = 0;
-    for (size_t j = 0; j < c->ns; j++) {
-        if (c->stmt[j].moderated_out) {
-            continue;
-        }
-        double key = by_gic ? c->stmt[j].gic : c->stmt[j].divisiveness;
-        size_t k = n++;
-        while (k > 0) {
-            const struct consensus_statement *p = &c->stmt[out[k - 1]];
-            double pk = by_gic ? p->gic : p->divisiveness;
-            if (pk >= key) {
-                break;
-            }
-            out[k] = out[k - 1];
-            k--;
-        }
-        out[k] = (uint32_t)j;
-    }
-    return n;
-}
-
 static double share(uint32_t k, uint32_t n)
 {
     return n > 0 ? (double)k / (double)n : NAN;
@@ -145,17 +100,6 @@ static double share(uint32_t k, uint32_t n)
 static int num_or_null(struct gsi_table *t, double v)
 {
     return isnan(v) ? gsi_table_null(t) : gsi_table_num(t, v);
-}
-
-static void json_num(FILE *out, double v)
-{
-    char buf[40];
-    if (isnan(v) || isinf(v)) {
-        fputs("null", out);
-        return;
-    }
-    gsi_format_f64(buf, sizeof buf, v);
-    fputs(buf, out);
 }
 
 /* The first ~`cap` bytes of a statement for a table cell: cut on a UTF-8 character boundary,
@@ -188,141 +132,159 @@ static const char *text_of(const struct consensus *c, uint32_t j)
     return c->stmt[j].text != NULL ? c->stmt[j].text : "";
 }
 
-static void json_group_shares(FILE *out, const struct consensus *c, uint32_t j)
+static void json_group_shares(struct gsi_json *w, const struct consensus *c, uint32_t j)
 {
-    fputs("[", out);
+    gsi_json_array_begin(w, "groups", GSI_JSON_INLINE);
     for (int g = 0; g < c->ngroups; g++) {
         const struct consensus_repness *r = &c->repness[(size_t)g * c->ns + j];
-        fprintf(out, "%s{\"group\": %d, \"agree\": ", g ? ", " : "", g);
-        json_num(out, share(r->na, r->ns));
-        fputs(", \"disagree\": ", out);
-        json_num(out, share(r->nd, r->ns));
-        fprintf(out, ", \"votes\": %u}", r->ns);
+        gsi_json_object_begin(w, NULL, GSI_JSON_INLINE);
+        gsi_json_int(w, "group", g);
+        gsi_json_double(w, "agree", share(r->na, r->ns));
+        gsi_json_double(w, "disagree", share(r->nd, r->ns));
+        gsi_json_uint(w, "votes", r->ns);
+        gsi_json_end(w);
     }
-    fputs("]", out);
+    gsi_json_end(w);
 }
 
-static void json_statement_list(FILE *out, const struct consensus *c, const uint32_t *idx, size_t n,
-                                bool by_gic)
+static void json_statement_list(struct gsi_json *w, const char *key, const struct consensus *c,
+                                const uint32_t *idx, size_t n, bool by_gic)
 {
-    fputs("[", out);
+    gsi_json_array_begin(w, key, GSI_JSON_LINES);
     for (size_t i = 0; i < n; i++) {
         uint32_t j = idx[i];
         const struct consensus_statement *s = &c->stmt[j];
-        fprintf(out, "%s\n    {\"statement\": %lld, \"text\": ", i ? "," : "", (long long)s->id);
-        gsi_json_write_string(out, text_of(c, j));
-        fprintf(out, ", \"%s\": ", by_gic ? "consensus" : "divisiveness");
-        json_num(out, by_gic ? s->gic : s->divisiveness);
-        fprintf(out, ", \"agrees\": %u, \"disagrees\": %u, \"passes\": %u, \"groups\": ", s->agree,
-                s->disagree, s->pass);
-        json_group_shares(out, c, j);
-        fputs("}", out);
+        gsi_json_object_begin(w, NULL, GSI_JSON_INLINE);
+        gsi_json_int(w, "statement", s->id);
+        gsi_json_string(w, "text", text_of(c, j));
+        gsi_json_double(w, by_gic ? "consensus" : "divisiveness",
+                        by_gic ? s->gic : s->divisiveness);
+        gsi_json_uint(w, "agrees", s->agree);
+        gsi_json_uint(w, "disagrees", s->disagree);
+        gsi_json_uint(w, "passes", s->pass);
+        json_group_shares(w, c, j);
+        gsi_json_end(w);
     }
-    fputs(n ? "\n  ]" : "]", out);
+    gsi_json_end(w);
 }
 
 /* The agreement with --compare's reference groups; `ag` NULL when there is none. */
-static void json_reference(FILE *out, const struct consensus_agreement *ag, const char *path)
+static void json_reference(struct gsi_json *w, const struct consensus_agreement *ag,
+                           const char *path)
 {
     if (ag == NULL) {
         return;
     }
-    fputs("  \"reference\": {\"file\": ", out);
-    gsi_json_write_string(out, path);
-    fprintf(out,
-            ", \"participants\": %zu, \"grouped_both\": %zu, \"groups\": %d, "
-            "\"adjusted_rand_index\": ",
-            ag->participants, ag->grouped_both, ag->ref_groups);
-    json_num(out, ag->ari);
-    fputs("},\n", out);
+    gsi_json_object_begin(w, "reference", GSI_JSON_INLINE);
+    gsi_json_string(w, "file", path);
+    gsi_json_uint(w, "participants", ag->participants);
+    gsi_json_uint(w, "grouped_both", ag->grouped_both);
+    gsi_json_int(w, "groups", ag->ref_groups);
+    gsi_json_double(w, "adjusted_rand_index", ag->ari);
+    gsi_json_end(w);
+}
+
+static void json_participants(struct gsi_json *w, const struct consensus *c)
+{
+    gsi_json_array_begin(w, "participants", GSI_JSON_LINES);
+    for (size_t i = 0; i < c->np; i++) {
+        gsi_json_object_begin(w, NULL, GSI_JSON_INLINE);
+        gsi_json_int(w, "id", c->pid[i]);
+        if (c->group[i] >= 0) {
+            gsi_json_int(w, "group", c->group[i]);
+        } else {
+            gsi_json_null(w, "group");
+        }
+        gsi_json_double(w, "x", c->x[i]);
+        gsi_json_double(w, "y", c->y[i]);
+        gsi_json_uint(w, "votes", c->nvotes[i]);
+        gsi_json_end(w);
+    }
+    gsi_json_end(w);
+}
+
+static void json_group(struct gsi_json *w, const struct consensus *c, int g)
+{
+    const struct consensus_group *gr = &c->groups[g];
+    gsi_json_object_begin(w, NULL, GSI_JSON_INLINE);
+    gsi_json_int(w, "id", g);
+    gsi_json_uint(w, "size", gr->size);
+    gsi_json_double(w, "x", gr->cx);
+    gsi_json_double(w, "y", gr->cy);
+    gsi_json_array_begin(w, "members", GSI_JSON_INLINE);
+    for (size_t i = 0; i < c->np; i++) {
+        if (c->group[i] == g) {
+            gsi_json_int(w, NULL, c->pid[i]);
+        }
+    }
+    gsi_json_end(w);
+    gsi_json_wrap(w);
+    gsi_json_array_begin(w, "representative", GSI_JSON_LINES);
+    for (int r = 0; r < gr->nreps; r++) {
+        const struct consensus_rep *rep = &gr->reps[r];
+        gsi_json_object_begin(w, NULL, GSI_JSON_INLINE);
+        gsi_json_int(w, "statement", c->stmt[rep->statement].id);
+        gsi_json_string(w, "text", text_of(c, rep->statement));
+        gsi_json_string(w, "repful_for", rep->agree ? "agree" : "disagree");
+        gsi_json_bool(w, "best_agree", rep->best_agree);
+        gsi_json_uint(w, "n_success", rep->n_success);
+        gsi_json_uint(w, "n_trials", rep->n_trials);
+        gsi_json_double(w, "p_success", rep->p_success);
+        gsi_json_double(w, "p_test", rep->p_test);
+        gsi_json_double(w, "repness", rep->repness);
+        gsi_json_double(w, "repness_test", rep->repness_test);
+        gsi_json_end(w);
+    }
+    gsi_json_end(w);
+    gsi_json_end(w);
+}
+
+static void json_majority(struct gsi_json *w, const struct consensus *c)
+{
+    gsi_json_array_begin(w, "majority", GSI_JSON_LINES);
+    for (int side = 0; side < 2; side++) {
+        const struct consensus_majority *mj = side == 0 ? c->maj_agree : c->maj_disagree;
+        int cnt = side == 0 ? c->nmaj_agree : c->nmaj_disagree;
+        for (int i = 0; i < cnt; i++) {
+            gsi_json_object_begin(w, NULL, GSI_JSON_INLINE);
+            gsi_json_int(w, "statement", c->stmt[mj[i].statement].id);
+            gsi_json_string(w, "text", text_of(c, mj[i].statement));
+            gsi_json_string(w, "for", mj[i].agree ? "agree" : "disagree");
+            gsi_json_uint(w, "n_success", mj[i].n_success);
+            gsi_json_uint(w, "n_trials", mj[i].n_trials);
+            gsi_json_double(w, "p_success", mj[i].p_success);
+            gsi_json_double(w, "p_test", mj[i].p_test);
+            gsi_json_end(w);
+        }
+    }
+    gsi_json_end(w);
 }
 
 static int write_json(FILE *out, const struct consensus *c, const struct consensus_args *a,
                       const struct consensus_agreement *ag, const uint32_t *gic_rank, size_t ngic,
                       const uint32_t *div_rank, size_t ndiv)
 {
-    fprintf(out, "{\n  \"participants_total\": %zu,\n  \"statements_total\": %zu,\n", c->np,
-            c->n_active);
-    fprintf(out, "  \"votes\": %llu,\n", (unsigned long long)consensus_vote_count(c));
-    json_reference(out, ag, a->compare);
-    fputs("  \"participants\": [", out);
-    for (size_t i = 0; i < c->np; i++) {
-        fprintf(out, "%s\n    {\"id\": %lld, \"group\": ", i ? "," : "", (long long)c->pid[i]);
-        if (c->group[i] >= 0) {
-            fprintf(out, "%d", c->group[i]);
-        } else {
-            fputs("null", out);
-        }
-        fputs(", \"x\": ", out);
-        json_num(out, c->x[i]);
-        fputs(", \"y\": ", out);
-        json_num(out, c->y[i]);
-        fprintf(out, ", \"votes\": %u}", c->nvotes[i]);
-    }
-    fputs(c->np ? "\n  ],\n" : "],\n", out);
-    fputs("  \"groups\": [", out);
+    struct gsi_json w;
+    gsi_json_init_file(&w, out);
+    gsi_json_object_begin(&w, NULL, GSI_JSON_LINES);
+    gsi_json_uint(&w, "participants_total", c->np);
+    gsi_json_uint(&w, "statements_total", c->n_active);
+    gsi_json_uint(&w, "votes", consensus_vote_count(c));
+    json_reference(&w, ag, a->compare);
+    json_participants(&w, c);
+    gsi_json_array_begin(&w, "groups", GSI_JSON_LINES);
     for (int g = 0; g < c->ngroups; g++) {
-        const struct consensus_group *gr = &c->groups[g];
-        fprintf(out, "%s\n    {\"id\": %d, \"size\": %u, \"x\": ", g ? "," : "", g, gr->size);
-        json_num(out, gr->cx);
-        fputs(", \"y\": ", out);
-        json_num(out, gr->cy);
-        fputs(", \"members\": [", out);
-        bool first = true;
-        for (size_t i = 0; i < c->np; i++) {
-            if (c->group[i] == g) {
-                fprintf(out, "%s%lld", first ? "" : ", ", (long long)c->pid[i]);
-                first = false;
-            }
-        }
-        fputs("],\n     \"representative\": [", out);
-        for (int r = 0; r < gr->nreps; r++) {
-            const struct consensus_rep *rep = &gr->reps[r];
-            fprintf(out, "%s\n       {\"statement\": %lld, \"text\": ", r ? "," : "",
-                    (long long)c->stmt[rep->statement].id);
-            gsi_json_write_string(out, text_of(c, rep->statement));
-            fprintf(out,
-                    ", \"repful_for\": \"%s\", \"best_agree\": %s, \"n_success\": %u, "
-                    "\"n_trials\": %u, \"p_success\": ",
-                    rep->agree ? "agree" : "disagree", rep->best_agree ? "true" : "false",
-                    rep->n_success, rep->n_trials);
-            json_num(out, rep->p_success);
-            fputs(", \"p_test\": ", out);
-            json_num(out, rep->p_test);
-            fputs(", \"repness\": ", out);
-            json_num(out, rep->repness);
-            fputs(", \"repness_test\": ", out);
-            json_num(out, rep->repness_test);
-            fputs("}", out);
-        }
-        fputs(gr->nreps ? "\n     ]}" : "]}", out);
+        json_group(&w, c, g);
     }
-    fputs(c->ngroups ? "\n  ],\n" : "],\n", out);
-    fputs("  \"common_ground\": ", out);
-    json_statement_list(out, c, gic_rank, ngic, true);
-    fputs(",\n  \"differences\": ", out);
-    json_statement_list(out, c, div_rank, ndiv, false);
-    fputs(",\n  \"majority\": [", out);
-    int nm = 0;
-    for (int side = 0; side < 2; side++) {
-        const struct consensus_majority *mj = side == 0 ? c->maj_agree : c->maj_disagree;
-        int cnt = side == 0 ? c->nmaj_agree : c->nmaj_disagree;
-        for (int i = 0; i < cnt; i++) {
-            fprintf(out, "%s\n    {\"statement\": %lld, \"text\": ", nm++ ? "," : "",
-                    (long long)c->stmt[mj[i].statement].id);
-            gsi_json_write_string(out, text_of(c, mj[i].statement));
-            fprintf(out,
-                    ", \"for\": \"%s\", \"n_success\": %u, \"n_trials\": %u, "
-                    "\"p_success\": ",
-                    mj[i].agree ? "agree" : "disagree", mj[i].n_success, mj[i].n_trials);
-            json_num(out, mj[i].p_success);
-            fputs(", \"p_test\": ", out);
-            json_num(out, mj[i].p_test);
-            fputs("}", out);
-        }
-    }
-    fputs(nm ? "\n  ]\n}\n" : "]\n}\n", out);
-    return ferror(out) ? -1 : 0;
+    gsi_json_end(&w);
+    json_statement_list(&w, "common_ground", c, gic_rank, ngic, true);
+    json_statement_list(&w, "differences", c, div_rank, ndiv, false);
+    json_majority(&w, c);
+    gsi_json_end(&w);
+    gsi_json_newline(&w);
+    int rc = gsi_json_finish(&w);
+    gsi_json_release(&w);
+    return rc;
 }
 
 static int write_csv(FILE *out, const struct consensus *c)
@@ -500,25 +462,6 @@ static int write_text(FILE *out, const struct consensus *c, const struct consens
     return rc;
 }
 
-/* --compare: read the reference groups (and, with them, a second copy of the votes, which
- * only the reader needs) and measure the agreement. */
-static int compare_with(struct consensus_agreement *ag, const struct consensus *c, const char *path,
-                        struct gsi_err *err)
-{
-    struct consensus *ref = consensus_new(NULL);
-    if (ref == NULL) {
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", path);
-    }
-    int rc = consensus_read_matrix(ref, path, err);
-    if (rc == 0 && (rc = consensus_agreement(ag, c, ref, err)) < 0) {
-        char msg[sizeof err->msg];
-        snprintf(msg, sizeof msg, "%s", err->msg);
-        gsi_err_at(err, rc, path, 0, 0, "%s", msg);
-    }
-    consensus_free(ref);
-    return rc;
-}
-
 int cmd_consensus(int argc, char **argv)
 {
     struct consensus_args a;
@@ -554,7 +497,7 @@ int cmd_consensus(int argc, char **argv)
     }
     struct consensus_agreement ag = { 0 }, *agp = NULL;
     if (a.compare != NULL) {
-        if (compare_with(&ag, c, a.compare, &err) < 0) {
+        if (consensus_agreement_file(&ag, c, a.compare, &err) < 0) {
             goto fail;
         }
         agp = &ag;
@@ -568,8 +511,8 @@ int cmd_consensus(int argc, char **argv)
         consensus_free(c);
         return GSI_EXIT_FAILURE;
     }
-    size_t ngic = rank_statements(c, true, gic_rank);
-    size_t ndiv = rank_statements(c, false, div_rank);
+    size_t ngic = consensus_statements_rank(gic_rank, c, CONSENSUS_RANK_CONSENSUS);
+    size_t ndiv = consensus_statements_rank(div_rank, c, CONSENSUS_RANK_DIVISIVENESS);
     if (ngic > (size_t)a.top) {
         ngic = (size_t)a.top;
     }

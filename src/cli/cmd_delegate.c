@@ -17,61 +17,17 @@ static const char delegate_usage[] =
     "Delegates act for exactly one party. `add` issues the delegate's API token and prints it\n"
     "this once (only its SHA-256 is kept): store it where the delegate can use it. `revoke`\n"
     "stops a token at once. Both are entries in the signed journal.\n"
-    "\n"
-    "Options:\n"
-    "  --db URL            ./gsi.db (default), a SQLite path, or postgresql://...\n"
-    "  --key FILE          the log's signing key (default <db>.key, ./gsi-log.key)\n"
-    "  --checkpoint FILE   the checkpoint file (default <db>.checkpoint)\n"
-    "  --party ID          ISO 3166-1 alpha-3 code of a state, or an organisation (AU, UN...)\n"
-    "  --role ROLE         delegate, mediator, secretariat or observer (reads only)\n"
-    "  --name NAME         the delegate's name\n"
-    "  --pubkey KEY        the delegate's Ed25519 public key (base64, or a verifier key)\n"
-    "  --pubkey-file FILE  the .pub file written by `gsi keygen`\n"
-    "  -h, --help          show this help\n"
-    "\n"
+    "";
+
+static const char delegate_epilog[] =
     "Output of add (stdout): a line \"delegate ID PARTY ROLE\" and a line \"token TOKEN\".\n"
     "Exit status: 0 success, 1 runtime failure (unknown party or delegate), 2 usage error.\n";
 
 struct dargs {
     struct platform_opts o;
     const char *party, *role, *name, *pubkey, *pubkey_file;
-    const char *positional;
+    struct cli_words words; /* revoke's ID */
 };
-
-static int parse(struct dargs *a, int argc, char **argv)
-{
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(delegate_usage, stdout);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--db", &missing)) != NULL) {
-            a->o.db = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--key", &missing)) != NULL) {
-            a->o.key_path = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--checkpoint", &missing)) != NULL) {
-            a->o.checkpoint_path = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--party", &missing)) != NULL) {
-            a->party = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--role", &missing)) != NULL) {
-            a->role = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--name", &missing)) != NULL) {
-            a->name = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--pubkey-file", &missing)) != NULL) {
-            a->pubkey_file = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--pubkey", &missing)) != NULL) {
-            a->pubkey = v;
-        } else if (missing) {
-            return cli_usage_error("delegate", "%s needs a value", argv[i]);
-        } else if (argv[i][0] != '-' && a->positional == NULL) {
-            a->positional = argv[i];
-        } else {
-            return cli_usage_error("delegate", "unknown argument '%s'", argv[i]);
-        }
-    }
-    return -1;
-}
 
 static int read_pubkey_file(char *out, size_t cap, const char *path, struct gsi_err *err)
 {
@@ -152,29 +108,53 @@ static int do_list(struct platform *p, struct dargs *a, struct gsi_err *err)
 
 int cmd_delegate(int argc, char **argv)
 {
+    struct dargs a;
+    memset(&a, 0, sizeof a);
+    platform_opts_init(&a.o);
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--db", "URL", &a.o.db,
+                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_STRING("--key", "FILE", &a.o.key_path,
+                       "the log's signing key (default <db>.key, ./gsi-log.key)"),
+        CLI_OPT_STRING("--checkpoint", "FILE", &a.o.checkpoint_path,
+                       "the checkpoint file (default <db>.checkpoint)"),
+        CLI_OPT_STRING("--party", "ID", &a.party,
+                       "ISO 3166-1 alpha-3 code of a state, or an organisation (AU, UN...)"),
+        CLI_OPT_STRING("--role", "ROLE", &a.role,
+                       "delegate, mediator, secretariat or observer (reads only)"),
+        CLI_OPT_STRING("--name", "NAME", &a.name, "the delegate's name"),
+        CLI_OPT_STRING("--pubkey", "KEY", &a.pubkey,
+                       "the delegate's Ed25519 public key (base64, or a verifier key)"),
+        CLI_OPT_STRING("--pubkey-file", "FILE", &a.pubkey_file,
+                       "the .pub file written by `gsi keygen`"),
+        CLI_OPT_WORDS(&a.words),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "delegate", delegate_usage, delegate_epilog, opts };
     if (argc < 2 || cli_is_help(argv[1])) {
-        fputs(delegate_usage, argc < 2 ? stderr : stdout);
+        cli_help(&cmd, argc < 2 ? stderr : stdout);
         return argc < 2 ? GSI_EXIT_USAGE : GSI_EXIT_OK;
     }
     const char *sub = argv[1];
     if (strcmp(sub, "add") != 0 && strcmp(sub, "revoke") != 0 && strcmp(sub, "list") != 0) {
         return cli_usage_error("delegate", "unknown subcommand '%s' (add, revoke, list)", sub);
     }
-    struct dargs a;
-    memset(&a, 0, sizeof a);
-    platform_opts_init(&a.o);
-    int st = parse(&a, argc, argv);
+    int st = cli_parse(&cmd, argc, argv, 2);
+    const char *positional = a.words.n > 0 ? a.words.v[0] : NULL;
+    if (st < 0 && a.words.n > 1) {
+        st = cli_usage_error("delegate", "unknown argument '%s'", a.words.v[1]);
+    }
+    free(a.words.v);
     if (st >= 0) {
         return st;
     }
     int64_t id = 0;
     if (strcmp(sub, "revoke") == 0 &&
-        (a.positional == NULL || gsi_parse_i64(&id, a.positional, strlen(a.positional)) < 0 ||
-         id < 1)) {
+        (positional == NULL || gsi_parse_i64(&id, positional, strlen(positional)) < 0 || id < 1)) {
         return cli_usage_error("delegate", "revoke needs the delegate's id (a number)");
     }
-    if (strcmp(sub, "revoke") != 0 && a.positional != NULL) {
-        return cli_usage_error("delegate", "unexpected argument '%s'", a.positional);
+    if (strcmp(sub, "revoke") != 0 && positional != NULL) {
+        return cli_usage_error("delegate", "unexpected argument '%s'", positional);
     }
     struct gsi_err err = GSI_ERR_INIT;
     struct platform *p;

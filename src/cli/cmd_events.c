@@ -1,4 +1,6 @@
 /* cmd_events.c — `gsi events summarize` and `gsi events convert`. */
+#include "cli/cmd_events.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +14,7 @@
 static const char events_usage[] =
     "Usage: gsi events summarize FILE... --by KEYS [options]\n"
     "       gsi events convert FILE... --to csv|jsonl [options]\n"
+    "       gsi events load FILE... [--db URL]   (see gsi events load --help)\n"
     "\n"
     "Reads conflict event data: GDELT 2.0 event exports, UCDP GED CSV (v23.1 or the older\n"
     "41-column layout), ICEWS .tab files and ViEWS country-month CSV. The format of each file\n"
@@ -23,19 +26,9 @@ static const char events_usage[] =
     "  with the measures events, goldstein_sum, goldstein_mean, mentions, tone_mean,\n"
     "  fatalities, q1, q2, q3, q4 (empty where no row of the group carries the measure).\n"
     "convert: every event in GSI's common model, as CSV or JSON Lines.\n"
-    "\n"
-    "Options:\n"
-    "  --by KEYS             group keys for summarize (default: country)\n"
-    "  --from DATE           first day to include (YYYY-MM-DD)\n"
-    "  --to DATE, --until DATE\n"
-    "                        last day to include (YYYY-MM-DD); with convert, --until\n"
-    "  --format FMT          table (default), csv or json, for summarize\n"
-    "  --to csv|jsonl        output format for convert\n"
-    "  --input-format FMT    auto (default), gdelt, ucdp, icews or views\n"
-    "  --strict              stop at the first malformed row (exit status 65)\n"
-    "  --threads N           reader threads for large GDELT files (default: all cores)\n"
-    "  -h, --help            show this help\n"
-    "\n"
+    "";
+
+static const char events_epilog[] =
     "Examples:\n"
     "  gsi events summarize data/gdelt/*.export.CSV --by country\n"
     "  gsi events summarize ged.csv --by year --format csv\n"
@@ -44,13 +37,14 @@ static const char events_usage[] =
     "Exit status: 0 success, 1 runtime failure, 2 usage error, 65 bad input data.\n";
 
 struct events_args {
-    const char *mode; /* the action word as given */
-    bool summarize;   /* set once mode is known to be "summarize" (else it is "convert") */
+    struct cli_words words; /* the action word, then the files */
+    bool summarize;         /* the action is "summarize" (else it is "convert") */
     const char **files;
-    int nfiles;
+    size_t nfiles;
     const char *by;
     const char *to_fmt;
     enum gsi_format format;
+    int64_t threads;
     struct events_scan_options scan;
 };
 
@@ -62,6 +56,42 @@ static int parse_day(int32_t *out, const char *opt, const char *value)
     return 0;
 }
 
+static int opt_from(const struct cli_option *o, const char *cmd, const char *v)
+{
+    struct events_args *a = o->ctx;
+    return parse_day(&a->scan.from_day, o->name, v);
+}
+
+static int opt_until(const struct cli_option *o, const char *cmd, const char *v)
+{
+    struct events_args *a = o->ctx;
+    return parse_day(&a->scan.to_day, o->name, v);
+}
+
+/* --to is a date for summarize and an output format for convert: which, the action word
+ * before it says. */
+static int opt_to(const struct cli_option *o, const char *cmd, const char *v)
+{
+    struct events_args *a = o->ctx;
+    if (a->words.n > 0 && strcmp(a->words.v[0], "convert") == 0) {
+        a->to_fmt = v;
+        return 0;
+    }
+    return parse_day(&a->scan.to_day, o->name, v);
+}
+
+static int opt_input_format(const struct cli_option *o, const char *cmd, const char *v)
+{
+    struct events_args *a = o->ctx;
+    if (events_format_parse(&a->scan.format, v) < 0) {
+        return cli_usage_error(cmd,
+                               "--input-format must be auto, gdelt, ucdp, icews or views, "
+                               "not '%s'",
+                               v);
+    }
+    return 0;
+}
+
 /* Returns -1 to go on, or the exit status to end with. */
 static int parse_args(struct events_args *a, int argc, char **argv)
 {
@@ -69,70 +99,40 @@ static int parse_args(struct events_args *a, int argc, char **argv)
     struct events_scan_options init = EVENTS_SCAN_OPTIONS_INIT;
     a->scan = init;
     a->format = GSI_FORMAT_TABLE;
-    a->files = calloc((size_t)argc, sizeof *a->files);
-    if (a->files == NULL) {
-        return GSI_EXIT_FAILURE;
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--by", "KEYS", &a->by, "group keys for summarize (default: country)"),
+        CLI_OPT_FUNC("--from", "DATE", opt_from, a, "first day to include (YYYY-MM-DD)"),
+        CLI_OPT_FUNC("--to", "DATE", opt_to, a,
+                     "last day to include (YYYY-MM-DD); with convert, the output\n"
+                     "format csv or jsonl (and --until for the last day)"),
+        CLI_OPT_FUNC("--until", "DATE", opt_until, a, "last day to include (YYYY-MM-DD)"),
+        CLI_OPT_FORMAT(&a->format, "table (default), csv or json, for summarize"),
+        CLI_OPT_FUNC("--input-format", "FMT", opt_input_format, a,
+                     "auto (default), gdelt, ucdp, icews or views"),
+        CLI_OPT_FLAG("--strict", &a->scan.strict,
+                     "stop at the first malformed row (exit status 65)"),
+        CLI_OPT_INT("--threads", "N", &a->threads, 1, EVENTS_THREADS_MAX,
+                    "reader threads for large GDELT files (default: all cores)"),
+        CLI_OPT_WORDS(&a->words),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "events", events_usage, events_epilog, opts };
+    int st = cli_parse(&cmd, argc, argv, 1);
+    if (st >= 0) {
+        return st;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i], *v;
-        bool missing = false;
-        if (cli_is_help(arg)) {
-            fputs(events_usage, stdout);
-            return GSI_EXIT_OK;
-        } else if (a->mode == NULL && arg[0] != '-') {
-            a->mode = arg;
-        } else if ((v = cli_opt(argc, argv, &i, "--by", &missing)) != NULL) {
-            a->by = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--from", &missing)) != NULL) {
-            if (parse_day(&a->scan.from_day, "--from", v) != 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--until", &missing)) != NULL) {
-            if (parse_day(&a->scan.to_day, "--until", v) != 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--to", &missing)) != NULL) {
-            /* --to is a date for summarize and an output format for convert. */
-            if (a->mode != NULL && strcmp(a->mode, "convert") == 0) {
-                a->to_fmt = v;
-            } else if (parse_day(&a->scan.to_day, "--to", v) != 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--format", &missing)) != NULL) {
-            if (cli_format(&a->format, "events", v) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--input-format", &missing)) != NULL) {
-            if (events_format_parse(&a->scan.format, v) < 0) {
-                return cli_usage_error("events",
-                                       "--input-format must be auto, gdelt, ucdp, icews or "
-                                       "views, not '%s'",
-                                       v);
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--threads", &missing)) != NULL) {
-            long n;
-            if (cli_int(&n, "events", "--threads", v, 1, EVENTS_THREADS_MAX) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-            a->scan.threads = (unsigned)n;
-        } else if (strcmp(arg, "--strict") == 0) {
-            a->scan.strict = true;
-        } else if (missing) {
-            return cli_usage_error("events", "%s needs a value", arg);
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            return cli_usage_error("events", "unknown option '%s'", arg);
-        } else {
-            a->files[a->nfiles++] = arg;
-        }
-    }
-    if (a->mode == NULL) {
+    a->scan.threads = (unsigned)a->threads;
+    if (a->words.n == 0) {
         return cli_usage_error("events", "say what to do: summarize or convert");
     }
-    if (strcmp(a->mode, "summarize") != 0 && strcmp(a->mode, "convert") != 0) {
+    const char *mode = a->words.v[0];
+    if (strcmp(mode, "summarize") != 0 && strcmp(mode, "convert") != 0) {
         return cli_usage_error("events", "unknown action '%s'; expected summarize or convert",
-                               a->mode);
+                               mode);
     }
-    a->summarize = strcmp(a->mode, "summarize") == 0;
+    a->summarize = strcmp(mode, "summarize") == 0;
+    a->files = a->words.v + 1;
+    a->nfiles = a->words.n - 1;
     if (a->nfiles == 0) {
         return cli_usage_error("events", "name at least one event file");
     }
@@ -148,7 +148,7 @@ static int scan_all(const struct events_args *a, struct events_sink *sink)
 {
     struct events_stats stats;
     events_stats_init(&stats);
-    for (int f = 0; f < a->nfiles; f++) {
+    for (size_t f = 0; f < a->nfiles; f++) {
         struct gsi_err err = GSI_ERR_INIT;
         if (events_scan(a->files[f], &a->scan, sink, &stats, &err) < 0) {
             events_stats_report(&stats, stderr);
@@ -156,6 +156,14 @@ static int scan_all(const struct events_args *a, struct events_sink *sink)
         }
     }
     events_stats_report(&stats, stderr);
+    if (stats.rows > 0 && stats.skipped == stats.rows) {
+        /* Nothing usable came in: an empty summary with exit 0 would pass for a result. */
+        fprintf(stderr,
+                "gsi events: all %llu rows were rejected; check the files' format (the first "
+                "problems are listed above)\n",
+                (unsigned long long)stats.rows);
+        return GSI_EXIT_DATA;
+    }
     return GSI_EXIT_OK;
 }
 
@@ -225,11 +233,14 @@ static int run_convert(const struct events_args *a)
 
 int cmd_events(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "load") == 0) {
+        return cmd_events_load(argc - 1, argv + 1);
+    }
     struct events_args a;
     int rc = parse_args(&a, argc, argv);
     if (rc < 0) {
         rc = a.summarize ? run_summarize(&a) : run_convert(&a);
     }
-    free(a.files);
+    free(a.words.v);
     return rc;
 }

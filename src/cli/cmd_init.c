@@ -15,42 +15,28 @@ static const char init_usage[] =
     "members (AU, ASEAN, LAS, SCO, BRICS, CICA, CELAC, GCC, IGAD, ECOWAS, PIF, EU, OSCE,\n"
     "China-Central Asia). Every party is an entry in the signed journal. Running it again\n"
     "is safe: it only applies what is missing.\n"
-    "\n"
-    "Options:\n"
-    "  --db URL           ./gsi.db (default), a SQLite path, or postgresql://user@host/db\n"
-    "  --origin NAME      the log's name in its checkpoints (default gsi.local/log)\n"
-    "  --key FILE         the log's signing key (default: <db>.key beside a SQLite file,\n"
-    "                     ./gsi-log.key for PostgreSQL); created with mode 0600\n"
-    "  --checkpoint FILE  where the last signed checkpoint is kept outside the database\n"
-    "                     (default <db>.checkpoint, or ./gsi-log.checkpoint)\n"
-    "  -h, --help         show this help\n"
-    "\n"
-    "Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
+    "";
 
-/* Parses the options every database command shares. Returns -1 to go on, or an exit status. */
+static const char init_epilog[] = "Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
+
+/* Returns -1 to go on, or an exit status. */
 static int parse(struct platform_opts *o, int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(init_usage, stdout);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--db", &missing)) != NULL) {
-            o->db = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--origin", &missing)) != NULL) {
-            o->origin = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--key", &missing)) != NULL) {
-            o->key_path = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--checkpoint", &missing)) != NULL) {
-            o->checkpoint_path = v;
-        } else if (missing) {
-            return cli_usage_error("init", "%s needs a value", argv[i]);
-        } else {
-            return cli_usage_error("init", "unknown argument '%s'", argv[i]);
-        }
-    }
-    return -1;
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--db", "URL", &o->db,
+                       "./gsi.db (default), a SQLite path, or postgresql://user@host/db"),
+        CLI_OPT_STRING("--origin", "NAME", &o->origin,
+                       "the log's name in its checkpoints (default gsi.local/log)"),
+        CLI_OPT_STRING("--key", "FILE", &o->key_path,
+                       "the log's signing key (default: <db>.key beside a SQLite file,\n"
+                       "./gsi-log.key for PostgreSQL); created with mode 0600"),
+        CLI_OPT_STRING("--checkpoint", "FILE", &o->checkpoint_path,
+                       "where the last signed checkpoint is kept outside the database\n"
+                       "(default <db>.checkpoint, or ./gsi-log.checkpoint)"),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "init", init_usage, init_epilog, opts };
+    return cli_parse(&cmd, argc, argv, 1);
 }
 
 int cmd_init(int argc, char **argv)

@@ -4,18 +4,29 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/tlog_io.h"
 #include "platform/platform.h"
 
 static const char journal_usage[] =
     "Usage: gsi journal verify [--db URL]\n"
     "       gsi journal checkpoint [--db URL]\n"
+    "       gsi journal export-tiles DIR [--db URL]\n"
+    "       gsi journal verify --tiles URL|DIR (--vkey VKEY | --policy FILE)\n"
+    "       gsi journal confirm [--db URL]\n"
     "\n"
-    "verify      recomputes every entry's hash and the Merkle tree, checks every signed\n"
-    "            checkpoint (and the checkpoint file kept outside the database), and checks\n"
+    "verify      recomputes every entry's hash and the Merkle tree, checks every stored\n"
+    "            tree node that proofs are served from, every signed checkpoint (and the\n"
+    "            checkpoint file kept outside the database), and checks\n"
     "            that every record, delegate and party still matches the entry that recorded\n"
     "            it. Each problem is printed with the record it concerns; exit status 1 if any.\n"
     "checkpoint  prints the latest signed checkpoint (a C2SP signed note) and writes it to the\n"
     "            checkpoint file.\n"
+    "export-tiles  writes the journal as a C2SP tlog-tiles log (see export-tiles --help).\n"
+    "verify --tiles  verifies such a mirror with no database (see verify --tiles --help).\n"
+    "confirm     the operator's answer when gsi refuses a database because its checkpoint\n"
+    "            file is missing (it may have been rolled back to an old copy): check first\n"
+    "            that this database is the latest you have; this writes the checkpoint file\n"
+    "            from it and prints the size and checkpoint you confirmed.\n"
     "\n"
     "Options:\n"
     "  --db URL            ./gsi.db (default), a SQLite path, or postgresql://...\n"
@@ -38,11 +49,23 @@ int cmd_journal(int argc, char **argv)
         return argc < 2 ? GSI_EXIT_USAGE : GSI_EXIT_OK;
     }
     const char *sub = argv[1];
-    if (strcmp(sub, "verify") != 0 && strcmp(sub, "checkpoint") != 0) {
-        return cli_usage_error("journal", "unknown subcommand '%s' (verify, checkpoint)", sub);
+    if (strcmp(sub, "export-tiles") == 0) {
+        return cmd_journal_export_tiles(argc, argv);
+    }
+    for (int i = 2; strcmp(sub, "verify") == 0 && i < argc; i++) {
+        if (strncmp(argv[i], "--tiles", 7) == 0) {
+            return cmd_journal_verify_tiles(argc, argv); /* a mirror, no database */
+        }
+    }
+    if (strcmp(sub, "verify") != 0 && strcmp(sub, "checkpoint") != 0 &&
+        strcmp(sub, "confirm") != 0) {
+        return cli_usage_error("journal",
+                               "unknown subcommand '%s' (verify, checkpoint, confirm, export-tiles)",
+                               sub);
     }
     struct platform_opts o;
     platform_opts_init(&o);
+    o.checkpoint_missing_ok = strcmp(sub, "confirm") == 0;
     for (int i = 2; i < argc; i++) {
         const char *v;
         bool missing = false;
@@ -85,6 +108,10 @@ int cmd_journal(int argc, char **argv)
         gsi_buf_init(&note, 1 << 20);
         rc = platform_journal_checkpoint_sign(p, &note, &err);
         if (rc == 0) {
+            if (o.checkpoint_missing_ok) {
+                fprintf(stderr, "gsi journal: confirmed; the checkpoint file now records the "
+                                "checkpoint below, and gsi serves this database again\n");
+            }
             fputs(note.data, stdout);
         }
         gsi_buf_release(&note);

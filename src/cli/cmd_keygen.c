@@ -2,14 +2,13 @@
  * C2SP note keys: FILE holds the signer key (mode 0600), FILE.pub the verifier key, which is
  * what `gsi delegate add --pubkey-file` takes. The secret lives only in sodium_malloc'd memory
  * until it is written. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/file.h"
 #include "journal/journal.h"
 
 static const char keygen_usage[] =
@@ -18,59 +17,31 @@ static const char keygen_usage[] =
     "Makes an Ed25519 key pair. FILE (default ./gsi-key) receives the private key, readable\n"
     "only by you; FILE.pub receives the public (verifier) key, which is also printed. Give\n"
     "the .pub file to `gsi delegate add --pubkey-file`. An existing FILE is never\n"
-    "overwritten.\n"
-    "\n"
-    "Options:\n"
-    "  --name NAME   the key's name, e.g. the delegate's e-mail or host (no spaces or '+')\n"
-    "  --out FILE    where to write the key pair (default ./gsi-key)\n"
-    "  -h, --help    show this help\n"
-    "\n"
-    "Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
+    "overwritten.\n";
 
+static const char keygen_epilog[] = "Exit status: 0 success, 1 runtime failure, 2 usage error.\n";
+
+/* Writes a new file (never over an existing one) holding `len` bytes of `data` and a newline. */
 static int write_new(const char *path, const char *data, size_t len, mode_t mode,
                      struct gsi_err *err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) {
-        return gsi_err_set(err, GSI_EIO, "%s: %s", path, strerror(errno));
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0 && errno == EINTR) {
-            continue;
-        }
-        if (w < 0) {
-            int e = errno;
-            close(fd);
-            return gsi_err_set(err, GSI_EIO, "%s: %s", path, strerror(e));
-        }
-        off += (size_t)w;
-    }
-    if (write(fd, "\n", 1) != 1 || fsync(fd) < 0 || close(fd) < 0) {
-        return gsi_err_set(err, GSI_EIO, "%s: %s", path, strerror(errno));
-    }
-    return 0;
+    struct iovec parts[2] = { { (void *)data, len }, { (void *)"\n", 1 } };
+    return gsi_file_create(path, mode, parts, 2, err);
 }
 
 int cmd_keygen(int argc, char **argv)
 {
     const char *name = NULL, *out = "./gsi-key";
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(keygen_usage, stdout);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--name", &missing)) != NULL) {
-            name = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--out", &missing)) != NULL) {
-            out = v;
-        } else if (missing) {
-            return cli_usage_error("keygen", "%s needs a value", argv[i]);
-        } else {
-            return cli_usage_error("keygen", "unknown argument '%s'", argv[i]);
-        }
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--name", "NAME", &name,
+                       "the key's name, e.g. the delegate's e-mail or host (no spaces or '+')"),
+        CLI_OPT_STRING("--out", "FILE", &out, "where to write the key pair (default ./gsi-key)"),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "keygen", keygen_usage, keygen_epilog, opts };
+    int st = cli_parse(&cmd, argc, argv, 1);
+    if (st >= 0) {
+        return st;
     }
     if (name == NULL) {
         return cli_usage_error("keygen", "--name is required");

@@ -6,6 +6,7 @@
  * journal by at most the interval.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/witness_submit.h"
 #include "core/text.h"
 #include "http/http.h"
 #include "platform/consult.h"
@@ -37,9 +39,19 @@ static void usage(FILE *out)
           "  --max-conns N        open connections in all (default 1024)\n"
           "  --max-conns-per-ip N open connections from one address (default 256)\n"
           "  --timeout S          seconds before an idle connection is closed (default 30)\n"
+          "  --head-timeout S     seconds a request's head may take to arrive, and a\n"
+          "                       keep-alive connection may wait for its next (default 10)\n"
+          "  --min-body-rate B    bytes a second a request body must average once past\n"
+          "                       the head timeout (default 1024)\n"
           "  --checkpoint-every S sign a checkpoint every S seconds when the journal grew\n"
           "                       (default 1; 0: never, only at shutdown)\n"
           "  --quiet              no error log from the HTTP library\n"
+          "  --witness-key FILE   witness other logs (POST /add-checkpoint), cosigning with\n"
+          "                       this key (`gsi witness keygen`)\n"
+          "  --witness-logs FILE  the logs to witness: \"log VKEY\" lines\n"
+          "  --witnesses FILE     submit each new checkpoint to the witnesses of this policy\n"
+          "                       (\"witness VKEY URL\" lines) and serve it at /log/checkpoint\n"
+          "                       with their cosignatures\n"
           "  --public-rate N      registrations of members of the public one address may make\n"
           "                       per minute in open consultations (default 20)\n"
           "\n"
@@ -69,6 +81,9 @@ int cmd_serve(int argc, char **argv)
     struct gsi_err err = GSI_ERR_INIT;
     const char *listen = "127.0.0.1:8080";
     unsigned checkpoint_every = 1;
+    const char *witness_key = NULL;
+    const char *witness_logs = NULL;
+    const char *witnesses = NULL;
 
     for (int i = 1; i < argc; i++) {
         bool missing = false;
@@ -100,10 +115,24 @@ int cmd_serve(int argc, char **argv)
             if (parse_uint(&ho.timeout_s, "serve", "--timeout", v, 1, 86400) < 0) {
                 return GSI_EXIT_USAGE;
             }
+        } else if ((v = cli_opt(argc, argv, &i, "--head-timeout", &missing)) != NULL) {
+            if (parse_uint(&ho.head_timeout_s, "serve", "--head-timeout", v, 1, 3600) < 0) {
+                return GSI_EXIT_USAGE;
+            }
+        } else if ((v = cli_opt(argc, argv, &i, "--min-body-rate", &missing)) != NULL) {
+            if (parse_uint(&ho.body_rate, "serve", "--min-body-rate", v, 0, 1u << 30) < 0) {
+                return GSI_EXIT_USAGE;
+            }
         } else if ((v = cli_opt(argc, argv, &i, "--checkpoint-every", &missing)) != NULL) {
             if (parse_uint(&checkpoint_every, "serve", "--checkpoint-every", v, 0, 86400) < 0) {
                 return GSI_EXIT_USAGE;
             }
+        } else if ((v = cli_opt(argc, argv, &i, "--witness-key", &missing)) != NULL) {
+            witness_key = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--witness-logs", &missing)) != NULL) {
+            witness_logs = v;
+        } else if ((v = cli_opt(argc, argv, &i, "--witnesses", &missing)) != NULL) {
+            witnesses = v;
         } else if ((v = cli_opt(argc, argv, &i, "--public-rate", &missing)) != NULL) {
             unsigned rate = 0;
             if (parse_uint(&rate, "serve", "--public-rate", v, 1, 1000000) < 0) {
@@ -131,12 +160,21 @@ int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* Commits sign at most once per interval (the platform's), this loop signs the rest at
+     * each tick: a write burst costs at most two signatures a second, not one per commit. */
+    po.checkpoint_every_ms = checkpoint_every > 0 ? checkpoint_every * 1000u : UINT_MAX;
     struct platform *p;
     if (platform_open(&p, &po, &err) < 0) {
         return cli_fail(&err);
     }
+    struct witness_serve *ws = NULL;
+    if (witness_serve_start(&ws, p, witness_key, witness_logs, witnesses, &err) < 0) {
+        platform_close(p);
+        return cli_fail(&err);
+    }
     struct http_server *srv;
     if (http_server_start(&srv, &ho, p, &err) < 0) {
+        witness_serve_stop(ws);
         platform_close(p);
         return cli_fail(&err);
     }
@@ -170,6 +208,7 @@ int cmd_serve(int argc, char **argv)
         }
     }
     fprintf(stderr, "gsi serve: stopping\n");
+    witness_serve_stop(ws);
     http_server_stop(srv);
     consult_live_shutdown(p); /* the consensus views' thread reads through the platform */
     if (platform_journal_checkpoint_sign(p, NULL, &err) < 0) {

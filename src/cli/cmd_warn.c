@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cmd_warn.h"
 #include "cli/cmd_warn_concerns.h"
 #include "core/date.h"
 #include "core/table.h"
@@ -23,7 +24,7 @@
 #define WARN_YEARS_MAX 50
 
 static const char warn_help[] =
-    "Usage: gsi warn <forecast|evaluate|backtest|brief> [options]\n"
+    "Usage: gsi warn <forecast|evaluate|backtest|brief|run|actuals> [options]\n"
     "\n"
     "Forecasts of state-based conflict fatalities per country and month (UCDP ged_sb), scored\n"
     "as the ViEWS 2023/24 prediction challenge scores them (CRPS, IGN, MIS).\n"
@@ -32,6 +33,8 @@ static const char warn_help[] =
     "  evaluate   score a forecast file against the actuals\n"
     "  backtest   forecast and score past years with every model\n"
     "  brief      rank the hotspots of the next 12 months and say why\n"
+    "  run        actuals -> forecast -> stored run -> brief, in one step (--db)\n"
+    "  actuals    build the country-month actuals from UCDP GED and Candidate files\n"
     "\n"
     "Actuals are ViEWS country-month CSV: month_id,country_id,ged_sb (month_id 1 = 1980-01).\n"
     "Run 'gsi warn <subcommand> --help' for its options. Exit status 65 on bad input data.\n";
@@ -47,15 +50,22 @@ static const char forecast_help[] =
     "  --model NAME     gsi (default), zero, conflictology, last_poisson or boot_240\n"
     "  --samples N      draws per country-month (default 1000; conflictology always has 12)\n"
     "  --seed S         random seed (default 1); the same seed gives the same file\n"
-    "  --out FILE.csv   where to write the samples ('-' for standard output)\n"
-    "  --events FILE    accepted for event-data features; the current models do not use it\n";
+    "  --out FILE.csv   where to write the samples ('-' for standard output)\n";
 
 static const char evaluate_help[] =
-    "Usage: gsi warn evaluate --actuals FILE --forecast FILE.csv [--format table|csv|json]\n"
+    "Usage: gsi warn evaluate --actuals FILE --forecast FILE.csv [--plots DIR] [options]\n"
+    "       gsi warn evaluate --actuals FILE --years LIST [backtest options]\n"
     "\n"
     "Scores a forecast (month_id,country_id,draw,outcome) against the actuals: mean CRPS,\n"
     "IGN (the challenge's 11 bins) and MIS (90% interval) over all its country-months, and\n"
-    "the share of outcomes inside the 90% interval.\n";
+    "the share of outcomes inside the 90% interval. With --years instead of --forecast it\n"
+    "evaluates by rolling origin, as gsi warn backtest does (its options apply).\n"
+    "\n"
+    "  --plots DIR      write the calibration plots: DIR/pit.svg (histogram of the\n"
+    "                   randomised PIT) and DIR/coverage.svg (share of outcomes inside the\n"
+    "                   central 10%..90% intervals, months whose 90% interval is not [0, 0])\n"
+    "  --seed S         seed of the PIT's randomisation (default 1)\n"
+    "  --format FMT     table (default), csv or json\n";
 
 static const char backtest_help[] =
     "Usage: gsi warn backtest --actuals FILE [options]\n"
@@ -65,15 +75,45 @@ static const char backtest_help[] =
     "\n"
     "  --actuals FILE       observed fatalities, month_id,country_id,ged_sb\n"
     "  --years LIST         comma-separated years (default 2020,2021,2022)\n"
-    "  --models all|LIST    comma-separated model names, or all (default)\n"
+    "  --models all|LIST    comma-separated model names, or all (default; the ablations\n"
+    "                       gsi_capped, gsi_errors and gsi_own only when named)\n"
     "  --samples N          draws per country-month (default 1000)\n"
     "  --seed S             random seed (default 1)\n"
     "  --threads N          worker threads (default: the CPUs online); the results are the\n"
     "                       same for every N\n"
+    "  --bootstrap N        instead of the scores, the rolling-origin comparison: the gsi\n"
+    "                       model against each other model, every window and pooled over\n"
+    "                       them, with the CRPS ratio's 90% interval from N paired bootstrap\n"
+    "                       draws of countries (0: off, the default)\n"
+    "  --by-situation       instead of the scores, each model's mean CRPS per situation of a\n"
+    "                       country's window (calm, onset after calm, surge, steady,\n"
+    "                       de-escalation, other: judged from the 12 months before the origin\n"
+    "                       and the 12 of the window)\n"
+    "  --plots DIR          write calibration plots (SVG): PIT histograms per window and\n"
+    "                       model, interval coverage per window, and both pooled\n"
     "  --format FMT         table (default), csv or json\n";
 
+static const char run_help[] =
+    "Usage: gsi warn run --db URL --actuals FILE [--through YYYY-MM] [options]\n"
+    "\n"
+    "One step for every data update: reads the actuals, forecasts the 12 months after\n"
+    "--through (default: the last month of data) with the gsi model, stores the run in the\n"
+    "database (served at /v1/forecasts and /v1/hotspots) and prints its brief, read back\n"
+    "from the database. The time of each step goes to standard error.\n"
+    "\n"
+    "  --db URL           ./gsi.db (default), a SQLite path, or postgresql://...\n"
+    "  --actuals FILE     observed fatalities, month_id,country_id,ged_sb\n"
+    "  --ged, --candidate FILE, --global, --from, --to\n"
+    "                     build the actuals from UCDP files first (see gsi warn actuals)\n"
+    "  --through YYYY-MM  last month of data to use\n"
+    "  --top N            how many countries to print (default 20; 0 for all)\n"
+    "  --samples N        draws (default 1000)\n"
+    "  --seed S           random seed (default 1)\n"
+    "  --format FMT       table (default), csv or json\n";
+
 static const char brief_help[] =
-    "Usage: gsi warn brief --actuals FILE [--through YYYY-MM] [options]\n"
+    "Usage: gsi warn brief --actuals FILE [--through YYYY-MM] [--db URL] [options]\n"
+    "       gsi warn brief --db URL [--run ID] [--days N] [--now TIME]\n"
     "\n"
     "Ranks countries by the fatalities the gsi model expects in the 12 months after\n"
     "--through (default: the last month in FILE): the median and mean 12-month total, the\n"
@@ -88,36 +128,45 @@ static const char brief_help[] =
     "  --samples N        draws (default 1000)\n"
     "  --seed S           random seed (default 1)\n"
     "  --format FMT       table (default), csv or json\n"
-    "  --events FILE      accepted for event-data features; the current model does not use it\n"
-    "  --db URL           count each country's overdue concerns in this database as a signal\n"
-    "                     in its reasons, and list every country that has any\n"
-    "  --now TIME         judge the concerns' deadlines at TIME (RFC 3339 UTC; default now)\n";
+    "  --db URL           with --actuals: count each country's overdue concerns in this\n"
+    "                     database as a signal in its reasons, and list every country that\n"
+    "                     has any; without --actuals: the stored run's brief (below)\n"
+    "  --now TIME         judge deadlines at TIME (RFC 3339 UTC; default now)\n"
+    "\n"
+    "With --db and no --actuals: the alerts of the stored run (--run ID, default the latest;\n"
+    "gsi warn run stores one), and for each what has been opened on its hotspot (records whose\n"
+    "payload has \"hotspot\": \"<id>\": concerns, notifications, consultations, agreements),\n"
+    "marked NO RESPONSE when nothing was opened --days N (default 14) after the run.\n";
 
-/* Options every subcommand may take; each subcommand checks the ones it needs. */
-struct opts {
-    const char *actuals, *forecast, *out, *years, *models, *through;
-    const char *db, *now; /* brief: the concerns register and the time to judge it at */
-    long year, samples, top, threads;
-    uint64_t seed;
-    enum gsi_format format;
-    int events;
-};
+/* Appends one --ged or --candidate file to the layered inputs. */
+static int add_input(struct cmd_warn_opts *o, const char *cmd, const char *path, bool candidate)
+{
+    if (o->ninputs == CMD_WARN_INPUTS_MAX) {
+        cli_usage_error(cmd, "at most %d --ged and --candidate files", CMD_WARN_INPUTS_MAX);
+        return -1;
+    }
+    o->inputs[o->ninputs].path = path;
+    o->inputs[o->ninputs++].candidate = candidate;
+    return 0;
+}
 
 /* Parses argv[1..] of a subcommand into `o`. Returns 0 (with *help_shown set when --help was
  * printed) or -1 after reporting a usage error. */
-static int parse(struct opts *o, int argc, char **argv, const char *cmd, const char *help,
+static int parse(struct cmd_warn_opts *o, int argc, char **argv, const char *cmd, const char *help,
                  int *help_shown)
 {
     memset(o, 0, sizeof *o);
     o->samples = 1000;
     o->seed = 1;
     o->top = 20;
+    o->days = 14;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o->threads = ncpu < 1 ? 1 : ncpu > WARN_BACKTEST_THREADS_MAX ? WARN_BACKTEST_THREADS_MAX : ncpu;
     o->format = GSI_FORMAT_TABLE;
     *help_shown = 0;
     for (int i = 1; i < argc; i++) {
         bool missing = false;
+        bool cand = false;
         const char *v;
         if (cli_is_help(argv[i])) {
             fputs(help, stdout);
@@ -127,7 +176,7 @@ static int parse(struct opts *o, int argc, char **argv, const char *cmd, const c
 #define OPT(name) ((v = cli_opt(argc, argv, &i, name, &missing)) != NULL || missing)
         if (OPT("--actuals")) {
             o->actuals = v;
-        } else if (OPT("--forecast")) {
+        } else if (OPT("--forecast") || OPT("--compare")) {
             o->forecast = v;
         } else if (OPT("--out")) {
             o->out = v;
@@ -137,12 +186,34 @@ static int parse(struct opts *o, int argc, char **argv, const char *cmd, const c
             o->models = v; /* --model for forecast, --models for backtest: one setting */
         } else if (OPT("--through")) {
             o->through = v;
+        } else if (OPT("--ged") || (cand = OPT("--candidate")) != 0) {
+            if (v != NULL && add_input(o, cmd, v, cand) < 0) {
+                return -1;
+            }
+        } else if (strcmp(argv[i], "--by-situation") == 0) {
+            o->classes = 1;
+        } else if (strcmp(argv[i], "--global") == 0) {
+            o->global = 1;
+        } else if (OPT("--from")) {
+            o->from = v;
+        } else if (OPT("--to")) {
+            o->to = v;
+        } else if (OPT("--plots")) {
+            o->plots = v;
+        } else if (OPT("--bootstrap")) {
+            if (v != NULL && cli_int(&o->bootstrap, cmd, "--bootstrap", v, 0, 100000) < 0) {
+                return -1;
+            }
         } else if (OPT("--db")) {
             o->db = v;
+        } else if (OPT("--run")) {
+            o->run = v;
         } else if (OPT("--now")) {
             o->now = v;
-        } else if (OPT("--events")) {
-            o->events = 1;
+        } else if (OPT("--days")) {
+            if (v != NULL && cli_int(&o->days, cmd, "--days", v, 0, 3650) < 0) {
+                return -1;
+            }
         } else if (OPT("--year")) {
             if (v != NULL && cli_int(&o->year, cmd, "--year", v, 1981, 2200) < 0) {
                 return -1;
@@ -183,12 +254,6 @@ static int parse(struct opts *o, int argc, char **argv, const char *cmd, const c
             return -1;
         }
     }
-    if (o->events) {
-        fprintf(stderr,
-                "gsi %s: note: --events is accepted but the current models use only "
-                "the fatality history\n",
-                cmd);
-    }
     return 0;
 }
 
@@ -201,10 +266,11 @@ static int load_actuals(struct warn_panel *p, const char *path)
     return 0;
 }
 
+
 static int do_forecast(int argc, char **argv)
 {
     const char *cmd = "warn forecast";
-    struct opts o;
+    struct cmd_warn_opts o;
     int shown = 0;
     if (parse(&o, argc, argv, cmd, forecast_help, &shown) < 0) {
         return GSI_EXIT_USAGE;
@@ -273,10 +339,12 @@ static int add_row(struct gsi_table *t, long year, const char *model, const stru
     return rc;
 }
 
+static int do_backtest(int argc, char **argv);
+
 static int do_evaluate(int argc, char **argv)
 {
     const char *cmd = "warn evaluate";
-    struct opts o;
+    struct cmd_warn_opts o;
     int shown = 0;
     if (parse(&o, argc, argv, cmd, evaluate_help, &shown) < 0) {
         return GSI_EXIT_USAGE;
@@ -284,8 +352,12 @@ static int do_evaluate(int argc, char **argv)
     if (shown) {
         return GSI_EXIT_OK;
     }
+    if (o.actuals != NULL && o.forecast == NULL && o.years != NULL) {
+        /* The rolling-origin form: the same as backtest. */
+        return do_backtest(argc, argv);
+    }
     if (o.actuals == NULL || o.forecast == NULL) {
-        return cli_usage_error(cmd, "--actuals and --forecast are required");
+        return cli_usage_error(cmd, "--actuals and --forecast (or --years) are required");
     }
     struct gsi_err err = GSI_ERR_INIT;
     struct warn_panel p;
@@ -299,7 +371,16 @@ static int do_evaluate(int argc, char **argv)
         return cli_fail(&err);
     }
     struct warn_eval e;
-    rc = warn_eval_forecast(&e, &f, &p, o.forecast, &err);
+    size_t ncells = (size_t)f.nmonths * f.ncountries;
+    struct warn_eval_cell *cells = o.plots != NULL ? calloc(ncells, sizeof *cells) : NULL;
+    if (o.plots != NULL && cells == NULL) {
+        rc = gsi_err_set(&err, GSI_ENOMEM, "out of memory");
+    }
+    rc = rc ? rc : warn_eval_forecast_cells(&e, cells, &f, &p, o.forecast, o.seed, &err);
+    if (rc == 0 && cells != NULL) {
+        rc = cmd_warn_plots_one(o.plots, o.forecast, cells, ncells, &err);
+    }
+    free(cells);
     if (rc == 0) {
         struct gsi_table *t = gsi_table_new(score_cols, sizeof score_cols / sizeof score_cols[0]);
         int y = 0, m = 0;
@@ -332,7 +413,7 @@ static size_t split(char *s, char **items, size_t max)
 static int do_backtest(int argc, char **argv)
 {
     const char *cmd = "warn backtest";
-    struct opts o;
+    struct cmd_warn_opts o;
     int shown = 0;
     if (parse(&o, argc, argv, cmd, backtest_help, &shown) < 0) {
         return GSI_EXIT_USAGE;
@@ -354,7 +435,7 @@ static int do_backtest(int argc, char **argv)
             return GSI_EXIT_USAGE;
         }
     }
-    enum warn_model_kind models[WARN_MODEL_COUNT];
+    enum warn_model_kind models[WARN_MODEL_KINDS];
     size_t nm = 0;
     struct gsi_err err = GSI_ERR_INIT;
     if (strcmp(mbuf, "all") == 0) {
@@ -362,8 +443,8 @@ static int do_backtest(int argc, char **argv)
             models[nm++] = (enum warn_model_kind)k;
         }
     } else {
-        char *mi[WARN_MODEL_COUNT];
-        size_t n = split(mbuf, mi, WARN_MODEL_COUNT);
+        char *mi[WARN_MODEL_KINDS];
+        size_t n = split(mbuf, mi, WARN_MODEL_KINDS);
         for (size_t i = 0; i < n; i++) {
             if (warn_model_parse(&models[nm++], mi[i], &err) < 0) {
                 return cli_usage_error(cmd, "%s", err.msg);
@@ -378,39 +459,37 @@ static int do_backtest(int argc, char **argv)
     if (rc != 0) {
         return rc;
     }
-    struct gsi_table *t = gsi_table_new(score_cols, sizeof score_cols / sizeof score_cols[0]);
-    if (t == NULL) {
-        warn_panel_release(&p);
-        gsi_err_set(&err, GSI_ENOMEM, "out of memory");
-        return cli_fail(&err);
-    }
     int yv[WARN_YEARS_MAX];
     for (size_t yi = 0; yi < ny; yi++) {
         yv[yi] = (int)years[yi];
     }
-    struct warn_eval res[WARN_YEARS_MAX * WARN_MODEL_COUNT];
-    rc = warn_backtest_run(res, &p, yv, ny, models, nm, (size_t)o.samples, o.seed,
-                           (unsigned)o.threads, &err);
-    if (rc < 0) {
-        snprintf(err.file, sizeof err.file, "%s", o.actuals);
-    }
+    rc = cmd_warn_rolling(&o, &p, yv, ny, models, nm);
+    warn_panel_release(&p);
+    return rc;
+}
+
+int cmd_warn_score_table(const struct cmd_warn_opts *o, const int *years, size_t ny,
+                         const enum warn_model_kind *models, size_t nm,
+                         const struct warn_eval *res, struct gsi_err *err)
+{
+    struct gsi_table *t = gsi_table_new(score_cols, sizeof score_cols / sizeof score_cols[0]);
+    int rc = t == NULL ? gsi_err_set(err, GSI_ENOMEM, "out of memory") : 0;
     for (size_t i = 0; i < ny * nm && rc == 0; i++) {
         if (add_row(t, years[i / nm], warn_model_name(models[i % nm]), &res[i]) != 0) {
-            rc = gsi_err_set(&err, GSI_ENOMEM, "out of memory");
+            rc = gsi_err_set(err, GSI_ENOMEM, "out of memory");
         }
     }
-    if (rc == 0 && gsi_table_write(t, stdout, o.format) != 0) {
-        rc = gsi_err_set(&err, GSI_EIO, "cannot write the table");
+    if (rc == 0 && gsi_table_write(t, stdout, o->format) != 0) {
+        rc = gsi_err_set(err, GSI_EIO, "cannot write the table");
     }
     gsi_table_free(t);
-    warn_panel_release(&p);
-    return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
+    return rc;
 }
 
 static int do_brief(int argc, char **argv)
 {
     const char *cmd = "warn brief";
-    struct opts o;
+    struct cmd_warn_opts o;
     int shown = 0;
     if (parse(&o, argc, argv, cmd, brief_help, &shown) < 0) {
         return GSI_EXIT_USAGE;
@@ -418,8 +497,11 @@ static int do_brief(int argc, char **argv)
     if (shown) {
         return GSI_EXIT_OK;
     }
+    if (o.db != NULL && o.actuals == NULL) {
+        return cmd_warn_brief_db(&o); /* the stored run; with --actuals, --db adds concerns */
+    }
     if (o.actuals == NULL) {
-        return cli_usage_error(cmd, "--actuals is required");
+        return cli_usage_error(cmd, "--actuals (or --db, for the stored run) is required");
     }
     struct gsi_err err = GSI_ERR_INIT;
     struct warn_panel p;
@@ -488,6 +570,61 @@ static int do_brief(int argc, char **argv)
     return GSI_EXIT_OK;
 }
 
+static const char actuals_help[] =
+    "Usage: gsi warn actuals (--ged FILE | --candidate FILE)... [--actuals FILE] [options]\n"
+    "\n"
+    "Builds country-month state-based deaths (ViEWS layout month_id,country_id,ged_sb) from\n"
+    "UCDP event files with UCDP's rules: events of type_of_violence 1, their 'best' estimate,\n"
+    "in the country where they happened, in the month of date_start; ViEWS country ids.\n"
+    "Inputs are layered in the order given, each replacing the months it covers: --actuals\n"
+    "(a ViEWS panel, e.g. the shipped one) first, then each file (a GED release covers whole\n"
+    "years, a Candidate release its first to its last event month). A country-month that no\n"
+    "input covers is an error, not a zero.\n"
+    "\n"
+    "  --ged FILE         a UCDP GED release (CSV); repeat for several\n"
+    "  --candidate FILE   a UCDP Candidate release (CSV, monthly); repeat, oldest first\n"
+    "  --actuals FILE     a ViEWS panel to start from\n"
+    "  --global           the files are worldwide releases: a country with no event in a\n"
+    "                     covered month gets 0 (default: a file speaks only for the\n"
+    "                     countries that appear in it, as a one-country extract does)\n"
+    "  --from, --to YYYY-MM  months to build (default: every month covered)\n"
+    "  --out FILE         write the panel ('-' for standard output)\n"
+    "  --compare FILE     compare with another ViEWS panel, per country, over common months\n"
+    "  --format FMT       table (default), csv or json, for --compare\n";
+
+static int do_actuals(int argc, char **argv)
+{
+    struct cmd_warn_opts o;
+    int shown = 0;
+    if (parse(&o, argc, argv, "warn actuals", actuals_help, &shown) < 0) {
+        return GSI_EXIT_USAGE;
+    }
+    if (shown) {
+        return GSI_EXIT_OK;
+    }
+    if (o.ninputs == 0 || (o.out == NULL && o.forecast == NULL)) {
+        return cli_usage_error("warn actuals",
+                               "give --ged or --candidate files, and --out or --compare");
+    }
+    return cmd_warn_actuals(&o);
+}
+
+static int do_run(int argc, char **argv)
+{
+    struct cmd_warn_opts o;
+    int shown = 0;
+    if (parse(&o, argc, argv, "warn run", run_help, &shown) < 0) {
+        return GSI_EXIT_USAGE;
+    }
+    if (shown) {
+        return GSI_EXIT_OK;
+    }
+    if (o.actuals == NULL && o.ninputs == 0) {
+        return cli_usage_error("warn run", "--actuals or --ged/--candidate files are required");
+    }
+    return cmd_warn_run(&o);
+}
+
 int cmd_warn(int argc, char **argv)
 {
     if (argc < 2) {
@@ -510,6 +647,12 @@ int cmd_warn(int argc, char **argv)
     }
     if (strcmp(sub, "brief") == 0) {
         return do_brief(argc - 1, argv + 1);
+    }
+    if (strcmp(sub, "actuals") == 0) {
+        return do_actuals(argc - 1, argv + 1);
+    }
+    if (strcmp(sub, "run") == 0) {
+        return do_run(argc - 1, argv + 1);
     }
     return cli_usage_error("warn", "unknown subcommand '%s'", sub);
 }

@@ -1,17 +1,19 @@
 /* cluster.c — who is clustered, base k-means (k = 100), opinion groups by weighted k-means
- * over the base centres with k chosen by silhouette (Polis's clusters.clj and conversation.clj;
- * docs/internals/consensus.md). */
+ * over the base centres with k chosen by silhouette (Polis's clusters.clj and
+ * conversation.clj; docs/internals/consensus.md). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "consensus/internal.h"
+#include "core/buf.h"
 #include "core/rng.h"
 
 /* Polis's same-clustering? threshold: centres that all moved less than this have converged. */
 #define KMEANS_SAME 0.01
 
-int kmeans_init_distinct(const double *x, const double *y, size_t n, int k, double *centres)
+int consensus__kmeans_init_distinct(const double *x, const double *y, size_t n, int k,
+                                    double *centres)
 {
     int got = 0;
     for (size_t i = 0; i < n && got < k; i++) {
@@ -224,7 +226,7 @@ static void order_by_x(int *order, int k, const double *centres)
     }
 }
 
-int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *assign)
+int consensus__kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *assign)
 {
     int k = *kp;
     if (k <= 0 || in->n == 0) {
@@ -277,7 +279,7 @@ int kmeans_run(const struct kmeans_in *in, double *centres, int *kp, int32_t *as
         if (m.bounds_valid || in->hint) {
             neighbours(centres, k, nbr, nbr_d);
         }
-        par_run(in->threads, m.nblocks, km_block, &m);
+        consensus__par_run(in->threads, m.nblocks, km_block, &m);
         it++;
         /* New centres; clusters left empty are dropped (Polis's cluster-step). */
         int nk = 0;
@@ -340,7 +342,8 @@ out:
     return it;
 }
 
-double silhouette(const double *x, const double *y, size_t n, const int32_t *assign, int k)
+double consensus__silhouette(const double *x, const double *y, size_t n, const int32_t *assign,
+                             int k)
 {
     /* Polis's silhouette over the base-cluster centres: unweighted distances; a point alone
      * in its cluster scores 0; the clustering's score is the plain mean. */
@@ -731,11 +734,11 @@ static int group_kmeans(struct consensus *c, int k, const double *bx, const doub
                 return -1;
             }
         } else if (t == 0) {
-            ck = kmeans_init_distinct(bx, by, (size_t)nb, k, cand);
+            ck = consensus__kmeans_init_distinct(bx, by, (size_t)nb, k, cand);
         } else {
             ck = plusplus_start(&rng, bx, by, bw, nb, k, cand);
         }
-        if (kmeans_run(&gin, cand, &ck, asg) < 0) {
+        if (consensus__kmeans_run(&gin, cand, &ck, asg) < 0) {
             return -1;
         }
         double sse = weighted_sse(bx, by, bw, nb, cand, asg);
@@ -783,7 +786,7 @@ static int opinion_groups(struct consensus *c, bool fresh, const double *centres
                          &gk[kk], ba[kk]) < 0) {
             return gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
         }
-        sil[kk] = silhouette(bx, by, (size_t)nb, ba[kk], gk[kk]);
+        sil[kk] = consensus__silhouette(bx, by, (size_t)nb, ba[kk], gk[kk]);
         st->group_prev_n[kk] = gk[kk];
         memcpy(st->group_prev[kk], gc[kk], 2 * (size_t)gk[kk] * sizeof(double));
         for (int b = 0; b < nb; b++) {
@@ -899,14 +902,15 @@ static int base_clusters(struct consensus *c, size_t nin, bool fresh, double *ce
             goto out;
         }
     } else {
-        k = kmeans_init_distinct(px, py, nin, basek, centres);
+        k = consensus__kmeans_init_distinct(px, py, nin, basek, centres);
         for (int b = 0; b < k; b++) {
             corig[b] = -1;
         }
     }
-    struct kmeans_in in = { nin,  px,   py, NULL, par_threads(c->opts.threads), c->opts.base_iters,
-                            true, korig };
-    if (kmeans_run(&in, centres, &k, asg) < 0) {
+    struct kmeans_in in = {
+        nin, px, py, NULL, consensus__par_threads(c->opts.threads), c->opts.base_iters, true, korig
+    };
+    if (consensus__kmeans_run(&in, centres, &k, asg) < 0) {
         k = -1;
         goto out;
     }
@@ -927,7 +931,7 @@ out:
     return k;
 }
 
-int cluster_compute(struct consensus *c, struct gsi_err *err)
+int consensus__cluster_compute(struct consensus *c, struct gsi_err *err)
 {
     struct consensus_state *st = c->st;
     if (choose_in_conv(c) < 0) {
@@ -969,13 +973,11 @@ int cluster_compute(struct consensus *c, struct gsi_err *err)
         carried[kk] = !fresh && st->group_prev_n[kk] > 0;
         st->group_prev_n[kk] = 0;
     }
-    double *bp = realloc(st->base_prev, 2 * (size_t)(k ? k : 1) * sizeof *bp);
-    if (bp == NULL) {
+    if (GSI_ALLOC_RESIZE(st->base_prev, 2 * (size_t)(k ? k : 1)) < 0) {
         rc = gsi_err_set(err, GSI_ENOMEM, "out of memory clustering");
         goto out;
     }
-    st->base_prev = bp;
-    memcpy(bp, centres, 2 * (size_t)k * sizeof *bp);
+    memcpy(st->base_prev, centres, 2 * (size_t)k * sizeof *st->base_prev);
     st->nbase_prev = k;
     if (k > CLUSTER_BASE_MAX) {
         rc = gsi_err_set(err, GSI_ELIMIT, "more than %d base clusters", CLUSTER_BASE_MAX);

@@ -1,5 +1,7 @@
 /* consensus.c — the engine's object: participants, statements, votes in, computation out. */
+#include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -60,8 +62,8 @@ void consensus_free(struct consensus *c)
         return;
     }
     struct consensus_state *st = c->st;
-    idmap_release(&st->pmap);
-    idmap_release(&st->smap);
+    consensus__idmap_release(&st->pmap);
+    consensus__idmap_release(&st->smap);
     free(st->row_ptr);
     free(st->col);
     free(st->val);
@@ -127,12 +129,12 @@ void consensus_reload_state(struct consensus *c)
 
 long consensus_statement_index(const struct consensus *c, int64_t tid)
 {
-    return idmap_get(&c->st->smap, tid);
+    return consensus__idmap_get(&c->st->smap, tid);
 }
 
 long consensus_participant_index(const struct consensus *c, int64_t pid)
 {
-    return idmap_get(&c->st->pmap, pid);
+    return consensus__idmap_get(&c->st->pmap, pid);
 }
 
 uint64_t consensus_vote_count(const struct consensus *c)
@@ -147,11 +149,11 @@ static int statement_new(struct consensus *c, int64_t id, struct gsi_err *err)
         return gsi_err_set(err, GSI_ELIMIT, "more than %u statements", CONSENSUS_STATEMENTS_MAX);
     }
     size_t cap = c->st->scap;
-    if (gsi_array_reserve((void **)&c->stmt, &cap, c->ns + 1, sizeof *c->stmt, 16) < 0) {
+    if (GSI_ALLOC_GROW(c->stmt, c->ns + 1, cap, 16) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a statement");
     }
     c->st->scap = cap;
-    if (idmap_put(&c->st->smap, id, (uint32_t)c->ns) < 0) {
+    if (consensus__idmap_put(&c->st->smap, id, (uint32_t)c->ns) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a statement");
     }
     struct consensus_statement *s = &c->stmt[c->ns];
@@ -168,7 +170,7 @@ int consensus_statement_add(struct consensus *c, int64_t id, const char *text, s
         return gsi_err_set(err, GSI_EDATA, "statement id %lld out of range 0..%lld", (long long)id,
                            (long long)CONSENSUS_ID_MAX);
     }
-    long j = idmap_get(&c->st->smap, id);
+    long j = consensus__idmap_get(&c->st->smap, id);
     if (j < 0) {
         int rc = statement_new(c, id, err);
         if (rc < 0) {
@@ -205,49 +207,16 @@ static int participant_new(struct consensus *c, int64_t pid, struct gsi_err *err
                            CONSENSUS_PARTICIPANTS_MAX);
     }
     struct consensus_state *st = c->st;
-    if (c->np + 1 > st->pcap) {
-        size_t ncap = st->pcap ? st->pcap * 2 : 64;
-        int64_t *p1 = realloc(c->pid, ncap * sizeof *p1);
-        if (p1 != NULL) {
-            c->pid = p1;
-        }
-        uint32_t *p2 = realloc(c->nvotes, ncap * sizeof *p2);
-        if (p2 != NULL) {
-            c->nvotes = p2;
-        }
-        bool *p3 = realloc(c->in_conv, ncap * sizeof *p3);
-        if (p3 != NULL) {
-            c->in_conv = p3;
-        }
-        double *p4 = realloc(c->x, ncap * sizeof *p4);
-        if (p4 != NULL) {
-            c->x = p4;
-        }
-        double *p5 = realloc(c->y, ncap * sizeof *p5);
-        if (p5 != NULL) {
-            c->y = p5;
-        }
-        int8_t *p6 = realloc(c->group, ncap * sizeof *p6);
-        if (p6 != NULL) {
-            c->group = p6;
-        }
-        int32_t *p7 = realloc(st->base_of, ncap * sizeof *p7);
-        if (p7 != NULL) {
-            st->base_of = p7;
-        }
-        int32_t *p8 = c->ref_group;
-        if (c->ref_group != NULL) {
-            p8 = realloc(c->ref_group, ncap * sizeof *p8);
-            if (p8 != NULL) {
-                c->ref_group = p8;
-            }
-        }
-        if (!p1 || !p2 || !p3 || !p4 || !p5 || !p6 || !p7 || (c->ref_group != NULL && !p8)) {
-            return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a participant");
-        }
-        st->pcap = ncap;
+    /* ref_group, last, exists only once reference groups were read */
+    struct gsi_array_ref grow[] = { GSI_ARRAY_REF(c->pid),      GSI_ARRAY_REF(c->nvotes),
+                                    GSI_ARRAY_REF(c->in_conv),  GSI_ARRAY_REF(c->x),
+                                    GSI_ARRAY_REF(c->y),        GSI_ARRAY_REF(c->group),
+                                    GSI_ARRAY_REF(st->base_of), GSI_ARRAY_REF(c->ref_group) };
+    size_t ngrow = sizeof grow / sizeof grow[0] - (c->ref_group == NULL);
+    if (gsi_arrays_grow(grow, ngrow, &st->pcap, c->np + 1, 64) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a participant");
     }
-    if (idmap_put(&st->pmap, pid, (uint32_t)c->np) < 0) {
+    if (consensus__idmap_put(&st->pmap, pid, (uint32_t)c->np) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a participant");
     }
     size_t i = c->np;
@@ -266,7 +235,7 @@ static int participant_new(struct consensus *c, int64_t pid, struct gsi_err *err
 
 long consensus_participant_get(struct consensus *c, int64_t pid, struct gsi_err *err)
 {
-    long i = idmap_get(&c->st->pmap, pid);
+    long i = consensus__idmap_get(&c->st->pmap, pid);
     if (i >= 0) {
         return i;
     }
@@ -288,7 +257,7 @@ int consensus_vote_add(struct consensus *c, int64_t pid, int64_t tid, int vote, 
                            (long long)CONSENSUS_ID_MAX);
     }
     struct consensus_state *st = c->st;
-    long j = idmap_get(&st->smap, tid);
+    long j = consensus__idmap_get(&st->smap, tid);
     if (j < 0) {
         if (known_only) {
             return gsi_err_set(err, GSI_ENOTFOUND, "unknown statement id %lld", (long long)tid);
@@ -306,24 +275,10 @@ int consensus_vote_add(struct consensus *c, int64_t pid, int64_t tid, int vote, 
     if (st->nnz + st->nov + st->npd >= CONSENSUS_VOTES_MAX) {
         return gsi_err_set(err, GSI_ELIMIT, "more than %u votes", CONSENSUS_VOTES_MAX);
     }
-    if (st->npd + 1 > st->pd_cap) {
-        size_t ncap = st->pd_cap ? st->pd_cap * 2 : 1024;
-        uint32_t *r = realloc(st->pd_row, ncap * sizeof *r);
-        if (r != NULL) {
-            st->pd_row = r;
-        }
-        uint32_t *cc = realloc(st->pd_col, ncap * sizeof *cc);
-        if (cc != NULL) {
-            st->pd_col = cc;
-        }
-        int8_t *v = realloc(st->pd_val, ncap * sizeof *v);
-        if (v != NULL) {
-            st->pd_val = v;
-        }
-        if (r == NULL || cc == NULL || v == NULL) {
-            return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a vote");
-        }
-        st->pd_cap = ncap;
+    struct gsi_array_ref grow[] = { GSI_ARRAY_REF(st->pd_row), GSI_ARRAY_REF(st->pd_col),
+                                    GSI_ARRAY_REF(st->pd_val) };
+    if (gsi_arrays_grow(grow, 3, &st->pd_cap, st->npd + 1, 1024) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory adding a vote");
     }
     st->pd_row[st->npd] = (uint32_t)i;
     st->pd_col[st->npd] = (uint32_t)j;
@@ -349,8 +304,8 @@ int consensus_compute(struct consensus *c, struct gsi_err *err)
 {
     struct timespec start, flushed, projected, clustered, ranked;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    update_forget(c); /* start from the last compute's state, as if no update had run */
-    int rc = votes_flush(c, err);
+    consensus__update_forget(c); /* start from the last compute's state, as if no update had run */
+    int rc = consensus__votes_flush(c, err);
     clock_gettime(CLOCK_MONOTONIC, &flushed);
     if (rc < 0) {
         return rc;
@@ -368,15 +323,15 @@ int consensus_compute(struct consensus *c, struct gsi_err *err)
         c->stmt[j].divisiveness = 0;
         c->stmt[j].pc[0] = c->stmt[j].pc[1] = 0;
     }
-    if ((rc = pca_compute(c, err)) < 0) {
+    if ((rc = consensus__pca_compute(c, err)) < 0) {
         return rc;
     }
     clock_gettime(CLOCK_MONOTONIC, &projected);
-    if ((rc = cluster_compute(c, err)) < 0) {
+    if ((rc = consensus__cluster_compute(c, err)) < 0) {
         return rc;
     }
     clock_gettime(CLOCK_MONOTONIC, &clustered);
-    if ((rc = repness_compute(c, err)) < 0) {
+    if ((rc = consensus__repness_compute(c, err)) < 0) {
         return rc;
     }
     clock_gettime(CLOCK_MONOTONIC, &ranked);
@@ -462,6 +417,7 @@ double consensus_ari(const int32_t *a, const int32_t *b, size_t n)
 int consensus_agreement(struct consensus_agreement *out, const struct consensus *c,
                         const struct consensus *ref, struct gsi_err *err)
 {
+    assert(c->computes > 0 && "consensus_agreement before consensus_compute");
     memset(out, 0, sizeof *out);
     out->ari = NAN;
     out->participants = ref->np;
@@ -496,4 +452,49 @@ int consensus_agreement(struct consensus_agreement *out, const struct consensus 
     out->ari = consensus_ari(ours, ref->ref_group, ref->np);
     free(ours);
     return 0;
+}
+
+/* --compare: the reference groups come with a second copy of the votes, which only the reader
+ * needs. */
+int consensus_agreement_file(struct consensus_agreement *out, const struct consensus *c,
+                             const char *path, struct gsi_err *err)
+{
+    struct consensus *ref = consensus_new(NULL);
+    if (ref == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", path);
+    }
+    int rc = consensus_read_matrix(ref, path, err);
+    if (rc == 0 && (rc = consensus_agreement(out, c, ref, err)) < 0) {
+        char msg[sizeof err->msg];
+        snprintf(msg, sizeof msg, "%s", err->msg);
+        gsi_err_at(err, rc, path, 0, 0, "%s", msg);
+    }
+    consensus_free(ref);
+    return rc;
+}
+
+static double rank_key(const struct consensus_statement *s, enum consensus_rank_by by)
+{
+    return by == CONSENSUS_RANK_CONSENSUS ? s->gic : s->divisiveness;
+}
+
+size_t consensus_statements_rank(uint32_t *out, const struct consensus *c,
+                                 enum consensus_rank_by by)
+{
+    assert(c->computes > 0 && "consensus_statements_rank before consensus_compute");
+    size_t n = 0;
+    for (size_t j = 0; j < c->ns; j++) { /* insertion sort: ties stay in index order */
+        if (c->stmt[j].moderated_out) {
+            continue;
+        }
+        double key = rank_key(&c->stmt[j], by);
+        size_t k = n++;
+        while (k > 0 &&
+               !(rank_key(&c->stmt[out[k - 1]], by) >= key)) { /* a NaN key ahead is passed */
+            out[k] = out[k - 1];
+            k--;
+        }
+        out[k] = (uint32_t)j;
+    }
+    return n;
 }

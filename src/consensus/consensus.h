@@ -263,5 +263,19 @@ struct consensus_agreement {
  * no participant in a group; GSI_ENOMEM. */
 int consensus_agreement(struct consensus_agreement *out, const struct consensus *c,
                         const struct consensus *ref, struct gsi_err *err);
+/* The same against the reference groups in the participants-votes.csv at `path` (read into a
+ * second engine that is freed again). Errors name `path`. */
+int consensus_agreement_file(struct consensus_agreement *out, const struct consensus *c,
+                             const char *path, struct gsi_err *err);
+
+/* ---- Ranking statements ---- */
+
+enum consensus_rank_by { CONSENSUS_RANK_CONSENSUS, CONSENSUS_RANK_DIVISIVENESS };
+
+/* Writes into `out` (room for c->ns) the indices of the statements not moderated out, ordered
+ * by group-informed consensus or by divisiveness, highest first, ties by index. Returns how
+ * many it wrote. After consensus_compute. */
+size_t consensus_statements_rank(uint32_t *out, const struct consensus *c,
+                                 enum consensus_rank_by by);
 
 #endif

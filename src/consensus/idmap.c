@@ -14,7 +14,7 @@ static size_t idmap_slot(int64_t key, size_t mask)
     return (size_t)(z & mask);
 }
 
-void idmap_release(struct idmap *m)
+void consensus__idmap_release(struct idmap *m)
 {
     free(m->keys);
     free(m->vals);
@@ -23,7 +23,7 @@ void idmap_release(struct idmap *m)
     m->cap = m->len = 0;
 }
 
-long idmap_get(const struct idmap *m, int64_t key)
+long consensus__idmap_get(const struct idmap *m, int64_t key)
 {
     if (m->cap == 0) {
         return -1;
@@ -71,7 +71,7 @@ static int idmap_grow(struct idmap *m)
     return 0;
 }
 
-int idmap_put(struct idmap *m, int64_t key, uint32_t val)
+int consensus__idmap_put(struct idmap *m, int64_t key, uint32_t val)
 {
     if ((m->len + 1) * 2 > m->cap) { /* load factor at most 1/2 */
         int rc = idmap_grow(m);

@@ -7,12 +7,13 @@
  *   - ov (overflow): votes on (participant, statement) cells that base does not hold, sorted by
  *     row then column, unique;
  *   - pending: the log of votes added since the last compute, in arrival order.
- * votes_flush() folds pending into base (a changed vote overwrites its cell) and ov, and
+ * consensus__votes_flush() folds pending into base (a changed vote overwrites its cell) and ov, and
  * rebuilds base when ov has grown past an eighth of it.
  */
 #ifndef GSI_CONSENSUS_INTERNAL_H
 #define GSI_CONSENSUS_INTERNAL_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,11 +26,11 @@ struct idmap {
     uint32_t *vals;
     size_t cap, len; /* cap a power of two */
 };
-void idmap_release(struct idmap *m);
+void consensus__idmap_release(struct idmap *m);
 /* Index of `key`, or −1. */
-long idmap_get(const struct idmap *m, int64_t key);
+long consensus__idmap_get(const struct idmap *m, int64_t key);
 /* Inserts key → val (key not present). GSI_ENOMEM. */
-int idmap_put(struct idmap *m, int64_t key, uint32_t val);
+int consensus__idmap_put(struct idmap *m, int64_t key, uint32_t val);
 
 /* Most base clusters (opts.base_k is checked against it). */
 #define CLUSTER_BASE_MAX 512
@@ -72,8 +73,8 @@ struct consensus_state {
     double *cval;
     uint8_t *active;
 
-    /* stmt[].agree/disagree/pass hold the matrix's counts (kept by votes_flush's incremental
-     * path; a rebuild clears this and the next compute counts afresh) */
+    /* stmt[].agree/disagree/pass hold the matrix's counts (kept by consensus__votes_flush's
+     * incremental path; a rebuild clears this and the next compute counts afresh) */
     bool counts_valid;
     /* per participant: projection scores from the last power step, votes on kept statements */
     double *s1, *s2;
@@ -114,17 +115,17 @@ struct upd_undo {
 long consensus_participant_get(struct consensus *c, int64_t pid, struct gsi_err *err);
 
 /* ---- votes.c ---- */
-int votes_flush(struct consensus *c, struct gsi_err *err);
+int consensus__votes_flush(struct consensus *c, struct gsi_err *err);
 /* Index of the first overflow entry of a row >= r (binary search; st->nov when none). */
-size_t votes_ov_first(const struct consensus_state *st, size_t r);
+size_t consensus__votes_ov_first(const struct consensus_state *st, size_t r);
 
 /* A row's entries in the matrix: base [eb, ee) and overflow [ob, oe). */
 struct row_span {
     uint64_t eb, ee;
     size_t ob, oe;
 };
-/* Row r's entries; ov is the first overflow entry of a row >= r (votes_ov_first), and the
- * returned oe is that of row r + 1, so a pass over consecutive rows needs one search. */
+/* Row r's entries; ov is the first overflow entry of a row >= r (consensus__votes_ov_first), and
+ * the returned oe is that of row r + 1, so a pass over consecutive rows needs one search. */
 static inline struct row_span votes_row_span(const struct consensus_state *st, size_t r, size_t ov)
 {
     struct row_span sp = { 0, 0, ov, ov };
@@ -138,12 +139,12 @@ static inline struct row_span votes_row_span(const struct consensus_state *st, s
     return sp;
 }
 /* Folds pending votes in without ever rebuilding (overwrite cells, join the overflow), and
- * records them for the next votes_flush's decision (upd_*). */
-int votes_flush_incremental(struct consensus *c, struct gsi_err *err);
+ * records them for the next consensus__votes_flush's decision (upd_*). */
+int consensus__votes_flush_incremental(struct consensus *c, struct gsi_err *err);
 
 /* ---- update.c ---- */
 /* Puts back what consensus_update changed of the state consensus_compute starts from. */
-void update_forget(struct consensus *c);
+void consensus__update_forget(struct consensus *c);
 
 /* ---- par.c: a fixed split into blocks, run on threads; the split never depends on the
  * number of threads, so block-wise partial sums added in block order give the same bits. */
@@ -152,6 +153,7 @@ void update_forget(struct consensus *c);
  * allocated from it). */
 static inline size_t par_blocks(size_t n, size_t per_block_floor, size_t max_blocks)
 {
+    assert(max_blocks >= 1);
     if (per_block_floor == 0) {
         per_block_floor = 1;
     }
@@ -164,18 +166,19 @@ static inline size_t par_blocks(size_t n, size_t per_block_floor, size_t max_blo
     }
     return b;
 }
-void par_run(int threads, size_t nblocks, void (*fn)(void *ctx, size_t block), void *ctx);
-int par_threads(int requested);
+void consensus__par_run(int threads, size_t nblocks, void (*fn)(void *ctx, size_t block),
+                        void *ctx);
+int consensus__par_threads(int requested);
 
 /* ---- pca.c ---- */
 /* Fills st->cval, the components (st->comp) and each participant's projection and nvotes. */
-int pca_compute(struct consensus *c, struct gsi_err *err);
+int consensus__pca_compute(struct consensus *c, struct gsi_err *err);
 /* Projects row r (its entries sp) on the components q1, q2 (statement j's loading at
  * q[j * stride]) with the centred values st->cval, scaled as Polis's sparsity-aware
  * projection; writes c->x[r] and c->y[r]. Base entries are summed first, then the overflow,
  * so a compute and an update give the same bits. */
-void pca_project_row(struct consensus *c, size_t r, struct row_span sp, const double *q1,
-                     const double *q2, size_t stride);
+void consensus__pca_project_row(struct consensus *c, size_t r, struct row_span sp, const double *q1,
+                                const double *q2, size_t stride);
 
 /* ---- cluster.c ---- */
 /* Weighted k-means on 2-D points. `centres` holds `*k` starting centres on entry (distinct);
@@ -192,20 +195,22 @@ struct kmeans_in {
     bool hint;   /* assign[] holds a guess (or -1) on entry: start each search from it */
     int *origin; /* optional: on exit origin[c] is the starting centre final centre c came from */
 };
-int kmeans_run(const struct kmeans_in *in, double *centres, int *k, int32_t *assign);
+int consensus__kmeans_run(const struct kmeans_in *in, double *centres, int *k, int32_t *assign);
 /* First up to k distinct points, in order, written to centres; returns how many. */
-int kmeans_init_distinct(const double *x, const double *y, size_t n, int k, double *centres);
+int consensus__kmeans_init_distinct(const double *x, const double *y, size_t n, int k,
+                                    double *centres);
 /* Mean silhouette over points of a clustering, distances between the points themselves. */
-double silhouette(const double *x, const double *y, size_t n, const int32_t *assign, int k);
+double consensus__silhouette(const double *x, const double *y, size_t n, const int32_t *assign,
+                             int k);
 
-int cluster_compute(struct consensus *c, struct gsi_err *err);
+int consensus__cluster_compute(struct consensus *c, struct gsi_err *err);
 
 /* ---- repness.c ---- */
-int repness_compute(struct consensus *c, struct gsi_err *err);
+int consensus__repness_compute(struct consensus *c, struct gsi_err *err);
 /* Statement j's statistics in every group from c->repness[g * ns + j].na, nd and ns, and its
  * gic and divisiveness (c->ngroups > 0). */
-void repness_statement(struct consensus *c, size_t j);
+void consensus__repness_statement(struct consensus *c, size_t j);
 /* Majority statements and each group's representative statements from the statistics. */
-int repness_rank(struct consensus *c, struct gsi_err *err);
+int consensus__repness_rank(struct consensus *c, struct gsi_err *err);
 
 #endif

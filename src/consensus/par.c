@@ -9,7 +9,7 @@
 
 #include "consensus/internal.h"
 
-int par_threads(int requested)
+int consensus__par_threads(int requested)
 {
     if (requested > 0) {
         return requested > 64 ? 64 : requested;
@@ -41,7 +41,7 @@ static void *par_worker(void *arg)
     return NULL;
 }
 
-void par_run(int threads, size_t nblocks, void (*fn)(void *ctx, size_t block), void *ctx)
+void consensus__par_run(int threads, size_t nblocks, void (*fn)(void *ctx, size_t block), void *ctx)
 {
     struct par_job job;
     job.fn = fn;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "consensus/internal.h"
+#include "core/buf.h"
 #include "core/rng.h"
 
 struct rows_ctx {
@@ -31,7 +32,7 @@ static void block_rows(const struct rows_ctx *x, size_t b, size_t *r0, size_t *r
 {
     *r0 = x->nrows * b / x->nblocks;
     *r1 = x->nrows * (b + 1) / x->nblocks;
-    *o0 = votes_ov_first(x->st, *r0);
+    *o0 = consensus__votes_ov_first(x->st, *r0);
 }
 
 static void count_block(void *ctx, size_t b)
@@ -137,8 +138,8 @@ static inline void project_span(struct projection_sum *ps, const struct consensu
     }
 }
 
-void pca_project_row(struct consensus *c, size_t r, struct row_span sp, const double *q1,
-                     const double *q2, size_t stride)
+void consensus__pca_project_row(struct consensus *c, size_t r, struct row_span sp, const double *q1,
+                                const double *q2, size_t stride)
 {
     const struct consensus_state *st = c->st;
     struct projection_sum ps = { 0, 0, 0 };
@@ -158,7 +159,7 @@ static void project_block(void *ctx, size_t b)
     for (size_t r = r0; r < r1; r++) {
         struct row_span sp = votes_row_span(st, r, o);
         o = sp.oe;
-        pca_project_row(x->c, r, sp, x->q, x->q + 1, 2);
+        consensus__pca_project_row(x->c, r, sp, x->q, x->q + 1, 2);
         x->c->nvotes[r] = (uint32_t)(sp.ee - sp.eb) + (uint32_t)(sp.oe - sp.ob);
     }
 }
@@ -205,29 +206,9 @@ static void orthonormalise(double *q, size_t m)
     }
 }
 
-int pca_compute(struct consensus *c, struct gsi_err *err)
+/* The per-statement and per-row arrays a computation fills, sized for this one. */
+static int alloc_state(struct consensus_state *st, size_t m, size_t n, struct gsi_err *err)
 {
-    struct consensus_state *st = c->st;
-    size_t m = c->ns, n = c->np;
-    int threads = par_threads(c->opts.threads);
-    struct rows_ctx x;
-    memset(&x, 0, sizeof x);
-    x.c = c;
-    x.st = st;
-    x.nrows = n;
-    x.ncols = m;
-    /* Blocks depend only on the sizes; partial arrays stay under ~64 MiB. */
-    size_t maxb = (size_t)(8u << 20) / (6 * (m ? m : 1));
-    if (maxb > 64) {
-        maxb = 64;
-    }
-    if (maxb < 1) {
-        maxb = 1;
-    }
-    /* a local copy: par_run gets &x, and the sizes below must visibly use the same count */
-    const size_t nblocks = par_blocks(n, 2048, maxb);
-    x.nblocks = nblocks;
-
     free(st->cval);
     free(st->active);
     st->cval = calloc(3 * (m ? m : 1), sizeof *st->cval);
@@ -235,28 +216,30 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
     free(st->s1);
     free(st->s2);
     free(st->nact);
-    st->s1 = malloc((n ? n : 1) * sizeof *st->s1);
-    st->s2 = malloc((n ? n : 1) * sizeof *st->s2);
-    st->nact = malloc((n ? n : 1) * sizeof *st->nact);
-    if (st->s1 == NULL || st->s2 == NULL || st->nact == NULL) {
+    /* zeroed: the power step fills them, and an analyzer cannot follow it through par_run */
+    st->s1 = calloc(n ? n : 1, sizeof *st->s1);
+    st->s2 = calloc(n ? n : 1, sizeof *st->s2);
+    st->nact = calloc(n ? n : 1, sizeof *st->nact);
+    if (st->s1 == NULL || st->s2 == NULL || st->nact == NULL || st->cval == NULL ||
+        st->active == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory computing the components");
     }
-    x.counts = malloc(nblocks * 3 * (m ? m : 1) * sizeof *x.counts);
-    double *q = calloc(2 * (m ? m : 1), sizeof *q);
-    double *qold = calloc(2 * (m ? m : 1), sizeof *qold);
-    if (st->cval == NULL || st->active == NULL || x.counts == NULL || q == NULL || qold == NULL) {
-        free(x.counts);
-        free(q);
-        free(qold);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory computing the components");
-    }
+    return 0;
+}
+
+/* Phase 1: each statement's agree, disagree and pass counts (unless still valid), then the
+ * centred values a vote takes in its column, and which statements count. */
+static void column_values(struct consensus *c, struct rows_ctx *x, int threads)
+{
+    struct consensus_state *st = c->st;
+    size_t m = c->ns, nblocks = x->nblocks;
     if (!st->counts_valid) {
-        par_run(threads, nblocks, count_block, &x);
+        consensus__par_run(threads, nblocks, count_block, x);
         for (size_t j = 0; j < m; j++) {
             uint64_t k[3] = { 0, 0, 0 };
             for (size_t b = 0; b < nblocks; b++) {
                 for (int v = 0; v < 3; v++) {
-                    k[v] += x.counts[b * 3 * m + 3 * j + (size_t)v];
+                    k[v] += x->counts[b * 3 * m + 3 * j + (size_t)v];
                 }
             }
             c->stmt[j].disagree = (uint32_t)k[0];
@@ -281,10 +264,14 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
         st->cval[3 * j + 1] = 0.0 - mean;
         st->cval[3 * j + 2] = 1.0 - mean;
     }
-    free(x.counts);
-    x.counts = NULL;
+}
 
-    /* Start vectors: the previous components (new statements get 0), else seeded random. */
+/* Phase 2: start vectors: the previous components (new statements get 0), else seeded
+ * random; orthonormalised. */
+static void start_vectors(const struct consensus *c, double *q)
+{
+    const struct consensus_state *st = c->st;
+    size_t m = c->ns;
     bool warm = st->comp_len > 0;
     if (warm) {
         for (size_t j = 0; j < m && j < st->comp_len; j++) {
@@ -304,71 +291,99 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
         }
     }
     orthonormalise(q, m);
+}
 
-    x.w = malloc(nblocks * 6 * (m ? m : 1) * sizeof *x.w);
+/* How far the plane of the two components moved in one step: the sine of the largest
+ * principal angle between the old and new planes, from the smallest singular value of the 2x2
+ * matrix Qold'Q. The projection's distances, and so the clustering, depend only on that
+ * plane. */
+static double plane_moved(const double *qold, const double *q, size_t m)
+{
+    double a = 0, b = 0, cc = 0, d = 0;
+    for (size_t j = 0; j < m; j++) {
+        a += qold[2 * j] * q[2 * j];
+        b += qold[2 * j] * q[2 * j + 1];
+        cc += qold[2 * j + 1] * q[2 * j];
+        d += qold[2 * j + 1] * q[2 * j + 1];
+    }
+    double tr = a * a + b * b + cc * cc + d * d, det = a * d - b * cc;
+    double disc = sqrt(fmax(0.0, tr * tr / 4 - det * det));
+    double smin2 = tr / 2 - disc;
+    double delta = sqrt(fmax(0.0, 1 - smin2));
+    bool zero1 = norm2(q, m, 0) == 0, zero2 = norm2(q, m, 1) == 0;
+    if (zero1) {
+        delta = 0; /* no variance at all: nothing to iterate on */
+    } else if (zero2) {
+        delta = sqrt(fmax(0.0, 1 - a * a)); /* rank one: the first direction alone */
+    }
+    return delta;
+}
+
+/* One power step: q <- C'C q over the imputed vote matrix C, the rows' partial sums added in
+ * block order (x->w), then orthonormalised. qold keeps the input. */
+static void power_step(struct consensus *c, struct rows_ctx *x, int threads, double *tab, double *q,
+                       double *qold, bool first)
+{
+    const struct consensus_state *st = c->st;
+    size_t m = c->ns, nblocks = x->nblocks;
+    for (size_t j = 0; j < m; j++) {
+        for (size_t v = 0; v < 3; v++) {
+            tab[6 * j + 2 * v] = st->cval[3 * j + v] * q[2 * j];
+            tab[6 * j + 2 * v + 1] = st->cval[3 * j + v] * q[2 * j + 1];
+        }
+    }
+    x->first = first;
+    consensus__par_run(threads, nblocks, power_block, x);
+    memcpy(qold, q, 2 * m * sizeof *q);
+    for (size_t j = 0; j < m; j++) {
+        double acc[6] = { 0, 0, 0, 0, 0, 0 };
+        for (size_t b = 0; b < nblocks; b++) {
+            const double *wb = x->w + b * 6 * m + 6 * j;
+            for (int t = 0; t < 6; t++) {
+                acc[t] += wb[t];
+            }
+        }
+        const double *cv = st->cval + 3 * j;
+        q[2 * j] = cv[0] * acc[0] + cv[1] * acc[2] + cv[2] * acc[4];
+        q[2 * j + 1] = cv[0] * acc[1] + cv[1] * acc[3] + cv[2] * acc[5];
+    }
+    orthonormalise(q, m);
+}
+
+/* Phase 3: power iteration until the plane settles or pca_iters steps. Returns the steps
+ * taken, or GSI_ENOMEM. */
+static int power_iterate(struct consensus *c, struct rows_ctx *x, int threads, double *q,
+                         double *qold, struct gsi_err *err)
+{
+    size_t m = c->ns;
+    x->w = malloc(x->nblocks * 6 * (m ? m : 1) * sizeof *x->w);
     double *tab = malloc(6 * (m ? m : 1) * sizeof *tab);
-    if (x.w == NULL || tab == NULL) {
-        free(x.w);
+    if (x->w == NULL || tab == NULL) {
+        free(x->w);
         free(tab);
-        free(q);
-        free(qold);
         return gsi_err_set(err, GSI_ENOMEM, "out of memory computing the components");
     }
-    x.tab = tab;
+    x->tab = tab;
     int it = 0;
     for (; it < c->opts.pca_iters && m > 0; it++) {
-        for (size_t j = 0; j < m; j++) {
-            for (size_t v = 0; v < 3; v++) {
-                tab[6 * j + 2 * v] = st->cval[3 * j + v] * q[2 * j];
-                tab[6 * j + 2 * v + 1] = st->cval[3 * j + v] * q[2 * j + 1];
-            }
-        }
-        x.first = it == 0;
-        par_run(threads, nblocks, power_block, &x);
-        memcpy(qold, q, 2 * m * sizeof *q);
-        for (size_t j = 0; j < m; j++) {
-            double acc[6] = { 0, 0, 0, 0, 0, 0 };
-            for (size_t b = 0; b < nblocks; b++) {
-                const double *wb = x.w + b * 6 * m + 6 * j;
-                for (int t = 0; t < 6; t++) {
-                    acc[t] += wb[t];
-                }
-            }
-            const double *cv = st->cval + 3 * j;
-            q[2 * j] = cv[0] * acc[0] + cv[1] * acc[2] + cv[2] * acc[4];
-            q[2 * j + 1] = cv[0] * acc[1] + cv[1] * acc[3] + cv[2] * acc[5];
-        }
-        orthonormalise(q, m);
-        /* Converged when the plane of the two components has settled: the sine of the largest
-         * principal angle between the old and new planes, from the smallest singular value of
-         * the 2x2 matrix Qold'Q. The projection's distances, and so the clustering, depend
-         * only on that plane. */
-        double a = 0, b = 0, cc = 0, d = 0;
-        for (size_t j = 0; j < m; j++) {
-            a += qold[2 * j] * q[2 * j];
-            b += qold[2 * j] * q[2 * j + 1];
-            cc += qold[2 * j + 1] * q[2 * j];
-            d += qold[2 * j + 1] * q[2 * j + 1];
-        }
-        double tr = a * a + b * b + cc * cc + d * d, det = a * d - b * cc;
-        double disc = sqrt(fmax(0.0, tr * tr / 4 - det * det));
-        double smin2 = tr / 2 - disc;
-        double delta = sqrt(fmax(0.0, 1 - smin2));
-        bool zero1 = norm2(q, m, 0) == 0, zero2 = norm2(q, m, 1) == 0;
-        if (zero1) {
-            delta = 0; /* no variance at all: nothing to iterate on */
-        } else if (zero2) {
-            delta = sqrt(fmax(0.0, 1 - a * a)); /* rank one: the first direction alone */
-        }
-        if (delta <= c->opts.pca_tol) {
+        power_step(c, x, threads, tab, q, qold, it == 0);
+        if (plane_moved(qold, q, m) <= c->opts.pca_tol) {
             it++;
             break;
         }
     }
-    c->pca_iterations = it;
-    free(x.w);
+    free(x->w);
+    x->w = NULL;
     free(tab);
+    return it;
+}
 
+/* Phase 4: the projection, and the components kept for the next warm start and the report. */
+static int project_and_keep(struct consensus *c, struct rows_ctx *x, int threads, double *q,
+                            const double *qold, int it, struct gsi_err *err)
+{
+    struct consensus_state *st = c->st;
+    size_t m = c->ns, n = c->np;
     if (it > 0) {
         /* The last power step scored every row against its input vectors (qold), which span
          * the converged plane: those are the components kept, and the scores, scaled, are the
@@ -380,22 +395,10 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
             c->y[r] = scale * st->s2[r];
         }
     } else {
-        x.q = q;
-        par_run(threads, nblocks, project_block, &x);
+        x->q = q;
+        consensus__par_run(threads, x->nblocks, project_block, x);
     }
-    free(qold);
-
-    /* Keep the components for the next warm start and for the report. */
-    double *c0 = realloc(st->comp[0], (m ? m : 1) * sizeof *c0);
-    if (c0 != NULL) {
-        st->comp[0] = c0;
-    }
-    double *c1 = realloc(st->comp[1], (m ? m : 1) * sizeof *c1);
-    if (c1 != NULL) {
-        st->comp[1] = c1;
-    }
-    if (c0 == NULL || c1 == NULL) {
-        free(q);
+    if (GSI_ALLOC_RESIZE(st->comp[0], m) < 0 || GSI_ALLOC_RESIZE(st->comp[1], m) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory keeping the components");
     }
     for (size_t j = 0; j < m; j++) {
@@ -405,6 +408,55 @@ int pca_compute(struct consensus *c, struct gsi_err *err)
         c->stmt[j].pc[1] = q[2 * j + 1];
     }
     st->comp_len = m;
-    free(q);
     return 0;
+}
+
+int consensus__pca_compute(struct consensus *c, struct gsi_err *err)
+{
+    struct consensus_state *st = c->st;
+    size_t m = c->ns, n = c->np;
+    int threads = consensus__par_threads(c->opts.threads);
+    struct rows_ctx x;
+    memset(&x, 0, sizeof x);
+    x.c = c;
+    x.st = st;
+    x.nrows = n;
+    x.ncols = m;
+    /* Blocks depend only on the sizes; partial arrays stay under ~64 MiB. */
+    size_t maxb = (size_t)(8u << 20) / (6 * (m ? m : 1));
+    if (maxb > 64) {
+        maxb = 64;
+    }
+    if (maxb < 1) {
+        maxb = 1;
+    }
+    /* a local copy: par_run gets &x, and the sizes below must visibly use the same count */
+    const size_t nblocks = par_blocks(n, 2048, maxb);
+    x.nblocks = nblocks;
+    if (alloc_state(st, m, n, err) < 0) {
+        return GSI_ENOMEM;
+    }
+    x.counts = malloc(nblocks * 3 * (m ? m : 1) * sizeof *x.counts);
+    double *q = calloc(2 * (m ? m : 1), sizeof *q);
+    double *qold = calloc(2 * (m ? m : 1), sizeof *qold);
+    int rc = GSI_ENOMEM;
+    if (x.counts == NULL || q == NULL || qold == NULL) {
+        gsi_err_set(err, GSI_ENOMEM, "out of memory computing the components");
+        goto out;
+    }
+    column_values(c, &x, threads);
+    free(x.counts);
+    x.counts = NULL;
+    start_vectors(c, q);
+    int it = power_iterate(c, &x, threads, q, qold, err);
+    if (it < 0) {
+        goto out;
+    }
+    c->pca_iterations = it;
+    rc = project_and_keep(c, &x, threads, q, qold, it, err);
+out:
+    free(x.counts);
+    free(q);
+    free(qold);
+    return rc;
 }

@@ -4,11 +4,14 @@
  * without datetime, xid, is-meta...) all read. The first bad row stops the read with an error
  * naming the file, the line and what was expected. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "consensus/internal.h"
+#include "core/buf.h"
 #include "core/csv.h"
 #include "core/text.h"
 
@@ -151,116 +154,132 @@ static int cmp_vrow(const void *a, const void *b)
     return x->seq < y->seq ? -1 : (x->seq > y->seq);
 }
 
-static int votes_from(struct consensus *c, struct gsi_csv *cs, int64_t window, struct gsi_err *err)
+/* The columns of a votes.csv that count. */
+struct votes_cols {
+    size_t width;
+    int cts, cid, cvoter, cvote; /* timestamp is optional (-1) */
+    bool known_only;             /* comments were read first: the set of ids is closed */
+};
+
+/* The current record of cs as a vote (all but its seq), checked. */
+static int vote_record(const struct consensus *c, struct gsi_csv *cs, const struct votes_cols *vc,
+                       struct vrow *v, struct gsi_err *err)
 {
-    int rc = read_header(cs, err);
-    if (rc < 0) {
+    int64_t vote;
+    int rc;
+    v->ts = 0;
+    if ((rc = check_width(cs, vc->width, err)) < 0 ||
+        (vc->cts >= 0 && (rc = field_i64(cs, vc->cts, "timestamp", &v->ts, err)) < 0) ||
+        (rc = field_i64(cs, vc->cid, "comment-id", &v->tid, err)) < 0 ||
+        (rc = field_i64(cs, vc->cvoter, "voter-id", &v->pid, err)) < 0 ||
+        (rc = field_i64(cs, vc->cvote, "vote", &vote, err)) < 0) {
         return rc;
     }
-    size_t width = cs->nfields;
-    int cts = find_col(cs, "timestamp");
-    int cid = find_col(cs, "comment-id");
-    int cvoter = find_col(cs, "voter-id");
-    int cvote = find_col(cs, "vote");
-    if (cid < 0 || cvoter < 0 || cvote < 0) {
-        return gsi_err_at(err, GSI_EDATA, cs->path, 1, 0,
-                          "header lacks comment-id, voter-id or vote (a Polis votes.csv)");
+    if (vote < -1 || vote > 1) {
+        return gsi_err_at(err, GSI_EDATA, cs->path, cs->record_line, vc->cvote + 1,
+                          "vote %lld outside -1..1 (disagree -1, pass 0, agree 1)",
+                          (long long)vote);
     }
-    /* Statements read before (comments.csv) make the set of ids closed. */
-    bool known_only = c->ns > 0;
-    struct vrow *rows = NULL;
-    size_t n = 0, cap = 0;
+    if (v->pid < 0 || v->pid > CONSENSUS_ID_MAX || v->tid < 0 || v->tid > CONSENSUS_ID_MAX) {
+        return gsi_err_at(err, GSI_EDATA, cs->path, cs->record_line, 0,
+                          "voter-id or comment-id out of range 0..%lld",
+                          (long long)CONSENSUS_ID_MAX);
+    }
+    if (vc->known_only && consensus_statement_index(c, v->tid) < 0) {
+        return gsi_err_at(err, GSI_EDATA, cs->path, cs->record_line, vc->cid + 1,
+                          "unknown comment-id %lld: not in the comments file", (long long)v->tid);
+    }
+    v->vote = (int8_t)vote;
+    return 0;
+}
+
+/* Every vote of the file into *rows (*n of them, which the caller frees), in time order. */
+static int vote_records(const struct consensus *c, struct gsi_csv *cs, const struct votes_cols *vc,
+                        struct vrow **rows, size_t *n, struct gsi_err *err)
+{
+    size_t cap = 0;
     bool sorted = true;
+    int rc;
     while ((rc = gsi_csv_next(cs, err)) != 0) {
-        if (rc < 0) {
-            free(rows);
-            return rc;
-        }
-        if ((rc = check_width(cs, width, err)) < 0) {
-            free(rows);
-            return rc;
-        }
         struct vrow v;
-        int64_t vote;
-        v.ts = 0;
-        if ((cts >= 0 && (rc = field_i64(cs, cts, "timestamp", &v.ts, err)) < 0) ||
-            (rc = field_i64(cs, cid, "comment-id", &v.tid, err)) < 0 ||
-            (rc = field_i64(cs, cvoter, "voter-id", &v.pid, err)) < 0 ||
-            (rc = field_i64(cs, cvote, "vote", &vote, err)) < 0) {
-            free(rows);
+        if (rc < 0 || (rc = vote_record(c, cs, vc, &v, err)) < 0) {
             return rc;
         }
-        if (vote < -1 || vote > 1) {
-            free(rows);
-            return gsi_err_at(err, GSI_EDATA, cs->path, cs->record_line, cvote + 1,
-                              "vote %lld outside -1..1 (disagree -1, pass 0, agree 1)",
-                              (long long)vote);
-        }
-        if (v.pid < 0 || v.pid > CONSENSUS_ID_MAX || v.tid < 0 || v.tid > CONSENSUS_ID_MAX) {
-            free(rows);
-            return gsi_err_at(err, GSI_EDATA, cs->path, cs->record_line, 0,
-                              "voter-id or comment-id out of range 0..%lld",
-                              (long long)CONSENSUS_ID_MAX);
-        }
-        if (known_only && consensus_statement_index(c, v.tid) < 0) {
-            free(rows);
-            return gsi_err_at(err, GSI_EDATA, cs->path, cs->record_line, cid + 1,
-                              "unknown comment-id %lld: not in the comments file",
-                              (long long)v.tid);
-        }
-        if (n >= CONSENSUS_VOTES_MAX) {
-            free(rows);
+        if (*n >= CONSENSUS_VOTES_MAX) {
             return gsi_err_at(err, GSI_ELIMIT, cs->path, cs->record_line, 0, "more than %u votes",
                               CONSENSUS_VOTES_MAX);
         }
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 4096;
-            struct vrow *nr = realloc(rows, ncap * sizeof *nr);
-            if (nr == NULL) {
-                free(rows);
-                return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", cs->path);
-            }
-            rows = nr;
-            cap = ncap;
+        if (GSI_ALLOC_GROW(*rows, *n + 1, cap, 4096) < 0) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", cs->path);
         }
-        v.vote = (int8_t)vote;
-        v.seq = n;
-        if (n > 0 && v.ts < rows[n - 1].ts) {
+        v.seq = *n;
+        if (*n > 0 && v.ts < (*rows)[*n - 1].ts) {
             sorted = false;
         }
-        rows[n++] = v;
+        (*rows)[(*n)++] = v;
     }
     /* Polis lists votes by statement; the matrix keeps each participant's latest vote. */
     if (!sorted) {
-        qsort(rows, n, sizeof *rows, cmp_vrow);
+        qsort(*rows, *n, sizeof **rows, cmp_vrow);
     }
-    /* A replay computes at the end of every window of `window` time units that holds votes,
-     * windows counted from the first vote (timestamps sorted, so the unsigned difference is
-     * exact). */
+    return 0;
+}
+
+/* Adds the votes in order. A replay (window > 0) computes at the end of every window of
+ * `window` time units that holds votes, windows counted from the first vote (timestamps
+ * sorted, so the unsigned difference is exact), and once more at the end. */
+static int apply_votes(struct consensus *c, const struct gsi_csv *cs, const struct vrow *rows,
+                       size_t n, int64_t window, struct gsi_err *err)
+{
     uint64_t cur = 0, computes = 0;
+    int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (window > 0) {
             uint64_t w = ((uint64_t)rows[i].ts - (uint64_t)rows[0].ts) / (uint64_t)window;
             if (i > 0 && w != cur) {
                 if (++computes > CONSENSUS_REPLAY_MAX) {
-                    free(rows);
                     return gsi_err_at(err, GSI_ELIMIT, cs->path, 0, 0,
                                       "more than %u replay windows: use a longer window",
                                       CONSENSUS_REPLAY_MAX);
                 }
                 if ((rc = consensus_compute(c, err)) < 0) {
-                    break;
+                    return rc;
                 }
             }
             cur = w;
         }
         rc = consensus_vote_add(c, rows[i].pid, rows[i].tid, rows[i].vote, false, err);
         if (rc < 0) {
-            break;
+            return rc;
         }
     }
-    if (rc >= 0 && window > 0 && n > 0) {
+    if (window > 0 && n > 0) {
         rc = consensus_compute(c, err);
+    }
+    return rc;
+}
+
+static int votes_from(struct consensus *c, struct gsi_csv *cs, int64_t window, struct gsi_err *err)
+{
+    int rc = read_header(cs, err);
+    if (rc < 0) {
+        return rc;
+    }
+    struct votes_cols vc = { cs->nfields,
+                             find_col(cs, "timestamp"),
+                             find_col(cs, "comment-id"),
+                             find_col(cs, "voter-id"),
+                             find_col(cs, "vote"),
+                             c->ns > 0 };
+    if (vc.cid < 0 || vc.cvoter < 0 || vc.cvote < 0) {
+        return gsi_err_at(err, GSI_EDATA, cs->path, 1, 0,
+                          "header lacks comment-id, voter-id or vote (a Polis votes.csv)");
+    }
+    struct vrow *rows = NULL;
+    size_t n = 0;
+    rc = vote_records(c, cs, &vc, &rows, &n, err);
+    if (rc == 0) {
+        rc = apply_votes(c, cs, rows, n, window, err);
     }
     free(rows);
     return rc;
@@ -303,6 +322,53 @@ struct line_src {
     long lineno;
 };
 
+/* One line of a file into s->line, which grows only up to MATRIX_LINE_MAX: getline would
+ * grow it without bound on an input with no line end (/dev/zero). A NUL byte is refused:
+ * the file is not text. 1, 0 at the end, or a negative code. */
+static int file_line(struct line_src *s, size_t *len, struct gsi_err *err)
+{
+    size_t n = 0;
+    int ch;
+    while ((ch = getc(s->fp)) != EOF && ch != '\n') {
+        if (ch == '\0') {
+            return gsi_err_at(err, GSI_EDATA, s->path, s->lineno + 1, 0,
+                              "a NUL byte: expected a text file (participants-votes.csv)");
+        }
+        if (n == MATRIX_LINE_MAX) {
+            return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno + 1, 0,
+                              "line longer than %u bytes", MATRIX_LINE_MAX);
+        }
+        if (n + 1 >= s->line_cap) {
+            size_t ncap = s->line_cap ? s->line_cap * 2 : 4096;
+            ncap = ncap < MATRIX_LINE_MAX + 2 ? ncap : MATRIX_LINE_MAX + 2;
+            char *nl = realloc(s->line, ncap);
+            if (nl == NULL) {
+                return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
+            }
+            s->line = nl;
+            s->line_cap = ncap;
+        }
+        s->line[n++] = (char)ch;
+    }
+    if (ch == EOF && ferror(s->fp)) {
+        return gsi_err_at(err, GSI_EIO, s->path, s->lineno + 1, 0, "read error");
+    }
+    if (ch == EOF && n == 0) {
+        return 0;
+    }
+    if (s->line == NULL) {
+        s->line = malloc(1);
+        s->line_cap = 1;
+        if (s->line == NULL) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
+        }
+    }
+    s->lineno++;
+    s->line[n] = '\0';
+    *len = n;
+    return 1;
+}
+
 /* Next line without its end; 1, 0 at the end, or a negative code. */
 static int next_line(struct line_src *s, size_t *len, struct gsi_err *err)
 {
@@ -320,34 +386,17 @@ static int next_line(struct line_src *s, size_t *len, struct gsi_err *err)
             return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno, 0, "line longer than %u bytes",
                               MATRIX_LINE_MAX);
         }
-        if (n + 1 > s->line_cap) {
-            char *nl = realloc(s->line, n + 1);
-            if (nl == NULL) {
-                return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
-            }
-            s->line = nl;
-            s->line_cap = n + 1;
+        if (GSI_ALLOC_GROW(s->line, n + 1, s->line_cap, 256) < 0) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
         }
         memcpy(s->line, b, n);
         s->line[n] = '\0';
         *len = n;
     } else {
-        ssize_t n = getline(&s->line, &s->line_cap, s->fp);
-        if (n < 0) {
-            if (ferror(s->fp)) {
-                return gsi_err_at(err, GSI_EIO, s->path, s->lineno + 1, 0, "read error");
-            }
-            return 0;
+        int rc = file_line(s, len, err);
+        if (rc <= 0) {
+            return rc;
         }
-        s->lineno++;
-        if ((size_t)n > MATRIX_LINE_MAX) {
-            return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno, 0, "line longer than %u bytes",
-                              MATRIX_LINE_MAX);
-        }
-        if (n > 0 && s->line[n - 1] == '\n') {
-            s->line[--n] = '\0';
-        }
-        *len = (size_t)n;
     }
     if (*len > 0 && s->line[*len - 1] == '\r') {
         s->line[--*len] = '\0';
@@ -374,18 +423,10 @@ static int split(struct fields *fs, char *line, size_t len, const struct line_sr
                 return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno, 0, "more than %u columns",
                                   CONSENSUS_STATEMENTS_MAX + 64);
             }
-            char **nf = realloc(fs->f, ncap * sizeof *nf);
-            if (nf != NULL) {
-                fs->f = nf;
-            }
-            size_t *nl = realloc(fs->len, ncap * sizeof *nl);
-            if (nl != NULL) {
-                fs->len = nl;
-            }
-            if (nf == NULL || nl == NULL) {
+            struct gsi_array_ref grow[] = { GSI_ARRAY_REF(fs->f), GSI_ARRAY_REF(fs->len) };
+            if (gsi_arrays_grow(grow, 2, &fs->cap, ncap, 64) < 0) {
                 return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
             }
-            fs->cap = ncap;
         }
         char *start = line + i;
         size_t flen;
@@ -442,10 +483,161 @@ static bool is_meta(const char *f, size_t n)
     return false;
 }
 
+/* What the header of a participants-votes.csv says about its columns. */
+struct matrix_cols {
+    size_t width;    /* fields a row has */
+    long *col_stmt;  /* statement index of each column, -1 for a participant field */
+    long cpart;      /* the participant column */
+    long cgroup;     /* the group-id column, -1 when there is none */
+    bool known_only; /* comments were read first: a comment-id must be one of them */
+};
+
+/* Header field i (f, n): a participant field, or a comment-id whose statement it finds or adds. */
+static int matrix_header_field(struct consensus *c, const struct line_src *s,
+                               struct matrix_cols *mc, size_t i, const char *f, size_t n,
+                               struct gsi_err *err)
+{
+    mc->col_stmt[i] = -1;
+    if (i == 0 && n >= 3 && (unsigned char)f[0] == 0xef && (unsigned char)f[1] == 0xbb &&
+        (unsigned char)f[2] == 0xbf) {
+        f += 3;
+        n -= 3;
+    }
+    if (gsi_slice_eq(f, n, "participant")) {
+        mc->cpart = (long)i;
+    } else if (gsi_slice_eq(f, n, "group-id")) {
+        mc->cgroup = (long)i;
+    }
+    if (is_meta(f, n)) {
+        return 0;
+    }
+    int64_t tid;
+    if (gsi_parse_i64(&tid, f, n) < 0 || tid < 0 || tid > CONSENSUS_ID_MAX) {
+        char buf[48];
+        return gsi_err_at(err, GSI_EDATA, s->path, 1, (long)i + 1,
+                          "column \"%s\" is neither a participant field nor a comment-id",
+                          gsi_slice_copy(buf, sizeof buf, f, n));
+    }
+    long j = consensus_statement_index(c, tid);
+    if (j < 0) {
+        if (mc->known_only) {
+            return gsi_err_at(err, GSI_EDATA, s->path, 1, (long)i + 1,
+                              "unknown comment-id %lld: not in the comments file", (long long)tid);
+        }
+        int rc = consensus_statement_add(c, tid, "", 0, false, err);
+        if (rc < 0) {
+            return rc;
+        }
+        j = consensus_statement_index(c, tid);
+    }
+    mc->col_stmt[i] = j;
+    return 0;
+}
+
+/* The header row, split in fs: fills mc (whose col_stmt the caller frees). */
+static int matrix_header(struct consensus *c, const struct line_src *s, const struct fields *fs,
+                         struct matrix_cols *mc, struct gsi_err *err)
+{
+    mc->width = fs->n;
+    mc->cpart = mc->cgroup = -1;
+    mc->known_only = c->ns > 0;
+    mc->col_stmt = malloc((mc->width ? mc->width : 1) * sizeof *mc->col_stmt);
+    if (mc->col_stmt == NULL) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
+    }
+    for (size_t i = 0; i < mc->width; i++) {
+        int rc = matrix_header_field(c, s, mc, i, fs->f[i], fs->len[i], err);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    if (mc->cpart < 0) {
+        return gsi_err_at(err, GSI_EDATA, s->path, 1, 0,
+                          "header has no participant column (a Polis participants-votes.csv)");
+    }
+    if (c->ref_group == NULL) {
+        size_t cap = c->st->pcap ? c->st->pcap : 1;
+        c->ref_group = malloc(cap * sizeof *c->ref_group);
+        if (c->ref_group == NULL) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
+        }
+        for (size_t i = 0; i < c->np; i++) {
+            c->ref_group[i] = -1;
+        }
+    }
+    return 0;
+}
+
+/* The ids of a data row: its participant (*pid) and reference group (*gid, -1 for blank). */
+static int matrix_row_ids(const struct consensus *c, const struct line_src *s,
+                          const struct fields *fs, const struct matrix_cols *mc, int64_t *pid,
+                          int64_t *gid, struct gsi_err *err)
+{
+    long cpart = mc->cpart, cgroup = mc->cgroup;
+    if (fs->n != mc->width) {
+        return gsi_err_at(err, GSI_EDATA, s->path, s->lineno, 0,
+                          "expected %zu fields as in the header, found %zu%s", mc->width, fs->n,
+                          fs->n < mc->width ? " (truncated row?)" : "");
+    }
+    *gid = -1;
+    if (gsi_parse_i64(pid, fs->f[cpart], fs->len[cpart]) < 0 || *pid < 0 ||
+        *pid > CONSENSUS_ID_MAX) {
+        return gsi_err_at(err, GSI_EDATA, s->path, s->lineno, cpart + 1,
+                          "participant is not an id in 0..%lld", (long long)CONSENSUS_ID_MAX);
+    }
+    if (cgroup >= 0 && fs->len[cgroup] > 0 &&
+        (gsi_parse_i64(gid, fs->f[cgroup], fs->len[cgroup]) < 0 || *gid < 0 || *gid > 1000000)) {
+        return gsi_err_at(err, GSI_EDATA, s->path, s->lineno, cgroup + 1,
+                          "group-id is not blank or a group number");
+    }
+    if (consensus_participant_index(c, *pid) >= 0) {
+        return gsi_err_at(err, GSI_EDATA, s->path, s->lineno, cpart + 1,
+                          "participant %lld appears twice", (long long)*pid);
+    }
+    return 0;
+}
+
+/* One data row, split in fs: its votes, and its participant's reference group. */
+static int matrix_row(struct consensus *c, const struct line_src *s, const struct fields *fs,
+                      const struct matrix_cols *mc, struct gsi_err *err)
+{
+    int64_t pid = 0, gid = -1; /* set by matrix_row_ids when it returns 0 */
+    int rc = matrix_row_ids(c, s, fs, mc, &pid, &gid, err);
+    if (rc < 0) {
+        return rc;
+    }
+    for (size_t i = 0; i < mc->width; i++) {
+        if (mc->col_stmt[i] < 0 || fs->len[i] == 0) {
+            continue;
+        }
+        int64_t v;
+        if (gsi_parse_i64(&v, fs->f[i], fs->len[i]) < 0 || v < -1 || v > 1) {
+            char buf[48];
+            return gsi_err_at(err, GSI_EDATA, s->path, s->lineno, (long)i + 1,
+                              "vote \"%s\" is not -1, 0, 1 or blank",
+                              gsi_slice_copy(buf, sizeof buf, fs->f[i], fs->len[i]));
+        }
+        rc = consensus_vote_add(c, pid, c->stmt[mc->col_stmt[i]].id, (int)v, true, err);
+        if (rc < 0) {
+            return rc;
+        }
+    }
+    long p = consensus_participant_index(c, pid);
+    if (p < 0) {
+        /* A participant with no votes still has a row: keep them, unclustered. */
+        p = consensus_participant_get(c, pid, err);
+        if (p < 0) {
+            return (int)p;
+        }
+    }
+    c->ref_group[p] = (int32_t)gid;
+    return 0;
+}
+
 static int matrix_from(struct consensus *c, struct line_src *s, struct gsi_err *err)
 {
     struct fields fs = { 0, 0, NULL, NULL };
-    long *col_stmt = NULL;
+    struct matrix_cols mc = { 0, NULL, -1, -1, false };
     size_t len;
     int rc = next_line(s, &len, err);
     if (rc <= 0) {
@@ -454,72 +646,9 @@ static int matrix_from(struct consensus *c, struct line_src *s, struct gsi_err *
         }
         goto out;
     }
-    if ((rc = split(&fs, s->line, len, s, err)) < 0) {
+    if ((rc = split(&fs, s->line, len, s, err)) < 0 ||
+        (rc = matrix_header(c, s, &fs, &mc, err)) < 0) {
         goto out;
-    }
-    size_t width = fs.n;
-    long cpart = -1, cgroup = -1;
-    bool known_only = c->ns > 0;
-    col_stmt = malloc((width ? width : 1) * sizeof *col_stmt);
-    if (col_stmt == NULL) {
-        rc = gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
-        goto out;
-    }
-    for (size_t i = 0; i < width; i++) {
-        col_stmt[i] = -1;
-        const char *f = fs.f[i];
-        size_t n = fs.len[i];
-        if (i == 0 && n >= 3 && (unsigned char)f[0] == 0xef && (unsigned char)f[1] == 0xbb &&
-            (unsigned char)f[2] == 0xbf) {
-            f += 3;
-            n -= 3;
-        }
-        if (gsi_slice_eq(f, n, "participant")) {
-            cpart = (long)i;
-        } else if (gsi_slice_eq(f, n, "group-id")) {
-            cgroup = (long)i;
-        }
-        if (is_meta(f, n)) {
-            continue;
-        }
-        int64_t tid;
-        if (gsi_parse_i64(&tid, f, n) < 0 || tid < 0 || tid > CONSENSUS_ID_MAX) {
-            char buf[48];
-            rc = gsi_err_at(err, GSI_EDATA, s->path, 1, (long)i + 1,
-                            "column \"%s\" is neither a participant field nor a comment-id",
-                            gsi_slice_copy(buf, sizeof buf, f, n));
-            goto out;
-        }
-        long j = consensus_statement_index(c, tid);
-        if (j < 0) {
-            if (known_only) {
-                rc =
-                    gsi_err_at(err, GSI_EDATA, s->path, 1, (long)i + 1,
-                               "unknown comment-id %lld: not in the comments file", (long long)tid);
-                goto out;
-            }
-            if ((rc = consensus_statement_add(c, tid, "", 0, false, err)) < 0) {
-                goto out;
-            }
-            j = consensus_statement_index(c, tid);
-        }
-        col_stmt[i] = j;
-    }
-    if (cpart < 0) {
-        rc = gsi_err_at(err, GSI_EDATA, s->path, 1, 0,
-                        "header has no participant column (a Polis participants-votes.csv)");
-        goto out;
-    }
-    if (c->ref_group == NULL) {
-        size_t cap = c->st->pcap ? c->st->pcap : 1;
-        c->ref_group = malloc(cap * sizeof *c->ref_group);
-        if (c->ref_group == NULL) {
-            rc = gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
-            goto out;
-        }
-        for (size_t i = 0; i < c->np; i++) {
-            c->ref_group[i] = -1;
-        }
     }
     while ((rc = next_line(s, &len, err)) != 0) {
         if (rc < 0) {
@@ -528,65 +657,16 @@ static int matrix_from(struct consensus *c, struct line_src *s, struct gsi_err *
         if (len == 0) {
             continue;
         }
-        if ((rc = split(&fs, s->line, len, s, err)) < 0) {
+        if ((rc = split(&fs, s->line, len, s, err)) < 0 ||
+            (rc = matrix_row(c, s, &fs, &mc, err)) < 0) {
             goto out;
         }
-        if (fs.n != width) {
-            rc = gsi_err_at(err, GSI_EDATA, s->path, s->lineno, 0,
-                            "expected %zu fields as in the header, found %zu%s", width, fs.n,
-                            fs.n < width ? " (truncated row?)" : "");
-            goto out;
-        }
-        int64_t pid, gid = -1;
-        if (gsi_parse_i64(&pid, fs.f[cpart], fs.len[cpart]) < 0 || pid < 0 ||
-            pid > CONSENSUS_ID_MAX) {
-            rc = gsi_err_at(err, GSI_EDATA, s->path, s->lineno, cpart + 1,
-                            "participant is not an id in 0..%lld", (long long)CONSENSUS_ID_MAX);
-            goto out;
-        }
-        if (cgroup >= 0 && fs.len[cgroup] > 0 &&
-            (gsi_parse_i64(&gid, fs.f[cgroup], fs.len[cgroup]) < 0 || gid < 0 || gid > 1000000)) {
-            rc = gsi_err_at(err, GSI_EDATA, s->path, s->lineno, cgroup + 1,
-                            "group-id is not blank or a group number");
-            goto out;
-        }
-        if (consensus_participant_index(c, pid) >= 0) {
-            rc = gsi_err_at(err, GSI_EDATA, s->path, s->lineno, cpart + 1,
-                            "participant %lld appears twice", (long long)pid);
-            goto out;
-        }
-        for (size_t i = 0; i < width; i++) {
-            if (col_stmt[i] < 0 || fs.len[i] == 0) {
-                continue;
-            }
-            int64_t v;
-            if (gsi_parse_i64(&v, fs.f[i], fs.len[i]) < 0 || v < -1 || v > 1) {
-                char buf[48];
-                rc = gsi_err_at(err, GSI_EDATA, s->path, s->lineno, (long)i + 1,
-                                "vote \"%s\" is not -1, 0, 1 or blank",
-                                gsi_slice_copy(buf, sizeof buf, fs.f[i], fs.len[i]));
-                goto out;
-            }
-            if ((rc = consensus_vote_add(c, pid, c->stmt[col_stmt[i]].id, (int)v, true, err)) < 0) {
-                goto out;
-            }
-        }
-        long p = consensus_participant_index(c, pid);
-        if (p < 0) {
-            /* A participant with no votes still has a row: keep them, unclustered. */
-            p = consensus_participant_get(c, pid, err);
-            if (p < 0) {
-                rc = (int)p;
-                goto out;
-            }
-        }
-        c->ref_group[p] = (int32_t)gid;
     }
     rc = 0;
 out:
     free(fs.f);
     free(fs.len);
-    free(col_stmt);
+    free(mc.col_stmt);
     return rc;
 }
 
@@ -595,7 +675,17 @@ int consensus_read_matrix(struct consensus *c, const char *path, struct gsi_err 
     struct line_src s;
     memset(&s, 0, sizeof s);
     s.path = path;
-    s.fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    /* O_NONBLOCK only for the open: a FIFO with no writer must not block it (it then reads
+     * as empty); reads block as usual. */
+    int fd = strcmp(path, "-") == 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd >= 0) {
+        int fl = fcntl(fd, F_GETFL);
+        (void)fcntl(fd, F_SETFL, fl >= 0 ? fl & ~O_NONBLOCK : 0);
+    }
+    s.fp = strcmp(path, "-") == 0 ? stdin : fd >= 0 ? fdopen(fd, "r") : NULL;
+    if (s.fp == NULL && fd >= 0) {
+        close(fd);
+    }
     if (s.fp == NULL) {
         return gsi_err_at(err, GSI_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     }

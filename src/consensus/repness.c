@@ -60,7 +60,7 @@ static void gc_block(void *ctx, size_t b)
             }
         }
     }
-    for (size_t o = votes_ov_first(st, r0); o < st->nov && st->ov_row[o] < r1; o++) {
+    for (size_t o = consensus__votes_ov_first(st, r0); o < st->nov && st->ov_row[o] < r1; o++) {
         int8_t g = c->group[st->ov_row[o]];
         if (g >= 0) {
             p[((size_t)g * x->m + st->ov_col[o]) * 3 + (size_t)(st->ov_val[o] + 1)]++;
@@ -273,7 +273,7 @@ static int majority(struct consensus *c)
     return 0;
 }
 
-int repness_compute(struct consensus *c, struct gsi_err *err)
+int consensus__repness_compute(struct consensus *c, struct gsi_err *err)
 {
     size_t m = c->ns;
     int ng = c->ngroups;
@@ -307,7 +307,7 @@ int repness_compute(struct consensus *c, struct gsi_err *err)
         free(x.part);
         return gsi_err_set(err, GSI_ENOMEM, "out of memory counting group votes");
     }
-    par_run(par_threads(c->opts.threads), x.nblocks, gc_block, &x);
+    consensus__par_run(consensus__par_threads(c->opts.threads), x.nblocks, gc_block, &x);
     uint32_t *tot = calloc(per, sizeof *tot);
     if (tot == NULL) {
         free(x.part);
@@ -327,7 +327,7 @@ int repness_compute(struct consensus *c, struct gsi_err *err)
             s->nd = t[0];
             s->ns = t[0] + t[1] + t[2];
         }
-        repness_statement(c, j);
+        consensus__repness_statement(c, j);
     }
     free(tot);
     for (int g = 0; g < ng; g++) {
@@ -338,7 +338,7 @@ int repness_compute(struct consensus *c, struct gsi_err *err)
     return 0;
 }
 
-void repness_statement(struct consensus *c, size_t j)
+void consensus__repness_statement(struct consensus *c, size_t j)
 {
     size_t m = c->ns;
     int ng = c->ngroups;
@@ -374,7 +374,7 @@ void repness_statement(struct consensus *c, size_t j)
     }
 }
 
-int repness_rank(struct consensus *c, struct gsi_err *err)
+int consensus__repness_rank(struct consensus *c, struct gsi_err *err)
 {
     if (majority(c) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory ranking statements");

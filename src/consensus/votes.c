@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "consensus/internal.h"
+#include "core/buf.h"
 
 /* Heap sort's sift-down: moves k[root] down the max-heap k[0..end) to its place. */
 static void sift_down(uint64_t *k, size_t root, size_t end)
@@ -185,7 +186,7 @@ static int rebuild(struct consensus *c, struct gsi_err *err)
         free(val);
         return gsi_err_set(err, GSI_ENOMEM, "out of memory building the vote matrix");
     }
-    par_run(par_threads(c->opts.threads), sc.nblocks, sort_block, &sc);
+    consensus__par_run(consensus__par_threads(c->opts.threads), sc.nblocks, sort_block, &sc);
     if (atomic_load(&sc.failed)) {
         free(sc.newlen);
         free(ptr);
@@ -210,11 +211,11 @@ static int rebuild(struct consensus *c, struct gsi_err *err)
     free(st->col);
     free(st->val);
     st->row_ptr = ptr;
-    /* shrink to what is used; keep the larger block when realloc fails */
-    uint32_t *col2 = realloc(col, (out ? out : 1) * sizeof *col);
-    int8_t *val2 = realloc(val, (out ? out : 1) * sizeof *val);
-    st->col = col2 ? col2 : col;
-    st->val = val2 ? val2 : val;
+    /* shrink to what is used; a failed shrink keeps the larger block, which is harmless */
+    (void)GSI_ALLOC_RESIZE(col, out);
+    (void)GSI_ALLOC_RESIZE(val, out);
+    st->col = col;
+    st->val = val;
     st->nnz = out;
     st->base_rows = nrows;
     st->counts_valid = false;
@@ -237,7 +238,7 @@ static uint64_t lower_bound_u32(const uint32_t *a, uint64_t lo, uint64_t hi, uin
     return lo;
 }
 
-size_t votes_ov_first(const struct consensus_state *st, size_t r)
+size_t consensus__votes_ov_first(const struct consensus_state *st, size_t r)
 {
     return (size_t)lower_bound_u32(st->ov_row, 0, st->nov, r);
 }
@@ -286,7 +287,7 @@ static int flush(struct consensus *c, struct gsi_err *err)
     return flush_overflow(c, err);
 }
 
-int votes_flush(struct consensus *c, struct gsi_err *err)
+int consensus__votes_flush(struct consensus *c, struct gsi_err *err)
 {
     int rc = flush(c, err);
     c->st->upd_active = false;
@@ -294,7 +295,7 @@ int votes_flush(struct consensus *c, struct gsi_err *err)
     return rc;
 }
 
-int votes_flush_incremental(struct consensus *c, struct gsi_err *err)
+int consensus__votes_flush_incremental(struct consensus *c, struct gsi_err *err)
 {
     struct consensus_state *st = c->st;
     if (st->npd == 0) {
@@ -348,24 +349,11 @@ static int flush_overflow(struct consensus *c, struct gsi_err *err)
     }
     qsort(ent, n, sizeof *ent, ov_cmp);
     size_t out = 0;
-    if (n > st->ov_cap) {
-        uint32_t *r = realloc(st->ov_row, n * sizeof *r);
-        if (r != NULL) {
-            st->ov_row = r;
-        }
-        uint32_t *cc = realloc(st->ov_col, n * sizeof *cc);
-        if (cc != NULL) {
-            st->ov_col = cc;
-        }
-        int8_t *v = realloc(st->ov_val, n * sizeof *v);
-        if (v != NULL) {
-            st->ov_val = v;
-        }
-        if (r == NULL || cc == NULL || v == NULL) {
-            free(ent);
-            return gsi_err_set(err, GSI_ENOMEM, "out of memory adding votes");
-        }
-        st->ov_cap = n;
+    struct gsi_array_ref grow[] = { GSI_ARRAY_REF(st->ov_row), GSI_ARRAY_REF(st->ov_col),
+                                    GSI_ARRAY_REF(st->ov_val) };
+    if (gsi_arrays_grow(grow, 3, &st->ov_cap, n, n) < 0) {
+        free(ent);
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory adding votes");
     }
     for (size_t e = 0; e < n; e++) {
         if (st->counts_valid && (e == 0 || ent[e - 1].key != ent[e].key)) {

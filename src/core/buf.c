@@ -118,26 +118,86 @@ char *gsi_buf_take(struct gsi_buf *b, size_t *len)
     return p;
 }
 
-int gsi_array_reserve(void **items, size_t *cap, size_t need, size_t size, size_t first)
+/* The capacity that holds `need`: doubling from *cap, or from `first` for an empty array.
+ * 0 when it would overflow a size_t count of `size`-byte elements. */
+static size_t grown_cap(size_t cap, size_t need, size_t size, size_t first)
 {
-    if (need <= *cap) {
-        return 0;
-    }
-    size_t ncap = *cap ? *cap : (first ? first : 1);
+    size_t ncap = cap ? cap : (first ? first : 1);
     while (ncap < need) {
         if (ncap > SIZE_MAX / 2) {
-            return GSI_ENOMEM;
+            return 0;
         }
         ncap *= 2;
     }
     if (size == 0 || ncap > SIZE_MAX / size) { /* size 0 is a caller's mistake */
+        return 0;
+    }
+    return ncap;
+}
+
+int gsi_array_reserve(void **items, size_t *cap, size_t need, size_t size, size_t first)
+{
+    return gsi_array_grow_at(items, cap, need, size, first);
+}
+
+/* The pointer is read and written through memcpy: `itemsp` points to a T * of whatever type
+ * the caller has, which this file must not access as a void * lvalue. */
+int gsi_array_grow_at(void *itemsp, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (need <= *cap) {
+        return 0;
+    }
+    size_t ncap = grown_cap(*cap, need, size, first);
+    if (ncap == 0) {
         return GSI_ENOMEM;
     }
-    void *m = realloc(*items, ncap * size);
+    void *old;
+    memcpy(&old, itemsp, sizeof old);
+    void *m = realloc(old, ncap * size);
     if (m == NULL) {
         return GSI_ENOMEM;
     }
-    *items = m;
+    memcpy(itemsp, &m, sizeof m);
+    *cap = ncap;
+    return 0;
+}
+
+int gsi_array_resize_at(void *itemsp, size_t n, size_t size)
+{
+    size_t count = n ? n : 1;
+    if (size == 0 || count > SIZE_MAX / size) {
+        return GSI_ENOMEM;
+    }
+    void *old;
+    memcpy(&old, itemsp, sizeof old);
+    void *m = realloc(old, count * size);
+    if (m == NULL) {
+        return GSI_ENOMEM;
+    }
+    memcpy(itemsp, &m, sizeof m);
+    return 0;
+}
+
+int gsi_arrays_grow(const struct gsi_array_ref *arrays, size_t n, size_t *cap, size_t need,
+                    size_t first)
+{
+    if (need <= *cap) {
+        return 0;
+    }
+    size_t ncap = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t c = grown_cap(*cap, need, arrays[i].size, first);
+        if (c == 0) {
+            return GSI_ENOMEM;
+        }
+        ncap = c; /* the same for every array: it depends on the size only through overflow */
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t c = *cap;
+        if (gsi_array_grow_at(arrays[i].itemsp, &c, ncap, arrays[i].size, ncap) < 0) {
+            return GSI_ENOMEM;
+        }
+    }
     *cap = ncap;
     return 0;
 }

@@ -30,9 +30,17 @@ int gsi_csv_open(struct gsi_csv *c, const char *path, char delim, bool quoting, 
     c->delim = delim;
     c->quoting = quoting;
     c->line = 1;
-    c->fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO would otherwise wait for a writer, forever if none comes.
+     * Reads block again afterwards, so a FIFO with a writer streams as before. */
+    c->fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (c->fd < 0) {
         return gsi_err_at(err, GSI_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    }
+    if (c->fd != STDIN_FILENO) {
+        int fl = fcntl(c->fd, F_GETFL);
+        if (fl >= 0) {
+            (void)fcntl(c->fd, F_SETFL, fl & ~O_NONBLOCK);
+        }
     }
     struct stat st;
     if (fstat(c->fd, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -247,14 +255,26 @@ int gsi_csv_next(struct gsi_csv *c, struct gsi_err *err)
                 long start_line = c->line;
                 c->line += count_newlines(c->buf + c->pos, c->end - c->pos);
                 c->bytes_done += c->end - c->pos;
+                size_t skipped = c->end - c->pos;
                 c->pos = c->end;
                 for (;;) {
+                    if (skipped > GSI_CSV_SKIP_MAX) {
+                        /* No line end in sight: not delimited text. Stop here rather than
+                         * read an endless input (/dev/zero) to its end. */
+                        c->eof = true;
+                        c->pos = c->end;
+                        return gsi_err_at(err, GSI_ELIMIT, c->path, start_line, 0,
+                                          "no line end in %u bytes (is this a delimited text "
+                                          "file?); stopped reading",
+                                          GSI_CSV_SKIP_MAX);
+                    }
                     int rc = csv_fill(c, err);
                     if (rc < 0) {
                         return rc;
                     }
                     const char *nl = memchr(c->buf + c->pos, '\n', c->end - c->pos);
                     size_t upto = nl ? (size_t)(nl - c->buf) + 1 : c->end;
+                    skipped += upto - c->pos;
                     c->line += count_newlines(c->buf + c->pos, upto - c->pos);
                     c->bytes_done += upto - c->pos;
                     c->pos = upto;

@@ -14,7 +14,10 @@
  *   - Limits: a record longer than GSI_CSV_RECORD_MAX bytes or with more than
  *     GSI_CSV_FIELDS_MAX fields is skipped and reported with GSI_ELIMIT; a quote left open at
  *     the end of the input is GSI_EDATA. After either, the scanner continues with the next
- *     record, so a reader can count bad rows and go on.
+ *     record, so a reader can count bad rows and go on. But it looks for the end of a
+ *     too-long record through at most GSI_CSV_SKIP_MAX bytes: past that (/dev/zero, a binary
+ *     file) the GSI_ELIMIT says so and the input ends there, so no input makes it run on.
+ *   - A FIFO is opened without waiting for a writer: with none, the input is empty.
  *
  *     struct gsi_csv c;
  *     if (gsi_csv_open(&c, path, ',', true, &err) < 0) return err.code;
@@ -36,6 +39,7 @@
 
 #define GSI_CSV_RECORD_MAX (1u << 20) /* bytes in one record, line breaks in quotes included */
 #define GSI_CSV_FIELDS_MAX 512u       /* fields in one record */
+#define GSI_CSV_SKIP_MAX   (16u << 20) /* bytes searched for the end of a too-long record */
 
 struct gsi_csv {
     /* public, read-only */

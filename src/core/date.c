@@ -2,12 +2,15 @@
  * Low-Level Date Algorithms". */
 #include "core/date.h"
 
+#include <assert.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "core/err.h"
 
 int32_t gsi_date_from_civil(int y, int m, int d)
 {
+    assert(m >= 1 && m <= 12 && d >= 1 && d <= 31 && "gsi_date_from_civil: unchecked date");
     y -= m <= 2;
     const int era = (y >= 0 ? y : y - 399) / 400;
     const int yoe = y - era * 400;
@@ -110,4 +113,27 @@ int gsi_month_parse(int *month_id, const char *s, size_t n)
     }
     *month_id = gsi_month_id(y, m);
     return 0;
+}
+
+int64_t gsi_time_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void gsi_time_format_us(char out[GSI_TIME_MAX], int64_t us)
+{
+    time_t secs = (time_t)(us / 1000000);
+    long frac = (long)(us % 1000000);
+    if (frac < 0) {
+        frac += 1000000;
+        secs -= 1;
+    }
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    char tmp[96];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    snprintf(out, GSI_TIME_MAX, "%.31s", tmp);
 }

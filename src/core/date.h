@@ -31,4 +31,13 @@ void gsi_month_from_id(int month_id, int *y, int *m);
 /* Parses "YYYY-MM" into a month id; GSI_EDATA otherwise. */
 int gsi_month_parse(int *month_id, const char *s, size_t n);
 
+/* Instants: microseconds since 1970-01-01T00:00:00Z (POSIX time, no leap seconds). */
+#define GSI_TIME_MAX 32 /* "2026-11-28T01:45:59.123456Z" and its NUL, with room to spare */
+
+/* The wall clock now. Code under test takes the instant as an argument instead. */
+int64_t gsi_time_now_us(void);
+/* Writes `us` as ISO 8601 UTC with six decimals, "2026-11-28T01:45:59.123456Z"; an instant
+ * before 1970 is floored to the second below it, so the fraction is never negative. */
+void gsi_time_format_us(char out[GSI_TIME_MAX], int64_t us);
+
 #endif

@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/json.h"
 #include "core/text.h"
 
 enum cell_kind { CELL_NULL, CELL_TEXT, CELL_NUM };
@@ -71,7 +72,7 @@ void gsi_table_free(struct gsi_table *t)
 
 static struct cell *table_push(struct gsi_table *t)
 {
-    if (gsi_array_reserve((void **)&t->cells, &t->cap, t->ncells + 1, sizeof *t->cells, 64) < 0) {
+    if (GSI_ALLOC_GROW(t->cells, t->ncells + 1, t->cap, 64) < 0) {
         return NULL;
     }
     struct cell *c = &t->cells[t->ncells++];
@@ -153,33 +154,12 @@ static void write_csv_field(FILE *out, const char *s)
 
 void gsi_json_write_string(FILE *out, const char *s)
 {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"':
-            fputs("\\\"", out);
-            break;
-        case '\\':
-            fputs("\\\\", out);
-            break;
-        case '\n':
-            fputs("\\n", out);
-            break;
-        case '\r':
-            fputs("\\r", out);
-            break;
-        case '\t':
-            fputs("\\t", out);
-            break;
-        default:
-            if (*p < 0x20) {
-                fprintf(out, "\\u%04x", *p);
-            } else {
-                fputc(*p, out);
-            }
-        }
+    struct gsi_buf b;
+    gsi_buf_init(&b, SIZE_MAX / 2);
+    if (gsi_json_quote(&b, s, strlen(s)) == 0) {
+        fwrite(b.data, 1, b.len, out);
     }
-    fputc('"', out);
+    gsi_buf_release(&b);
 }
 
 static int write_aligned(const struct gsi_table *t, FILE *out)
@@ -255,32 +235,34 @@ static void write_csv(const struct gsi_table *t, FILE *out)
     }
 }
 
-static void write_json(const struct gsi_table *t, FILE *out)
+/* A JSON array of objects, one a line; numbers in the CSV form's exact rendering (integers
+ * below 10^15 and every other double alike come out in gsi_format_f64's shortest form). */
+static int write_json(const struct gsi_table *t, FILE *out)
 {
-    char buf[512];
+    struct gsi_json w;
+    gsi_json_init_file(&w, out);
     size_t rows = gsi_table_rows(t);
-    fputc('[', out);
+    gsi_json_array_begin(&w, NULL, GSI_JSON_LINES);
     for (size_t r = 0; r < rows; r++) {
-        fputs(r == 0 ? "\n  {" : ",\n  {", out);
+        gsi_json_object_begin(&w, NULL, GSI_JSON_INLINE);
         for (size_t j = 0; j < t->ncols; j++) {
             const struct cell *c = &t->cells[r * t->ncols + j];
-            if (j > 0) {
-                fputs(", ", out);
-            }
-            gsi_json_write_string(out, t->cols[j].name);
-            fputs(": ", out);
+            const char *key = t->cols[j].name;
             if (c->kind == CELL_NULL) {
-                fputs("null", out);
+                gsi_json_null(&w, key);
             } else if (c->kind == CELL_TEXT) {
-                gsi_json_write_string(out, c->text);
+                gsi_json_string(&w, key, c->text);
             } else {
-                cell_render(buf, sizeof buf, c, t->cols[j].decimals, true);
-                fputs(buf, out);
+                gsi_json_double(&w, key, c->num);
             }
         }
-        fputc('}', out);
+        gsi_json_end(&w);
     }
-    fputs(rows ? "\n]\n" : "]\n", out);
+    gsi_json_end(&w);
+    gsi_json_newline(&w);
+    int rc = gsi_json_finish(&w);
+    gsi_json_release(&w);
+    return rc;
 }
 
 int gsi_table_write(const struct gsi_table *t, FILE *out, enum gsi_format fmt)
@@ -294,7 +276,7 @@ int gsi_table_write(const struct gsi_table *t, FILE *out, enum gsi_format fmt)
         write_csv(t, out);
         break;
     case GSI_FORMAT_JSON:
-        write_json(t, out);
+        rc = write_json(t, out);
         break;
     }
     if (rc == 0 && (fflush(out) != 0 || ferror(out))) {

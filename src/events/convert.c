@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "core/date.h"
-#include "core/table.h"
 #include "core/text.h"
 
 static const char *const columns[] = { "date",           "source",
@@ -27,6 +26,7 @@ void events_writer_init(struct events_writer *w, FILE *out, enum events_write_fo
     w->out = out;
     w->format = format;
     w->header_done = false;
+    gsi_json_init_file(&w->json, out);
     w->ctx[0] = w;
 }
 
@@ -119,21 +119,23 @@ static int writer_event(void *ctx, const struct events_event *ev, struct gsi_err
                 fputs(cell[i], w->out);
             }
         }
-    } else {
-        fputc('{', w->out);
-        for (size_t i = 0; i < NCOLS; i++) {
-            fprintf(w->out, "%s\"%s\":", i ? "," : "", columns[i]);
-            if (cell[i][0] == '\0') {
-                fputs("null", w->out);
-            } else if (quote[i]) {
-                gsi_json_write_string(w->out, cell[i]);
-            } else {
-                fputs(cell[i], w->out);
-            }
+        if (fputc('\n', w->out) == EOF) {
+            return gsi_err_set(err, GSI_EIO, "cannot write the output: %s", strerror(errno));
         }
-        fputc('}', w->out);
+        return 0;
     }
-    if (fputc('\n', w->out) == EOF) {
+    gsi_json_object_begin(&w->json, NULL, GSI_JSON_COMPACT);
+    for (size_t i = 0; i < NCOLS; i++) {
+        if (cell[i][0] == '\0') {
+            gsi_json_null(&w->json, columns[i]);
+        } else if (quote[i]) {
+            gsi_json_string(&w->json, columns[i], cell[i]);
+        } else {
+            gsi_json_raw(&w->json, columns[i], cell[i]);
+        }
+    }
+    gsi_json_end(&w->json);
+    if (gsi_json_newline(&w->json) < 0) {
         return gsi_err_set(err, GSI_EIO, "cannot write the output: %s", strerror(errno));
     }
     return 0;
@@ -151,7 +153,9 @@ int events_writer_finish(struct events_writer *w, struct gsi_err *err)
     if (!w->header_done) {
         write_header(w);
     }
-    if (fflush(w->out) != 0 || ferror(w->out)) {
+    int rc = gsi_json_finish(&w->json);
+    gsi_json_release(&w->json);
+    if (rc < 0 || fflush(w->out) != 0 || ferror(w->out)) {
         return gsi_err_set(err, GSI_EIO, "cannot write the output: %s", strerror(errno));
     }
     return 0;

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "core/json.h"
 #include "events/scan.h"
 
 enum events_write_format { EVENTS_WRITE_CSV, EVENTS_WRITE_JSONL };
@@ -26,12 +27,14 @@ struct events_writer {
     FILE *out;
     enum events_write_format format;
     bool header_done;
+    struct gsi_json json; /* JSON Lines: each record goes through the one JSON writer */
     void *ctx[1];
 };
 
 void events_writer_init(struct events_writer *w, FILE *out, enum events_write_format format);
 void events_writer_sink(struct events_writer *w, struct events_sink *sink);
-/* Writes the CSV header if no event came, flushes; GSI_EIO when the output failed. */
+/* Writes the CSV header if no event came, flushes and frees the writer's buffer; GSI_EIO when
+ * the output failed. Call it once, after the last event, whatever happened before. */
 int events_writer_finish(struct events_writer *w, struct gsi_err *err);
 
 #endif

@@ -1,6 +1,6 @@
 /* gdelt.c — GDELT 2.0 event export rows (61 tab-separated fields, no header).
  *
- * Column numbers (parse.h) are 0-based, from
+ * Column numbers (internal.h) are 0-based, from
  * GDELT_2.0_Events_Column_Labels_Header_Row_Sep2016.csv: the event is dated by SQLDATE,
  * located by ActionGeo_CountryCode (FIPS 10-4), and its actors by Actor{1,2}CountryCode (CAMEO
  * country codes). */
@@ -9,7 +9,7 @@
 
 #include "core/date.h"
 #include "core/text.h"
-#include "events/parse.h"
+#include "events/internal.h"
 #include "ref/ref.h"
 
 /* Translates a country code with `lookup` into `out` and its reference row `out_row`; unknown
@@ -24,7 +24,7 @@ static void country(char out[4], uint16_t *out_row, const struct events_row *row
     }
     const struct ref_country *c = lookup(row->field[col], n);
     if (c != NULL) {
-        events_country_set(out, out_row, c);
+        events__country_set(out, out_row, c);
     } else {
         events_stats_unknown(st, field, row->field[col], n);
     }
@@ -82,7 +82,7 @@ static inline int parse_int(int64_t *out, const char *s, size_t n)
     return gsi_parse_i64(out, s, n);
 }
 
-/* events_field_count() and events_field_real() for a required field, with the common case (a
+/* events__field_count() and events__field_real() for a required field, with the common case (a
  * good value) inline; a bad one goes to them again for the message. */
 static inline int count_field(int64_t *out, const struct events_row *row, int col, const char *name,
                               struct gsi_err *err)
@@ -90,7 +90,7 @@ static inline int count_field(int64_t *out, const struct events_row *row, int co
     if (parse_int(out, row->field[col], row->flen[col]) == 0 && *out >= 0) {
         return 0;
     }
-    return events_field_count(out, row, col, name, false, err);
+    return events__field_count(out, row, col, name, false, err);
 }
 
 static inline int real_field(double *out, const struct events_row *row, int col, const char *name,
@@ -99,11 +99,11 @@ static inline int real_field(double *out, const struct events_row *row, int col,
     if (gsi_parse_f64(out, row->field[col], row->flen[col]) == 0) {
         return 0;
     }
-    return events_field_real(out, row, col, name, false, err);
+    return events__field_real(out, row, col, name, false, err);
 }
 
-int events_gdelt_parse(struct events_event *ev, const struct events_row *row, unsigned skip,
-                       struct events_stats *st, struct gsi_err *err)
+int events__gdelt_parse(struct events_event *ev, const struct events_row *row, unsigned skip,
+                        struct events_stats *st, struct gsi_err *err)
 {
     if (row->nfields != GDELT_FIELDS) {
         return gsi_err_at(err, GSI_EDATA, row->path, row->line, 0,
@@ -114,24 +114,24 @@ int events_gdelt_parse(struct events_event *ev, const struct events_row *row, un
     events_event_clear(ev);
     ev->source = EVENTS_SOURCE_GDELT;
     if (sqldate(&ev->day, row->field[GDELT_SQLDATE], row->flen[GDELT_SQLDATE]) < 0) {
-        return events_field_error(err, row, GDELT_SQLDATE, "SQLDATE as a date YYYYMMDD");
+        return events__field_error(err, row, GDELT_SQLDATE, "SQLDATE as a date YYYYMMDD");
     }
     int64_t v;
     if (parse_int(&v, row->field[GDELT_QUAD_CLASS], row->flen[GDELT_QUAD_CLASS]) < 0 || v < 1 ||
         v > 4) {
-        return events_field_error(err, row, GDELT_QUAD_CLASS, "QuadClass 1, 2, 3 or 4");
+        return events__field_error(err, row, GDELT_QUAD_CLASS, "QuadClass 1, 2, 3 or 4");
     }
     ev->quad_class = (uint8_t)v;
     if (parse_int(&v, row->field[GDELT_ROOT_CODE], row->flen[GDELT_ROOT_CODE]) < 0 || v < 1 ||
         v > 20) {
-        return events_field_error(err, row, GDELT_ROOT_CODE, "EventRootCode, a CAMEO root 01..20");
+        return events__field_error(err, row, GDELT_ROOT_CODE, "EventRootCode, a CAMEO root 01..20");
     }
     ev->root = (uint8_t)v;
     if (real_field(&ev->goldstein, row, GDELT_GOLDSTEIN, "GoldsteinScale", err) < 0) {
         return GSI_EDATA;
     }
     if (ev->goldstein < -10 || ev->goldstein > 10) {
-        return events_field_error(err, row, GDELT_GOLDSTEIN, "GoldsteinScale between -10 and 10");
+        return events__field_error(err, row, GDELT_GOLDSTEIN, "GoldsteinScale between -10 and 10");
     }
     if (count_field(&ev->mentions, row, GDELT_MENTIONS, "NumMentions", err) < 0 ||
         count_field(&ev->sources, row, GDELT_SOURCES, "NumSources", err) < 0 ||
@@ -140,15 +140,15 @@ int events_gdelt_parse(struct events_event *ev, const struct events_row *row, un
         return GSI_EDATA;
     }
     if (!(skip & EVENTS_SKIP_GEO) &&
-        (events_field_real(&ev->latitude, row, GDELT_ACTION_LAT, "ActionGeo_Lat", true, err) < 0 ||
-         events_field_real(&ev->longitude, row, GDELT_ACTION_LONG, "ActionGeo_Long", true, err) <
+        (events__field_real(&ev->latitude, row, GDELT_ACTION_LAT, "ActionGeo_Lat", true, err) < 0 ||
+         events__field_real(&ev->longitude, row, GDELT_ACTION_LONG, "ActionGeo_Long", true, err) <
              0)) {
         return GSI_EDATA;
     }
     size_t n = row->flen[GDELT_EVENT_CODE];
     if (n < 2 || n > 4) {
-        return events_field_error(err, row, GDELT_EVENT_CODE,
-                                  "EventCode, a CAMEO code of 2-4 digits");
+        return events__field_error(err, row, GDELT_EVENT_CODE,
+                                   "EventCode, a CAMEO code of 2-4 digits");
     }
     memcpy(ev->cameo, row->field[GDELT_EVENT_CODE], n);
     ev->cameo[n] = '\0';

@@ -28,8 +28,7 @@
 
 #include "core/csv.h"
 #include "core/progress.h"
-#include "events/lines.h"
-#include "events/parse.h"
+#include "events/internal.h"
 
 #define CHUNK_SIZE (4u << 20)         /* bytes per chunk */
 #define LINE_MAX_B GSI_CSV_RECORD_MAX /* longest line accepted */
@@ -115,7 +114,7 @@ static int take_line(struct scan_job *job, void *ctx, struct chunk_result *res,
     struct events_event ev;
     struct gsi_err err; /* filled only when the row is bad; not cleared per row (it is large) */
     res->stats.rows++;
-    if (events_gdelt_parse(&ev, &row, job->opt->skip, &res->stats, &err) < 0) {
+    if (events__gdelt_parse(&ev, &row, job->opt->skip, &res->stats, &err) < 0) {
         if (job->opt->strict) {
             res->err = err;
             return GSI_EDATA;
@@ -260,7 +259,7 @@ static inline __attribute__((always_inline)) int scan_lines_body(struct scan_job
             } else if (nf == 1 && base + bit == line_start) {
                 /* blank lines are not rows */
             } else {
-                /* Only the columns the GDELT parser reads (parse.h), and only when the row has
+                /* Only the columns the GDELT parser reads (internal.h), and only when the row has
                  * all its fields: it reads none of a row that does not. The loop is unrolled,
                  * so each column number is a constant. */
                 if (nf == GDELT_FIELDS) {
@@ -455,9 +454,9 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-int events_lines_scan(int fd, uint64_t size, const char *path,
-                      const struct events_scan_options *opt, struct events_sink *sink,
-                      struct events_stats *stats, struct gsi_err *err)
+int events__lines_scan(int fd, uint64_t size, const char *path,
+                       const struct events_scan_options *opt, struct events_sink *sink,
+                       struct events_stats *stats, struct gsi_err *err)
 {
     struct scan_job job = { .path = path, .fd = fd, .size = size, .opt = opt, .sink = sink };
     job.nchunks = (size_t)((size + CHUNK_SIZE - 1) / CHUNK_SIZE);

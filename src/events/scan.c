@@ -7,8 +7,7 @@
 
 #include "core/csv.h"
 #include "core/progress.h"
-#include "events/lines.h"
-#include "events/parse.h"
+#include "events/internal.h"
 
 #define HEAD_BYTES 65536 /* bytes read to recognise a format */
 
@@ -55,9 +54,9 @@ static int scan_records(const char *path, enum events_format fmt,
         }
         struct events_row row = { path, c.record_line, c.nfields, c.field, c.flen };
         if (need_header) {
-            rc = fmt == EVENTS_FORMAT_UCDP    ? events_ucdp_header(&map, &row, err)
-                 : fmt == EVENTS_FORMAT_ICEWS ? events_icews_header(&map, &row, err)
-                                              : events_views_header(&map, &row, err);
+            rc = fmt == EVENTS_FORMAT_UCDP    ? events__ucdp_header(&map, &row, err)
+                 : fmt == EVENTS_FORMAT_ICEWS ? events__icews_header(&map, &row, err)
+                                              : events__views_header(&map, &row, err);
             if (rc < 0) {
                 break;
             }
@@ -68,16 +67,16 @@ static int scan_records(const char *path, enum events_format fmt,
         st->rows++;
         switch (fmt) {
         case EVENTS_FORMAT_GDELT:
-            rc = events_gdelt_parse(&ev, &row, opt->skip, st, &rowerr);
+            rc = events__gdelt_parse(&ev, &row, opt->skip, st, &rowerr);
             break;
         case EVENTS_FORMAT_UCDP:
-            rc = events_ucdp_parse(&ev, &map, &row, st, &rowerr);
+            rc = events__ucdp_parse(&ev, &map, &row, st, &rowerr);
             break;
         case EVENTS_FORMAT_ICEWS:
-            rc = events_icews_parse(&ev, &map, &row, st, &rowerr);
+            rc = events__icews_parse(&ev, &map, &row, st, &rowerr);
             break;
         default:
-            rc = events_views_parse(&ev, &map, &row, st, &rowerr);
+            rc = events__views_parse(&ev, &map, &row, st, &rowerr);
             break;
         }
         if (rc < 0) {
@@ -118,14 +117,16 @@ int events_scan(const char *path, const struct events_scan_options *opt, struct 
         }
         return scan_records(path, fmt, opt, sink, stats, err);
     }
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO with no writer must be refused below, not waited on at open. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         return gsi_err_at(err, GSI_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     }
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return gsi_err_at(err, GSI_EIO, path, 0, 0, "not a regular file");
+        return gsi_err_at(err, GSI_EIO, path, 0, 0,
+                          "not a regular file (to read a pipe, give - and --input-format)");
     }
     int rc = 0;
     if (fmt == EVENTS_FORMAT_AUTO) {
@@ -140,7 +141,7 @@ int events_scan(const char *path, const struct events_scan_options *opt, struct 
         }
     }
     if (rc == 0 && fmt == EVENTS_FORMAT_GDELT) {
-        rc = events_lines_scan(fd, (uint64_t)st.st_size, path, opt, sink, stats, err);
+        rc = events__lines_scan(fd, (uint64_t)st.st_size, path, opt, sink, stats, err);
         close(fd);
         return rc;
     }

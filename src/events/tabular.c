@@ -6,7 +6,7 @@
 
 #include "core/date.h"
 #include "core/text.h"
-#include "events/parse.h"
+#include "events/internal.h"
 #include "ref/ref.h"
 
 /* Finds each of `names` in the header row. Required columns missing → GSI_EDATA. */
@@ -71,7 +71,7 @@ static void gw_country(char out[4], uint16_t *out_row, const struct events_row *
         c = ref_country_by_gw((int)gw);
     }
     if (c != NULL) {
-        events_country_set(out, out_row, c);
+        events__country_set(out, out_row, c);
     } else {
         events_stats_unknown(st, field, s, n);
     }
@@ -94,7 +94,8 @@ enum {
     U_NCOLS
 };
 
-int events_ucdp_header(struct events_colmap *map, const struct events_row *row, struct gsi_err *err)
+int events__ucdp_header(struct events_colmap *map, const struct events_row *row,
+                        struct gsi_err *err)
 {
     static const char *const names[U_NCOLS] = { "id",         "date_start", "type_of_violence",
                                                 "country_id", "gwnoa",      "gwnob",
@@ -105,8 +106,8 @@ int events_ucdp_header(struct events_colmap *map, const struct events_row *row, 
     return map_header(map, row, names, required, U_NCOLS, "UCDP GED", err);
 }
 
-int events_ucdp_parse(struct events_event *ev, const struct events_colmap *map,
-                      const struct events_row *row, struct events_stats *st, struct gsi_err *err)
+int events__ucdp_parse(struct events_event *ev, const struct events_colmap *map,
+                       const struct events_row *row, struct events_stats *st, struct gsi_err *err)
 {
     const int *c = map->col;
     if (check_width(map, row, err) < 0) {
@@ -115,19 +116,19 @@ int events_ucdp_parse(struct events_event *ev, const struct events_colmap *map,
     events_event_clear(ev);
     ev->source = EVENTS_SOURCE_UCDP;
     if (gsi_date_parse(&ev->day, row->field[c[U_DATE]], row->flen[c[U_DATE]]) < 0) {
-        return events_field_error(err, row, c[U_DATE], "date_start as a date YYYY-MM-DD");
+        return events__field_error(err, row, c[U_DATE], "date_start as a date YYYY-MM-DD");
     }
     int64_t type;
     if (gsi_parse_i64(&type, row->field[c[U_TYPE]], row->flen[c[U_TYPE]]) < 0 || type < 1 ||
         type > 3) {
-        return events_field_error(err, row, c[U_TYPE], "type_of_violence 1, 2 or 3");
+        return events__field_error(err, row, c[U_TYPE], "type_of_violence 1, 2 or 3");
     }
     ev->violence = (int8_t)type;
-    if (events_field_count(&ev->fatalities_best, row, c[U_BEST], "best", false, err) < 0 ||
-        events_field_count(&ev->fatalities_low, row, c[U_LOW], "low", false, err) < 0 ||
-        events_field_count(&ev->fatalities_high, row, c[U_HIGH], "high", false, err) < 0 ||
-        events_field_real(&ev->latitude, row, c[U_LAT], "latitude", true, err) < 0 ||
-        events_field_real(&ev->longitude, row, c[U_LON], "longitude", true, err) < 0) {
+    if (events__field_count(&ev->fatalities_best, row, c[U_BEST], "best", false, err) < 0 ||
+        events__field_count(&ev->fatalities_low, row, c[U_LOW], "low", false, err) < 0 ||
+        events__field_count(&ev->fatalities_high, row, c[U_HIGH], "high", false, err) < 0 ||
+        events__field_real(&ev->latitude, row, c[U_LAT], "latitude", true, err) < 0 ||
+        events__field_real(&ev->longitude, row, c[U_LON], "longitude", true, err) < 0) {
         return GSI_EDATA;
     }
     gw_country(ev->country, &ev->country_row, row, c[U_COUNTRY_ID], "country_id", st);
@@ -152,8 +153,8 @@ enum {
     I_NCOLS
 };
 
-int events_icews_header(struct events_colmap *map, const struct events_row *row,
-                        struct gsi_err *err)
+int events__icews_header(struct events_colmap *map, const struct events_row *row,
+                         struct gsi_err *err)
 {
     static const char *const names[I_NCOLS] = { "Event ID",   "Event Date", "Source Country",
                                                 "CAMEO Code", "Intensity",  "Target Country",
@@ -173,14 +174,14 @@ static void name_country(char out[4], uint16_t *out_row, const struct events_row
     }
     const struct ref_country *c = ref_country_by_name(row->field[col], row->flen[col]);
     if (c != NULL) {
-        events_country_set(out, out_row, c);
+        events__country_set(out, out_row, c);
     } else {
         events_stats_unknown(st, field, row->field[col], row->flen[col]);
     }
 }
 
-int events_icews_parse(struct events_event *ev, const struct events_colmap *map,
-                       const struct events_row *row, struct events_stats *st, struct gsi_err *err)
+int events__icews_parse(struct events_event *ev, const struct events_colmap *map,
+                        const struct events_row *row, struct events_stats *st, struct gsi_err *err)
 {
     const int *c = map->col;
     if (check_width(map, row, err) < 0) {
@@ -189,13 +190,13 @@ int events_icews_parse(struct events_event *ev, const struct events_colmap *map,
     events_event_clear(ev);
     ev->source = EVENTS_SOURCE_ICEWS;
     if (gsi_date_parse(&ev->day, row->field[c[I_DATE]], row->flen[c[I_DATE]]) < 0) {
-        return events_field_error(err, row, c[I_DATE], "Event Date as a date YYYY-MM-DD");
+        return events__field_error(err, row, c[I_DATE], "Event Date as a date YYYY-MM-DD");
     }
     size_t n = row->flen[c[I_CAMEO]];
     const char *code = row->field[c[I_CAMEO]];
     int64_t root;
     if (n < 2 || n > 4 || gsi_parse_i64(&root, code, 2) < 0 || root < 1 || root > 20) {
-        return events_field_error(err, row, c[I_CAMEO], "CAMEO Code, 2-4 digits with root 01..20");
+        return events__field_error(err, row, c[I_CAMEO], "CAMEO Code, 2-4 digits with root 01..20");
     }
     memcpy(ev->cameo, code, n);
     ev->cameo[n] = '\0';
@@ -204,14 +205,14 @@ int events_icews_parse(struct events_event *ev, const struct events_colmap *map,
     if (ref_cameo_event_by_code(code, n) == NULL) {
         events_stats_unknown(st, "CAMEO Code", code, n);
     }
-    if (events_field_real(&ev->goldstein, row, c[I_INTENSITY], "Intensity", false, err) < 0) {
+    if (events__field_real(&ev->goldstein, row, c[I_INTENSITY], "Intensity", false, err) < 0) {
         return GSI_EDATA;
     }
     if (ev->goldstein < -10 || ev->goldstein > 10) {
-        return events_field_error(err, row, c[I_INTENSITY], "Intensity between -10 and 10");
+        return events__field_error(err, row, c[I_INTENSITY], "Intensity between -10 and 10");
     }
-    if (events_field_real(&ev->latitude, row, c[I_LAT], "Latitude", true, err) < 0 ||
-        events_field_real(&ev->longitude, row, c[I_LON], "Longitude", true, err) < 0) {
+    if (events__field_real(&ev->latitude, row, c[I_LAT], "Latitude", true, err) < 0 ||
+        events__field_real(&ev->longitude, row, c[I_LON], "Longitude", true, err) < 0) {
         return GSI_EDATA;
     }
     name_country(ev->actor1, &ev->actor1_row, row, c[I_SOURCE_COUNTRY], "Source Country", st);
@@ -225,16 +226,16 @@ int events_icews_parse(struct events_event *ev, const struct events_colmap *map,
 
 enum { V_MONTH, V_COUNTRY, V_GED_SB, V_NCOLS };
 
-int events_views_header(struct events_colmap *map, const struct events_row *row,
-                        struct gsi_err *err)
+int events__views_header(struct events_colmap *map, const struct events_row *row,
+                         struct gsi_err *err)
 {
     static const char *const names[V_NCOLS] = { "month_id", "country_id", "ged_sb" };
     static const bool required[V_NCOLS] = { true, true, true };
     return map_header(map, row, names, required, V_NCOLS, "ViEWS", err);
 }
 
-int events_views_parse(struct events_event *ev, const struct events_colmap *map,
-                       const struct events_row *row, struct events_stats *st, struct gsi_err *err)
+int events__views_parse(struct events_event *ev, const struct events_colmap *map,
+                        const struct events_row *row, struct events_stats *st, struct gsi_err *err)
 {
     const int *c = map->col;
     if (check_width(map, row, err) < 0) {
@@ -246,19 +247,19 @@ int events_views_parse(struct events_event *ev, const struct events_colmap *map,
     int64_t month, id;
     if (gsi_parse_i64(&month, row->field[c[V_MONTH]], row->flen[c[V_MONTH]]) < 0 || month < 1 ||
         month > (int64_t)12 * (GSI_DATE_MAX_YEAR - 1980)) {
-        return events_field_error(err, row, c[V_MONTH], "month_id, a month number (1 = 1980-01)");
+        return events__field_error(err, row, c[V_MONTH], "month_id, a month number (1 = 1980-01)");
     }
     int y, m;
     gsi_month_from_id((int)month, &y, &m);
     ev->day = gsi_date_from_civil(y, m, 1);
     if (gsi_parse_i64(&id, row->field[c[V_COUNTRY]], row->flen[c[V_COUNTRY]]) < 0 || id < 1 ||
         id > 100000) {
-        return events_field_error(err, row, c[V_COUNTRY], "country_id, a ViEWS country id");
+        return events__field_error(err, row, c[V_COUNTRY], "country_id, a ViEWS country id");
     }
     double sb;
     if (gsi_parse_f64(&sb, row->field[c[V_GED_SB]], row->flen[c[V_GED_SB]]) < 0 || sb < 0 ||
         sb != floor(sb) || sb > 1e12) {
-        return events_field_error(err, row, c[V_GED_SB], "ged_sb, a count of deaths >= 0");
+        return events__field_error(err, row, c[V_GED_SB], "ged_sb, a count of deaths >= 0");
     }
     ev->fatalities_best = (int64_t)sb;
     /* The ViEWS table leaves some ISO3 codes blank (Kosovo); its Gleditsch-Ward number is
@@ -270,7 +271,7 @@ int events_views_parse(struct events_event *ev, const struct events_colmap *map,
                                  : ref_country_by_gw(vc->gw);
     }
     if (rc != NULL) {
-        events_country_set(ev->country, &ev->country_row, rc);
+        events__country_set(ev->country, &ev->country_row, rc);
     } else {
         events_stats_unknown(st, "country_id", row->field[c[V_COUNTRY]], row->flen[c[V_COUNTRY]]);
     }

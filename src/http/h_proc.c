@@ -32,14 +32,20 @@ const struct platform_delegate *http_viewer(const struct http_req *req,
     return anon;
 }
 
-/* The procedure served at the path's first segment after "/v1/". */
+/* The procedure served at the path after "/v1/": the one whose `path` is its first two
+ * segments ("cooperation/offers"), or else its first one ("concerns"). */
 static const struct platform_proc *proc_of(struct http_req *req)
 {
-    char seg[64];
     const char *s = req->path + strlen("/v1/");
-    size_t n = strcspn(s, "/");
-    snprintf(seg, sizeof seg, "%.*s", (int)(n < sizeof seg - 1 ? n : sizeof seg - 1), s);
-    const struct platform_proc *proc = platform_proc_find(seg);
+    size_t one = strcspn(s, "/");
+    size_t two = s[one] == '/' ? one + 1 + strcspn(s + one + 1, "/") : one;
+    const struct platform_proc *proc = NULL;
+    for (int k = 0; k < 2 && proc == NULL; k++) {
+        char seg[64];
+        size_t n = k == 0 ? two : one;
+        snprintf(seg, sizeof seg, "%.*s", (int)(n < sizeof seg - 1 ? n : sizeof seg - 1), s);
+        proc = platform_proc_find(seg);
+    }
     if (proc == NULL) {
         gsi_err_set(&req->err, GSI_ENOTFOUND, "no procedure at %s", req->path);
     }
@@ -155,7 +161,8 @@ int h_proc_list(struct http_req *req, struct http_resp *resp)
     for (size_t i = 0; a != NULL && i < n; i++) {
         json_array_append_new(a, case_json(&list[i]));
     }
-    json_t *j = json_pack("{s:o}", proc->path, a);
+    const char *key = strrchr(proc->path, '/'); /* "cooperation/offers" lists as "offers" */
+    json_t *j = json_pack("{s:o}", key != NULL ? key + 1 : proc->path, a);
     if (j != NULL && n == q.limit) {
         json_object_set_new(j, "next_after", json_integer((json_int_t)list[n - 1].last_record));
     }

@@ -29,6 +29,11 @@ static json_t *record_json(const struct platform_record *r)
     if (j == NULL) {
         return NULL;
     }
+    if (r->salt[0] != '\0') {
+        /* Only those who may see a confidential record get here: the salt lets them
+         * recompute its payload hash and prove its inclusion (docs/internals/platform.md). */
+        json_object_set_new(j, "salt", json_string(r->salt));
+    }
     json_t *aud = json_array();
     const char *a = r->audience != NULL ? r->audience : "";
     while (aud != NULL && *a != '\0') {

@@ -43,6 +43,19 @@ int h_party_records_add(struct http_req *req, struct http_resp *resp);
 int h_me(struct http_req *req, struct http_resp *resp);
 int h_delegate_get(struct http_req *req, struct http_resp *resp);
 int h_delegate_revoke(struct http_req *req, struct http_resp *resp);
+/* h_forecasts.c */
+int h_forecast_get(struct http_req *req, struct http_resp *resp);
+int h_forecast_country(struct http_req *req, struct http_resp *resp);
+int h_hotspots_list(struct http_req *req, struct http_resp *resp);
+int h_hotspot_get(struct http_req *req, struct http_resp *resp);
+/* h_log.c: the journal as tlog-tiles */
+int h_log_checkpoint(struct http_req *req, struct http_resp *resp);
+int h_log_tile(struct http_req *req, struct http_resp *resp);
+/* h_witness.c: C2SP tlog-witness */
+int h_witness_add_checkpoint(struct http_req *req, struct http_resp *resp);
+
+/* h_events.c */
+int h_events_trend(struct http_req *req, struct http_resp *resp);
 
 /* h_proc.c: every procedure's routes (concerns, notifications, ...) */
 int h_proc_list(struct http_req *req, struct http_resp *resp);
@@ -50,6 +63,11 @@ int h_proc_get(struct http_req *req, struct http_resp *resp);
 int h_proc_open(struct http_req *req, struct http_resp *resp);
 int h_proc_act(struct http_req *req, struct http_resp *resp);
 
+/* h_coop.c: cooperation (offers and requests are procedures; matches and allocations) */
+int h_coop_open(struct http_req *req, struct http_resp *resp);
+int h_coop_act(struct http_req *req, struct http_resp *resp);
+int h_coop_matches(struct http_req *req, struct http_resp *resp);
+int h_coop_allocations(struct http_req *req, struct http_resp *resp);
 /* h_consult.c: consultations' consensus view and public participants, agreements' bytes */
 int h_consult_consensus(struct http_req *req, struct http_resp *resp);
 int h_consult_proposals(struct http_req *req, struct http_resp *resp);

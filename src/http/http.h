@@ -36,6 +36,8 @@ struct platform;
 #define HTTP_CONN_PER_IP_DEFAULT 256u       /* open connections from one address */
 #define HTTP_TIMEOUT_DEFAULT     30u        /* seconds a connection may stay idle */
 #define HTTP_WRITERS_DEFAULT     64u        /* writer threads: writes waiting for a commit */
+#define HTTP_HEAD_TIMEOUT_DEFAULT 10u       /* seconds for a request's head to arrive */
+#define HTTP_BODY_RATE_DEFAULT   1024u      /* bytes a second a request body must average */
 #define HTTP_THREADS_MAX         256u
 
 struct http_server_opts {
@@ -47,6 +49,9 @@ struct http_server_opts {
     unsigned conn_per_ip; /* connections from one address */
     unsigned timeout_s;   /* idle connection timeout, seconds */
     size_t body_max;      /* request body cap, bytes */
+    unsigned head_timeout_s; /* a request's head must be in within this (see guard.h) */
+    unsigned body_rate;      /* bytes/s a body must average once past head_timeout_s */
+    int64_t (*clock_ms)(void); /* the guard's clock in milliseconds; NULL: monotonic (tests) */
     int quiet;            /* 1: no error log from libmicrohttpd on stderr */
 };
 

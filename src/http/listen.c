@@ -16,6 +16,8 @@ void http_server_opts_init(struct http_server_opts *o)
     o->conn_per_ip = HTTP_CONN_PER_IP_DEFAULT;
     o->timeout_s = HTTP_TIMEOUT_DEFAULT;
     o->body_max = HTTP_BODY_MAX_DEFAULT;
+    o->head_timeout_s = HTTP_HEAD_TIMEOUT_DEFAULT;
+    o->body_rate = HTTP_BODY_RATE_DEFAULT;
     o->quiet = 0;
 }
 

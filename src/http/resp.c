@@ -13,6 +13,7 @@ void http_resp_init(struct http_resp *resp)
     resp->static_body = NULL;
     resp->static_len = 0;
     resp->location[0] = '\0';
+    resp->cache_control = NULL;
     resp->etag[0] = '\0';
 }
 
@@ -34,7 +35,10 @@ int http_resp_json(struct http_resp *resp, int status, json_t *json)
     }
     gsi_buf_reset(&resp->body);
     resp->static_body = NULL;
-    int rc = json_dump_callback(json, dump_cb, &resp->body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    /* 15 significant digits: a stored figure such as 0.123 goes out as 0.123, not as the
+     * 17-digit form of its binary value. */
+    int rc = json_dump_callback(json, dump_cb, &resp->body,
+                                JSON_COMPACT | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(15));
     json_decref(json);
     if (rc != 0 || gsi_buf_putc(&resp->body, '\n') < 0) {
         /* The server's own failure, not the client's: 413 is for request bodies, and the
@@ -79,6 +83,16 @@ int http_resp_from_err(struct http_resp *resp, const struct gsi_err *err)
 {
     int code = err->code < 0 ? err->code : GSI_EINTERNAL;
     const char *msg = err->msg[0] != '\0' ? err->msg : gsi_err_describe(code);
+    if (gsi_err_http_status(code) >= 500) {
+        /* The server's own failure: its message may hold SQL, paths or a library's words,
+         * which are for the operator's log (the server writes it there), not the client. */
+        return http_resp_error(resp, code,
+                               code == GSI_EDB
+                                   ? "the database could not complete the request; the "
+                                     "server's log has the details"
+                                   : "the server could not complete the request; its log has "
+                                     "the details");
+    }
     if (err->line <= 0) {
         return http_resp_error(resp, code, msg);
     }

@@ -67,6 +67,7 @@ struct http_resp {
     const void *static_body;  /* borrowed, used instead of `body` when not NULL */
     size_t static_len;
     char location[HTTP_PATH_MAX]; /* Location header of a 201, "" for none */
+    const char *cache_control;    /* static string; NULL: "no-store" */
     char etag[48];                /* ETag header ("\"...\""), "" for none */
 };
 
@@ -93,6 +94,8 @@ enum http_method http_method_parse(const char *s);
 enum http_match { HTTP_MATCH_OK, HTTP_MATCH_NO_PATH, HTTP_MATCH_NO_METHOD };
 
 /* Finds the route for (method, path) in `routes`, filling req->params and req->nparams.
+ * A pattern's last segment "{name+}" takes the rest of the path, one or more segments (at
+ * most HTTP_PARAM_LEN_MAX bytes in all): "/log/tile/{path+}" matches "/log/tile/0/x001/234".
  * HTTP_MATCH_NO_METHOD when some route has that path but not that method (405); then `allow`
  * (at least 64 bytes) gets the methods that are allowed, comma-separated. A path segment that
  * is empty, longer than HTTP_PARAM_LEN_MAX, or a path longer than HTTP_PATH_MAX never
@@ -118,7 +121,9 @@ int http_resp_error(struct http_resp *resp, int code, const char *msg);
 int http_resp_error_status(struct http_resp *resp, int status, const char *code, const char *msg);
 
 /* The error response for a handler's failure: code, message, and the line and column of the
- * bad input when err->line > 0 (malformed JSON). A code >= 0 is reported as GSI_EINTERNAL. */
+ * bad input when err->line > 0 (malformed JSON). A code >= 0 is reported as GSI_EINTERNAL.
+ * For a code whose status is 5xx the message is a fixed sentence, never err->msg (which may
+ * hold SQL or paths); the caller logs err->msg. */
 int http_resp_from_err(struct http_resp *resp, const struct gsi_err *err);
 
 /* Sets an ETag on a 200 JSON response (a hash of its body) and, when the request's

@@ -55,7 +55,17 @@ static bool pattern_match(const char *pattern, const char *path,
         const char *se = strchr(s, '/');
         size_t plen = pe != NULL ? (size_t)(pe - p) : strlen(p);
         size_t slen = se != NULL ? (size_t)(se - s) : strlen(s);
-        if (plen >= 2 && p[0] == '{' && p[plen - 1] == '}') {
+        if (plen >= 3 && pe == NULL && p[0] == '{' && p[plen - 2] == '+' && p[plen - 1] == '}') {
+            /* "{name+}" at the end: the rest of the path, one segment or more. */
+            slen = strlen(s);
+            if (slen == 0 || slen > HTTP_PARAM_LEN_MAX || n == HTTP_PARAMS_MAX ||
+                s[slen - 1] == '/') {
+                return false;
+            }
+            vals[n] = s;
+            lens[n] = slen;
+            n++;
+        } else if (plen >= 2 && p[0] == '{' && p[plen - 1] == '}') {
             if (slen == 0 || slen > HTTP_PARAM_LEN_MAX || n == HTTP_PARAMS_MAX) {
                 return false;
             }

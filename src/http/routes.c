@@ -29,6 +29,18 @@ const struct http_route http_routes[] = {
     { HTTP_GET, "/v1/delegates/{id}", HTTP_AUTH_NONE, true, h_delegate_get },
     { HTTP_DELETE, "/v1/delegates/{id}", HTTP_AUTH_REQUIRED, true, h_delegate_revoke },
 
+    { HTTP_GET, "/v1/forecasts/latest", HTTP_AUTH_NONE, true, h_forecast_get },
+    { HTTP_GET, "/v1/forecasts/{run}", HTTP_AUTH_NONE, true, h_forecast_get },
+    { HTTP_GET, "/v1/forecasts/{run}/countries/{iso3}", HTTP_AUTH_NONE, true, h_forecast_country },
+    { HTTP_GET, "/v1/hotspots", HTTP_AUTH_NONE, true, h_hotspots_list },
+    { HTTP_GET, "/v1/hotspots/{id}", HTTP_AUTH_OPTIONAL, true, h_hotspot_get },
+    /* The journal as a C2SP tlog-tiles log (h_log.c). */
+    { HTTP_GET, "/log/checkpoint", HTTP_AUTH_NONE, true, h_log_checkpoint },
+    { HTTP_GET, "/log/tile/{path+}", HTTP_AUTH_NONE, true, h_log_tile },
+    { HTTP_POST, "/add-checkpoint", HTTP_AUTH_NONE, true, h_witness_add_checkpoint },
+
+    { HTTP_GET, "/v1/events/countries/{iso3}/trend", HTTP_AUTH_NONE, true, h_events_trend },
+
     /* Procedures (h_proc.c): the concerns register. */
     { HTTP_GET, "/v1/concerns", HTTP_AUTH_OPTIONAL, true, h_proc_list },
     { HTTP_POST, "/v1/concerns", HTTP_AUTH_REQUIRED, true, h_proc_open },
@@ -43,6 +55,34 @@ const struct http_route http_routes[] = {
     { HTTP_POST, "/v1/notifications/{id}/acknowledge", HTTP_AUTH_REQUIRED, true, h_proc_act },
     { HTTP_POST, "/v1/notifications/{id}/amend", HTTP_AUTH_REQUIRED, true, h_proc_act },
     { HTTP_POST, "/v1/notifications/{id}/cancel", HTTP_AUTH_REQUIRED, true, h_proc_act },
+
+    /* Cooperation (h_coop.c): offers and requests are procedures; every act re-runs the
+     * allocation. */
+    { HTTP_GET, "/v1/cooperation/offers", HTTP_AUTH_OPTIONAL, true, h_proc_list },
+    { HTTP_POST, "/v1/cooperation/offers", HTTP_AUTH_REQUIRED, true, h_coop_open },
+    { HTTP_GET, "/v1/cooperation/offers/{id}", HTTP_AUTH_OPTIONAL, true, h_proc_get },
+    { HTTP_POST, "/v1/cooperation/offers/{id}/amend", HTTP_AUTH_REQUIRED, true, h_coop_act },
+    { HTTP_POST, "/v1/cooperation/offers/{id}/withdraw", HTTP_AUTH_REQUIRED, true, h_coop_act },
+    { HTTP_GET, "/v1/cooperation/requests", HTTP_AUTH_OPTIONAL, true, h_proc_list },
+    { HTTP_POST, "/v1/cooperation/requests", HTTP_AUTH_REQUIRED, true, h_coop_open },
+    { HTTP_GET, "/v1/cooperation/requests/{id}", HTTP_AUTH_OPTIONAL, true, h_proc_get },
+    { HTTP_POST, "/v1/cooperation/requests/{id}/amend", HTTP_AUTH_REQUIRED, true, h_coop_act },
+    { HTTP_POST, "/v1/cooperation/requests/{id}/withdraw", HTTP_AUTH_REQUIRED, true,
+      h_coop_act },
+    { HTTP_GET, "/v1/cooperation/matches", HTTP_AUTH_NONE, true, h_coop_matches },
+    { HTTP_GET, "/v1/cooperation/allocations", HTTP_AUTH_NONE, true, h_coop_allocations },
+
+    /* Forums and conferences (h_proc.c). */
+    { HTTP_GET, "/v1/forums", HTTP_AUTH_OPTIONAL, true, h_proc_list },
+    { HTTP_POST, "/v1/forums", HTTP_AUTH_REQUIRED, true, h_proc_open },
+    { HTTP_GET, "/v1/forums/{id}", HTTP_AUTH_OPTIONAL, true, h_proc_get },
+    { HTTP_POST, "/v1/forums/{id}/amend", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/forums/{id}/accept", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/forums/{id}/decline", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/forums/{id}/session", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/forums/{id}/outcome", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/forums/{id}/close", HTTP_AUTH_REQUIRED, true, h_proc_act },
+    { HTTP_POST, "/v1/forums/{id}/cancel", HTTP_AUTH_REQUIRED, true, h_proc_act },
 
     /* Consultations, decisions and agreements (h_proc.c, h_consult.c). */
     { HTTP_GET, "/v1/consultations", HTTP_AUTH_OPTIONAL, true, h_proc_list },

@@ -13,12 +13,17 @@
 
 #include <microhttpd.h>
 
+#include "http/assets.h"
 #include "http/auth.h"
+#include "http/guard.h"
+#include "http/head.h"
 #include "http/http.h"
+#include "http/log.h"
 #include "http/route.h"
 
 struct http_server {
     struct MHD_Daemon *daemon;
+    struct http_guard *guard;
     struct platform *platform;
     size_t body_max;
     uint16_t port;
@@ -45,15 +50,69 @@ struct upload {
     /* Set when queued for a writer: */
     struct MHD_Connection *conn;
     enum http_method method;
-    const char *url;       /* libmicrohttpd's, valid for the request */
+    const char *url;       /* the raw path, in the connection's struct conn */
     struct http_resp resp; /* filled by the writer */
     char allow[64];
     bool www_auth;
     struct upload *next;
 };
 
+/* libmicrohttpd's memory per connection, which holds the request line and fields as they are
+ * read: room for the largest head head.h lets through (HTTP_URI_MAX + HTTP_FIELDS_MAX) and
+ * the buffers around it, so a head over those caps gets the server's own JSON 414 or 431
+ * rather than libmicrohttpd's page; only a head past this pool gets libmicrohttpd's. */
+#define HTTP_MHD_POOL (64u << 10)
+
+/* libmicrohttpd accepts this many connections past conn_max, so that a new client still gets
+ * in while the guard makes room by evicting the slowest head (guard.h). */
+#define HTTP_CONN_SPARE(max) ((max) / 8u + 4u)
+
 /* The per-request state of a request without a body: a marker, not an allocation. */
 static struct upload no_body;
+
+/* What the server keeps for one connection, from its accept to its close (libmicrohttpd's
+ * socket context): the head of the request being read. */
+struct conn {
+    struct http_guard_conn g; /* its phase, for the deadlines (guard.h) */
+    struct http_head head;
+};
+
+static struct conn *conn_of(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* Called with the request target as the client sent it, before libmicrohttpd decodes it:
+ * the server routes on this, so "%2F" and "%00" stay what they are. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    (void)cls;
+    struct conn *cn = conn_of(c);
+    if (cn != NULL) {
+        http_head_init(&cn->head);
+        http_head_uri(&cn->head, uri);
+    }
+    return NULL;
+}
+
+static enum MHD_Result head_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    http_head_field(cls, key, key_size, value, value_size);
+    return MHD_YES;
+}
+
+static enum MHD_Result head_query(void *cls, enum MHD_ValueKind kind, const char *key,
+                                  size_t key_size, const char *value, size_t value_size)
+{
+    (void)kind;
+    http_head_query_value(cls, key, key_size);
+    http_head_query_value(cls, value, value_size);
+    return MHD_YES;
+}
 
 static const char *query_lookup(void *ctx, const char *name)
 {
@@ -83,7 +142,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, struct http_resp *res
     }
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+                            resp->cache_control != NULL ? resp->cache_control : "no-store");
     if (resp->location[0] != '\0') {
         MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
     }
@@ -198,15 +258,60 @@ static void handle(struct http_server *s, struct MHD_Connection *c, enum http_me
     }
     if (route->fn(&req, &resp) < 0) {
         http_resp_from_err(&resp, &req.err);
+        if (resp.status >= 500) {
+            http_log("gsi serve: %s %.200s: %s", http_method_name(m), url, req.err.msg);
+        }
     }
 send:
     *out = resp;
     *www_auth_out = www_auth;
 }
 
+/* Sends an embedded dashboard file: 304 when the client's copy is current, the gzip variant
+ * when the client takes it. The policy forbids any request outside this server, so the page
+ * cannot load a script, style, font or image from elsewhere by mistake. */
+static enum MHD_Result send_asset(struct MHD_Connection *c, const struct http_asset *a)
+{
+    const char *inm =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    const char *ae =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+    bool fresh = http_asset_etag_matches(inm, a->etag);
+    bool gz = !fresh && a->gz != NULL && http_asset_accepts_gzip(ae);
+    const unsigned char *data = gz ? a->gz : a->data;
+    size_t len = fresh ? 0 : gz ? a->gz_len : a->len;
+    /* MHD_RESPMEM_PERSISTENT neither writes nor frees the buffer; the const is set aside. */
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, fresh ? NULL : (void *)data, MHD_RESPMEM_PERSISTENT);
+    if (r == NULL) {
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, a->content_type);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, a->etag);
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Encoding");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; img-src 'self' data:; "
+                            "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'");
+    if (gz) {
+        MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+    }
+    enum MHD_Result ret = MHD_queue_response(c, fresh ? 304u : 200u, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 static enum MHD_Result dispatch(struct http_server *s, struct MHD_Connection *c, enum http_method m,
                                 const char *url, const char *body, size_t body_len)
 {
+    /* Everything outside /v1/ that a GET or HEAD asks for is the dashboard's. */
+    if ((m == HTTP_GET || m == HTTP_HEAD) && strncmp(url, "/v1/", 4) != 0) {
+        const struct http_asset *a = http_asset_find(url);
+        if (a != NULL) {
+            return send_asset(c, a);
+        }
+    }
     struct http_resp resp;
     http_resp_init(&resp);
     char allow[64];
@@ -281,7 +386,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     struct http_server *s = cls;
     enum http_method m = http_method_parse(method);
     struct upload *up = *con_cls;
+    /* Routes see the raw path (head.h), never libmicrohttpd's decoded `url`. */
+    (void)url;
+    struct conn *cn = conn_of(c);
+    const char *path = cn != NULL ? cn->head.path : "";
     if (up == NULL) {
+        if (cn == NULL) {
+            return MHD_NO; /* no memory for it at accept: close */
+        }
+        /* The head is in: a request without a body is answered now, one with a body must
+         * keep its bytes coming. */
+        http_guard_phase(s->guard, &cn->g,
+                         m == HTTP_GET || m == HTTP_HEAD || m == HTTP_OTHER ? HTTP_GUARD_BUSY
+                                                                           : HTTP_GUARD_BODY);
+        http_head_version(&cn->head, version);
+        MHD_get_connection_values_n(c, MHD_HEADER_KIND, head_field, &cn->head);
+        MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, head_query, &cn->head);
+        const char *code;
+        char msg[160];
+        int status = http_head_verdict(&cn->head, &code, msg, sizeof msg);
+        if (status != 0) {
+            /* Answered before the body is read, so libmicrohttpd closes the connection
+             * after this response: the framing of what follows is not to be trusted. */
+            return send_error(c, status, code, msg);
+        }
         const char *cl =
             MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         /* No body to wait for: nothing to allocate. libmicrohttpd keeps the connection
@@ -312,7 +440,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             *upload_data_size = 0;
             return MHD_YES;
         }
-        return dispatch(s, c, m, url, NULL, 0);
+        return dispatch(s, c, m, path, NULL, 0);
     }
     if (up->phase == UPLOAD_DONE) {
         up->phase = UPLOAD_SENT;
@@ -322,6 +450,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (up->phase != UPLOAD_READING) {
         return MHD_NO; /* never called again once answered; close if it were */
+    }
+    if (*upload_data_size > 0 && cn != NULL) {
+        http_guard_body(s->guard, &cn->g, *upload_data_size);
+    }
+    if (*upload_data_size == 0 && cn != NULL) {
+        http_guard_phase(s->guard, &cn->g, HTTP_GUARD_BUSY); /* the whole body is in */
     }
     if (*upload_data_size > 0) {
         /* A chunked body has no declared length; it is cut off at the cap. libmicrohttpd
@@ -345,7 +479,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (up->too_big) {
         return send_too_big(s, c);
     }
-    return enqueue(s, c, up, m, url);
+    return enqueue(s, c, up, m, path);
 }
 
 /* Small responses must not wait for the client's delayed ACK (Nagle's algorithm holds the
@@ -354,11 +488,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe)
 {
-    if (toe != MHD_CONNECTION_NOTIFY_STARTED) {
+    struct http_server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_CLOSED) {
+        struct conn *cn = *socket_context;
+        if (cn != NULL) {
+            http_guard_close(s->guard, &cn->g); /* before libmicrohttpd closes the socket */
+        }
+        free(cn);
+        *socket_context = NULL;
         return;
     }
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    struct conn *cn = calloc(1, sizeof *cn);
+    if (cn != NULL) {
+        http_guard_open(s->guard, &cn->g, ci != NULL ? ci->connect_fd : -1);
+    }
+    *socket_context = cn;
     if (ci != NULL) {
         int one = 1;
         (void)setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -368,6 +514,12 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
+    struct http_server *s = cls;
+    struct conn *cn = conn_of(c);
+    if (cn != NULL && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+        /* Answered: the next request's head is now awaited, on the same deadline. */
+        http_guard_phase(s->guard, &cn->g, HTTP_GUARD_HEAD);
+    }
     struct upload *up = *con_cls;
     if (up != NULL && up != &no_body) {
         if (up->phase == UPLOAD_DONE) {
@@ -377,6 +529,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         free(up);
         *con_cls = NULL;
     }
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    http_log_v(fmt, ap);
 }
 
 static void server_free(struct http_server *s);
@@ -391,6 +549,16 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
     }
     s->platform = platform;
     s->body_max = o->body_max > 0 ? o->body_max : HTTP_BODY_MAX_DEFAULT;
+    struct http_guard_opts go = { .conn_max = o->conn_max,
+                                  .head_ms = (o->head_timeout_s > 0 ? o->head_timeout_s
+                                                                    : HTTP_HEAD_TIMEOUT_DEFAULT) *
+                                             1000u,
+                                  .body_rate = o->body_rate,
+                                  .clock = o->clock_ms };
+    if (http_guard_start(&s->guard, &go, err) < 0) {
+        free(s);
+        return err->code;
+    }
     unsigned threads = o->threads;
     if (threads == 0) {
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -417,6 +585,7 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
         }
     }
     unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
+    /* libmicrohttpd's own messages go through the rate-limited log. */
     if (!o->quiet) {
         flags |= MHD_USE_ERROR_LOG;
     }
@@ -426,10 +595,13 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
     s->daemon = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
         (const struct sockaddr *)&o->addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, o->conn_max, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        MHD_OPTION_CONNECTION_LIMIT, o->conn_max + HTTP_CONN_SPARE(o->conn_max),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         o->conn_per_ip, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, MHD_OPTION_LISTEN_BACKLOG_SIZE,
         1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-        on_connection, s, MHD_OPTION_END);
+        on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_MHD_POOL, MHD_OPTION_END);
     if (s->daemon == NULL) {
         server_free(s);
         return gsi_err_set(
@@ -463,6 +635,7 @@ static void writers_stop(struct http_server *s)
 static void server_free(struct http_server *s)
 {
     writers_stop(s);
+    http_guard_stop(s->guard); /* after the daemon: its callbacks use the guard */
     free(s->writers);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);

@@ -14,9 +14,12 @@
 #define GSI_JOURNAL_JOURNAL_H
 
 #include "journal/checkpoint.h"
+#include "journal/cosig.h"
 #include "journal/entry.h"
 #include "journal/key.h"
 #include "journal/merkle.h"
 #include "journal/note.h"
+#include "journal/tile.h"
+#include "journal/witness.h"
 
 #endif

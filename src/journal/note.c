@@ -115,7 +115,13 @@ size_t journal_note_text_check(const char *text, size_t len)
 uint32_t journal_note_key_id(const char *name, size_t name_len,
                              const uint8_t pub[JOURNAL_ED25519_PUB_SIZE])
 {
-    static const unsigned char sep[2] = { '\n', JOURNAL_NOTE_ALG_ED25519 };
+    return journal_note_key_id_alg(name, name_len, JOURNAL_NOTE_ALG_ED25519, pub);
+}
+
+uint32_t journal_note_key_id_alg(const char *name, size_t name_len, uint8_t alg,
+                                 const uint8_t pub[JOURNAL_ED25519_PUB_SIZE])
+{
+    const unsigned char sep[2] = { '\n', alg };
     unsigned char h[crypto_hash_sha256_BYTES];
     crypto_hash_sha256_state st;
     crypto_hash_sha256_init(&st);

@@ -81,6 +81,10 @@ struct journal_note {
 uint32_t journal_note_key_id(const char *name, size_t name_len,
                              const uint8_t pub[JOURNAL_ED25519_PUB_SIZE]);
 
+/* The same with another algorithm byte: cosignature/v1 keys use 0x04 (cosig.h). */
+uint32_t journal_note_key_id_alg(const char *name, size_t name_len, uint8_t alg,
+                                 const uint8_t pub[JOURNAL_ED25519_PUB_SIZE]);
+
 /* 1 when `name` is a valid key name (see above), 0 otherwise. */
 int journal_note_name_valid(const char *name, size_t len);
 

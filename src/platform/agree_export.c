@@ -145,6 +145,11 @@ int agree_bundle_export(struct platform *p, struct gsi_buf *out, const char *bod
     if (rc == 0) {
         rc = platform_journal_vkey(p, &vkey, err);
     }
+    /* Checkpoints may lag the journal (serve --checkpoint-every); the bundle needs one that
+     * covers every record it proves, so sign one for the current tree if the latest is older. */
+    if (rc == 0) {
+        rc = platform_journal_checkpoint_sign(p, NULL, err);
+    }
     if (rc == 0) {
         rc = latest_checkpoint(p, &note, &size, err);
     }

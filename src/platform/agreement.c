@@ -245,6 +245,7 @@ const struct platform_proc platform_proc_agreement = {
     .nacts = N(agreement_acts),
     .rules = agreement_rules,
     .reset = agreement_reset,
+    .rebuildable = true, /* its own tables are cleared by agreement_reset first */
 };
 
 /* --- reading ----------------------------------------------------------------------------- */

@@ -74,6 +74,8 @@ static const struct platform_proc_field lodge_fields[] = {
       "days to acknowledge; at least the domain's default, which is used when absent" },
     { "answer_days", PLATFORM_PROC_INT, 0, 1, 730, NULL,
       "days from lodging to answer; at least the domain's default" },
+    { "hotspot", PLATFORM_PROC_STRING, 0, 0, 11, NULL,
+      "the early-warning hotspot the concern responds to, ISO3-YYYY-MM (GET /v1/hotspots)" },
 };
 
 static const struct platform_proc_field ack_fields[] = {
@@ -178,4 +180,5 @@ const struct platform_proc platform_proc_concern = {
     .nacts = N(concern_acts),
     .rules = concern_rules,
     .prepare = concern_prepare,
+    .rebuildable = true,
 };

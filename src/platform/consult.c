@@ -651,4 +651,5 @@ const struct platform_proc platform_proc_consultation = {
     .nacts = N(consult_acts),
     .rules = consult_rules,
     .reset = consult_reset,
+    .rebuildable = true, /* its own tables are cleared by consult_reset first */
 };

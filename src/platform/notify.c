@@ -361,4 +361,5 @@ const struct platform_proc platform_proc_notification = {
     .nacts = N(notify_acts),
     .rules = notify_rules,
     .prepare = notify_prepare,
+    .rebuildable = true,
 };

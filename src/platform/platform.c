@@ -496,7 +496,21 @@ static int check_checkpoint_file(struct platform *p, struct store *s, struct gsi
     int rc =
         platform_file_read(p->checkpoint_path, &text, &len, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
     if (rc == GSI_ENOTFOUND) {
-        return 0; /* first start, or a file that was never written yet */
+        /* Nothing to check on a new log. On one with entries the file was deleted, or the
+         * database was replaced by an old copy and the file deleted to hide it: the two look
+         * the same from here, so an operator must say which (gsi journal confirm). */
+        int64_t size = 0;
+        rc = store_query_int(s, &size, 0, "SELECT size FROM journal_head WHERE id = 1", NULL, 0,
+                             err);
+        if (rc == 0 && size > 0 && !p->checkpoint_missing_ok) {
+            rc = gsi_err_set(err, GSI_EVERIFY,
+                             "ROLLBACK CHECK FAILED: the checkpoint file %s is missing but the "
+                             "journal has %lld entries; the database may have been restored "
+                             "from an old copy. Nothing is served until an operator who knows "
+                             "this database is the latest runs `gsi journal confirm`",
+                             p->checkpoint_path, (long long)size);
+        }
+        return rc;
     }
     if (rc < 0) {
         *err = ferr;
@@ -548,6 +562,7 @@ static int latest_note(struct platform *p, struct store *s, struct gsi_err *err)
         free(p->last_note);
         p->last_note = strdup(store_rows_text(r, 0, 1));
         p->last_note_size = (uint64_t)store_rows_int(r, 0, 0);
+        p->signed_size = p->last_note_size;
     }
     store_rows_free(r);
     return 0;
@@ -570,6 +585,9 @@ static int open_common(struct platform **out, const struct platform_opts *o, boo
     pthread_mutex_init(&p->file_mu, NULL);
     pthread_cond_init(&p->wcond, NULL);
     rc = platform_paths(p, o, err);
+    p->checkpoint_missing_ok = o->checkpoint_missing_ok;
+    p->checkpoint_every_ms = o->checkpoint_every_ms;
+    p->signed_ms = INT64_MIN / 2; /* the first commit that appends is due to sign */
     if (rc == 0) {
         rc = platform_conn_get(p, &p->wconn, err);
         if (rc == GSI_ENOTFOUND) {
@@ -644,6 +662,7 @@ void platform_close(struct platform *p)
     }
     free(p->last_note);
     free(p->known);
+    platform_witness_cfg_free(p->witness);
     pthread_mutex_destroy(&p->pool_mu);
     pthread_mutex_destroy(&p->wmu);
     pthread_mutex_destroy(&p->file_mu);

@@ -88,6 +88,13 @@ struct platform_opts {
     const char *origin;
     /* Most writes one group-commit transaction carries (0: 1024). */
     unsigned batch_max;
+    /* Sign a checkpoint at most once per this many milliseconds while writes flow (0: at
+     * every commit that appends; UINT_MAX: only when asked, platform_journal_checkpoint_sign).
+     * Between two, the journal's head runs ahead of the last signed checkpoint. */
+    unsigned checkpoint_every_ms;
+    /* Open even though the checkpoint file is missing while the journal is not empty (only
+     * `gsi journal confirm`, the operator's answer to that refusal; see platform_open). */
+    bool checkpoint_missing_ok;
     /* The clock: microseconds since 1970-01-01T00:00:00Z. NULL: the system's real-time clock.
      * Acts are stamped with it and deadlines are judged against it, so tests inject time
      * here instead of sleeping. */
@@ -109,6 +116,11 @@ int platform_init(const struct platform_opts *o, bool *created, struct gsi_err *
  * not exist or was never initialised (the message says "run gsi init --db PATH"),
  * GSI_EVERIFY when its journal is behind (or disagrees with) the checkpoint kept outside it. */
 int platform_open(struct platform **out, const struct platform_opts *o, struct gsi_err *err);
+/* platform_open refuses (GSI_EVERIFY) a database whose journal is behind the checkpoint file,
+ * or does not extend it, and one whose journal holds entries while the checkpoint file is
+ * missing: a database restored from an old copy with the file deleted looks exactly so, and
+ * rewriting the file from it would hide the rollback. The operator confirms the database
+ * with `gsi journal confirm` (o->checkpoint_missing_ok), which writes the file anew. */
 
 /* Waits for writes in flight, writes the checkpoint file, closes every connection and frees
  * `p`. NULL is a no-op. */
@@ -251,6 +263,10 @@ struct platform_record {
     char *audience; /* malloc'd, "" when none */
     char *payload;  /* malloc'd, NUL-terminated */
     size_t payload_len;
+    /* A confidential record's secret salt (64 hex digits; "" for a public one): in its
+     * canonical bytes (gsi-record/v2), never in the public journal, so that only those who
+     * may see the record can recompute its payload hash and prove its inclusion. */
+    char salt[PLATFORM_HEX_MAX];
 };
 
 /* Record `id` as `viewer` (NULL: the local administrator, who sees everything) may see it.
@@ -288,6 +304,9 @@ struct platform_entry {
     char subject[48];             /* what it is about: "record/12", "delegate/3", "party/CHN" */
     char payload_hash[PLATFORM_HEX_MAX]; /* SHA-256 of the subject's canonical bytes */
     char leaf_hash[PLATFORM_HEX_MAX];    /* SHA-256(0x00 || canonical entry bytes) */
+    /* The entry records a confidential act. platform_journal_entries, the public listing,
+     * then gives only index, time and leaf hash: type, party, delegate, subject and payload
+     * hash are "" / 0 (the record's parties read them from the record itself). */
     /* The entry is of a confidential record (platform_journal_entries): a public listing
      * shows only its index and leaf hash (docs/internals/platform.md, "Confidentiality"). */
     bool confidential;
@@ -299,6 +318,12 @@ int platform_entry_canonical(struct gsi_buf *out, const struct platform_entry *e
 
 /* Entries and tree size now committed. */
 int platform_journal_size(struct platform *p, uint64_t *size, struct gsi_err *err);
+
+/* Whether the store takes writes: false when the last write transaction failed with a
+ * database or I/O error (a read-only file, a full disk, a lost server) and none has
+ * committed since; then `why` (cap bytes) gets the store's message, which is for the
+ * operator (it may hold SQL), never for a client. */
+bool platform_store_writable(struct platform *p, char *why, size_t cap);
 
 /* The latest signed checkpoint, a C2SP signed note (origin, size, base64 root, blank line,
  * signature lines), appended to `note`. */
@@ -350,5 +375,43 @@ typedef void (*platform_problem_fn)(void *ctx, const char *msg);
  * otherwise. */
 int platform_journal_verify(struct platform *p, struct platform_verify_report *rep,
                             platform_problem_fn fn, void *ctx, struct gsi_err *err);
+
+/* --- the journal as tlog-tiles (platform_tiles.c) --- */
+
+/* Appends tile (level, index) of width `width` (1..256; 256 the full tile) to `out`: the
+ * 32-byte hashes of the stored nodes at Merkle level 8 * level, or for level -1 the entry
+ * bundle (journal/tile.h). A partial width is the first `width` hashes, served as long as the
+ * tree has them. *full tells whether it was the full tile (immutable). GSI_ENOTFOUND when the
+ * journal does not have that many hashes there yet. */
+int platform_journal_tile(struct platform *p, struct gsi_buf *out, int level, uint64_t index,
+                          unsigned width, bool *full, struct gsi_err *err);
+
+/* --- witnessing (platform_witness.c; C2SP tlog-witness and tlog-cosignature) --- */
+
+/* Makes this server a witness: `skey` is its cosigning key (a note signer key string, `gsi
+ * witness keygen`), `logs` the logs it follows ("log VKEY" lines, journal/witness.h). */
+int platform_witness_configure(struct platform *p, const char *skey, size_t skey_len,
+                               const char *logs, size_t logs_len, const char *logs_name,
+                               struct gsi_err *err);
+
+/* The witness's cosigner verifier key (algorithm 0x04). GSI_ENOTFOUND when not a witness. */
+int platform_witness_vkey(struct platform *p, struct gsi_buf *out, struct gsi_err *err);
+
+/* Handles one add-checkpoint request body. 0: `out` gets the cosignature line, signed at
+ * `now_s` (seconds since the epoch), after the new size was committed. Errors, in the spec's
+ * order: GSI_EUSAGE malformed or old size past the checkpoint (400), GSI_ENOTFOUND unknown
+ * origin or not a witness (404), GSI_EFORBIDDEN no valid signature by the log (403),
+ * GSI_ECONFLICT old size is not the size last cosigned, or the same size with another root
+ * (409; `out` gets "<size held>\n"), GSI_EDATA the consistency proof fails (422). */
+int platform_witness_add_checkpoint(struct platform *p, struct gsi_buf *out, const char *body,
+                                    size_t len, int64_t now_s, struct gsi_err *err);
+
+/* Stores the log's checkpoint of `size` with the cosignatures gathered for it (the signed
+ * note with the witnesses' lines appended), replacing an earlier one of that size. */
+int platform_journal_cosigned_put(struct platform *p, uint64_t size, const char *note, size_t len,
+                                  struct gsi_err *err);
+
+/* The latest checkpoint stored with platform_journal_cosigned_put. GSI_ENOTFOUND if none. */
+int platform_journal_cosigned(struct platform *p, struct gsi_buf *note, struct gsi_err *err);
 
 #endif

@@ -81,12 +81,11 @@ static void token_hash_hex(char out[PLATFORM_HEX_MAX], const char *token, size_t
     platform_hex(out, h);
 }
 
-static int token_make(char token[PLATFORM_TOKEN_MAX], struct gsi_err *err)
+int platform_random(uint8_t *out, size_t len, struct gsi_err *err)
 {
-    uint8_t raw[TOKEN_RANDOM];
     size_t got = 0;
-    while (got < sizeof raw) {
-        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+    while (got < len) {
+        ssize_t n = getrandom(out + got, len - got, 0);
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
@@ -94,6 +93,15 @@ static int token_make(char token[PLATFORM_TOKEN_MAX], struct gsi_err *err)
             return gsi_err_set(err, GSI_ECRYPTO, "getrandom: %s", strerror(errno));
         }
         got += (size_t)n;
+    }
+    return 0;
+}
+
+static int token_make(char token[PLATFORM_TOKEN_MAX], struct gsi_err *err)
+{
+    uint8_t raw[TOKEN_RANDOM];
+    if (platform_random(raw, sizeof raw, err) < 0) {
+        return err->code;
     }
     char b64[JOURNAL_BASE64_LEN(TOKEN_RANDOM)];
     int rc = journal_base64_encode(b64, sizeof b64, raw, sizeof raw, err);

@@ -62,6 +62,9 @@ struct pw_batch {
     /* Parties this batch found in the database, remembered once it commits. */
     char (*seen)[PLATFORM_ID_MAX];
     size_t nseen, cap_seen;
+    /* Sign a checkpoint of the tree at this commit even if one is not due yet (an explicit
+     * platform_journal_checkpoint_sign). */
+    bool force_sign;
 };
 
 struct platform {
@@ -95,10 +98,26 @@ struct platform {
     char *last_note; /* the checkpoint the last commit signed (malloc'd) */
     uint64_t last_note_size;
 
+    /* Under wmu: the last write transaction failed with a store error (GSI_EDB, GSI_EIO)
+     * and none committed since; its message. */
+    bool write_fault;
+    char write_fault_msg[GSI_ERR_MSG_MAX];
+
+    bool checkpoint_missing_ok; /* platform_opts.checkpoint_missing_ok */
+    /* Signing (leader only): at most one checkpoint per checkpoint_every_ms (0: one per
+     * commit that appends); the size and time (CLOCK_MONOTONIC, ms) of the last one. */
+    unsigned checkpoint_every_ms;
+    uint64_t signed_size;
+    int64_t signed_ms;
     pthread_mutex_t file_mu;
     uint64_t file_size;   /* size of the checkpoint last written to the file */
     int64_t file_time_ns; /* when (CLOCK_MONOTONIC) */
+
+    struct platform_witness_cfg *witness; /* platform_witness.c; NULL: not a witness */
 };
+
+/* Frees the witness configuration (platform_witness.c); NULL is a no-op. */
+void platform_witness_cfg_free(struct platform_witness_cfg *w);
 
 /* Paths and defaults from the options. */
 int platform_paths(struct platform *p, const struct platform_opts *o, struct gsi_err *err);
@@ -178,6 +197,16 @@ int platform_canon_record(struct gsi_buf *out, int64_t id, const char *type, con
                           int64_t delegate, const char *time, bool confidential,
                           const char *audience, uint64_t journal_index, const char *payload,
                           size_t payload_len, struct gsi_err *err);
+/* As platform_canon_record; with a non-empty `salt` (64 hex digits, a confidential record's)
+ * the gsi-record/v2 form, which carries it; with "" the gsi-record/v1 form. */
+int platform_canon_record_salted(struct gsi_buf *out, int64_t id, const char *type,
+                                 const char *party, int64_t delegate, const char *time,
+                                 bool confidential, const char *audience, uint64_t journal_index,
+                                 const char *salt, const char *payload, size_t payload_len,
+                                 struct gsi_err *err);
+
+/* Fills `out` with `n` bytes from the kernel's random source (getrandom). */
+int platform_random(uint8_t *out, size_t n, struct gsi_err *err);
 int platform_canon_delegate(struct gsi_buf *out, int64_t id, const char *party, const char *role,
                             const char *name, const char *pubkey, const char *token_hash,
                             const char *created, struct gsi_err *err);

@@ -202,6 +202,18 @@ int platform_party_list(struct platform *p, struct platform_party **out, size_t 
     *n = 0;
     struct store_rows *r;
     int rc;
+    /* An unknown kind is the caller's mistake, not an empty answer. */
+    static const char *const kinds[] = { "state", "observer", "un", "organisation", "nonstate" };
+    bool known = kind == NULL;
+    for (size_t i = 0; !known && i < sizeof kinds / sizeof kinds[0]; i++) {
+        known = strcmp(kind, kinds[i]) == 0;
+    }
+    if (!known) {
+        return gsi_err_set(err, GSI_EUSAGE,
+                           "kind must be one of state, observer, un, organisation, nonstate; "
+                           "not '%.32s'",
+                           kind);
+    }
     if (kind != NULL) {
         struct store_val v[] = { STORE_TEXT(kind) };
         rc = platform_query(p, &r,

@@ -7,7 +7,7 @@
 #include "platform/platform_internal.h"
 
 #define RECORD_COLS \
-    "id, type, party, delegate, created, confidential, audience, payload, journal_index"
+    "id, type, party, delegate, created, confidential, audience, payload, journal_index, salt"
 
 /* A confidential record is visible to its own party and to the parties in its audience; the
  * SQL form of the same rule is in platform_record_list. A viewer of no party (the anonymous
@@ -51,6 +51,7 @@ static int record_from_row(struct platform_record *out, const struct store_rows 
     out->payload_len = store_rows_len(r, i, 7);
     out->payload = malloc(out->payload_len + 1);
     out->index = (uint64_t)store_rows_int(r, i, 8);
+    snprintf(out->salt, sizeof out->salt, "%s", store_rows_text(r, i, 9));
     if (out->audience == NULL || out->payload == NULL) {
         platform_record_release(out);
         return gsi_err_set(err, GSI_ENOMEM, "out of memory");
@@ -247,16 +248,17 @@ int platform_journal_checkpoint(struct platform *p, struct gsi_buf *note, struct
 static int sign_now(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err)
 {
     (void)p;
-    (void)b;
     (void)ctx;
     (void)err;
-    return 0; /* nothing to append: the leader signs only when the tree grew */
+    b->force_sign = true; /* nothing to append: the leader signs if the tree outgrew the last */
+    return 0;
 }
 
 int platform_journal_checkpoint_sign(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
 {
-    /* Every commit that appends signs a checkpoint of its own, so the latest one always covers
-     * the whole tree; an empty batch makes sure no writer of this process is mid-commit. */
+    /* An empty batch that signs the tree as it is, if the last checkpoint does not cover it
+     * (commits sign at most once per checkpoint_every_ms); it also makes sure no writer of
+     * this process is mid-commit. */
     int rc = platform_write(p, sign_now, NULL, NULL, err);
     struct store_rows *r = NULL; /* set only when the query succeeds */
     if (rc == 0) {
@@ -308,7 +310,16 @@ static int entry_fill(void *elem, const struct store_rows *r, size_t i, struct g
     snprintf(e->subject, sizeof e->subject, "%s", store_rows_text(r, i, 6));
     snprintf(e->payload_hash, sizeof e->payload_hash, "%s", store_rows_text(r, i, 7));
     snprintf(e->leaf_hash, sizeof e->leaf_hash, "%s", store_rows_text(r, i, 8));
+    /* The public listing of a confidential act: when, and its leaf hash, which the tree
+     * needs and which reveals nothing (it hashes the salted payload hash). */
     e->confidential = store_rows_int(r, i, 9) != 0;
+    if (e->confidential) {
+        e->type[0] = '\0';
+        e->party[0] = '\0';
+        e->delegate = 0;
+        e->subject[0] = '\0';
+        e->payload_hash[0] = '\0';
+    }
     return 0;
 }
 

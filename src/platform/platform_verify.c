@@ -4,8 +4,10 @@
  * (2) rebuilds the tree from those leaf hashes and checks every stored checkpoint's signature
  * and root at its size, and the checkpoint file outside the database, and (3) recomputes the
  * canonical bytes of every record, delegate and party and checks them against the payload
- * hash of the entry that names them. A changed byte anywhere, or a deleted row, shows up as
- * a problem that names the row. Memory: about 100 bytes per entry. */
+ * hash of the entry that names them, and (4) checks every stored tree node (journal_nodes,
+ * which inclusion and consistency proofs are read from) against the node the rebuild made.
+ * A changed byte anywhere, or a deleted row, shows up as a problem that names the row.
+ * Memory: about 170 bytes per entry. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,7 @@ struct vctx {
     platform_problem_fn fn;
     void *ctx;
 };
+
 
 static void problem(struct vctx *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void problem(struct vctx *v, const char *fmt, ...)
@@ -121,8 +124,112 @@ static int read_entries(struct store *s, struct vent *ents, uint64_t size, struc
     return 0;
 }
 
+/* The complete subtree hashes of the rebuilt tree, level by level: level L holds
+ * size >> L nodes, so all levels hold fewer than 2 * size. */
+struct vnodes {
+    uint8_t (*hash)[JOURNAL_HASH_SIZE];
+    bool *seen; /* a stored row was found for it */
+    uint64_t off[65];
+    uint64_t count[65];
+};
+
+static int vnodes_init(struct vnodes *n, uint64_t size, struct gsi_err *err)
+{
+    memset(n, 0, sizeof *n);
+    uint64_t total = 0;
+    for (unsigned l = 0; l < 65 && l < 64 && (size >> l) > 0; l++) {
+        n->off[l] = total;
+        n->count[l] = size >> l;
+        total += n->count[l];
+    }
+    n->hash = calloc(total > 0 ? total : 1, sizeof *n->hash);
+    n->seen = calloc(total > 0 ? total : 1, sizeof *n->seen);
+    if (n->hash == NULL || n->seen == NULL) {
+        free(n->hash);
+        free(n->seen);
+        n->hash = NULL;
+        n->seen = NULL;
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory for %llu tree nodes",
+                           (unsigned long long)total);
+    }
+    return 0;
+}
+
+static void vnodes_release(struct vnodes *n)
+{
+    free(n->hash);
+    free(n->seen);
+}
+
+/* journal_merkle_range_append's emit: keeps each newly complete node of the rebuild. */
+static int vnodes_emit(void *ctx, unsigned level, uint64_t index,
+                       const uint8_t hash[JOURNAL_HASH_SIZE], struct gsi_err *err)
+{
+    struct vnodes *n = ctx;
+    (void)err;
+    if (level < 64 && index < n->count[level]) {
+        memcpy(n->hash[n->off[level] + index], hash, JOURNAL_HASH_SIZE);
+    }
+    return 0;
+}
+
+/* Every journal_nodes row must be a node of the rebuilt tree with its hash, and every node
+ * of that tree must have its row: proofs are served from these rows, so one changed byte
+ * would make the server hand out proofs that lead to no signed root. */
+static int check_nodes(struct store *s, struct vnodes *nodes, struct vctx *v, struct gsi_err *err)
+{
+    int64_t after_level = -1, after_idx = -1;
+    for (;;) {
+        struct store_val pv[] = { STORE_INT(after_level), STORE_INT(after_level),
+                                  STORE_INT(after_idx), STORE_INT(CHUNK) };
+        struct store_rows *r;
+        int rc = store_query(s, &r,
+                             "SELECT level, idx, hash FROM journal_nodes WHERE level > ? OR"
+                             " (level = ? AND idx > ?) ORDER BY level, idx LIMIT ?",
+                             pv, 4, err);
+        if (rc < 0) {
+            return rc;
+        }
+        size_t n = store_rows_count(r);
+        for (size_t i = 0; i < n; i++) {
+            int64_t level = store_rows_int(r, i, 0);
+            int64_t idx = store_rows_int(r, i, 1);
+            after_level = level;
+            after_idx = idx;
+            if (level < 0 || level >= 64 || idx < 0 || (uint64_t)idx >= nodes->count[level]) {
+                problem(v, "journal_nodes (level %lld, index %lld): no such node in a tree of "
+                           "this size", (long long)level, (long long)idx);
+                continue;
+            }
+            uint64_t k = nodes->off[level] + (uint64_t)idx;
+            nodes->seen[k] = true;
+            uint8_t h[JOURNAL_HASH_SIZE];
+            struct gsi_err herr = GSI_ERR_INIT;
+            if (platform_unhex(h, store_rows_text(r, i, 2), store_rows_len(r, i, 2), &herr) < 0 ||
+                memcmp(h, nodes->hash[k], sizeof h) != 0) {
+                problem(v, "journal_nodes (level %lld, index %lld): the stored hash is not the "
+                           "one the entries give (proofs from it would not verify)",
+                        (long long)level, (long long)idx);
+            }
+        }
+        store_rows_free(r);
+        if (n < CHUNK) {
+            break;
+        }
+    }
+    for (unsigned l = 0; l < 64 && nodes->count[l] > 0; l++) {
+        for (uint64_t i = 0; i < nodes->count[l]; i++) {
+            if (!nodes->seen[nodes->off[l] + i]) {
+                problem(v, "journal_nodes (level %u, index %llu) is missing", l,
+                        (unsigned long long)i);
+            }
+        }
+    }
+    return 0;
+}
+
 static int check_checkpoints(struct platform *p, struct store *s, struct vent *ents, uint64_t size,
-                             struct vctx *v, struct gsi_err *err)
+                             struct vnodes *nodes, struct vctx *v, struct gsi_err *err)
 {
     struct store_rows *r;
     int rc =
@@ -182,7 +289,8 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
                             p->checkpoint_path, (unsigned long long)file_size);
                 }
             }
-            rc = journal_merkle_range_append(&range, ents[range.size].leaf, NULL, NULL, err);
+            rc = journal_merkle_range_append(&range, ents[range.size].leaf, vnodes_emit, nodes,
+                                             err);
             if (rc < 0) {
                 store_rows_free(r);
                 return rc;
@@ -270,7 +378,8 @@ static int check_records(struct store *s, struct vent *ents, uint64_t size, stru
         int rc =
             store_query(s, &r,
                         "SELECT id, type, party, delegate, created, confidential, audience,"
-                        " payload, journal_index FROM records WHERE id > ? ORDER BY id LIMIT ?",
+                        " payload, journal_index, salt FROM records WHERE id > ? ORDER BY id"
+                        " LIMIT ?",
                         pv, 2, err);
         if (rc < 0) {
             return rc;
@@ -283,11 +392,12 @@ static int check_records(struct store *s, struct vent *ents, uint64_t size, stru
             struct gsi_buf canon;
             gsi_buf_init(&canon, CANON_MAX);
             struct gsi_err cerr = GSI_ERR_INIT;
-            platform_canon_record(&canon, id, store_rows_text(r, i, 1), store_rows_text(r, i, 2),
-                                  store_rows_int(r, i, 3), store_rows_text(r, i, 4),
-                                  store_rows_int(r, i, 5) != 0, store_rows_text(r, i, 6),
-                                  (uint64_t)index, store_rows_text(r, i, 7),
-                                  store_rows_len(r, i, 7), &cerr);
+            platform_canon_record_salted(
+                &canon, id, store_rows_text(r, i, 1), store_rows_text(r, i, 2),
+                store_rows_int(r, i, 3), store_rows_text(r, i, 4), store_rows_int(r, i, 5) != 0,
+                store_rows_text(r, i, 6), (uint64_t)index, store_rows_text(r, i, 9),
+                store_rows_text(r, i, 7), store_rows_len(r, i, 7), &cerr);
+
             char subject[48], what[64];
             snprintf(subject, sizeof subject, "record/%lld", (long long)id);
             snprintf(what, sizeof what, "record %lld", (long long)id);
@@ -465,9 +575,18 @@ int platform_journal_verify(struct platform *p, struct platform_verify_report *r
     if (rc == 0) {
         rc = read_entries(s, ents, size, &v, err);
     }
+    struct vnodes nodes;
+    memset(&nodes, 0, sizeof nodes);
     if (rc == 0) {
-        rc = check_checkpoints(p, s, ents, size, &v, err);
+        rc = vnodes_init(&nodes, size, err);
     }
+    if (rc == 0) {
+        rc = check_checkpoints(p, s, ents, size, &nodes, &v, err);
+    }
+    if (rc == 0) {
+        rc = check_nodes(s, &nodes, &v, err);
+    }
+    vnodes_release(&nodes);
     if (rc == 0) {
         rc = check_records(s, ents, size, &v, &revs, &nrevs, err);
     }

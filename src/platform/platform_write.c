@@ -249,11 +249,14 @@ static int sign_head(struct platform *p, struct store *s, const struct journal_m
     char root[PLATFORM_HEX_MAX], now[PLATFORM_TIME_MAX];
     platform_hex(root, cp.root);
     platform_time_format(now, platform_now_us());
+    int64_t have = 0;
     if (rc == 0) {
+        /* Another process on the same PostgreSQL database may have signed this size. */
         struct store_val v[] = { STORE_INT(r->size) };
-        rc = store_exec_later(s, "UPDATE journal_head SET size = ? WHERE id = 1", v, 1, err);
+        rc = store_query_int(s, &have, 0, "SELECT COUNT(*) FROM checkpoints WHERE size = ?", v,
+                             1, err);
     }
-    if (rc == 0) {
+    if (rc == 0 && have == 0) {
         struct store_val v[] = { STORE_INT(r->size), STORE_TEXT(root),
                                  STORE_TEXTN(note.data, note.len), STORE_TEXT(now) };
         rc = store_exec_later(
@@ -362,6 +365,18 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
     free(b.nodes);
     char *note = NULL;
     if (rc == 0 && p->range.size != saved.size) {
+        struct store_val v[] = { STORE_INT(p->range.size) };
+        rc = store_exec_later(s, "UPDATE journal_head SET size = ? WHERE id = 1", v, 1, err);
+    }
+    /* A signature costs a row and an Ed25519 signing: at most one per checkpoint_every_ms
+     * (gsi serve --checkpoint-every), however many commits; `gsi serve` signs what is left
+     * at its next tick and when it stops. */
+    struct timespec mono;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    int64_t now_ms = (int64_t)mono.tv_sec * 1000 + mono.tv_nsec / 1000000;
+    bool due = p->checkpoint_every_ms == 0 || b.force_sign ||
+               now_ms - p->signed_ms >= (int64_t)p->checkpoint_every_ms;
+    if (rc == 0 && p->range.size > p->signed_size && due) {
         rc = sign_head(p, s, &p->range, &note, err);
     }
     if (rc == 0 && !store_txn_open(s)) {
@@ -374,6 +389,10 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
     }
     if (rc == 0) {
         parties_remember(p, &b);
+        if (note != NULL) {
+            p->signed_size = p->range.size;
+            p->signed_ms = now_ms;
+        }
     }
     free(b.seen);
     if (rc < 0) {
@@ -514,6 +533,14 @@ int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
             }
         }
     }
+    /* What health reports: a store error (the whole batch's, or this act's own) means the
+     * store may not be taking writes; a commit means it is. */
+    if (req.rc == GSI_EDB || req.rc == GSI_EIO) {
+        p->write_fault = true;
+        snprintf(p->write_fault_msg, sizeof p->write_fault_msg, "%s", req.err.msg);
+    } else if (req.rc == 0) {
+        p->write_fault = false;
+    }
     pthread_mutex_unlock(&p->wmu);
     pthread_cond_destroy(&req.cond);
     maybe_checkpoint(p, wal_pages);
@@ -534,6 +561,17 @@ int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
     return req.rc;
 }
 
+bool platform_store_writable(struct platform *p, char *why, size_t cap)
+{
+    pthread_mutex_lock(&p->wmu);
+    bool ok = !p->write_fault;
+    if (!ok && cap > 0) {
+        snprintf(why, cap, "%s", p->write_fault_msg);
+    }
+    pthread_mutex_unlock(&p->wmu);
+    return ok;
+}
+
 /* --- canonical bytes --- */
 
 int platform_canon_record(struct gsi_buf *out, int64_t id, const char *type, const char *party,
@@ -541,12 +579,28 @@ int platform_canon_record(struct gsi_buf *out, int64_t id, const char *type, con
                           const char *audience, uint64_t journal_index, const char *payload,
                           size_t payload_len, struct gsi_err *err)
 {
+    return platform_canon_record_salted(out, id, type, party, delegate, time, confidential,
+                                        audience, journal_index, "", payload, payload_len, err);
+}
+
+int platform_canon_record_salted(struct gsi_buf *out, int64_t id, const char *type,
+                                 const char *party, int64_t delegate, const char *time,
+                                 bool confidential, const char *audience, uint64_t journal_index,
+                                 const char *salt, const char *payload, size_t payload_len,
+                                 struct gsi_err *err)
+{
+    /* v1 for public records (and every record written before salts); v2, with the salt
+     * line before the payload, for a confidential one: every other field is public or
+     * guessable, so without the salt a guess of a short payload could be confirmed
+     * against the public payload hash. */
+    bool v2 = salt[0] != '\0';
     int rc =
         gsi_buf_appendf(out,
-                        "gsi-record/v1\nid %lld\ntype %s\nparty %s\ndelegate %lld\ntime %s\n"
-                        "confidential %d\naudience %s\njournal %llu\npayload %zu\n",
-                        (long long)id, type, party, (long long)delegate, time, confidential ? 1 : 0,
-                        audience, (unsigned long long)journal_index, payload_len);
+                        "gsi-record/v%d\nid %lld\ntype %s\nparty %s\ndelegate %lld\ntime %s\n"
+                        "confidential %d\naudience %s\njournal %llu\n%s%s%spayload %zu\n",
+                        v2 ? 2 : 1, (long long)id, type, party, (long long)delegate, time,
+                        confidential ? 1 : 0, audience, (unsigned long long)journal_index,
+                        v2 ? "salt " : "", salt, v2 ? "\n" : "", payload_len);
     if (rc == 0) {
         rc = gsi_buf_append(out, payload, payload_len);
     }
@@ -590,6 +644,29 @@ struct act_ctx {
     struct platform_receipt *out;
 };
 
+/* Every party the audience names exists: a confidential act addressed to a party that does
+ * not exist would be shown to whoever later registers that id. check_audience has made sure
+ * the list is well formed (ids of at most PLATFORM_ID_MAX - 1 bytes, no empty one). */
+static int audience_check(struct platform *p, struct pw_batch *b, const char *audience,
+                          struct gsi_err *err)
+{
+    for (const char *a = audience; *a != '\0';) {
+        size_t n = strcspn(a, ",");
+        char id[PLATFORM_ID_MAX];
+        snprintf(id, sizeof id, "%.*s", (int)n, a);
+        int rc = platform_party_check(p, b, id, err);
+        if (rc == GSI_ENOTFOUND) {
+            return gsi_err_set(err, GSI_EDATA, "audience: no party '%s' (see GET /v1/parties)",
+                               id);
+        }
+        if (rc < 0) {
+            return rc;
+        }
+        a += n + (a[n] == ',');
+    }
+    return 0;
+}
+
 static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err)
 {
     struct act_ctx *c = ctx;
@@ -602,7 +679,18 @@ static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct g
     int64_t delegate = c->actor ? c->actor->id : 0;
     const char *audience = a->audience ? a->audience : "";
     int64_t id = 0;
+    char salt[PLATFORM_HEX_MAX] = "";
+    if (a->confidential) {
+        uint8_t raw[JOURNAL_HASH_SIZE];
+        if (platform_random(raw, sizeof raw, err) < 0) {
+            return err->code;
+        }
+        platform_hex(salt, raw);
+    }
     int rc = platform_party_check(p, b, c->party, err);
+    if (rc == 0) {
+        rc = audience_check(p, b, audience, err);
+    }
     if (rc == 0) {
         rc = platform_record_id_next(b, &id, err);
     }
@@ -613,12 +701,13 @@ static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct g
                              STORE_TEXT(c->party), STORE_INT(delegate),
                              STORE_TEXT(e.time),   STORE_INT(a->confidential ? 1 : 0),
                              STORE_TEXT(audience), STORE_TEXTN(c->payload, c->payload_len),
-                             STORE_INT(index) };
+                             STORE_INT(index),     STORE_TEXT(salt) };
     /* Deferred: nothing in it can fail once the party is known and the id is ours. */
     rc = store_exec_later(b->s,
                           "INSERT INTO records (id, type, party, delegate, created, confidential,"
-                          " audience, payload, journal_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          v, 9, err);
+                          " audience, payload, journal_index, salt)"
+                          " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          v, 10, err);
     if (rc < 0) {
         return rc;
     }
@@ -630,8 +719,9 @@ static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct g
     }
     struct gsi_buf canon;
     gsi_buf_init(&canon, CANON_MAX);
-    rc = platform_canon_record(&canon, id, a->type, c->party, delegate, e.time, a->confidential,
-                               audience, index, c->payload, c->payload_len, err);
+    rc = platform_canon_record_salted(&canon, id, a->type, c->party, delegate, e.time,
+                                      a->confidential, audience, index, salt, c->payload,
+                                      c->payload_len, err);
     if (rc == 0) {
         snprintf(e.subject, sizeof e.subject, "record/%lld", (long long)id);
         rc = platform_journal_append_act(b, &e, &canon, a->type, c->party, delegate, err);
@@ -656,9 +746,18 @@ static int check_audience(const char *a, struct gsi_err *err)
         return gsi_err_set(err, GSI_ELIMIT, "audience longer than %d bytes",
                            PLATFORM_AUDIENCE_MAX - 1);
     }
-    for (size_t i = 0; i < n; i++) {
+    size_t len = 0; /* of the id being read */
+    for (size_t i = 0; i <= n; i++) {
         char c = a[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == ',')) {
+        if (c == ',' || c == '\0') {
+            if ((len == 0 && n > 0) || len >= PLATFORM_ID_MAX) {
+                return gsi_err_set(err, GSI_EUSAGE,
+                                   "audience: an empty or overlong party id in \"%.64s\"", a);
+            }
+            len = 0;
+        } else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-') {
+            len++;
+        } else {
             return gsi_err_set(err, GSI_EUSAGE,
                                "audience: expected comma-separated party ids (\"CHN,IND\")");
         }

@@ -85,8 +85,9 @@ enum platform_proc_ftype {
 #define PLATFORM_PROC_ADDRESSES 2u /* (PARTIES) the parties the case addresses */
 #define PLATFORM_PROC_TITLE     4u /* (STRING) shown as the case's title in lists */
 #define PLATFORM_PROC_DOMAINKEY 8u /* (DOMAIN) the case's domain, filterable */
-#define PLATFORM_PROC_AS_GIVEN  16u /* (PARTIES) a grouping is itself a party here ("UN" as a
-                                     * mediator or signatory), not expanded to its members */
+#define PLATFORM_PROC_AS_GIVEN                                    \
+    16u /* (PARTIES) a grouping is itself a party here ("UN" as a \
+         * mediator or signatory), not expanded to its members */
 
 struct platform_proc_field {
     const char *name; /* JSON key, [a-z0-9_]+ */
@@ -167,13 +168,23 @@ struct platform_proc {
      * refuses (GSI_EDATA naming the field). NULL: none. */
     int (*prepare)(struct platform_proc_step *st, struct gsi_err *err);
     /* Clears the procedure's own projection tables (those its `rules` write) before a rebuild
-     * replays its records, inside the rebuild's transaction. NULL: it has none. */
+     * replays its records, inside the rebuild's transaction; with it, a procedure whose rules
+     * keep tables of their own can be `rebuildable`. NULL: it has none. */
     int (*reset)(struct store *s, struct gsi_err *err);
+    /* True when the procedure's whole state is the framework's projection (proc_cases,
+     * proc_parties, proc_acts) and its rules write no table of their own: then
+     * platform_proc_rebuild rebuilds it from the records and `gsi journal verify` checks it.
+     * A procedure whose rules keep tables of their own leaves it false (its rebuild would
+     * meet its own rows) until those tables are rebuilt too. */
+    bool rebuildable;
 };
 
 /* The procedures (one file each). */
 extern const struct platform_proc platform_proc_concern;      /* concern.c */
 extern const struct platform_proc platform_proc_notification; /* notify.c */
+extern const struct platform_proc platform_proc_coop_offer;   /* coop.c */
+extern const struct platform_proc platform_proc_coop_request; /* coop.c */
+extern const struct platform_proc platform_proc_forum;        /* forum.c */
 
 /* The concerns register's default deadlines for `domain` (a domain key): days to acknowledge
  * and to answer. GSI_ENOTFOUND for an unknown domain. */
@@ -307,13 +318,15 @@ int platform_time_parse(int64_t *us, const char *s, size_t n);
 /* Writes `us` as RFC 3339 UTC to the second ("2026-12-03T09:00:00Z"). */
 void platform_proc_time_format(char out[PLATFORM_TIME_MAX], int64_t us);
 
-/* Rebuilds the projection of every procedure from the records, in one transaction. The
- * result is the same as the tables the acts built (`gsi journal verify` checks it). */
+/* Rebuilds the projection of every `rebuildable` procedure from the records, in one
+ * transaction. The result is the same as the tables the acts built (`gsi journal verify`
+ * checks it). */
 int platform_proc_rebuild(struct platform *p, struct gsi_err *err);
 
-/* Checks that the projection is what the records say: inside one write transaction, hashes
- * the procedures' tables, rebuilds them from the records, hashes them again, and rolls it all
- * back. *differs tells whether the two differ (`gsi journal verify` reports it as a problem). */
+/* Checks that the projection of the `rebuildable` procedures is what the records say: inside
+ * one write transaction, hashes their rows, rebuilds them from the records, hashes them again,
+ * and rolls it all back. *differs tells whether the two differ (`gsi journal verify` reports it as
+ * a problem). */
 int platform_proc_check(struct platform *p, bool *differs, struct gsi_err *err);
 
 /* Appends the OpenAPI (YAML) schemas of every act of `proc`'s payload to `out`, one

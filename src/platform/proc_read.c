@@ -301,7 +301,7 @@ static const struct platform_proc_act *act_of(const char *type, const struct pla
     for (size_t i = 0; platform_procs[i] != NULL; i++) {
         const struct platform_proc *pr = platform_procs[i];
         size_t len = strlen(pr->name);
-        if (strncmp(type, pr->name, len) == 0 && type[len] == '.') {
+        if (strncmp(type, pr->name, len) == 0 && (type[len] == '.' || type[len] == '\0')) {
             for (size_t k = 0; k < pr->nacts; k++) {
                 if (strcmp(pr->acts[k].type, type) == 0) {
                     *proc = pr;
@@ -317,7 +317,7 @@ static int replay_one(struct store *s, const struct store_rows *r, size_t i, str
 {
     const struct platform_proc *proc = NULL;
     const struct platform_proc_act *a = act_of(store_rows_text(r, i, 1), &proc);
-    if (a == NULL) {
+    if (a == NULL || !proc->rebuildable) {
         return 0;
     }
     int64_t id = store_rows_int(r, i, 0);
@@ -341,12 +341,23 @@ static int rebuild_fn(struct platform *p, struct pw_batch *b, void *ctx, struct 
 {
     (void)p;
     (void)ctx;
-    int rc = store_exec(b->s,
-                        "DELETE FROM proc_acts; DELETE FROM proc_parties;"
-                        " DELETE FROM proc_cases",
-                        NULL, 0, err);
-    for (size_t i = 0; rc == 0 && platform_procs[i] != NULL; i++) {
-        rc = platform_procs[i]->reset ? platform_procs[i]->reset(b->s, err) : 0;
+    int rc = 0;
+    for (size_t k = 0; rc == 0 && platform_procs[k] != NULL; k++) {
+        if (!platform_procs[k]->rebuildable) {
+            continue;
+        }
+        struct store_val v[] = { STORE_TEXT(platform_procs[k]->name) };
+        rc = store_exec(b->s,
+                        "DELETE FROM proc_acts WHERE case_id IN (SELECT id FROM proc_cases WHERE"
+                        " kind = ?)",
+                        v, 1, err);
+        rc = rc ? rc
+                : store_exec(b->s,
+                             "DELETE FROM proc_parties WHERE case_id IN (SELECT id FROM"
+                             " proc_cases WHERE kind = ?)",
+                             v, 1, err);
+        rc = rc ? rc : store_exec(b->s, "DELETE FROM proc_cases WHERE kind = ?", v, 1, err);
+        rc = rc ? rc : (platform_procs[k]->reset ? platform_procs[k]->reset(b->s, err) : 0);
     }
     int64_t after = 0;
     /* Pages of records, oldest first, joined with their entries for the act time. */
@@ -379,38 +390,43 @@ int platform_proc_rebuild(struct platform *p, struct gsi_err *err)
     return platform_write(p, rebuild_fn, NULL, NULL, err);
 }
 
-/* SHA-256 over every row of the projection, in a fixed order: each row's columns joined by
- * 0x1f, chained as h = SHA-256(h || row). */
+/* SHA-256 over every row of the projection of the rebuildable procedures, in a fixed order:
+ * each row's columns joined by 0x1f, chained as h = SHA-256(h || row). */
 static int projection_digest(struct store *s, uint8_t out[PLATFORM_HASH_SIZE], struct gsi_err *err)
 {
     static const char *const queries[] = {
-        "SELECT " CASE_COLS " FROM proc_cases c ORDER BY c.id",
-        ("SELECT case_id, party, state, due_us, due_what, updated_us FROM proc_parties"
-         " ORDER BY case_id, party"),
-        "SELECT record_id, case_id, type, party, time_us FROM proc_acts ORDER BY record_id",
+        "SELECT " CASE_COLS " FROM proc_cases c WHERE c.kind = ? ORDER BY c.id",
+        ("SELECT o.case_id, o.party, o.state, o.due_us, o.due_what, o.updated_us FROM"
+         " proc_parties o JOIN proc_cases c ON c.id = o.case_id WHERE c.kind = ? ORDER BY"
+         " o.case_id, o.party"),
+        ("SELECT a.record_id, a.case_id, a.type, a.party, a.time_us FROM proc_acts a JOIN"
+         " proc_cases c ON c.id = a.case_id WHERE c.kind = ? ORDER BY a.record_id"),
     };
     memset(out, 0, PLATFORM_HASH_SIZE);
     struct gsi_buf row;
     gsi_buf_init(&row, STORE_RESULT_MAX);
     int rc = 0;
-    for (size_t q = 0; rc == 0 && q < sizeof queries / sizeof queries[0]; q++) {
-        struct store_rows *r = NULL;
-        rc = store_query(s, &r, queries[q], NULL, 0, err);
-        for (size_t i = 0; rc == 0 && i < store_rows_count(r); i++) {
-            gsi_buf_reset(&row);
-            rc = gsi_buf_append(&row, out, PLATFORM_HASH_SIZE);
-            for (size_t k = 0; rc == 0 && k < store_rows_columns(r); k++) {
-                rc = gsi_buf_append(&row, store_rows_text(r, i, k), store_rows_len(r, i, k));
-                rc = rc ? rc : gsi_buf_putc(&row, 0x1f);
+    for (size_t k = 0; rc == 0 && platform_procs[k] != NULL; k++) {
+        struct store_val v[] = { STORE_TEXT(platform_procs[k]->name) };
+        for (size_t q = 0; platform_procs[k]->rebuildable && rc == 0 && q < 3; q++) {
+            struct store_rows *r = NULL;
+            rc = store_query(s, &r, queries[q], v, 1, err);
+            for (size_t i = 0; rc == 0 && i < store_rows_count(r); i++) {
+                gsi_buf_reset(&row);
+                rc = gsi_buf_append(&row, out, PLATFORM_HASH_SIZE);
+                for (size_t c = 0; rc == 0 && c < store_rows_columns(r); c++) {
+                    rc = gsi_buf_append(&row, store_rows_text(r, i, c), store_rows_len(r, i, c));
+                    rc = rc ? rc : gsi_buf_putc(&row, 0x1f);
+                }
+                if (rc == 0) {
+                    journal_sha256(out, row.data, row.len);
+                }
             }
-            if (rc == 0) {
-                journal_sha256(out, row.data, row.len);
+            if (r != NULL && (rc == GSI_ENOMEM || rc == GSI_ELIMIT)) {
+                rc = gsi_err_set(err, rc, "out of memory hashing the procedures' tables");
             }
+            store_rows_free(r);
         }
-        if (r != NULL && (rc == GSI_ENOMEM || rc == GSI_ELIMIT)) {
-            rc = gsi_err_set(err, rc, "out of memory hashing the procedures' tables");
-        }
-        store_rows_free(r);
     }
     gsi_buf_release(&row);
     return rc;

@@ -7,6 +7,9 @@
 const struct platform_proc *const platform_procs[] = {
     &platform_proc_concern,
     &platform_proc_notification,
+    &platform_proc_coop_offer,
+    &platform_proc_coop_request,
+    &platform_proc_forum,
     &platform_proc_consultation,
     &platform_proc_agreement,
     NULL,

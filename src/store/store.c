@@ -385,26 +385,15 @@ int store_rows_add(struct store_rows *r, const char *const *vals, const size_t *
     if (r->nrows >= STORE_ROWS_MAX) {
         return gsi_err_set(err, GSI_ELIMIT, "query returned more than %u rows", STORE_ROWS_MAX);
     }
-    if (r->nrows == r->cap_rows) {
-        size_t nc = r->cap_rows ? r->cap_rows * 2 : 16;
-        size_t cells = nc * (r->ncols ? r->ncols : 1);
-        size_t *off = realloc(r->off, cells * sizeof *off);
-        if (off == NULL) {
-            return gsi_err_set(err, GSI_ENOMEM, "out of memory for a result set");
-        }
-        r->off = off;
-        size_t *len = realloc(r->len, cells * sizeof *len);
-        if (len == NULL) {
-            return gsi_err_set(err, GSI_ENOMEM, "out of memory for a result set");
-        }
-        r->len = len;
-        unsigned char *nul = realloc(r->null, cells);
-        if (nul == NULL) {
-            return gsi_err_set(err, GSI_ENOMEM, "out of memory for a result set");
-        }
-        r->null = nul;
-        r->cap_rows = nc;
+    /* The cell arrays grow by whole rows: their capacity in cells is cap_rows × columns. */
+    size_t width = r->ncols ? r->ncols : 1;
+    size_t cells = r->cap_rows * width;
+    struct gsi_array_ref grow[] = { GSI_ARRAY_REF(r->off), GSI_ARRAY_REF(r->len),
+                                    GSI_ARRAY_REF(r->null) };
+    if (gsi_arrays_grow(grow, 3, &cells, (r->nrows + 1) * width, 16 * width) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory for a result set");
     }
+    r->cap_rows = cells / width;
     size_t need = 0;
     for (size_t c = 0; c < r->ncols; c++) {
         need += (vals[c] ? lens[c] : 0) + 1;
@@ -412,17 +401,8 @@ int store_rows_add(struct store_rows *r, const char *const *vals, const size_t *
     if (r->text_len + need > STORE_RESULT_MAX) {
         return gsi_err_set(err, GSI_ELIMIT, "query result larger than %zu bytes", STORE_RESULT_MAX);
     }
-    if (r->text_len + need > r->text_cap) {
-        size_t nc = r->text_cap ? r->text_cap : 256;
-        while (nc < r->text_len + need) {
-            nc *= 2;
-        }
-        char *t = realloc(r->text, nc);
-        if (t == NULL) {
-            return gsi_err_set(err, GSI_ENOMEM, "out of memory for a result set");
-        }
-        r->text = t;
-        r->text_cap = nc;
+    if (GSI_ALLOC_GROW(r->text, r->text_len + need, r->text_cap, 256) < 0) {
+        return gsi_err_set(err, GSI_ENOMEM, "out of memory for a result set");
     }
     for (size_t c = 0; c < r->ncols; c++) {
         size_t cell = r->nrows * r->ncols + c;

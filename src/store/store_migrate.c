@@ -44,6 +44,11 @@ static const struct migration migrations[] = {
       "INSERT INTO journal_head (id, size) VALUES (1, 0);"
       "CREATE TABLE checkpoints (size BIGINT PRIMARY KEY, root TEXT NOT NULL,"
       " note TEXT NOT NULL, created TEXT NOT NULL);" },
+    /* A confidential record's canonical bytes (gsi-record/v2) carry a secret random salt,
+     * kept here and never published, so that its public payload hash cannot confirm a
+     * guess of its content. '' for public records and those written before. */
+    { 2, "records: the salt of a confidential record",
+      "ALTER TABLE records ADD COLUMN salt TEXT NOT NULL DEFAULT '';" },
     /* Procedures (docs/internals/procedures.md): the projection of their journalled acts,
      * rebuilt from the records by `platform_proc_rebuild`. A case is one concern, one
      * notification...; its id is the record id of the act that opened it. Times are
@@ -65,6 +70,30 @@ static const struct migration migrations[] = {
       " case_id BIGINT NOT NULL REFERENCES proc_cases(id), type TEXT NOT NULL,"
       " party TEXT NOT NULL, time_us BIGINT NOT NULL);"
       "CREATE INDEX proc_acts_case ON proc_acts(case_id, record_id);" },
+    { 4, "warn: stored forecast runs (src/platform/forecast.h)",
+      "CREATE TABLE forecast_runs (id TEXT PRIMARY KEY, seq BIGINT NOT NULL UNIQUE,"
+      " through TEXT NOT NULL, model TEXT NOT NULL, seed BIGINT NOT NULL, draws BIGINT NOT NULL,"
+      " horizon INTEGER NOT NULL, source TEXT NOT NULL, created TEXT NOT NULL);"
+      "CREATE TABLE forecast_countries (run TEXT NOT NULL REFERENCES forecast_runs(id),"
+      " iso3 TEXT NOT NULL, country_id INTEGER NOT NULL, name TEXT NOT NULL,"
+      " rank INTEGER NOT NULL, median_12m TEXT NOT NULL, mean_12m TEXT NOT NULL,"
+      " lo90_12m TEXT NOT NULL, hi90_12m TEXT NOT NULL, p_ge_25 TEXT NOT NULL,"
+      " p_ge_1000 TEXT NOT NULL, p_ge_25_next TEXT NOT NULL, past_12m TEXT NOT NULL,"
+      " change_12m TEXT NOT NULL, alerts TEXT NOT NULL, reasons TEXT NOT NULL,"
+      " PRIMARY KEY (run, iso3));"
+      "CREATE INDEX forecast_countries_rank ON forecast_countries(run, rank);"
+      "CREATE TABLE forecast_months (run TEXT NOT NULL, iso3 TEXT NOT NULL, month TEXT NOT NULL,"
+      " mean TEXT NOT NULL, q05 TEXT NOT NULL, q25 TEXT NOT NULL, q50 TEXT NOT NULL,"
+      " q75 TEXT NOT NULL, q95 TEXT NOT NULL, p_ge_25 TEXT NOT NULL,"
+      " PRIMARY KEY (run, iso3, month),"
+      " FOREIGN KEY (run, iso3) REFERENCES forecast_countries(run, iso3));"
+      "CREATE TABLE forecast_actuals (run TEXT NOT NULL, iso3 TEXT NOT NULL, month TEXT NOT NULL,"
+      " deaths TEXT NOT NULL, PRIMARY KEY (run, iso3, month),"
+      " FOREIGN KEY (run, iso3) REFERENCES forecast_countries(run, iso3));" },
+    { 5, "witness: logs this server witnesses, and its own cosigned checkpoints",
+      "CREATE TABLE witness_logs (origin TEXT PRIMARY KEY, size BIGINT NOT NULL,"
+      " root TEXT NOT NULL, note TEXT NOT NULL, updated TEXT NOT NULL);"
+      "CREATE TABLE journal_cosigned (size BIGINT PRIMARY KEY, note TEXT NOT NULL);" },
     /* Consultations (docs/internals/consultations.md): statements, votes and public
      * participants, the projection of their journalled acts. A statement's id is its record's
      * id (an imported one's: 3000000000 plus its Polis comment-id). Votes are numbered as they
@@ -100,6 +129,12 @@ static const struct migration migrations[] = {
       "CREATE TABLE agreement_sigs (agreement BIGINT NOT NULL, party TEXT NOT NULL,"
       " delegate BIGINT NOT NULL, record BIGINT NOT NULL, signature TEXT NOT NULL,"
       " PRIMARY KEY (agreement, party));" },
+    { 7, "events: daily event counts per country from event files (src/platform/events_store.h)",
+      "CREATE TABLE event_files (source TEXT NOT NULL, name TEXT NOT NULL,"
+      " events BIGINT NOT NULL, loaded TEXT NOT NULL, PRIMARY KEY (source, name));"
+      "CREATE TABLE event_days (source TEXT NOT NULL, iso3 TEXT NOT NULL, day TEXT NOT NULL,"
+      " events BIGINT NOT NULL, q1 BIGINT NOT NULL, q2 BIGINT NOT NULL, q3 BIGINT NOT NULL,"
+      " q4 BIGINT NOT NULL, goldstein_tenths BIGINT NOT NULL, PRIMARY KEY (source, iso3, day));" },
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -10,6 +10,8 @@
 
 struct job {
     struct warn_eval *out;
+    struct warn_eval_cell *cells; /* NULL, or 12 * ncountries per (year, model) */
+    size_t ncells;                /* cells per (year, model) */
     const struct warn_panel *p;
     const int *years;
     const enum warn_model_kind *models;
@@ -27,7 +29,9 @@ static void run_one(struct job *j, size_t i)
     j->rc[i] = warn_model_forecast_year(&f, j->p, j->models[mi], j->years[yi], j->ndraws, j->seed,
                                         &j->err[i]);
     if (j->rc[i] == 0) {
-        j->rc[i] = warn_eval_forecast(&j->out[i], &f, j->p, "forecast", &j->err[i]);
+        j->rc[i] = warn_eval_forecast_cells(&j->out[i],
+                                            j->cells != NULL ? j->cells + i * j->ncells : NULL,
+                                            &f, j->p, "forecast", j->seed, &j->err[i]);
         warn_forecast_release(&f);
     }
 }
@@ -48,9 +52,20 @@ int warn_backtest_run(struct warn_eval *out, const struct warn_panel *p, const i
                       size_t nyears, const enum warn_model_kind *models, size_t nmodels,
                       size_t ndraws, uint64_t seed, unsigned threads, struct gsi_err *err)
 {
+    return warn_backtest_run_cells(out, NULL, p, years, nyears, models, nmodels, ndraws, seed,
+                                   threads, err);
+}
+
+int warn_backtest_run_cells(struct warn_eval *out, struct warn_eval_cell *cells,
+                            const struct warn_panel *p, const int *years, size_t nyears,
+                            const enum warn_model_kind *models, size_t nmodels, size_t ndraws,
+                            uint64_t seed, unsigned threads, struct gsi_err *err)
+{
     struct job j;
     memset(&j, 0, sizeof j);
     j.out = out;
+    j.cells = cells;
+    j.ncells = 12 * p->ncountries;
     j.p = p;
     j.years = years;
     j.models = models;

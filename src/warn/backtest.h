@@ -31,4 +31,12 @@ int warn_backtest_run(struct warn_eval *out, const struct warn_panel *p, const i
                       size_t nyears, const enum warn_model_kind *models, size_t nmodels,
                       size_t ndraws, uint64_t seed, unsigned threads, struct gsi_err *err);
 
+/* As warn_backtest_run, and when `cells` is not NULL fills the scores of every country-month:
+ * the (year yi, model mi) run's cells start at cells + (yi * nmodels + mi) * 12 * ncountries,
+ * laid out as warn_eval_forecast_cells does (month-major, countries in panel order). */
+int warn_backtest_run_cells(struct warn_eval *out, struct warn_eval_cell *cells,
+                            const struct warn_panel *p, const int *years, size_t nyears,
+                            const enum warn_model_kind *models, size_t nmodels, size_t ndraws,
+                            uint64_t seed, unsigned threads, struct gsi_err *err);
+
 #endif

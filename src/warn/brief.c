@@ -83,6 +83,13 @@ static void explain(struct warn_hotspot *h, const struct warn_gsi_features *f)
 int warn_brief_build(struct warn_hotspot **out, size_t *n, const struct warn_panel *p, int through,
                      size_t ndraws, uint64_t seed, struct gsi_err *err)
 {
+    return warn_brief_build_keep(out, n, NULL, p, through, ndraws, seed, err);
+}
+
+int warn_brief_build_keep(struct warn_hotspot **out, size_t *n, struct warn_forecast *keep,
+                          const struct warn_panel *p, int through, size_t ndraws, uint64_t seed,
+                          struct gsi_err *err)
+{
     struct warn_forecast f;
     *out = NULL;
     *n = 0;
@@ -151,7 +158,11 @@ int warn_brief_build(struct warn_hotspot **out, size_t *n, const struct warn_pan
     }
     qsort(hs, p->ncountries, sizeof *hs, cmp_hotspot);
     free(tot);
-    warn_forecast_release(&f);
+    if (keep != NULL) {
+        *keep = f; /* moved: the caller releases it */
+    } else {
+        warn_forecast_release(&f);
+    }
     *out = hs;
     *n = p->ncountries;
     return 0;

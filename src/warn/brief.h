@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "warn/forecast.h"
 #include "warn/panel.h"
 
 /* The last 3 months hold at least 25 deaths and more than twice the monthly rate of the 9
@@ -54,6 +55,12 @@ struct warn_hotspot {
 int warn_brief_build(struct warn_hotspot **out, size_t *n, const struct warn_panel *p, int through,
                      size_t ndraws, uint64_t seed, struct gsi_err *err);
 
+/* As warn_brief_build, and moves the gsi model's samples behind the brief (12 months from
+ * through + 1, every country of the panel) into `*keep` when it is not NULL; the caller
+ * releases them with warn_forecast_release. */
+int warn_brief_build_keep(struct warn_hotspot **out, size_t *n, struct warn_forecast *keep,
+                          const struct warn_panel *p, int through, size_t ndraws, uint64_t seed,
+                          struct gsi_err *err);
 /* Counts an outside signal for country `iso3` in the list: `count` of `what` ("overdue
  * concern", made plural here) is added to its `signals` and appended to its reasons ("...;
  * 2 overdue concerns"), cut at the reasons' size. GSI_ENOTFOUND when the country is not in

@@ -5,10 +5,43 @@
 #include <string.h>
 
 #include "core/date.h"
+#include "core/rng.h"
 #include "warn/score.h"
+
+/* PIT and interval coverage of one country-month from its sorted samples. */
+static void calibration(struct warn_eval_cell *cell, const double *sorted, size_t n, double y,
+                        uint64_t stream)
+{
+    size_t below = 0, at_or_below = 0;
+    while (below < n && sorted[below] < y) {
+        below++;
+    }
+    at_or_below = below;
+    while (at_or_below < n && sorted[at_or_below] <= y) {
+        at_or_below++;
+    }
+    struct gsi_rng r;
+    gsi_rng_init(&r, stream);
+    double v = gsi_rng_uniform(&r);
+    cell->pit = ((double)below + v * (double)(at_or_below - below)) / (double)n;
+    cell->covered = 0;
+    for (unsigned k = 0; k < WARN_EVAL_LEVELS; k++) {
+        double level = (double)(k + 1) / 10;
+        double lo = warn_score_quantile(sorted, n, (1 - level) / 2);
+        double hi = warn_score_quantile(sorted, n, (1 + level) / 2);
+        cell->covered |= (unsigned)(y >= lo && y <= hi) << k;
+    }
+}
 
 int warn_eval_forecast(struct warn_eval *out, const struct warn_forecast *f,
                        const struct warn_panel *actuals, const char *fname, struct gsi_err *err)
+{
+    return warn_eval_forecast_cells(out, NULL, f, actuals, fname, 0, err);
+}
+
+int warn_eval_forecast_cells(struct warn_eval *out, struct warn_eval_cell *cells,
+                             const struct warn_forecast *f, const struct warn_panel *actuals,
+                             const char *fname, uint64_t seed, struct gsi_err *err)
 {
     memset(out, 0, sizeof *out);
     int last = f->month_first + f->nmonths - 1;
@@ -55,6 +88,16 @@ int warn_eval_forecast(struct warn_eval *out, const struct warn_forecast *f,
             if ((rc = warn_score_all(&s, &ws, x, f->ndraws, y)) < 0) {
                 rc = gsi_err_set(err, GSI_ENOMEM, "out of memory scoring %s", fname);
                 break;
+            }
+            if (cells != NULL) {
+                struct warn_eval_cell *cell = &cells[(size_t)m * f->ncountries + c];
+                cell->crps = s.crps;
+                cell->ign = s.ign;
+                cell->mis = s.mis;
+                cell->active = s.upper > 0;
+                calibration(cell, ws.sorted, f->ndraws, y,
+                            gsi_rng_derive(seed, (uint64_t)f->country_id[c] * 4096u +
+                                                     (uint64_t)(f->month_first + m)));
             }
             sc += s.crps;
             si += s.ign;

@@ -9,25 +9,26 @@
 #include "core/date.h"
 #include "core/rng.h"
 
-static const char *const names[WARN_MODEL_COUNT] = { "zero", "conflictology", "last_poisson",
-                                                     "boot_240", "gsi" };
+static const char *const names[WARN_MODEL_KINDS] = {
+    "zero", "conflictology", "last_poisson", "boot_240", "gsi", "gsi_capped", "gsi_errors", "gsi_own"
+};
 
 const char *warn_model_name(enum warn_model_kind k)
 {
-    return (unsigned)k < WARN_MODEL_COUNT ? names[k] : "?";
+    return (unsigned)k < WARN_MODEL_KINDS ? names[k] : "?";
 }
 
 int warn_model_parse(enum warn_model_kind *out, const char *s, struct gsi_err *err)
 {
-    for (int k = 0; k < WARN_MODEL_COUNT; k++) {
+    for (int k = 0; k < WARN_MODEL_KINDS; k++) {
         if (strcmp(s, names[k]) == 0) {
             *out = (enum warn_model_kind)k;
             return 0;
         }
     }
     return gsi_err_set(err, GSI_EUSAGE,
-                       "unknown model '%s': expected zero, conflictology, last_poisson, boot_240 "
-                       "or gsi",
+                       "unknown model '%s': expected zero, conflictology, last_poisson, boot_240, "
+                       "gsi, or the ablations gsi_capped, gsi_errors, gsi_own",
                        s);
 }
 
@@ -110,8 +111,12 @@ static double quantile(const double *v, size_t n, double q)
 
 static int gsi_forecast(struct warn_forecast *out, const struct warn_panel *p, int origin,
                         int first_month, int nmonths, size_t ndraws, uint64_t seed,
-                        struct gsi_err *err)
+                        enum warn_model_kind variant, struct gsi_err *err)
 {
+    /* Draws 0..n1-1 come from expert 1, the others from expert 2. */
+    size_t n1 = variant == WARN_MODEL_GSI_ERRORS ? ndraws
+                : variant == WARN_MODEL_GSI_OWN  ? 0
+                                                 : (size_t)(WARN_GSI_SHARE1 * (double)ndraws + 0.5);
     int lead_lo = first_month - origin, lead_hi = lead_lo + nmonths - 1;
     /* Training origins t: the features need t-2 in the panel, the targets t+lead <= origin. */
     int t0 = p->month_first + 2, t1 = origin - lead_hi;
@@ -194,14 +199,19 @@ static int gsi_forecast(struct warn_forecast *out, const struct warn_panel *p, i
             own[i] = warn_panel_at(p, c, from + (int)i);
         }
         qsort(own, nown, sizeof *own, cmp_double);
+        if (variant == WARN_MODEL_GSI_CAPPED && nown >= 2 &&
+            own[nown - 1] > WARN_GSI_SPIKE_CAP * own[nown - 2]) {
+            own[nown - 1] = WARN_GSI_SPIKE_CAP * own[nown - 2];
+        }
         for (int m = 0; m < nmonths; m++) {
             struct gsi_rng r;
             gsi_rng_init(&r, gsi_rng_derive(seed, stream_key(p->country_id[c], first_month + m)));
             double *x = warn_forecast_draws(out, m, c);
             for (size_t d = 0; d < ndraws; d++) {
-                /* Even draws from the error model, odd ones from the country's own history;
-                 * each expert's draws are stratified over its own share of the draws. */
-                size_t part = d % 2, j = d / 2, nk = (ndraws - part + 1) / 2;
+                /* The first n1 draws from the error model, the others from the country's
+                 * own history; each expert's draws are stratified over its own share. */
+                size_t part = d < n1 ? 0 : 1, j = part ? d - n1 : d;
+                size_t nk = part ? ndraws - n1 : n1;
                 double u = ((double)j + gsi_rng_uniform(&r)) / (double)nk;
                 if (part == 0) {
                     double v = expm1(f.point + quantile(pool, n, u));
@@ -223,7 +233,7 @@ int warn_model_forecast(struct warn_forecast *out, const struct warn_panel *p,
                         size_t ndraws, uint64_t seed, struct gsi_err *err)
 {
     memset(out, 0, sizeof *out);
-    if ((unsigned)k >= WARN_MODEL_COUNT) {
+    if ((unsigned)k >= WARN_MODEL_KINDS) {
         return gsi_err_set(err, GSI_EUSAGE, "unknown model");
     }
     if (origin < p->month_first || origin > warn_panel_month_last(p)) {
@@ -251,8 +261,8 @@ int warn_model_forecast(struct warn_forecast *out, const struct warn_panel *p,
     if (rc < 0) {
         return rc;
     }
-    if (k == WARN_MODEL_GSI) {
-        rc = gsi_forecast(out, p, origin, first_month, nmonths, ndraws, seed, err);
+    if (k == WARN_MODEL_GSI || k >= WARN_MODEL_GSI_CAPPED) {
+        rc = gsi_forecast(out, p, origin, first_month, nmonths, ndraws, seed, k, err);
         if (rc < 0) {
             warn_forecast_release(out);
         }

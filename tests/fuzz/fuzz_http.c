@@ -1,7 +1,7 @@
 /*
  * Fuzz target for what the HTTP layer parses from a client: the request path against the
  * route table's patterns, a query value as an integer, the Authorization header, a listen
- * address, and a JSON body (with its error position). The input's first line is the path,
+ * address, the head checks (head.h), and a JSON body (with its error position). The input's first line is the path,
  * header and query value; the rest is the body.
  */
 #include <stdint.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "http/auth.h"
+#include "http/head.h"
 #include "http/http.h"
 #include "http/route.h"
 
@@ -60,6 +61,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                               (enum http_method)m, line, allow, sizeof allow);
     }
     (void)http_method_parse(line);
+
+    /* The head checks: the line as the target, and the body's lines as "name: value"
+     * fields (NULs included, as libmicrohttpd hands them over with their lengths). */
+    static struct http_head head;
+    http_head_init(&head);
+    http_head_uri(&head, line);
+    http_head_version(&head, "HTTP/1.1");
+    for (size_t i = n + 1; i < size;) {
+        const uint8_t *e = memchr(data + i, '\n', size - i);
+        size_t len = e != NULL ? (size_t)(e - (data + i)) : size - i;
+        const uint8_t *colon = memchr(data + i, ':', len);
+        size_t kl = colon != NULL ? (size_t)(colon - (data + i)) : len;
+        size_t vo = colon != NULL ? kl + 1 : len;
+        http_head_field(&head, (const char *)data + i, kl, (const char *)data + i + vo, len - vo);
+        http_head_query_value(&head, (const char *)data + i + vo, len - vo);
+        i += len + 1;
+    }
+    const char *code;
+    char msg[160];
+    (void)http_head_verdict(&head, &code, msg, sizeof msg);
 
     const char *tok;
     size_t tlen;

@@ -6,8 +6,11 @@ independent RFC 9162 verifier, and `gsi journal verify` after a clean stop.
     http_api.py GSI_BINARY [DB_URL]     (no DB_URL: a fresh SQLite file)
 """
 
+import datetime
 import hashlib
+import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -62,6 +65,9 @@ def run(c, env, s, chn, ind, bra_obs):
     c.eq(len(p["parties"]), 193, "UN member states")
     st, p, _ = s.call("GET", "/v1/parties?kind=observer")
     c.eq(sorted(x["id"] for x in p["parties"]), ["PSE", "VAT"], "observer states")
+    st, p, _ = s.call("GET", "/v1/parties?kind=bogus")
+    c.eq(st, 400, "an unknown party kind is refused")
+    c.eq(p.get("error", {}).get("code"), "GSI_EUSAGE", "unknown kind's error code")
     st, p, _ = s.call("GET", "/v1/parties/CHN")
     c.eq(st, 200, "party CHN")
     c.ok("China" in p.get("name", ""), "party CHN's name")
@@ -113,6 +119,10 @@ def run(c, env, s, chn, ind, bra_obs):
     c.eq(st, 201, "write a confidential note")
     path = f"/v1/records/{sr['id']}"
     c.eq(s.call("GET", path)[0], 404, "confidential, anonymous")
+    ghost = dict(secret, audience=["IND", "ZZZ"])
+    st, gr, _ = s.call("POST", "/v1/parties/CHN/records", token=chn, body=ghost)
+    c.eq(st, 422, "an audience naming no party is refused")
+    c.ok("ZZZ" in gr.get("error", {}).get("message", ""), "the refusal names the party")
     c.eq(s.call("GET", path, token=bra_obs)[0], 404, "confidential, not in the audience")
     c.eq(s.call("GET", path, token=ind)[0], 200, "confidential, in the audience")
     c.eq(s.call("GET", path, token=chn)[0], 200, "confidential, own party")
@@ -200,6 +210,7 @@ def run(c, env, s, chn, ind, bra_obs):
     c.eq(s.call("GET", f"/v1/journal/proof/inclusion?index={size}&size={size}")[0], 400,
          "inclusion index out of range")
     c.eq(s.call("GET", "/v1/journal/entries?start=0&end=2000")[0], 400, "too many entries")
+    confidential_inclusion(c, s, chn, sr["id"])
 
     # Revocation: only one's own token.
     st, _, _ = s.call("DELETE", f"/v1/delegates/{my_id}", token=ind)
@@ -221,6 +232,49 @@ def nonstate(c, s, state_token, un_sec):
     c.eq((st, p.get("kind")), (200, "nonstate"), "the new participant")
     c.eq(s.call("POST", "/v1/parties", token=un_sec, body=body)[0], 409, "the same id twice")
     c.eq(s.call("POST", "/v1/parties", token=un_sec, body={"id": "X-A"})[0], 400, "no name")
+
+
+def entry_field(text):
+    b = text.encode()
+    return len(b).to_bytes(2, "big") + b
+
+
+def confidential_inclusion(c, s, token, rec_id):
+    """The public journal lists a confidential act by index and leaf hash only; a party
+    to it reads the record (with its secret salt), rebuilds the gsi-record/v2 bytes and the
+    entry bytes as docs/internals/platform.md and journal.md spell them, and proves the
+    record's inclusion under the signed root."""
+    st, rec, _ = s.call("GET", f"/v1/records/{rec_id}", token=token)
+    c.eq(st, 200, "the party reads its confidential record")
+    salt = rec.get("salt", "")
+    c.ok(re.fullmatch(r"[0-9a-f]{64}", salt) is not None, f"a 32-byte hex salt ({salt!r})")
+    idx = rec["index"]
+    cp = wait_checkpoint(s, idx + 1)
+    size, root = checkpoint_root(cp["note"])
+    st, ents, _ = s.call("GET", f"/v1/journal/entries?start={idx}&end={idx + 1}")
+    pub = ents["entries"][0]
+    c.eq(sorted(pub), ["confidential", "index", "leaf_hash"],
+         "the public listing of a confidential act: index and leaf hash only")
+    payload = json.dumps(rec["payload"], separators=(",", ":"), sort_keys=True)
+    canon = (f"gsi-record/v2\nid {rec['id']}\ntype {rec['type']}\nparty {rec['party']}\n"
+             f"delegate {rec['delegate']}\ntime {rec['time']}\nconfidential 1\n"
+             f"audience {','.join(rec['audience'])}\njournal {idx}\nsalt {salt}\n"
+             f"payload {len(payload.encode())}\n{payload}").encode()
+    t = datetime.datetime.strptime(rec["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(
+        tzinfo=datetime.timezone.utc)
+    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+    time_us = (t - epoch) // datetime.timedelta(microseconds=1)
+    entry = (b"GSIJ\x01" + entry_field(rec["type"]) + entry_field(rec["party"]) +
+             entry_field(str(rec["delegate"]) if rec["delegate"] > 0 else "") +
+             time_us.to_bytes(8, "big", signed=True) + entry_field(f"record/{rec['id']}") +
+             hashlib.sha256(canon).digest())
+    leaf = hashlib.sha256(b"\x00" + entry).digest()
+    c.eq(leaf.hex(), pub["leaf_hash"], "the party's recomputed leaf hash is the public one")
+    st, pr, _ = s.call("GET", f"/v1/journal/proof/inclusion?index={idx}&size={size}")
+    c.ok(st == 200 and verify_inclusion(idx, size, leaf, [bytes.fromhex(h) for h in pr["proof"]],
+                                        root), "the party proves inclusion under the signed root")
+    c.ok("salt" not in s.call("GET", "/v1/records?limit=1000")[1].get("records", [{}])[-1],
+         "no salt in what the anonymous reader lists")
 
 
 def mth(leaves):

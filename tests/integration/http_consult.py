@@ -331,7 +331,7 @@ def run(c, env, srv):
     st, a, _ = srv.call("GET", A)
     c.eq(a.get("state"), "adopted", "adopted when all have signed")
     st, bundle_http, _ = srv.call("GET", A + "/bundle")
-    c.eq(st, 200, "the bundle over HTTP")
+    c.eq(st, 200, "the bundle over HTTP" + ("" if st == 200 else f": {bundle_http}"))
     st, vkey, _ = srv.call("GET", "/v1/journal/key", headers={"Accept": "text/plain"})
     return ag, bundle_http, vkey
 

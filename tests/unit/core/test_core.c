@@ -206,18 +206,18 @@ START_TEST(array_reserve_doubles)
 {
     int *v = NULL;
     size_t cap = 0;
-    ck_assert_int_eq(gsi_array_reserve((void **)&v, &cap, 1, sizeof *v, 16), 0);
+    ck_assert_int_eq(GSI_ALLOC_GROW(v, 1, cap, 16), 0);
     ck_assert_uint_eq(cap, 16);
     v[0] = 7;
-    ck_assert_int_eq(gsi_array_reserve((void **)&v, &cap, 16, sizeof *v, 16), 0);
+    ck_assert_int_eq(GSI_ALLOC_GROW(v, 16, cap, 16), 0);
     ck_assert_uint_eq(cap, 16);
-    ck_assert_int_eq(gsi_array_reserve((void **)&v, &cap, 17, sizeof *v, 16), 0);
+    ck_assert_int_eq(GSI_ALLOC_GROW(v, 17, cap, 16), 0);
     ck_assert_uint_eq(cap, 32);
-    ck_assert_int_eq(gsi_array_reserve((void **)&v, &cap, 100, sizeof *v, 16), 0);
+    ck_assert_int_eq(GSI_ALLOC_GROW(v, 100, cap, 16), 0);
     ck_assert_uint_eq(cap, 128);
     ck_assert_int_eq(v[0], 7);
     int *keep = v;
-    ck_assert_int_eq(gsi_array_reserve((void **)&v, &cap, SIZE_MAX / 2, 16, 16), GSI_ENOMEM);
+    ck_assert_int_eq(GSI_ALLOC_GROW(v, SIZE_MAX / 2, cap, 16), GSI_ENOMEM);
     ck_assert_ptr_eq(v, keep);
     ck_assert_uint_eq(cap, 128);
     free(v);

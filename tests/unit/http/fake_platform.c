@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/events_store.h"
+#include "platform/forecast.h"
 #include "platform/platform.h"
 
 struct platform {
@@ -214,6 +216,21 @@ static bool visible(const struct platform_record *r, const struct platform_deleg
     return false;
 }
 
+/* A store that stopped taking writes, as the real one reports it: type "note.dbfail" fails
+ * like a write to a read-only SQLite file, with the statement in the message. */
+static bool write_fault;
+
+bool platform_store_writable(struct platform *p, char *why, size_t cap)
+{
+    pthread_mutex_lock(&mu);
+    bool ok = !write_fault;
+    pthread_mutex_unlock(&mu);
+    if (!ok) {
+        snprintf(why, cap, "sqlite: INSERT INTO records: attempt to write a readonly database");
+    }
+    return ok;
+}
+
 int platform_act_record(struct platform *p, struct platform_receipt *out,
                         const struct platform_delegate *actor, const struct platform_act *act,
                         struct gsi_err *err)
@@ -223,6 +240,13 @@ int platform_act_record(struct platform *p, struct platform_receipt *out,
         return err->code;
     }
     pthread_mutex_lock(&mu);
+    write_fault = strcmp(act->type, "note.dbfail") == 0;
+    if (write_fault) {
+        pthread_mutex_unlock(&mu);
+        return gsi_err_set(err, GSI_EDB,
+                           "sqlite: INSERT INTO records (id, type, party) VALUES (?, ?, ?): "
+                           "attempt to write a readonly database");
+    }
     if (nrecords == FAKE_RECORDS_MAX) {
         pthread_mutex_unlock(&mu);
         return gsi_err_set(err, GSI_ELIMIT, "the fake is full");
@@ -386,6 +410,93 @@ int platform_journal_root(struct platform *p, uint8_t root[PLATFORM_HASH_SIZE], 
     return 0;
 }
 
+/* Stored forecast runs (platform/forecast.h): the fake world has none, so the forecast and
+ * hotspot routes answer 404 here; tests/integration/warn_http.py covers them end to end. */
+void platform_forecast_release(struct platform_fc_run *run)
+{
+    free(run->countries);
+    run->countries = NULL;
+}
+
+int platform_forecast_get(struct platform *p, struct platform_fc_run *out, const char *id,
+                          bool series, struct gsi_err *err)
+{
+    memset(out, 0, sizeof *out);
+    return gsi_err_set(err, GSI_ENOTFOUND, "no forecast run is stored yet");
+}
+
+void platform_hotspot_id(char out[PLATFORM_FC_HOTSPOT_MAX], const char *iso3, int through)
+{
+    snprintf(out, PLATFORM_FC_HOTSPOT_MAX, "%.3s-%d", iso3, through + 1);
+}
+
+int platform_hotspot_parse(char iso3[4], int *through, const char *id, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no hotspot '%.40s'", id);
+}
+
+int platform_hotspot_links(struct platform *p, struct platform_record **out, size_t *n,
+                           const struct platform_delegate *viewer, const char *id,
+                           struct gsi_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    return gsi_err_set(err, GSI_ENOTFOUND, "no hotspot '%.40s'", id);
+}
+
+/* Tiles of the fake journal (one hash per record): each hash is 32 bytes of its index's low
+ * byte, an entry bundle entry is the one byte of its index; enough to test routing, headers
+ * and widths. */
+int platform_journal_tile(struct platform *p, struct gsi_buf *out, int level, uint64_t index,
+                          unsigned width, bool *full, struct gsi_err *err)
+{
+    uint64_t size;
+    platform_journal_size(p, &size, err);
+    uint64_t have = level <= 0 ? size : size >> (8 * level);
+    if (width == 0 || width > 256 || index * 256 + width > have) {
+        return gsi_err_set(err, GSI_ENOTFOUND, "no such tile");
+    }
+    *full = width == 256;
+    for (unsigned i = 0; i < width; i++) {
+        uint8_t b = (uint8_t)(index * 256 + i);
+        uint8_t h[32];
+        memset(h, b, sizeof h);
+        uint8_t e[3] = { 0, 1, b };
+        if (level < 0 ? gsi_buf_append(out, e, 3) : gsi_buf_append(out, h, 32)) {
+            return gsi_err_set(err, GSI_ELIMIT, "too big");
+        }
+    }
+    return 0;
+}
+
+int platform_journal_cosigned(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no cosigned checkpoint");
+}
+
+int platform_witness_add_checkpoint(struct platform *p, struct gsi_buf *out, const char *body,
+                                    size_t len, int64_t now_s, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "this server is not a witness");
+}
+
+/* Event trends (platform/events_store.h): the fake world has loaded no event file, so every
+ * country's trend is empty; tests/integration/events_http.py covers real counts. */
+int platform_events_trend(struct platform *p, struct platform_ev_period **out, size_t *n,
+                          const char *iso3, const char *source, bool by_month, struct gsi_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    return 0;
+}
+
+int platform_events_files(struct platform *p, int64_t *nfiles, int64_t *nevents, const char *source,
+                          struct gsi_err *err)
+{
+    *nfiles = *nevents = 0;
+    return 0;
+}
+
 /* --- procedures: the fake knows none, so their routes answer 404 (the real ones are tested
  * in tests/unit/platform and tests/integration/http_procedures.py). --- */
 #include "platform/proc.h"
@@ -456,6 +567,49 @@ int platform_proc_open(struct platform *p, struct platform_proc_receipt *out,
                        const char *payload, size_t len, struct gsi_err *err)
 {
     return gsi_err_set(err, GSI_ENOTFOUND, "no procedures in the fake platform");
+}
+
+#include "platform/platform_coop.h"
+
+/* Cooperation (h_coop.c): no offers or requests in the fake platform. */
+int platform_coop_reallocate(struct platform *p, struct platform_receipt *out,
+                             const struct platform_delegate *actor, const char *party,
+                             struct gsi_err *err)
+{
+    (void)p;
+    (void)out;
+    (void)actor;
+    (void)party;
+    return gsi_err_set(err, GSI_ENOTFOUND, "no cooperation in the fake platform");
+}
+
+int platform_coop_matches(struct platform *p, struct platform_coop_match **out, size_t *n,
+                          int64_t request, size_t top, bool compatible, int64_t *as_of,
+                          struct gsi_err *err)
+{
+    (void)p;
+    (void)request;
+    (void)top;
+    (void)compatible;
+    *out = NULL;
+    *n = 0;
+    *as_of = 0;
+    (void)err;
+    return 0;
+}
+
+int platform_coop_result_get(struct platform *p, struct platform_coop_result *out,
+                             struct gsi_err *err)
+{
+    (void)p;
+    (void)err;
+    memset(out, 0, sizeof *out);
+    return 0;
+}
+
+void platform_coop_result_release(struct platform_coop_result *r)
+{
+    (void)r;
 }
 
 /* --- consultations and agreements: nothing to find, so their routes answer 404. --- */

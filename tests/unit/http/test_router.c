@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "http/auth.h"
 #include "http/http.h"
+#include "http/log.h"
 #include "http/route.h"
 
 static int nop(struct http_req *req, struct http_resp *resp)
@@ -315,6 +316,47 @@ START_TEST(test_resp_too_large_is_500)
 }
 END_TEST
 
+static int64_t fake_second;
+static int64_t fake_clock(void)
+{
+    return fake_second;
+}
+
+static unsigned count_lines(FILE *f, const char *needle)
+{
+    char line[256];
+    unsigned n = 0;
+    rewind(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        n += strstr(line, needle) != NULL;
+    }
+    return n;
+}
+
+/* A flood of one log line is cut to HTTP_LOG_BURST a second, and the next second begins
+ * with how many were dropped (1000 - 10 = 990, counted by hand); another line's format has
+ * its own budget. */
+START_TEST(test_log_rate_limit)
+{
+    FILE *f = tmpfile();
+    ck_assert_ptr_nonnull(f);
+    fake_second = 100;
+    http_log_setup(f, fake_clock);
+    for (int i = 0; i < 1000; i++) {
+        http_log("accept failed: %d", i);
+    }
+    http_log("other: %s", "x");
+    ck_assert_uint_eq(count_lines(f, "accept failed"), HTTP_LOG_BURST);
+    ck_assert_uint_eq(count_lines(f, "other: x"), 1);
+    fake_second = 101;
+    http_log("accept failed: %d", 1000);
+    ck_assert_uint_eq(count_lines(f, "990 similar lines dropped"), 1);
+    ck_assert_uint_eq(count_lines(f, "accept failed"), HTTP_LOG_BURST + 1);
+    http_log_setup(NULL, NULL);
+    fclose(f);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("http_router");
@@ -330,6 +372,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_req_json);
     tcase_add_test(tc, test_resp_error_shape);
     tcase_add_test(tc, test_resp_too_large_is_500);
+    tcase_add_test(tc, test_log_rate_limit);
     suite_add_tcase(s, tc);
     return s;
 }

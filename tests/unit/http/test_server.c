@@ -3,7 +3,9 @@
  * error body, limits (413, connections per address, idle timeout), authentication (401),
  * non-interference (403), confidentiality (404) and the JSON shapes of the journal routes.
  */
+#include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,12 +15,16 @@
 
 #include "client.h"
 #include "harness.h"
+#include "http/head.h"
+#include "http/assets.h"
 #include "http/http.h"
 
 struct platform *fake_platform(void);
 
 static struct http_server *srv;
 static uint16_t port;
+
+static int64_t (*test_clock)(void); /* the guard's clock for the next start; NULL: real */
 
 static void start_max(unsigned conn_max, unsigned per_ip, unsigned timeout_s)
 {
@@ -28,6 +34,7 @@ static void start_max(unsigned conn_max, unsigned per_ip, unsigned timeout_s)
     ck_assert_int_eq(http_listen_parse(&o, "127.0.0.1:0", &err), 0);
     o.threads = 2;
     o.quiet = 1;
+    o.clock_ms = test_clock;
     if (per_ip > 0) {
         o.conn_per_ip = per_ip;
     }
@@ -341,6 +348,110 @@ START_TEST(test_body_limit)
 }
 END_TEST
 
+/* One raw request on its own connection; the answer must be the JSON error `code` with
+ * `status` (docs/internals/http.md, "Errors"), never libmicrohttpd's HTML page. */
+static void raw_expect(const char *req, size_t len, int status, const char *code)
+{
+    struct test_resp r;
+    ck_assert_int_eq(test_http(port, req, len, &r), 0);
+    ck_assert_msg(r.status == status, "want %d, got %d for %.60s", status, r.status, req);
+    ck_assert_ptr_nonnull(strstr(r.head, "Content-Type: application/json"));
+    assert_error(&r, code);
+    test_resp_free(&r);
+}
+
+#define RAW(req, status, code) raw_expect(req, sizeof(req) - 1, status, code)
+#define POST_HEAD "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+
+/* RFC 9112 section 6: a request whose body length is ambiguous is refused at once, before
+ * any of its body is read, with the documented JSON error. */
+START_TEST(test_framing)
+{
+    /* Two different Content-Length values: 400 (RFC 9112 6.3, item 5). */
+    RAW(POST_HEAD "Content-Length: 2\r\nContent-Length: 5\r\n\r\n{}abc", 400, "GSI_EUSAGE");
+    /* Transfer codings the server does not implement: 501 at once, not a 30 s wait. */
+    RAW(POST_HEAD "Transfer-Encoding: gzip\r\n\r\n{}", 501, "GSI_EUNSUPPORTED");
+    RAW(POST_HEAD "Transfer-Encoding: xchunked\r\n\r\n{}", 501, "GSI_EUNSUPPORTED");
+    /* chunked twice, or with Content-Length as well: 400. */
+    RAW(POST_HEAD "Transfer-Encoding: chunked, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 400,
+        "GSI_EUSAGE");
+    RAW(POST_HEAD "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
+        "GSI_EUSAGE");
+    RAW(POST_HEAD "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", 400,
+        "GSI_EUSAGE");
+    /* HTTP/1.1 without Host, or with two (RFC 9112 3.2). */
+    RAW("GET /v1/health HTTP/1.1\r\nConnection: close\r\n\r\n", 400, "GSI_EUSAGE");
+    RAW("GET /v1/health HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n", 400,
+        "GSI_EUSAGE");
+    /* A control byte in a field value. */
+    RAW("GET /v1/me HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer gsi_tokCHN\x01x\r\n"
+        "Connection: close\r\n\r\n",
+        400, "GSI_EUSAGE");
+    /* A decoded NUL in a query argument. */
+    RAW("GET /v1/parties?kind=state%00x HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", 400,
+        "GSI_EUSAGE");
+    /* 414 and 431 past the server's own caps (head.h), in JSON. */
+    char big[HTTP_URI_MAX + HTTP_FIELDS_MAX + 256];
+    int n = snprintf(big, sizeof big, "GET /v1/health?a=%0*d HTTP/1.1\r\nHost: t\r\n"
+                                      "Connection: close\r\n\r\n", HTTP_URI_MAX, 0);
+    raw_expect(big, (size_t)n, 414, "GSI_ELIMIT");
+    n = snprintf(big, sizeof big, "GET /v1/health HTTP/1.1\r\nHost: t\r\nX-A: %0*d\r\n"
+                                  "Connection: close\r\n\r\n", HTTP_FIELDS_MAX, 0);
+    raw_expect(big, (size_t)n, 431, "GSI_ELIMIT");
+}
+END_TEST
+
+/* The path is routed as sent: "%00" does not cut a segment short and "%2F" does not make
+ * a new one (a decoded "/v1/parties/CHN%00/records" used to route as "/v1/parties/CHN",
+ * and "DELETE /v1/delegates/3%00" revoked delegate 3). */
+/* A store that refuses writes: the client gets a 500 without the SQL, and health says the
+ * store cannot write (503) until a write succeeds again. */
+START_TEST(test_store_fault)
+{
+    struct test_resp r;
+    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
+                          "{\"type\":\"note.dbfail\",\"payload\":{}}", &r),
+                     500);
+    assert_error(&r, "GSI_EDB");
+    ck_assert_msg(strstr(r.body, "INSERT") == NULL && strstr(r.body, "sqlite") == NULL,
+                  "internal detail sent to the client: %s", r.body);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/health", NULL, NULL, &r), 503);
+    json_t *j = body_json(&r);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "status")), "degraded");
+    ck_assert(json_is_false(json_object_get(j, "writable")));
+    ck_assert_ptr_null(strstr(r.body, "INSERT"));
+    json_decref(j);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("POST", "/v1/parties/CHN/records", "gsi_tokCHN",
+                          "{\"type\":\"note\",\"payload\":{}}", &r),
+                     201);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/health", NULL, NULL, &r), 200);
+    ck_assert_ptr_nonnull(strstr(r.body, "\"writable\":true"));
+    test_resp_free(&r);
+}
+END_TEST
+
+START_TEST(test_raw_path)
+{
+    struct test_resp r;
+    ck_assert_int_eq(call("GET", "/v1/parties/CHN%00/records", NULL, NULL, &r), 404);
+    assert_error(&r, "GSI_ENOTFOUND");
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/parties/CHN%2Frecords", NULL, NULL, &r), 404);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/parties/CHN%00", NULL, NULL, &r), 404);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("DELETE", "/v1/delegates/3%00", "gsi_tokOBS", NULL, &r), 404);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/me", "gsi_tokOBS", NULL, &r), 200);
+    test_resp_free(&r);
+    ck_assert_int_eq(call("GET", "/v1/parties/CHN", NULL, NULL, &r), 200);
+    test_resp_free(&r);
+}
+END_TEST
+
 START_TEST(test_journal_routes)
 {
     struct test_resp r;
@@ -451,29 +562,166 @@ START_TEST(test_conn_limits)
 }
 END_TEST
 
+/* The guard's clock (guard.h), moved by the tests: no test waits for a deadline to pass. */
+static _Atomic int64_t fake_ms;
+static int64_t fake_clock_ms(void)
+{
+    return fake_ms;
+}
+
+static void start_guarded(unsigned conn_max)
+{
+    fake_ms = 1000000;
+    test_clock = fake_clock_ms;
+    start_max(conn_max, 0, 0);
+    test_clock = NULL;
+}
+
+/* One GET /v1/health on a new connection; true when it was answered 200. */
+static bool health_ok(void)
+{
+    const char *req = "GET /v1/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    struct test_resp r;
+    if (test_http(port, req, strlen(req), &r) != 0) {
+        return false;
+    }
+    bool ok = r.status == 200;
+    test_resp_free(&r);
+    return ok;
+}
+
+/* Past conn_max, libmicrohttpd still accepts a few more (HTTP_CONN_SPARE), so a new client is
+ * answered at once; past those, new clients wait in the kernel's backlog until the guard
+ * evicts the connections that have waited longest for their heads (here once the clock says
+ * they have waited 1.5 s). */
 START_TEST(test_conn_max)
 {
     teardown();
-    start_max(2, 100, 0);
-    int a = test_connect(port);
-    int b = test_connect(port);
-    ck_assert_int_ge(a, 0);
-    ck_assert_int_ge(b, 0);
-    /* Past the total, the server stops accepting: the third waits in the kernel's backlog,
-     * unanswered, until a place frees up. */
+    start_guarded(2);
+    int idle[6];
+    for (int i = 0; i < 6; i++) { /* 2 + the spare 2 / 8 + 4 = 6 */
+        idle[i] = test_connect(port);
+        ck_assert_int_ge(idle[i], 0);
+    }
     int c = test_connect(port);
     ck_assert_int_ge(c, 0);
     const char *req = "GET /v1/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
     ck_assert_int_eq(test_send_all(c, req, strlen(req)), 0);
     struct pollfd p = { c, POLLIN, 0 };
-    ck_assert_int_eq(poll(&p, 1, 1500), 0);
-    close(a);
-    close(b);
+    ck_assert_int_eq(poll(&p, 1, 1000), 0); /* not accepted yet */
+    fake_ms += 1500;
     struct test_resp r;
     ck_assert_int_eq(test_read_resp(c, &r), 0);
     ck_assert_int_eq(r.status, 200);
     test_resp_free(&r);
     close(c);
+    int closed = 0;
+    for (int i = 0; i < 6; i++) {
+        closed += closed_within(idle[i], 3000);
+        close(idle[i]);
+    }
+    ck_assert_int_ge(closed, 4); /* evicted down to conn_max */
+}
+END_TEST
+
+/* Runs the guard's clock ten times as fast as the real one while the slowloris test runs. */
+static _Atomic bool clock_running;
+static void *clock_main(void *arg)
+{
+    (void)arg;
+    while (clock_running) {
+        struct timespec ts = { 0, 10 * 1000000L };
+        nanosleep(&ts, NULL);
+        fake_ms += 100;
+    }
+    return NULL;
+}
+
+static int slow_connect(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    (void)connect(fd, (struct sockaddr *)&a, sizeof a);
+    return fd;
+}
+
+/* Slowloris on loopback: 40 connections that send their heads a byte at a time, and come
+ * back whenever they are closed, against a server of 16 connections, for 100 rounds (15 s
+ * or more of the guard's clock, which runs ten times as fast as the real one). A normal client
+ * asks for /v1/health every round and is answered 200 every time (client.h gives up after
+ * 10 s); the slow heads are closed (the 10 s head deadline, and eviction when full). */
+START_TEST(test_slowloris)
+{
+    teardown();
+    start_guarded(16);
+    pthread_t clk;
+    clock_running = true;
+    ck_assert_int_eq(pthread_create(&clk, NULL, clock_main, NULL), 0);
+    enum { ATTACKERS = 40, ROUNDS = 100 };
+    const char *head = "GET /v1/health HTTP/1.1\r\nHost: t\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    int fd[ATTACKERS];
+    size_t sent[ATTACKERS];
+    for (int i = 0; i < ATTACKERS; i++) {
+        fd[i] = slow_connect();
+        sent[i] = 0;
+    }
+    unsigned served = 0, reconnects = 0;
+    double worst_ms = 0; /* a figure for the log, not asserted */
+    for (int round = 0; round < ROUNDS; round++) {
+        for (int i = 0; i < ATTACKERS; i++) {
+            char c;
+            ssize_t got = recv(fd[i], &c, 1, MSG_DONTWAIT);
+            if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+                /* Closed by the server: come back, as an attacker would. */
+                close(fd[i]);
+                fd[i] = slow_connect();
+                sent[i] = 0;
+                reconnects++;
+                continue;
+            }
+            if (round % 10 == 0 && sent[i] < strlen(head) &&
+                send(fd[i], head + sent[i], 1, MSG_NOSIGNAL | MSG_DONTWAIT) == 1) {
+                sent[i]++; /* one byte a second of the guard's clock */
+            }
+        }
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        served += health_ok();
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+        worst_ms = ms > worst_ms ? ms : worst_ms;
+        struct timespec ts = { 0, 15 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+    clock_running = false;
+    pthread_join(clk, NULL);
+    for (int i = 0; i < ATTACKERS; i++) {
+        close(fd[i]);
+    }
+    fprintf(stderr, "slowloris: %u of %d requests answered under attack, slowest %.0f ms, "
+                    "%u slow connections closed\n", served, ROUNDS, worst_ms, reconnects);
+    ck_assert_uint_eq(served, ROUNDS);
+    ck_assert_uint_gt(reconnects, ATTACKERS); /* the slow heads were closed, repeatedly */
+}
+END_TEST
+
+/* A body that trickles in below the minimum rate (1024 bytes a second, once past the 10 s
+ * head deadline) is closed; the declared 100000 bytes would otherwise hold the connection. */
+START_TEST(test_slow_body)
+{
+    teardown();
+    start_guarded(16);
+    const char *req = "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\n"
+                      "Authorization: Bearer gsi_tokCHN\r\nContent-Length: 100000\r\n\r\n{\"a\":";
+    int fd = test_connect(port);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(test_send_all(fd, req, strlen(req)), 0);
+    ck_assert(!closed_within(fd, 500));
+    fake_ms += 11000;
+    ck_assert(closed_within(fd, 5000));
+    close(fd);
+    ck_assert(health_ok());
 }
 END_TEST
 
@@ -503,6 +751,90 @@ START_TEST(test_head_and_keepalive)
 }
 END_TEST
 
+/* GET or HEAD `path` with extra header lines `hdrs` ("" for none). */
+static int fetch(const char *method, const char *path, const char *hdrs, struct test_resp *r)
+{
+    char req[2048];
+    int n = snprintf(req, sizeof req, "%s %s HTTP/1.1\r\nHost: t\r\nConnection: close\r\n%s\r\n",
+                     method, path, hdrs);
+    ck_assert_int_lt(n, (int)sizeof req);
+    ck_assert_int_eq(test_http(port, req, (size_t)n, r), 0);
+    return r->status;
+}
+
+/* The value of header `name` in the response head, copied into `out` ("" when absent). */
+static void header(const struct test_resp *r, const char *name, char *out, size_t cap)
+{
+    out[0] = '\0';
+    char pat[64];
+    snprintf(pat, sizeof pat, "\r\n%s: ", name);
+    const char *p = strstr(r->head, pat);
+    if (p != NULL) {
+        p += strlen(pat);
+        size_t n = strcspn(p, "\r\n");
+        n = n < cap - 1 ? n : cap - 1;
+        memcpy(out, p, n);
+        out[n] = '\0';
+    }
+}
+
+/* The embedded dashboard: content types, ETag and 304, the gzip variant, HEAD, and /v1/
+ * untouched. */
+START_TEST(test_dashboard)
+{
+    const struct http_asset *root = http_asset_find("/");
+    struct test_resp r;
+    char etag[128];
+    char v[128];
+    ck_assert_int_eq(fetch("GET", "/", "", &r), 200);
+    ck_assert_uint_eq(r.body_len, root->len);
+    ck_assert_int_eq(memcmp(r.body, root->data, root->len), 0);
+    header(&r, "Content-Type", v, sizeof v);
+    ck_assert_str_eq(v, "text/html; charset=utf-8");
+    header(&r, "ETag", etag, sizeof etag);
+    ck_assert_str_eq(etag, root->etag);
+    header(&r, "Content-Encoding", v, sizeof v);
+    ck_assert_str_eq(v, "");
+    header(&r, "Content-Security-Policy", v, sizeof v);
+    ck_assert_ptr_nonnull(strstr(v, "default-src 'self'"));
+    test_resp_free(&r);
+
+    /* The client's copy is current: 304 with no body. */
+    char hdr[256];
+    snprintf(hdr, sizeof hdr, "If-None-Match: %s\r\n", etag);
+    ck_assert_int_eq(fetch("GET", "/index.html", hdr, &r), 304);
+    ck_assert_uint_eq(r.body_len, 0);
+    test_resp_free(&r);
+    ck_assert_int_eq(fetch("GET", "/", "If-None-Match: \"other\"\r\n", &r), 200);
+    test_resp_free(&r);
+
+    /* gzip when asked for and built. */
+    ck_assert_int_eq(fetch("GET", "/", "Accept-Encoding: gzip, br\r\n", &r), 200);
+    header(&r, "Content-Encoding", v, sizeof v);
+    ck_assert_str_eq(v, root->gz != NULL ? "gzip" : "");
+    ck_assert_uint_eq(r.body_len, root->gz != NULL ? root->gz_len : root->len);
+    header(&r, "Vary", v, sizeof v);
+    ck_assert_str_eq(v, "Accept-Encoding");
+    test_resp_free(&r);
+
+    /* HEAD: the headers, no body; a query string does not change the file. */
+    ck_assert_int_eq(fetch("HEAD", "/?x=1", "", &r), 200);
+    ck_assert_uint_eq(r.body_len, 0);
+    test_resp_free(&r);
+
+    /* What is not a file is the API's 404; /v1/ is never a file; POST is not served. */
+    ck_assert_int_eq(fetch("GET", "/nothing.js", "", &r), 404);
+    ck_assert_ptr_nonnull(strstr(r.body, "GSI_ENOTFOUND"));
+    test_resp_free(&r);
+    ck_assert_int_eq(fetch("GET", "/v1/index.html", "", &r), 404);
+    test_resp_free(&r);
+    ck_assert_int_eq(fetch("POST", "/", "Content-Length: 0\r\n", &r), 404);
+    test_resp_free(&r);
+    ck_assert_int_eq(fetch("GET", "/v1/health", "", &r), 200);
+    test_resp_free(&r);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("http_server");
@@ -522,6 +854,12 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_conn_limits);
     tcase_add_test(tc, test_conn_max);
     tcase_add_test(tc, test_head_and_keepalive);
+    tcase_add_test(tc, test_framing);
+    tcase_add_test(tc, test_raw_path);
+    tcase_add_test(tc, test_store_fault);
+    tcase_add_test(tc, test_dashboard);
+    tcase_add_test(tc, test_slowloris);
+    tcase_add_test(tc, test_slow_body);
     suite_add_tcase(s, tc);
     return s;
 }

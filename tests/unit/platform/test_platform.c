@@ -254,6 +254,27 @@ START_TEST(confidential)
                      GSI_ELIMIT);
     act.audience = "ind";
     ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EUSAGE);
+    /* An audience naming a party that does not exist, or an empty id, is refused: the act
+     * would otherwise be shown to whoever registers that id later. */
+    act.confidential = true;
+    act.audience = "IND,ZZZ";
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EDATA);
+    ck_assert_ptr_nonnull(strstr(err.msg, "ZZZ"));
+    act.audience = "IND,,PAK";
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EUSAGE);
+    act.audience = "IND,";
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EUSAGE);
+    /* Nothing of the refused acts was written. */
+    ck_assert_int_eq(platform_record_list(p, &list, &n, NULL, NULL, "CHN", 0, 100, 0, NULL, &err),
+                     0);
+    ck_assert_uint_eq(n, 2);
+    platform_record_list_free(list, n);
+    /* An unknown party kind is a usage error, not an empty list. */
+    struct platform_party *parties;
+    ck_assert_int_eq(platform_party_list(p, &parties, &n, "bogus", &err), GSI_EUSAGE);
+    ck_assert_int_eq(platform_party_list(p, &parties, &n, "observer", &err), 0);
+    ck_assert_uint_eq(n, 2); /* PSE and VAT: un.org/en/about-us/non-member-states */
+    free(parties);
 }
 END_TEST
 
@@ -742,6 +763,87 @@ START_TEST(verify_finds_tampering)
 }
 END_TEST
 
+/* Two confidential acts with the same content get different salts, hence different public
+ * payload hashes: a guess of the content cannot be confirmed from the journal. The public
+ * listing names neither type nor party; verify still checks the salted bytes, and a changed
+ * salt is found. */
+START_TEST(confidential_salted)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_act act = { .type = "note.private", .party = "CHN", .payload = "{\"a\":1}",
+                                .payload_len = 7, .confidential = true, .audience = "IND" };
+    struct platform_receipt r1, r2, r3;
+    ck_assert_int_eq(platform_act_record(p, &r1, NULL, &act, &err), 0);
+    ck_assert_int_eq(platform_act_record(p, &r2, NULL, &act, &err), 0);
+    act.confidential = false;
+    act.audience = NULL;
+    ck_assert_int_eq(platform_act_record(p, &r3, NULL, &act, &err), 0);
+    struct platform_record rec;
+    ck_assert_int_eq(platform_record_get(p, &rec, NULL, r1.record_id, &err), 0);
+    ck_assert_uint_eq(strlen(rec.salt), 64);
+    char salt1[PLATFORM_HEX_MAX];
+    snprintf(salt1, sizeof salt1, "%s", rec.salt);
+    platform_record_release(&rec);
+    ck_assert_int_eq(platform_record_get(p, &rec, NULL, r2.record_id, &err), 0);
+    ck_assert_str_ne(rec.salt, salt1);
+    platform_record_release(&rec);
+    ck_assert_int_eq(platform_record_get(p, &rec, NULL, r3.record_id, &err), 0);
+    ck_assert_str_eq(rec.salt, ""); /* a public record keeps the v1 form */
+    platform_record_release(&rec);
+    struct platform_entry *e;
+    size_t n;
+    ck_assert_int_eq(platform_journal_entries(p, &e, &n, r1.index, r3.index + 1, &err), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert(e[0].confidential && e[1].confidential && !e[2].confidential);
+    ck_assert_str_eq(e[0].type, "");
+    ck_assert_str_eq(e[0].party, "");
+    ck_assert_str_eq(e[0].payload_hash, "");
+    ck_assert_uint_eq(strlen(e[0].leaf_hash), 64);
+    ck_assert_str_eq(e[2].type, "note.private");
+    free(e);
+    struct platform_verify_report rep;
+    ck_assert_msg(platform_journal_verify(p, &rep, NULL, NULL, &err) == 0, "%s", err.msg);
+    char q[160];
+    snprintf(q, sizeof q, "UPDATE records SET salt = '%064d' WHERE id = %lld", 0,
+             (long long)r1.record_id);
+    tamper(q);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, NULL, NULL, &err), GSI_EVERIFY);
+    ck_assert_uint_eq(rep.problems, 1);
+}
+END_TEST
+
+/* The stored tree nodes, which proofs are served from, are checked against the rebuilt tree:
+ * one changed hex digit, a missing row and a row no tree of this size has are each found.
+ * (Before, verify rebuilt the tree from the entries and never read journal_nodes, so a
+ * changed node passed while the server handed out proofs leading to no signed root.) */
+START_TEST(verify_checks_tree_nodes)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_verify_report rep;
+    struct gsi_buf msgs;
+    gsi_buf_init(&msgs, 1 << 16);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, NULL, NULL, &err), 0);
+    /* Flip the first hex digit of node (level 1, index 0): '0' <-> '1', anything else to '0'. */
+    tamper("UPDATE journal_nodes SET hash = (CASE WHEN substr(hash, 1, 1) = '0' THEN '1' ELSE '0'"
+           " END) || substr(hash, 2) WHERE level = 1 AND idx = 0");
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
+    ck_assert_uint_eq(rep.problems, 1);
+    ck_assert_msg(strstr(msgs.data, "journal_nodes (level 1, index 0): the stored hash") != NULL,
+                  "%s", msgs.data);
+    tamper("DELETE FROM journal_nodes WHERE level = 1 AND idx = 0");
+    gsi_buf_reset(&msgs);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
+    ck_assert_msg(strstr(msgs.data, "journal_nodes (level 1, index 0) is missing") != NULL, "%s",
+                  msgs.data);
+    tamper("INSERT INTO journal_nodes (level, idx, hash) VALUES (40, 0, '00')");
+    gsi_buf_reset(&msgs);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
+    ck_assert_msg(strstr(msgs.data, "(level 40, index 0): no such node") != NULL, "%s",
+                  msgs.data);
+    gsi_buf_release(&msgs);
+}
+END_TEST
+
 /* A checkpoint file that cannot be read, or is larger than a checkpoint may be, is reported
  * by verify; only a missing file is no finding. (Before, a failing fopen skipped the file in
  * silence and a larger file was checked by its first 64 KiB.) */
@@ -831,6 +933,92 @@ START_TEST(refuses_database_behind_file)
 }
 END_TEST
 
+/* A database rolled back to an old copy, with the checkpoint file deleted to hide it, is
+ * refused loudly; only the operator's confirmation (gsi journal confirm) opens it, and that
+ * writes the file anew. (Before, it was opened in silence and the file rewritten at the old
+ * size.) */
+START_TEST(refuses_rollback_without_file)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_act act = { .type = "t.t", .party = "CHN" };
+    struct platform_receipt r;
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
+    ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
+    uint64_t old_size = jsize();
+    platform_close(p);
+    p = NULL;
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s.old'", db, db);
+    ck_assert_int_eq(system(cmd), 0);
+    struct platform_opts o;
+    platform_opts_init(&o);
+    o.db = db;
+    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
+    ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
+    platform_close(p);
+    p = NULL;
+    /* The rollback: the old copy back, the file that would betray it gone. */
+    snprintf(cmd, sizeof cmd, "mv '%s.old' '%s' && rm -f '%s-wal' '%s-shm' '%s.checkpoint'", db, db,
+             db, db, db);
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_int_eq(platform_open(&p, &o, &err), GSI_EVERIFY);
+    ck_assert_ptr_null(p);
+    ck_assert_msg(strstr(err.msg, "ROLLBACK") != NULL && strstr(err.msg, "gsi journal confirm"),
+                  "%s", err.msg);
+    /* Still refused on the next start: nothing was written meanwhile. */
+    ck_assert_int_eq(platform_open(&p, &o, &err), GSI_EVERIFY);
+    o.checkpoint_missing_ok = true;
+    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
+    ck_assert_uint_eq(jsize(), old_size);
+    ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
+    platform_close(p);
+    p = NULL;
+    o.checkpoint_missing_ok = false;
+    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
+}
+END_TEST
+
+/* With checkpoint_every_ms, a burst of commits signs once, not once per commit (gsi serve
+ * once signed 612 checkpoints in a second at --checkpoint-every 1); the journal head runs
+ * ahead until an explicit signature, which covers it all. */
+START_TEST(checkpoint_every)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    platform_close(p);
+    struct platform_opts o;
+    platform_opts_init(&o);
+    o.db = db;
+    o.checkpoint_every_ms = 3600u * 1000u; /* the burst below takes far less than an hour */
+    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
+    struct store *s;
+    ck_assert_int_eq(store_open(&s, db, &err), 0);
+    int64_t before = 0, after = 0, top = 0;
+    ck_assert_int_eq(store_query_int(s, &before, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0,
+                                     &err), 0);
+    struct platform_act act = { .type = "t.t", .party = "CHN" };
+    struct platform_receipt r;
+    for (int i = 0; i < 50; i++) {
+        ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
+    }
+    ck_assert_int_eq(store_query_int(s, &after, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0,
+                                     &err), 0);
+    ck_assert_int_eq(after - before, 1); /* the first commit's; the other 49 were not due */
+    ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
+    ck_assert_int_eq(store_query_int(s, &top, 0, "SELECT MAX(size) FROM checkpoints", NULL, 0,
+                                     &err), 0);
+    ck_assert_uint_eq((uint64_t)top, jsize());
+    /* Signing again with nothing new adds nothing. */
+    ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
+    ck_assert_int_eq(store_query_int(s, &after, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0,
+                                     &err), 0);
+    ck_assert_int_eq(after - before, 2);
+    store_close(s);
+    struct platform_verify_report rep;
+    ck_assert_msg(platform_journal_verify(p, &rep, NULL, NULL, &err) == 0, "%s", err.msg);
+}
+END_TEST
+
 START_TEST(uninitialised)
 {
     struct platform_opts o;
@@ -889,6 +1077,36 @@ START_TEST(refuses_newer_schema)
 }
 END_TEST
 
+/* A store that refuses writes (here a trigger that aborts every insert into records, as a
+ * read-only or full database would): the write fails with GSI_EDB, the platform reports the
+ * store as not writable, and a later successful write clears it. */
+START_TEST(store_write_fault)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct platform_delegate chn;
+    char t[PLATFORM_TOKEN_MAX];
+    add_delegate(&chn, t, "CHN", PLATFORM_ROLE_DELEGATE);
+    char why[GSI_ERR_MSG_MAX] = "";
+    ck_assert(platform_store_writable(p, why, sizeof why));
+    struct store *s;
+    ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
+    ck_assert_int_eq(store_exec(s,
+                                "CREATE TRIGGER refuse BEFORE INSERT ON records BEGIN "
+                                "SELECT RAISE(ABORT, 'attempt to write a readonly database'); END",
+                                NULL, 0, &err),
+                     0);
+    struct platform_act act = { .type = "note", .payload = "{}", .payload_len = 2 };
+    struct platform_receipt r;
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), GSI_EDB);
+    ck_assert(!platform_store_writable(p, why, sizeof why));
+    ck_assert_ptr_nonnull(strstr(why, "readonly"));
+    ck_assert_int_eq(store_exec(s, "DROP TRIGGER refuse", NULL, 0, &err), 0);
+    store_close(s);
+    ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), 0);
+    ck_assert(platform_store_writable(p, why, sizeof why));
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("platform");
@@ -916,6 +1134,11 @@ Suite *make_suite(void)
     tcase_add_test(tc, refuses_database_behind_file);
     tcase_add_test(tc, uninitialised);
     tcase_add_test(tc, refuses_newer_schema);
+    tcase_add_test(tc, store_write_fault);
+    tcase_add_test(tc, verify_checks_tree_nodes);
+    tcase_add_test(tc, refuses_rollback_without_file);
+    tcase_add_test(tc, confidential_salted);
+    tcase_add_test(tc, checkpoint_every);
     suite_add_tcase(s, tc);
     return s;
 }

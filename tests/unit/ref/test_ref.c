@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/csv.h"
 #include "core/err.h"
 #include "harness.h"
@@ -66,12 +67,8 @@ static struct rows load(const char *path, char delim, bool quoting)
             first = false;
             continue;
         }
-        if (r.n == cap) {
-            cap = cap ? cap * 2 : 64;
-            r.rec = realloc(r.rec, cap * sizeof *r.rec);
-            r.nf = realloc(r.nf, cap * sizeof *r.nf);
-            ck_assert(r.rec != NULL && r.nf != NULL);
-        }
+        struct gsi_array_ref grow[] = { GSI_ARRAY_REF(r.rec), GSI_ARRAY_REF(r.nf) };
+        ck_assert_int_eq(gsi_arrays_grow(grow, 2, &cap, r.n + 1, 64), 0);
         r.rec[r.n] = f;
         r.nf[r.n] = c.nfields;
         r.n++;

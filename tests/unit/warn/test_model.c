@@ -176,7 +176,7 @@ static int same_forecast(const struct warn_forecast *a, const struct warn_foreca
 START_TEST(deterministic_and_no_lookahead)
 {
     struct gsi_err err = GSI_ERR_INIT;
-    for (int k = 0; k < WARN_MODEL_COUNT; k++) {
+    for (int k = 0; k < WARN_MODEL_KINDS; k++) {
         struct warn_forecast a, b, c;
         ck_assert_int_eq(
             warn_model_forecast_year(&a, &actuals, (enum warn_model_kind)k, 2021, 500, 7, &err), 0);

@@ -1,15 +1,18 @@
 /*
- * parse.h — turning one split row of each source format into the common event model.
- * Internal to src/events; the public entry point is events_scan() in scan.h.
+ * events/internal.h — what the files of src/events share and nothing outside it uses: turning
+ * one split row of each source format into the common event model, and the chunked reader for
+ * GDELT exports. The public entry point is events_scan() in scan.h. Internal names are
+ * events__* (scripts/lint_symbols.sh).
  *
  * A row arrives as field slices (struct events_row). Each parser fills `ev`, counts unknown
  * codes in `st`, and returns 0, or GSI_EDATA with `err` naming the line (row->line, relative to
  * what the caller knows) and the column, for a row to skip.
  */
-#ifndef GSI_EVENTS_PARSE_H
-#define GSI_EVENTS_PARSE_H
+#ifndef GSI_EVENTS_INTERNAL_H
+#define GSI_EVENTS_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -28,7 +31,7 @@ struct events_row {
 #define GDELT_FIELDS 61
 
 /* GDELT 2.0 export columns (0-based, from GDELT_2.0_Events_Column_Labels_Header_Row_Sep2016.csv)
- * that events_gdelt_parse() reads. */
+ * that events__gdelt_parse() reads. */
 enum {
     GDELT_ID = 0,
     GDELT_SQLDATE = 1,
@@ -47,7 +50,7 @@ enum {
     GDELT_ACTION_LONG = 57,
 };
 
-/* The columns events_gdelt_parse() reads, ascending. It reads no other field of the row, and
+/* The columns events__gdelt_parse() reads, ascending. It reads no other field of the row, and
  * none at all of a row without GDELT_FIELDS fields, so the fast reader (lines.c) fills
  * field[]/flen[] for these columns of such rows only. Defined here, not in gdelt.c, so that
  * lines.c sees the column numbers as constants and unrolls its loop over them. */
@@ -59,8 +62,8 @@ static const unsigned char events_gdelt_columns[] = {
 #define EVENTS_GDELT_NCOLUMNS (sizeof events_gdelt_columns / sizeof events_gdelt_columns[0])
 
 /* `skip` is events_scan_options.skip: fields the caller does not need are left absent. */
-int events_gdelt_parse(struct events_event *ev, const struct events_row *row, unsigned skip,
-                       struct events_stats *st, struct gsi_err *err);
+int events__gdelt_parse(struct events_event *ev, const struct events_row *row, unsigned skip,
+                        struct events_stats *st, struct gsi_err *err);
 
 /* Header-driven formats: the header row is read once into a column map. */
 #define EVENTS_COLS_MAX 24
@@ -69,37 +72,43 @@ struct events_colmap {
     size_t nfields;           /* fields the header has; every data row must have as many */
 };
 
-int events_ucdp_header(struct events_colmap *map, const struct events_row *row,
-                       struct gsi_err *err);
-int events_ucdp_parse(struct events_event *ev, const struct events_colmap *map,
-                      const struct events_row *row, struct events_stats *st, struct gsi_err *err);
-int events_icews_header(struct events_colmap *map, const struct events_row *row,
+int events__ucdp_header(struct events_colmap *map, const struct events_row *row,
                         struct gsi_err *err);
-int events_icews_parse(struct events_event *ev, const struct events_colmap *map,
+int events__ucdp_parse(struct events_event *ev, const struct events_colmap *map,
                        const struct events_row *row, struct events_stats *st, struct gsi_err *err);
-int events_views_header(struct events_colmap *map, const struct events_row *row,
-                        struct gsi_err *err);
-int events_views_parse(struct events_event *ev, const struct events_colmap *map,
-                       const struct events_row *row, struct events_stats *st, struct gsi_err *err);
+int events__icews_header(struct events_colmap *map, const struct events_row *row,
+                         struct gsi_err *err);
+int events__icews_parse(struct events_event *ev, const struct events_colmap *map,
+                        const struct events_row *row, struct events_stats *st, struct gsi_err *err);
+int events__views_header(struct events_colmap *map, const struct events_row *row,
+                         struct gsi_err *err);
+int events__views_parse(struct events_event *ev, const struct events_colmap *map,
+                        const struct events_row *row, struct events_stats *st, struct gsi_err *err);
 
 /* Shared by the parsers: a column's value as a number, or GSI_EDATA naming it. Empty and "NA"
  * fields are absent (0 returned, *out untouched) when `optional`. */
-int events_field_count(int64_t *out, const struct events_row *row, int col, const char *name,
+int events__field_count(int64_t *out, const struct events_row *row, int col, const char *name,
+                        bool optional, struct gsi_err *err);
+int events__field_real(double *out, const struct events_row *row, int col, const char *name,
                        bool optional, struct gsi_err *err);
-int events_field_real(double *out, const struct events_row *row, int col, const char *name,
-                      bool optional, struct gsi_err *err);
 
 /* Fills one country field of an event, `iso3` with its `row` (ev->country and
  * ev->country_row, say), from the reference row `c` a reader has found. Inline: the GDELT
  * reader calls it up to three times a row. */
-static inline void events_country_set(char iso3[4], uint16_t *row, const struct ref_country *c)
+static inline void events__country_set(char iso3[4], uint16_t *row, const struct ref_country *c)
 {
     memcpy(iso3, c->iso3, 4);
     *row = (uint16_t)(ref_country_index(c) + 1);
 }
 
 /* Bad-row error with the column and a quote of the offending value. */
-int events_field_error(struct gsi_err *err, const struct events_row *row, int col,
-                       const char *expected);
+int events__field_error(struct gsi_err *err, const struct events_row *row, int col,
+                        const char *expected);
+
+/* The chunked, multi-threaded reader for GDELT exports (lines.c). `fd` is a regular file of
+ * `size` bytes read with pread; see scan.h for the contract. */
+int events__lines_scan(int fd, uint64_t size, const char *path,
+                       const struct events_scan_options *opt, struct events_sink *sink,
+                       struct events_stats *stats, struct gsi_err *err);
 
 #endif

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# compare_outputs.sh OLD_GSI NEW_GSI — the same commands through two builds of gsi, compared
+# byte for byte: standard output, standard error and exit status. For a change that must not
+# alter behaviour (a refactoring), OLD is built from the commit before it.
+#
+# Inputs: every conversation in tests/data/deliberation (votes.csv where there is one, else
+# participants-votes.csv) in table, csv and json, with --replay and --compare on one; events
+# summarize (several keys, all formats) and convert (csv, jsonl) over tests/data's GDELT, UCDP,
+# ICEWS and ViEWS files; the warn subcommands on the shipped ViEWS actuals with few samples;
+# the --help of every command (listed apart: a help text may change on purpose).
+# Prints one line per difference and ends with "compare: N identical, M differ (H help texts
+# differ)". Exit status 1 when a non-help output differs.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+old=${1:?usage: compare_outputs.sh OLD_GSI NEW_GSI}
+new=${2:?usage: compare_outputs.sh OLD_GSI NEW_GSI}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+same=0 differ=0 helpdiff=0
+
+run() { # kind, args...: kind is "out" or "help"
+    local kind=$1
+    shift
+    (cd "$tmp" && "$old" "$@" >o.out 2>o.err; echo $? >o.rc)
+    (cd "$tmp" && "$new" "$@" >n.out 2>n.err; echo $? >n.rc)
+    if cmp -s "$tmp/o.out" "$tmp/n.out" && cmp -s "$tmp/o.err" "$tmp/n.err" &&
+        cmp -s "$tmp/o.rc" "$tmp/n.rc"; then
+        same=$((same + 1))
+    elif [ "$kind" = help ]; then
+        helpdiff=$((helpdiff + 1))
+    else
+        differ=$((differ + 1))
+        echo "DIFFER: gsi $*"
+    fi
+}
+
+d=$PWD/tests/data
+for conv in "$d"/deliberation/*/; do
+    conv=${conv%/}
+    if [ -f "$conv/votes.csv" ]; then input=(--votes "$conv/votes.csv"); else
+        input=(--matrix "$conv/participants-votes.csv"); fi
+    for fmt in table csv json; do
+        run out consensus "${input[@]}" --comments "$conv/comments.csv" --format "$fmt"
+    done
+    run out consensus --matrix "$conv/participants-votes.csv" --format json --top 3
+done
+t=$d/deliberation/scoop-hivemind.taxes
+run out consensus --votes "$t/votes.csv" --comments "$t/comments.csv" --replay 60 \
+    --compare "$t/participants-votes.csv"
+run out consensus --votes "$t/votes.csv" --replay 60 --compare "$t/participants-votes.csv" \
+    --format json --seed 7 --threads 2
+run out consensus --votes "$t/votes.csv" --top x
+run out consensus --votes "$t/votes.csv" --matrix "$t/participants-votes.csv"
+run out consensus --votes "$d/deliberation/nonexistent.csv"
+
+gdelt=("$d"/gdelt/*.export.CSV)
+for by in country actor1,actor2 dyad,quadclass month,root source; do
+    for fmt in table csv json; do
+        run out events summarize "${gdelt[@]}" --by "$by" --format "$fmt"
+    done
+done
+for f in "$d"/ucdp/*.csv "$d"/icews/*.tab "$d"/views/cm_actuals_2018_2022.csv; do
+    run out events summarize "$f" --by country,year --format json
+    run out events convert "$f" --to jsonl
+done
+run out events summarize "${gdelt[@]}" --by day --from 2024-10-22 --to 2025-01-03 --format csv
+run out events convert "${gdelt[@]}" --to csv
+run out events convert "${gdelt[@]}" --to jsonl
+run out events convert "${gdelt[@]}" --to jsonl --until 2024-12-31 --threads 2
+run out events convert "$d/ucdp/ged231_ethiopia.csv" --to csv --strict
+run out events summarize "${gdelt[0]}" --by nonsense
+run out events convert "${gdelt[0]}" --to xml
+
+a=$PWD/data/views/cm_actuals_2018_2022.csv
+[ -f "$a" ] || a=$d/views/cm_actuals_2018_2022.csv
+run out warn forecast --actuals "$a" --year 2022 --samples 50 --out -
+run out warn forecast --actuals "$a" --year 2021 --model last_poisson --samples 20 --seed 3 --out -
+(cd "$tmp" && "$old" warn forecast --actuals "$a" --year 2022 --samples 50 --out f.csv >/dev/null)
+for fmt in table csv json; do
+    run out warn evaluate --actuals "$a" --forecast f.csv --format "$fmt"
+    run out warn brief --actuals "$a" --through 2021-12 --samples 50 --top 10 --format "$fmt"
+done
+run out warn backtest --actuals "$a" --years 2021 --models zero,last_poisson --samples 50 \
+    --threads 2 --format json
+
+for c in events consensus warn init keygen delegate journal serve; do
+    run help "$c" --help
+done
+echo "compare: $same identical, $differ differ ($helpdiff help texts differ)"
+[ "$differ" -eq 0 ]

@@ -1,0 +1,323 @@
+// browser_test.mjs — the dashboard in a real browser: Debian's Chromium, headless, driven by
+// playwright-core (no browser download). It starts `gsi serve` on a fresh database made from
+// the test data, walks every view at 1280×800 and at 390×844, and fails on any console
+// error, page error, failed request, request outside the server, or serious/critical axe-core
+// violation. Screenshots go to ARTEFACTS.
+//
+//   node tests/web/browser_test.mjs GSI_BINARY BUNDLE_DIR ARTEFACTS
+//
+// BUNDLE_DIR holds the esbuild output (app.js.gz for the size figure). Prints
+// "checks: N passed, M failed" last; the time to the first interactive view and the bundle
+// size are printed as figures, not asserted.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const require = createRequire(join(root, 'web', 'package.json'));
+const { chromium } = require('playwright-core');
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const [gsi, bundleDir, artefacts] = process.argv.slice(2);
+if (!gsi || !bundleDir || !artefacts) {
+  console.error('usage: node tests/web/browser_test.mjs GSI_BINARY BUNDLE_DIR ARTEFACTS');
+  process.exit(2);
+}
+const CHROMIUM = '/usr/bin/chromium';
+mkdirSync(artefacts, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+function check(ok, what) {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  return ok;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'gsi-web-test-'));
+const db = join(work, 'gsi.db');
+const run = (...args) => execFileSync(gsi, [...args, '--db', db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+// The server: a fresh database with the parties, one delegate of Kenya, and a forecast run
+// on the ViEWS/UCDP actuals of the test data (when this gsi has `warn run`).
+function setup() {
+  run('init');
+  if (caps.forecasts) {
+    run('warn', 'run', '--actuals', join(root, 'tests', 'data', 'views', 'cm_actuals_2018_2022.csv'),
+      '--through', '2022-10', '--top', '0', '--format', 'csv');
+  }
+  if (caps.events) {
+    const dir = join(root, 'tests', 'data', 'gdelt');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.export.CSV')).map((f) => join(dir, f));
+    run('events', 'load', ...files, '--format', 'csv');
+  }
+  if (caps.consultations) {
+    // A real Polis conversation (204 participants, tests/data/SOURCES.md) as an open one.
+    const dir = join(root, 'tests', 'data', 'deliberation', 'brexit-consensus');
+    run('consultation', 'import', '--comments', join(dir, 'comments.csv'), '--votes', join(dir, 'votes.csv'),
+      '--question', 'Brexit: where is the common ground?');
+  }
+  const out = run('delegate', 'add', '--party', 'KEN', '--role', 'delegate', '--name', 'Test Delegate');
+  const token = /^token (\S+)$/m.exec(out)[1];
+  return { token };
+}
+
+function serve() {
+  return new Promise((resolve, reject) => {
+    const p = spawn(gsi, ['serve', '--listen', '127.0.0.1:0', '--db', db, '--quiet'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let buf = '';
+    p.stdout.on('data', (d) => {
+      buf += d;
+      const m = /listening on (http:\/\/\S+)/.exec(buf);
+      if (m) resolve({ proc: p, base: m[1] });
+    });
+    p.on('exit', (code) => reject(new Error(`gsi serve exited with ${code} before listening`)));
+  });
+}
+
+// Watches one page: every console error, page error, failed request, 4xx/5xx answer and
+// request outside `base` is a problem.
+function watch(page, base, problems) {
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure() && r.failure().errorText})`));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith('data:')) problems.push(`request outside the server: ${r.url()}`);
+  });
+}
+
+async function axe(page, name) {
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(() => globalThis.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of bad) console.log(`     axe ${v.impact} ${v.id}: ${v.help} (${v.nodes.length} nodes, e.g. ${v.nodes[0].target.join(' ')})`);
+  check(bad.length === 0, `${name}: axe-core finds no serious or critical violation (${res.violations.length - bad.length} moderate or minor)`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(artefacts, `${name}.png`), fullPage: true });
+}
+
+// What this gsi says its server answers (its OpenAPI document, `gsi serve` embeds it), so
+// each check runs where the feature exists.
+function capabilities() {
+  const yaml = readFileSync(join(root, 'docs', 'api.yaml'), 'utf8');
+  const has = (p) => new RegExp(`^  ${p.replace(/[{}/]/g, '\\$&')}:\\s*$`, 'm').test(yaml);
+  return {
+    forecasts: has('/v1/forecasts/latest'),
+    events: has('/v1/events/countries/{iso3}/trend'),
+    concerns: has('/v1/concerns'),
+    consultations: has('/v1/consultations/{id}/consensus'),
+  };
+}
+
+let caps;
+
+async function desktop(ctx, base, token) {
+  const page = await ctx.newPage();
+  const problems = [];
+  watch(page, base, problems);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-ready]');
+  const ready = await page.evaluate(() => Number(document.body.dataset.ready));
+  console.log(`figure: first view interactive ${ready} ms after navigation start (1280x800, loopback)`);
+  const shapes = await page.$$eval('svg.map path.country', (ps) => ps.map((p) => p.getAttribute('data-iso3')));
+  check(shapes.length >= 170, `map: ${shapes.length} country shapes`);
+  check(shapes.every((s) => /^[A-Z]{3}$/.test(s)), 'map: every shape carries an ISO3 data-iso3');
+  check(await page.isVisible('.legend figcaption'), 'map: the legend names the quantity');
+  await shot(page, 'map-1280');
+  await axe(page, 'map');
+
+  // Hover and click a country that has a forecast. A server whose API has no forecasts (its
+  // OpenAPI document lists none) cannot show one; any server that has the API must.
+  // The highest-risk country, as the list under the map names it.
+  const topIso = await page.evaluate(() => {
+    const a = document.querySelector('.toplist a');
+    return a ? a.getAttribute('href').slice(-3) : '';
+  });
+  const target = await page.$(`svg.map path.country[tabindex][data-iso3="${topIso}"]`);
+  if (!caps.forecasts) {
+    console.log('skip the country page: this server has no /v1/forecasts API');
+  } else if (check(target !== null, 'map: some country has a forecast')) {
+    const iso3 = await target.getAttribute('data-iso3');
+    await target.hover();
+    await page.waitForSelector('.tip:not([hidden])');
+    const tip = await page.textContent('.tip');
+    check(/P\(≥ 25 deaths\)/.test(tip) && /90% interval/.test(tip), `hover ${iso3}: the figures show (${tip.slice(0, 60)}…)`);
+    await shot(page, 'map-hover');
+    await target.click();
+    await page.waitForFunction((c) => location.hash === `#/country/${c}` && document.body.dataset.view === 'country', iso3);
+    await page.waitForSelector('#chart canvas');
+    const bands = await page.getAttribute('#chart', 'data-bands');
+    const legend = await page.textContent('#chart .u-legend');
+    check(bands === '2' && /90% band/.test(legend) && /50% band/.test(legend) && /median/.test(legend),
+      `country ${iso3}: the chart has the median and the 50% and 90% bands`);
+    if (caps.events) {
+      await page.waitForSelector('#events-chart canvas');
+      const rows = await page.$$eval('#events .scroll tbody tr', (trs) => trs.length);
+      check(rows > 0, `country ${iso3}: the GDELT conflict/cooperation trend shows (${rows} months)`);
+    }
+    await shot(page, 'country-1280');
+    await axe(page, 'country');
+  }
+
+  // Sign in with the delegate's token.
+  await page.click('#signin-open');
+  await page.fill('#token', token);
+  await page.click('#signin-go');
+  await page.waitForSelector('#whoami');
+  check(/Test Delegate/.test(await page.textContent('#whoami')), 'sign-in: the header names the delegate');
+  check(await page.evaluate(() => sessionStorage.getItem('gsi.token') !== null), 'sign-in: the token is in sessionStorage');
+
+  // Lodge a concern as Kenya's delegate and see it listed, then on the addressed country's page.
+  if (!caps.concerns) {
+    console.log('skip lodging a concern: this server has no /v1/concerns API');
+  } else {
+    await page.goto(`${base}/#/concerns`);
+    await page.waitForSelector('#lodge');
+    await axe(page, 'concerns (signed in)');
+    const title = 'Cross-border displacement along the Ethiopia–Kenya border';
+    await page.fill('#c-to', 'ETH');
+    await page.selectOption('#c-domain', 'conflict-prevention');
+    await page.fill('#c-title', title);
+    await page.fill('#c-text', 'Kenya asks Ethiopia for a joint assessment of displacement near Moyale.');
+    await page.click('#lodge-go');
+    await page.waitForFunction(() => /lodged for KEN/.test(document.querySelector('#lodge-msg').textContent));
+    await page.waitForFunction((t) => [...document.querySelectorAll('table[data-kind=concerns] tbody th')].some((th) => th.textContent.includes(t)), title);
+    const row = await page.$$eval('table[data-kind=concerns] tbody tr', (trs) => trs.map((tr) => tr.textContent));
+    check(row.some((r) => r.includes(title) && r.includes('KEN') && /ETH: lodged/.test(r)),
+      'concerns: the lodged concern is listed, from KEN, ETH to acknowledge');
+    await shot(page, 'concerns-1280');
+    await page.goto(`${base}/#/country/ETH`);
+    await page.waitForSelector('#country-proc');
+    check((await page.textContent('#country-proc')).includes(title), 'country ETH: the concern addressed to it is listed');
+  }
+
+  if (!caps.consultations) {
+    console.log('skip the consensus view: this server has no /v1/consultations API');
+  } else {
+    await consensus(page, base);
+  }
+
+  // Hotspots, then the journal and its in-browser verification.
+  await page.goto(`${base}/#/hotspots`);
+  await page.waitForFunction(() => document.body.dataset.view === 'hotspots');
+  await shot(page, 'hotspots-1280');
+  await axe(page, 'hotspots');
+
+  await page.goto(`${base}/#/journal`);
+  await page.waitForSelector('#verify');
+  await page.click('#verify');
+  await page.waitForSelector('#vresult ul[data-verified]');
+  const verdict = await page.getAttribute('#vresult ul', 'data-verified');
+  const lines = await page.$$eval('#vresult li', (ls) => ls.map((l) => l.textContent.trim()));
+  check(verdict === 'yes' && lines.some((l) => /signature verified/.test(l)) && lines.some((l) => /is in the signed tree/.test(l)),
+    `journal: the browser verifies the checkpoint signature and an inclusion proof (${lines.join(' | ').slice(0, 160)})`);
+  await page.fill('#vindex', '0');
+  await page.click('#verify');
+  await page.waitForFunction(() => /Entry 0 is in the signed tree/.test(document.querySelector('#vresult').textContent));
+  check(true, 'journal: entry 0 verifies too');
+  await shot(page, 'journal-1280');
+  await axe(page, 'journal');
+
+  check(problems.length === 0, `desktop: no console error, failed request or outside request${problems.length ? `: ${problems.join('; ')}` : ''}`);
+  await page.close();
+}
+
+// The consultation list, one consultation's consensus view, and the view refreshing when a
+// member of the public votes while it is open.
+async function consensus(page, base) {
+  await page.goto(`${base}/#/consultations`);
+  await page.waitForSelector('#consultations a');
+  await page.click('#consultations a');
+  await page.waitForFunction(() => document.body.dataset.view === 'consultation');
+  await page.waitForSelector('#opinion-map circle');
+  const dots = await page.$$eval('#opinion-map circle', (cs) => cs.length);
+  check(dots === 204, `consensus: the opinion map has a dot per participant (${dots}; Polis export: 204)`);
+  const groups = await page.$$eval('.groups-legend li', (ls) => ls.filter((l) => l.textContent.startsWith('Group')).length);
+  const colours = await page.$$eval('#opinion-map circle', (cs) => new Set(cs.filter((c) => Number(c.dataset.group) >= 0).map((c) => c.getAttribute('fill'))).size);
+  check(groups >= 2 && colours === groups, `consensus: ${groups} opinion groups, each its own colour`);
+  const common = await page.$$eval('#cgh ~ ol li', (ls) => ls.length);
+  const diffs = await page.$$eval('#dfh ~ ol li', (ls) => ls.length);
+  check(common > 0 && diffs > 0, `consensus: common ground (${common}) and differences (${diffs}) listed`);
+  await shot(page, 'consensus-1280');
+  await axe(page, 'consensus');
+  // Live: a member of the public registers and votes; the open view picks the vote up.
+  const id = (await page.evaluate(() => location.hash)).split('/').pop();
+  const before = Number(await page.getAttribute('#consensus-status', 'data-last-vote'));
+  const post = async (path, body) => (await fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json();
+  const reg = await post(`/v1/consultations/${id}/participants`, { name: 'Browser test voter' });
+  const view = await (await fetch(`${base}/v1/consultations/${id}/consensus`)).json();
+  await post(`/v1/consultations/${id}/public/vote`, { token: reg.token, statement: view.statements[0].statement, vote: 'agree' });
+  await page.waitForFunction((b) => Number(document.querySelector('#consensus-status').dataset.lastVote) > b, before, { timeout: 60000 });
+  const after = Number(await page.getAttribute('#consensus-status', 'data-last-vote'));
+  check(after === before + 1, `consensus: the open view refreshed itself after a public vote (last vote ${before} -> ${after})`);
+}
+
+async function phone(ctx, base) {
+  const page = await ctx.newPage();
+  const problems = [];
+  watch(page, base, problems);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${base}/`);
+  await page.waitForSelector('body[data-ready]');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check(overflow <= 0, `phone: nothing wider than the 390 px screen (overflow ${overflow} px)`);
+  await shot(page, 'map-390');
+  await axe(page, 'map (phone)');
+  // Keyboard: Tab reaches a country and Enter opens it.
+  const first = await page.$('svg.map path.country[tabindex][data-iso3="ETH"]');
+  if (caps.forecasts && first) {
+    await first.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.body.dataset.view === 'country');
+    await page.waitForSelector('#chart canvas');
+    check(true, 'phone: Enter on a focused country opens its page');
+    await shot(page, 'country-390');
+    await axe(page, 'country (phone)');
+  }
+  await page.goto(`${base}/#/journal`);
+  await page.waitForSelector('#verify');
+  await shot(page, 'journal-390');
+  check(problems.length === 0, `phone: no console error, failed request or outside request${problems.length ? `: ${problems.join('; ')}` : ''}`);
+  await page.close();
+}
+
+async function main() {
+  const gz = statSync(join(bundleDir, 'app.js.gz')).size + statSync(join(bundleDir, 'app.css.gz')).size;
+  console.log(`figure: bundle app.js + app.css ${gz} bytes gzipped (${(gz / 1024).toFixed(1)} KiB)`);
+  check(gz < 300 * 1024, 'bundle: under 300 KiB gzipped');
+  caps = capabilities();
+  const { token } = setup();
+  const server = await serve();
+  const profile = mkdtempSync(join(tmpdir(), 'gsi-chromium-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    await desktop(ctx, server.base, token);
+    await phone(ctx, server.base);
+  } catch (e) {
+    check(false, `the walk through the views stopped: ${e.message.split('\n')[0]}`);
+  } finally {
+    await ctx.close();
+    server.proc.kill('SIGTERM');
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`screenshots: ${artefacts}`);
+  console.log(`checks: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main();

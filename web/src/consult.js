@@ -1,0 +1,134 @@
+// consult.js — consultations: the list, and one consultation's consensus view (GET
+// /v1/consultations/{id}/consensus): the opinion map (each participant placed by the
+// engine's projection and coloured by opinion group), the groups with their representative
+// statements, the common ground and the differences. The view is polled while it is open
+// and redrawn when votes arrive.
+import { api, errText } from './api.js';
+import { h, fill, scroller, fmtInt } from './dom.js';
+import { has } from './caps.js';
+
+// Okabe–Ito colours, distinguishable with the common colour-vision deficiencies; the
+// legend and the groups table name each group by letter.
+const GROUP_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
+const letter = (g) => String.fromCharCode(65 + g);
+export const POLL_MS = 5000;
+
+export const hasConsultations = () => has('/v1/consultations');
+
+function opinionMap(view) {
+  const w = 640;
+  const hgt = 400;
+  const pad = 16;
+  const ps = view.participants;
+  const xs = ps.map((p) => p.x);
+  const ys = ps.map((p) => p.y);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  const sx = (x) => pad + ((x - x0) / (x1 - x0 || 1)) * (w - 2 * pad);
+  const sy = (y) => hgt - pad - ((y - y0) / (y1 - y0 || 1)) * (hgt - 2 * pad);
+  return h('figure', { class: 'opinion' },
+    h('svg:svg', { viewBox: `0 0 ${w} ${hgt}`, role: 'img', id: 'opinion-map',
+      'aria-label': `Opinion map: ${ps.length} participants in ${view.groups.length} groups; the table below lists the groups` },
+    h('svg:rect', { x: 0, y: 0, width: w, height: hgt, class: 'frame' }),
+    ps.map((p) => h('svg:circle', {
+      cx: sx(p.x).toFixed(1), cy: sy(p.y).toFixed(1), r: p.kind === 'public' ? 4 : 7,
+      fill: p.group >= 0 ? GROUP_COLOURS[p.group % GROUP_COLOURS.length] : '#999',
+      'data-group': p.group, class: p.kind === 'public' ? 'pt' : 'pt party',
+    }))),
+    h('figcaption', {}, 'Each dot is a participant, placed by how they voted (principal components); its colour is its opinion group (ringed dots are parties). ',
+      h('ul', { class: 'groups-legend' }, view.groups.map((g) => h('li', {},
+        h('span', { class: 'swatch', style: `background:${GROUP_COLOURS[g.id % GROUP_COLOURS.length]}` }),
+        `Group ${letter(g.id)}: ${g.size} participants`)),
+      ps.some((p) => p.group < 0) ? h('li', {}, h('span', { class: 'swatch', style: 'background:#999' }),
+        `not in a group (too few votes): ${ps.filter((p) => p.group < 0).length}`) : null)));
+}
+
+function statementList(items, label, value) {
+  return h('ol', { class: 'stmts' }, items.map((s) => h('li', {}, s.text, h('span', { class: 'score' }, ` (${label} ${value(s).toFixed(2)})`))));
+}
+
+function groupsTable(view, text) {
+  return scroller('Opinion groups', h('table', { id: 'groups' },
+    h('thead', {}, h('tr', {}, ['Group', 'Participants', 'What sets it apart (agrees / disagrees, share of the group)'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, view.groups.map((g) => h('tr', {},
+      h('th', { scope: 'row' }, `Group ${letter(g.id)}`), h('td', {}, String(g.size)),
+      h('td', {}, h('ul', { class: 'plain' }, g.representative.map((r) => h('li', {},
+        h('strong', {}, r.agree ? 'agrees: ' : 'disagrees: '), text.get(r.statement) || `statement ${r.statement}`,
+        ` (${Math.round(r.p_success * 100)}%)`)))))))));
+}
+
+function render(host, c, view) {
+  const text = new Map(view.statements.map((s) => [s.statement, s.text]));
+  fill(host,
+    h('p', { class: 'status', id: 'consensus-status', 'data-last-vote': view.last_vote },
+      `${fmtInt(view.participants.length)} participants, ${fmtInt(view.votes)} votes on ${view.statements.length} statements; `,
+      `computed over every vote up to vote ${fmtInt(view.last_vote)}. The view refreshes as votes arrive.`),
+    opinionMap(view),
+    h('section', { 'aria-labelledby': 'cgh' }, h('h2', { id: 'cgh' }, 'Common ground'),
+      h('p', {}, 'Statements that every group tends to agree on.'),
+      statementList(view.common_ground, 'consensus', (s) => s.consensus)),
+    h('section', { 'aria-labelledby': 'dfh' }, h('h2', { id: 'dfh' }, 'Differences'),
+      h('p', {}, 'Statements on which the groups most disagree.'),
+      statementList(view.differences, 'divisiveness', (s) => s.divisiveness)),
+    h('section', { 'aria-labelledby': 'grh' }, h('h2', { id: 'grh' }, 'The groups'), groupsTable(view, text)));
+}
+
+export async function consultationView(main, id) {
+  fill(main, h('h1', {}, `Consultation ${id}`), h('p', { class: 'status' }, 'Loading…'));
+  const [cr, vr] = await Promise.all([api(`/v1/consultations/${id}`), api(`/v1/consultations/${id}/consensus`)]);
+  if (!cr.ok || !vr.ok) {
+    fill(main, h('h1', {}, `Consultation ${id}`), h('p', { class: 'error' }, errText(cr.ok ? vr : cr)));
+    return;
+  }
+  const c = cr.body;
+  const body = h('div', { id: 'consensus' });
+  fill(main, h('p', {}, h('a', { href: '#/consultations' }, '← All consultations')),
+    h('h1', {}, c.title || c.data.question || `Consultation ${id}`),
+    h('p', {}, `Convened by ${c.owner}; ${c.state}; domain ${c.domain}; opened ${c.opened.slice(0, 10)}.`), body);
+  render(body, c, vr.body);
+  // Live: poll while this view is on the page; redraw only when a vote has arrived.
+  let last = vr.body.last_vote;
+  const tick = async () => {
+    if (!body.isConnected) return;
+    const r = await api(`/v1/consultations/${id}/consensus`);
+    if (body.isConnected && r.ok && r.body.last_vote !== last) {
+      last = r.body.last_vote;
+      render(body, c, r.body);
+    }
+    if (body.isConnected) setTimeout(tick, POLL_MS);
+  };
+  setTimeout(tick, POLL_MS);
+}
+
+export async function consultationsView(main) {
+  const r = await api('/v1/consultations?limit=200');
+  if (!r.ok) {
+    fill(main, h('h1', {}, 'Consultations'), h('p', { class: 'error' }, errText(r)));
+    return;
+  }
+  const list = r.body.consultations.slice().reverse();
+  fill(main, h('h1', {}, 'Consultations'),
+    h('p', {}, 'Consultations between the parties concerned, and the public where a consultation is open to it; each has a live consensus view.'),
+    list.length === 0 ? h('p', {}, 'No consultation to show.') : scroller('Consultations', h('table', { id: 'consultations' },
+      h('thead', {}, h('tr', {}, ['#', 'Question', 'Convened by', 'State', 'Statements', 'Votes'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, list.map((c) => h('tr', {},
+        h('td', {}, String(c.id)),
+        h('th', { scope: 'row' }, h('a', { href: `#/consultation/${c.id}` }, c.title || c.data.question || `Consultation ${c.id}`)),
+        h('td', {}, c.owner), h('td', {}, c.state),
+        h('td', {}, c.data.statements === undefined ? '–' : fmtInt(c.data.statements)),
+        h('td', {}, c.data.votes === undefined ? '–' : fmtInt(c.data.votes))))))));
+}
+
+// The country page's section: consultations it convenes or is a party to.
+export async function countryConsultSection(iso3) {
+  if (!hasConsultations()) return null;
+  const r = await api(`/v1/consultations?party=${encodeURIComponent(iso3)}&limit=200`);
+  const sec = h('section', { 'aria-labelledby': 'cch' }, h('h2', { id: 'cch' }, 'Consultations'));
+  if (!r.ok) sec.append(h('p', { class: 'error' }, errText(r)));
+  else if (r.body.consultations.length === 0) sec.append(h('p', {}, 'None with this country as a party.'));
+  else {
+    sec.append(h('ul', {}, r.body.consultations.map((c) => h('li', {},
+      h('a', { href: `#/consultation/${c.id}` }, c.title || `Consultation ${c.id}`), ` (${c.state})`))));
+  }
+  return sec;
+}

@@ -1,0 +1,120 @@
+// proc.js — concerns and notifications (the procedures of /v1/concerns and
+// /v1/notifications): lists with overdue parties marked, a form to lodge a concern and
+// buttons to acknowledge, for a signed-in delegate; the server decides what the delegate may
+// do, and its refusal (403, 409, 422 with the field) is shown as it comes.
+import { api, auth, errText } from './api.js';
+import { h, fill, scroller } from './dom.js';
+import { has } from './caps.js';
+import countries from 'gsi:countries';
+
+const KINDS = [
+  { path: 'concerns', title: 'Concerns', one: 'concern' },
+  { path: 'notifications', title: 'Notifications', one: 'notification' },
+];
+
+const day = (t) => (t ? t.slice(0, 16).replace('T', ' ') : '–');
+
+// The addressed parties' states, overdue ones marked in words (not colour alone).
+function partiesCell(c) {
+  return h('ul', { class: 'plain' }, c.parties.map((p) => h('li', {},
+    `${p.party}: ${p.state}`,
+    p.due && !p.overdue ? ` (${p.due_what} by ${day(p.due)})` : null,
+    p.overdue ? h('span', { class: 'overdue' }, ` overdue: ${p.due_what} was due ${day(p.due)}`) : null)));
+}
+
+// The acts the signed-in party may take on a case it is addressed by: acknowledge while
+// its row waits for it. The server checks again.
+function actions(kind, c, reload, msg) {
+  const me = auth.me;
+  const row = me && c.parties.find((p) => p.party === me.party);
+  if (!row || row.due_what !== 'acknowledge') return null;
+  return h('button', { type: 'button', class: 'small', onclick: async () => {
+    const r = await api(`/v1/${kind.path}/${c.id}/acknowledge`, { method: 'POST', body: {} });
+    msg.textContent = r.ok ? `${kind.one} ${c.id} acknowledged for ${me.party}` : `Not acknowledged: ${errText(r)}`;
+    if (r.ok) reload();
+  } }, `Acknowledge for ${me.party}`);
+}
+
+function table(kind, list, reload, msg) {
+  if (list.length === 0) return h('p', {}, `No ${kind.title.toLowerCase()} to show.`);
+  return scroller(kind.title, h('table', { class: 'proc', 'data-kind': kind.path },
+    h('thead', {}, h('tr', {}, ['#', 'Title', 'From', 'Domain', 'State', 'Parties', 'Opened', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, list.map((c) => h('tr', { 'data-id': c.id, class: c.overdue.length ? 'late' : null },
+      h('td', {}, String(c.id)),
+      h('th', { scope: 'row' }, c.title || c.type, c.confidential ? h('span', { class: 'tag' }, ' confidential') : null),
+      h('td', {}, c.owner), h('td', {}, c.domain || '–'), h('td', {}, c.state),
+      h('td', {}, partiesCell(c)), h('td', {}, day(c.opened)),
+      h('td', {}, actions(kind, c, reload, msg)))))));
+}
+
+async function listOf(kind, party) {
+  const r = await api(`/v1/${kind.path}?limit=200${party ? `&party=${encodeURIComponent(party)}` : ''}`);
+  return r.ok ? { list: r.body[kind.path].slice().reverse() } : { error: errText(r) };
+}
+
+function lodgeForm(onDone) {
+  const msg = h('p', { role: 'status', id: 'lodge-msg' });
+  const to = h('input', { id: 'c-to', required: true, placeholder: 'e.g. ETH, SOM or IGAD', autocomplete: 'off' });
+  const domain = h('select', { id: 'c-domain', required: true },
+    countries.domains.map((d) => h('option', { value: d.key }, d.name)));
+  const title = h('input', { id: 'c-title', required: true, maxlength: 200 });
+  const text = h('textarea', { id: 'c-text', required: true, rows: 4, maxlength: 20000 });
+  const conf = h('input', { id: 'c-conf', type: 'checkbox' });
+  const form = h('form', { id: 'lodge', class: 'stack', onsubmit: async (ev) => {
+    ev.preventDefault();
+    const body = {
+      to: to.value.split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase()),
+      domain: domain.value, title: title.value.trim(), text: text.value.trim(), confidential: conf.checked,
+    };
+    const r = await api('/v1/concerns', { method: 'POST', body });
+    if (!r.ok) { msg.textContent = `Not lodged: ${errText(r)}`; return; }
+    msg.textContent = `Concern ${r.body.case} lodged for ${auth.me.party}; it is in the journal as entry ${r.body.index}.`;
+    title.value = '';
+    text.value = '';
+    onDone();
+  } },
+  h('h2', { id: 'lodgeh' }, `Lodge a concern for ${auth.me.party_name}`),
+  h('label', { for: 'c-to' }, 'Addressed to (party ids, comma-separated)'), to,
+  h('label', { for: 'c-domain' }, 'Domain'), domain,
+  h('label', { for: 'c-title' }, 'Title'), title,
+  h('label', { for: 'c-text' }, 'The concern'), text,
+  h('div', { class: 'row' }, conf, h('label', { for: 'c-conf' }, 'Confidential: only the parties addressed see it')),
+  h('div', { class: 'row' }, h('button', { type: 'submit', id: 'lodge-go' }, 'Lodge')), msg);
+  return h('section', { 'aria-labelledby': 'lodgeh' }, form);
+}
+
+// Whether this server has the procedures at all.
+export const hasProcedures = () => has('/v1/concerns') || has('/v1/notifications');
+
+export async function procView(main) {
+  const msg = h('p', { role: 'status', id: 'proc-msg' });
+  const lists = h('div', { id: 'proc-lists' });
+  const reload = async () => {
+    const parts = [];
+    for (const kind of KINDS.filter((k) => has(`/v1/${k.path}`))) {
+      const r = await listOf(kind);
+      parts.push(h('section', { 'aria-labelledby': `${kind.path}h` }, h('h2', { id: `${kind.path}h` }, kind.title),
+        r.error ? h('p', { class: 'error' }, r.error) : table(kind, r.list, reload, msg)));
+    }
+    fill(lists, parts);
+  };
+  fill(main, h('h1', {}, 'Concerns and notifications'),
+    h('p', {}, auth.me
+      ? `Signed in for ${auth.me.party_name}: you see public cases and the confidential ones ${auth.me.party} is party to.`
+      : 'The public view: confidential cases are left out. A delegate signs in to lodge and acknowledge.'),
+    auth.me && has('/v1/concerns') ? lodgeForm(reload) : null, msg, lists);
+  await reload();
+}
+
+// The section of a country page: the cases opened by or addressed to it.
+export async function countryProcSection(iso3) {
+  if (!hasProcedures()) return null;
+  const sec = h('section', { 'aria-labelledby': 'cph2', id: 'country-proc' }, h('h2', { id: 'cph2' }, 'Concerns and notifications'));
+  const msg = h('p', { role: 'status' });
+  for (const kind of KINDS.filter((k) => has(`/v1/${k.path}`))) {
+    const r = await listOf(kind, iso3);
+    sec.append(h('h3', {}, kind.title), r.error ? h('p', { class: 'error' }, r.error) : table(kind, r.list, () => {}, msg));
+  }
+  sec.append(msg);
+  return sec;
+}
