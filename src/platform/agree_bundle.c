@@ -95,8 +95,8 @@ static int rd_line(struct rd *r, const char **l, size_t *n, const char *what)
 /* A block: the line "<name> <n>" then n bytes. */
 static int rd_block(struct rd *r, const char *name, const char **b, size_t *bn, size_t max)
 {
-    const char *l;
-    size_t n, nl = strlen(name);
+    const char *l = "";
+    size_t n = 0, nl = strlen(name);
     uint64_t v = 0;
     int rc = rd_line(r, &l, &n, name);
     if (rc == 0 &&
@@ -139,9 +139,9 @@ static int word_u64(uint64_t *v, const char *w, size_t n)
 
 static int rd_item(struct rd *r, struct agree_bundle_item *it)
 {
-    const char *l, *w[7];
-    size_t n, wn[7];
-    uint64_t v[4];
+    const char *l = "", *w[7] = { 0 };
+    size_t n = 0, wn[7] = { 0 };
+    uint64_t v[4] = { 0 };
     int rc = rd_line(r, &l, &n, "item");
     if (rc == 0 &&
         (n < 5 || memcmp(l, "item ", 5) != 0 || words(l + 5, n - 5, w, wn, 7) != 7 ||
@@ -168,8 +168,8 @@ static int rd_item(struct rd *r, struct agree_bundle_item *it)
         r->line += it->canon[i] == '\n';
     }
     rc = rd_line(r, &l, &n, "proof");
-    const char *pw[PLATFORM_PROOF_MAX + 1];
-    size_t pwn[PLATFORM_PROOF_MAX + 1];
+    const char *pw[PLATFORM_PROOF_MAX + 1] = { 0 };
+    size_t pwn[PLATFORM_PROOF_MAX + 1] = { 0 };
     size_t k = 0;
     uint64_t cnt = 0;
     if (rc == 0 &&
@@ -325,8 +325,8 @@ struct bundle {
 
 static int bundle_read(struct bundle *b, struct rd *r)
 {
-    const char *l;
-    size_t n;
+    const char *l = "";
+    size_t n = 0;
     int rc = rd_line(r, &l, &n, "\"gsi-agreement-bundle/v1\"");
     if (rc == 0 && !gsi_slice_eq(l, n, "gsi-agreement-bundle/v1")) {
         rc = rd_fail(r, "\"gsi-agreement-bundle/v1\"");

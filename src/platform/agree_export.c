@@ -106,9 +106,11 @@ static int add_signature(struct platform *p, struct export_state *x, int64_t rid
     }
     it->canon = c->data, it->canon_len = c->len;
     x->n++;
+    char subject[48];
+    snprintf(subject, sizeof subject, "delegate/%lld", (long long)delegate);
     for (size_t k = 0; k + 1 < x->n; k++) {
-        if (strcmp(x->items[k].type, "delegate.add") == 0 && x->items[k].subject[9] != '\0' &&
-            atoll(x->items[k].subject + 9) == delegate) {
+        if (strcmp(x->items[k].type, "delegate.add") == 0 &&
+            strcmp(x->items[k].subject, subject) == 0) {
             return 0; /* this delegate's record is in already */
         }
     }
@@ -134,6 +136,11 @@ int agree_bundle_export(struct platform *p, struct gsi_buf *out, const char *bod
     }
     struct export_state x = { .items = calloc(2 * n + 1, sizeof *x.items),
                               .canon = calloc(2 * n + 1, sizeof *x.canon) };
+    if (x.items == NULL || x.canon == NULL) {
+        free(x.items);
+        free(x.canon);
+        return gsi_err_set(err, GSI_ENOMEM, "bundle: out of memory");
+    }
     struct gsi_buf vkey, note;
     gsi_buf_init(&vkey, 4096);
     gsi_buf_init(&note, PLATFORM_CHECKPOINT_FILE_MAX);
