@@ -299,13 +299,14 @@ async function consensus(page, base) {
   // Live: a member of the public registers and votes; the open view picks the vote up.
   const id = (await page.evaluate(() => location.hash)).split('/').pop();
   const before = Number(await page.getAttribute('#consensus-status', 'data-last-vote'));
+  const votesBefore = Number(await page.getAttribute('#consensus-status', 'data-votes'));
   const post = async (path, body) => (await fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json();
   const reg = await post(`/v1/consultations/${id}/participants`, { name: 'Browser test voter' });
   const view = await (await fetch(`${base}/v1/consultations/${id}/consensus`)).json();
   await post(`/v1/consultations/${id}/public/vote`, { token: reg.token, statement: view.statements[0].statement, vote: 'agree' });
   await page.waitForFunction((b) => Number(document.querySelector('#consensus-status').dataset.lastVote) > b, before, { timeout: 60000 });
-  const after = Number(await page.getAttribute('#consensus-status', 'data-last-vote'));
-  check(after === before + 1, `consensus: the open view refreshed itself after a public vote (last vote ${before} -> ${after})`);
+  const votesAfter = Number(await page.getAttribute('#consensus-status', 'data-votes'));
+  check(votesAfter === votesBefore + 1, `consensus: the open view refreshed itself after a public vote (${votesBefore} -> ${votesAfter} votes)`);
 }
 
 // Ethiopia proposes a consultation to Kenya (through the API); Kenya's signed-in delegate
