@@ -105,7 +105,7 @@ static int match_one(struct coop_match **out, size_t *n, size_t *cap, struct ran
     if (top != 0 && k > top) {
         k = top;
     }
-    if (GSI_ALLOC_GROW(*out, *n + k, *cap, 64) < 0) {
+    if (gsi_array_grow_at(out, cap, *n + k, sizeof **out, 64) < 0) {
         return GSI_ENOMEM;
     }
     for (size_t i = 0; i < k; i++) {
