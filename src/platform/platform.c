@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/date.h"
+#include "core/file.h"
 #include "core/hex.h"
 #include "core/text.h"
 #include "platform/platform_internal.h"
@@ -52,9 +54,7 @@ int platform_paths(struct platform *p, const struct platform_opts *o, struct gsi
 
 int64_t platform_now_us(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    return gsi_time_now_us();
 }
 
 int64_t platform_clock_now(const struct platform *p)
@@ -64,18 +64,7 @@ int64_t platform_clock_now(const struct platform *p)
 
 void platform_time_format(char out[PLATFORM_TIME_MAX], int64_t us)
 {
-    time_t secs = (time_t)(us / 1000000);
-    long frac = (long)(us % 1000000);
-    if (frac < 0) {
-        frac += 1000000;
-        secs -= 1;
-    }
-    struct tm tm;
-    gmtime_r(&secs, &tm);
-    char tmp[96];
-    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-    snprintf(out, PLATFORM_TIME_MAX, "%.31s", tmp);
+    gsi_time_format_us(out, us);
 }
 
 void platform_hex(char out[PLATFORM_HEX_MAX], const uint8_t h[PLATFORM_HASH_SIZE])
@@ -221,107 +210,6 @@ int platform_query(struct platform *p, struct store_rows **r, const char *sql,
 
 /* --- files --- */
 
-/* Each failure returns its code itself rather than gsi_err_set's value: callers use *out only
- * when this returns 0, and a static analyzer sees that only when the negative code is written
- * here (gsi_err_set is compiled in another file). */
-int platform_file_read(const char *path, char **out, size_t *len, size_t max, struct gsi_err *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        int code = errno == ENOENT ? GSI_ENOTFOUND : GSI_EIO;
-        gsi_err_set(err, code, "%s: %s", path, strerror(errno));
-        return code;
-    }
-    char *buf = malloc(max + 1);
-    if (buf == NULL) {
-        close(fd);
-        gsi_err_set(err, GSI_ENOMEM, "out of memory");
-        return GSI_ENOMEM;
-    }
-    size_t n = 0;
-    for (;;) {
-        ssize_t r = read(fd, buf + n, max + 1 - n);
-        if (r < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            int e = errno;
-            close(fd);
-            free(buf);
-            gsi_err_set(err, GSI_EIO, "%s: %s", path, strerror(e));
-            return GSI_EIO;
-        }
-        if (r == 0) {
-            break;
-        }
-        n += (size_t)r;
-        if (n > max) {
-            close(fd);
-            free(buf);
-            gsi_err_set(err, GSI_ELIMIT, "%s: larger than %zu bytes", path, max);
-            return GSI_ELIMIT;
-        }
-    }
-    close(fd);
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
-}
-
-/* Writes `data` to `path` so that a reader sees the old file or the new one, never a part:
- * write a temporary file, fsync it, rename it over, fsync the folder. */
-static int write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
-                             struct gsi_err *err)
-{
-    char tmp[PLATFORM_PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) {
-        return gsi_err_set(err, GSI_EIO, "%s: %s", tmp, strerror(errno));
-    }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        if (w < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            return gsi_err_set(err, GSI_EIO, "%s: %s", tmp, strerror(e));
-        }
-        off += (size_t)w;
-    }
-    if (fsync(fd) < 0 || close(fd) < 0) {
-        int e = errno;
-        unlink(tmp);
-        return gsi_err_set(err, GSI_EIO, "%s: %s", tmp, strerror(e));
-    }
-    if (rename(tmp, path) < 0) {
-        int e = errno;
-        unlink(tmp);
-        return gsi_err_set(err, GSI_EIO, "%s: %s", path, strerror(e));
-    }
-    char dir[PLATFORM_PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash == NULL) {
-        snprintf(dir, sizeof dir, ".");
-    } else if (slash == dir) {
-        dir[1] = '\0';
-    } else {
-        *slash = '\0';
-    }
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
-}
-
 int platform_checkpoint_file_update(struct platform *p, bool force, struct gsi_err *err)
 {
     struct timespec ts;
@@ -344,7 +232,7 @@ int platform_checkpoint_file_update(struct platform *p, bool force, struct gsi_e
         char *cur = NULL;
         size_t len = 0;
         struct gsi_err ignore = GSI_ERR_INIT;
-        if (platform_file_read(p->checkpoint_path, &cur, &len, PLATFORM_CHECKPOINT_FILE_MAX,
+        if (gsi_file_read(p->checkpoint_path, &cur, &len, PLATFORM_CHECKPOINT_FILE_MAX,
                                &ignore) == 0) {
             const char *nl = memchr(cur, '\n', len);
             int64_t have = 0;
@@ -361,7 +249,7 @@ int platform_checkpoint_file_update(struct platform *p, bool force, struct gsi_e
         }
     }
     if (note != NULL) {
-        rc = write_file_atomic(p->checkpoint_path, note, strlen(note), 0644, err);
+        rc = gsi_file_write_atomic(p->checkpoint_path, note, strlen(note), 0644, err);
         if (rc == 0) {
             p->file_size = size;
             p->file_time_ns = now;
@@ -404,7 +292,7 @@ static int meta_get(struct store *s, const char *key, char **out, struct gsi_err
     }
     if (store_rows_count(r) == 0) {
         store_rows_free(r);
-        /* The code itself, not gsi_err_set's value: see platform_file_read. */
+        /* The code itself, not gsi_err_set's value: see gsi_file_read. */
         gsi_err_set(err, GSI_ENOTFOUND, "meta '%s' not set", key);
         return GSI_ENOTFOUND;
     }
@@ -434,7 +322,7 @@ static int load_keys(struct platform *p, struct store *s, struct gsi_err *err)
     char *skey = NULL;
     size_t len = 0;
     struct gsi_err kerr = GSI_ERR_INIT;
-    if (platform_file_read(p->key_path, &skey, &len, KEY_FILE_MAX, &kerr) < 0) {
+    if (gsi_file_read(p->key_path, &skey, &len, KEY_FILE_MAX, &kerr) < 0) {
         return 0; /* no key: this process can read and verify, not write */
     }
     while (len > 0 && (skey[len - 1] == '\n' || skey[len - 1] == '\r')) {
@@ -494,7 +382,7 @@ static int check_checkpoint_file(struct platform *p, struct store *s, struct gsi
     size_t len = 0;
     struct gsi_err ferr = GSI_ERR_INIT;
     int rc =
-        platform_file_read(p->checkpoint_path, &text, &len, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
+        gsi_file_read(p->checkpoint_path, &text, &len, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
     if (rc == GSI_ENOTFOUND) {
         /* Nothing to check on a new log. On one with entries the file was deleted, or the
          * database was replaced by an old copy and the file deleted to hide it: the two look
@@ -688,7 +576,7 @@ static int make_log_key(struct platform *p, struct store *s, struct gsi_err *err
     int rc;
     /* A key file already there (a second database for the same log host, or a re-run after a
      * failed init) is reused rather than overwritten: overwriting would orphan what it signed. */
-    if (platform_file_read(p->key_path, &skey, &skey_len, KEY_FILE_MAX, &ignore) == 0) {
+    if (gsi_file_read(p->key_path, &skey, &skey_len, KEY_FILE_MAX, &ignore) == 0) {
         while (skey_len > 0 && (skey[skey_len - 1] == '\n' || skey[skey_len - 1] == '\r')) {
             skey[--skey_len] = '\0';
         }
@@ -709,7 +597,7 @@ static int make_log_key(struct platform *p, struct store *s, struct gsi_err *err
         rc = journal_note_key_generate(&skey, &vkey, p->origin, err);
         if (rc == 0) {
             size_t n = strlen(skey);
-            rc = write_file_atomic(p->key_path, skey, n, 0600, err);
+            rc = gsi_file_write_atomic(p->key_path, skey, n, 0600, err);
             journal_note_secret_free(skey);
         }
     }

@@ -256,11 +256,6 @@ int platform_rows_collect(struct store_rows *r, size_t size, platform_row_fill f
 /* Bytes a checkpoint file may hold. */
 #define PLATFORM_CHECKPOINT_FILE_MAX 65536
 
-/* Reads a whole file of at most `max` bytes into *out (malloc'd, NUL-terminated, length in
- * *len). GSI_ENOTFOUND when it does not exist, GSI_ELIMIT when it is larger, GSI_EIO for any
- * other failure, each naming the path. */
-int platform_file_read(const char *path, char **out, size_t *len, size_t max, struct gsi_err *err);
-
 /* Seeds the parties (platform_init). */
 int platform_parties_seed(struct platform *p, struct gsi_err *err);
 

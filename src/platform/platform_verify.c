@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/file.h"
 #include "core/text.h"
 #include "platform/platform_internal.h"
 #include "platform/proc.h"
@@ -248,7 +249,7 @@ static void file_checkpoint(struct platform *p, uint64_t size, struct vctx *v, u
     struct gsi_err ferr = GSI_ERR_INIT;
     *file_size = UINT64_MAX;
     int frc =
-        platform_file_read(p->checkpoint_path, &file, &flen, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
+        gsi_file_read(p->checkpoint_path, &file, &flen, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
     if (frc < 0 && frc != GSI_ENOTFOUND) {
         /* Only a file that is not there is no finding: one that cannot be read or is too
          * large is reported, never checked in part or skipped in silence. */
@@ -634,7 +635,7 @@ int platform_journal_verify(struct platform *p, struct platform_verify_report *r
     if (rc == 0) {
         ents = calloc(head > 0 ? (size_t)head : 1, sizeof *ents);
         if (ents == NULL) {
-            /* The code itself, not gsi_err_set's value (see platform_file_read): what follows
+            /* The code itself, not gsi_err_set's value (see gsi_file_read): what follows
              * runs only when rc is 0, and the analyzer must see that ents is then set. */
             gsi_err_set(err, GSI_ENOMEM, "out of memory for %lld entries", (long long)head);
             rc = GSI_ENOMEM;
