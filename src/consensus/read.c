@@ -338,15 +338,10 @@ static int file_line(struct line_src *s, size_t *len, struct gsi_err *err)
             return gsi_err_at(err, GSI_ELIMIT, s->path, s->lineno + 1, 0,
                               "line longer than %u bytes", MATRIX_LINE_MAX);
         }
-        if (n + 1 >= s->line_cap) {
-            size_t ncap = s->line_cap ? s->line_cap * 2 : 4096;
-            ncap = ncap < MATRIX_LINE_MAX + 2 ? ncap : MATRIX_LINE_MAX + 2;
-            char *nl = realloc(s->line, ncap);
-            if (nl == NULL) {
-                return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
-            }
-            s->line = nl;
-            s->line_cap = ncap;
+        /* n < MATRIX_LINE_MAX here, so the line (with its NUL) never needs more than
+         * MATRIX_LINE_MAX + 1 bytes. */
+        if (GSI_ALLOC_GROW(s->line, n + 2, s->line_cap, 4096) < 0) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory reading %s", s->path);
         }
         s->line[n++] = (char)ch;
     }

@@ -183,8 +183,7 @@ int consult_polis_parse(struct consult_polis *out, const char *comments, size_t 
             header = false;
             continue;
         }
-        if (gsi_array_reserve((void **)&out->votes, &cap, out->nvotes + 1, sizeof *out->votes,
-                              1024) < 0) {
+        if (GSI_ALLOC_GROW(out->votes, out->nvotes + 1, cap, 1024) < 0) {
             rc = gsi_err_set(err, GSI_ENOMEM, "out of memory");
         } else {
             rc = vote_row(out, &c, col, votes_name, err);

@@ -153,7 +153,7 @@ static int party_vote_put(struct live *l, int64_t voter, const char *party, int6
         return gsi_err_set(err, GSI_ELIMIT, "consultation %lld: more than %u party votes",
                            (long long)l->consultation, LIVE_PARTY_VOTES_MAX);
     }
-    if (gsi_array_reserve((void **)&l->pv, &l->cappv, l->npv + 1, sizeof *l->pv, 64) < 0) {
+    if (GSI_ALLOC_GROW(l->pv, l->npv + 1, l->cappv, 64) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
     struct party_vote *pv = &l->pv[l->npv++];

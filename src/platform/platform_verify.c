@@ -426,14 +426,9 @@ static int check_records(struct store *s, struct vent *ents, uint64_t size, stru
                 size_t pn = store_rows_len(r, i, 7);
                 if (pn > 13 && strncmp(pl, "{\"delegate\":", 12) == 0 && pl[pn - 1] == '}' &&
                     gsi_parse_i64(&d, pl + 12, pn - 13) == 0) {
-                    if (*nrevs == cap) {
-                        cap = cap ? cap * 2 : 16;
-                        struct revoke *nr = realloc(*revs, cap * sizeof *nr);
-                        if (nr == NULL) {
-                            store_rows_free(r);
-                            return gsi_err_set(err, GSI_ENOMEM, "out of memory");
-                        }
-                        *revs = nr;
+                    if (GSI_ALLOC_GROW(*revs, *nrevs + 1, cap, 16) < 0) {
+                        store_rows_free(r);
+                        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
                     }
                     (*revs)[*nrevs].delegate = d;
                     snprintf((*revs)[*nrevs].time, PLATFORM_TIME_MAX, "%s",

@@ -31,10 +31,11 @@
 
 #define CANON_MAX (PLATFORM_PAYLOAD_MAX + 16384)
 
-/* Grows an array of `size`-byte items to hold one more (doubling). */
-static int grow(void **items, size_t *cap, size_t n, size_t size, struct gsi_err *err)
+/* Grows the array whose address is `itemsp` (any T **, elements of `size` bytes) to hold
+ * one more than `n` (doubling; gsi_array_grow_at, GSI_ALLOC_GROW's routine). */
+static int grow(void *itemsp, size_t *cap, size_t n, size_t size, struct gsi_err *err)
 {
-    if (gsi_array_reserve(items, cap, n + 1, size, 64) < 0) {
+    if (gsi_array_grow_at(itemsp, cap, n + 1, size, 64) < 0) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory for the journal batch");
     }
     return 0;
@@ -44,7 +45,7 @@ static int emit_node(void *ctx, unsigned level, uint64_t index,
                      const uint8_t hash[JOURNAL_HASH_SIZE], struct gsi_err *err)
 {
     struct pw_batch *b = ctx;
-    int rc = grow((void **)&b->nodes, &b->cap_nodes, b->nnodes, sizeof *b->nodes, err);
+    int rc = grow(&b->nodes, &b->cap_nodes, b->nnodes, sizeof *b->nodes, err);
     if (rc < 0) {
         return rc;
     }
@@ -176,7 +177,7 @@ int platform_journal_append(struct pw_batch *b, struct platform_entry *e, struct
     e->index = b->range->size;
     platform_hex(e->leaf_hash, leaf);
     platform_time_format(e->time, e->time_us);
-    rc = grow((void **)&b->entries, &b->cap_entries, b->nentries, sizeof *b->entries, err);
+    rc = grow(&b->entries, &b->cap_entries, b->nentries, sizeof *b->entries, err);
     if (rc < 0) {
         return rc;
     }
@@ -243,7 +244,7 @@ int platform_party_check(struct platform *p, struct pw_batch *b, const char *par
     if (n == 0) {
         return gsi_err_set(err, GSI_ENOTFOUND, "no party '%s'", party);
     }
-    if (grow((void **)&b->seen, &b->cap_seen, b->nseen, sizeof *b->seen, err) == 0) {
+    if (grow(&b->seen, &b->cap_seen, b->nseen, sizeof *b->seen, err) == 0) {
         snprintf(b->seen[b->nseen++], PLATFORM_ID_MAX, "%s", party);
     }
     return 0;
@@ -255,7 +256,7 @@ static void parties_remember(struct platform *p, struct pw_batch *b)
     struct gsi_err ignore = GSI_ERR_INIT;
     for (size_t i = 0; i < b->nseen; i++) {
         if (p->nknown >= PLATFORM_KNOWN_PARTIES_MAX ||
-            grow((void **)&p->known, &p->cap_known, p->nknown, sizeof *p->known, &ignore) < 0) {
+            grow(&p->known, &p->cap_known, p->nknown, sizeof *p->known, &ignore) < 0) {
             return; /* a cache, not a rule: past its cap parties are looked up again */
         }
         if (!party_in(p->known, p->nknown, b->seen[i])) {
