@@ -7,7 +7,10 @@
 # participants-votes.csv) in table, csv and json, with --replay and --compare on one; events
 # summarize (several keys, all formats) and convert (csv, jsonl) over tests/data's GDELT, UCDP,
 # ICEWS and ViEWS files; the warn subcommands on the shipped ViEWS actuals with few samples;
-# the --help of every command (listed apart: a help text may change on purpose).
+# the warn subcommands again, each in every format, on the shipped panels and the UCDP
+# extracts, with the usage errors their options report; cooperation match and allocate on
+# the JSON files of the tests; the --help of every command and warn subcommand (listed
+# apart: a help text may change on purpose).
 # Prints one line per difference and ends with "compare: N identical, M differ (H help texts
 # differ)". Exit status 1 when a non-help output differs.
 set -uo pipefail
@@ -83,8 +86,75 @@ done
 run out warn backtest --actuals "$a" --years 2021 --models zero,last_poisson --samples 50 \
     --threads 2 --format json
 
-for c in events consensus warn init keygen delegate journal serve; do
+# warn on the shipped panels and on UCDP GED extracts: every subcommand, every format, and the
+# usage errors its options table reports.
+for a in "$PWD"/data/views/*.csv; do
+    for fmt in table csv json; do
+        run out warn brief --actuals "$a" --samples 40 --top 5 --format "$fmt"
+        run out warn brief --actuals "$a" --through 2020-06 --samples 40 --top 0 --seed 9 \
+            --format "$fmt"
+        run out warn backtest --actuals "$a" --years 2022 --models zero,conflictology \
+            --samples 30 --threads 1 --format "$fmt"
+        run out warn evaluate --actuals "$a" --years 2021,2022 --models zero,last_poisson \
+            --samples 30 --bootstrap 20 --format "$fmt"
+    done
+    run out warn backtest --actuals "$a" --years 2021 --models zero,last_poisson --samples 30 \
+        --by-situation --format csv
+    run out warn forecast --actuals "$a" --year 2022 --model boot_240 --samples 10 --out -
+done
+fc=$d/views/bm_conflictology_cm_samples_2018_2022.csv
+for fmt in table csv json; do
+    run out warn evaluate --actuals "$a" --forecast "$fc" --format "$fmt"
+done
+for g in "$d"/ucdp/ged231_*.csv; do
+    for fmt in table csv json; do
+        run out warn actuals --ged "$g" --actuals "$a" --compare "$a" --format "$fmt"
+    done
+    run out warn actuals --ged "$g" --out -
+    run out warn actuals --candidate "$g" --global --from 2018-01 --to 2019-12 --out -
+done
+run out warn actuals --ged "$d/ucdp/ged191_syria_2016_2019.csv" --ged "$d/ucdp/ged231_ethiopia.csv" \
+    --out -
+for bad in "forecast --samples x" "forecast --samples 0 --actuals $a" "forecast --year 1900" \
+    "forecast --actuals $a" "backtest --threads 0" "backtest --actuals $a --years 19x" \
+    "backtest --actuals $a --models nope" "brief --top -1" "brief --days" "brief --format xml" \
+    "brief --actuals $a --through 2020-13" "brief" "evaluate --actuals $a" "actuals --out -" \
+    "run --top 5" "forecast --seed -1" "backtest --bootstrap 100001" "evaluate --unknown" \
+    "nonsense" ""; do
+    # shellcheck disable=SC2086 # the words of $bad are the arguments
+    run out warn $bad
+done
+
+# cooperation on the JSON files of the tests: both verbs, every layout, and the errors.
+cj=$d/../fuzz/corpus/coop_json
+for fmt in table csv json; do
+    run out cooperation match --offers "$cj/offers" --requests "$cj/requests" --format "$fmt"
+    run out cooperation match --offers "$cj/both" --requests "$cj/both" --top 0 --compatible \
+        --format "$fmt"
+    for by in party request; do
+        run out cooperation allocate --offers "$cj/offers" --requests "$cj/requests" --by "$by" \
+            --format "$fmt"
+        run out cooperation allocate --offers "$cj/both" --requests "$cj/both" --by "$by" \
+            --format "$fmt"
+    done
+done
+for f in bad-domain duplicate negative not-array; do
+    run out cooperation match --offers "$cj/$f" --requests "$cj/requests"
+    run out cooperation allocate --offers "$cj/offers" --requests "$cj/$f"
+done
+run out cooperation match --offers "$cj/offers"
+run out cooperation match --offers "$cj/offers" --requests "$cj/requests" --db x.db
+run out cooperation match --offers "$cj/offers" --requests "$cj/requests" --top -1
+run out cooperation allocate extra --offers "$cj/offers" --requests "$cj/requests"
+run out cooperation share
+run out cooperation
+
+for c in events consensus warn init keygen delegate journal serve cooperation sign agreement \
+    witness notify consultation; do
     run help "$c" --help
+done
+for c in forecast evaluate backtest brief run actuals; do
+    run help warn "$c" --help
 done
 echo "compare: $same identical, $differ differ ($helpdiff help texts differ)"
 [ "$differ" -eq 0 ]
