@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/buf.h"
+#include "core/json.h"
 #include "platform/platform.h"
 #include "platform/proc.h"
 
@@ -90,16 +92,21 @@ static int with_party(char **text, size_t *len, const char *party, struct gsi_er
     }
     at++;
     bool empty = (*text)[at + strspn(*text + at, " \n\r\t")] == '}';
-    size_t cap = *len + PLATFORM_ID_MAX + 16;
-    char *out = malloc(cap);
-    if (out == NULL) {
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    /* The id quoted as JSON quotes it (each byte at most 6 once escaped). */
+    struct gsi_buf b;
+    gsi_buf_init(&b, *len + 6 * PLATFORM_ID_MAX + 16);
+    int rc = gsi_buf_append(&b, *text, at);
+    rc = rc ? rc : gsi_buf_puts(&b, "\"party\":");
+    rc = rc ? rc : gsi_json_quote(&b, party, strlen(party));
+    rc = rc ? rc : gsi_buf_puts(&b, empty ? "" : ",");
+    rc = rc ? rc : gsi_buf_puts(&b, *text + at);
+    if (rc < 0) {
+        gsi_buf_release(&b);
+        return gsi_err_set(err, rc, "out of memory");
     }
-    int n = snprintf(out, cap, "%.*s\"party\":\"%s\"%s%s", (int)at, *text, party, empty ? "" : ",",
-                     *text + at);
     free(*text);
-    *text = out;
-    *len = n > 0 ? (size_t)n : 0;
+    *text = b.data;
+    *len = b.len;
     return 0;
 }
 
