@@ -94,7 +94,7 @@ static int with_party(char **text, size_t *len, const char *party, struct gsi_er
     bool empty = (*text)[at + strspn(*text + at, " \n\r\t")] == '}';
     /* The id quoted as JSON quotes it (each byte at most 6 once escaped). */
     struct gsi_buf b;
-    gsi_buf_init(&b, *len + 6 * PLATFORM_ID_MAX + 16);
+    gsi_buf_init(&b, *len + 6 * (size_t)PLATFORM_ID_MAX + 16);
     int rc = gsi_buf_append(&b, *text, at);
     rc = rc ? rc : gsi_buf_puts(&b, "\"party\":");
     rc = rc ? rc : gsi_json_quote(&b, party, strlen(party));
