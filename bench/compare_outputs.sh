@@ -116,6 +116,9 @@ for a in "$PWD"/data/views/*.csv; do
     run out warn backtest --actuals "$a" --years 2021 --models zero,last_poisson --samples 30 \
         --by-situation --format csv
     run out warn forecast --actuals "$a" --year 2022 --model boot_240 --samples 10 --out -
+    run out warn backtest --actuals "$a" --years 2021,2022 --models gsi,gsi_capped,gsi_errors,gsi_own \
+        --samples 40 --threads 2 --format csv
+    run out warn forecast --actuals "$a" --year 2022 --model gsi_capped --samples 30 --out -
 done
 fc=$d/views/bm_conflictology_cm_samples_2018_2022.csv
 for fmt in table csv json; do
