@@ -7,27 +7,45 @@
 # participants-votes.csv) in table, csv and json, with --replay and --compare on one; events
 # summarize (several keys, all formats) and convert (csv, jsonl) over tests/data's GDELT, UCDP,
 # ICEWS and ViEWS files; the warn subcommands on the shipped ViEWS actuals with few samples;
-# the --help of every command (listed apart: a help text may change on purpose).
+# the warn subcommands again, each in every format, on the shipped panels and the UCDP
+# extracts, with the usage errors their options report; cooperation match and allocate on
+# the JSON files of the tests; sign, agreement verify, consultation import, notify, witness,
+# events load and journal export-tiles where they run the same on both builds, and their
+# usage errors; the --help of every command and warn subcommand (listed
+# apart: a help text may change on purpose).
 # Prints one line per difference and ends with "compare: N identical, M differ (H help texts
-# differ)". Exit status 1 when a non-help output differs.
+# differ, U usage messages reworded)". Exit status 1 when any other output differs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 old=${1:?usage: compare_outputs.sh OLD_GSI NEW_GSI}
 new=${2:?usage: compare_outputs.sh OLD_GSI NEW_GSI}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-same=0 differ=0 helpdiff=0
+same=0 differ=0 helpdiff=0 usagediff=0
 
-run() { # kind, args...: kind is "out" or "help"
+fresh() { # binary: with FRESH=1, a new database made by that binary in the current directory
+    [ -z "${FRESH:-}" ] && return 0
+    rm -rf gsi.db gsi.db.checkpoint gsi.db.key tiles
+    "$1" init >/dev/null 2>&1
+}
+
+run() { # kind, args...: kind is "out", "help" or "usage" (a usage error: its exit status and
+    # standard output must match; its message, worded by the options table, may differ and is
+    # listed with both wordings)
     local kind=$1
     shift
-    (cd "$tmp" && "$old" "$@" >o.out 2>o.err; echo $? >o.rc)
-    (cd "$tmp" && "$new" "$@" >n.out 2>n.err; echo $? >n.rc)
+    (cd "$tmp" && fresh "$old" && "$old" "$@" >o.out 2>o.err; echo $? >o.rc)
+    (cd "$tmp" && fresh "$new" && "$new" "$@" >n.out 2>n.err; echo $? >n.rc)
     if cmp -s "$tmp/o.out" "$tmp/n.out" && cmp -s "$tmp/o.err" "$tmp/n.err" &&
         cmp -s "$tmp/o.rc" "$tmp/n.rc"; then
         same=$((same + 1))
     elif [ "$kind" = help ]; then
         helpdiff=$((helpdiff + 1))
+    elif [ "$kind" = usage ] && cmp -s "$tmp/o.out" "$tmp/n.out" && cmp -s "$tmp/o.rc" "$tmp/n.rc"; then
+        usagediff=$((usagediff + 1))
+        echo "REWORDED (exit $(cat "$tmp/n.rc")): gsi $*"
+        echo "    was: $(head -n 1 "$tmp/o.err")"
+        echo "    now: $(head -n 1 "$tmp/n.err")"
     else
         differ=$((differ + 1))
         echo "DIFFER: gsi $*"
@@ -83,8 +101,146 @@ done
 run out warn backtest --actuals "$a" --years 2021 --models zero,last_poisson --samples 50 \
     --threads 2 --format json
 
-for c in events consensus warn init keygen delegate journal serve; do
+# warn on the shipped panels and on UCDP GED extracts: every subcommand, every format, and the
+# usage errors its options table reports.
+for a in "$PWD"/data/views/*.csv; do
+    for fmt in table csv json; do
+        run out warn brief --actuals "$a" --samples 40 --top 5 --format "$fmt"
+        run out warn brief --actuals "$a" --through 2020-06 --samples 40 --top 0 --seed 9 \
+            --format "$fmt"
+        run out warn backtest --actuals "$a" --years 2022 --models zero,conflictology \
+            --samples 30 --threads 1 --format "$fmt"
+        run out warn evaluate --actuals "$a" --years 2021,2022 --models zero,last_poisson \
+            --samples 30 --bootstrap 20 --format "$fmt"
+    done
+    run out warn backtest --actuals "$a" --years 2021 --models zero,last_poisson --samples 30 \
+        --by-situation --format csv
+    run out warn forecast --actuals "$a" --year 2022 --model boot_240 --samples 10 --out -
+    run out warn backtest --actuals "$a" --years 2021,2022 --models gsi,gsi_capped,gsi_errors,gsi_own \
+        --samples 40 --threads 2 --format csv
+    run out warn forecast --actuals "$a" --year 2022 --model gsi_capped --samples 30 --out -
+done
+fc=$d/views/bm_conflictology_cm_samples_2018_2022.csv
+for fmt in table csv json; do
+    run out warn evaluate --actuals "$a" --forecast "$fc" --format "$fmt"
+done
+for g in "$d"/ucdp/ged231_*.csv; do
+    for fmt in table csv json; do
+        run out warn actuals --ged "$g" --actuals "$a" --compare "$a" --format "$fmt"
+    done
+    run out warn actuals --ged "$g" --out -
+    run out warn actuals --candidate "$g" --global --from 2018-01 --to 2019-12 --out -
+done
+run out warn actuals --ged "$d/ucdp/ged191_syria_2016_2019.csv" --ged "$d/ucdp/ged231_ethiopia.csv" \
+    --out -
+for bad in "forecast --samples x" "forecast --samples 0 --actuals $a" "forecast --year 1900" \
+    "forecast --actuals $a" "backtest --threads 0" "backtest --actuals $a --years 19x" \
+    "backtest --actuals $a --models nope" "brief --top -1" "brief --days" "brief --format xml" \
+    "brief --actuals $a --through 2020-13" "brief" "evaluate --actuals $a" "actuals --out -" \
+    "run --top 5" "forecast --seed -1" "backtest --bootstrap 100001" "evaluate --unknown" \
+    "nonsense" ""; do
+    # shellcheck disable=SC2086 # the words of $bad are the arguments
+    run out warn $bad
+done
+
+# cooperation on the JSON files of the tests: both verbs, every layout, and the errors.
+cj=$d/../fuzz/corpus/coop_json
+for fmt in table csv json; do
+    run out cooperation match --offers "$cj/offers" --requests "$cj/requests" --format "$fmt"
+    run out cooperation match --offers "$cj/both" --requests "$cj/both" --top 0 --compatible \
+        --format "$fmt"
+    for by in party request; do
+        run out cooperation allocate --offers "$cj/offers" --requests "$cj/requests" --by "$by" \
+            --format "$fmt"
+        run out cooperation allocate --offers "$cj/both" --requests "$cj/both" --by "$by" \
+            --format "$fmt"
+    done
+done
+for f in bad-domain duplicate negative not-array; do
+    run out cooperation match --offers "$cj/$f" --requests "$cj/requests"
+    run out cooperation allocate --offers "$cj/offers" --requests "$cj/$f"
+done
+run out cooperation match --offers "$cj/offers"
+run out cooperation match --offers "$cj/offers" --requests "$cj/requests" --db x.db
+run out cooperation match --offers "$cj/offers" --requests "$cj/requests" --top -1
+run out cooperation allocate extra --offers "$cj/offers" --requests "$cj/requests"
+run out cooperation share
+run out cooperation
+
+# sign, agreement, consultation, notify, witness, events load and journal tiles: what runs the
+# same on both builds (one key made beforehand; a fresh database for each binary where the
+# command writes one), and their usage errors.
+ag=$d/../fuzz/corpus/agree
+tail -c +2 "$ag/body" >"$tmp/body"
+tail -c +2 "$ag/bundle_signed3" >"$tmp/bundle"
+(cd "$tmp" && "$new" keygen --name 'un.example/del"1' --out k >/dev/null 2>&1)
+(cd "$tmp" && "$new" witness keygen --name au.example/witness --out wk >/dev/null 2>&1)
+for fmt in text json csv table; do
+    run out sign --key k --format "$fmt" body
+    run out agreement verify --format "$fmt" bundle
+done
+run usage sign --key k --format xml body
+run usage agreement verify --format xml bundle
+run out sign --key k body body
+run out sign body
+run out sign --key k "$ag/body"
+run out sign --key nokey body
+run out agreement verify --log-key gsi.local/log+00000000+AAAA bundle
+run out agreement verify bundle bundle
+run out agreement verify --format json body
+run out agreement verify
+run out agreement export
+run out agreement export 0
+run out agreement export 1 2
+run out agreement nonsense
+run out witness vkey --key wk
+run out witness vkey --key k
+run out witness vkey
+run out witness keygen --name x
+run out witness keygen --name x --out wk
+run out witness sign
+t=$d/deliberation/scoop-hivemind.taxes
+for fmt in text json; do
+    FRESH=1 run out consultation import --comments "$t/comments.csv" --votes "$t/votes.csv" \
+        --question "taxes" --format "$fmt"
+done
+run usage consultation import --comments "$t/comments.csv" --votes "$t/votes.csv" --format xml
+FRESH=1 run out consultation import --comments "$t/comments.csv"
+FRESH=1 run out consultation import --comments "$t/votes.csv" --votes "$t/comments.csv"
+run out consultation export
+for fmt in table csv json; do
+    FRESH=1 run out events load "$d/ucdp/ged231_ethiopia.csv" "$d/icews/"*.tab --format "$fmt"
+done
+FRESH=1 run out events load "${gdelt[0]}" --strict
+run out events load
+run usage events load --bogus x
+FRESH=1 run out notify "$ag/body" --party UN
+FRESH=1 run out notify "$cj/offers" --party UN --format json
+run out notify a b
+run out notify
+FRESH=1 run out journal export-tiles tiles
+FRESH=1 run out journal export-tiles tiles --full
+run out journal export-tiles
+run out journal export-tiles a b
+run out journal verify --tiles tiles
+run out journal verify --tiles nowhere --vkey x --format json
+run usage journal verify --tiles nowhere --vkey x --bogus
+
+for c in events consensus warn init keygen delegate journal serve cooperation sign agreement \
+    witness notify consultation; do
     run help "$c" --help
 done
-echo "compare: $same identical, $differ differ ($helpdiff help texts differ)"
+for c in forecast evaluate backtest brief run actuals; do
+    run help warn "$c" --help
+done
+run help events load --help
+run help journal export-tiles --help
+run help journal verify --tiles x --help
+run help consultation import --help
+run help agreement verify --help
+run help agreement export --help
+run help witness keygen --help
+run help witness vkey --help
+echo "compare: $same identical, $differ differ ($helpdiff help texts differ, $usagediff usage" \
+    "messages reworded)"
 [ "$differ" -eq 0 ]

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/json.h"
 #include "journal/journal.h"
 #include "platform/agree.h"
 #include "platform/consult.h"
@@ -24,33 +25,40 @@ static const char agreement_usage[] =
     "export  writes agreement ID's bundle: its canonical bytes, each signature's journal record\n"
     "        and the signer's delegate record, their inclusion proofs, and the latest signed\n"
     "        checkpoint (GET /v1/agreements/{id}/bundle gives the same).\n"
-    "\n"
-    "Options:\n"
-    "  --log-key KEY        the journal's C2SP verifier key to pin\n"
-    "  --log-key-file FILE  the same, read from FILE\n"
-    "  --format FMT         text (default) or json\n"
-    "  --db URL             ./gsi.db (default), a SQLite path, or postgresql://...\n"
-    "  --out FILE           where export writes the bundle (default standard output)\n"
-    "  -h, --help           show this help\n"
-    "\n"
+    "";
+
+static const char agreement_epilog[] =
     "Exit status: 0 verified, 1 verification failed or runtime failure, 2 usage error,\n"
     "65 malformed bundle.\n";
 
-static void print_report(const struct agree_bundle_report *r, const char *vkey, enum gsi_format fmt)
+/* The report as one JSON line. A failed write shows in stdout's error state. */
+static void write_json(const struct agree_bundle_report *r)
 {
-    if (fmt == GSI_FORMAT_JSON) {
-        printf("{\"verified\":true,\"agreement\":%lld,\"consultation\":%lld,\"decision\":%lld,"
-               "\"log\":",
-               (long long)r->doc.agreement, (long long)r->doc.consultation,
-               (long long)r->doc.decision);
-        gsi_json_write_string(stdout, r->doc.origin);
-        printf(",\"tree_size\":%llu,\"proofs\":%zu,\"signatures\":[",
-               (unsigned long long)r->tree_size, r->proofs);
-        for (size_t i = 0; i < r->doc.nsignatories; i++) {
-            printf("%s", i ? "," : "");
-            gsi_json_write_string(stdout, r->signer[i]);
-        }
-        printf("]}\n");
+    struct gsi_json w;
+    gsi_json_init_file(&w, stdout);
+    gsi_json_object_begin(&w, NULL, GSI_JSON_COMPACT);
+    gsi_json_bool(&w, "verified", true);
+    gsi_json_int(&w, "agreement", r->doc.agreement);
+    gsi_json_int(&w, "consultation", r->doc.consultation);
+    gsi_json_int(&w, "decision", r->doc.decision);
+    gsi_json_string(&w, "log", r->doc.origin);
+    gsi_json_uint(&w, "tree_size", r->tree_size);
+    gsi_json_uint(&w, "proofs", r->proofs);
+    gsi_json_array_begin(&w, "signatures", GSI_JSON_COMPACT);
+    for (size_t i = 0; i < r->doc.nsignatories; i++) {
+        gsi_json_string(&w, NULL, r->signer[i]);
+    }
+    gsi_json_end(&w);
+    gsi_json_end(&w);
+    gsi_json_newline(&w);
+    gsi_json_finish(&w);
+    gsi_json_release(&w);
+}
+
+static void print_report(const struct agree_bundle_report *r, const char *vkey, bool json)
+{
+    if (json) {
+        write_json(r);
         return;
     }
     printf("agreement %lld (consultation %lld, decision %lld) on log %s\n",
@@ -65,8 +73,7 @@ static void print_report(const struct agree_bundle_report *r, const char *vkey, 
     printf("verified: %zu of %zu signatories\n", r->signatures, r->doc.nsignatories);
 }
 
-static int agreement_verify(const char *path, const char *vkey, const char *vkey_file,
-                            enum gsi_format fmt)
+static int agreement_verify(const char *path, const char *vkey, const char *vkey_file, bool json)
 {
     struct gsi_err err = GSI_ERR_INIT;
     if (journal_crypto_init(&err) < 0) {
@@ -90,7 +97,7 @@ static int agreement_verify(const char *path, const char *vkey, const char *vkey
         rc = agree_bundle_verify(&rep, bundle, len, vkey, &err);
     }
     if (rc == 0) {
-        print_report(&rep, vkey, fmt);
+        print_report(&rep, vkey, json);
     } else if (err.code == GSI_EVERIFY) {
         printf("not verified: %s\n", err.msg);
     }
@@ -114,24 +121,25 @@ static int agreement_export(int argc, char **argv)
 {
     struct platform_opts o;
     platform_opts_init(&o);
-    const char *out = NULL, *ids = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(agreement_usage, stdout);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--db", &missing)) != NULL) {
-            o.db = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--out", &missing)) != NULL) {
-            out = v;
-        } else if (missing) {
-            return cli_usage_error("agreement", "%s needs a value", argv[i]);
-        } else if (argv[i][0] == '-' || ids != NULL) {
-            return cli_usage_error("agreement", "unexpected argument '%s'", argv[i]);
-        } else {
-            ids = argv[i];
-        }
+    const char *out = NULL;
+    struct cli_words words = { 0 };
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--db", "URL", &o.db,
+                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_STRING("--out", "FILE", &out,
+                       "where export writes the bundle (default standard output)"),
+        CLI_OPT_WORDS(&words),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "agreement", agreement_usage, agreement_epilog, opts };
+    int st = cli_parse(&cmd, argc, argv, 1);
+    if (st < 0 && words.n > 1) {
+        st = cli_usage_error("agreement", "unexpected argument '%s'", words.v[1]);
+    }
+    const char *ids = words.n > 0 ? words.v[0] : NULL;
+    free(words.v);
+    if (st >= 0) {
+        return st;
     }
     long id = 0;
     if (ids == NULL) {
@@ -156,6 +164,10 @@ static int agreement_export(int argc, char **argv)
     return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
 }
 
+/* text is the default; table and csv are taken as text, as the other commands' --format
+ * values. */
+static const char *const agreement_formats[] = { "text", "json", "table", "csv", NULL };
+
 int cmd_agreement(int argc, char **argv)
 {
     if (argc < 2 || cli_is_help(argv[1])) {
@@ -168,36 +180,28 @@ int cmd_agreement(int argc, char **argv)
     if (strcmp(argv[1], "verify") != 0) {
         return cli_usage_error("agreement", "unknown subcommand '%s' (verify, export)", argv[1]);
     }
-    const char *vkey = NULL, *vkey_file = NULL, *path = NULL;
-    enum gsi_format fmt = GSI_FORMAT_TABLE;
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(agreement_usage, stdout);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--log-key", &missing)) != NULL) {
-            vkey = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--log-key-file", &missing)) != NULL) {
-            vkey_file = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--format", &missing)) != NULL) {
-            if (strcmp(v, "text") == 0) {
-                fmt = GSI_FORMAT_TABLE;
-            } else if (cli_format(&fmt, "agreement", v) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if (missing) {
-            return cli_usage_error("agreement", "%s needs a value", argv[i]);
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return cli_usage_error("agreement", "unknown option '%s'", argv[i]);
-        } else if (path == NULL) {
-            path = argv[i];
-        } else {
-            return cli_usage_error("agreement", "one BUNDLE at a time");
-        }
+    const char *vkey = NULL, *vkey_file = NULL;
+    int format = 0;
+    struct cli_words words = { 0 };
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--log-key", "KEY", &vkey, "the journal's C2SP verifier key to pin"),
+        CLI_OPT_STRING("--log-key-file", "FILE", &vkey_file, "the same, read from FILE"),
+        CLI_OPT_CHOICE("--format", "FMT", &format, agreement_formats, "text (default) or json"),
+        CLI_OPT_WORDS(&words),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "agreement", agreement_usage, agreement_epilog, opts };
+    int st = cli_parse(&cmd, argc, argv, 2);
+    if (st < 0 && words.n > 1) {
+        st = cli_usage_error("agreement", "one BUNDLE at a time");
+    }
+    const char *path = words.n > 0 ? words.v[0] : NULL;
+    free(words.v);
+    if (st >= 0) {
+        return st;
     }
     if (path == NULL) {
         return cli_usage_error("agreement", "verify needs a BUNDLE file ('-' for standard input)");
     }
-    return agreement_verify(path, vkey, vkey_file, fmt);
+    return agreement_verify(path, vkey, vkey_file, strcmp(agreement_formats[format], "json") == 0);
 }

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "core/hex.h"
+#include "core/json.h"
 #include "journal/journal.h"
 #include "platform/consult.h"
 #include "platform/consult_import.h"
@@ -18,63 +19,46 @@ static const char consultation_usage[] =
     "moderated out stay out of the computation) and votes.csv's votes, in timestamp order,\n"
     "their voters as public participants. The consensus view is then at\n"
     "GET /v1/consultations/{id}/consensus. The import is journalled with both files' SHA-256.\n"
-    "\n"
-    "Options:\n"
-    "  --comments FILE   Polis comments.csv (comment-id, moderated, comment-body)\n"
-    "  --votes FILE      Polis votes.csv (comment-id, voter-id, vote; timestamp if present)\n"
-    "  --party ID        the convening party (default UN)\n"
-    "  --question TEXT   the question (default: the file name)\n"
-    "  --domain KEY      one of the 20 priority domains (default conflict-prevention)\n"
-    "  --means MEANS     UN Charter Art. 33 means (default negotiation)\n"
-    "  --db URL          ./gsi.db (default), a SQLite path, or postgresql://...\n"
-    "  --format FMT      text (default) or json\n"
-    "  -h, --help        show this help\n"
-    "\n"
+    "";
+
+static const char consultation_epilog[] =
     "Exit status: 0 success, 1 runtime failure, 2 usage error, 65 bad input data.\n";
+
+static const char *const consultation_formats[] = { "text", "json", NULL };
 
 struct import_args {
     const char *comments, *votes, *party, *question, *domain, *means;
-    bool json;
+    int format; /* index in consultation_formats */
     struct platform_opts o;
 };
 
+/* Reads argv[2..] (after "import"). Returns -1 to go on, or the exit status. */
 static int parse_args(struct import_args *a, int argc, char **argv)
 {
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(consultation_usage, stdout);
-            return 1;
-        } else if ((v = cli_opt(argc, argv, &i, "--comments", &missing)) != NULL) {
-            a->comments = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--votes", &missing)) != NULL) {
-            a->votes = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--party", &missing)) != NULL) {
-            a->party = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--question", &missing)) != NULL) {
-            a->question = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--domain", &missing)) != NULL) {
-            a->domain = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--means", &missing)) != NULL) {
-            a->means = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--db", &missing)) != NULL) {
-            a->o.db = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--format", &missing)) != NULL) {
-            if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
-                return -cli_usage_error("consultation", "--format is text or json");
-            }
-            a->json = strcmp(v, "json") == 0;
-        } else if (missing) {
-            return -cli_usage_error("consultation", "%s needs a value", argv[i]);
-        } else {
-            return -cli_usage_error("consultation", "unknown argument '%s'", argv[i]);
-        }
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--comments", "FILE", &a->comments,
+                       "Polis comments.csv (comment-id, moderated, comment-body)"),
+        CLI_OPT_STRING("--votes", "FILE", &a->votes,
+                       "Polis votes.csv (comment-id, voter-id, vote; timestamp if present)"),
+        CLI_OPT_STRING("--party", "ID", &a->party, "the convening party (default UN)"),
+        CLI_OPT_STRING("--question", "TEXT", &a->question, "the question (default: the file name)"),
+        CLI_OPT_STRING("--domain", "KEY", &a->domain,
+                       "one of the 20 priority domains (default conflict-prevention)"),
+        CLI_OPT_STRING("--means", "MEANS", &a->means,
+                       "UN Charter Art. 33 means (default negotiation)"),
+        CLI_OPT_STRING("--db", "URL", &a->o.db,
+                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_CHOICE("--format", "FMT", &a->format, consultation_formats,
+                       "text (default) or json"),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "consultation", consultation_usage, consultation_epilog,
+                                     opts };
+    int st = cli_parse(&cmd, argc, argv, 2);
+    if (st < 0 && (a->comments == NULL || a->votes == NULL)) {
+        st = cli_usage_error("consultation", "import needs --comments FILE and --votes FILE");
     }
-    if (a->comments == NULL || a->votes == NULL) {
-        return -cli_usage_error("consultation", "import needs --comments FILE and --votes FILE");
-    }
-    return 0;
+    return st;
 }
 
 static void sha_hex(char out[65], const char *data, size_t len)
@@ -83,6 +67,23 @@ static void sha_hex(char out[65], const char *data, size_t len)
     journal_sha256(h, data, len);
     gsi_hex_encode(out, h, sizeof h);
     out[64] = '\0';
+}
+
+/* The summary as one JSON line. */
+static int write_json(int64_t id, const struct consult_polis *x, struct gsi_err *err)
+{
+    struct gsi_json w;
+    gsi_json_init_file(&w, stdout);
+    gsi_json_object_begin(&w, NULL, GSI_JSON_COMPACT);
+    gsi_json_int(&w, "consultation", id);
+    gsi_json_uint(&w, "statements", x->nstmt);
+    gsi_json_uint(&w, "votes", x->nvotes);
+    gsi_json_uint(&w, "participants", x->voters);
+    gsi_json_end(&w);
+    gsi_json_newline(&w);
+    int rc = gsi_json_finish(&w);
+    gsi_json_release(&w);
+    return rc < 0 ? gsi_err_set(err, rc, "cannot write the summary") : 0;
 }
 
 int cmd_consultation(int argc, char **argv)
@@ -98,9 +99,9 @@ int cmd_consultation(int argc, char **argv)
                              .domain = "conflict-prevention",
                              .means = "negotiation" };
     platform_opts_init(&a.o);
-    int pr = parse_args(&a, argc, argv);
-    if (pr != 0) {
-        return pr > 0 ? GSI_EXIT_OK : -pr;
+    int st = parse_args(&a, argc, argv);
+    if (st >= 0) {
+        return st;
     }
     a.question = a.question ? a.question : a.votes;
     struct gsi_err err = GSI_ERR_INIT;
@@ -131,9 +132,8 @@ int cmd_consultation(int argc, char **argv)
     if (rc == 0) {
         rc = consult_import(p, &id, a.party, a.question, a.domain, a.means, &x, ch, vh, &err);
     }
-    if (rc == 0 && a.json) {
-        printf("{\"consultation\":%lld,\"statements\":%zu,\"votes\":%zu,\"participants\":%zu}\n",
-               (long long)id, x.nstmt, x.nvotes, x.voters);
+    if (rc == 0 && a.format == 1) {
+        rc = write_json(id, &x, &err);
     } else if (rc == 0) {
         printf("consultation %lld: %zu statements, %zu votes, %zu participants\n", (long long)id,
                x.nstmt, x.nvotes, x.voters);

@@ -26,78 +26,30 @@ static const char coop_usage[] =
     "places only from the offers that match it on all four reasons.\n"
     "\n"
     "The offers and requests are the open ones in the database (their ids are the case ids\n"
-    "of /v1/cooperation/offers and /requests), or those of two JSON files.\n"
-    "\n"
-    "Options:\n"
-    "  --db URL           ./gsi.db (default), a SQLite path, or postgresql://...\n"
-    "  --key FILE         the log's signing key (default <db>.key, ./gsi-log.key)\n"
-    "  --checkpoint FILE  the checkpoint file (default <db>.checkpoint)\n"
-    "  --offers FILE      JSON array of offers: id, party, domain, places, languages,\n"
-    "                     regions (none: open to all), start, end (YYYY-MM-DD)\n"
-    "  --requests FILE    JSON array of requests: id, party, domain, places, languages,\n"
-    "                     region (default: the party's UN region), start, end (window)\n"
-    "  --top N            match: at most N offers per request (default 3; 0 = all)\n"
-    "  --compatible       match: only offers that match on all four reasons\n"
-    "  --by party|request allocate: one row per party (default) or per request and offer\n"
-    "  --format F         table (default), csv or json\n"
-    "  -h, --help         show this help\n"
-    "\n"
+    "of /v1/cooperation/offers and /requests), or those of two JSON files.\n";
+
+static const char coop_epilog[] =
     "Exit status: 0 success, 1 runtime failure, 2 usage error, 65 bad input data.\n";
+
+static const char *const coop_by[] = { "party", "request", NULL };
 
 struct cargs {
     struct platform_opts o;
-    const char *verb, *offers, *requests, *by;
-    long top;
+    const char *verb, *offers, *requests;
+    int64_t top;
+    int by; /* index in coop_by */
     bool compatible, match;
     enum gsi_format format;
+    struct cli_words words; /* the verb */
 };
 
-static int parse_opt(struct cargs *a, int argc, char **argv, int *i)
+/* Checks what the table cannot: the verb and which options go together. Returns -1 to go
+ * on, or the exit status. */
+static int check(struct cargs *a)
 {
-    const char *v;
-    bool missing = false;
-    if ((v = cli_opt(argc, argv, i, "--offers", &missing)) != NULL) {
-        a->offers = v;
-    } else if ((v = cli_opt(argc, argv, i, "--db", &missing)) != NULL) {
-        a->o.db = v;
-    } else if ((v = cli_opt(argc, argv, i, "--key", &missing)) != NULL) {
-        a->o.key_path = v;
-    } else if ((v = cli_opt(argc, argv, i, "--checkpoint", &missing)) != NULL) {
-        a->o.checkpoint_path = v;
-    } else if ((v = cli_opt(argc, argv, i, "--requests", &missing)) != NULL) {
-        a->requests = v;
-    } else if ((v = cli_opt(argc, argv, i, "--by", &missing)) != NULL) {
-        a->by = v;
-    } else if ((v = cli_opt(argc, argv, i, "--top", &missing)) != NULL) {
-        return cli_int(&a->top, "cooperation", "--top", v, 0, 1000000) < 0 ? GSI_EXIT_USAGE : 0;
-    } else if ((v = cli_opt(argc, argv, i, "--format", &missing)) != NULL) {
-        return cli_format(&a->format, "cooperation", v) < 0 ? GSI_EXIT_USAGE : 0;
-    } else if (strcmp(argv[*i], "--compatible") == 0) {
-        a->compatible = true;
-    } else if (missing) {
-        return cli_usage_error("cooperation", "%s needs a value", argv[*i]);
-    } else if (a->verb == NULL && argv[*i][0] != '-') {
-        a->verb = argv[*i];
-    } else {
-        return cli_usage_error("cooperation", "unknown argument '%s'", argv[*i]);
-    }
-    return 0;
-}
-
-/* Returns -1 to go on, or the exit status. */
-static int parse(struct cargs *a, int argc, char **argv)
-{
-    a->top = 3;
-    a->by = "party";
-    for (int i = 1; i < argc; i++) {
-        if (cli_is_help(argv[i])) {
-            fputs(coop_usage, stdout);
-            return GSI_EXIT_OK;
-        }
-        int rc = parse_opt(a, argc, argv, &i);
-        if (rc != 0) {
-            return rc;
-        }
+    a->verb = a->words.n > 0 ? a->words.v[0] : NULL;
+    if (a->words.n > 1) {
+        return cli_usage_error("cooperation", "unknown argument '%s'", a->words.v[1]);
     }
     if (a->verb == NULL || (strcmp(a->verb, "match") != 0 && strcmp(a->verb, "allocate") != 0)) {
         return cli_usage_error("cooperation", "expected 'match' or 'allocate'");
@@ -108,11 +60,40 @@ static int parse(struct cargs *a, int argc, char **argv)
     if (a->offers != NULL && a->o.db != NULL) {
         return cli_usage_error("cooperation", "either --db or the two files, not both");
     }
-    if (strcmp(a->by, "party") != 0 && strcmp(a->by, "request") != 0) {
-        return cli_usage_error("cooperation", "--by expects party or request");
-    }
     a->match = strcmp(a->verb, "match") == 0;
     return -1;
+}
+
+/* Returns -1 to go on, or the exit status. */
+static int parse(struct cargs *a, int argc, char **argv)
+{
+    a->top = 3;
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--db", "URL", &a->o.db,
+                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_STRING("--key", "FILE", &a->o.key_path,
+                       "the log's signing key (default <db>.key, ./gsi-log.key)"),
+        CLI_OPT_STRING("--checkpoint", "FILE", &a->o.checkpoint_path,
+                       "the checkpoint file (default <db>.checkpoint)"),
+        CLI_OPT_STRING("--offers", "FILE", &a->offers,
+                       "JSON array of offers: id, party, domain, places, languages,\n"
+                       "regions (none: open to all), start, end (YYYY-MM-DD)"),
+        CLI_OPT_STRING("--requests", "FILE", &a->requests,
+                       "JSON array of requests: id, party, domain, places, languages,\n"
+                       "region (default: the party's UN region), start, end (window)"),
+        CLI_OPT_INT("--top", "N", &a->top, 0, 1000000,
+                    "match: at most N offers per request (default 3; 0 = all)"),
+        CLI_OPT_FLAG("--compatible", &a->compatible,
+                     "match: only offers that match on all four reasons"),
+        CLI_OPT_CHOICE("--by", "party|request", &a->by, coop_by,
+                       "allocate: one row per party (default) or per request and offer"),
+        CLI_OPT_FORMAT(&a->format, "table (default), csv or json"),
+        CLI_OPT_WORDS(&a->words),
+        CLI_OPT_END(),
+    };
+    const struct cli_command c = { "cooperation", coop_usage, coop_epilog, opts };
+    int rc = cli_parse(&c, argc, argv, 1);
+    return rc >= 0 ? rc : check(a);
 }
 
 static int match_table(struct gsi_table *t, const struct coop_book *b,
@@ -205,7 +186,7 @@ static int run_allocate(const struct cargs *a, const struct coop_book *b, struct
         {"party", -1}, {"requested", 0}, {"allocated", 0}};
     static const struct gsi_table_col by_request[] = {
         {"request", -1}, {"party", -1}, {"offer", -1}, {"places", 0}};
-    bool party = strcmp(a->by, "party") == 0;
+    bool party = a->by == 0;
     struct coop_alloc al;
     int rc = coop_alloc_run(&al, b->offers, b->noffers, b->reqs, b->nreqs, b->nparties, err);
     if (rc < 0) {
@@ -228,6 +209,7 @@ int cmd_cooperation(int argc, char **argv)
     struct cargs a = {0};
     int rc = parse(&a, argc, argv);
     if (rc >= 0) {
+        free(a.words.v);
         return rc;
     }
     struct gsi_err err = GSI_ERR_INIT;
@@ -250,5 +232,6 @@ int cmd_cooperation(int argc, char **argv)
         rc = a.match ? run_match(&a, &c.book, &err) : run_allocate(&a, &c.book, &err);
     }
     platform_coop_release(&c);
+    free(a.words.v);
     return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
 }

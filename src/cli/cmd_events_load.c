@@ -25,13 +25,9 @@ static const char load_usage[] =
     "a country's trend at GET /v1/events/countries/{iso3}/trend. Events with no country are\n"
     "counted in the output but not stored. A file loaded before (same name, same source) is\n"
     "skipped. Each file is stored in one transaction.\n"
-    "\n"
-    "Options:\n"
-    "  --db URL      ./gsi.db (default), a SQLite path, or postgresql://...\n"
-    "  --strict      stop at the first malformed row (exit status 65)\n"
-    "  --format FMT  table (default), csv or json\n"
-    "  -h, --help    show this help\n"
-    "\n"
+    "";
+
+static const char load_epilog[] =
     "Output: one row per file: file, source, events, stored (with a country), status\n"
     "(loaded or skipped).\n"
     "Exit status: 0 success, 1 runtime failure, 2 usage error, 65 bad input data.\n";
@@ -157,38 +153,23 @@ int cmd_events_load(int argc, char **argv)
     platform_opts_init(&po);
     enum gsi_format fmt = GSI_FORMAT_TABLE;
     bool strict = false;
-    const char **files = calloc((size_t)argc, sizeof *files);
-    int nfiles = 0;
-    if (files == NULL) {
-        return GSI_EXIT_FAILURE;
+    struct cli_words files = { 0 };
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--db", "URL", &po.db,
+                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_FLAG("--strict", &strict, "stop at the first malformed row (exit status 65)"),
+        CLI_OPT_FORMAT(&fmt, "table (default), csv or json"),
+        CLI_OPT_WORDS(&files),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "events load", load_usage, load_epilog, opts };
+    int st = cli_parse(&cmd, argc, argv, 1);
+    if (st < 0 && files.n == 0) {
+        st = cli_usage_error("events load", "name at least one event file");
     }
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(load_usage, stdout);
-            free(files);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--db", &missing)) != NULL) {
-            po.db = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--format", &missing)) != NULL) {
-            if (cli_format(&fmt, "events load", v) < 0) {
-                free(files);
-                return GSI_EXIT_USAGE;
-            }
-        } else if (strcmp(argv[i], "--strict") == 0) {
-            strict = true;
-        } else if (missing || (argv[i][0] == '-' && argv[i][1] != '\0')) {
-            free(files);
-            return cli_usage_error("events load", "%s %s", argv[i],
-                                   missing ? "needs a value" : "is not an option of load");
-        } else {
-            files[nfiles++] = argv[i];
-        }
-    }
-    if (nfiles == 0) {
-        free(files);
-        return cli_usage_error("events load", "name at least one event file");
+    if (st >= 0) {
+        free(files.v);
+        return st;
     }
     static const struct gsi_table_col cols[] = {
         { "file", -1 }, { "source", -1 }, { "events", 0 }, { "stored", 0 }, { "status", -1 }
@@ -200,8 +181,8 @@ int cmd_events_load(int argc, char **argv)
     rc = rc ? rc : platform_open(&p, &po, &err);
     struct events_stats stats;
     events_stats_init(&stats);
-    for (int f = 0; rc == 0 && f < nfiles; f++) {
-        rc = load_one(p, files[f], strict, t, &stats, &err);
+    for (size_t f = 0; rc == 0 && f < files.n; f++) {
+        rc = load_one(p, files.v[f], strict, t, &stats, &err);
     }
     events_stats_report(&stats, stderr);
     if (t != NULL && gsi_table_write(t, stdout, fmt) < 0 && rc == 0) {
@@ -209,6 +190,6 @@ int cmd_events_load(int argc, char **argv)
     }
     gsi_table_free(t);
     platform_close(p);
-    free(files);
+    free(files.v);
     return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
 }

@@ -19,11 +19,7 @@ static const char export_usage[] =
     "checkpoint. Any static web server or object store serving DIR is then a mirror that\n"
     "`gsi journal verify --tiles` and any tlog-tiles client can check. Full tiles never change:\n"
     "those already in DIR are kept (--full rewrites them).\n"
-    "\n"
-    "Options:\n"
-    "  --db URL      ./gsi.db (default), a SQLite path, or postgresql://...\n"
-    "  --full        rewrite every tile, not only the new ones\n"
-    "  -h, --help    show this help\n";
+    "";
 
 static int export_level(struct platform *p, const char *dir, int level, uint64_t size, bool full,
                         uint64_t *written, struct gsi_err *err)
@@ -59,25 +55,24 @@ int cmd_journal_export_tiles(int argc, char **argv)
 {
     struct platform_opts o;
     platform_opts_init(&o);
-    const char *dir = NULL;
     bool full = false;
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(export_usage, stdout);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--db", &missing)) != NULL) {
-            o.db = v;
-        } else if (strcmp(argv[i], "--full") == 0) {
-            full = true;
-        } else if (missing) {
-            return cli_usage_error("journal", "%s needs a value", argv[i]);
-        } else if (argv[i][0] != '-' && dir == NULL) {
-            dir = argv[i];
-        } else {
-            return cli_usage_error("journal", "unknown argument '%s'", argv[i]);
-        }
+    struct cli_words words = { 0 };
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--db", "URL", &o.db,
+                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_FLAG("--full", &full, "rewrite every tile, not only the new ones"),
+        CLI_OPT_WORDS(&words),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "journal", export_usage, NULL, opts };
+    int st = cli_parse(&cmd, argc, argv, 2);
+    if (st < 0 && words.n > 1) {
+        st = cli_usage_error("journal", "unknown argument '%s'", words.v[1]);
+    }
+    const char *dir = words.n > 0 ? words.v[0] : NULL;
+    free(words.v);
+    if (st >= 0) {
+        return st;
     }
     if (dir == NULL) {
         return cli_usage_error("journal", "export-tiles needs a directory (export-tiles DIR)");
@@ -134,16 +129,9 @@ static const char verify_usage[] =
     "tile, checks that each entry is a canonical journal entry, recomputes the Merkle tree and\n"
     "requires every tile hash and the root to match. With --policy, the checkpoint must also\n"
     "carry cosignatures from a quorum of the policy's witnesses.\n"
-    "\n"
-    "Options:\n"
-    "  --tiles URL|DIR  http://HOST:PORT/PREFIX (the server's is http://HOST:PORT/log) or a\n"
-    "                   directory written by export-tiles\n"
-    "  --vkey VKEY      the log's verifier key (GET /v1/journal/key), or a file holding it\n"
-    "  --policy FILE    witness policy (docs/internals/journal.md): the log, the witnesses'\n"
-    "                   keys and the quorum\n"
-    "  --format F       table (default), csv or json\n"
-    "  -h, --help       show this help\n"
-    "\n"
+    "";
+
+static const char verify_epilog[] =
     "Exit status: 0 verified, 1 a check failed or the mirror cannot be read, 2 usage error,\n"
     "65 malformed data.\n";
 
@@ -167,44 +155,39 @@ struct verify_args {
     enum gsi_format format;
 };
 
+/* Returns -1 to go on, or the exit status. */
 static int verify_args_parse(struct verify_args *a, int argc, char **argv)
 {
     memset(a, 0, sizeof *a);
     a->format = GSI_FORMAT_TABLE;
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(verify_usage, stdout);
-            return 1;
-        } else if ((v = cli_opt(argc, argv, &i, "--tiles", &missing)) != NULL) {
-            a->tiles = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--vkey", &missing)) != NULL) {
-            a->vkey = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--policy", &missing)) != NULL) {
-            a->policy = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--format", &missing)) != NULL) {
-            if (cli_format(&a->format, "journal", v) < 0) {
-                return -1;
-            }
-        } else if (missing) {
-            cli_usage_error("journal", "%s needs a value", argv[i]);
-            return -1;
-        } else {
-            cli_usage_error("journal", "unknown argument '%s'", argv[i]);
-            return -1;
-        }
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--tiles", "URL|DIR", &a->tiles,
+                       "http://HOST:PORT/PREFIX (the server's is http://HOST:PORT/log) or a\n"
+                       "directory written by export-tiles"),
+        CLI_OPT_STRING("--vkey", "VKEY", &a->vkey,
+                       "the log's verifier key (GET /v1/journal/key), or a file holding it"),
+        CLI_OPT_STRING("--policy", "FILE", &a->policy,
+                       "witness policy (docs/internals/journal.md): the log, the witnesses'\n"
+                       "keys and the quorum"),
+        CLI_OPT_FORMAT(&a->format, "table (default), csv or json"),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "journal", verify_usage, verify_epilog, opts };
+    int st = cli_parse(&cmd, argc, argv, 2);
+    if (st >= 0) {
+        return st;
     }
     if (a->tiles == NULL) {
-        cli_usage_error("journal", "--policy checks the checkpoint a server or mirror publishes:"
-                                   " give it with --tiles URL|DIR (a server's is http://HOST:PORT/log)");
-        return -1;
+        return cli_usage_error("journal",
+                               "--policy checks the checkpoint a server or mirror publishes:"
+                               " give it with --tiles URL|DIR (a server's is "
+                               "http://HOST:PORT/log)");
     }
     if (a->vkey == NULL && a->policy == NULL) {
-        cli_usage_error("journal", "verify --tiles needs the log's key: --vkey VKEY or --policy FILE");
-        return -1;
+        return cli_usage_error("journal",
+                               "verify --tiles needs the log's key: --vkey VKEY or --policy FILE");
     }
-    return 0;
+    return -1;
 }
 
 static void verify_print(const struct verify_args *a, const struct journal_checkpoint *cp,
@@ -244,9 +227,9 @@ static void verify_print(const struct verify_args *a, const struct journal_check
 int cmd_journal_verify_tiles(int argc, char **argv)
 {
     struct verify_args a;
-    int prc = verify_args_parse(&a, argc, argv);
-    if (prc != 0) {
-        return prc > 0 ? GSI_EXIT_OK : GSI_EXIT_USAGE;
+    int st = verify_args_parse(&a, argc, argv);
+    if (st >= 0) {
+        return st;
     }
     struct gsi_err err = GSI_ERR_INIT;
     struct journal_note_verifier logv;

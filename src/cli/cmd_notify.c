@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/buf.h"
+#include "core/json.h"
 #include "platform/platform.h"
 #include "platform/proc.h"
 
@@ -38,13 +40,9 @@ static const char notify_usage[] =
     "   \"launch_area\": {\"type\": \"Point\", \"coordinates\": [63.3, 45.9]},\n"
     "   \"impact_area\": {\"type\": \"Polygon\", \"coordinates\": [[[170, 10], [171, 10],\n"
     "                   [171, 11], [170, 10]]]}}\n"
-    "\n"
-    "Options:\n"
-    "  --party ID     the sending party (required unless FILE has \"party\")\n"
-    "  --db URL       ./gsi.db (default), a SQLite path, or postgresql://...\n"
-    "  --format FMT   table (default), csv or json: the receipt\n"
-    "  -h, --help     show this help\n"
-    "\n"
+    "";
+
+static const char notify_epilog[] =
     "Exit status: 0 sent, 65 refused (the message names the field or the rule it breaks),\n"
     "1 runtime failure, 2 usage error.\n";
 
@@ -94,16 +92,21 @@ static int with_party(char **text, size_t *len, const char *party, struct gsi_er
     }
     at++;
     bool empty = (*text)[at + strspn(*text + at, " \n\r\t")] == '}';
-    size_t cap = *len + PLATFORM_ID_MAX + 16;
-    char *out = malloc(cap);
-    if (out == NULL) {
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+    /* The id quoted as JSON quotes it (each byte at most 6 once escaped). */
+    struct gsi_buf b;
+    gsi_buf_init(&b, *len + 6 * (size_t)PLATFORM_ID_MAX + 16);
+    int rc = gsi_buf_append(&b, *text, at);
+    rc = rc ? rc : gsi_buf_puts(&b, "\"party\":");
+    rc = rc ? rc : gsi_json_quote(&b, party, strlen(party));
+    rc = rc ? rc : gsi_buf_puts(&b, empty ? "" : ",");
+    rc = rc ? rc : gsi_buf_puts(&b, *text + at);
+    if (rc < 0) {
+        gsi_buf_release(&b);
+        return gsi_err_set(err, rc, "out of memory");
     }
-    int n = snprintf(out, cap, "%.*s\"party\":\"%s\"%s%s", (int)at, *text, party, empty ? "" : ",",
-                     *text + at);
     free(*text);
-    *text = out;
-    *len = n > 0 ? (size_t)n : 0;
+    *text = b.data;
+    *len = b.len;
     return 0;
 }
 
@@ -111,31 +114,28 @@ int cmd_notify(int argc, char **argv)
 {
     struct platform_opts o;
     platform_opts_init(&o);
-    const char *path = NULL, *party = NULL;
+    const char *party = NULL;
     enum gsi_format fmt = GSI_FORMAT_TABLE;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(notify_usage, stdout);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--db", &missing)) != NULL) {
-            o.db = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--party", &missing)) != NULL) {
-            party = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--format", &missing)) != NULL) {
-            if (cli_format(&fmt, "notify", v) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if (missing) {
-            return cli_usage_error("notify", "%s needs a value", argv[i]);
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return cli_usage_error("notify", "unknown option '%s'", argv[i]);
-        } else if (path != NULL) {
-            return cli_usage_error("notify", "one FILE at a time ('%s' and '%s')", path, argv[i]);
-        } else {
-            path = argv[i];
-        }
+    struct cli_words files = { 0 };
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--party", "ID", &party,
+                       "the sending party (required unless FILE has \"party\")"),
+        CLI_OPT_STRING("--db", "URL", &o.db,
+                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_FORMAT(&fmt, "table (default), csv or json: the receipt"),
+        CLI_OPT_WORDS(&files),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "notify", notify_usage, notify_epilog, opts };
+    int st = cli_parse(&cmd, argc, argv, 1);
+    if (st < 0 && files.n > 1) {
+        st =
+            cli_usage_error("notify", "one FILE at a time ('%s' and '%s')", files.v[0], files.v[1]);
+    }
+    const char *path = files.n > 0 ? files.v[0] : NULL;
+    free(files.v);
+    if (st >= 0) {
+        return st;
     }
     if (path == NULL) {
         return cli_usage_error("notify", "FILE is required (a JSON notification; - for stdin)");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/json.h"
 #include "journal/journal.h"
 #include "platform/agree.h"
 
@@ -17,16 +18,30 @@ static const char sign_usage[] =
     "signature in base64: the value to send as {\"signature\": ...} to\n"
     "POST /v1/agreements/{id}/signatures. The bytes are checked to be an agreement's\n"
     "(gsi-agreement/v1) before anything is signed.\n"
-    "\n"
-    "Options:\n"
-    "  --key FILE       the private key file from `gsi keygen` (required)\n"
-    "  --format FMT     text (default): the signature alone; json: signature, key name,\n"
-    "                   public key, and the C2SP signed-note signature line\n"
-    "  -h, --help       show this help\n"
-    "\n"
+    "";
+
+static const char sign_epilog[] =
     "Exit status: 0 success, 1 runtime failure, 2 usage error, 65 not an agreement body.\n";
 
-static int sign_body(const char *keyfile, const char *body, size_t len, enum gsi_format fmt,
+/* The signature, key name, public key and signed-note line as one JSON line. */
+static int write_json(const char *sig64, const char *name, const char *pub64, const char *note_line,
+                      struct gsi_err *err)
+{
+    struct gsi_json w;
+    gsi_json_init_file(&w, stdout);
+    gsi_json_object_begin(&w, NULL, GSI_JSON_COMPACT);
+    gsi_json_string(&w, "signature", sig64);
+    gsi_json_string(&w, "key_name", name);
+    gsi_json_string(&w, "public_key", pub64);
+    gsi_json_string(&w, "note_signature", note_line);
+    gsi_json_end(&w);
+    gsi_json_newline(&w);
+    int rc = gsi_json_finish(&w);
+    gsi_json_release(&w);
+    return rc < 0 ? gsi_err_set(err, rc, "cannot write the signature") : 0;
+}
+
+static int sign_body(const char *keyfile, const char *body, size_t len, bool json,
                      struct gsi_err *err)
 {
     char *skey = NULL;
@@ -72,14 +87,10 @@ static int sign_body(const char *keyfile, const char *body, size_t len, enum gsi
     if (rc == 0) {
         rc = journal_base64_encode(line64, sizeof line64, line, sizeof line, err);
     }
-    if (rc == 0 && fmt == GSI_FORMAT_JSON) {
-        printf("{\"signature\":\"%s\",\"key_name\":", sig64);
-        gsi_json_write_string(stdout, s.name);
-        printf(",\"public_key\":\"%s\",\"note_signature\":", pub64);
+    if (rc == 0 && json) {
         char nl[JOURNAL_NOTE_NAME_MAX + sizeof line64 + 16];
         snprintf(nl, sizeof nl, "\xe2\x80\x94 %s %s", s.name, line64);
-        gsi_json_write_string(stdout, nl);
-        printf("}\n");
+        rc = write_json(sig64, s.name, pub64, nl, err);
     } else if (rc == 0) {
         printf("%s\n", sig64);
     }
@@ -87,33 +98,32 @@ static int sign_body(const char *keyfile, const char *body, size_t len, enum gsi
     return rc;
 }
 
+/* text is the default; table and csv are taken as text, as the other commands' --format
+ * values. */
+static const char *const sign_formats[] = { "text", "json", "table", "csv", NULL };
+
 int cmd_sign(int argc, char **argv)
 {
-    const char *key = NULL, *in = NULL;
-    enum gsi_format fmt = GSI_FORMAT_TABLE;
-    for (int i = 1; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(sign_usage, stdout);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--key", &missing)) != NULL) {
-            key = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--format", &missing)) != NULL) {
-            if (strcmp(v, "text") == 0) {
-                fmt = GSI_FORMAT_TABLE;
-            } else if (cli_format(&fmt, "sign", v) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if (missing) {
-            return cli_usage_error("sign", "%s needs a value", argv[i]);
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return cli_usage_error("sign", "unknown option '%s'", argv[i]);
-        } else if (in == NULL) {
-            in = argv[i];
-        } else {
-            return cli_usage_error("sign", "one BODY file at most");
-        }
+    const char *key = NULL;
+    int format = 0;
+    struct cli_words words = { 0 };
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--key", "FILE", &key, "the private key file from `gsi keygen` (required)"),
+        CLI_OPT_CHOICE("--format", "FMT", &format, sign_formats,
+                       "text (default): the signature alone; json: signature, key name,\n"
+                       "public key, and the C2SP signed-note signature line"),
+        CLI_OPT_WORDS(&words),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "sign", sign_usage, sign_epilog, opts };
+    int st = cli_parse(&cmd, argc, argv, 1);
+    if (st < 0 && words.n > 1) {
+        st = cli_usage_error("sign", "one BODY file at most");
+    }
+    const char *in = words.n > 0 ? words.v[0] : NULL;
+    free(words.v);
+    if (st >= 0) {
+        return st;
     }
     if (key == NULL) {
         return cli_usage_error("sign", "--key FILE is required (make one with gsi keygen)");
@@ -133,7 +143,7 @@ int cmd_sign(int argc, char **argv)
         rc = agree_err_wrap(&err, GSI_EDATA, where);
     }
     if (rc == 0) {
-        rc = sign_body(key, body, len, fmt, &err);
+        rc = sign_body(key, body, len, strcmp(sign_formats[format], "json") == 0, &err);
     }
     free(body);
     return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;

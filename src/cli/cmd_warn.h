@@ -5,14 +5,15 @@
 #ifndef GSI_CLI_CMD_WARN_H
 #define GSI_CLI_CMD_WARN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/err.h"
 #include "core/table.h"
 #include "warn/brief.h"
 #include "warn/eval.h"
-#include "warn/model.h"
 #include "warn/forecast.h"
+#include "warn/model.h"
 #include "warn/panel.h"
 
 #define CMD_WARN_INPUTS_MAX 64
@@ -26,17 +27,17 @@ struct cmd_warn_input {
 /* Options every subcommand may take; each subcommand checks the ones it needs. */
 struct cmd_warn_opts {
     const char *actuals, *forecast, *out, *years, *models, *through, *db, *run, *now;
-    long year, samples, top, threads, days;
+    int64_t year, samples, top, threads, days;
     uint64_t seed;
     enum gsi_format format;
     char source[256]; /* what the actuals were read from, for the stored run */
     struct cmd_warn_input inputs[CMD_WARN_INPUTS_MAX];
     size_t ninputs;
-    int global; /* --global: the event files are worldwide releases */
+    bool global; /* --global: the event files are worldwide releases */
     const char *from, *to;
     const char *plots; /* --plots DIR */
-    long bootstrap;    /* --bootstrap N */
-    int classes;       /* --by-situation */
+    int64_t bootstrap; /* --bootstrap N */
+    bool classes;      /* --by-situation */
 };
 
 /* Reads the actuals the options name into `p` and names them in o->source: --actuals FILE

@@ -215,15 +215,15 @@ int cmd_warn_brief_db(const struct cmd_warn_opts *o)
     rc = rc ? rc : brief_rows(t, pl, &run, now - created, o, &silent, &err);
     if (rc == 0 && o->format == GSI_FORMAT_TABLE) {
         printf("Alerts of run %s (created %s) and what has been opened on each; no response "
-               "after %ld days is marked\n\n",
-               run.id, run.created, o->days);
+               "after %lld days is marked\n\n",
+               run.id, run.created, (long long)o->days);
     }
     if (rc == 0 && gsi_table_write(t, stdout, o->format) != 0) {
         rc = gsi_err_set(&err, GSI_EIO, "cannot write the brief");
     }
     if (rc == 0 && o->format == GSI_FORMAT_TABLE && silent > 0) {
-        printf("\n%zu alert%s without any response after %ld days\n", silent,
-               silent == 1 ? "" : "s", o->days);
+        printf("\n%zu alert%s without any response after %lld days\n", silent,
+               silent == 1 ? "" : "s", (long long)o->days);
     }
     gsi_table_free(t);
     platform_forecast_release(&run);

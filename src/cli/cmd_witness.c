@@ -21,8 +21,9 @@ static const char witness_usage[] =
     "vkey    prints the cosigner verifier key of an existing key file.\n"
     "\n"
     "A server witnesses other logs with `gsi serve --witness-key FILE --witness-logs LOGS`;\n"
-    "see docs/internals/journal.md.\n"
-    "\n"
+    "see docs/internals/journal.md.\n";
+
+static const char witness_epilog[] =
     "Exit status: 0 success, 1 runtime failure, 2 usage error, 65 bad key.\n";
 
 static int print_vkey(const char *skey, size_t len, struct gsi_err *err)
@@ -84,27 +85,26 @@ int cmd_witness(int argc, char **argv)
         return cli_usage_error("witness", "unknown subcommand '%s' (keygen, vkey)", sub);
     }
     const char *name = NULL;
-    const char *file = NULL;
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(witness_usage, stdout);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--name", &missing)) != NULL) {
-            name = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--out", &missing)) != NULL ||
-                   (v = cli_opt(argc, argv, &i, "--key", &missing)) != NULL) {
-            file = v;
-        } else if (missing) {
-            return cli_usage_error("witness", "%s needs a value", argv[i]);
-        } else {
-            return cli_usage_error("witness", "unknown argument '%s'", argv[i]);
-        }
+    const char *file = NULL; /* keygen's --out, vkey's --key: the one key file */
+    bool kg = strcmp(sub, "keygen") == 0;
+    const struct cli_option keygen_opts[] = {
+        CLI_OPT_STRING("--name", "NAME", &name, "the witness's name (au.example/witness)"),
+        CLI_OPT_STRING("--out", "FILE", &file, "where the secret key goes (mode 0600)"),
+        CLI_OPT_END(),
+    };
+    const struct cli_option vkey_opts[] = {
+        CLI_OPT_STRING("--key", "FILE", &file, "the secret key file that keygen wrote"),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "witness", witness_usage, witness_epilog,
+                                     kg ? keygen_opts : vkey_opts };
+    int st = cli_parse(&cmd, argc, argv, 2);
+    if (st >= 0) {
+        return st;
     }
     struct gsi_err err = GSI_ERR_INIT;
     int rc;
-    if (strcmp(sub, "keygen") == 0) {
+    if (kg) {
         if (name == NULL || file == NULL) {
             return cli_usage_error("witness", "keygen needs --name NAME and --out FILE");
         }

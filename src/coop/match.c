@@ -105,9 +105,11 @@ static int match_one(struct coop_match **out, size_t *n, size_t *cap, struct ran
     if (top != 0 && k > top) {
         k = top;
     }
-    if (gsi_array_grow_at(out, cap, *n + k, sizeof **out, 64) < 0) {
+    size_t c = *cap; /* through a local: the grow writes it back */
+    if (GSI_ALLOC_GROW(*out, *n + k, c, 64) < 0) {
         return GSI_ENOMEM;
     }
+    *cap = c;
     for (size_t i = 0; i < k; i++) {
         (*out)[(*n)++] = (struct coop_match){ri, cand[i].offer, cand[i].reasons};
     }

@@ -109,6 +109,115 @@ static double quantile(const double *v, size_t n, double q)
     return v[i] + (h - (double)i) * (v[i + 1] - v[i]);
 }
 
+/* The training pairs of every country, origin t0..t1 and lead lead_lo..lead_hi: each origin's
+ * point forecast and the log residual at the lead, sorted by point forecast. */
+static void gsi_pairs(struct pair *pr, const struct warn_panel *p, int t0, int t1, int lead_lo,
+                      int lead_hi)
+{
+    size_t k = 0;
+    for (size_t c = 0; c < p->ncountries; c++) {
+        for (int t = t0; t <= t1; t++) {
+            struct warn_gsi_features f;
+            warn_gsi_features(&f, p, c, t);
+            for (int h = lead_lo; h <= lead_hi; h++) {
+                pr[k].point = f.point;
+                pr[k].resid = lg(p, c, t + h) - f.point;
+                k++;
+            }
+        }
+    }
+    qsort(pr, k, sizeof *pr, cmp_pair);
+}
+
+/* The first expert's pool for a point forecast: the sorted residuals of its level, or of the
+ * POOL_NEAR pairs nearest in point forecast when the level holds fewer than POOL_MIN.
+ * lv_start[b] is the first pair of level >= b. Returns the pool's size. */
+static size_t gsi_pool(double *pool, const struct pair *pr, size_t npairs, const size_t *lv_start,
+                       double point)
+{
+    int b = level_of(point);
+    size_t lo = lv_start[b], hi = lv_start[b + 1];
+    if (hi - lo < POOL_MIN) {
+        /* Widen a window around the insertion point, taking the nearer side each step (ties:
+         * the lower side). */
+        size_t at = 0;
+        while (at < npairs && pr[at].point < point) {
+            at++;
+        }
+        lo = at;
+        hi = at;
+        while (hi - lo < POOL_NEAR && hi - lo < npairs) {
+            bool lower =
+                lo > 0 && (hi == npairs || point - pr[lo - 1].point <= pr[hi].point - point);
+            if (lower) {
+                lo--;
+            } else {
+                hi++;
+            }
+        }
+    }
+    size_t n = hi - lo;
+    for (size_t i = 0; i < n; i++) {
+        pool[i] = pr[lo + i].resid;
+    }
+    qsort(pool, n, sizeof *pool, cmp_double);
+    return n;
+}
+
+/* The second expert: country c's own recent months up to the origin, sorted (the largest
+ * capped for gsi_capped). Returns how many. */
+static size_t gsi_own(double *own, const struct warn_panel *p, size_t c, int origin,
+                      enum warn_model_kind variant)
+{
+    int from = origin - (WARN_GSI_OWN_MONTHS - 1);
+    from = from < p->month_first ? p->month_first : from;
+    size_t nown = (size_t)(origin - from) + 1;
+    for (size_t i = 0; i < nown; i++) {
+        own[i] = warn_panel_at(p, c, from + (int)i);
+    }
+    qsort(own, nown, sizeof *own, cmp_double);
+    if (variant == WARN_MODEL_GSI_CAPPED && nown >= 2 &&
+        own[nown - 1] > WARN_GSI_SPIKE_CAP * own[nown - 2]) {
+        own[nown - 1] = WARN_GSI_SPIKE_CAP * own[nown - 2];
+    }
+    return nown;
+}
+
+/* The experts of one country, whose draws are to be made. */
+struct gsi_experts {
+    double point;       /* the point forecast (log scale) */
+    const double *pool; /* the first expert's residuals, sorted */
+    size_t npool;
+    const double *own; /* the second expert's months, sorted */
+    size_t nown;
+    size_t n1; /* draws 0..n1-1 from the first expert */
+};
+
+/* Country c's draws for each forecast month. */
+static void gsi_draws(struct warn_forecast *out, const struct gsi_experts *e, size_t c,
+                      int country_id, int first_month, int nmonths, size_t ndraws, uint64_t seed)
+{
+    for (int m = 0; m < nmonths; m++) {
+        struct gsi_rng r;
+        gsi_rng_init(&r, gsi_rng_derive(seed, stream_key(country_id, first_month + m)));
+        double *x = warn_forecast_draws(out, m, c);
+        for (size_t d = 0; d < ndraws; d++) {
+            /* The first n1 draws from the error model, the others from the country's
+             * own history; each expert's draws are stratified over its own share. */
+            size_t part = d < e->n1 ? 0 : 1, j = part ? d - e->n1 : d;
+            size_t nk = part ? ndraws - e->n1 : e->n1;
+            double u = ((double)j + gsi_rng_uniform(&r)) / (double)nk;
+            if (part == 0) {
+                double v = expm1(e->point + quantile(e->pool, e->npool, u));
+                x[d] = v < 0 ? 0 : floor(v + 0.5);
+            } else {
+                size_t i = (size_t)(u * (double)e->nown);
+                x[d] = e->own[i < e->nown ? i : e->nown - 1];
+            }
+        }
+    }
+}
+
 static int gsi_forecast(struct warn_forecast *out, const struct warn_panel *p, int origin,
                         int first_month, int nmonths, size_t ndraws, uint64_t seed,
                         enum warn_model_kind variant, struct gsi_err *err)
@@ -139,20 +248,7 @@ static int gsi_forecast(struct warn_forecast *out, const struct warn_panel *p, i
         free(pool);
         return gsi_err_set(err, GSI_ENOMEM, "out of memory fitting the gsi model");
     }
-    size_t k = 0;
-    for (size_t c = 0; c < p->ncountries; c++) {
-        for (int t = t0; t <= t1; t++) {
-            struct warn_gsi_features f;
-            warn_gsi_features(&f, p, c, t);
-            for (int h = lead_lo; h <= lead_hi; h++) {
-                pr[k].point = f.point;
-                pr[k].resid = lg(p, c, t + h) - f.point;
-                k++;
-            }
-        }
-    }
-    qsort(pr, npairs, sizeof *pr, cmp_pair);
-    /* Level pools: the sorted residuals of each level, or NULL when too small. */
+    gsi_pairs(pr, p, t0, t1, lead_lo, lead_hi);
     /* lv_start[b] is the first pair of level >= b; pairs are sorted by point, so each level
      * is the contiguous run lv_start[b] .. lv_start[b + 1] - 1. */
     size_t lv_start[NLEVELS + 1];
@@ -165,63 +261,10 @@ static int gsi_forecast(struct warn_forecast *out, const struct warn_panel *p, i
     for (size_t c = 0; c < p->ncountries; c++) {
         struct warn_gsi_features f;
         warn_gsi_features(&f, p, c, origin);
-        int b = level_of(f.point);
-        size_t lo = lv_start[b], hi = lv_start[b + 1];
-        if (hi - lo < POOL_MIN) {
-            /* The POOL_NEAR pairs nearest in point forecast: widen a window around the
-             * insertion point, taking the nearer side each step (ties: the lower side). */
-            size_t at = 0;
-            while (at < npairs && pr[at].point < f.point) {
-                at++;
-            }
-            lo = at;
-            hi = at;
-            while (hi - lo < POOL_NEAR && hi - lo < npairs) {
-                bool lower = lo > 0 &&
-                             (hi == npairs || f.point - pr[lo - 1].point <= pr[hi].point - f.point);
-                if (lower) {
-                    lo--;
-                } else {
-                    hi++;
-                }
-            }
-        }
-        size_t n = hi - lo;
-        for (size_t i = 0; i < n; i++) {
-            pool[i] = pr[lo + i].resid;
-        }
-        qsort(pool, n, sizeof *pool, cmp_double);
-        /* The country's own recent months, sorted: the second expert. */
-        int from = origin - (WARN_GSI_OWN_MONTHS - 1);
-        from = from < p->month_first ? p->month_first : from;
-        size_t nown = (size_t)(origin - from) + 1;
-        for (size_t i = 0; i < nown; i++) {
-            own[i] = warn_panel_at(p, c, from + (int)i);
-        }
-        qsort(own, nown, sizeof *own, cmp_double);
-        if (variant == WARN_MODEL_GSI_CAPPED && nown >= 2 &&
-            own[nown - 1] > WARN_GSI_SPIKE_CAP * own[nown - 2]) {
-            own[nown - 1] = WARN_GSI_SPIKE_CAP * own[nown - 2];
-        }
-        for (int m = 0; m < nmonths; m++) {
-            struct gsi_rng r;
-            gsi_rng_init(&r, gsi_rng_derive(seed, stream_key(p->country_id[c], first_month + m)));
-            double *x = warn_forecast_draws(out, m, c);
-            for (size_t d = 0; d < ndraws; d++) {
-                /* The first n1 draws from the error model, the others from the country's
-                 * own history; each expert's draws are stratified over its own share. */
-                size_t part = d < n1 ? 0 : 1, j = part ? d - n1 : d;
-                size_t nk = part ? ndraws - n1 : n1;
-                double u = ((double)j + gsi_rng_uniform(&r)) / (double)nk;
-                if (part == 0) {
-                    double v = expm1(f.point + quantile(pool, n, u));
-                    x[d] = v < 0 ? 0 : floor(v + 0.5);
-                } else {
-                    size_t i = (size_t)(u * (double)nown);
-                    x[d] = own[i < nown ? i : nown - 1];
-                }
-            }
-        }
+        struct gsi_experts e = { .point = f.point, .pool = pool, .own = own, .n1 = n1 };
+        e.npool = gsi_pool(pool, pr, npairs, lv_start, f.point);
+        e.nown = gsi_own(own, p, c, origin, variant);
+        gsi_draws(out, &e, c, p->country_id[c], first_month, nmonths, ndraws, seed);
     }
     free(pr);
     free(pool);
