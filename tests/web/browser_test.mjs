@@ -10,7 +10,8 @@
 // "checks: N passed, M failed" last; the time to the first interactive view and the bundle
 // size are printed as figures, not asserted.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -62,9 +63,12 @@ function setup() {
     run('consultation', 'import', '--comments', join(dir, 'comments.csv'), '--votes', join(dir, 'votes.csv'),
       '--question', 'Brexit: where is the common ground?');
   }
-  const out = run('delegate', 'add', '--party', 'KEN', '--role', 'delegate', '--name', 'Test Delegate');
+  // Each delegate has an Ed25519 key from `gsi keygen`, its public half registered, so each
+  // can sign an agreement: Ethiopia's with `gsi sign`, Kenya's in the browser.
+  for (const k of ['ken', 'eth']) execFileSync(gsi, ['keygen', '--name', `${k}-delegate`, '--out', join(work, `${k}.key`)], { stdio: 'ignore' });
+  const out = run('delegate', 'add', '--party', 'KEN', '--role', 'delegate', '--name', 'Test Delegate', '--pubkey-file', join(work, 'ken.key.pub'));
   const token = /^token (\S+)$/m.exec(out)[1];
-  const eth = run('delegate', 'add', '--party', 'ETH', '--role', 'delegate', '--name', 'Ethiopia Delegate');
+  const eth = run('delegate', 'add', '--party', 'ETH', '--role', 'delegate', '--name', 'Ethiopia Delegate', '--pubkey-file', join(work, 'eth.key.pub'));
   return { token, ethToken: /^token (\S+)$/m.exec(eth)[1] };
 }
 
@@ -116,6 +120,7 @@ function capabilities() {
     concerns: has('/v1/concerns'),
     notifications: has('/v1/notifications'),
     consultations: has('/v1/consultations/{id}/consensus'),
+    agreements: has('/v1/agreements/{id}/sign'),
   };
 }
 
@@ -229,6 +234,8 @@ async function desktop(ctx, base, token, ethToken) {
   } else {
     await consensus(page, base);
     await consentAndVote(page, base, ethToken);
+    if (caps.agreements) await signAgreement(page, base, token, ethToken);
+    else console.log('skip signing an agreement: this server has no /v1/agreements/{id}/sign API');
   }
 
   // Hotspots, then the journal and its in-browser verification.
@@ -309,13 +316,16 @@ async function consensus(page, base) {
   check(votesAfter === votesBefore + 1, `consensus: the open view refreshed itself after a public vote (${votesBefore} -> ${votesAfter} votes)`);
 }
 
+// POSTs JSON to the server as a delegate; resolves to {status, body}.
+const poster = (base, tok) => async (path, body) => {
+  const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tok}` }, body: JSON.stringify(body) });
+  return { status: r.status, body: await r.json() };
+};
+
 // Ethiopia proposes a consultation to Kenya (through the API); Kenya's signed-in delegate
 // consents in the page, Ethiopia makes a statement, and Kenya votes on it in the page.
 async function consentAndVote(page, base, ethToken) {
-  const as = (tok) => async (path, body) => {
-    const r = await fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tok}` }, body: JSON.stringify(body) });
-    return { status: r.status, body: await r.json() };
-  };
+  const as = (tok) => poster(base, tok);
   const eth = as(ethToken);
   const p = await eth('/v1/consultations', { type: 'propose', parties: ['KEN'], means: 'negotiation', domain: 'conflict-prevention', question: 'Water sharing on the Omo–Turkana basin', rule: 'consensus' });
   if (!check(p.status === 201, `consultation: ETH proposes one to KEN (HTTP ${p.status})`)) return;
@@ -337,6 +347,50 @@ async function consentAndVote(page, base, ethToken) {
   await page.waitForFunction(() => Number(document.querySelector('#consensus-status').dataset.votes) === 1, null, { timeout: 60000 });
   check(true, 'consultation: KEN votes in the page and the live view counts the one vote');
   await shot(page, 'consultation-vote-1280');
+}
+
+// An agreement between Ethiopia and Kenya, reached through the API as
+// tests/integration/http_consult.py does (a consultation proposed and consented to, a proposal
+// both support, the agreement drafted by Ethiopia naming Kenya); Ethiopia signs with `gsi sign`,
+// and Kenya's delegate signs in the page by choosing the key file gsi keygen wrote. The server
+// checks the signature against Kenya's registered key; the agreement is then adopted.
+async function signAgreement(page, base, token, ethToken) {
+  const as = (tok) => poster(base, tok);
+  const eth = as(ethToken);
+  const ken = as(token);
+  const c = await eth('/v1/consultations', { type: 'propose', parties: ['KEN'], means: 'negotiation', domain: 'conflict-prevention', question: 'Joint patrols near Moyale', rule: 'consensus' });
+  const cid = c.body.case;
+  const steps = [await ken(`/v1/consultations/${cid}/consent`, {})];
+  const pr = await eth(`/v1/consultations/${cid}/proposal`, { text: 'Joint monthly patrols along the Moyale crossing.' });
+  steps.push(pr, await eth(`/v1/consultations/${cid}/position`, { proposal: pr.body.record, position: 'support' }),
+    await ken(`/v1/consultations/${cid}/position`, { proposal: pr.body.record, position: 'support' }));
+  const text = 'Ethiopia and Kenya patrol the Moyale crossing jointly once a month.\n';
+  const ag = await eth('/v1/agreements', { consultation: cid, proposal: pr.body.record, title: 'Joint patrols at Moyale', text, signatories: ['KEN'] });
+  if (!check(c.status === 201 && steps.every((x) => x.status === 201) && ag.status === 201,
+    `agreement: consultation, consent, proposal, both positions and the draft through the API (HTTP ${[c, ...steps, ag].map((x) => x.status).join(' ')})`)) return;
+  const id = ag.body.case;
+  const bytes = Buffer.from(await (await fetch(`${base}/v1/agreements/${id}/bytes`)).arrayBuffer());
+  const bpath = join(work, 'agreement.txt');
+  writeFileSync(bpath, bytes);
+  const ethSig = execFileSync(gsi, ['sign', '--key', join(work, 'eth.key'), bpath], { encoding: 'utf8' }).trim();
+  const es = await eth(`/v1/agreements/${id}/sign`, { signature: ethSig, body_sha256: createHash('sha256').update(bytes).digest('hex') });
+  check(es.status === 201, `agreement: ETH signs with gsi sign (HTTP ${es.status})`);
+  await page.goto(`${base}/#/consultation/${cid}`);
+  await page.waitForSelector('#agreements a');
+  await page.click('#agreements a');
+  await page.waitForSelector('#sign-key');
+  check(/never leaves this browser/.test(await page.textContent('#sign')), 'agreement: the page says the key never leaves the browser');
+  await axe(page, 'agreement (sign)');
+  await page.setInputFiles('#sign-key', join(work, 'ken.key'));
+  await page.click('#sign-go');
+  await page.waitForFunction(() => document.querySelector('#agreement-state') && document.querySelector('#agreement-state').dataset.state === 'adopted');
+  const rows = await page.$$eval('#signatures tbody tr', (trs) => trs.map((tr) => `${tr.dataset.party}:${tr.dataset.signed}`));
+  const server = await (await fetch(`${base}/v1/agreements/${id}`)).json();
+  const signedBy = server.acts.filter((x) => x.type === 'agreement.sign').map((x) => x.party).sort();
+  check(server.state === 'adopted' && signedBy.join() === 'ETH,KEN' && rows.sort().join() === 'ETH:yes,KEN:yes',
+    `agreement: KEN signs in the page with its key file; the server accepts it and the agreement is adopted (${server.state}; signed by ${signedBy.join(', ')}; page ${rows.join(' ')})`);
+  await shot(page, 'agreement-1280');
+  await axe(page, 'agreement (adopted)');
 }
 
 async function phone(ctx, base) {

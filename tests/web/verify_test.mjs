@@ -10,6 +10,7 @@ import {
   hexToBytes, bytesToHex, leafHash, nodeHash, verifyInclusion, verifyNote, parseNote,
   parseCheckpoint,
 } from '../../web/src/verify.js';
+import { parseSignerKey, signBytes } from '../../web/src/agree.js';
 
 // Node 18 has WebCrypto only as node:crypto's webcrypto; the browser's name for it is global.
 if (!globalThis.crypto) globalThis.crypto = webcrypto;
@@ -105,7 +106,33 @@ async function notes() {
   check(c.origin === 'example.com/behind-the-sofa' && c.size === 20852163 && c.root.length === 32, 'C2SP example checkpoint parses');
 }
 
+// Signing in the page (agree.js): the signer key Go's golang.org/x/mod/sumdb/note example
+// publishes, parsed and imported into WebCrypto, must sign the example text to exactly the
+// signature Go wrote (Ed25519 is deterministic). Malformed keys are refused with a reason.
+async function signing() {
+  const recs = records('go_sumdb_note.txt');
+  const key = recs.find((r) => 'SKEY' in r);
+  const ex = recs.find((r) => 'EXPECTED_HEX' in r && r.SIGN_KEY === key.KEY);
+  const { name, seed } = parseSignerKey(`${key.SKEY}\n`);
+  check(name === key.KEY && seed.length === 32, 'the Go example signer key parses to a 32-byte seed');
+  const text = hexToBytes(ex.TEXT_HEX);
+  const { signature, sha256 } = await signBytes(seed, text);
+  const note = Buffer.from(ex.EXPECTED_HEX, 'hex').toString('utf8');
+  const sigLine = note.slice(note.lastIndexOf('\u2014 ')).trim().split(' ').pop();
+  const goSig = Buffer.from(sigLine, 'base64').subarray(4).toString('base64');
+  check(signature === goSig, `the page's Ed25519 signature equals Go's for the same key and text (${signature.slice(0, 16)}…)`);
+  check(sha256 === bytesToHex(new Uint8Array(await crypto.subtle.digest('SHA-256', text))), 'the body hash sent is SHA-256 of the bytes');
+  const bad = [key.SKEY.replace('PRIVATE+KEY+', ''), key.VKEY, key.SKEY.replace(/\+c74f20a3\+/, '+c74f20+'),
+    key.SKEY.slice(0, -4), `${key.SKEY}\n${key.SKEY}`, `PRIVATE+KEY+x+00000000+${Buffer.from([2, ...new Uint8Array(32)]).toString('base64')}`];
+  for (const b of bad) {
+    let msg = '';
+    try { parseSignerKey(b); } catch (e) { msg = e.message; }
+    check(/expected|base64/.test(msg), `a malformed signer key is refused (${msg || 'accepted'})`);
+  }
+}
+
 await rfc6962();
+await signing();
 await tdev();
 await notes();
 console.log(`checks: ${passed} passed, ${failed} failed`);

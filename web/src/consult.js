@@ -6,6 +6,7 @@
 import { api, auth, errText } from './api.js';
 import { h, fill, scroller, fmtInt } from './dom.js';
 import { has } from './caps.js';
+import { consultAgreements } from './agree.js';
 
 // Okabe–Ito colours, distinguishable with the common colour-vision deficiencies; the
 // legend and the groups table name each group by letter.
@@ -126,6 +127,8 @@ export async function consultationView(main, id) {
       `Convened by ${c.owner}; ${c.state}; domain ${c.domain}; opened ${c.opened.slice(0, 10)}.`,
       parties ? ` Parties: ${parties}.` : ''),
     consentControls(c, reload), body);
+  const ags = await consultAgreements(id);
+  if (ags && body.isConnected) main.append(ags);
   // A consultation talks, and has a consensus view, once every party concerned consented.
   if (c.state === 'proposed' || c.state === 'refused') {
     body.append(h('p', {}, c.state === 'proposed' ? 'The consultation starts once every party concerned consents.' : 'A party refused: the consultation did not start.'));

@@ -12,6 +12,7 @@ import { journalView } from './journal.js';
 import { eventsSection } from './events.js';
 import { procView, countryProcSection, hasProcedures } from './proc.js';
 import { consultationsView, consultationView, countryConsultSection, hasConsultations } from './consult.js';
+import { agreementView } from './agree.js';
 
 const mainEl = document.getElementById('main');
 let run; // undefined: not loaded yet; null: the server stores none
@@ -85,6 +86,7 @@ async function route() {
   const params = new URLSearchParams(query || '');
   const m = /^#\/country\/([A-Z]{3})$/.exec(hash);
   const cm = /^#\/consultation\/([0-9]{1,18})$/.exec(hash);
+  const am = /^#\/agreement\/([0-9]{1,18})$/.exec(hash);
   for (const a of document.querySelectorAll('header nav a')) {
     a.toggleAttribute('aria-current', a.getAttribute('href') === hash);
     if (a.hasAttribute('aria-current')) a.setAttribute('aria-current', 'page');
@@ -100,12 +102,13 @@ async function route() {
     else if (hash === '#/concerns') await procView(host, params);
     else if (hash === '#/consultations') await consultationsView(host);
     else if (cm) await consultationView(host, cm[1]);
+    else if (am) await agreementView(host, am[1]);
     else await mapView(host);
   } catch (e) {
     fill(host, h('p', { class: 'error' }, `This view failed: ${e.message}`));
     throw e;
   }
-  if (host.isConnected) document.body.dataset.view = m ? 'country' : cm ? 'consultation' : hash.slice(2) || 'map';
+  if (host.isConnected) document.body.dataset.view = m ? 'country' : cm ? 'consultation' : am ? 'agreement' : hash.slice(2) || 'map';
 }
 
 async function start() {
