@@ -140,13 +140,15 @@ export async function consultationView(main, id) {
     return;
   }
   render(body, c, vr.body);
-  // Live: poll while this view is on the page; redraw only when a vote has arrived.
-  let last = vr.body.last_vote;
+  // Live: poll while this view is on the page; redraw only when a vote or a statement has
+  // arrived (a new statement has no vote yet, but must appear to be voted on).
+  const key = (v) => `${v.last_vote} ${v.statements.length}`;
+  let last = key(vr.body);
   const tick = async () => {
     if (!body.isConnected) return;
     const r = await api(`/v1/consultations/${id}/consensus`);
-    if (body.isConnected && r.ok && r.body.last_vote !== last) {
-      last = r.body.last_vote;
+    if (body.isConnected && r.ok && key(r.body) !== last) {
+      last = key(r.body);
       render(body, c, r.body);
     }
     if (body.isConnected) setTimeout(tick, POLL_MS);
