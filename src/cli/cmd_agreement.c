@@ -94,7 +94,7 @@ static int agreement_verify(const char *path, const char *vkey, const char *vkey
     }
     struct agree_bundle_report rep;
     if (rc == 0) {
-        rc = agree_bundle_verify(&rep, bundle, len, vkey, &err);
+        rc = platform_agree_bundle_verify(&rep, bundle, len, vkey, &err);
     }
     if (rc == 0) {
         print_report(&rep, vkey, json);
@@ -155,7 +155,7 @@ static int agreement_export(int argc, char **argv)
     }
     struct gsi_buf b;
     gsi_buf_init(&b, AGREE_BUNDLE_MAX);
-    int rc = consult_agreement_export(p, &b, id, &err);
+    int rc = platform_consult_agreement_export(p, &b, id, &err);
     if (rc == 0) {
         rc = write_file(out, b.data, b.len, &err);
     }

@@ -117,7 +117,7 @@ int cmd_consultation(int argc, char **argv)
     struct consult_polis x;
     memset(&x, 0, sizeof x);
     if (rc == 0) {
-        rc = consult_polis_parse(&x, c, cl, a.comments, v, vl, a.votes, &err);
+        rc = platform_consult_polis_parse(&x, c, cl, a.comments, v, vl, a.votes, &err);
     }
     char ch[65], vh[65];
     sha_hex(ch, c ? c : "", cl);
@@ -130,7 +130,8 @@ int cmd_consultation(int argc, char **argv)
     }
     int64_t id = 0;
     if (rc == 0) {
-        rc = consult_import(p, &id, a.party, a.question, a.domain, a.means, &x, ch, vh, &err);
+        rc = platform_consult_import(p, &id, a.party, a.question, a.domain, a.means, &x, ch, vh,
+                                     &err);
     }
     if (rc == 0 && a.format == 1) {
         rc = write_json(id, &x, &err);
@@ -138,7 +139,7 @@ int cmd_consultation(int argc, char **argv)
         printf("consultation %lld: %zu statements, %zu votes, %zu participants\n", (long long)id,
                x.nstmt, x.nvotes, x.voters);
     }
-    consult_polis_release(&x);
+    platform_consult_polis_release(&x);
     platform_close(p);
     return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
 }

@@ -138,7 +138,7 @@ int cmd_serve(int argc, char **argv)
             if (parse_uint(&rate, "serve", "--public-rate", v, 1, 1000000) < 0) {
                 return GSI_EXIT_USAGE;
             }
-            consult_public_rate(rate);
+            platform_consult_public_rate(rate);
         } else if (strcmp(argv[i], "--quiet") == 0) {
             ho.quiet = 1;
         } else if (missing) {
@@ -210,7 +210,7 @@ int cmd_serve(int argc, char **argv)
     fprintf(stderr, "gsi serve: stopping\n");
     witness_serve_stop(ws);
     http_server_stop(srv);
-    consult_live_shutdown(p); /* the consensus views' thread reads through the platform */
+    platform_consult_live_shutdown(p); /* the consensus views' thread reads through the platform */
     if (platform_journal_checkpoint_sign(p, NULL, &err) < 0) {
         gsi_err_print(&err, "gsi serve: checkpoint");
         status = GSI_EXIT_FAILURE;

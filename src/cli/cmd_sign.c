@@ -58,7 +58,7 @@ static int sign_body(const char *keyfile, const char *body, size_t len, bool jso
             char where[512];
             snprintf(where, sizeof where, "%s (expected a private key written by gsi keygen)",
                      keyfile);
-            agree_err_wrap(err, rc, where);
+            platform_agree_err_wrap(err, rc, where);
         }
     }
     if (skey != NULL) {
@@ -136,11 +136,11 @@ int cmd_sign(int argc, char **argv)
     size_t len = 0;
     int rc = cli_read_all(&body, &len, in, AGREE_BODY_MAX, &err);
     struct agree_doc d;
-    if (rc == 0 && agree_body_parse(&d, body, len, &err) < 0) {
+    if (rc == 0 && platform_agree_body_parse(&d, body, len, &err) < 0) {
         char where[512];
         snprintf(where, sizeof where, "%s: not an agreement's canonical bytes",
                  in ? in : "standard input");
-        rc = agree_err_wrap(&err, GSI_EDATA, where);
+        rc = platform_agree_err_wrap(&err, GSI_EDATA, where);
     }
     if (rc == 0) {
         rc = sign_body(key, body, len, strcmp(sign_formats[format], "json") == 0, &err);

@@ -38,7 +38,7 @@ static int visible(struct http_req *req, const struct platform_proc *proc, int64
     return 0;
 }
 
-int h_consult_consensus(struct http_req *req, struct http_resp *resp)
+int http__consult_consensus(struct http_req *req, struct http_resp *resp)
 {
     int64_t id;
     if (visible(req, &platform_proc_consultation, &id) < 0) {
@@ -46,7 +46,7 @@ int h_consult_consensus(struct http_req *req, struct http_resp *resp)
     }
     char *json = NULL;
     size_t len = 0;
-    if (consult_live_view(req->platform, id, &json, &len, &req->err) < 0) {
+    if (platform_consult_live_view(req->platform, id, &json, &len, &req->err) < 0) {
         return req->err.code;
     }
     gsi_buf_release(&resp->body);
@@ -60,14 +60,14 @@ int h_consult_consensus(struct http_req *req, struct http_resp *resp)
     return 0;
 }
 
-int h_consult_proposals(struct http_req *req, struct http_resp *resp)
+int http__consult_proposals(struct http_req *req, struct http_resp *resp)
 {
     int64_t id;
     if (visible(req, &platform_proc_consultation, &id) < 0) {
         return req->err.code;
     }
     gsi_buf_reset(&resp->body);
-    if (consult_proposals_json(req->platform, &resp->body, id, &req->err) < 0) {
+    if (platform_consult_proposals_json(req->platform, &resp->body, id, &req->err) < 0) {
         return req->err.code;
     }
     resp->status = 200;
@@ -75,7 +75,7 @@ int h_consult_proposals(struct http_req *req, struct http_resp *resp)
     return 0;
 }
 
-int h_consult_register(struct http_req *req, struct http_resp *resp)
+int http__consult_register(struct http_req *req, struct http_resp *resp)
 {
     int64_t id;
     if (visible(req, &platform_proc_consultation, &id) < 0) {
@@ -88,10 +88,10 @@ int h_consult_register(struct http_req *req, struct http_resp *resp)
     const char *name = json_string_value(json_object_get(body, "name"));
     char token[CONSULT_PUBLIC_TOKEN_MAX];
     int64_t part = 0;
-    int rc = name == NULL
-                 ? gsi_err_set(&req->err, GSI_EDATA, "/name: expected a string")
-                 : consult_public_register(req->platform, token, &part, id, name, req->client_addr,
-                                           (int64_t)time(NULL), &req->err);
+    int rc = name == NULL ? gsi_err_set(&req->err, GSI_EDATA, "/name: expected a string")
+                          : platform_consult_public_register(req->platform, token, &part, id, name,
+                                                             req->client_addr, (int64_t)time(NULL),
+                                                             &req->err);
     json_decref(body);
     if (rc < 0) {
         return rc;
@@ -103,7 +103,7 @@ int h_consult_register(struct http_req *req, struct http_resp *resp)
     return rc;
 }
 
-int h_consult_public_act(struct http_req *req, struct http_resp *resp)
+int http__consult_public_act(struct http_req *req, struct http_resp *resp)
 {
     int64_t id;
     if (http_req_param_id(&id, req, "consultation") < 0) {
@@ -118,8 +118,8 @@ int h_consult_public_act(struct http_req *req, struct http_resp *resp)
     struct platform_proc_receipt r;
     int rc = token == NULL
                  ? gsi_err_set(&req->err, GSI_EAUTH, "/token: the participant token is required")
-                 : consult_public_act(req->platform, &r, id, token, verb, req->body, req->body_len,
-                                      &req->err);
+                 : platform_consult_public_act(req->platform, &r, id, token, verb, req->body,
+                                               req->body_len, &req->err);
     json_decref(body);
     if (rc < 0) {
         return rc;
@@ -138,8 +138,8 @@ static int agreement_text(struct http_req *req, struct http_resp *resp, bool bun
         return req->err.code;
     }
     gsi_buf_reset(&resp->body);
-    int rc = bundle ? consult_agreement_export(req->platform, &resp->body, id, &req->err)
-                    : consult_agreement_bytes(req->platform, &resp->body, id, &req->err);
+    int rc = bundle ? platform_consult_agreement_export(req->platform, &resp->body, id, &req->err)
+                    : platform_consult_agreement_bytes(req->platform, &resp->body, id, &req->err);
     if (rc < 0) {
         return rc;
     }
@@ -148,12 +148,12 @@ static int agreement_text(struct http_req *req, struct http_resp *resp, bool bun
     return 0;
 }
 
-int h_agreement_bytes(struct http_req *req, struct http_resp *resp)
+int http__agreement_bytes(struct http_req *req, struct http_resp *resp)
 {
     return agreement_text(req, resp, false);
 }
 
-int h_agreement_bundle(struct http_req *req, struct http_resp *resp)
+int http__agreement_bundle(struct http_req *req, struct http_resp *resp)
 {
     return agreement_text(req, resp, true);
 }

@@ -23,23 +23,22 @@ static void reallocate(struct http_req *req)
     struct gsi_err err = GSI_ERR_INIT;
     if (req->auth != NULL &&
         platform_coop_reallocate(req->platform, &r, req->auth, req->auth->party, &err) < 0) {
-        fprintf(stderr, "gsi serve: cooperation: the allocation was not journalled: %s\n",
-                err.msg);
+        fprintf(stderr, "gsi serve: cooperation: the allocation was not journalled: %s\n", err.msg);
     }
 }
 
-int h_coop_open(struct http_req *req, struct http_resp *resp)
+int http__coop_open(struct http_req *req, struct http_resp *resp)
 {
-    int rc = h_proc_open(req, resp);
+    int rc = http__proc_open(req, resp);
     if (rc == 0) {
         reallocate(req);
     }
     return rc;
 }
 
-int h_coop_act(struct http_req *req, struct http_resp *resp)
+int http__coop_act(struct http_req *req, struct http_resp *resp)
 {
-    int rc = h_proc_act(req, resp);
+    int rc = http__proc_act(req, resp);
     if (rc == 0) {
         reallocate(req);
     }
@@ -48,7 +47,7 @@ int h_coop_act(struct http_req *req, struct http_resp *resp)
 
 static json_t *reasons_json(unsigned why)
 {
-    static const char *const names[] = {"domain", "language", "region", "dates"};
+    static const char *const names[] = { "domain", "language", "region", "dates" };
     json_t *a = json_array();
     for (unsigned i = 0; i < 4; i++) {
         if (why >> i & 1u) {
@@ -58,7 +57,7 @@ static json_t *reasons_json(unsigned why)
     return a;
 }
 
-int h_coop_matches(struct http_req *req, struct http_resp *resp)
+int http__coop_matches(struct http_req *req, struct http_resp *resp)
 {
     uint64_t request;
     uint64_t top;
@@ -68,7 +67,8 @@ int h_coop_matches(struct http_req *req, struct http_resp *resp)
         return req->err.code;
     }
     if (c != NULL && strcmp(c, "true") != 0 && strcmp(c, "false") != 0) {
-        return gsi_err_set(&req->err, GSI_EUSAGE, "query argument 'compatible' must be true or false");
+        return gsi_err_set(&req->err, GSI_EUSAGE,
+                           "query argument 'compatible' must be true or false");
     }
     struct platform_coop_match *m = NULL;
     size_t n = 0;
@@ -79,18 +79,19 @@ int h_coop_matches(struct http_req *req, struct http_resp *resp)
     }
     json_t *a = json_array();
     for (size_t i = 0; a != NULL && i < n; i++) {
-        json_array_append_new(
-            a, json_pack("{s:I,s:s,s:I,s:s,s:i,s:i,s:o,s:o}", "request", (json_int_t)m[i].request,
-                         "party", m[i].party, "offer", (json_int_t)m[i].offer, "offered_by",
-                         m[i].offered_by, "rank", m[i].rank, "places", (int)m[i].places,
-                         "reasons", reasons_json(m[i].reasons), "missing",
-                         reasons_json(COOP_REASON_ALL & ~m[i].reasons)));
+        json_array_append_new(a, json_pack("{s:I,s:s,s:I,s:s,s:i,s:i,s:o,s:o}", "request",
+                                           (json_int_t)m[i].request, "party", m[i].party, "offer",
+                                           (json_int_t)m[i].offer, "offered_by", m[i].offered_by,
+                                           "rank", m[i].rank, "places", (int)m[i].places, "reasons",
+                                           reasons_json(m[i].reasons), "missing",
+                                           reasons_json(COOP_REASON_ALL & ~m[i].reasons)));
     }
     free(m);
-    return http_resp_json(resp, 200, json_pack("{s:I,s:o}", "as_of", (json_int_t)as_of, "matches", a));
+    return http_resp_json(resp, 200,
+                          json_pack("{s:I,s:o}", "as_of", (json_int_t)as_of, "matches", a));
 }
 
-int h_coop_allocations(struct http_req *req, struct http_resp *resp)
+int http__coop_allocations(struct http_req *req, struct http_resp *resp)
 {
     struct platform_coop_result r;
     if (platform_coop_result_get(req->platform, &r, &req->err) < 0) {
@@ -104,11 +105,10 @@ int h_coop_allocations(struct http_req *req, struct http_resp *resp)
     }
     json_t *grants = json_array();
     for (size_t i = 0; grants != NULL && i < r.ngrants; i++) {
-        json_array_append_new(grants, json_pack("{s:I,s:s,s:I,s:i}", "request",
-                                                (json_int_t)r.grants[i].request, "party",
-                                                r.grants[i].party, "offer",
-                                                (json_int_t)r.grants[i].offer, "places",
-                                                (int)r.grants[i].places));
+        json_array_append_new(
+            grants, json_pack("{s:I,s:s,s:I,s:i}", "request", (json_int_t)r.grants[i].request,
+                              "party", r.grants[i].party, "offer", (json_int_t)r.grants[i].offer,
+                              "places", (int)r.grants[i].places));
     }
     json_t *j = json_pack("{s:I,s:I,s:o,s:o}", "as_of", (json_int_t)r.as_of, "allocated",
                           (json_int_t)r.allocated, "shares", shares, "grants", grants);

@@ -6,7 +6,7 @@
 #include "http/handlers.h"
 #include "platform/platform.h"
 
-int h_me(struct http_req *req, struct http_resp *resp)
+int http__me(struct http_req *req, struct http_resp *resp)
 {
     json_t *j = http_delegate_json(req->auth);
     if (j != NULL) {
@@ -15,7 +15,7 @@ int h_me(struct http_req *req, struct http_resp *resp)
     return http_resp_json(resp, 200, j);
 }
 
-int h_delegate_get(struct http_req *req, struct http_resp *resp)
+int http__delegate_get(struct http_req *req, struct http_resp *resp)
 {
     int64_t id;
     struct platform_delegate d;
@@ -26,7 +26,7 @@ int h_delegate_get(struct http_req *req, struct http_resp *resp)
     return http_resp_json(resp, 200, http_delegate_json(&d));
 }
 
-int h_delegate_revoke(struct http_req *req, struct http_resp *resp)
+int http__delegate_revoke(struct http_req *req, struct http_resp *resp)
 {
     int64_t id;
     if (http_req_param_id(&id, req, "delegate") < 0) {

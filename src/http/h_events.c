@@ -27,7 +27,7 @@ static json_t *period_json(const struct platform_ev_period *e)
     return j;
 }
 
-int h_events_trend(struct http_req *req, struct http_resp *resp)
+int http__events_trend(struct http_req *req, struct http_resp *resp)
 {
     const char *by = req->query(req->query_ctx, "by");
     const char *source = req->query(req->query_ctx, "source");

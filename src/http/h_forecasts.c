@@ -69,7 +69,7 @@ static int get_run(struct http_req *req, struct platform_fc_run *run, const char
     return platform_forecast_get(req->platform, run, id, series, &req->err);
 }
 
-int h_forecast_get(struct http_req *req, struct http_resp *resp)
+int http__forecast_get(struct http_req *req, struct http_resp *resp)
 {
     const char *id = req->nparams > 0 ? req->params[0] : "latest";
     struct platform_fc_run run;
@@ -83,8 +83,8 @@ int h_forecast_get(struct http_req *req, struct http_resp *resp)
         json_array_append_new(
             a, json_pack("{s:s,s:s,s:i,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "iso3", c->iso3, "name",
                          c->name, "rank", c->rank, "p_ge_25_next", num(c->p_ge_25_next),
-                         "median_12m", num(c->median_12m), "lo90_12m", num(c->lo90_12m),
-                         "hi90_12m", num(c->hi90_12m), "mean_12m", num(c->mean_12m), "p_ge_25_12m",
+                         "median_12m", num(c->median_12m), "lo90_12m", num(c->lo90_12m), "hi90_12m",
+                         num(c->hi90_12m), "mean_12m", num(c->mean_12m), "p_ge_25_12m",
                          num(c->p_ge_25), "past_12m", num(c->past_12m)));
     }
     platform_forecast_release(&run);
@@ -107,11 +107,11 @@ static json_t *series_json(const struct platform_fc_run *run, const struct platf
     json_t *fc = json_array();
     for (int m = 0; fc != NULL && m < PLATFORM_FC_HORIZON; m++) {
         const struct platform_fc_month *f = &c->fc[m];
-        json_array_append_new(
-            fc, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "month", month_json(f->month_id),
-                          "mean", num(f->mean), "q05", num(f->q05), "q25", num(f->q25), "q50",
-                          num(f->q50), "q75", num(f->q75), "q95", num(f->q95), "p_ge_25",
-                          num(f->p_ge_25)));
+        json_array_append_new(fc, json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "month",
+                                            month_json(f->month_id), "mean", num(f->mean), "q05",
+                                            num(f->q05), "q25", num(f->q25), "q50", num(f->q50),
+                                            "q75", num(f->q75), "q95", num(f->q95), "p_ge_25",
+                                            num(f->p_ge_25)));
     }
     return json_pack("{s:o,s:o}", "actuals", act, "forecast", fc);
 }
@@ -126,7 +126,7 @@ static const struct platform_fc_country *find(const struct platform_fc_run *run,
     return NULL;
 }
 
-int h_forecast_country(struct http_req *req, struct http_resp *resp)
+int http__forecast_country(struct http_req *req, struct http_resp *resp)
 {
     struct platform_fc_run run;
     if (get_run(req, &run, req->params[0], true) < 0) {
@@ -163,7 +163,7 @@ static json_t *hotspot_json(const struct platform_fc_run *run, const struct plat
                      split_json(c->alerts, ", "), "reasons", split_json(c->reasons, "; "));
 }
 
-int h_hotspots_list(struct http_req *req, struct http_resp *resp)
+int http__hotspots_list(struct http_req *req, struct http_resp *resp)
 {
     const char *id = req->query != NULL ? req->query(req->query_ctx, "run") : NULL;
     uint64_t limit;
@@ -189,12 +189,11 @@ int h_hotspots_list(struct http_req *req, struct http_resp *resp)
  * "concerns"); types of no known procedure go to "other". */
 static json_t *links_json(const struct platform_record *recs, size_t n)
 {
-    static const char *const group[][2] = { { "concern", "concerns" },
-                                            { "notification", "notifications" },
-                                            { "notify", "notifications" },
-                                            { "consultation", "consultations" },
-                                            { "consult", "consultations" },
-                                            { "agreement", "agreements" } };
+    static const char *const group[][2] = {
+        { "concern", "concerns" },      { "notification", "notifications" },
+        { "notify", "notifications" },  { "consultation", "consultations" },
+        { "consult", "consultations" }, { "agreement", "agreements" }
+    };
     json_t *j = json_pack("{s:[],s:[],s:[],s:[],s:[]}", "concerns", "notifications",
                           "consultations", "agreements", "other");
     for (size_t i = 0; j != NULL && i < n; i++) {
@@ -213,7 +212,7 @@ static json_t *links_json(const struct platform_record *recs, size_t n)
     return j;
 }
 
-int h_hotspot_get(struct http_req *req, struct http_resp *resp)
+int http__hotspot_get(struct http_req *req, struct http_resp *resp)
 {
     char iso3[4];
     int through;

@@ -3,7 +3,7 @@
 #include "http/handlers.h"
 #include "platform/platform.h"
 
-int h_health(struct http_req *req, struct http_resp *resp)
+int http__health(struct http_req *req, struct http_resp *resp)
 {
     json_t *j = json_pack("{s:s,s:s}", "status", "ok", "version", GSI_VERSION);
     if (j != NULL && req->platform != NULL) {

@@ -47,7 +47,7 @@ static int journal_size_nonempty(struct http_req *req, uint64_t *size)
     return 0;
 }
 
-int h_journal_checkpoint(struct http_req *req, struct http_resp *resp)
+int http__journal_checkpoint(struct http_req *req, struct http_resp *resp)
 {
     struct gsi_buf note;
     gsi_buf_init(&note, 1u << 16);
@@ -79,7 +79,7 @@ int h_journal_checkpoint(struct http_req *req, struct http_resp *resp)
     return http_resp_json(resp, 200, j);
 }
 
-int h_journal_key(struct http_req *req, struct http_resp *resp)
+int http__journal_key(struct http_req *req, struct http_resp *resp)
 {
     struct gsi_buf vkey;
     gsi_buf_init(&vkey, 1024);
@@ -106,7 +106,7 @@ static json_t *entry_json(const struct platform_entry *e)
                      e->subject);
 }
 
-int h_journal_entries(struct http_req *req, struct http_resp *resp)
+int http__journal_entries(struct http_req *req, struct http_resp *resp)
 {
     uint64_t size;
     uint64_t start;
@@ -140,7 +140,7 @@ int h_journal_entries(struct http_req *req, struct http_resp *resp)
     return http_resp_json(resp, 200, j);
 }
 
-int h_journal_proof_inclusion(struct http_req *req, struct http_resp *resp)
+int http__journal_proof_inclusion(struct http_req *req, struct http_resp *resp)
 {
     uint64_t cur;
     uint64_t index;
@@ -169,7 +169,7 @@ int h_journal_proof_inclusion(struct http_req *req, struct http_resp *resp)
     return http_resp_json(resp, 200, j);
 }
 
-int h_journal_proof_consistency(struct http_req *req, struct http_resp *resp)
+int http__journal_proof_consistency(struct http_req *req, struct http_resp *resp)
 {
     uint64_t cur;
     uint64_t from;

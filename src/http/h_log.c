@@ -16,7 +16,7 @@
 #define CACHE_FULL    "public, max-age=31536000, immutable"
 #define CACHE_PARTIAL "public, max-age=86400"
 
-int h_log_checkpoint(struct http_req *req, struct http_resp *resp)
+int http__log_checkpoint(struct http_req *req, struct http_resp *resp)
 {
     /* With witnesses, the checkpoint as last submitted to them, with the cosignatures they
      * returned; without, the latest one the log signed. */
@@ -32,7 +32,7 @@ int h_log_checkpoint(struct http_req *req, struct http_resp *resp)
     return 0;
 }
 
-int h_log_tile(struct http_req *req, struct http_resp *resp)
+int http__log_tile(struct http_req *req, struct http_resp *resp)
 {
     char path[HTTP_PARAM_LEN_MAX + 8];
     int n = snprintf(path, sizeof path, "tile/%s", req->params[0]);

@@ -2,7 +2,7 @@
 #include "http/handlers.h"
 #include "http/http.h"
 
-int h_openapi(struct http_req *req, struct http_resp *resp)
+int http__openapi(struct http_req *req, struct http_resp *resp)
 {
     resp->status = 200;
     resp->content_type = "application/yaml";

@@ -29,7 +29,7 @@ json_t *http_delegate_json(const struct platform_delegate *d)
     return j;
 }
 
-int h_parties_list(struct http_req *req, struct http_resp *resp)
+int http__parties_list(struct http_req *req, struct http_resp *resp)
 {
     const char *kind = req->query != NULL ? req->query(req->query_ctx, "kind") : NULL;
     struct platform_party *list = NULL;
@@ -45,7 +45,7 @@ int h_parties_list(struct http_req *req, struct http_resp *resp)
     return http_resp_json(resp, 200, json_pack("{s:o}", "parties", a));
 }
 
-int h_party_get(struct http_req *req, struct http_resp *resp)
+int http__party_get(struct http_req *req, struct http_resp *resp)
 {
     struct platform_party p;
     if (platform_party_get(req->platform, &p, req->params[0], &req->err) < 0) {
@@ -70,7 +70,7 @@ int h_party_get(struct http_req *req, struct http_resp *resp)
     return http_resp_json(resp, 200, j);
 }
 
-int h_party_delegates(struct http_req *req, struct http_resp *resp)
+int http__party_delegates(struct http_req *req, struct http_resp *resp)
 {
     struct platform_party p;
     if (platform_party_get(req->platform, &p, req->params[0], &req->err) < 0) {
@@ -89,7 +89,7 @@ int h_party_delegates(struct http_req *req, struct http_resp *resp)
     return http_resp_json(resp, 200, json_pack("{s:s,s:o}", "party", p.id, "delegates", a));
 }
 
-int h_parties_add(struct http_req *req, struct http_resp *resp)
+int http__parties_add(struct http_req *req, struct http_resp *resp)
 {
     json_t *body;
     if (http_req_json(&body, req) < 0) {

@@ -123,7 +123,7 @@ static const char *query_str(struct http_req *req, const char *name)
     return req->query != NULL ? req->query(req->query_ctx, name) : NULL;
 }
 
-int h_proc_list(struct http_req *req, struct http_resp *resp)
+int http__proc_list(struct http_req *req, struct http_resp *resp)
 {
     const struct platform_proc *proc = proc_of(req);
     if (proc == NULL) {
@@ -174,7 +174,7 @@ int h_proc_list(struct http_req *req, struct http_resp *resp)
     return rc;
 }
 
-int h_proc_get(struct http_req *req, struct http_resp *resp)
+int http__proc_get(struct http_req *req, struct http_resp *resp)
 {
     const struct platform_proc *proc = proc_of(req);
     int64_t id;
@@ -223,7 +223,7 @@ static int act(struct http_req *req, struct http_resp *resp, const struct platfo
                                     r.act.leaf_hash, "tree_size", (json_int_t)r.act.tree_size));
 }
 
-int h_proc_open(struct http_req *req, struct http_resp *resp)
+int http__proc_open(struct http_req *req, struct http_resp *resp)
 {
     const struct platform_proc *proc = proc_of(req);
     if (proc == NULL) {
@@ -232,7 +232,7 @@ int h_proc_open(struct http_req *req, struct http_resp *resp)
     return act(req, resp, proc, NULL, 0);
 }
 
-int h_proc_act(struct http_req *req, struct http_resp *resp)
+int http__proc_act(struct http_req *req, struct http_resp *resp)
 {
     const struct platform_proc *proc = proc_of(req);
     int64_t id;

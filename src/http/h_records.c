@@ -89,7 +89,7 @@ static int list(struct http_req *req, struct http_resp *resp, const char *party)
     return http_resp_json(resp, 200, j);
 }
 
-int h_records_list(struct http_req *req, struct http_resp *resp)
+int http__records_list(struct http_req *req, struct http_resp *resp)
 {
     const char *party = req->query != NULL ? req->query(req->query_ctx, "party") : NULL;
     struct platform_party p;
@@ -101,7 +101,7 @@ int h_records_list(struct http_req *req, struct http_resp *resp)
     return list(req, resp, party);
 }
 
-int h_party_records_list(struct http_req *req, struct http_resp *resp)
+int http__party_records_list(struct http_req *req, struct http_resp *resp)
 {
     struct platform_party p;
     if (platform_party_get(req->platform, &p, req->params[0], &req->err) < 0) {
@@ -110,7 +110,7 @@ int h_party_records_list(struct http_req *req, struct http_resp *resp)
     return list(req, resp, p.id);
 }
 
-int h_record_get(struct http_req *req, struct http_resp *resp)
+int http__record_get(struct http_req *req, struct http_resp *resp)
 {
     int64_t id;
     if (http_req_param_id(&id, req, "record") < 0) {
@@ -151,7 +151,7 @@ static int audience_join(struct gsi_buf *out, json_t *aud, struct gsi_err *err)
     return 0;
 }
 
-int h_party_records_add(struct http_req *req, struct http_resp *resp)
+int http__party_records_add(struct http_req *req, struct http_resp *resp)
 {
     /* Non-interference first: a delegate of another party learns nothing more. */
     if (platform_may_act_for(req->auth, req->params[0], &req->err) < 0) {

@@ -7,7 +7,7 @@
 #include "http/handlers.h"
 #include "platform/platform.h"
 
-int h_witness_add_checkpoint(struct http_req *req, struct http_resp *resp)
+int http__witness_add_checkpoint(struct http_req *req, struct http_resp *resp)
 {
     int rc = platform_witness_add_checkpoint(req->platform, &resp->body,
                                              req->body != NULL ? req->body : "", req->body_len,

@@ -20,60 +20,60 @@ const struct platform_delegate *http_viewer(const struct http_req *req,
                                             struct platform_delegate *anon);
 
 /* h_health.c */
-int h_health(struct http_req *req, struct http_resp *resp);
+int http__health(struct http_req *req, struct http_resp *resp);
 /* h_openapi.c */
-int h_openapi(struct http_req *req, struct http_resp *resp);
+int http__openapi(struct http_req *req, struct http_resp *resp);
 /* h_journal.c */
-int h_journal_checkpoint(struct http_req *req, struct http_resp *resp);
-int h_journal_key(struct http_req *req, struct http_resp *resp);
-int h_journal_entries(struct http_req *req, struct http_resp *resp);
-int h_journal_proof_inclusion(struct http_req *req, struct http_resp *resp);
-int h_journal_proof_consistency(struct http_req *req, struct http_resp *resp);
+int http__journal_checkpoint(struct http_req *req, struct http_resp *resp);
+int http__journal_key(struct http_req *req, struct http_resp *resp);
+int http__journal_entries(struct http_req *req, struct http_resp *resp);
+int http__journal_proof_inclusion(struct http_req *req, struct http_resp *resp);
+int http__journal_proof_consistency(struct http_req *req, struct http_resp *resp);
 /* h_parties.c */
-int h_parties_list(struct http_req *req, struct http_resp *resp);
-int h_parties_add(struct http_req *req, struct http_resp *resp);
-int h_party_get(struct http_req *req, struct http_resp *resp);
-int h_party_delegates(struct http_req *req, struct http_resp *resp);
+int http__parties_list(struct http_req *req, struct http_resp *resp);
+int http__parties_add(struct http_req *req, struct http_resp *resp);
+int http__party_get(struct http_req *req, struct http_resp *resp);
+int http__party_delegates(struct http_req *req, struct http_resp *resp);
 /* h_records.c */
-int h_records_list(struct http_req *req, struct http_resp *resp);
-int h_record_get(struct http_req *req, struct http_resp *resp);
-int h_party_records_list(struct http_req *req, struct http_resp *resp);
-int h_party_records_add(struct http_req *req, struct http_resp *resp);
+int http__records_list(struct http_req *req, struct http_resp *resp);
+int http__record_get(struct http_req *req, struct http_resp *resp);
+int http__party_records_list(struct http_req *req, struct http_resp *resp);
+int http__party_records_add(struct http_req *req, struct http_resp *resp);
 /* h_delegates.c */
-int h_me(struct http_req *req, struct http_resp *resp);
-int h_delegate_get(struct http_req *req, struct http_resp *resp);
-int h_delegate_revoke(struct http_req *req, struct http_resp *resp);
+int http__me(struct http_req *req, struct http_resp *resp);
+int http__delegate_get(struct http_req *req, struct http_resp *resp);
+int http__delegate_revoke(struct http_req *req, struct http_resp *resp);
 /* h_forecasts.c */
-int h_forecast_get(struct http_req *req, struct http_resp *resp);
-int h_forecast_country(struct http_req *req, struct http_resp *resp);
-int h_hotspots_list(struct http_req *req, struct http_resp *resp);
-int h_hotspot_get(struct http_req *req, struct http_resp *resp);
+int http__forecast_get(struct http_req *req, struct http_resp *resp);
+int http__forecast_country(struct http_req *req, struct http_resp *resp);
+int http__hotspots_list(struct http_req *req, struct http_resp *resp);
+int http__hotspot_get(struct http_req *req, struct http_resp *resp);
 /* h_log.c: the journal as tlog-tiles */
-int h_log_checkpoint(struct http_req *req, struct http_resp *resp);
-int h_log_tile(struct http_req *req, struct http_resp *resp);
+int http__log_checkpoint(struct http_req *req, struct http_resp *resp);
+int http__log_tile(struct http_req *req, struct http_resp *resp);
 /* h_witness.c: C2SP tlog-witness */
-int h_witness_add_checkpoint(struct http_req *req, struct http_resp *resp);
+int http__witness_add_checkpoint(struct http_req *req, struct http_resp *resp);
 
 /* h_events.c */
-int h_events_trend(struct http_req *req, struct http_resp *resp);
+int http__events_trend(struct http_req *req, struct http_resp *resp);
 
 /* h_proc.c: every procedure's routes (concerns, notifications, ...) */
-int h_proc_list(struct http_req *req, struct http_resp *resp);
-int h_proc_get(struct http_req *req, struct http_resp *resp);
-int h_proc_open(struct http_req *req, struct http_resp *resp);
-int h_proc_act(struct http_req *req, struct http_resp *resp);
+int http__proc_list(struct http_req *req, struct http_resp *resp);
+int http__proc_get(struct http_req *req, struct http_resp *resp);
+int http__proc_open(struct http_req *req, struct http_resp *resp);
+int http__proc_act(struct http_req *req, struct http_resp *resp);
 
 /* h_coop.c: cooperation (offers and requests are procedures; matches and allocations) */
-int h_coop_open(struct http_req *req, struct http_resp *resp);
-int h_coop_act(struct http_req *req, struct http_resp *resp);
-int h_coop_matches(struct http_req *req, struct http_resp *resp);
-int h_coop_allocations(struct http_req *req, struct http_resp *resp);
+int http__coop_open(struct http_req *req, struct http_resp *resp);
+int http__coop_act(struct http_req *req, struct http_resp *resp);
+int http__coop_matches(struct http_req *req, struct http_resp *resp);
+int http__coop_allocations(struct http_req *req, struct http_resp *resp);
 /* h_consult.c: consultations' consensus view and public participants, agreements' bytes */
-int h_consult_consensus(struct http_req *req, struct http_resp *resp);
-int h_consult_proposals(struct http_req *req, struct http_resp *resp);
-int h_consult_register(struct http_req *req, struct http_resp *resp);
-int h_consult_public_act(struct http_req *req, struct http_resp *resp);
-int h_agreement_bytes(struct http_req *req, struct http_resp *resp);
-int h_agreement_bundle(struct http_req *req, struct http_resp *resp);
+int http__consult_consensus(struct http_req *req, struct http_resp *resp);
+int http__consult_proposals(struct http_req *req, struct http_resp *resp);
+int http__consult_register(struct http_req *req, struct http_resp *resp);
+int http__consult_public_act(struct http_req *req, struct http_resp *resp);
+int http__agreement_bytes(struct http_req *req, struct http_resp *resp);
+int http__agreement_bundle(struct http_req *req, struct http_resp *resp);
 
 #endif

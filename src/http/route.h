@@ -1,7 +1,7 @@
 /*
  * route.h — requests, responses, the route table and the helpers every handler uses.
  *
- * A handler is `int h_<what>(struct http_req *req, struct http_resp *resp)`. It reads the
+ * A handler is `int http__<what>(struct http_req *req, struct http_resp *resp)`. It reads the
  * path parameters, the query and the body from `req`, and either fills `resp` (usually with
  * http_resp_json) and returns 0, or returns a negative GSI_E* code with req->err filled, which
  * the server turns into {"error":{"code":"GSI_E…","message":"…"}} with the code's HTTP status

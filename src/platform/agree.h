@@ -21,10 +21,11 @@
  *
  *     struct agree_doc d = {...};
  *     struct gsi_buf body;  gsi_buf_init(&body, AGREE_BODY_MAX);
- *     agree_body_format(&body, &d, &err);
- *     agree_sig_verify(pubkey_b64, body.data, body.len, sig_b64, &err);   // 0 or GSI_EVERIFY
+ *     platform_agree_body_format(&body, &d, &err);
+ *     platform_agree_sig_verify(pubkey_b64, body.data, body.len, sig_b64, &err);   // 0 or
+ * GSI_EVERIFY
  *
- * The bundle (agree_bundle_verify) carries the body, the signatures' journal records, the
+ * The bundle (platform_agree_bundle_verify) carries the body, the signatures' journal records, the
  * signers' delegate records, one inclusion proof per record and a signed checkpoint, so that
  * anyone holding the log's verifier key can check an agreement with no server and no database.
  */
@@ -51,40 +52,41 @@ struct agree_doc {
     int64_t agreement, consultation, decision; /* ids, >= 1 */
     size_t nsignatories;
     char signatories[AGREE_SIGNATORIES_MAX][PLATFORM_ID_MAX]; /* ascending, distinct */
-    const char *text; /* borrowed; after agree_body_parse it points into the parsed body */
+    const char *text; /* borrowed; after platform_agree_body_parse it points into the parsed body */
     size_t text_len;
 };
 
 /* Sets err to `code` with message "<prefix>: <err's current message>" (the message is copied
  * first: formatting a buffer into itself is undefined). Returns `code`. */
-int agree_err_wrap(struct gsi_err *err, int code, const char *prefix);
+int platform_agree_err_wrap(struct gsi_err *err, int code, const char *prefix);
 
 /* Checks an agreement text: non-empty, at most AGREE_TEXT_MAX bytes, valid UTF-8 with no
  * control character but '\n', ending in exactly one '\n'. GSI_EDATA naming the byte offset. */
-int agree_text_check(const char *text, size_t len, struct gsi_err *err);
+int platform_agree_text_check(const char *text, size_t len, struct gsi_err *err);
 
 /* Sorts `d`'s signatories ascending; GSI_EDATA on a duplicate or a malformed party id. */
-int agree_signatories_normalise(struct agree_doc *d, struct gsi_err *err);
+int platform_agree_signatories_normalise(struct agree_doc *d, struct gsi_err *err);
 
 /* Appends the canonical bytes of `d` to `out`. The signatories must be normalised. */
-int agree_body_format(struct gsi_buf *out, const struct agree_doc *d, struct gsi_err *err);
+int platform_agree_body_format(struct gsi_buf *out, const struct agree_doc *d, struct gsi_err *err);
 
 /* Parses canonical bytes back, strictly (exactly one encoding per agreement): GSI_EDATA naming
  * the line and what was expected. d->text points into `body`. */
-int agree_body_parse(struct agree_doc *d, const char *body, size_t len, struct gsi_err *err);
+int platform_agree_body_parse(struct agree_doc *d, const char *body, size_t len,
+                              struct gsi_err *err);
 
 /* Verifies a base64 Ed25519 signature (AGREE_SIG_B64_LEN characters) of `body` under a base64
  * public key (a delegate's registered `pubkey`). GSI_EDATA when either is not well-formed
  * base64 of the right length, GSI_EVERIFY when the signature does not verify. */
-int agree_sig_verify(const char *pubkey_b64, const char *body, size_t len, const char *sig_b64,
-                     struct gsi_err *err);
+int platform_agree_sig_verify(const char *pubkey_b64, const char *body, size_t len,
+                              const char *sig_b64, struct gsi_err *err);
 
 /* The payload the platform journals for one signature (agreement.sign), byte for byte:
  *     {"body_sha256":"HEX","case":ID,"signature":"B64"}
  * (the procedures' canonical form: keys sorted, compact, the case's id added), so the offline
  * verifier can rebuild it without a JSON parser. */
-int agree_sign_payload(struct gsi_buf *out, int64_t agreement, const char *body_sha256_hex,
-                       const char *sig_b64, struct gsi_err *err);
+int platform_agree_sign_payload(struct gsi_buf *out, int64_t agreement, const char *body_sha256_hex,
+                                const char *sig_b64, struct gsi_err *err);
 
 /* --- the bundle ---------------------------------------------------------------------- */
 
@@ -105,15 +107,17 @@ struct agree_bundle_item {
 
 /* Writes a bundle: the log's verifier key, the signed checkpoint (its tree must contain every
  * item), the agreement body and the items. Layout: docs/internals/agreements.md, "Bundle". */
-int agree_bundle_write(struct gsi_buf *out, const char *log_vkey, const char *checkpoint,
-                       size_t checkpoint_len, const char *body, size_t body_len,
-                       const struct agree_bundle_item *items, size_t nitems, struct gsi_err *err);
+int platform_agree_bundle_write(struct gsi_buf *out, const char *log_vkey, const char *checkpoint,
+                                size_t checkpoint_len, const char *body, size_t body_len,
+                                const struct agree_bundle_item *items, size_t nitems,
+                                struct gsi_err *err);
 
 /* Gathers and writes the bundle of an agreement whose canonical bytes are `body`: the log's
  * key, the latest signed checkpoint, and for each agreement.sign record in `sign_records` the
  * record and its signer's delegate.add record, each with its entry and inclusion proof. */
-int agree_bundle_export(struct platform *p, struct gsi_buf *out, const char *body, size_t body_len,
-                        const int64_t *sign_records, size_t n, struct gsi_err *err);
+int platform_agree_bundle_export(struct platform *p, struct gsi_buf *out, const char *body,
+                                 size_t body_len, const int64_t *sign_records, size_t n,
+                                 struct gsi_err *err);
 
 /* What verifying a bundle established. */
 struct agree_bundle_report {
@@ -131,7 +135,7 @@ struct agree_bundle_report {
  * that party whose own delegate.add record is in the bundle, with the agreement's id and body
  * hash, and an Ed25519 signature of the body under that delegate's registered key. Any failure
  * is GSI_EVERIFY (or GSI_EDATA for a malformed bundle) naming the line or the item. */
-int agree_bundle_verify(struct agree_bundle_report *rep, const char *bundle, size_t len,
-                        const char *log_vkey, struct gsi_err *err);
+int platform_agree_bundle_verify(struct agree_bundle_report *rep, const char *bundle, size_t len,
+                                 const char *log_vkey, struct gsi_err *err);
 
 #endif

@@ -20,11 +20,12 @@
 #include "core/text.h"
 #include "journal/journal.h"
 #include "platform/agree.h"
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 
-int agree_bundle_write(struct gsi_buf *out, const char *log_vkey, const char *checkpoint,
-                       size_t checkpoint_len, const char *body, size_t body_len,
-                       const struct agree_bundle_item *items, size_t nitems, struct gsi_err *err)
+int platform_agree_bundle_write(struct gsi_buf *out, const char *log_vkey, const char *checkpoint,
+                                size_t checkpoint_len, const char *body, size_t body_len,
+                                const struct agree_bundle_item *items, size_t nitems,
+                                struct gsi_err *err)
 {
     int rc = gsi_buf_appendf(out, "gsi-agreement-bundle/v1\nlog-key %s\ncheckpoint %zu\n", log_vkey,
                              checkpoint_len);
@@ -266,7 +267,8 @@ static int item_sign(char sig[AGREE_SIG_B64_LEN + 1], const struct agree_bundle_
     if (!ok) {
         return gsi_err_set(err, GSI_EDATA, "bundle item %zu: not an agreement.sign record", k);
     }
-    /* The payload ends in "<88 base64 characters>\"}" (agree_sign_payload's fixed form). */
+    /* The payload ends in "<88 base64 characters>\"}" (platform_agree_sign_payload's fixed form).
+     */
     const char *p = c + pos;
     if (plen < AGREE_SIG_B64_LEN + 2 || memcmp(c + n - 2, "\"}", 2) != 0) {
         return gsi_err_set(err, GSI_EVERIFY, "bundle item %zu: no signature in the record", k);
@@ -275,7 +277,7 @@ static int item_sign(char sig[AGREE_SIG_B64_LEN + 1], const struct agree_bundle_
     gsi_slice_copy(sig, AGREE_SIG_B64_LEN + 1, s, AGREE_SIG_B64_LEN);
     struct gsi_buf expect;
     gsi_buf_init(&expect, 1024);
-    int rc = agree_sign_payload(&expect, doc->agreement, body_hex, sig, err);
+    int rc = platform_agree_sign_payload(&expect, doc->agreement, body_hex, sig, err);
     if (rc == 0 && (expect.len != plen || memcmp(expect.data, p, plen) != 0)) {
         rc = gsi_err_set(err, GSI_EVERIFY,
                          "bundle item %zu: the signature record is for another agreement or "
@@ -312,7 +314,7 @@ static int item_proof(const struct agree_bundle_item *it, size_t k,
         snprintf(where, sizeof where,
                  "bundle item %zu (%s, entry %llu): not in the journal of the signed checkpoint", k,
                  it->subject, (unsigned long long)it->index);
-        return agree_err_wrap(err, GSI_EVERIFY, where);
+        return platform_agree_err_wrap(err, GSI_EVERIFY, where);
     }
     return 0;
 }
@@ -391,12 +393,12 @@ static int check_signatory(struct agree_bundle_report *rep, size_t si, const str
                              k, party, (long long)it->delegate, party);
         }
         if (rc == 0) {
-            rc = agree_sig_verify(d->pubkey, b->body, b->body_len, sig, err);
+            rc = platform_agree_sig_verify(d->pubkey, b->body, b->body_len, sig, err);
         }
         if (rc < 0) {
             char where[64];
             snprintf(where, sizeof where, "signature of %s", party);
-            return agree_err_wrap(err, rc == GSI_EDATA ? GSI_EVERIFY : rc, where);
+            return platform_agree_err_wrap(err, rc == GSI_EDATA ? GSI_EVERIFY : rc, where);
         }
         snprintf(rep->signer[si], sizeof rep->signer[si], "%s by delegate %lld", party,
                  (long long)it->delegate);
@@ -411,7 +413,7 @@ static int check_signatory(struct agree_bundle_report *rep, size_t si, const str
 static int bundle_check(struct agree_bundle_report *rep, const struct bundle *b,
                         const struct journal_checkpoint *cp, struct gsi_err *err)
 {
-    int rc = agree_body_parse(&rep->doc, b->body, b->body_len, err);
+    int rc = platform_agree_body_parse(&rep->doc, b->body, b->body_len, err);
     if (rc == 0 && strcmp(rep->doc.origin, cp->origin) != 0) {
         rc = gsi_err_set(err, GSI_EVERIFY,
                          "bundle: the agreement names log '%s', the checkpoint '%s'",
@@ -437,8 +439,8 @@ static int bundle_check(struct agree_bundle_report *rep, const struct bundle *b,
     return rc;
 }
 
-int agree_bundle_verify(struct agree_bundle_report *rep, const char *bundle, size_t len,
-                        const char *log_vkey, struct gsi_err *err)
+int platform_agree_bundle_verify(struct agree_bundle_report *rep, const char *bundle, size_t len,
+                                 const char *log_vkey, struct gsi_err *err)
 {
     memset(rep, 0, sizeof *rep);
     if (len > AGREE_BUNDLE_MAX) {
@@ -463,9 +465,9 @@ int agree_bundle_verify(struct agree_bundle_report *rep, const char *bundle, siz
     if (rc == 0) {
         rc = journal_checkpoint_open(&cp, NULL, b.ckpt, b.ckpt_len, NULL, &v, 1, err);
         if (rc < 0) {
-            rc = agree_err_wrap(err, GSI_EVERIFY,
-                                "bundle: the checkpoint is not signed by the "
-                                "log key");
+            rc = platform_agree_err_wrap(err, GSI_EVERIFY,
+                                         "bundle: the checkpoint is not signed by the "
+                                         "log key");
         }
     }
     if (rc == 0) {

@@ -7,16 +7,16 @@
 #include "core/text.h"
 #include "journal/journal.h"
 #include "platform/agree.h"
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 
-int agree_err_wrap(struct gsi_err *err, int code, const char *prefix)
+int platform_agree_err_wrap(struct gsi_err *err, int code, const char *prefix)
 {
     char m[GSI_ERR_MSG_MAX];
     snprintf(m, sizeof m, "%s", err->msg);
     return gsi_err_set(err, code, "%s: %s", prefix, m);
 }
 
-int agree_text_check(const char *text, size_t len, struct gsi_err *err)
+int platform_agree_text_check(const char *text, size_t len, struct gsi_err *err)
 {
     if (len == 0) {
         return gsi_err_set(err, GSI_EDATA, "text: expected a non-empty agreement text");
@@ -46,7 +46,7 @@ static int cmp_id(const void *a, const void *b)
     return strcmp((const char *)a, (const char *)b);
 }
 
-int agree_signatories_normalise(struct agree_doc *d, struct gsi_err *err)
+int platform_agree_signatories_normalise(struct agree_doc *d, struct gsi_err *err)
 {
     if (d->nsignatories == 0 || d->nsignatories > AGREE_SIGNATORIES_MAX) {
         return gsi_err_set(err, GSI_EDATA, "signatories: expected 1 to %d parties",
@@ -57,7 +57,7 @@ int agree_signatories_normalise(struct agree_doc *d, struct gsi_err *err)
         if (rc < 0) {
             char where[32];
             snprintf(where, sizeof where, "signatories/%zu", i);
-            return agree_err_wrap(err, GSI_EDATA, where);
+            return platform_agree_err_wrap(err, GSI_EDATA, where);
         }
     }
     qsort(d->signatories, d->nsignatories, sizeof d->signatories[0], cmp_id);
@@ -69,9 +69,9 @@ int agree_signatories_normalise(struct agree_doc *d, struct gsi_err *err)
     return 0;
 }
 
-int agree_body_format(struct gsi_buf *out, const struct agree_doc *d, struct gsi_err *err)
+int platform_agree_body_format(struct gsi_buf *out, const struct agree_doc *d, struct gsi_err *err)
 {
-    int rc = agree_text_check(d->text, d->text_len, err);
+    int rc = platform_agree_text_check(d->text, d->text_len, err);
     if (rc < 0) {
         return rc;
     }
@@ -147,15 +147,16 @@ static int body_signatories(struct agree_doc *d, const char *v, size_t n, struct
     /* Canonical means already sorted and distinct: normalising must not move anything. */
     char before[AGREE_SIGNATORIES_MAX][PLATFORM_ID_MAX];
     memcpy(before, d->signatories, sizeof before);
-    int rc = agree_signatories_normalise(d, err);
+    int rc = platform_agree_signatories_normalise(d, err);
     if (rc == 0 && memcmp(before, d->signatories, sizeof before) != 0) {
         rc = gsi_err_set(err, GSI_EDATA,
                          "agreement body line 6: signatories not in ascending order");
     }
-    return rc < 0 ? agree_err_wrap(err, GSI_EDATA, "agreement body line 6") : 0;
+    return rc < 0 ? platform_agree_err_wrap(err, GSI_EDATA, "agreement body line 6") : 0;
 }
 
-int agree_body_parse(struct agree_doc *d, const char *body, size_t len, struct gsi_err *err)
+int platform_agree_body_parse(struct agree_doc *d, const char *body, size_t len,
+                              struct gsi_err *err)
 {
     memset(d, 0, sizeof *d);
     static const char magic[] = "gsi-agreement/v1\n";
@@ -221,7 +222,7 @@ int agree_body_parse(struct agree_doc *d, const char *body, size_t len, struct g
     if (rc == 0) {
         d->text = body + pos;
         d->text_len = len - pos;
-        rc = agree_text_check(d->text, d->text_len, err);
+        rc = platform_agree_text_check(d->text, d->text_len, err);
     }
     return rc;
 }
@@ -238,8 +239,8 @@ static int b64_exact(uint8_t *out, size_t want, const char *b64, const char *wha
     return 0;
 }
 
-int agree_sig_verify(const char *pubkey_b64, const char *body, size_t len, const char *sig_b64,
-                     struct gsi_err *err)
+int platform_agree_sig_verify(const char *pubkey_b64, const char *body, size_t len,
+                              const char *sig_b64, struct gsi_err *err)
 {
     uint8_t pub[JOURNAL_ED25519_PUB_SIZE], sig[JOURNAL_ED25519_SIG_SIZE];
     if (pubkey_b64 == NULL || pubkey_b64[0] == '\0') {
@@ -257,8 +258,8 @@ int agree_sig_verify(const char *pubkey_b64, const char *body, size_t len, const
     return rc;
 }
 
-int agree_sign_payload(struct gsi_buf *out, int64_t agreement, const char *body_sha256_hex,
-                       const char *sig_b64, struct gsi_err *err)
+int platform_agree_sign_payload(struct gsi_buf *out, int64_t agreement, const char *body_sha256_hex,
+                                const char *sig_b64, struct gsi_err *err)
 {
     int rc = gsi_buf_appendf(out, "{\"body_sha256\":\"%s\",\"case\":%lld,\"signature\":\"%s\"}",
                              body_sha256_hex, (long long)agreement, sig_b64);

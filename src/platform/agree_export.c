@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "platform/agree.h"
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 #include "store/store.h"
 
 /* Entry `index`'s fields into `it`, and its inclusion proof in the tree of `size`. */
@@ -128,8 +128,9 @@ static int add_signature(struct platform *p, struct export_state *x, int64_t rid
     return rc;
 }
 
-int agree_bundle_export(struct platform *p, struct gsi_buf *out, const char *body, size_t body_len,
-                        const int64_t *sign_records, size_t n, struct gsi_err *err)
+int platform_agree_bundle_export(struct platform *p, struct gsi_buf *out, const char *body,
+                                 size_t body_len, const int64_t *sign_records, size_t n,
+                                 struct gsi_err *err)
 {
     if (n > AGREE_SIGNATORIES_MAX) {
         return gsi_err_set(err, GSI_ELIMIT, "more than %d signatures", AGREE_SIGNATORIES_MAX);
@@ -164,8 +165,8 @@ int agree_bundle_export(struct platform *p, struct gsi_buf *out, const char *bod
         rc = add_signature(p, &x, sign_records[i], size, err);
     }
     if (rc == 0) {
-        rc = agree_bundle_write(out, vkey.data, note.data, note.len, body, body_len, x.items, x.n,
-                                err);
+        rc = platform_agree_bundle_write(out, vkey.data, note.data, note.len, body, body_len,
+                                         x.items, x.n, err);
     }
     for (size_t i = 0; x.canon && i < 2 * n + 1; i++) {
         gsi_buf_release(&x.canon[i]);

@@ -17,7 +17,7 @@
 #include "journal/journal.h"
 #include "platform/agree.h"
 #include "platform/consult.h"
-#include "platform/proc_internal.h"
+#include "platform/internal.h"
 #include "store/store.h"
 
 enum { A_OPEN, A_ADOPTED };
@@ -75,8 +75,8 @@ static int in_consultation(struct store *s, int64_t cid, const char *party, bool
 
 static int rule_draft(struct platform_proc_step *st, struct gsi_err *err)
 {
-    int64_t cid = proc_json_int(st->payload, "consultation", 0);
-    int64_t prop = proc_json_int(st->payload, "proposal", 0);
+    int64_t cid = platform__proc_json_int(st->payload, "consultation", 0);
+    int64_t prop = platform__proc_json_int(st->payload, "proposal", 0);
     struct store_val v[] = { STORE_INT(prop), STORE_INT(cid) };
     struct store_rows *r;
     int rc = store_query(st->s, &r,
@@ -121,12 +121,12 @@ static int rule_draft(struct platform_proc_step *st, struct gsi_err *err)
     struct gsi_buf body;
     gsi_buf_init(&body, AGREE_BODY_MAX);
     if (rc == 0) {
-        rc = agree_signatories_normalise(&d, err);
+        rc = platform_agree_signatories_normalise(&d, err);
     }
     if (rc == 0) {
-        rc = agree_body_format(&body, &d, err);
+        rc = platform_agree_body_format(&body, &d, err);
         if (rc < 0) {
-            rc = agree_err_wrap(err, GSI_EDATA, "/text");
+            rc = platform_agree_err_wrap(err, GSI_EDATA, "/text");
         }
     }
     if (rc == 0) {
@@ -148,7 +148,8 @@ static int rule_draft(struct platform_proc_step *st, struct gsi_err *err)
 
 static int rule_sign(struct platform_proc_step *st, struct gsi_err *err)
 {
-    bool signatory = strcmp(st->owner, st->party) == 0 || proc_step_row(st, st->party) != NULL;
+    bool signatory =
+        strcmp(st->owner, st->party) == 0 || platform__proc_step_row(st, st->party) != NULL;
     if (!signatory) {
         return gsi_err_set(err, GSI_EFORBIDDEN, "%s is not a signatory of agreement %lld",
                            st->party, (long long)st->case_id);
@@ -183,10 +184,10 @@ static int rule_sign(struct platform_proc_step *st, struct gsi_err *err)
                          "/body_sha256: not the hash of agreement %lld's canonical bytes (%s)",
                          (long long)st->case_id, store_rows_text(r, 0, 1));
     } else {
-        rc = agree_sig_verify(store_rows_text(r, 0, 2), store_rows_text(r, 0, 0),
-                              store_rows_len(r, 0, 0), sig, err);
+        rc = platform_agree_sig_verify(store_rows_text(r, 0, 2), store_rows_text(r, 0, 0),
+                                       store_rows_len(r, 0, 0), sig, err);
         if (rc == GSI_EDATA) {
-            rc = agree_err_wrap(err, GSI_EDATA, "/signature");
+            rc = platform_agree_err_wrap(err, GSI_EDATA, "/signature");
         }
     }
     int64_t delegate = rc == 0 ? store_rows_int(r, 0, 3) : 0;
@@ -205,7 +206,7 @@ static int rule_sign(struct platform_proc_step *st, struct gsi_err *err)
         rc = store_query_int(st->s, &n, 0,
                              "SELECT COUNT(*) FROM agreement_sigs WHERE agreement = ?", v, 1, err);
     }
-    struct proc_prow *row = rc == 0 ? proc_step_row(st, st->party) : NULL;
+    struct proc_prow *row = rc == 0 ? platform__proc_step_row(st, st->party) : NULL;
     if (row != NULL) {
         row->state = S_SIGNED;
         row->changed = true;
@@ -252,8 +253,8 @@ const struct platform_proc platform_proc_agreement = {
 
 /* --- reading ----------------------------------------------------------------------------- */
 
-int consult_agreement_bytes(struct platform *p, struct gsi_buf *out, int64_t id,
-                            struct gsi_err *err)
+int platform_consult_agreement_bytes(struct platform *p, struct gsi_buf *out, int64_t id,
+                                     struct gsi_err *err)
 {
     struct store_val v[] = { STORE_INT(id) };
     struct store_rows *r;
@@ -270,12 +271,12 @@ int consult_agreement_bytes(struct platform *p, struct gsi_buf *out, int64_t id,
     return rc;
 }
 
-int consult_agreement_export(struct platform *p, struct gsi_buf *out, int64_t id,
-                             struct gsi_err *err)
+int platform_consult_agreement_export(struct platform *p, struct gsi_buf *out, int64_t id,
+                                      struct gsi_err *err)
 {
     struct gsi_buf body;
     gsi_buf_init(&body, AGREE_BODY_MAX);
-    int rc = consult_agreement_bytes(p, &body, id, err);
+    int rc = platform_consult_agreement_bytes(p, &body, id, err);
     struct store_rows *r = NULL;
     struct store_val v[] = { STORE_INT(id) };
     if (rc == 0) {
@@ -290,7 +291,7 @@ int consult_agreement_export(struct platform *p, struct gsi_buf *out, int64_t id
     }
     store_rows_free(r);
     if (rc == 0) {
-        rc = agree_bundle_export(p, out, body.data, body.len, recs, n, err);
+        rc = platform_agree_bundle_export(p, out, body.data, body.len, recs, n, err);
     }
     gsi_buf_release(&body);
     return rc;

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "platform/proc_internal.h"
+#include "platform/internal.h"
 
 /* Default periods in days per domain: GSI's own choice (no instrument sets them). Domains
  * where delay costs lives or escalates fast get 2 days to acknowledge and 14 to answer; the
@@ -122,7 +122,7 @@ static int concern_prepare(struct platform_proc_step *st, struct gsi_err *err)
     const char *keys[] = { "ack_days", "answer_days" };
     int dflt[] = { ack, answer };
     for (size_t i = 0; i < 2; i++) {
-        int64_t v = proc_json_int(st->payload, keys[i], 0);
+        int64_t v = platform__proc_json_int(st->payload, keys[i], 0);
         if (v == 0) {
             json_object_set_new(st->payload, keys[i], json_integer(dflt[i]));
         } else if (v < dflt[i]) {
@@ -132,7 +132,8 @@ static int concern_prepare(struct platform_proc_step *st, struct gsi_err *err)
                                keys[i], domain, dflt[i]);
         }
     }
-    if (proc_json_int(st->payload, "answer_days", 0) < proc_json_int(st->payload, "ack_days", 0)) {
+    if (platform__proc_json_int(st->payload, "answer_days", 0) <
+        platform__proc_json_int(st->payload, "ack_days", 0)) {
         return gsi_err_set(err, GSI_EDATA, "/answer_days: must not be shorter than ack_days");
     }
     return 0;
@@ -142,16 +143,16 @@ static int concern_rules(struct platform_proc_step *st, struct gsi_err *err)
 {
     (void)err;
     const char *verb = st->act->verb;
-    int64_t ack = proc_json_int(st->data, "ack_days", 7) * PROC_DAY_US;
-    int64_t answer = proc_json_int(st->data, "answer_days", 30) * PROC_DAY_US;
+    int64_t ack = platform__proc_json_int(st->data, "ack_days", 7) * PROC_DAY_US;
+    int64_t answer = platform__proc_json_int(st->data, "answer_days", 30) * PROC_DAY_US;
     if (strcmp(verb, "lodge") == 0) {
         for (size_t i = 0; i < st->nrows; i++) {
-            proc_row_due(&st->rows[i], st->time_us + ack, "acknowledge");
+            platform__proc_row_due(&st->rows[i], st->time_us + ack, "acknowledge");
         }
     } else if (strcmp(verb, "acknowledge") == 0) {
-        proc_row_due(st->self, st->opened_us + answer, "answer");
+        platform__proc_row_due(st->self, st->opened_us + answer, "answer");
     } else if (strcmp(verb, "answer") == 0) {
-        proc_row_due(st->self, 0, NULL);
+        platform__proc_row_due(st->self, 0, NULL);
         bool all = true;
         for (size_t i = 0; i < st->nrows; i++) {
             all = all && st->rows[i].state == P_ANSWERED;
@@ -161,7 +162,7 @@ static int concern_rules(struct platform_proc_step *st, struct gsi_err *err)
         }
     } else if (strcmp(verb, "withdraw") == 0) {
         for (size_t i = 0; i < st->nrows; i++) {
-            proc_row_due(&st->rows[i], 0, NULL);
+            platform__proc_row_due(&st->rows[i], 0, NULL);
         }
     }
     return 0;

@@ -26,7 +26,7 @@
 #include "platform/consult_import.h"
 #include "platform/consult_live.h"
 #include "platform/decide.h"
-#include "platform/proc_internal.h"
+#include "platform/internal.h"
 #include "ref/ref.h"
 #include "store/store.h"
 
@@ -212,13 +212,13 @@ static int facts_read(struct platform_proc_step *st, int64_t stmt, struct facts 
 }
 
 /* A party concerned or the mediator, or a public participant registered in this consultation
- * (only through consult_public_act). Sets the engine's voter id: the acting delegate's, or
+ * (only through platform_consult_public_act). Sets the engine's voter id: the acting delegate's, or
  * CONSULT_VOTER_PUBLIC + the participant's. */
 static int participant_check(struct platform_proc_step *st, int64_t stmt, int64_t *voter,
                              struct facts *f, struct gsi_err *err)
 {
     memset(f, 0, sizeof *f);
-    int64_t part = proc_json_int(st->payload, "participant", 0);
+    int64_t part = platform__proc_json_int(st->payload, "participant", 0);
     bool pub = strcmp(st->party, CONSULT_PUBLIC_PARTY) == 0;
     if (pub && (part == 0 || !json_is_true(json_object_get(st->data, "open")))) {
         return gsi_err_set(err, GSI_EFORBIDDEN, "consultation %lld does not admit the public",
@@ -227,9 +227,9 @@ static int participant_check(struct platform_proc_step *st, int64_t stmt, int64_
     if (!pub && part != 0) {
         return gsi_err_set(err, GSI_EDATA, "/participant: only for public participants");
     }
-    /* Members of the public act only through consult_public_act, which found the participant
-     * by its token in this consultation and checked a vote's statement before the write, so
-     * their acts read nothing here (each read inside the write costs a round trip on
+    /* Members of the public act only through platform_consult_public_act, which found the
+     * participant by its token in this consultation and checked a vote's statement before the
+     * write, so their acts read nothing here (each read inside the write costs a round trip on
      * PostgreSQL, with the batch waiting); the local administrator is trusted anyway. */
     if (pub) {
         f->stmt_found = 1;
@@ -341,7 +341,7 @@ static int rule_statement(struct platform_proc_step *st, struct gsi_err *err)
 
 static int rule_vote(struct platform_proc_step *st, struct gsi_err *err)
 {
-    int64_t voter = 0, stmt = proc_json_int(st->payload, "statement", 0);
+    int64_t voter = 0, stmt = platform__proc_json_int(st->payload, "statement", 0);
     struct facts f;
     int rc = participant_check(st, stmt, &voter, &f, err);
     if (rc == 0 && f.stmt_found == 0) {
@@ -372,7 +372,7 @@ static int rule_vote(struct platform_proc_step *st, struct gsi_err *err)
 
 static int rule_moderate(struct platform_proc_step *st, struct gsi_err *err)
 {
-    int64_t stmt = proc_json_int(st->payload, "statement", 0);
+    int64_t stmt = platform__proc_json_int(st->payload, "statement", 0);
     struct facts f;
     int rc = facts_read(st, stmt, &f, err);
     if (rc == 0 && f.mediator == 0 && strcmp(st->owner, st->party) != 0) {
@@ -408,7 +408,7 @@ static int rule_proposal(struct platform_proc_step *st, struct gsi_err *err)
     if (rc < 0) {
         return rc;
     }
-    int64_t deadline = st->time_us + proc_json_int(st->payload, "days", 14) * PROC_DAY_US;
+    int64_t deadline = st->time_us + platform__proc_json_int(st->payload, "days", 14) * PROC_DAY_US;
     const char *text = json_string_value(json_object_get(st->payload, "text"));
     struct store_val v[] = { STORE_INT(st->record_id), STORE_INT(st->case_id),
                              STORE_TEXT(st->party),    STORE_TEXT(text),
@@ -438,12 +438,12 @@ static int proposal_decide(struct platform_proc_step *st, int64_t prop, int64_t 
         t.object += strcmp(pos, "object") == 0;
     }
     store_rows_free(r);
-    struct decide_rule rule = { .max_stand_aside =
-                                    (unsigned)proc_json_int(st->data, "max_stand_aside", 1),
-                                .minus = (unsigned)proc_json_int(st->data, "minus", 1) };
+    struct decide_rule rule = { .max_stand_aside = (unsigned)platform__proc_json_int(
+                                    st->data, "max_stand_aside", 1),
+                                .minus = (unsigned)platform__proc_json_int(st->data, "minus", 1) };
     const char *rn = json_string_value(json_object_get(st->data, "rule"));
-    rc = decide_rule_parse(&rule.kind, rn, err);
-    enum decide_outcome o = decide_outcome(&rule, &t, st->time_us > deadline);
+    rc = platform_decide_rule_parse(&rule.kind, rn, err);
+    enum platform_decide_outcome o = platform_decide_outcome(&rule, &t, st->time_us > deadline);
     if (rc == 0 && o == DECIDE_PENDING && require) {
         rc = gsi_err_set(err, GSI_ECONFLICT,
                          "proposal %lld is pending: not every party concerned has spoken and "
@@ -451,8 +451,8 @@ static int proposal_decide(struct platform_proc_step *st, int64_t prop, int64_t 
                          (long long)prop);
     }
     if (rc == 0 && o != DECIDE_PENDING) {
-        struct store_val u[] = { STORE_TEXT(decide_outcome_name(o)), STORE_INT(st->record_id),
-                                 STORE_INT(prop) };
+        struct store_val u[] = { STORE_TEXT(platform_decide_outcome_name(o)),
+                                 STORE_INT(st->record_id), STORE_INT(prop) };
         rc = store_exec(st->s,
                         "UPDATE consult_proposals SET outcome = ?, decided_record = ? WHERE id = ?",
                         u, 3, err);
@@ -489,7 +489,7 @@ static int proposal_open(struct platform_proc_step *st, int64_t prop, int64_t *d
 
 static int rule_position(struct platform_proc_step *st, struct gsi_err *err)
 {
-    int64_t prop = proc_json_int(st->payload, "proposal", 0), deadline = 0;
+    int64_t prop = platform__proc_json_int(st->payload, "proposal", 0), deadline = 0;
     if (!concerned(st, st->party)) {
         return gsi_err_set(err, GSI_EFORBIDDEN,
                            "%s is not a party concerned in consultation %lld: only they take "
@@ -517,7 +517,7 @@ static int rule_position(struct platform_proc_step *st, struct gsi_err *err)
 
 static int rule_decide(struct platform_proc_step *st, struct gsi_err *err)
 {
-    int64_t prop = proc_json_int(st->payload, "proposal", 0), deadline = 0;
+    int64_t prop = platform__proc_json_int(st->payload, "proposal", 0), deadline = 0;
     int rc = proposal_open(st, prop, &deadline, err);
     return rc == 0 ? proposal_decide(st, prop, deadline, true, err) : rc;
 }
@@ -541,7 +541,7 @@ static int rule_register(struct platform_proc_step *st, struct gsi_err *err)
                       v, 5, err);
 }
 
-/* The import being made (consult_import): one at a time, under import_mu. The rules run on
+/* The import being made (platform_consult_import): one at a time, under import_mu. The rules run on
  * the write path's leader thread, so the data is handed over here rather than in the payload,
  * which holds the files' hashes. */
 static pthread_mutex_t import_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -564,8 +564,8 @@ static int import_replay(struct platform_proc_step *st, struct gsi_err *err)
     }
     int64_t stmts = store_rows_int(r, 0, 0), votes_kept = store_rows_int(r, 0, 1);
     store_rows_free(r);
-    int64_t want_s = proc_json_int(st->payload, "statements", 0);
-    int64_t want_v = proc_json_int(st->payload, "votes", 0);
+    int64_t want_s = platform__proc_json_int(st->payload, "statements", 0);
+    int64_t want_v = platform__proc_json_int(st->payload, "votes", 0);
     if (stmts != want_s || votes_kept != want_v) {
         return gsi_err_set(err, GSI_EDATA,
                            "the import's rows are not what it recorded: %lld statements and %lld"
@@ -586,12 +586,13 @@ static int rule_import(struct platform_proc_step *st, struct gsi_err *err)
         return gsi_err_set(err, GSI_EUSAGE,
                            "consultation.import is made by gsi consultation import only");
     }
-    return consult_polis_insert(st->s, st->record_id, st->record_id, import_data, err);
+    return platform_consult_polis_insert(st->s, st->record_id, st->record_id, import_data, err);
 }
 
-int consult_import(struct platform *p, int64_t *id, const char *party, const char *question,
-                   const char *domain, const char *means, const struct consult_polis *x,
-                   const char *comments_sha256, const char *votes_sha256, struct gsi_err *err)
+int platform_consult_import(struct platform *p, int64_t *id, const char *party,
+                            const char *question, const char *domain, const char *means,
+                            const struct consult_polis *x, const char *comments_sha256,
+                            const char *votes_sha256, struct gsi_err *err)
 {
     json_t *o =
         json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:I,s:I}", "party", party, "question", question,
@@ -667,7 +668,7 @@ static int unmoderate_one(struct store *s, const struct store_rows *r, size_t i,
                           struct gsi_err *err)
 {
     json_t *o = json_loadb(store_rows_text(r, i, 1), store_rows_len(r, i, 1), 0, NULL);
-    int64_t stmt = o != NULL ? proc_json_int(o, "statement", 0) : 0;
+    int64_t stmt = o != NULL ? platform__proc_json_int(o, "statement", 0) : 0;
     json_decref(o);
     if (o == NULL) {
         return gsi_err_set(err, GSI_EDATA, "record %lld: its payload is not JSON",

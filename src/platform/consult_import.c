@@ -14,7 +14,7 @@
 
 #define IMPORT_ROWS_PER_INSERT 4096
 
-void consult_polis_release(struct consult_polis *x)
+void platform_consult_polis_release(struct consult_polis *x)
 {
     for (size_t i = 0; i < x->nstmt; i++) {
         free(x->stmt[i].text);
@@ -160,9 +160,9 @@ static int sort_votes(struct consult_polis *x, struct gsi_err *err)
     return 0;
 }
 
-int consult_polis_parse(struct consult_polis *out, const char *comments, size_t clen,
-                        const char *comments_name, const char *votes, size_t vlen,
-                        const char *votes_name, struct gsi_err *err)
+int platform_consult_polis_parse(struct consult_polis *out, const char *comments, size_t clen,
+                                 const char *comments_name, const char *votes, size_t vlen,
+                                 const char *votes_name, struct gsi_err *err)
 {
     memset(out, 0, sizeof *out);
     int rc = parse_comments(out, comments, clen, comments_name, err);
@@ -171,7 +171,7 @@ int consult_polis_parse(struct consult_polis *out, const char *comments, size_t 
         rc = gsi_csv_open_mem(&c, votes, vlen, ',', true, err);
     }
     if (rc < 0) {
-        consult_polis_release(out);
+        platform_consult_polis_release(out);
         return rc;
     }
     long col[4] = { -1, -1, -1, -1 };
@@ -200,13 +200,13 @@ int consult_polis_parse(struct consult_polis *out, const char *comments, size_t 
         rc = sort_votes(out, err);
     }
     if (rc < 0) {
-        consult_polis_release(out);
+        platform_consult_polis_release(out);
     }
     return rc;
 }
 
-int consult_polis_insert(struct store *s, int64_t consultation, int64_t record,
-                         const struct consult_polis *x, struct gsi_err *err)
+int platform_consult_polis_insert(struct store *s, int64_t consultation, int64_t record,
+                                  const struct consult_polis *x, struct gsi_err *err)
 {
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < x->nstmt; i++) {

@@ -10,9 +10,10 @@
  * order, and their voters become public participants CONSULT_VOTER_PUBLIC + voter-id.
  *
  *     struct consult_polis x;
- *     consult_polis_parse(&x, comments, clen, votes, vlen, &err);   // errors name file and line
- *     ... inside a write:  consult_polis_insert(s, consultation, record_id, &x, &err);
- *     consult_polis_release(&x);
+ *     platform_consult_polis_parse(&x, comments, clen, votes, vlen, &err);   // errors name file
+ * and line
+ *     ... inside a write:  platform_consult_polis_insert(s, consultation, record_id, &x, &err);
+ *     platform_consult_polis_release(&x);
  */
 #ifndef GSI_PLATFORM_CONSULT_IMPORT_H
 #define GSI_PLATFORM_CONSULT_IMPORT_H
@@ -59,15 +60,15 @@ struct consult_polis {
 
 /* Parses both files (each a memory block; `comments_name` and `votes_name` name them in
  * errors). A vote on a comment-id not in comments.csv is GSI_EDATA naming the line. */
-int consult_polis_parse(struct consult_polis *out, const char *comments, size_t clen,
-                        const char *comments_name, const char *votes, size_t vlen,
-                        const char *votes_name, struct gsi_err *err);
+int platform_consult_polis_parse(struct consult_polis *out, const char *comments, size_t clen,
+                                 const char *comments_name, const char *votes, size_t vlen,
+                                 const char *votes_name, struct gsi_err *err);
 
 /* Inserts the statements and votes into consultation `consultation`, as made by record
  * `record`, through `s` (inside a write transaction). */
-int consult_polis_insert(struct store *s, int64_t consultation, int64_t record,
-                         const struct consult_polis *x, struct gsi_err *err);
+int platform_consult_polis_insert(struct store *s, int64_t consultation, int64_t record,
+                                  const struct consult_polis *x, struct gsi_err *err);
 
-void consult_polis_release(struct consult_polis *x);
+void platform_consult_polis_release(struct consult_polis *x);
 
 #endif

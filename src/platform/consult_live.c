@@ -11,7 +11,7 @@
 
 #include "consensus/consensus.h"
 #include "core/buf.h"
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 #include "store/store.h"
 
 #define LIVE_JSON_MAX        (64u << 20)
@@ -85,7 +85,7 @@ static struct registry *registry_of(struct platform *p, bool create)
     return r;
 }
 
-void consult_live_configure(struct platform *p, const struct consult_live_opts *o)
+void platform_consult_live_configure(struct platform *p, const struct consult_live_opts *o)
 {
     struct registry *r = registry_of(p, true);
     if (r == NULL) {
@@ -549,8 +549,8 @@ static int live_find_or_add(struct registry *reg, struct live **out, int64_t con
     return 0;
 }
 
-int consult_live_view(struct platform *p, int64_t consultation, char **json, size_t *len,
-                      struct gsi_err *err)
+int platform_consult_live_view(struct platform *p, int64_t consultation, char **json, size_t *len,
+                               struct gsi_err *err)
 {
     struct registry *reg = registry_of(p, true);
     if (reg == NULL) {
@@ -571,7 +571,7 @@ int consult_live_view(struct platform *p, int64_t consultation, char **json, siz
     return *json ? 0 : gsi_err_set(err, GSI_ENOMEM, "out of memory");
 }
 
-void consult_live_shutdown(struct platform *p)
+void platform_consult_live_shutdown(struct platform *p)
 {
     struct registry *reg = registry_of(p, false);
     if (reg == NULL) {

@@ -13,9 +13,10 @@
  * wait for any of it: the thread reads committed rows through the read pool.
  *
  *     char *json; size_t len;
- *     if (consult_live_view(p, 12, &json, &len, &err) == 0) { send(json, len); free(json); }
+ *     if (platform_consult_live_view(p, 12, &json, &len, &err) == 0) { send(json, len); free(json);
+ * }
  *     ...
- *     consult_live_shutdown(p);   // before platform_close(p)
+ *     platform_consult_live_shutdown(p);   // before platform_close(p)
  *
  * The view (JSON object), documented in docs/api.yaml (ConsensusView):
  *   consultation, last_vote (the id of the newest vote it reflects), votes, as_of (µs),
@@ -50,16 +51,16 @@ struct consult_live_opts {
 };
 
 /* Sets the options of `p`'s live views (before the first view; later calls are ignored). */
-void consult_live_configure(struct platform *p, const struct consult_live_opts *o);
+void platform_consult_live_configure(struct platform *p, const struct consult_live_opts *o);
 
 /* A copy of the current view of `consultation` as JSON (malloc'd, NUL-terminated). The first
  * call for a consultation computes it in the caller's thread and starts following it. The
  * caller has checked that the consultation exists and that its viewer may see it.
  * GSI_ELIMIT past CONSULT_LIVE_MAX consultations, GSI_EDB, GSI_ENOMEM. */
-int consult_live_view(struct platform *p, int64_t consultation, char **json, size_t *len,
-                      struct gsi_err *err);
+int platform_consult_live_view(struct platform *p, int64_t consultation, char **json, size_t *len,
+                               struct gsi_err *err);
 
 /* Stops `p`'s background thread and frees every view. Call before platform_close. */
-void consult_live_shutdown(struct platform *p);
+void platform_consult_live_shutdown(struct platform *p);
 
 #endif

@@ -10,7 +10,7 @@
 #include "core/hex.h"
 #include "journal/journal.h"
 #include "platform/consult.h"
-#include "platform/proc_internal.h"
+#include "platform/internal.h"
 #include "store/store.h"
 
 /* Fixed one-minute windows per address, in a small table keyed by the address's hash;
@@ -23,7 +23,7 @@ static struct {
 } rate_slots[CONSULT_RATE_SLOTS];
 static unsigned rate_per_minute = 20;
 
-void consult_public_rate(unsigned per_minute)
+void platform_consult_public_rate(unsigned per_minute)
 {
     pthread_mutex_lock(&rate_mu);
     rate_per_minute = per_minute ? per_minute : rate_per_minute;
@@ -69,9 +69,9 @@ static int public_party(struct platform *p, struct gsi_err *err)
     return rc == GSI_ECONFLICT ? 0 : rc; /* another request added it meanwhile */
 }
 
-int consult_public_register(struct platform *p, char token[CONSULT_PUBLIC_TOKEN_MAX],
-                            int64_t *participant, int64_t consultation, const char *name,
-                            const char *address, int64_t now_s, struct gsi_err *err)
+int platform_consult_public_register(struct platform *p, char token[CONSULT_PUBLIC_TOKEN_MAX],
+                                     int64_t *participant, int64_t consultation, const char *name,
+                                     const char *address, int64_t now_s, struct gsi_err *err)
 {
     token[0] = '\0';
     int rc = rate_take(address ? address : "", now_s, err);
@@ -140,9 +140,9 @@ static int public_statement_check(struct platform *p, int64_t consultation, cons
     return rc;
 }
 
-int consult_public_act(struct platform *p, struct platform_proc_receipt *out, int64_t consultation,
-                       const char *token, const char *verb, const char *payload, size_t len,
-                       struct gsi_err *err)
+int platform_consult_public_act(struct platform *p, struct platform_proc_receipt *out,
+                                int64_t consultation, const char *token, const char *verb,
+                                const char *payload, size_t len, struct gsi_err *err)
 {
     if (strcmp(verb, "statement") != 0 && strcmp(verb, "vote") != 0) {
         return gsi_err_set(err, GSI_EUSAGE, "members of the public make statements and votes");
@@ -201,7 +201,8 @@ int consult_public_act(struct platform *p, struct platform_proc_receipt *out, in
     return rc;
 }
 
-int consult_proposals_json(struct platform *p, struct gsi_buf *out, int64_t id, struct gsi_err *err)
+int platform_consult_proposals_json(struct platform *p, struct gsi_buf *out, int64_t id,
+                                    struct gsi_err *err)
 {
     struct store_val v[] = { STORE_INT(id) };
     struct store_rows *r;

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "coop/book.h"
+#include "platform/internal.h"
 #include "platform/platform_coop.h"
-#include "platform/proc_internal.h"
 
 enum { C_OPEN, C_WITHDRAWN };
 static const char *const case_states[] = { "open", "withdrawn" };
@@ -31,8 +31,7 @@ static const struct platform_proc_field offer_fields[] = {
       "languages it is given in: ISO 639 codes such as en, fr, zh" },
     { "regions", PLATFORM_PROC_STRINGS, 0, 0, COOP_ENTRY_LIST_MAX, NULL,
       "UN regions it is open to (Africa, Americas, Asia, Europe, Oceania); absent: all" },
-    { "start", PLATFORM_PROC_STRING, PLATFORM_PROC_REQUIRED, 0, 10, NULL,
-      "first day, YYYY-MM-DD" },
+    { "start", PLATFORM_PROC_STRING, PLATFORM_PROC_REQUIRED, 0, 10, NULL, "first day, YYYY-MM-DD" },
     { "end", PLATFORM_PROC_STRING, PLATFORM_PROC_REQUIRED, 0, 10, NULL, "last day, YYYY-MM-DD" },
     { "text", PLATFORM_PROC_STRING, 0, 0, 20000, NULL, "a description, up to 20,000 bytes" },
 };
@@ -71,9 +70,9 @@ static const struct platform_proc_act offer_acts[] = {
 };
 
 static const struct platform_proc_act request_acts[] = {
-    { "cooperation.request", "request", "request places of training or assistance",
-      request_fields, N(request_fields), PLATFORM_PROC_OPENS, PLATFORM_PROC_ANY,
-      PLATFORM_PROC_ROLES_ACTING, 0, 0, C_OPEN, -1, NULL },
+    { "cooperation.request", "request", "request places of training or assistance", request_fields,
+      N(request_fields), PLATFORM_PROC_OPENS, PLATFORM_PROC_ANY, PLATFORM_PROC_ROLES_ACTING, 0, 0,
+      C_OPEN, -1, NULL },
     { "cooperation.request.amend", "amend", "the requesting party replaces its request's terms",
       request_fields, N(request_fields), PLATFORM_PROC_AMENDS, PLATFORM_PROC_OWNER,
       PLATFORM_PROC_ROLES_ACTING, PLATFORM_PROC_S(C_OPEN), 0, -1, -1, NULL },
@@ -104,7 +103,7 @@ int platform_coop_entry(struct coop_entry *e, const char **langs, const char **r
     e->id = id;
     e->party = party;
     e->domain = json_string_value(json_object_get(data, "domain"));
-    e->places = proc_json_int(data, "places", 0);
+    e->places = platform__proc_json_int(data, "places", 0);
     e->languages = langs;
     e->nlanguages = json_strings(langs, COOP_ENTRY_LIST_MAX, data, "languages");
     e->regions = regions;

@@ -3,8 +3,9 @@
 
 #include <string.h>
 
-enum decide_outcome decide_outcome(const struct decide_rule *r, const struct decide_tally *t,
-                                   bool deadline_passed)
+enum platform_decide_outcome platform_decide_outcome(const struct decide_rule *r,
+                                                     const struct decide_tally *t,
+                                                     bool deadline_passed)
 {
     unsigned spoken = t->support + t->stand_aside + t->object;
     if (spoken > t->parties || t->support > t->parties || t->object > t->parties ||
@@ -34,17 +35,17 @@ static const char *const rule_names[] = { "consensus", "consensus-stand-aside", 
 static const char *const position_names[] = { "support", "stand-aside", "object" };
 static const char *const outcome_names[] = { "pending", "adopted", "rejected" };
 
-const char *decide_rule_name(enum decide_rule_kind k)
+const char *platform_decide_rule_name(enum decide_rule_kind k)
 {
     return (unsigned)k < 3 ? rule_names[k] : "?";
 }
 
-const char *decide_position_name(enum decide_position p)
+const char *platform_decide_position_name(enum decide_position p)
 {
     return (unsigned)p < 3 ? position_names[p] : "?";
 }
 
-const char *decide_outcome_name(enum decide_outcome o)
+const char *platform_decide_outcome_name(enum platform_decide_outcome o)
 {
     return (unsigned)o < 3 ? outcome_names[o] : "?";
 }
@@ -60,7 +61,7 @@ static int name_find(int *out, const char *const *names, const char *s)
     return GSI_EDATA;
 }
 
-int decide_rule_parse(enum decide_rule_kind *out, const char *s, struct gsi_err *err)
+int platform_decide_rule_parse(enum decide_rule_kind *out, const char *s, struct gsi_err *err)
 {
     int v = 0;
     if (name_find(&v, rule_names, s) < 0) {
@@ -72,7 +73,7 @@ int decide_rule_parse(enum decide_rule_kind *out, const char *s, struct gsi_err 
     return 0;
 }
 
-int decide_position_parse(enum decide_position *out, const char *s, struct gsi_err *err)
+int platform_decide_position_parse(enum decide_position *out, const char *s, struct gsi_err *err)
 {
     int v = 0;
     if (name_find(&v, position_names, s) < 0) {

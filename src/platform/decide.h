@@ -18,7 +18,7 @@
  *
  *     struct decide_rule r = {.kind = DECIDE_RULE_STAND_ASIDE, .max_stand_aside = 1};
  *     struct decide_tally t = {.parties = 3, .support = 2, .stand_aside = 1};
- *     enum decide_outcome o = decide_outcome(&r, &t, false);   // DECIDE_ADOPTED
+ *     enum platform_decide_outcome o = platform_decide_outcome(&r, &t, false);   // DECIDE_ADOPTED
  */
 #ifndef GSI_PLATFORM_DECIDE_H
 #define GSI_PLATFORM_DECIDE_H
@@ -37,7 +37,7 @@ struct decide_rule {
 
 enum decide_position { DECIDE_SUPPORT, DECIDE_STAND_ASIDE, DECIDE_OBJECT };
 
-enum decide_outcome { DECIDE_PENDING, DECIDE_ADOPTED, DECIDE_REJECTED };
+enum platform_decide_outcome { DECIDE_PENDING, DECIDE_ADOPTED, DECIDE_REJECTED };
 
 /* Positions counted over the parties concerned (each party's latest position). */
 struct decide_tally {
@@ -48,16 +48,17 @@ struct decide_tally {
 /* The outcome under rule `r` (see above); `deadline_passed` counts the silent as standing
  * aside. A tally with more positions than parties is DECIDE_REJECTED (it cannot happen when
  * the caller counts one position per party). */
-enum decide_outcome decide_outcome(const struct decide_rule *r, const struct decide_tally *t,
-                                   bool deadline_passed);
+enum platform_decide_outcome platform_decide_outcome(const struct decide_rule *r,
+                                                     const struct decide_tally *t,
+                                                     bool deadline_passed);
 
 /* Names as in the API: "consensus", "consensus-stand-aside", "consensus-minus"; "support",
  * "stand-aside", "object"; "pending", "adopted", "rejected". */
-const char *decide_rule_name(enum decide_rule_kind k);
-const char *decide_position_name(enum decide_position p);
-const char *decide_outcome_name(enum decide_outcome o);
+const char *platform_decide_rule_name(enum decide_rule_kind k);
+const char *platform_decide_position_name(enum decide_position p);
+const char *platform_decide_outcome_name(enum platform_decide_outcome o);
 /* Parse the names above; GSI_EDATA listing the allowed names otherwise. */
-int decide_rule_parse(enum decide_rule_kind *out, const char *s, struct gsi_err *err);
-int decide_position_parse(enum decide_position *out, const char *s, struct gsi_err *err);
+int platform_decide_rule_parse(enum decide_rule_kind *out, const char *s, struct gsi_err *err);
+int platform_decide_position_parse(enum decide_position *out, const char *s, struct gsi_err *err);
 
 #endif

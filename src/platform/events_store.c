@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/date.h"
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 #include "store/store.h"
 
 /* A source name: 1 to 15 lower-case letters ("gdelt"). */

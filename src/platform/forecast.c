@@ -10,7 +10,7 @@
 
 #include "core/date.h"
 #include "core/text.h"
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 
 #define NUM_MAX 32 /* a double in its shortest round-trip form, with NUL */
 
@@ -123,10 +123,14 @@ static int insert_run_row(struct pw_batch *b, struct platform_fc_run *run, struc
     }
     snprintf(run->id, sizeof run->id, "%s.%lld", through, (long long)same + 1);
     platform_time_format(run->created, b->now_us);
-    struct store_val v[] = { STORE_TEXT(run->id),      STORE_INT(seq + 1),
-                             STORE_TEXT(through),      STORE_TEXT(run->model),
-                             STORE_INT(run->seed),     STORE_INT(run->draws),
-                             STORE_INT(PLATFORM_FC_HORIZON), STORE_TEXT(run->source),
+    struct store_val v[] = { STORE_TEXT(run->id),
+                             STORE_INT(seq + 1),
+                             STORE_TEXT(through),
+                             STORE_TEXT(run->model),
+                             STORE_INT(run->seed),
+                             STORE_INT(run->draws),
+                             STORE_INT(PLATFORM_FC_HORIZON),
+                             STORE_TEXT(run->source),
                              STORE_TEXT(run->created) };
     return store_exec(b->s,
                       "INSERT INTO forecast_runs (id, seq, through, model, seed, draws, horizon,"
@@ -150,8 +154,8 @@ static int insert_countries(struct pw_batch *b, struct store_ctx *x, struct gsi_
         r[2] = STORE_INT(k->country_id);
         r[3] = STORE_TEXT(k->name);
         r[4] = STORE_INT(k->rank);
-        const double nums[9] = { k->median_12m, k->mean_12m, k->lo90_12m,
-                                 k->hi90_12m,   k->p_ge_25,  k->p_ge_1000,
+        const double nums[9] = { k->median_12m,   k->mean_12m, k->lo90_12m,
+                                 k->hi90_12m,     k->p_ge_25,  k->p_ge_1000,
                                  k->p_ge_25_next, k->past_12m, k->change };
         for (int i = 0; i < 9; i++) {
             r[5 + i] = num(&x->text, nums[i]);
@@ -327,9 +331,9 @@ static int countries_rows(struct platform *p, struct platform_fc_run *out, struc
         k->country_id = (int)store_rows_int(r, i, 1);
         snprintf(k->name, sizeof k->name, "%s", store_rows_text(r, i, 2));
         k->rank = (int)store_rows_int(r, i, 3);
-        double *dst[9] = { &k->median_12m, &k->mean_12m,     &k->lo90_12m,
-                           &k->hi90_12m,   &k->p_ge_25,      &k->p_ge_1000,
-                           &k->p_ge_25_next, &k->past_12m,   &k->change };
+        double *dst[9] = { &k->median_12m,   &k->mean_12m, &k->lo90_12m,
+                           &k->hi90_12m,     &k->p_ge_25,  &k->p_ge_1000,
+                           &k->p_ge_25_next, &k->past_12m, &k->change };
         for (size_t j = 0; j < 9; j++) {
             *dst[j] = dnum(r, i, 4 + j);
         }
@@ -364,7 +368,8 @@ static int series_rows(struct platform *p, struct platform_fc_run *out, bool act
     }
     size_t c = 0;
     for (size_t i = 0; i < store_rows_count(r); i++) {
-        while (c < out->ncountries && strcmp(out->countries[c].iso3, store_rows_text(r, i, 0)) != 0) {
+        while (c < out->ncountries &&
+               strcmp(out->countries[c].iso3, store_rows_text(r, i, 0)) != 0) {
             c++;
         }
         const char *mt = store_rows_text(r, i, 1);
@@ -426,8 +431,8 @@ int platform_hotspot_links(struct platform *p, struct platform_record **out, siz
     snprintf(pattern, sizeof pattern, "%%\"hotspot\":\"%s\"%%", id);
     struct store_val v[] = { STORE_TEXT(pattern), STORE_INT(PLATFORM_FC_LINKS_MAX) };
     struct store_rows *r;
-    rc = platform_query(p, &r, "SELECT id FROM records WHERE payload LIKE ? ORDER BY id LIMIT ?",
-                        v, 2, err);
+    rc = platform_query(p, &r, "SELECT id FROM records WHERE payload LIKE ? ORDER BY id LIMIT ?", v,
+                        2, err);
     if (rc < 0) {
         return rc;
     }

@@ -11,7 +11,7 @@
  * records hold their text, and the case lists them among its acts. */
 #include <string.h>
 
-#include "platform/proc_internal.h"
+#include "platform/internal.h"
 
 enum { F_OPEN, F_CLOSED, F_CANCELLED };
 enum { P_INVITED, P_ACCEPTED, P_DECLINED };
@@ -26,8 +26,8 @@ static const struct platform_proc_field convene_fields[] = {
       "a forum (dialogue, exchange) or a conference (a high-level meeting)" },
     { "title", PLATFORM_PROC_STRING, PLATFORM_PROC_REQUIRED | PLATFORM_PROC_TITLE, 0, 200, NULL,
       "its name" },
-    { "participants", PLATFORM_PROC_PARTIES, PLATFORM_PROC_REQUIRED | PLATFORM_PROC_ADDRESSES, 0,
-      0, NULL,
+    { "participants", PLATFORM_PROC_PARTIES, PLATFORM_PROC_REQUIRED | PLATFORM_PROC_ADDRESSES, 0, 0,
+      NULL,
       "the parties invited: states, non-state participants (X-...), and groupings, which "
       "invite their members" },
     { "agenda", PLATFORM_PROC_STRINGS, PLATFORM_PROC_REQUIRED, 0, 64, NULL,
@@ -77,14 +77,13 @@ static const struct platform_proc_act forum_acts[] = {
     { "forum.amend", "amend", "the convenor restates the forum (agenda, dates, participants)",
       convene_fields, N(convene_fields), PLATFORM_PROC_AMENDS, PLATFORM_PROC_OWNER,
       PLATFORM_PROC_ROLES_ACTING, PLATFORM_PROC_S(F_OPEN), 0, -1, -1, NULL },
-    { "forum.accept", "accept", "an invited participant accepts", reply_fields, N(reply_fields),
-      0, PLATFORM_PROC_ADDRESSED, PLATFORM_PROC_ROLES_ACTING, PLATFORM_PROC_S(F_OPEN),
+    { "forum.accept", "accept", "an invited participant accepts", reply_fields, N(reply_fields), 0,
+      PLATFORM_PROC_ADDRESSED, PLATFORM_PROC_ROLES_ACTING, PLATFORM_PROC_S(F_OPEN),
       PLATFORM_PROC_S(P_INVITED) | PLATFORM_PROC_S(P_DECLINED), -1, P_ACCEPTED,
       "already accepted" },
-    { "forum.decline", "decline", "an invited participant declines", reply_fields,
-      N(reply_fields), 0, PLATFORM_PROC_ADDRESSED, PLATFORM_PROC_ROLES_ACTING,
-      PLATFORM_PROC_S(F_OPEN), PLATFORM_PROC_S(P_INVITED), -1, P_DECLINED,
-      "already answered the invitation" },
+    { "forum.decline", "decline", "an invited participant declines", reply_fields, N(reply_fields),
+      0, PLATFORM_PROC_ADDRESSED, PLATFORM_PROC_ROLES_ACTING, PLATFORM_PROC_S(F_OPEN),
+      PLATFORM_PROC_S(P_INVITED), -1, P_DECLINED, "already answered the invitation" },
     { "forum.session", "session", "the convenor records a session", session_fields,
       N(session_fields), 0, PLATFORM_PROC_OWNER, PLATFORM_PROC_ROLES_ACTING,
       PLATFORM_PROC_S(F_OPEN), 0, -1, -1, NULL },
@@ -95,8 +94,8 @@ static const struct platform_proc_act forum_acts[] = {
       PLATFORM_PROC_OWNER, PLATFORM_PROC_ROLES_ACTING, PLATFORM_PROC_S(F_OPEN), 0, F_CLOSED, -1,
       NULL },
     { "forum.cancel", "cancel", "the convenor cancels the forum", end_fields, N(end_fields), 0,
-      PLATFORM_PROC_OWNER, PLATFORM_PROC_ROLES_ACTING, PLATFORM_PROC_S(F_OPEN), 0, F_CANCELLED,
-      -1, NULL },
+      PLATFORM_PROC_OWNER, PLATFORM_PROC_ROLES_ACTING, PLATFORM_PROC_S(F_OPEN), 0, F_CANCELLED, -1,
+      NULL },
 };
 
 /* 1 when `item` is one of the forum's agenda items. */
@@ -130,16 +129,18 @@ static int forum_rules(struct platform_proc_step *st, struct gsi_err *err)
 {
     const char *verb = st->act->verb;
     if (strcmp(verb, "convene") == 0 || strcmp(verb, "amend") == 0) {
-        if (proc_json_time(st->payload, "end") < proc_json_time(st->payload, "start")) {
+        if (platform__proc_json_time(st->payload, "end") <
+            platform__proc_json_time(st->payload, "start")) {
             return gsi_err_set(err, GSI_EDATA, "/end: expected a time after start");
         }
     } else if (strcmp(verb, "session") == 0) {
-        int64_t start = proc_json_time(st->payload, "start");
-        int64_t end = proc_json_time(st->payload, "end");
+        int64_t start = platform__proc_json_time(st->payload, "start");
+        int64_t end = platform__proc_json_time(st->payload, "end");
         if (end < start) {
             return gsi_err_set(err, GSI_EDATA, "/end: expected a time after start");
         }
-        if (start < proc_json_time(st->data, "start") || end > proc_json_time(st->data, "end")) {
+        if (start < platform__proc_json_time(st->data, "start") ||
+            end > platform__proc_json_time(st->data, "end")) {
             return gsi_err_set(err, GSI_EDATA,
                                "/start: a session lies within its forum's start and end");
         }

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "platform/proc_internal.h"
+#include "platform/internal.h"
 
 enum { N_ACTIVE, N_CANCELLED };
 enum { R_SENT, R_ACKNOWLEDGED };
@@ -224,8 +224,8 @@ static int late(struct gsi_err *err, const char *what, int64_t lead_us, const ch
 
 static int rule_window(const struct platform_proc_step *st, struct gsi_err *err)
 {
-    int64_t start = proc_json_time(st->payload, "window_start");
-    int64_t end = proc_json_time(st->payload, "window_end");
+    int64_t start = platform__proc_json_time(st->payload, "window_start");
+    int64_t end = platform__proc_json_time(st->payload, "window_end");
     if (end <= start) {
         return gsi_err_set(err, GSI_EDATA, "/window_end: must be after window_start");
     }
@@ -244,17 +244,17 @@ static int rule_window(const struct platform_proc_step *st, struct gsi_err *err)
 
 static int rule_exercise(const struct platform_proc_step *st, struct gsi_err *err)
 {
-    int64_t start = proc_json_time(st->payload, "start");
-    int64_t end = proc_json_time(st->payload, "end");
+    int64_t start = platform__proc_json_time(st->payload, "start");
+    int64_t end = platform__proc_json_time(st->payload, "end");
     if (end < start) {
         return gsi_err_set(err, GSI_EDATA, "/end: must not be before start");
     }
     /* Vienna Document 2011, Chapter V: notifiable at 9,000 troops, or 250 battle tanks, or
      * 500 armoured combat vehicles, or 250 artillery pieces. */
-    bool notifiable = proc_json_int(st->payload, "troops", 0) >= 9000 ||
-                      proc_json_int(st->payload, "tanks", 0) >= 250 ||
-                      proc_json_int(st->payload, "acv", 0) >= 500 ||
-                      proc_json_int(st->payload, "artillery", 0) >= 250;
+    bool notifiable = platform__proc_json_int(st->payload, "troops", 0) >= 9000 ||
+                      platform__proc_json_int(st->payload, "tanks", 0) >= 250 ||
+                      platform__proc_json_int(st->payload, "acv", 0) >= 500 ||
+                      platform__proc_json_int(st->payload, "artillery", 0) >= 250;
     if (notifiable && start - st->time_us < EXERCISE_NOTICE_US) {
         return late(
             err, "the exercise starts", start - st->time_us,
@@ -272,7 +272,7 @@ static int rule_exercise(const struct platform_proc_step *st, struct gsi_err *er
 /* An event being reported: it cannot be in the future. */
 static int rule_past(const struct platform_proc_step *st, const char *key, struct gsi_err *err)
 {
-    if (proc_json_time(st->payload, key) > st->time_us + CLOCK_SKEW_US) {
+    if (platform__proc_json_time(st->payload, key) > st->time_us + CLOCK_SKEW_US) {
         return gsi_err_set(err, GSI_EDATA,
                            "/%s: is in the future: a notification reports what "
                            "has happened",
@@ -284,7 +284,7 @@ static int rule_past(const struct platform_proc_step *st, const char *key, struc
 static int rule_outbreak(const struct platform_proc_step *st, struct gsi_err *err)
 {
     int rc = rule_past(st, "assessed", err);
-    int64_t since = st->time_us - proc_json_time(st->payload, "assessed");
+    int64_t since = st->time_us - platform__proc_json_time(st->payload, "assessed");
     if (rc == 0 && since > OUTBREAK_NOTICE_US) {
         rc = gsi_err_set(err, GSI_EDATA,
                          "the event was assessed %.1f hours ago: an event that may constitute a "
@@ -335,15 +335,16 @@ static int notify_rules(struct platform_proc_step *st, struct gsi_err *err)
         if (rc < 0) {
             return rc;
         }
-        int64_t due = st->time_us + proc_json_int(st->payload, "ack_hours", 24) * PROC_HOUR_US;
+        int64_t due =
+            st->time_us + platform__proc_json_int(st->payload, "ack_hours", 24) * PROC_HOUR_US;
         for (size_t i = 0; i < st->nrows; i++) {
-            proc_row_due(&st->rows[i], due, "acknowledge");
+            platform__proc_row_due(&st->rows[i], due, "acknowledge");
         }
     } else if (strcmp(verb, "acknowledge") == 0) {
-        proc_row_due(st->self, 0, NULL);
+        platform__proc_row_due(st->self, 0, NULL);
     } else if (strcmp(verb, "cancel") == 0) {
         for (size_t i = 0; i < st->nrows; i++) {
-            proc_row_due(&st->rows[i], 0, NULL);
+            platform__proc_row_due(&st->rows[i], 0, NULL);
         }
     }
     return 0;

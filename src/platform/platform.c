@@ -12,7 +12,7 @@
 #include "core/file.h"
 #include "core/hex.h"
 #include "core/text.h"
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 
 #define KEY_FILE_MAX 4096
 
@@ -232,8 +232,8 @@ int platform_checkpoint_file_update(struct platform *p, bool force, struct gsi_e
         char *cur = NULL;
         size_t len = 0;
         struct gsi_err ignore = GSI_ERR_INIT;
-        if (gsi_file_read(p->checkpoint_path, &cur, &len, PLATFORM_CHECKPOINT_FILE_MAX,
-                               &ignore) == 0) {
+        if (gsi_file_read(p->checkpoint_path, &cur, &len, PLATFORM_CHECKPOINT_FILE_MAX, &ignore) ==
+            0) {
             const char *nl = memchr(cur, '\n', len);
             int64_t have = 0;
             if (nl != NULL) {
@@ -381,8 +381,7 @@ static int check_checkpoint_file(struct platform *p, struct store *s, struct gsi
     char *text = NULL;
     size_t len = 0;
     struct gsi_err ferr = GSI_ERR_INIT;
-    int rc =
-        gsi_file_read(p->checkpoint_path, &text, &len, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
+    int rc = gsi_file_read(p->checkpoint_path, &text, &len, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
     if (rc == GSI_ENOTFOUND) {
         /* Nothing to check on a new log. On one with entries the file was deleted, or the
          * database was replaced by an old copy and the file deleted to hide it: the two look

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 
 #define TOKEN_PREFIX "gsi_"
 #define TOKEN_RANDOM 32

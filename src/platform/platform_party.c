@@ -8,7 +8,7 @@
 
 #include "core/csv.h"
 #include "core/text.h"
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 #include "ref/ref.h"
 
 #define MEMBERS_TEXT_MAX 8192

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 
 #define RECORD_COLS \
     "id, type, party, delegate, created, confidential, audience, payload, journal_index, salt"
@@ -337,8 +337,8 @@ static int entry_fill(void *elem, const struct store_rows *r, size_t i, struct g
     return 0;
 }
 
-static int entries_read(struct platform *p, struct platform_entry **out, size_t *n,
-                        uint64_t start, uint64_t end, platform_row_fill fill, struct gsi_err *err)
+static int entries_read(struct platform *p, struct platform_entry **out, size_t *n, uint64_t start,
+                        uint64_t end, platform_row_fill fill, struct gsi_err *err)
 {
     *out = NULL;
     *n = 0;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "journal/tile.h"
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 
 /* Full tiles never change, so the server keeps recently read ones: direct-mapped on (level,
  * index), a newer tile replacing an older one in its slot, at most TILE_CACHE_BYTES in all
@@ -67,8 +67,7 @@ static struct tile_slot *cache_slot(struct platform_tile_cache *c, int level, ui
 }
 
 /* 1 when tile (level, index) was in the cache and was appended to `out`. */
-static int cache_read(struct platform_tile_cache *c, struct gsi_buf *out, int level,
-                      uint64_t index)
+static int cache_read(struct platform_tile_cache *c, struct gsi_buf *out, int level, uint64_t index)
 {
     int hit = 0;
     pthread_mutex_lock(&c->mu);
@@ -80,8 +79,8 @@ static int cache_read(struct platform_tile_cache *c, struct gsi_buf *out, int le
     return hit;
 }
 
-static void cache_write(struct platform_tile_cache *c, int level, uint64_t index,
-                        const char *data, size_t len)
+static void cache_write(struct platform_tile_cache *c, int level, uint64_t index, const char *data,
+                        size_t len)
 {
     pthread_mutex_lock(&c->mu);
     struct tile_slot *s = cache_slot(c, level, index);
@@ -177,8 +176,7 @@ int platform_journal_tile(struct platform *p, struct gsi_buf *out, int level, ui
      * grown to since: they are complete subtrees and never change. */
     unsigned have = journal_tile_width_at(size, level, index);
     if (have < width) {
-        return gsi_err_set(err, GSI_ENOTFOUND,
-                           "the journal of %llu entries has no such tile (yet)",
+        return gsi_err_set(err, GSI_ENOTFOUND, "the journal of %llu entries has no such tile (yet)",
                            (unsigned long long)size);
     }
     size_t before = out->len;

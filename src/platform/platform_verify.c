@@ -15,7 +15,7 @@
 
 #include "core/file.h"
 #include "core/text.h"
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 #include "platform/proc.h"
 
 #define CHUNK          5000
@@ -248,8 +248,7 @@ static void file_checkpoint(struct platform *p, uint64_t size, struct vctx *v, u
     size_t flen = 0;
     struct gsi_err ferr = GSI_ERR_INIT;
     *file_size = UINT64_MAX;
-    int frc =
-        gsi_file_read(p->checkpoint_path, &file, &flen, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
+    int frc = gsi_file_read(p->checkpoint_path, &file, &flen, PLATFORM_CHECKPOINT_FILE_MAX, &ferr);
     if (frc < 0 && frc != GSI_ENOTFOUND) {
         /* Only a file that is not there is no finding: one that cannot be read or is too
          * large is reported, never checked in part or skipped in silence. */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "journal/journal.h"
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 
 struct platform_witness_cfg {
     struct journal_note_signer signer;
@@ -69,8 +69,8 @@ static int advance_apply(struct platform *p, struct pw_batch *b, void *ctx, stru
     struct advance *a = ctx;
     struct store_val key[] = { STORE_TEXT(a->cp->origin) };
     struct store_rows *r;
-    int rc = store_query(b->s, &r, "SELECT size, root FROM witness_logs WHERE origin = ?", key, 1,
-                         err);
+    int rc =
+        store_query(b->s, &r, "SELECT size, root FROM witness_logs WHERE origin = ?", key, 1, err);
     if (rc < 0) {
         return rc;
     }
@@ -145,8 +145,9 @@ int platform_witness_add_checkpoint(struct platform *p, struct gsi_buf *out, con
             rc = gsi_err_set(err, GSI_EUSAGE, "not a checkpoint: %s", err->msg);
         }
     }
-    struct advance a = { .req = req, .cp = &cp, .note = req->checkpoint,
-                         .note_len = req->checkpoint_len };
+    struct advance a = {
+        .req = req, .cp = &cp, .note = req->checkpoint, .note_len = req->checkpoint_len
+    };
     if (rc == 0) {
         rc = platform_write(p, advance_apply, &a, NULL, err);
         if (rc == GSI_ECONFLICT) {

@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "core/buf.h"
-#include "platform/platform_internal.h"
+#include "platform/internal.h"
 
 #define CANON_MAX (PLATFORM_PAYLOAD_MAX + 16384)
 

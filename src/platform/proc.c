@@ -7,13 +7,13 @@
  *   and its visibility (404), the relation to the case (403), the payload (422);
  *   inside it, in the act's apply callback (what acts change) — the case's and the party's
  *   states (409), then the procedure's rules (422 naming the rule, or 409).
- * proc_project is the same code whether an act is being made or the projection is rebuilt from
- * the records (proc_read.c), so the tables are always what the journal says. */
+ * platform__proc_project is the same code whether an act is being made or the projection is rebuilt
+ * from the records (proc_read.c), so the tables are always what the journal says. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/proc_internal.h"
+#include "platform/internal.h"
 
 /* What the checks outside the transaction learnt about a case. */
 struct case_head {
@@ -48,7 +48,7 @@ static int state_index(const char *const *names, size_t n, const char *s)
     return -1;
 }
 
-struct proc_prow *proc_step_row(struct platform_proc_step *st, const char *party)
+struct proc_prow *platform__proc_step_row(struct platform_proc_step *st, const char *party)
 {
     for (size_t i = 0; party != NULL && st->rows != NULL && i < st->nrows; i++) {
         if (strcmp(st->rows[i].party, party) == 0) {
@@ -58,7 +58,7 @@ struct proc_prow *proc_step_row(struct platform_proc_step *st, const char *party
     return NULL;
 }
 
-void proc_row_due(struct proc_prow *r, int64_t due_us, const char *what)
+void platform__proc_row_due(struct proc_prow *r, int64_t due_us, const char *what)
 {
     r->due_us = due_us;
     snprintf(r->due_what, sizeof r->due_what, "%s", due_us != 0 && what != NULL ? what : "");
@@ -194,7 +194,7 @@ static int step_transit(struct platform_proc_step *st, struct gsi_err *err)
                            (long long)st->case_id, st->proc->states[st->case_state], a->type);
     }
     if (a->who == PLATFORM_PROC_ADDRESSED) {
-        st->self = proc_step_row(st, st->party);
+        st->self = platform__proc_step_row(st, st->party);
         if (st->self == NULL) { /* checked before the transaction; addressed rows never change */
             return gsi_err_set(err, GSI_EFORBIDDEN, "%s %lld is not addressed to %s", kind,
                                (long long)st->case_id, st->party);
@@ -326,10 +326,10 @@ static int step_write(struct platform_proc_step *st, const char *data_text, bool
     return rc;
 }
 
-int proc_project(struct store *s, const struct platform_proc *proc,
-                 const struct platform_proc_act *a, const char *party, json_t *payload,
-                 int64_t case_id, int64_t record_id, int64_t time_us, bool replay,
-                 struct gsi_err *err)
+int platform__proc_project(struct store *s, const struct platform_proc *proc,
+                           const struct platform_proc_act *a, const char *party, json_t *payload,
+                           int64_t case_id, int64_t record_id, int64_t time_us, bool replay,
+                           struct gsi_err *err)
 {
     struct platform_proc_step st;
     memset(&st, 0, sizeof st);
@@ -377,8 +377,8 @@ static int act_apply(void *ctx, struct store *s, int64_t record_id, uint64_t jou
 {
     (void)journal_index;
     struct act_ctx *c = ctx;
-    return proc_project(s, c->proc, c->act, c->party, c->payload, c->case_id, record_id, time_us,
-                        false, err);
+    return platform__proc_project(s, c->proc, c->act, c->party, c->payload, c->case_id, record_id,
+                                  time_us, false, err);
 }
 
 static void head_release(struct case_head *h)
@@ -586,7 +586,8 @@ int platform_proc_act(struct platform *p, struct platform_proc_receipt *out,
         }
     }
     bool amends = (a->flags & PLATFORM_PROC_AMENDS) != 0;
-    rc = rc ? rc : proc_payload_check(p, schema, obj, opening || amends ? party : NULL, err);
+    rc = rc ? rc
+            : platform__proc_payload_check(p, schema, obj, opening || amends ? party : NULL, err);
     if (rc == 0 && proc->prepare != NULL) {
         struct platform_proc_step st;
         memset(&st, 0, sizeof st);

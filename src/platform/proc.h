@@ -30,8 +30,9 @@
  * listing shows only their index and leaf hash (docs/internals/procedures.md).
  *
  * Adding a procedure: a table (fields, acts, states), optionally a `rules` hook for what a table
- * cannot say (time rules, deadlines) and the `tables` those rules write, an entry in platform_procs[] (proc_registry.c), routes in
- * src/http/routes.c pointing at the generic handlers of h_proc.c, and its paths in docs/api.yaml.
+ * cannot say (time rules, deadlines) and the `tables` those rules write, an entry in
+ * platform_procs[] (proc_registry.c), routes in src/http/routes.c pointing at the generic handlers
+ * of h_proc.c, and its paths in docs/api.yaml.
  *
  *     struct platform_proc_receipt r;
  *     const char *body = "{\"to\":[\"USA\"],\"domain\":\"nuclear\",\"title\":\"...\",...}";
@@ -85,8 +86,9 @@ enum platform_proc_ftype {
 #define PLATFORM_PROC_ADDRESSES 2u /* (PARTIES) the parties the case addresses */
 #define PLATFORM_PROC_TITLE     4u /* (STRING) shown as the case's title in lists */
 #define PLATFORM_PROC_DOMAINKEY 8u /* (DOMAIN) the case's domain, filterable */
-#define PLATFORM_PROC_AS_GIVEN  16u /* (PARTIES) a grouping is itself a party here ("UN" as a
-                                     * mediator or signatory), not expanded to its members */
+#define PLATFORM_PROC_AS_GIVEN                                    \
+    16u /* (PARTIES) a grouping is itself a party here ("UN" as a \
+         * mediator or signatory), not expanded to its members */
 
 struct platform_proc_field {
     const char *name; /* JSON key, [a-z0-9_]+ */
@@ -124,7 +126,7 @@ enum platform_proc_who {
 #define PLATFORM_PROC_RESETS 4u
 
 struct platform_proc;
-struct platform_proc_step; /* an act being applied; see proc_internal.h */
+struct platform_proc_step; /* an act being applied; see internal.h */
 struct store;
 
 /* One of a procedure's own projection tables. Every row must be a function of the records

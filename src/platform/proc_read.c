@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform/proc_internal.h"
+#include "platform/internal.h"
 
 #define CASE_COLS                                                                           \
     "c.id, c.kind, c.subtype, c.owner, c.state, c.confidential, c.title, c.domain, c.data," \
@@ -325,9 +325,10 @@ static int replay_one(struct store *s, const struct store_rows *r, size_t i, str
     if (payload == NULL) {
         return gsi_err_set(err, GSI_EDATA, "record %lld: its payload is not JSON", (long long)id);
     }
-    int64_t case_id = (a->flags & PLATFORM_PROC_OPENS) ? id : proc_json_int(payload, "case", 0);
-    int rc = proc_project(s, proc, a, store_rows_text(r, i, 2), payload, case_id, id,
-                          store_rows_int(r, i, 4), true, err);
+    int64_t case_id =
+        (a->flags & PLATFORM_PROC_OPENS) ? id : platform__proc_json_int(payload, "case", 0);
+    int rc = platform__proc_project(s, proc, a, store_rows_text(r, i, 2), payload, case_id, id,
+                                    store_rows_int(r, i, 4), true, err);
     json_decref(payload);
     if (rc < 0) {
         char msg[GSI_ERR_MSG_MAX];

@@ -1,8 +1,8 @@
 /* proc_schema.c — payloads against their act's declared fields: validation with JSON pointers,
  * GeoJSON, RFC 3339 times, party lists, and the OpenAPI schemas written from the same tables.
  *
- * Invariant: a payload that passes proc_payload_check is an object holding only declared fields
- * (plus "party", the party acted for), each of its declared type and within its caps, so the
+ * Invariant: a payload that passes platform__proc_payload_check is an object holding only declared
+ * fields (plus "party", the party acted for), each of its declared type and within its caps, so the
  * procedures' rules read it without checking again. */
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/date.h"
-#include "platform/proc_internal.h"
+#include "platform/internal.h"
 #include "ref/ref.h"
 
 /* --- times --- */
@@ -79,7 +79,7 @@ void platform_proc_time_format(char out[PLATFORM_TIME_MAX], int64_t us)
              (int)(rem / 60 % 60), (int)(rem % 60));
 }
 
-int64_t proc_json_time(const json_t *obj, const char *key)
+int64_t platform__proc_json_time(const json_t *obj, const char *key)
 {
     const char *s = json_string_value(json_object_get(obj, key));
     int64_t us = 0;
@@ -89,7 +89,7 @@ int64_t proc_json_time(const json_t *obj, const char *key)
     return us;
 }
 
-int64_t proc_json_int(const json_t *obj, const char *key, int64_t dflt)
+int64_t platform__proc_json_int(const json_t *obj, const char *key, int64_t dflt)
 {
     json_t *v = json_object_get(obj, key);
     return json_is_integer(v) ? (int64_t)json_integer_value(v) : dflt;
@@ -243,8 +243,7 @@ static int expand_one(struct platform *p, char (*set)[PLATFORM_ID_MAX], size_t *
     char(*members)[PLATFORM_ID_MAX] = NULL;
     size_t nm = 0;
     bool grouping = expand && strcmp(party.kind, "state") != 0 &&
-                    strcmp(party.kind, "observer") != 0 &&
-                    strcmp(party.kind, "nonstate") != 0;
+                    strcmp(party.kind, "observer") != 0 && strcmp(party.kind, "nonstate") != 0;
     if (grouping) {
         int rc = platform_party_members(p, &members, &nm, party.id, err);
         if (rc < 0) {
@@ -509,7 +508,7 @@ static int check_field(struct platform *p, json_t *obj, const struct platform_pr
     return bad(err, &at, "unknown field type");
 }
 
-bool proc_field_known(const struct platform_proc_act *a, const char *key)
+bool platform__proc_field_known(const struct platform_proc_act *a, const char *key)
 {
     bool known = strcmp(key, "party") == 0;
     for (size_t i = 0; !known && i < a->nfields; i++) {
@@ -518,8 +517,8 @@ bool proc_field_known(const struct platform_proc_act *a, const char *key)
     return known;
 }
 
-int proc_payload_check(struct platform *p, const struct platform_proc_act *a, json_t *obj,
-                       const char *self, struct gsi_err *err)
+int platform__proc_payload_check(struct platform *p, const struct platform_proc_act *a, json_t *obj,
+                                 const char *self, struct gsi_err *err)
 {
     if (!json_is_object(obj)) {
         return gsi_err_set(err, GSI_EDATA, "/: expected a JSON object");
@@ -531,7 +530,7 @@ int proc_payload_check(struct platform *p, const struct platform_proc_act *a, js
     json_t *v;
     json_object_foreach(obj, k, v)
     {
-        if (!proc_field_known(a, k)) {
+        if (!platform__proc_field_known(a, k)) {
             return gsi_err_set(err, GSI_EDATA, "/%.64s: unknown field (%s takes %s%s)", k, a->type,
                                a->nfields > 0 ? a->fields[0].name : "no fields",
                                a->nfields > 1 ? ", ..." : "");

@@ -25,11 +25,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (data[0] % 3) {
     case 0: {
         struct agree_doc d;
-        if (agree_body_parse(&d, in, n, &err) == 0) {
+        if (platform_agree_body_parse(&d, in, n, &err) == 0) {
             /* One encoding per agreement: formatting what was parsed gives the same bytes. */
             struct gsi_buf b;
             gsi_buf_init(&b, AGREE_BODY_MAX);
-            if (agree_body_format(&b, &d, &err) != 0 || b.len != n || memcmp(b.data, in, n) != 0) {
+            if (platform_agree_body_format(&b, &d, &err) != 0 || b.len != n ||
+                memcmp(b.data, in, n) != 0) {
                 __builtin_trap();
             }
             gsi_buf_release(&b);
@@ -38,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 1: {
         struct agree_bundle_report rep;
-        (void)agree_bundle_verify(&rep, in, n, NULL, &err);
+        (void)platform_agree_bundle_verify(&rep, in, n, NULL, &err);
         break;
     }
     default: {
@@ -47,8 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const char *v = nul ? nul + 1 : "";
         size_t vl = nul ? n - cl - 1 : 0;
         struct consult_polis x;
-        if (consult_polis_parse(&x, in, cl, "comments.csv", v, vl, "votes.csv", &err) == 0) {
-            consult_polis_release(&x);
+        if (platform_consult_polis_parse(&x, in, cl, "comments.csv", v, vl, "votes.csv", &err) ==
+            0) {
+            platform_consult_polis_release(&x);
         }
         break;
     }

@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "platform/proc_internal.h"
+#include "platform/internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     struct gsi_err err = GSI_ERR_INIT;
-    if (proc_payload_check(NULL, a, obj, NULL, &err) == 0) {
+    if (platform__proc_payload_check(NULL, a, obj, NULL, &err) == 0) {
         const char *k;
         json_t *v;
         json_object_foreach(obj, k, v)
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t i = 0; i < a->nfields; i++) {
                 declared |= strcmp(k, a->fields[i].name) == 0;
             }
-            if (!declared) { /* checked here by its own loop, not proc_field_known */
+            if (!declared) { /* checked here by its own loop, not platform__proc_field_known */
                 __builtin_trap();
             }
         }

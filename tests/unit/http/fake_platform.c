@@ -618,49 +618,48 @@ void platform_coop_result_release(struct platform_coop_result *r)
 
 const struct platform_proc platform_proc_consultation = { .name = "consultation",
                                                           .path = "consultations" };
-const struct platform_proc platform_proc_agreement = { .name = "agreement",
-                                                       .path = "agreements" };
+const struct platform_proc platform_proc_agreement = { .name = "agreement", .path = "agreements" };
 
-int consult_live_view(struct platform *p, int64_t consultation, char **json, size_t *len,
-                      struct gsi_err *err)
+int platform_consult_live_view(struct platform *p, int64_t consultation, char **json, size_t *len,
+                               struct gsi_err *err)
 {
     (void)p, (void)consultation, (void)json, (void)len;
     return gsi_err_set(err, GSI_ENOTFOUND, "no consultations in the fake platform");
 }
 
-int consult_public_register(struct platform *p, char token[CONSULT_PUBLIC_TOKEN_MAX],
-                            int64_t *participant, int64_t consultation, const char *name,
-                            const char *address, int64_t now_s, struct gsi_err *err)
+int platform_consult_public_register(struct platform *p, char token[CONSULT_PUBLIC_TOKEN_MAX],
+                                     int64_t *participant, int64_t consultation, const char *name,
+                                     const char *address, int64_t now_s, struct gsi_err *err)
 {
     (void)p, (void)token, (void)participant, (void)consultation, (void)name, (void)address;
     (void)now_s;
     return gsi_err_set(err, GSI_ENOTFOUND, "no consultations in the fake platform");
 }
 
-int consult_public_act(struct platform *p, struct platform_proc_receipt *out,
-                       int64_t consultation, const char *token, const char *verb,
-                       const char *payload, size_t len, struct gsi_err *err)
+int platform_consult_public_act(struct platform *p, struct platform_proc_receipt *out,
+                                int64_t consultation, const char *token, const char *verb,
+                                const char *payload, size_t len, struct gsi_err *err)
 {
     (void)p, (void)out, (void)consultation, (void)token, (void)verb, (void)payload, (void)len;
     return gsi_err_set(err, GSI_ENOTFOUND, "no consultations in the fake platform");
 }
 
-int consult_agreement_bytes(struct platform *p, struct gsi_buf *out, int64_t id,
-                            struct gsi_err *err)
+int platform_consult_agreement_bytes(struct platform *p, struct gsi_buf *out, int64_t id,
+                                     struct gsi_err *err)
 {
     (void)p, (void)out, (void)id;
     return gsi_err_set(err, GSI_ENOTFOUND, "no agreements in the fake platform");
 }
 
-int consult_agreement_export(struct platform *p, struct gsi_buf *out, int64_t id,
-                             struct gsi_err *err)
+int platform_consult_agreement_export(struct platform *p, struct gsi_buf *out, int64_t id,
+                                      struct gsi_err *err)
 {
     (void)p, (void)out, (void)id;
     return gsi_err_set(err, GSI_ENOTFOUND, "no agreements in the fake platform");
 }
 
-int consult_proposals_json(struct platform *p, struct gsi_buf *out, int64_t id,
-                           struct gsi_err *err)
+int platform_consult_proposals_json(struct platform *p, struct gsi_buf *out, int64_t id,
+                                    struct gsi_err *err)
 {
     (void)p, (void)out, (void)id;
     return gsi_err_set(err, GSI_ENOTFOUND, "no consultations in the fake platform");

@@ -45,13 +45,13 @@ START_TEST(body_matches_hand_written_bytes)
     struct agree_doc d;
     doc_fill(&d, "gsi.local/log");
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_int_eq(agree_signatories_normalise(&d, &err), 0);
+    ck_assert_int_eq(platform_agree_signatories_normalise(&d, &err), 0);
     struct gsi_buf b;
     gsi_buf_init(&b, AGREE_BODY_MAX);
-    ck_assert_msg(agree_body_format(&b, &d, &err) == 0, "%s", err.msg);
+    ck_assert_msg(platform_agree_body_format(&b, &d, &err) == 0, "%s", err.msg);
     ck_assert_str_eq(b.data, hand_body);
     struct agree_doc back;
-    ck_assert_msg(agree_body_parse(&back, b.data, b.len, &err) == 0, "%s", err.msg);
+    ck_assert_msg(platform_agree_body_parse(&back, b.data, b.len, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(back.agreement, 7);
     ck_assert_int_eq(back.consultation, 3);
     ck_assert_int_eq(back.decision, 5);
@@ -90,9 +90,9 @@ START_TEST(body_parse_is_strict)
     struct agree_doc d;
     static const char good[] = "gsi-agreement/v1\nlog l\nagreement 7\nconsultation 3\n"
                                "decision 5\nsignatories AB\ntext 3\nok\n";
-    ck_assert_msg(agree_body_parse(&d, good, strlen(good), &err) == 0, "%s", err.msg);
+    ck_assert_msg(platform_agree_body_parse(&d, good, strlen(good), &err) == 0, "%s", err.msg);
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        ck_assert_msg(agree_body_parse(&d, bad[i], strlen(bad[i]), &err) == GSI_EDATA,
+        ck_assert_msg(platform_agree_body_parse(&d, bad[i], strlen(bad[i]), &err) == GSI_EDATA,
                       "case %zu accepted", i);
     }
 }
@@ -168,20 +168,23 @@ START_TEST(openssl_signature_verifies_and_other_bytes_do_not)
     openssl_sign(sig, "eth", hand_body, strlen(hand_body));
     struct gsi_err err = GSI_ERR_INIT;
     ck_assert_int_eq(journal_crypto_init(&err), 0);
-    ck_assert_msg(agree_sig_verify(pub, hand_body, strlen(hand_body), sig, &err) == 0, "%s",
-                  err.msg);
+    ck_assert_msg(platform_agree_sig_verify(pub, hand_body, strlen(hand_body), sig, &err) == 0,
+                  "%s", err.msg);
     /* The same signature over other bytes (one byte of the text changed). */
     char other[sizeof hand_body];
     memcpy(other, hand_body, sizeof hand_body);
     other[sizeof hand_body - 3] = 'K';
-    ck_assert_int_eq(agree_sig_verify(pub, other, strlen(other), sig, &err), GSI_EVERIFY);
+    ck_assert_int_eq(platform_agree_sig_verify(pub, other, strlen(other), sig, &err), GSI_EVERIFY);
     /* Another key's signature over the right bytes. */
     char pub2[PLATFORM_PUBKEY_MAX];
     openssl_key(pub2, "eri");
-    ck_assert_int_eq(agree_sig_verify(pub2, hand_body, strlen(hand_body), sig, &err), GSI_EVERIFY);
+    ck_assert_int_eq(platform_agree_sig_verify(pub2, hand_body, strlen(hand_body), sig, &err),
+                     GSI_EVERIFY);
     /* Malformed inputs are bad data, not a verification result. */
-    ck_assert_int_eq(agree_sig_verify(pub, hand_body, strlen(hand_body), "abc", &err), GSI_EDATA);
-    ck_assert_int_eq(agree_sig_verify("", hand_body, strlen(hand_body), sig, &err), GSI_EVERIFY);
+    ck_assert_int_eq(platform_agree_sig_verify(pub, hand_body, strlen(hand_body), "abc", &err),
+                     GSI_EDATA);
+    ck_assert_int_eq(platform_agree_sig_verify("", hand_body, strlen(hand_body), sig, &err),
+                     GSI_EVERIFY);
     rm_tmp();
 }
 END_TEST
@@ -212,9 +215,9 @@ static void fixture_make(struct fixture *fx)
     snprintf(d.signatories[0], PLATFORM_ID_MAX, "ETH");
     snprintf(d.signatories[1], PLATFORM_ID_MAX, "ERI");
     d.text = hand_text, d.text_len = strlen(hand_text);
-    ck_assert_int_eq(agree_signatories_normalise(&d, &err), 0);
+    ck_assert_int_eq(platform_agree_signatories_normalise(&d, &err), 0);
     gsi_buf_init(&fx->body, AGREE_BODY_MAX);
-    ck_assert_int_eq(agree_body_format(&fx->body, &d, &err), 0);
+    ck_assert_int_eq(platform_agree_body_format(&fx->body, &d, &err), 0);
     uint8_t h[32];
     char hex[65];
     journal_sha256(h, fx->body.data, fx->body.len);
@@ -232,8 +235,9 @@ static void fixture_make(struct fixture *fx)
                       "%s", err.msg);
         struct gsi_buf pl;
         gsi_buf_init(&pl, 4096);
-        ck_assert_int_eq(agree_sign_payload(&pl, 1, hex, sig, &err), 0);
-        struct platform_act act = { .type = "agreement.sign", .payload = pl.data,
+        ck_assert_int_eq(platform_agree_sign_payload(&pl, 1, hex, sig, &err), 0);
+        struct platform_act act = { .type = "agreement.sign",
+                                    .payload = pl.data,
                                     .payload_len = pl.len };
         struct platform_receipt rc;
         ck_assert_msg(platform_act_record(fx->p, &rc, &del, &act, &err) == 0, "%s", err.msg);
@@ -257,14 +261,14 @@ START_TEST(bundle_exports_and_verifies_offline)
     struct gsi_buf bundle, vkey;
     gsi_buf_init(&bundle, AGREE_BUNDLE_MAX);
     gsi_buf_init(&vkey, 4096);
-    ck_assert_msg(agree_bundle_export(fx.p, &bundle, fx.body.data, fx.body.len, fx.recs, 2,
-                                      &err) == 0,
+    ck_assert_msg(platform_agree_bundle_export(fx.p, &bundle, fx.body.data, fx.body.len, fx.recs, 2,
+                                               &err) == 0,
                   "%s", err.msg);
     ck_assert_int_eq(platform_journal_vkey(fx.p, &vkey, &err), 0);
     fixture_free(&fx); /* offline from here: the database is gone */
     struct agree_bundle_report rep;
-    ck_assert_msg(agree_bundle_verify(&rep, bundle.data, bundle.len, vkey.data, &err) == 0, "%s",
-                  err.msg);
+    ck_assert_msg(platform_agree_bundle_verify(&rep, bundle.data, bundle.len, vkey.data, &err) == 0,
+                  "%s", err.msg);
     ck_assert_uint_eq(rep.signatures, 2);
     ck_assert_uint_eq(rep.proofs, 4); /* two sign records, two delegate records */
 
@@ -275,21 +279,24 @@ START_TEST(bundle_exports_and_verifies_offline)
     char *t = strstr(copy, "withdraw");
     ck_assert_ptr_nonnull(t);
     t[0] = 'W';
-    ck_assert_int_eq(agree_bundle_verify(&rep, copy, bundle.len, vkey.data, &err), GSI_EVERIFY);
+    ck_assert_int_eq(platform_agree_bundle_verify(&rep, copy, bundle.len, vkey.data, &err),
+                     GSI_EVERIFY);
     /* A changed record (the delegate's registered key): its proof fails. */
     memcpy(copy, bundle.data, bundle.len);
     t = strstr(copy, "pubkey ");
     ck_assert_ptr_nonnull(t);
     t[7] = t[7] == 'A' ? 'B' : 'A';
-    ck_assert_int_eq(agree_bundle_verify(&rep, copy, bundle.len, vkey.data, &err), GSI_EVERIFY);
+    ck_assert_int_eq(platform_agree_bundle_verify(&rep, copy, bundle.len, vkey.data, &err),
+                     GSI_EVERIFY);
     /* Another log's key: the checkpoint is not signed by it. */
     static const char other_key[] =
         "example.com/log+3cb1e24c+ASdMM2QF0mNFpRJLE5LAdqHGGx0jlFMoAvxTbe2dkk8m";
-    int rc = agree_bundle_verify(&rep, bundle.data, bundle.len, other_key, &err);
+    int rc = platform_agree_bundle_verify(&rep, bundle.data, bundle.len, other_key, &err);
     ck_assert_msg(rc == GSI_EVERIFY || rc == GSI_EDATA, "rc %d", rc);
     /* Truncated: malformed, named by line. */
-    ck_assert_int_eq(agree_bundle_verify(&rep, bundle.data, bundle.len / 2, vkey.data, &err),
-                     GSI_EDATA);
+    ck_assert_int_eq(
+        platform_agree_bundle_verify(&rep, bundle.data, bundle.len / 2, vkey.data, &err),
+        GSI_EDATA);
     free(copy);
     gsi_buf_release(&bundle);
     gsi_buf_release(&vkey);
@@ -304,10 +311,12 @@ START_TEST(bundle_missing_a_signatory_fails)
     struct gsi_buf bundle;
     gsi_buf_init(&bundle, AGREE_BUNDLE_MAX);
     /* Only ERI's signature exported: ETH's is missing. */
-    ck_assert_int_eq(
-        agree_bundle_export(fx.p, &bundle, fx.body.data, fx.body.len, &fx.recs[0], 1, &err), 0);
+    ck_assert_int_eq(platform_agree_bundle_export(fx.p, &bundle, fx.body.data, fx.body.len,
+                                                  &fx.recs[0], 1, &err),
+                     0);
     struct agree_bundle_report rep;
-    ck_assert_int_eq(agree_bundle_verify(&rep, bundle.data, bundle.len, NULL, &err), GSI_EVERIFY);
+    ck_assert_int_eq(platform_agree_bundle_verify(&rep, bundle.data, bundle.len, NULL, &err),
+                     GSI_EVERIFY);
     ck_assert_msg(strstr(err.msg, "no signature of") != NULL, "%s", err.msg);
     gsi_buf_release(&bundle);
     fixture_free(&fx);

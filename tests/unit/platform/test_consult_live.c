@@ -2,12 +2,13 @@
  * consultation on SQLite; its live consensus view against the engine run directly on the same
  * files and against counts taken with wc/awk (written beside each check); then votes and a
  * moderation arriving while the view is followed. */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "consensus/consensus.h"
 #include "harness.h"
@@ -35,12 +36,12 @@ static char *slurp(const char *path, size_t *len)
     return b;
 }
 
-static int load_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index, int64_t time_us,
-                      struct gsi_err *err)
+static int load_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index,
+                      int64_t time_us, struct gsi_err *err)
 {
     (void)index;
     (void)time_us;
-    return consult_polis_insert(s, record_id, record_id, ctx, err);
+    return platform_consult_polis_insert(s, record_id, record_id, ctx, err);
 }
 
 /* Extra rows for the live part: votes of voter `voter` on `n` statements, or a moderation. */
@@ -50,8 +51,8 @@ struct extra {
     int64_t moderate; /* statement to moderate out, 0: none */
 };
 
-static int extra_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index, int64_t time_us,
-                       struct gsi_err *err)
+static int extra_apply(void *ctx, struct store *s, int64_t record_id, uint64_t index,
+                       int64_t time_us, struct gsi_err *err)
 {
     (void)index;
     (void)time_us;
@@ -59,8 +60,8 @@ static int extra_apply(void *ctx, struct store *s, int64_t record_id, uint64_t i
     int rc = 0;
     for (int i = 0; rc == 0 && i < x->n; i++) {
         struct store_val v[] = { STORE_INT(x->consultation), STORE_INT(record_id),
-                                 STORE_INT(x->voter), STORE_TEXT("ETH"),
-                                 STORE_INT(x->stmt0 + i), STORE_INT(1) };
+                                 STORE_INT(x->voter),        STORE_TEXT("ETH"),
+                                 STORE_INT(x->stmt0 + i),    STORE_INT(1) };
         rc = store_exec(s,
                         "INSERT INTO consult_votes (consultation, record, voter, party,"
                         " statement, vote) VALUES (?, ?, ?, ?, ?, ?)",
@@ -78,7 +79,7 @@ static json_t *view(int64_t consultation)
     char *js = NULL;
     size_t len = 0;
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(consult_live_view(p, consultation, &js, &len, &err) == 0, "%s", err.msg);
+    ck_assert_msg(platform_consult_live_view(p, consultation, &js, &len, &err) == 0, "%s", err.msg);
     json_error_t je;
     json_t *v = json_loadb(js, len, 0, &je);
     ck_assert_msg(v != NULL, "view is not JSON: %s", je.text);
@@ -134,19 +135,23 @@ START_TEST(brexit_view_matches_engine_and_follows_votes)
     size_t clen, vlen;
     char *comments = slurp(cpath, &clen), *votes = slurp(vpath, &vlen);
     struct consult_polis x;
-    ck_assert_msg(consult_polis_parse(&x, comments, clen, cpath, votes, vlen, vpath, &err) == 0,
-                  "%s", err.msg);
+    ck_assert_msg(
+        platform_consult_polis_parse(&x, comments, clen, cpath, votes, vlen, vpath, &err) == 0,
+        "%s", err.msg);
     /* wc -l votes.csv = 5313 (a header and 5312 votes); awk -F, 'NR>1{print $4}' | sort -u |
      * wc -l = 204 voters; comments.csv holds 50 statements (csvkit: csvstat --count). */
     ck_assert_uint_eq(x.nvotes, 5312);
     ck_assert_uint_eq(x.voters, 204);
     ck_assert_uint_eq(x.nstmt, 50);
-    struct platform_act act = { .type = "consultation.import", .party = "GBR",
-                                .payload = "{}", .payload_len = 2,
-                                .apply = load_apply, .apply_ctx = &x };
+    struct platform_act act = { .type = "consultation.import",
+                                .party = "GBR",
+                                .payload = "{}",
+                                .payload_len = 2,
+                                .apply = load_apply,
+                                .apply_ctx = &x };
     struct platform_receipt r;
     ck_assert_msg(platform_act_record(p, &r, NULL, &act, &err) == 0, "%s", err.msg);
-    consult_polis_release(&x);
+    platform_consult_polis_release(&x);
     int64_t cid = r.record_id;
 
     /* The engine run directly on the files: the peer of the view's first computation. */
@@ -172,16 +177,16 @@ START_TEST(brexit_view_matches_engine_and_follows_votes)
                      CONSULT_IMPORT_STMT + c->stmt[best].id);
     /* Every participant is public: no party has spoken. */
     ck_assert_uint_eq(json_array_size(json_object_get(v, "parties")), 0);
-    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(v, "public"),
-                                                        "participants")),
-                     204);
+    ck_assert_int_eq(
+        json_integer_value(json_object_get(json_object_get(v, "public"), "participants")), 204);
     int64_t last = json_integer_value(json_object_get(v, "last_vote"));
     json_decref(v);
 
     /* A party's delegate votes on 5 statements: shown apart, under `parties`. */
     struct extra ex = { .consultation = cid, .voter = 7, .stmt0 = CONSULT_IMPORT_STMT + 0, .n = 5 };
-    struct platform_act a2 = { .type = "consultation.vote", .party = "ETH", .apply = extra_apply,
-                               .apply_ctx = &ex };
+    struct platform_act a2 = {
+        .type = "consultation.vote", .party = "ETH", .apply = extra_apply, .apply_ctx = &ex
+    };
     ck_assert_msg(platform_act_record(p, &r, NULL, &a2, &err) == 0, "%s", err.msg);
     v = view_after(cid, last, NULL);
     ck_assert_int_eq(json_integer_value(json_object_get(v, "votes")), 5317);
@@ -190,14 +195,16 @@ START_TEST(brexit_view_matches_engine_and_follows_votes)
     ck_assert_uint_eq(json_array_size(parties), 1);
     ck_assert_str_eq(json_string_value(json_object_get(json_array_get(parties, 0), "party")),
                      "ETH");
-    ck_assert_uint_eq(
-        json_array_size(json_object_get(json_array_get(parties, 0), "positions")), 5);
+    ck_assert_uint_eq(json_array_size(json_object_get(json_array_get(parties, 0), "positions")), 5);
     last = json_integer_value(json_object_get(v, "last_vote"));
     json_decref(v);
 
     /* A moderation (with one more vote to move the cursor): statement 1 leaves the count. */
-    struct extra ex2 = { .consultation = cid, .voter = 7, .stmt0 = CONSULT_IMPORT_STMT + 5,
-                         .n = 1, .moderate = CONSULT_IMPORT_STMT + 1 };
+    struct extra ex2 = { .consultation = cid,
+                         .voter = 7,
+                         .stmt0 = CONSULT_IMPORT_STMT + 5,
+                         .n = 1,
+                         .moderate = CONSULT_IMPORT_STMT + 1 };
     a2.apply_ctx = &ex2;
     ck_assert_msg(platform_act_record(p, &r, NULL, &a2, &err) == 0, "%s", err.msg);
     v = view_after(cid, last, stmt1_moderated);
@@ -211,7 +218,7 @@ START_TEST(brexit_view_matches_engine_and_follows_votes)
     consensus_free(c);
     free(comments);
     free(votes);
-    consult_live_shutdown(p);
+    platform_consult_live_shutdown(p);
     platform_close(p);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
@@ -225,29 +232,29 @@ START_TEST(import_refuses_bad_files)
     struct gsi_err err = GSI_ERR_INIT;
     static const char comments[] = "comment-id,moderated,comment-body\n0,1,\"a\"\n1,-1,\"b\"\n";
     static const char v_unknown[] = "timestamp,comment-id,voter-id,vote\n1,0,0,1\n2,9,0,1\n";
-    ck_assert_int_eq(consult_polis_parse(&x, comments, strlen(comments), "c.csv", v_unknown,
-                                         strlen(v_unknown), "v.csv", &err),
+    ck_assert_int_eq(platform_consult_polis_parse(&x, comments, strlen(comments), "c.csv",
+                                                  v_unknown, strlen(v_unknown), "v.csv", &err),
                      GSI_EDATA);
     ck_assert_int_eq(err.line, 3);
     static const char v_bad[] = "timestamp,comment-id,voter-id,vote\n1,0,0,2\n";
-    ck_assert_int_eq(consult_polis_parse(&x, comments, strlen(comments), "c.csv", v_bad,
-                                         strlen(v_bad), "v.csv", &err),
+    ck_assert_int_eq(platform_consult_polis_parse(&x, comments, strlen(comments), "c.csv", v_bad,
+                                                  strlen(v_bad), "v.csv", &err),
                      GSI_EDATA);
     static const char v_nohdr[] = "a,b\n1,2\n";
-    ck_assert_int_eq(consult_polis_parse(&x, comments, strlen(comments), "c.csv", v_nohdr,
-                                         strlen(v_nohdr), "v.csv", &err),
+    ck_assert_int_eq(platform_consult_polis_parse(&x, comments, strlen(comments), "c.csv", v_nohdr,
+                                                  strlen(v_nohdr), "v.csv", &err),
                      GSI_EDATA);
     /* Equal timestamps keep file order: voter 0's second vote on statement 0 is the last. */
     static const char v_ok[] = "timestamp,comment-id,voter-id,vote\n5,0,0,1\n5,0,0,-1\n1,1,3,0\n";
-    ck_assert_int_eq(consult_polis_parse(&x, comments, strlen(comments), "c.csv", v_ok,
-                                         strlen(v_ok), "v.csv", &err),
+    ck_assert_int_eq(platform_consult_polis_parse(&x, comments, strlen(comments), "c.csv", v_ok,
+                                                  strlen(v_ok), "v.csv", &err),
                      0);
     ck_assert_uint_eq(x.nvotes, 3);
     ck_assert_uint_eq(x.voters, 2);
     ck_assert_int_eq(x.votes[0].voter, CONSULT_VOTER_PUBLIC + 3);
     ck_assert_int_eq(x.votes[2].vote, -1);
     ck_assert(x.stmt[1].moderated);
-    consult_polis_release(&x);
+    platform_consult_polis_release(&x);
 }
 END_TEST
 

@@ -141,7 +141,7 @@ static int64_t last_vote(int64_t cid)
     char *js = NULL;
     size_t len = 0;
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(consult_live_view(p, cid, &js, &len, &err) == 0, "%s", err.msg);
+    ck_assert_msg(platform_consult_live_view(p, cid, &js, &len, &err) == 0, "%s", err.msg);
     json_t *v = json_loadb(js, len, 0, NULL);
     ck_assert_ptr_nonnull(v);
     int64_t last = json_integer_value(json_object_get(v, "last_vote"));
@@ -172,7 +172,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    consult_live_shutdown(p);
+    platform_consult_live_shutdown(p);
     platform_close(p);
     p = NULL;
     char cmd[160];
@@ -203,14 +203,15 @@ static int64_t consultation(void)
     char token[CONSULT_PUBLIC_TOKEN_MAX];
     int64_t part = 0;
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(consult_public_register(p, token, &part, cid, "Ana", "192.0.2.1", 1000, &err) ==
-                      0,
-                  "%s", err.msg);
+    ck_assert_msg(
+        platform_consult_public_register(p, token, &part, cid, "Ana", "192.0.2.1", 1000, &err) == 0,
+        "%s", err.msg);
     char body[128];
     snprintf(body, sizeof body, "{\"statement\":%lld,\"vote\":\"disagree\"}", (long long)s1);
     struct platform_proc_receipt r;
-    ck_assert_msg(consult_public_act(p, &r, cid, token, "vote", body, strlen(body), &err) == 0,
-                  "%s", err.msg);
+    ck_assert_msg(
+        platform_consult_public_act(p, &r, cid, token, "vote", body, strlen(body), &err) == 0, "%s",
+        err.msg);
     int64_t prop =
         cact(&eth, "consultation.proposal", cid, "{\"text\":\"Withdraw.\",\"days\":%lld}", 3);
     cact(&eth, "consultation.position", cid, "{\"proposal\":%lld,\"position\":\"support\"}", prop);
@@ -233,16 +234,17 @@ static int64_t import(void)
                                 "1,0,3,0\n9,2,3,1\n";
     struct consult_polis x;
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(consult_polis_parse(&x, comments, strlen(comments), "c.csv", votes, strlen(votes),
-                                      "v.csv", &err) == 0,
+    ck_assert_msg(platform_consult_polis_parse(&x, comments, strlen(comments), "c.csv", votes,
+                                               strlen(votes), "v.csv", &err) == 0,
                   "%s", err.msg);
     int64_t id = 0;
-    ck_assert_msg(consult_import(p, &id, "UN", "Imported?", "africa", "mediation", &x,
-                                 "00000000000000000000000000000000000000000000000000000000000000aa",
-                                 "00000000000000000000000000000000000000000000000000000000000000bb",
-                                 &err) == 0,
-                  "%s", err.msg);
-    consult_polis_release(&x);
+    ck_assert_msg(
+        platform_consult_import(p, &id, "UN", "Imported?", "africa", "mediation", &x,
+                                "00000000000000000000000000000000000000000000000000000000000000aa",
+                                "00000000000000000000000000000000000000000000000000000000000000bb",
+                                &err) == 0,
+        "%s", err.msg);
+    platform_consult_polis_release(&x);
     /* The platform moderates out comment 2, which Polis had not. */
     cact(&un, "consultation.moderate", id, "{\"statement\":%lld,\"reason\":\"spam\"}",
          CONSULT_IMPORT_STMT + 2);

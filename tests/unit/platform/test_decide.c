@@ -8,7 +8,7 @@ struct row {
     unsigned max_sa, minus;
     unsigned parties, support, stand_aside, object;
     bool deadline;
-    enum decide_outcome want;
+    enum platform_decide_outcome want;
     const char *why;
 };
 
@@ -56,9 +56,9 @@ START_TEST(rules_match_hand_outcomes)
                               .support = r->support,
                               .stand_aside = r->stand_aside,
                               .object = r->object };
-    enum decide_outcome got = decide_outcome(&rule, &t, r->deadline);
+    enum platform_decide_outcome got = platform_decide_outcome(&rule, &t, r->deadline);
     ck_assert_msg(got == r->want, "row %d (%s): got %s, want %s", _i, r->why,
-                  decide_outcome_name(got), decide_outcome_name(r->want));
+                  platform_decide_outcome_name(got), platform_decide_outcome_name(r->want));
 }
 END_TEST
 
@@ -67,14 +67,14 @@ START_TEST(names_round_trip)
     struct gsi_err err = GSI_ERR_INIT;
     enum decide_rule_kind k;
     enum decide_position p;
-    ck_assert_int_eq(decide_rule_parse(&k, "consensus-stand-aside", &err), 0);
+    ck_assert_int_eq(platform_decide_rule_parse(&k, "consensus-stand-aside", &err), 0);
     ck_assert_int_eq(k, DECIDE_RULE_STAND_ASIDE);
-    ck_assert_int_eq(decide_rule_parse(&k, "majority", &err), GSI_EDATA);
-    ck_assert_int_eq(decide_position_parse(&p, "stand-aside", &err), 0);
+    ck_assert_int_eq(platform_decide_rule_parse(&k, "majority", &err), GSI_EDATA);
+    ck_assert_int_eq(platform_decide_position_parse(&p, "stand-aside", &err), 0);
     ck_assert_int_eq(p, DECIDE_STAND_ASIDE);
-    ck_assert_int_eq(decide_position_parse(&p, "abstain", &err), GSI_EDATA);
-    ck_assert_int_eq(decide_position_parse(&p, NULL, &err), GSI_EDATA);
-    ck_assert_str_eq(decide_outcome_name(DECIDE_ADOPTED), "adopted");
+    ck_assert_int_eq(platform_decide_position_parse(&p, "abstain", &err), GSI_EDATA);
+    ck_assert_int_eq(platform_decide_position_parse(&p, NULL, &err), GSI_EDATA);
+    ck_assert_str_eq(platform_decide_outcome_name(DECIDE_ADOPTED), "adopted");
 }
 END_TEST
 

@@ -8,8 +8,8 @@
 
 #include "harness.h"
 #include "journal/journal.h"
+#include "platform/internal.h"
 #include "platform/platform.h"
-#include "platform/platform_internal.h"
 #include "store/store.h"
 
 static char dir[64];
@@ -850,8 +850,12 @@ static size_t put_field(uint8_t *at, const char *s)
 START_TEST(confidential_blinded)
 {
     struct gsi_err err = GSI_ERR_INIT;
-    struct platform_act act = { .type = "note.private", .party = "CHN", .payload = "{\"a\":1}",
-                                .payload_len = 7, .confidential = true, .audience = "IND" };
+    struct platform_act act = { .type = "note.private",
+                                .party = "CHN",
+                                .payload = "{\"a\":1}",
+                                .payload_len = 7,
+                                .confidential = true,
+                                .audience = "IND" };
     struct platform_receipt r;
     ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
     struct platform_record rec;
