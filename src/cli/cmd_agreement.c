@@ -191,12 +191,8 @@ int cmd_agreement(int argc, char **argv)
         CLI_OPT_END(),
     };
     const struct cli_command cmd = { "agreement", agreement_usage, agreement_epilog, opts };
-    int st = cli_parse(&cmd, argc, argv, 2);
-    if (st < 0 && words.n > 1) {
-        st = cli_usage_error("agreement", "one BUNDLE at a time");
-    }
-    const char *path = words.n > 0 ? words.v[0] : NULL;
-    free(words.v);
+    const char *path;
+    int st = cli_parse_word(&path, &cmd, argc, argv, 2, "one BUNDLE at a time");
     if (st >= 0) {
         return st;
     }

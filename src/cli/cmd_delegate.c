@@ -139,12 +139,8 @@ int cmd_delegate(int argc, char **argv)
     if (strcmp(sub, "add") != 0 && strcmp(sub, "revoke") != 0 && strcmp(sub, "list") != 0) {
         return cli_usage_error("delegate", "unknown subcommand '%s' (add, revoke, list)", sub);
     }
-    int st = cli_parse(&cmd, argc, argv, 2);
-    const char *positional = a.words.n > 0 ? a.words.v[0] : NULL;
-    if (st < 0 && a.words.n > 1) {
-        st = cli_usage_error("delegate", "unknown argument '%s'", a.words.v[1]);
-    }
-    free(a.words.v);
+    const char *positional;
+    int st = cli_parse_word(&positional, &cmd, argc, argv, 2, NULL);
     if (st >= 0) {
         return st;
     }
