@@ -155,6 +155,9 @@ struct cli_words {
     {                                                                                        \
         .type = CLI_TYPE_FUNC, .name = (n), .arg = (a), .help = (h), .func = (f), .ctx = (c) \
     }
+/* The --db option of every command that opens the database (struct platform_opts's db). */
+#define CLI_OPT_DB(p) \
+    CLI_OPT_STRING("--db", "URL", p, "./gsi.db (default), a SQLite path, or postgresql://...")
 #define CLI_OPT_WORDS(p)                                                    \
     {                                                                       \
         .type = CLI_TYPE_WORDS, .value = CLI_TYPED_PTR(struct cli_words, p) \

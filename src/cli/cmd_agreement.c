@@ -124,8 +124,7 @@ static int agreement_export(int argc, char **argv)
     const char *out = NULL;
     struct cli_words words = { 0 };
     const struct cli_option opts[] = {
-        CLI_OPT_STRING("--db", "URL", &o.db,
-                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_DB(&o.db),
         CLI_OPT_STRING("--out", "FILE", &out,
                        "where export writes the bundle (default standard output)"),
         CLI_OPT_WORDS(&words),

@@ -112,8 +112,7 @@ int cmd_delegate(int argc, char **argv)
     memset(&a, 0, sizeof a);
     platform_opts_init(&a.o);
     const struct cli_option opts[] = {
-        CLI_OPT_STRING("--db", "URL", &a.o.db,
-                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_DB(&a.o.db),
         CLI_OPT_STRING("--key", "FILE", &a.o.key_path,
                        "the log's signing key (default <db>.key, ./gsi-log.key)"),
         CLI_OPT_STRING("--checkpoint", "FILE", &a.o.checkpoint_path,

@@ -58,8 +58,7 @@ int cmd_journal_export_tiles(int argc, char **argv)
     bool full = false;
     struct cli_words words = { 0 };
     const struct cli_option opts[] = {
-        CLI_OPT_STRING("--db", "URL", &o.db,
-                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_DB(&o.db),
         CLI_OPT_FLAG("--full", &full, "rewrite every tile, not only the new ones"),
         CLI_OPT_WORDS(&words),
         CLI_OPT_END(),
