@@ -261,6 +261,19 @@ int platform_rows_collect(struct store_rows *r, size_t size, platform_row_fill f
                           platform_elem_release release, void **out, size_t *n,
                           struct gsi_err *err);
 
+/* platform_rows_collect for a fill that needs more than the row: `ctx` is handed to every
+ * fill(elem, ctx, r, i) unchanged (a step, a time to judge by). Same contract otherwise. */
+typedef int (*platform_row_fill_ctx)(void *elem, void *ctx, const struct store_rows *r,
+                                     size_t row, struct gsi_err *err);
+int platform_rows_collect_ctx(struct store_rows *r, size_t size, platform_row_fill_ctx fill,
+                              void *ctx, platform_elem_release release, void **out, size_t *n,
+                              struct gsi_err *err);
+
+/* A platform_row_fill for a list of ids (`char [PLATFORM_ID_MAX]` elements): the text of the
+ * row's first column, cut to the element. */
+int platform_row_fill_id(void *elem, const struct store_rows *r, size_t row,
+                         struct gsi_err *err);
+
 /* Bytes a checkpoint file may hold. */
 #define PLATFORM_CHECKPOINT_FILE_MAX 65536
 
