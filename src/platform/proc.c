@@ -326,22 +326,31 @@ static int step_write(struct platform_proc_step *st, const char *data_text, bool
     return rc;
 }
 
+/* A step of act `a` by `party` with `payload` on case `case_id` (0: the act opens one), all
+ * else zero: what both the projection and a procedure's prepare start from. */
+static void step_init(struct platform_proc_step *st, const struct platform_proc *proc,
+                      const struct platform_proc_act *a, const char *party, json_t *payload,
+                      int64_t case_id)
+{
+    memset(st, 0, sizeof *st);
+    st->proc = proc;
+    st->act = a;
+    st->party = party;
+    st->payload = payload;
+    st->case_id = case_id;
+}
+
 int platform__proc_project(struct store *s, const struct platform_proc *proc,
                            const struct platform_proc_act *a, const char *party, json_t *payload,
                            int64_t case_id, int64_t record_id, int64_t time_us, bool replay,
                            struct gsi_err *err)
 {
     struct platform_proc_step st;
-    memset(&st, 0, sizeof st);
+    step_init(&st, proc, a, party, payload, case_id);
     st.replay = replay;
-    st.proc = proc;
-    st.act = a;
     st.s = s;
-    st.payload = payload;
-    st.party = party;
     st.time_us = time_us;
     st.record_id = record_id;
-    st.case_id = case_id;
     bool opening = (a->flags & PLATFORM_PROC_OPENS) != 0;
     int rc = opening ? step_open(&st, err) : step_load(&st, err);
     rc = rc ? rc : step_transit(&st, err);
@@ -583,13 +592,8 @@ int platform_proc_act(struct platform *p, struct platform_proc_receipt *out,
             : platform__proc_payload_check(p, schema, obj, opening || amends ? party : NULL, err);
     if (rc == 0 && proc->prepare != NULL) {
         struct platform_proc_step st;
-        memset(&st, 0, sizeof st);
-        st.proc = proc;
-        st.act = a;
+        step_init(&st, proc, a, party, obj, case_id);
         st.opening = schema;
-        st.payload = obj;
-        st.party = party;
-        st.case_id = case_id;
         snprintf(st.owner, sizeof st.owner, "%s", opening ? party : h.owner);
         rc = proc->prepare(&st, err);
     }
