@@ -332,6 +332,11 @@ struct platform_proc_step {
 struct proc_prow *platform__proc_step_row(struct platform_proc_step *st, const char *party);
 /* Sets a row's deadline (0: nothing due) and marks it changed. */
 void platform__proc_row_due(struct proc_prow *r, int64_t due_us, const char *what);
+/* Sets every addressed party's deadline to `due_us` (0: nothing due) with what is due, as
+ * platform__proc_row_due does for one row. */
+void platform__proc_rows_due(struct platform_proc_step *st, int64_t due_us, const char *what);
+/* Whether every addressed party's row is in party state `state` (true when there are none). */
+bool platform__proc_rows_all(const struct platform_proc_step *st, int state);
 
 /* Reads time field `key` of `obj` (validated earlier as PLATFORM_PROC_TIME); 0 when absent. */
 int64_t platform__proc_json_time(const json_t *obj, const char *key);

@@ -65,6 +65,23 @@ void platform__proc_row_due(struct proc_prow *r, int64_t due_us, const char *wha
     r->changed = true;
 }
 
+void platform__proc_rows_due(struct platform_proc_step *st, int64_t due_us, const char *what)
+{
+    for (size_t i = 0; i < st->nrows; i++) {
+        platform__proc_row_due(&st->rows[i], due_us, what);
+    }
+}
+
+bool platform__proc_rows_all(const struct platform_proc_step *st, int state)
+{
+    for (size_t i = 0; i < st->nrows; i++) {
+        if (st->rows[i].state != state) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* --- the projection --- */
 
 /* A platform_rows_collect_ctx fill: a proc_parties row (party, state, due_us, due_what) of the
