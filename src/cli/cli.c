@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -261,6 +262,29 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, int first)
         }
     }
     return -1;
+}
+
+int cli_parse_word(const char **word, const struct cli_command *cmd, int argc, char **argv,
+                   int first, const char *too_many)
+{
+    struct cli_words *w = NULL;
+    for (const struct cli_option *o = cmd->options; o->type != CLI_TYPE_END; o++) {
+        if (o->type == CLI_TYPE_WORDS) {
+            w = o->value;
+        }
+    }
+    int st = cli_parse(cmd, argc, argv, first);
+    if (st < 0 && w != NULL && w->n > 1) {
+        st = too_many != NULL ? cli_usage_error(cmd->name, "%s", too_many)
+                              : cli_usage_error(cmd->name, "unknown argument '%s'", w->v[1]);
+    }
+    *word = w != NULL && w->n > 0 ? w->v[0] : NULL;
+    if (w != NULL) {
+        free(w->v);
+        w->v = NULL;
+        w->n = w->cap = 0;
+    }
+    return st;
 }
 
 /* One option's --help entry: "  --name ARG" padded to `col`, then the help, whose '\n's start

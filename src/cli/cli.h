@@ -155,6 +155,9 @@ struct cli_words {
     {                                                                                        \
         .type = CLI_TYPE_FUNC, .name = (n), .arg = (a), .help = (h), .func = (f), .ctx = (c) \
     }
+/* The --db option of every command that opens the database (struct platform_opts's db). */
+#define CLI_OPT_DB(p) \
+    CLI_OPT_STRING("--db", "URL", p, "./gsi.db (default), a SQLite path, or postgresql://...")
 #define CLI_OPT_WORDS(p)                                                    \
     {                                                                       \
         .type = CLI_TYPE_WORDS, .value = CLI_TYPED_PTR(struct cli_words, p) \
@@ -171,6 +174,13 @@ struct cli_command {
  * --help, GSI_EXIT_USAGE after reporting a usage error, GSI_EXIT_FAILURE when memory for the
  * positional words ran out. */
 int cli_parse(const struct cli_command *cmd, int argc, char **argv, int first);
+/* cli_parse for a command that takes one positional word at the most (a file, a directory, an
+ * id): *word is that word (a pointer into argv) or NULL when none was given, and the table's
+ * CLI_OPT_WORDS list is freed. A second word, when cli_parse went on, is a usage error:
+ * `too_many` as the message, or "unknown argument 'WORD'" when it is NULL. Returns what
+ * cli_parse returns otherwise. */
+int cli_parse_word(const char **word, const struct cli_command *cmd, int argc, char **argv,
+                   int first, const char *too_many);
 /* Takes the value of option `name` at argv[*i] ("--name VALUE" or "--name=VALUE"). Returns
  * the value and advances *i past it, or NULL when argv[*i] is not that option. Sets *missing
  * when the option is there but its value is not. For commands not yet on an option table. */

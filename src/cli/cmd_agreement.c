@@ -124,8 +124,7 @@ static int agreement_export(int argc, char **argv)
     const char *out = NULL;
     struct cli_words words = { 0 };
     const struct cli_option opts[] = {
-        CLI_OPT_STRING("--db", "URL", &o.db,
-                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_DB(&o.db),
         CLI_OPT_STRING("--out", "FILE", &out,
                        "where export writes the bundle (default standard output)"),
         CLI_OPT_WORDS(&words),
@@ -191,12 +190,8 @@ int cmd_agreement(int argc, char **argv)
         CLI_OPT_END(),
     };
     const struct cli_command cmd = { "agreement", agreement_usage, agreement_epilog, opts };
-    int st = cli_parse(&cmd, argc, argv, 2);
-    if (st < 0 && words.n > 1) {
-        st = cli_usage_error("agreement", "one BUNDLE at a time");
-    }
-    const char *path = words.n > 0 ? words.v[0] : NULL;
-    free(words.v);
+    const char *path;
+    int st = cli_parse_word(&path, &cmd, argc, argv, 2, "one BUNDLE at a time");
     if (st >= 0) {
         return st;
     }

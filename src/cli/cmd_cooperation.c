@@ -69,8 +69,7 @@ static int parse(struct cargs *a, int argc, char **argv)
 {
     a->top = 3;
     const struct cli_option opts[] = {
-        CLI_OPT_STRING("--db", "URL", &a->o.db,
-                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_DB(&a->o.db),
         CLI_OPT_STRING("--key", "FILE", &a->o.key_path,
                        "the log's signing key (default <db>.key, ./gsi-log.key)"),
         CLI_OPT_STRING("--checkpoint", "FILE", &a->o.checkpoint_path,

@@ -112,8 +112,7 @@ int cmd_delegate(int argc, char **argv)
     memset(&a, 0, sizeof a);
     platform_opts_init(&a.o);
     const struct cli_option opts[] = {
-        CLI_OPT_STRING("--db", "URL", &a.o.db,
-                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_DB(&a.o.db),
         CLI_OPT_STRING("--key", "FILE", &a.o.key_path,
                        "the log's signing key (default <db>.key, ./gsi-log.key)"),
         CLI_OPT_STRING("--checkpoint", "FILE", &a.o.checkpoint_path,
@@ -139,12 +138,8 @@ int cmd_delegate(int argc, char **argv)
     if (strcmp(sub, "add") != 0 && strcmp(sub, "revoke") != 0 && strcmp(sub, "list") != 0) {
         return cli_usage_error("delegate", "unknown subcommand '%s' (add, revoke, list)", sub);
     }
-    int st = cli_parse(&cmd, argc, argv, 2);
-    const char *positional = a.words.n > 0 ? a.words.v[0] : NULL;
-    if (st < 0 && a.words.n > 1) {
-        st = cli_usage_error("delegate", "unknown argument '%s'", a.words.v[1]);
-    }
-    free(a.words.v);
+    const char *positional;
+    int st = cli_parse_word(&positional, &cmd, argc, argv, 2, NULL);
     if (st >= 0) {
         return st;
     }

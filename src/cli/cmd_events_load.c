@@ -155,8 +155,7 @@ int cmd_events_load(int argc, char **argv)
     bool strict = false;
     struct cli_words files = { 0 };
     const struct cli_option opts[] = {
-        CLI_OPT_STRING("--db", "URL", &po.db,
-                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_DB(&po.db),
         CLI_OPT_FLAG("--strict", &strict, "stop at the first malformed row (exit status 65)"),
         CLI_OPT_FORMAT(&fmt, "table (default), csv or json"),
         CLI_OPT_WORDS(&files),

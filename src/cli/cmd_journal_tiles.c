@@ -58,19 +58,14 @@ int cmd_journal_export_tiles(int argc, char **argv)
     bool full = false;
     struct cli_words words = { 0 };
     const struct cli_option opts[] = {
-        CLI_OPT_STRING("--db", "URL", &o.db,
-                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_DB(&o.db),
         CLI_OPT_FLAG("--full", &full, "rewrite every tile, not only the new ones"),
         CLI_OPT_WORDS(&words),
         CLI_OPT_END(),
     };
     const struct cli_command cmd = { "journal", export_usage, NULL, opts };
-    int st = cli_parse(&cmd, argc, argv, 2);
-    if (st < 0 && words.n > 1) {
-        st = cli_usage_error("journal", "unknown argument '%s'", words.v[1]);
-    }
-    const char *dir = words.n > 0 ? words.v[0] : NULL;
-    free(words.v);
+    const char *dir;
+    int st = cli_parse_word(&dir, &cmd, argc, argv, 2, NULL);
     if (st >= 0) {
         return st;
     }

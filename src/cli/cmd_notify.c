@@ -120,8 +120,7 @@ int cmd_notify(int argc, char **argv)
     const struct cli_option opts[] = {
         CLI_OPT_STRING("--party", "ID", &party,
                        "the sending party (required unless FILE has \"party\")"),
-        CLI_OPT_STRING("--db", "URL", &o.db,
-                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_DB(&o.db),
         CLI_OPT_FORMAT(&fmt, "table (default), csv or json: the receipt"),
         CLI_OPT_WORDS(&files),
         CLI_OPT_END(),

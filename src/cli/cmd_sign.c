@@ -116,12 +116,8 @@ int cmd_sign(int argc, char **argv)
         CLI_OPT_END(),
     };
     const struct cli_command cmd = { "sign", sign_usage, sign_epilog, opts };
-    int st = cli_parse(&cmd, argc, argv, 1);
-    if (st < 0 && words.n > 1) {
-        st = cli_usage_error("sign", "one BODY file at most");
-    }
-    const char *in = words.n > 0 ? words.v[0] : NULL;
-    free(words.v);
+    const char *in;
+    int st = cli_parse_word(&in, &cmd, argc, argv, 1, "one BODY file at most");
     if (st >= 0) {
         return st;
     }

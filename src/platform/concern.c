@@ -146,24 +146,16 @@ static int concern_rules(struct platform_proc_step *st, struct gsi_err *err)
     int64_t ack = platform__proc_json_int(st->data, "ack_days", 7) * PROC_DAY_US;
     int64_t answer = platform__proc_json_int(st->data, "answer_days", 30) * PROC_DAY_US;
     if (strcmp(verb, "lodge") == 0) {
-        for (size_t i = 0; i < st->nrows; i++) {
-            platform__proc_row_due(&st->rows[i], st->time_us + ack, "acknowledge");
-        }
+        platform__proc_rows_due(st, st->time_us + ack, "acknowledge");
     } else if (strcmp(verb, "acknowledge") == 0) {
         platform__proc_row_due(st->self, st->opened_us + answer, "answer");
     } else if (strcmp(verb, "answer") == 0) {
         platform__proc_row_due(st->self, 0, NULL);
-        bool all = true;
-        for (size_t i = 0; i < st->nrows; i++) {
-            all = all && st->rows[i].state == P_ANSWERED;
-        }
-        if (all) {
+        if (platform__proc_rows_all(st, P_ANSWERED)) {
             st->case_to = C_CLOSED;
         }
     } else if (strcmp(verb, "withdraw") == 0) {
-        for (size_t i = 0; i < st->nrows; i++) {
-            platform__proc_row_due(&st->rows[i], 0, NULL);
-        }
+        platform__proc_rows_due(st, 0, NULL);
     }
     return 0;
 }

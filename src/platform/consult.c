@@ -628,11 +628,7 @@ static int consult_rules(struct platform_proc_step *st, struct gsi_err *err)
         return rule_import(st, err);
     }
     if (strcmp(verb, "consent") == 0) {
-        bool all = true;
-        for (size_t i = 0; i < st->nrows; i++) {
-            all = all && st->rows[i].state == P_CONSENTED;
-        }
-        st->case_to = all ? C_ACTIVE : st->case_to;
+        st->case_to = platform__proc_rows_all(st, P_CONSENTED) ? C_ACTIVE : st->case_to;
         return 0;
     }
     static const struct {

@@ -261,6 +261,19 @@ int platform_rows_collect(struct store_rows *r, size_t size, platform_row_fill f
                           platform_elem_release release, void **out, size_t *n,
                           struct gsi_err *err);
 
+/* platform_rows_collect for a fill that needs more than the row: `ctx` is handed to every
+ * fill(elem, ctx, r, i) unchanged (a step, a time to judge by). Same contract otherwise. */
+typedef int (*platform_row_fill_ctx)(void *elem, void *ctx, const struct store_rows *r,
+                                     size_t row, struct gsi_err *err);
+int platform_rows_collect_ctx(struct store_rows *r, size_t size, platform_row_fill_ctx fill,
+                              void *ctx, platform_elem_release release, void **out, size_t *n,
+                              struct gsi_err *err);
+
+/* A platform_row_fill for a list of ids (`char [PLATFORM_ID_MAX]` elements): the text of the
+ * row's first column, cut to the element. */
+int platform_row_fill_id(void *elem, const struct store_rows *r, size_t row,
+                         struct gsi_err *err);
+
 /* Bytes a checkpoint file may hold. */
 #define PLATFORM_CHECKPOINT_FILE_MAX 65536
 
@@ -319,6 +332,11 @@ struct platform_proc_step {
 struct proc_prow *platform__proc_step_row(struct platform_proc_step *st, const char *party);
 /* Sets a row's deadline (0: nothing due) and marks it changed. */
 void platform__proc_row_due(struct proc_prow *r, int64_t due_us, const char *what);
+/* Sets every addressed party's deadline to `due_us` (0: nothing due) with what is due, as
+ * platform__proc_row_due does for one row. */
+void platform__proc_rows_due(struct platform_proc_step *st, int64_t due_us, const char *what);
+/* Whether every addressed party's row is in party state `state` (true when there are none). */
+bool platform__proc_rows_all(const struct platform_proc_step *st, int state);
 
 /* Reads time field `key` of `obj` (validated earlier as PLATFORM_PROC_TIME); 0 when absent. */
 int64_t platform__proc_json_time(const json_t *obj, const char *key);

@@ -337,15 +337,11 @@ static int notify_rules(struct platform_proc_step *st, struct gsi_err *err)
         }
         int64_t due =
             st->time_us + platform__proc_json_int(st->payload, "ack_hours", 24) * PROC_HOUR_US;
-        for (size_t i = 0; i < st->nrows; i++) {
-            platform__proc_row_due(&st->rows[i], due, "acknowledge");
-        }
+        platform__proc_rows_due(st, due, "acknowledge");
     } else if (strcmp(verb, "acknowledge") == 0) {
         platform__proc_row_due(st->self, 0, NULL);
     } else if (strcmp(verb, "cancel") == 0) {
-        for (size_t i = 0; i < st->nrows; i++) {
-            platform__proc_row_due(&st->rows[i], 0, NULL);
-        }
+        platform__proc_rows_due(st, 0, NULL);
     }
     return 0;
 }

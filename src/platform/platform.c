@@ -83,8 +83,9 @@ int platform_unhex(uint8_t out[PLATFORM_HASH_SIZE], const char *s, size_t n, str
     return 0;
 }
 
-int platform_rows_collect(struct store_rows *r, size_t size, platform_row_fill fill,
-                          platform_elem_release release, void **out, size_t *n, struct gsi_err *err)
+int platform_rows_collect_ctx(struct store_rows *r, size_t size, platform_row_fill_ctx fill,
+                              void *ctx, platform_elem_release release, void **out, size_t *n,
+                              struct gsi_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -95,7 +96,7 @@ int platform_rows_collect(struct store_rows *r, size_t size, platform_row_fill f
         return gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < count; i++) {
-        int rc = fill(list + i * size, r, i, err);
+        int rc = fill(list + i * size, ctx, r, i, err);
         if (rc < 0) {
             for (size_t j = 0; release != NULL && j < i; j++) {
                 release(list + j * size);
@@ -108,6 +109,31 @@ int platform_rows_collect(struct store_rows *r, size_t size, platform_row_fill f
     store_rows_free(r);
     *out = list;
     *n = count;
+    return 0;
+}
+
+/* The context platform_rows_collect hands platform_rows_collect_ctx: the plain fill. */
+struct plain_fill {
+    platform_row_fill fill;
+};
+
+static int plain_fill_call(void *elem, void *ctx, const struct store_rows *r, size_t row,
+                           struct gsi_err *err)
+{
+    return ((const struct plain_fill *)ctx)->fill(elem, r, row, err);
+}
+
+int platform_rows_collect(struct store_rows *r, size_t size, platform_row_fill fill,
+                          platform_elem_release release, void **out, size_t *n, struct gsi_err *err)
+{
+    struct plain_fill pf = { fill };
+    return platform_rows_collect_ctx(r, size, plain_fill_call, &pf, release, out, n, err);
+}
+
+int platform_row_fill_id(void *elem, const struct store_rows *r, size_t row, struct gsi_err *err)
+{
+    (void)err;
+    snprintf(elem, PLATFORM_ID_MAX, "%s", store_rows_text(r, row, 0));
     return 0;
 }
 

@@ -232,14 +232,6 @@ int platform_party_list(struct platform *p, struct platform_party **out, size_t 
     return rc;
 }
 
-/* A member: the id in the row's first column. */
-static int member_fill(void *elem, const struct store_rows *r, size_t row, struct gsi_err *err)
-{
-    (void)err;
-    snprintf(elem, PLATFORM_ID_MAX, "%s", store_rows_text(r, row, 0));
-    return 0;
-}
-
 int platform_party_members(struct platform *p, char (**out)[PLATFORM_ID_MAX], size_t *n,
                            const char *org, struct gsi_err *err)
 {
@@ -258,7 +250,7 @@ int platform_party_members(struct platform *p, char (**out)[PLATFORM_ID_MAX], si
         return rc;
     }
     void *list;
-    rc = platform_rows_collect(r, sizeof **out, member_fill, NULL, &list, n, err);
+    rc = platform_rows_collect(r, sizeof **out, platform_row_fill_id, NULL, &list, n, err);
     *out = list;
     return rc;
 }

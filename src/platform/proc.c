@@ -65,7 +65,43 @@ void platform__proc_row_due(struct proc_prow *r, int64_t due_us, const char *wha
     r->changed = true;
 }
 
+void platform__proc_rows_due(struct platform_proc_step *st, int64_t due_us, const char *what)
+{
+    for (size_t i = 0; i < st->nrows; i++) {
+        platform__proc_row_due(&st->rows[i], due_us, what);
+    }
+}
+
+bool platform__proc_rows_all(const struct platform_proc_step *st, int state)
+{
+    for (size_t i = 0; i < st->nrows; i++) {
+        if (st->rows[i].state != state) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* --- the projection --- */
+
+/* A platform_rows_collect_ctx fill: a proc_parties row (party, state, due_us, due_what) of the
+ * case of step `ctx`; a state the procedure does not declare is bad data. */
+static int prow_fill(void *elem, void *ctx, const struct store_rows *r, size_t i,
+                     struct gsi_err *err)
+{
+    struct proc_prow *row = elem;
+    const struct platform_proc_step *st = ctx;
+    snprintf(row->party, sizeof row->party, "%s", store_rows_text(r, i, 0));
+    row->state =
+        state_index(st->proc->party_states, st->proc->nparty_states, store_rows_text(r, i, 1));
+    row->due_us = store_rows_is_null(r, i, 2) ? 0 : store_rows_int(r, i, 2);
+    snprintf(row->due_what, sizeof row->due_what, "%s", store_rows_text(r, i, 3));
+    if (row->state < 0) {
+        return gsi_err_set(err, GSI_EDATA, "%s %lld: party %s has a state this build does not know",
+                           st->proc->name, (long long)st->case_id, row->party);
+    }
+    return 0;
+}
 
 /* Loads the case's mutable state and its party rows into `st` (inside the transaction). */
 static int step_load(struct platform_proc_step *st, struct gsi_err *err)
@@ -102,30 +138,11 @@ static int step_load(struct platform_proc_step *st, struct gsi_err *err)
     if (rc < 0) {
         return rc;
     }
-    size_t n = store_rows_count(r);
-    st->rows = calloc(n > 0 ? n : 1, sizeof *st->rows);
-    if (st->rows == NULL) {
-        store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct proc_prow *row = &st->rows[i];
-        snprintf(row->party, sizeof row->party, "%s", store_rows_text(r, i, 0));
-        row->state =
-            state_index(st->proc->party_states, st->proc->nparty_states, store_rows_text(r, i, 1));
-        row->due_us = store_rows_is_null(r, i, 2) ? 0 : store_rows_int(r, i, 2);
-        snprintf(row->due_what, sizeof row->due_what, "%s", store_rows_text(r, i, 3));
-        if (row->state < 0) {
-            store_rows_free(r);
-            return gsi_err_set(err, GSI_EDATA,
-                               "%s %lld: party %s has a state this build does not "
-                               "know",
-                               st->proc->name, (long long)st->case_id, row->party);
-        }
-    }
-    st->nrows = n;
-    store_rows_free(r);
-    return 0;
+    void *rows;
+    rc = platform_rows_collect_ctx(r, sizeof *st->rows, prow_fill, st, NULL, &rows, &st->nrows,
+                                   err);
+    st->rows = rows;
+    return rc;
 }
 
 /* A new case: its rows from the payload's ADDRESSES field, all in the first party state. */
@@ -326,22 +343,31 @@ static int step_write(struct platform_proc_step *st, const char *data_text, bool
     return rc;
 }
 
+/* A step of act `a` by `party` with `payload` on case `case_id` (0: the act opens one), all
+ * else zero: what both the projection and a procedure's prepare start from. */
+static void step_init(struct platform_proc_step *st, const struct platform_proc *proc,
+                      const struct platform_proc_act *a, const char *party, json_t *payload,
+                      int64_t case_id)
+{
+    memset(st, 0, sizeof *st);
+    st->proc = proc;
+    st->act = a;
+    st->party = party;
+    st->payload = payload;
+    st->case_id = case_id;
+}
+
 int platform__proc_project(struct store *s, const struct platform_proc *proc,
                            const struct platform_proc_act *a, const char *party, json_t *payload,
                            int64_t case_id, int64_t record_id, int64_t time_us, bool replay,
                            struct gsi_err *err)
 {
     struct platform_proc_step st;
-    memset(&st, 0, sizeof st);
+    step_init(&st, proc, a, party, payload, case_id);
     st.replay = replay;
-    st.proc = proc;
-    st.act = a;
     st.s = s;
-    st.payload = payload;
-    st.party = party;
     st.time_us = time_us;
     st.record_id = record_id;
-    st.case_id = case_id;
     bool opening = (a->flags & PLATFORM_PROC_OPENS) != 0;
     int rc = opening ? step_open(&st, err) : step_load(&st, err);
     rc = rc ? rc : step_transit(&st, err);
@@ -425,18 +451,11 @@ static int head_read(struct platform *p, struct case_head *h, const struct platf
     if (rc < 0) {
         return rc;
     }
-    size_t n = store_rows_count(r);
-    h->addressed = calloc(n > 0 ? n : 1, PLATFORM_ID_MAX);
-    if (h->addressed == NULL) {
-        store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
-        snprintf(h->addressed[i], PLATFORM_ID_MAX, "%s", store_rows_text(r, i, 0));
-    }
-    h->naddressed = n;
-    store_rows_free(r);
-    return 0;
+    void *list;
+    rc = platform_rows_collect(r, PLATFORM_ID_MAX, platform_row_fill_id, NULL, &list,
+                               &h->naddressed, err);
+    h->addressed = list;
+    return rc;
 }
 
 /* The audience of a confidential case's records: its owner and the parties it addresses. */
@@ -590,13 +609,8 @@ int platform_proc_act(struct platform *p, struct platform_proc_receipt *out,
             : platform__proc_payload_check(p, schema, obj, opening || amends ? party : NULL, err);
     if (rc == 0 && proc->prepare != NULL) {
         struct platform_proc_step st;
-        memset(&st, 0, sizeof st);
-        st.proc = proc;
-        st.act = a;
+        step_init(&st, proc, a, party, obj, case_id);
         st.opening = schema;
-        st.payload = obj;
-        st.party = party;
-        st.case_id = case_id;
         snprintf(st.owner, sizeof st.owner, "%s", opening ? party : h.owner);
         rc = proc->prepare(&st, err);
     }

@@ -61,6 +61,23 @@ static void case_release(void *elem)
     platform_proc_case_release(elem);
 }
 
+/* A platform_rows_collect_ctx fill: a proc_parties row (party, state, due_us, due_what,
+ * updated_us), judged overdue at the time `*(int64_t *)ctx`. */
+static int party_fill(void *elem, void *ctx, const struct store_rows *r, size_t i,
+                      struct gsi_err *err)
+{
+    (void)err;
+    struct platform_proc_party *pp = elem;
+    int64_t at_us = *(const int64_t *)ctx;
+    snprintf(pp->party, sizeof pp->party, "%s", store_rows_text(r, i, 0));
+    snprintf(pp->state, sizeof pp->state, "%s", store_rows_text(r, i, 1));
+    pp->due_us = store_rows_is_null(r, i, 2) ? 0 : store_rows_int(r, i, 2);
+    snprintf(pp->due_what, sizeof pp->due_what, "%s", store_rows_text(r, i, 3));
+    pp->updated_us = store_rows_int(r, i, 4);
+    pp->overdue = pp->due_us != 0 && pp->due_us < at_us;
+    return 0;
+}
+
 /* The case's party rows, each judged overdue at `at_us`. */
 static int parties_load(struct platform *p, struct platform_proc_case *c, int64_t at_us,
                         struct gsi_err *err)
@@ -74,23 +91,22 @@ static int parties_load(struct platform *p, struct platform_proc_case *c, int64_
     if (rc < 0) {
         return rc;
     }
-    size_t n = store_rows_count(r);
-    c->parties = calloc(n > 0 ? n : 1, sizeof *c->parties);
-    if (c->parties == NULL) {
-        store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct platform_proc_party *pp = &c->parties[i];
-        snprintf(pp->party, sizeof pp->party, "%s", store_rows_text(r, i, 0));
-        snprintf(pp->state, sizeof pp->state, "%s", store_rows_text(r, i, 1));
-        pp->due_us = store_rows_is_null(r, i, 2) ? 0 : store_rows_int(r, i, 2);
-        snprintf(pp->due_what, sizeof pp->due_what, "%s", store_rows_text(r, i, 3));
-        pp->updated_us = store_rows_int(r, i, 4);
-        pp->overdue = pp->due_us != 0 && pp->due_us < at_us;
-    }
-    c->nparties = n;
-    store_rows_free(r);
+    void *list;
+    rc = platform_rows_collect_ctx(r, sizeof *c->parties, party_fill, &at_us, NULL, &list,
+                                   &c->nparties, err);
+    c->parties = list;
+    return rc;
+}
+
+/* A platform_rows_collect fill: a proc_acts row (record_id, type, party, time_us). */
+static int act_fill(void *elem, const struct store_rows *r, size_t i, struct gsi_err *err)
+{
+    (void)err;
+    struct platform_proc_act_ref *a = elem;
+    a->record_id = store_rows_int(r, i, 0);
+    snprintf(a->type, sizeof a->type, "%s", store_rows_text(r, i, 1));
+    snprintf(a->party, sizeof a->party, "%s", store_rows_text(r, i, 2));
+    a->time_us = store_rows_int(r, i, 3);
     return 0;
 }
 
@@ -106,21 +122,10 @@ static int acts_load(struct platform *p, struct platform_proc_case *c, struct gs
     if (rc < 0) {
         return rc;
     }
-    size_t n = store_rows_count(r);
-    c->acts = calloc(n > 0 ? n : 1, sizeof *c->acts);
-    if (c->acts == NULL) {
-        store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < n; i++) {
-        c->acts[i].record_id = store_rows_int(r, i, 0);
-        snprintf(c->acts[i].type, sizeof c->acts[i].type, "%s", store_rows_text(r, i, 1));
-        snprintf(c->acts[i].party, sizeof c->acts[i].party, "%s", store_rows_text(r, i, 2));
-        c->acts[i].time_us = store_rows_int(r, i, 3);
-    }
-    c->nacts = n;
-    store_rows_free(r);
-    return 0;
+    void *list;
+    rc = platform_rows_collect(r, sizeof *c->acts, act_fill, NULL, &list, &c->nacts, err);
+    c->acts = list;
+    return rc;
 }
 
 /* The confidentiality rule for cases: visible to the administrator (NULL), and when
