@@ -21,10 +21,9 @@ GSI=$(readlink -f "${GSI:-$BUILD/src/cli/gsi}")
 SECS=${GSI_BENCH_SECONDS:-10}
 CONNS=${GSI_BENCH_CONNS:-64}
 WRK_THREADS=${GSI_BENCH_THREADS:-2}
-for tool in wrk nginx; do
-    command -v "$tool" >/dev/null || PATH=$PATH:/usr/sbin
-    command -v "$tool" >/dev/null || { echo "bench/http: $tool is missing (scripts/deps.sh bench)" >&2; exit 1; }
-done
+BENCH=bench/http
+. bench/lib.sh
+bench_need wrk nginx
 [ -x "$GSI" ] || { echo "bench/http: build first: no $GSI" >&2; exit 1; }
 
 TMP=$(mktemp -d /tmp/gsi-bench-http.XXXXXX)
@@ -52,10 +51,6 @@ except Exception:
 PY
 }
 
-free_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 # wrk's --latency report -> "RPS P99_MS NON2XX"
 summarize() {
     awk '
@@ -75,22 +70,15 @@ TOKEN=$("$GSI" delegate add --party CHN --role delegate --name "Bench" --db "$DB
 [ -n "$TOKEN" ] || { echo "bench/http: no token from gsi delegate add" >&2; exit 1; }
 export GSI_BENCH_TOKEN=$TOKEN
 
-SERVE_ARGS=(--listen 127.0.0.1:0 --db "$DB" --quiet)
+SERVE_ARGS=(--db "$DB")
 [ -n "${GSI_SERVE_THREADS:-}" ] && SERVE_ARGS+=(--threads "$GSI_SERVE_THREADS")
-"$GSI" serve "${SERVE_ARGS[@]}" >"$TMP/serve.out" 2>"$TMP/serve.err" &
-SERVE_PID=$!
-for _ in $(seq 100); do
-    grep -q listening "$TMP/serve.out" 2>/dev/null && break
-    sleep 0.1
-done
-PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/serve.out")
-[ -n "$PORT" ] || { cat "$TMP/serve.err" >&2; echo "bench/http: gsi serve did not start" >&2; exit 1; }
+bench_serve serve "${SERVE_ARGS[@]}"
 BASE=http://127.0.0.1:$PORT
 GET_PATH=/v1/me
 GET_BYTES=$(fetch "$BASE$GET_PATH" "$TOKEN" | wc -c)
 
 # --- nginx with its own config, serving a file of the same size ---
-NPORT=$(free_port)
+NPORT=$(bench_free_port)
 mkdir -p "$TMP/nginx/www" "$TMP/nginx/logs"
 head -c "$GET_BYTES" /dev/zero | tr '\0' 'x' >"$TMP/nginx/www/me.json"
 chmod -R a+rX "$TMP/nginx"
@@ -159,10 +147,4 @@ awk -v g="$g_rps" -v n="$n_rps" -v w="$w_rps" -v gp="$g_p99" -v wp="$w_p99" 'BEG
     printf "targets: reads >= 1/2 nginx: %s (%.2f); writes >= 5000/s: %s; p99 < 10 ms: GET %s, POST %s\n",
         (g >= n / 2 ? "met" : "NOT met"), (n > 0 ? g / n : 0), (w >= 5000 ? "met" : "NOT met"),
         (gp < 10 ? "met" : "NOT met"), (wp < 10 ? "met" : "NOT met") }'
-kill "$SERVE_PID" && wait "$SERVE_PID" 2>/dev/null || true
-SERVE_PID=
-if "$GSI" journal verify --db "$DB" >"$TMP/verify.txt" 2>&1; then
-    echo "gsi journal verify after the run: ok ($(tail -1 "$TMP/verify.txt"))"
-else
-    echo "gsi journal verify after the run: FAILED"; cat "$TMP/verify.txt"; exit 1
-fi
+bench_stop_verify "$DB"

@@ -24,7 +24,9 @@ GSI=$(readlink -f "${GSI:-$BUILD/src/cli/gsi}")
 SECS=${GSI_BENCH_SECONDS:-10}
 CONNS=${GSI_BENCH_CONNS:-64}
 export GSI_BENCH_WRK_THREADS=${GSI_BENCH_THREADS:-2}
-command -v wrk >/dev/null || { echo "bench/procedures: wrk is missing (scripts/deps.sh bench)" >&2; exit 1; }
+BENCH=bench/procedures
+. bench/lib.sh
+bench_need wrk
 [ -x "$GSI" ] || { echo "bench/procedures: build first: no $GSI" >&2; exit 1; }
 
 TMP=$(mktemp -d /tmp/gsi-bench-proc.XXXXXX)
@@ -45,14 +47,7 @@ export GSI_BENCH_START GSI_BENCH_END
 GSI_BENCH_START=$(date -u -d '+3 days' +%Y-%m-%dT%H:%M:%SZ)
 GSI_BENCH_END=$(date -u -d '+3 days 6 hours' +%Y-%m-%dT%H:%M:%SZ)
 
-"$GSI" serve --listen 127.0.0.1:0 --db "$DB" --quiet >"$TMP/serve.out" 2>"$TMP/serve.err" &
-SERVE_PID=$!
-for _ in $(seq 100); do
-    grep -q listening "$TMP/serve.out" 2>/dev/null && break
-    sleep 0.1
-done
-PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/serve.out")
-[ -n "$PORT" ] || { cat "$TMP/serve.err" >&2; echo "bench/procedures: gsi serve did not start" >&2; exit 1; }
+bench_serve serve --db "$DB"
 BASE=http://127.0.0.1:$PORT
 
 get() {  # get PATH KEY: one integer field of a JSON answer
@@ -103,10 +98,4 @@ row "concern.acknowledge" "$a_rps" "$a_p99" "$a_bad" "$a_app" "$a_t"
 row "notification.missile_launch (3 parties, GeoJSON)" "$n_rps" "$n_p99" "$n_bad" "$n_app" "$n_t"
 row "spine again, last" "$z_rps" "$z_p99" "$z_bad" "$z_app" "$z_t"
 echo "(acknowledge: $((GSI_BENCH_LAST - GSI_BENCH_FIRST + 1)) concerns to acknowledge; requests past them are 409s, counted as non-2xx and not journalled)"
-kill "$SERVE_PID" && wait "$SERVE_PID" 2>/dev/null || true
-SERVE_PID=
-if "$GSI" journal verify --db "$DB" >"$TMP/verify.txt" 2>&1; then
-    echo "gsi journal verify after the run: ok ($(tail -1 "$TMP/verify.txt"))"
-else
-    echo "gsi journal verify after the run: FAILED"; cat "$TMP/verify.txt"; exit 1
-fi
+bench_stop_verify "$DB"

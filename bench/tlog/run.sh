@@ -22,10 +22,9 @@ CONNS=${GSI_BENCH_CONNS:-64}
 WRK_THREADS=${GSI_BENCH_THREADS:-2}
 ENTRIES=${GSI_BENCH_ENTRIES:-100000}
 NCP=${GSI_BENCH_CHECKPOINTS:-2000}
-for tool in wrk nginx; do
-    command -v "$tool" >/dev/null || PATH=$PATH:/usr/sbin
-    command -v "$tool" >/dev/null || { echo "bench/tlog: $tool is missing (scripts/deps.sh bench)" >&2; exit 1; }
-done
+BENCH=bench/tlog
+. bench/lib.sh
+bench_need wrk nginx
 [ -x "$GSI" ] && [ -x "$WRITER" ] || { echo "bench/tlog: build first ($GSI, $WRITER)" >&2; exit 1; }
 
 TMP=$(mktemp -d /tmp/gsi-bench-tlog.XXXXXX)
@@ -38,16 +37,8 @@ cleanup() {
 trap cleanup EXIT
 
 serve() {  # serve NAME ARGS... -> sets PORT; the server's pid joins PIDS
-    local name=$1
-    shift
-    "$GSI" serve --listen 127.0.0.1:0 --quiet "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
-    PIDS+=($!)
-    for _ in $(seq 100); do
-        grep -q listening "$TMP/$name.out" 2>/dev/null && break
-        sleep 0.1
-    done
-    PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/$name.out")
-    [ -n "$PORT" ] || { cat "$TMP/$name.err" >&2; echo "bench/tlog: gsi serve did not start" >&2; exit 1; }
+    bench_serve "$@"
+    PIDS+=("$SERVE_PID")
 }
 
 rps() { awk '/Requests\/sec:/ { printf "%.0f", $2 }' "$1"; }
@@ -70,7 +61,7 @@ t3=$(date +%s.%N)
 # The full tiles and bundles, in turn.
 (cd "$TMP/mirror" && find tile -type f ! -path '*.p/*' | sort) >"$TMP/paths"
 
-NPORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+NPORT=$(bench_free_port)
 mkdir -p "$TMP/nginx"
 NGINX_USER=""
 [ "$(id -u)" -eq 0 ] && NGINX_USER="user root;"

@@ -10,7 +10,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gsi_http import Checks, Env, Server  # noqa: E402
+from gsi_http import run_script  # noqa: E402
 
 DAYS = {"start": "2027-03-01", "end": "2027-03-10"}
 
@@ -145,43 +145,27 @@ def refusals(c, s, t, x, y, ids):
     c.eq(after.get("shares"), before.get("shares"), "the allocation is as it was")
 
 
-def main():
-    c = Checks()
-    env = Env(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
-    server = None
-    try:
-        env.init()
-        t = {p: env.delegate(p) for p in ("CHN", "FRA", "BRA", "KEN", "SEN")}
-        t["obs"] = env.delegate("BRA", role="observer")
-        server = Server(env)
-        un = env.delegate("UN", role="secretariat")
-        st, p, _ = server.call("POST", "/v1/parties", un,
-                               {"id": "X-ISS", "name": "Institute for Security Studies"})
-        t["X"] = env.delegate("X-ISS") if st == 201 else None
-        c.eq(st, 201, "a think tank joins as a non-state party")
-        x, y, ids = scenario(c, server, t)
-        # The CLI reads the same open offers and requests from the database.
-        out = env.run("cooperation", "allocate", "--format", "json", check=False)
-        c.eq(out.returncode, 0, f"gsi cooperation allocate --db ({out.stderr})")
-        cli = {r["party"]: r["allocated"] for r in json.loads(out.stdout or "[]")}
-        c.eq(cli, shares(server)[1], "the CLI's allocation is the API's")
-        out = env.run("cooperation", "match", "--compatible", "--format", "json", check=False)
-        c.eq(sorted((r["request"], r["offer"]) for r in json.loads(out.stdout or "[]")),
-             sorted([(str(ids["BRA"]), str(x["case"])), (str(ids["KEN"]), str(x["case"]))]),
-             "gsi cooperation match --db: BRA and KEN fit X, SEN fits nothing open")
-        refusals(c, server, t, x, y, ids)
-        c.eq(server.stop(), 0, "gsi serve exits 0 on SIGTERM")
-        server = None
-        v = env.run("journal", "verify", check=False)
-        c.eq(v.returncode, 0, f"gsi journal verify after the run ({v.stdout}{v.stderr})")
-    except Exception as e:  # a broken step is one failure, and the tally still prints
-        c.ok(False, f"exception: {e!r}")
-    finally:
-        if server is not None:
-            server.kill9()
-        env.cleanup()
-    c.finish()
+def steps(c, env, serve):
+    t = {p: env.delegate(p) for p in ("CHN", "FRA", "BRA", "KEN", "SEN")}
+    t["obs"] = env.delegate("BRA", role="observer")
+    server = serve()
+    un = env.delegate("UN", role="secretariat")
+    st, p, _ = server.call("POST", "/v1/parties", un,
+                           {"id": "X-ISS", "name": "Institute for Security Studies"})
+    t["X"] = env.delegate("X-ISS") if st == 201 else None
+    c.eq(st, 201, "a think tank joins as a non-state party")
+    x, y, ids = scenario(c, server, t)
+    # The CLI reads the same open offers and requests from the database.
+    out = env.run("cooperation", "allocate", "--format", "json", check=False)
+    c.eq(out.returncode, 0, f"gsi cooperation allocate --db ({out.stderr})")
+    cli = {r["party"]: r["allocated"] for r in json.loads(out.stdout or "[]")}
+    c.eq(cli, shares(server)[1], "the CLI's allocation is the API's")
+    out = env.run("cooperation", "match", "--compatible", "--format", "json", check=False)
+    c.eq(sorted((r["request"], r["offer"]) for r in json.loads(out.stdout or "[]")),
+         sorted([(str(ids["BRA"]), str(x["case"])), (str(ids["KEN"]), str(x["case"]))]),
+         "gsi cooperation match --db: BRA and KEN fit X, SEN fits nothing open")
+    refusals(c, server, t, x, y, ids)
 
 
 if __name__ == "__main__":
-    main()
+    run_script(steps)

@@ -14,10 +14,8 @@ import sys
 from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gsi_http import Checks, Env, Server  # noqa: E402
+from gsi_http import SOURCE_ROOT as ROOT, run_script  # noqa: E402
 
-ROOT = os.environ.get("GSI_SOURCE_ROOT",
-                      os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 FILES = sorted(glob.glob(os.path.join(ROOT, "tests", "data", "gdelt", "*.export.CSV")))
 # GDELT 2.0 event columns (0-based), from the codebook's header row.
 SQLDATE, QUAD, GOLDSTEIN, GEO_COUNTRY = 1, 29, 30, 53
@@ -63,45 +61,33 @@ def check_loaded(c, server, label):
                      f"{label}: {iso3} {p['period']}: cooperation and conflict add up")
 
 
-def main():
-    c = Checks()
-    env = Env(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
-    server = None
-    try:
-        c.eq(len(FILES), 19, "the GDELT sample has 19 exports")
-        env.init()
-        half = env.run("events", "load", *FILES[:9], "--format", "csv")
-        c.eq(half.stdout.count(",loaded"), 9, "the first 9 files load")
-        full = env.run("events", "load", *FILES, "--format", "csv")
-        c.eq(full.stdout.count(",skipped"), 9, "loading all: the 9 loaded before are skipped")
-        c.eq(full.stdout.count(",loaded"), 10, "loading all: the other 10 load")
-        rows = sum(1 for p in FILES for _ in open(p, encoding="utf-8", errors="replace"))
-        server = Server(env)
-        j, _ = got(server, "UKR", "month")
-        c.eq(j["files"], 19, "the trend says 19 files were loaded")
-        c.ok(0 < j["events_loaded"] <= rows, f"events loaded {j['events_loaded']} of {rows} rows")
-        check_loaded(c, server, "loaded in two steps")
-        j, g = got(server, "TUV", "day")
-        c.eq(j["periods"], [], "a country without events has an empty trend")
-        st, e, _ = server.call("GET", "/v1/events/countries/UKR/trend?by=week")
-        c.eq(st, 400, "by=week is refused")
-        c.ok("month or day" in e["error"]["message"], "the 400 says what by may be")
-        st, _, _ = server.call("GET", "/v1/events/countries/ukr/trend")
-        c.eq(st, 400, "a lower-case code is refused")
-        again = env.run("events", "load", *FILES, "--format", "csv")
-        c.eq(again.stdout.count(",skipped"), 19, "a third load skips every file")
-        check_loaded(c, server, "after a third load")
-        bad = env.run("events", "load", "/nonexistent.export.CSV", check=False)
-        c.eq(bad.returncode, 1, "a missing file: exit status 1")
-        c.ok("nonexistent" in bad.stderr, "the error names the file")
-    except Exception as ex:  # a broken step is one failure, and the tally still prints
-        c.ok(False, f"exception: {ex!r}")
-    finally:
-        if server is not None:
-            server.stop()
-        env.cleanup()
-    c.finish()
+def steps(c, env, serve):
+    c.eq(len(FILES), 19, "the GDELT sample has 19 exports")
+    half = env.run("events", "load", *FILES[:9], "--format", "csv")
+    c.eq(half.stdout.count(",loaded"), 9, "the first 9 files load")
+    full = env.run("events", "load", *FILES, "--format", "csv")
+    c.eq(full.stdout.count(",skipped"), 9, "loading all: the 9 loaded before are skipped")
+    c.eq(full.stdout.count(",loaded"), 10, "loading all: the other 10 load")
+    rows = sum(1 for p in FILES for _ in open(p, encoding="utf-8", errors="replace"))
+    server = serve()
+    j, _ = got(server, "UKR", "month")
+    c.eq(j["files"], 19, "the trend says 19 files were loaded")
+    c.ok(0 < j["events_loaded"] <= rows, f"events loaded {j['events_loaded']} of {rows} rows")
+    check_loaded(c, server, "loaded in two steps")
+    j, g = got(server, "TUV", "day")
+    c.eq(j["periods"], [], "a country without events has an empty trend")
+    st, e, _ = server.call("GET", "/v1/events/countries/UKR/trend?by=week")
+    c.eq(st, 400, "by=week is refused")
+    c.ok("month or day" in e["error"]["message"], "the 400 says what by may be")
+    st, _, _ = server.call("GET", "/v1/events/countries/ukr/trend")
+    c.eq(st, 400, "a lower-case code is refused")
+    again = env.run("events", "load", *FILES, "--format", "csv")
+    c.eq(again.stdout.count(",skipped"), 19, "a third load skips every file")
+    check_loaded(c, server, "after a third load")
+    bad = env.run("events", "load", "/nonexistent.export.CSV", check=False)
+    c.eq(bad.returncode, 1, "a missing file: exit status 1")
+    c.ok("nonexistent" in bad.stderr, "the error names the file")
 
 
 if __name__ == "__main__":
-    main()
+    run_script(steps, verify=False)

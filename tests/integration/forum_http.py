@@ -9,7 +9,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gsi_http import Checks, Env, Server  # noqa: E402
+from gsi_http import run_script  # noqa: E402
 
 CONVENE = {"kind": "conference", "title": "Conference on demining and export control",
            "participants": ["KEN", "BRA", "X-ISS"],
@@ -82,33 +82,17 @@ def refusals(c, s, t, fid, path):
          "refused: an outcome after the close")
 
 
-def main():
-    c = Checks()
-    env = Env(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
-    server = None
-    try:
-        env.init()
-        t = {p: env.delegate(p) for p in ("CHN", "BRA", "KEN", "SEN")}
-        un = env.delegate("UN", role="secretariat")
-        server = Server(env)
-        st, _, _ = server.call("POST", "/v1/parties", un,
-                               {"id": "X-ISS", "name": "Institute for Security Studies"})
-        c.eq(st, 201, "a think tank joins as a non-state participant")
-        t["X"] = env.delegate("X-ISS")
-        fid, path = run(c, server, t)
-        refusals(c, server, t, fid, path)
-        c.eq(server.stop(), 0, "gsi serve exits 0 on SIGTERM")
-        server = None
-        v = env.run("journal", "verify", check=False)
-        c.eq(v.returncode, 0, f"gsi journal verify after the run ({v.stdout}{v.stderr})")
-    except Exception as e:  # a broken step is one failure, and the tally still prints
-        c.ok(False, f"exception: {e!r}")
-    finally:
-        if server is not None:
-            server.kill9()
-        env.cleanup()
-    c.finish()
+def steps(c, env, serve):
+    t = {p: env.delegate(p) for p in ("CHN", "BRA", "KEN", "SEN")}
+    un = env.delegate("UN", role="secretariat")
+    server = serve()
+    st, _, _ = server.call("POST", "/v1/parties", un,
+                           {"id": "X-ISS", "name": "Institute for Security Studies"})
+    c.eq(st, 201, "a think tank joins as a non-state participant")
+    t["X"] = env.delegate("X-ISS")
+    fid, path = run(c, server, t)
+    refusals(c, server, t, fid, path)
 
 
 if __name__ == "__main__":
-    main()
+    run_script(steps)

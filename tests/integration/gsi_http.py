@@ -17,6 +17,12 @@ import urllib.error
 import urllib.request
 
 
+# The source tree (data/, tests/data/): GSI_SOURCE_ROOT, which tests/meson.build sets, or the
+# folder two above this one.
+SOURCE_ROOT = os.environ.get("GSI_SOURCE_ROOT",
+                             os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
 class Checks:
     def __init__(self):
         self.passed = 0
@@ -139,6 +145,45 @@ class Server:
         head_end = data.find(b"\r\n\r\n")
         status = int(data[9:12]) if data.startswith(b"HTTP/1.") else 0
         return status, data[head_end + 4:].decode(errors="replace")
+
+
+def run_script(steps, verify=True):
+    """The frame every HTTP test script shares: `SCRIPT GSI [POSTGRESQL_URL]` from sys.argv, a
+    scratch Env (initialised), the test's steps, and the tally.
+
+    steps(c, env, serve) plays the test; serve(*extra) starts `gsi serve` on env's database
+    (with `extra` arguments) and returns the Server, when the steps want it.
+    After the steps, with verify (the default), two more checks: the last server started exits
+    0 on SIGTERM, and `gsi journal verify` passes on the database; a server still running
+    after an exception is killed with SIGKILL. Without verify, the servers are stopped with
+    SIGTERM and nothing more is checked.
+    An exception in the steps or in those checks is one failure, the scratch folder is always
+    removed, and the tally is printed (the exit status is 0 only with no failure)."""
+    c = Checks()
+    env = Env(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
+    servers = []
+
+    def serve(*extra):
+        servers.append(Server(env, *extra))
+        return servers[-1]
+
+    try:
+        env.init()
+        steps(c, env, serve)
+        if verify:
+            c.eq(servers.pop().stop(), 0, "gsi serve exits 0 on SIGTERM")
+            v = env.run("journal", "verify", check=False)
+            c.eq(v.returncode, 0, f"gsi journal verify after the run ({v.stdout}{v.stderr})")
+    except Exception as e:  # a broken step is one failure, and the tally still prints
+        c.ok(False, f"exception: {e!r}")
+    finally:
+        for s in servers:
+            if verify:
+                s.kill9()
+            else:
+                s.stop()
+        env.cleanup()
+    c.finish()
 
 
 # --- RFC 6962 / RFC 9162 proof verification, written from the RFC's text -----------------

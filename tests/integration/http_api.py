@@ -15,37 +15,21 @@ import sys
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gsi_http import (Checks, Env, Server, checkpoint_root, verify_consistency,  # noqa: E402
+from gsi_http import (checkpoint_root, run_script, verify_consistency,  # noqa: E402
                       verify_inclusion, wait_checkpoint)
 from openapi_check import validate_all  # noqa: E402
 
 
-def main():
-    c = Checks()
-    env = Env(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
-    server = None
-    try:
-        env.init()
-        chn = env.delegate("CHN")
-        ind = env.delegate("IND")
-        bra_obs = env.delegate("BRA", role="observer")
-        un_sec = env.delegate("UN", role="secretariat")
-        server = Server(env)
-        run(c, env, server, chn, ind, bra_obs)
-        nonstate(c, server, ind, un_sec)
-        # Every response above conforms to the OpenAPI document the server serves.
-        validate_all(c, server, server.call("GET", "/v1/openapi.yaml")[1])
-        c.eq(server.stop(), 0, "gsi serve exits 0 on SIGTERM")
-        server = None
-        v = env.run("journal", "verify", check=False)
-        c.eq(v.returncode, 0, f"gsi journal verify after the run ({v.stdout}{v.stderr})")
-    except Exception as e:  # a broken step is one failure, and the tally still prints
-        c.ok(False, f"exception: {e!r}")
-    finally:
-        if server is not None:
-            server.kill9()
-        env.cleanup()
-    c.finish()
+def steps(c, env, serve):
+    chn = env.delegate("CHN")
+    ind = env.delegate("IND")
+    bra_obs = env.delegate("BRA", role="observer")
+    un_sec = env.delegate("UN", role="secretariat")
+    server = serve()
+    run(c, env, server, chn, ind, bra_obs)
+    nonstate(c, server, ind, un_sec)
+    # Every response above conforms to the OpenAPI document the server serves.
+    validate_all(c, server, server.call("GET", "/v1/openapi.yaml")[1])
 
 
 def run(c, env, s, chn, ind, bra_obs):
@@ -326,4 +310,4 @@ def mth(leaves):
 
 
 if __name__ == "__main__":
-    main()
+    run_script(steps)

@@ -20,11 +20,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gsi_http import Checks, Env, Server  # noqa: E402
+from gsi_http import SOURCE_ROOT as ROOT, run_script  # noqa: E402
 from openapi_check import validate_all  # noqa: E402
-
-ROOT = os.environ.get("GSI_SOURCE_ROOT",
-                      os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
 
 def iso(dt):
@@ -58,38 +55,22 @@ def journal_size(s):
     return s.call("GET", "/v1/health")[1]["journal_size"]
 
 
-def main():
-    c = Checks()
-    env = Env(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
-    server = None
-    try:
-        env.init()
-        tok = {p: env.delegate(p) for p in ("USA", "CHN", "IND", "BRA")}
-        tok["CHN-observer"] = env.delegate("CHN", role="observer")
-        osce = members("OSCE")
-        c.eq(len(osce), 57, "OSCE participating states in data/parties/members.csv")
-        for p in osce:
-            if p not in tok:
-                tok[p] = env.delegate(p)
-        server = Server(env)
-        concern_sequence(c, env, server, tok)
-        launch_rule(c, server, tok)
-        exercise_osce(c, server, tok, osce)
-        rules_broken(c, server, tok)
-        feed(c, server, tok)
-        cli_notify(c, env, server)
-        validate_all(c, server, server.call("GET", "/v1/openapi.yaml")[1])
-        c.eq(server.stop(), 0, "gsi serve exits 0 on SIGTERM")
-        server = None
-        v = env.run("journal", "verify", check=False)
-        c.eq(v.returncode, 0, f"gsi journal verify after the run ({v.stdout}{v.stderr})")
-    except Exception as e:  # a broken step is one failure, and the tally still prints
-        c.ok(False, f"exception: {e!r}")
-    finally:
-        if server is not None:
-            server.kill9()
-        env.cleanup()
-    c.finish()
+def steps(c, env, serve):
+    tok = {p: env.delegate(p) for p in ("USA", "CHN", "IND", "BRA")}
+    tok["CHN-observer"] = env.delegate("CHN", role="observer")
+    osce = members("OSCE")
+    c.eq(len(osce), 57, "OSCE participating states in data/parties/members.csv")
+    for p in osce:
+        if p not in tok:
+            tok[p] = env.delegate(p)
+    server = serve()
+    concern_sequence(c, env, server, tok)
+    launch_rule(c, server, tok)
+    exercise_osce(c, server, tok, osce)
+    rules_broken(c, server, tok)
+    feed(c, server, tok)
+    cli_notify(c, env, server)
+    validate_all(c, server, server.call("GET", "/v1/openapi.yaml")[1])
 
 
 def concern_sequence(c, env, s, tok):
@@ -324,4 +305,4 @@ def cli_notify(c, env, s):
 
 
 if __name__ == "__main__":
-    main()
+    run_script(steps)

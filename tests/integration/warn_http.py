@@ -14,10 +14,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gsi_http import Checks, Env, Server  # noqa: E402
+from gsi_http import SOURCE_ROOT as ROOT, run_script  # noqa: E402
 
-ROOT = os.environ.get("GSI_SOURCE_ROOT",
-                      os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 ACTUALS = os.path.join(ROOT, "data", "views", "cm_actuals_2018_2022.csv")
 
 
@@ -32,33 +30,21 @@ def csv_actuals(country_id):
     return {month(int(r["month_id"])): float(r["ged_sb"]) for r in rows}
 
 
-def main():
-    c = Checks()
-    env = Env(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
-    server = None
-    try:
-        env.init()
-        eth = env.delegate("ETH")
-        ken = env.delegate("KEN")
-        server = Server(env)
-        st, e, _ = server.call("GET", "/v1/forecasts/latest")
-        c.eq(st, 404, "no run stored yet: 404")
-        c.ok("gsi warn run" in e["error"]["message"], "the 404 says what to run")
-        st, e, _ = server.call("GET", "/v1/hotspots")
-        c.eq(st, 404, "no hotspots before a run")
-        r = env.run("warn", "run", "--actuals", ACTUALS, "--top", "5")
-        c.ok("Run 2022-12.1 stored" in r.stdout, "gsi warn run names the stored run")
-        c.ok("total" in r.stderr, "gsi warn run times its steps")
-        check_run(c, server)
-        check_hotspots(c, server, eth, ken)
-        check_brief(c, env, server)
-    except Exception as ex:  # a broken step is one failure, and the tally still prints
-        c.ok(False, f"exception: {ex!r}")
-    finally:
-        if server is not None:
-            server.stop()
-        env.cleanup()
-    c.finish()
+def steps(c, env, serve):
+    eth = env.delegate("ETH")
+    ken = env.delegate("KEN")
+    server = serve()
+    st, e, _ = server.call("GET", "/v1/forecasts/latest")
+    c.eq(st, 404, "no run stored yet: 404")
+    c.ok("gsi warn run" in e["error"]["message"], "the 404 says what to run")
+    st, e, _ = server.call("GET", "/v1/hotspots")
+    c.eq(st, 404, "no hotspots before a run")
+    r = env.run("warn", "run", "--actuals", ACTUALS, "--top", "5")
+    c.ok("Run 2022-12.1 stored" in r.stdout, "gsi warn run names the stored run")
+    c.ok("total" in r.stderr, "gsi warn run times its steps")
+    check_run(c, server)
+    check_hotspots(c, server, eth, ken)
+    check_brief(c, env, server)
 
 
 def brief_from_csv():
@@ -185,4 +171,4 @@ def check_brief(c, env, s):
 
 
 if __name__ == "__main__":
-    main()
+    run_script(steps, verify=False)

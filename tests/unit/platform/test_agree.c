@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixture_platform.h"
 #include "harness.h"
 #include "journal/journal.h"
 #include "platform/agree.h"
@@ -98,20 +99,8 @@ START_TEST(body_parse_is_strict)
 }
 END_TEST
 
-static char dir[64];
-
-static void mkdir_tmp(void)
-{
-    snprintf(dir, sizeof dir, "/tmp/gsi-agree-unit.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void rm_tmp(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
+/* The folder of the OpenSSL keys and signatures, and of the database where there is one. */
+static struct fixture_platform tmp;
 
 static void run(const char *cmd)
 {
@@ -135,9 +124,9 @@ static void openssl_key(char pub[PLATFORM_PUBKEY_MAX], const char *name)
     snprintf(cmd, sizeof cmd,
              "cd '%s' && openssl genpkey -algorithm ed25519 -out %s.pem 2>/dev/null && "
              "openssl pkey -in %s.pem -pubout -outform DER | tail -c 32 | base64 -w0 > %s.pub",
-             dir, name, name, name);
+             tmp.dir, name, name, name);
     run(cmd);
-    snprintf(path, sizeof path, "%s/%s.pub", dir, name);
+    snprintf(path, sizeof path, "%s/%s.pub", tmp.dir, name);
     slurp(pub, PLATFORM_PUBKEY_MAX, path);
 }
 
@@ -146,7 +135,7 @@ static void openssl_sign(char sig[AGREE_SIG_B64_LEN + 1], const char *name, cons
                          size_t len)
 {
     char path[128], cmd[512];
-    snprintf(path, sizeof path, "%s/body", dir);
+    snprintf(path, sizeof path, "%s/body", tmp.dir);
     FILE *f = fopen(path, "wb");
     ck_assert_ptr_nonnull(f);
     ck_assert_uint_eq(fwrite(body, 1, len, f), len);
@@ -154,15 +143,15 @@ static void openssl_sign(char sig[AGREE_SIG_B64_LEN + 1], const char *name, cons
     snprintf(cmd, sizeof cmd,
              "cd '%s' && openssl pkeyutl -sign -rawin -inkey %s.pem -in body | base64 -w0 "
              "> %s.sig",
-             dir, name, name);
+             tmp.dir, name, name);
     run(cmd);
-    snprintf(path, sizeof path, "%s/%s.sig", dir, name);
+    snprintf(path, sizeof path, "%s/%s.sig", tmp.dir, name);
     slurp(sig, AGREE_SIG_B64_LEN + 1, path);
 }
 
 START_TEST(openssl_signature_verifies_and_other_bytes_do_not)
 {
-    mkdir_tmp();
+    fixture_platform_mkdir(&tmp, "agree-unit");
     char pub[PLATFORM_PUBKEY_MAX], sig[AGREE_SIG_B64_LEN + 1];
     openssl_key(pub, "eth");
     openssl_sign(sig, "eth", hand_body, strlen(hand_body));
@@ -185,7 +174,7 @@ START_TEST(openssl_signature_verifies_and_other_bytes_do_not)
                      GSI_EDATA);
     ck_assert_int_eq(platform_agree_sig_verify("", hand_body, strlen(hand_body), sig, &err),
                      GSI_EVERIFY);
-    rm_tmp();
+    fixture_platform_remove(&tmp, NULL);
 }
 END_TEST
 
@@ -199,15 +188,8 @@ struct fixture {
 
 static void fixture_make(struct fixture *fx)
 {
-    mkdir_tmp();
-    char db[128];
-    snprintf(db, sizeof db, "%s/t.db", dir);
-    struct platform_opts o;
-    platform_opts_init(&o);
-    o.db = db;
+    fx->p = fixture_platform_open(&tmp, "agree-unit", NULL);
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(platform_init(&o, NULL, &err) == 0, "%s", err.msg);
-    ck_assert_msg(platform_open(&fx->p, &o, &err) == 0, "%s", err.msg);
     struct agree_doc d;
     memset(&d, 0, sizeof d);
     snprintf(d.origin, sizeof d.origin, "gsi.local/log");
@@ -248,9 +230,8 @@ static void fixture_make(struct fixture *fx)
 
 static void fixture_free(struct fixture *fx)
 {
-    platform_close(fx->p);
     gsi_buf_release(&fx->body);
-    rm_tmp();
+    fixture_platform_remove(&tmp, fx->p);
 }
 
 START_TEST(bundle_exports_and_verifies_offline)

@@ -11,13 +11,14 @@
 #include <jansson.h>
 
 #include "consensus/consensus.h"
+#include "fixture_platform.h"
 #include "harness.h"
 #include "platform/consult_import.h"
 #include "platform/consult_live.h"
 #include "platform/platform.h"
 #include "store/store.h"
 
-static char dir[64];
+static struct fixture_platform fx;
 static struct platform *p;
 
 static char *slurp(const char *path, size_t *len)
@@ -119,16 +120,8 @@ static bool stmt1_moderated(json_t *v)
 
 START_TEST(brexit_view_matches_engine_and_follows_votes)
 {
-    snprintf(dir, sizeof dir, "/tmp/gsi-live-unit.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    char db[128];
-    snprintf(db, sizeof db, "%s/t.db", dir);
-    struct platform_opts o;
-    platform_opts_init(&o);
-    o.db = db;
+    p = fixture_platform_open(&fx, "live-unit", NULL);
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(platform_init(&o, NULL, &err) == 0, "%s", err.msg);
-    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
 
     const char *cpath = test_path("deliberation/brexit-consensus/comments.csv");
     const char *vpath = test_path("deliberation/brexit-consensus/votes.csv");
@@ -219,10 +212,7 @@ START_TEST(brexit_view_matches_engine_and_follows_votes)
     free(comments);
     free(votes);
     platform_consult_live_shutdown(p);
-    platform_close(p);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    fixture_platform_remove(&fx, p);
 }
 END_TEST
 

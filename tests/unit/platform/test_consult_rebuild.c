@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "fixture_platform.h"
 #include "harness.h"
 #include "platform/consult.h"
 #include "platform/consult_import.h"
@@ -22,8 +23,7 @@
 #include "platform/proc.h"
 #include "store/store.h"
 
-static char dir[64];
-static char db[128];
+static struct fixture_platform fx;
 static struct platform *p;
 static struct platform_delegate eth, eri, un;
 
@@ -43,7 +43,7 @@ static char *snapshot(void)
     };
     struct gsi_err err = GSI_ERR_INIT;
     struct store *s;
-    ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
+    ck_assert_msg(store_open(&s, fx.db, &err) == 0, "%s", err.msg);
     struct gsi_buf out;
     gsi_buf_init(&out, (size_t)1 << 26);
     for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
@@ -67,7 +67,7 @@ static void sql(const char *q)
 {
     struct gsi_err err = GSI_ERR_INIT;
     struct store *s;
-    ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
+    ck_assert_msg(store_open(&s, fx.db, &err) == 0, "%s", err.msg);
     ck_assert_msg(store_exec(s, q, NULL, 0, &err) == 0, "%s: %s", q, err.msg);
     store_close(s);
 }
@@ -77,7 +77,7 @@ static int64_t sql_int(const char *q)
     struct gsi_err err = GSI_ERR_INIT;
     struct store *s;
     int64_t v = -1;
-    ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
+    ck_assert_msg(store_open(&s, fx.db, &err) == 0, "%s", err.msg);
     ck_assert_msg(store_query_int(s, &v, -1, q, NULL, 0, &err) == 0, "%s: %s", q, err.msg);
     store_close(s);
     return v;
@@ -152,15 +152,8 @@ static int64_t last_vote(int64_t cid)
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/gsi-consult-rebuild.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(db, sizeof db, "%s/t.db", dir);
-    struct platform_opts o;
-    platform_opts_init(&o);
-    o.db = db;
+    p = fixture_platform_open(&fx, "consult-rebuild", NULL);
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(platform_init(&o, NULL, &err) == 0, "%s", err.msg);
-    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
     char token[PLATFORM_TOKEN_MAX];
     ck_assert_int_eq(
         platform_delegate_add(p, &eth, token, "ETH", PLATFORM_ROLE_DELEGATE, "E", NULL, &err), 0);
@@ -173,11 +166,8 @@ static void setup(void)
 static void teardown(void)
 {
     platform_consult_live_shutdown(p);
-    platform_close(p);
+    fixture_platform_remove(&fx, p);
     p = NULL;
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
 }
 
 /* A consultation through every act, and an agreement drafted from its decision. */

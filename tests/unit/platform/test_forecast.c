@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/date.h"
+#include "fixture_platform.h"
 #include "harness.h"
 #include "platform/forecast.h"
 #include "platform/platform.h"
@@ -16,22 +17,14 @@
 #include "warn/forecast.h"
 #include "warn/panel.h"
 
-static char dir[64];
-static char db[128];
+static struct fixture_platform fx;
 static struct platform *p;
 static struct warn_panel panel;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/gsi-forecast-unit.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(db, sizeof db, "%s/t.db", dir);
-    struct platform_opts o;
-    platform_opts_init(&o);
-    o.db = db;
+    p = fixture_platform_open(&fx, "forecast-unit", NULL);
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(platform_init(&o, NULL, &err) == 0, "%s", err.msg);
-    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
     char path[1024];
     const char *root = getenv("GSI_SOURCE_ROOT");
     snprintf(path, sizeof path, "%s/data/views/cm_actuals_2018_2022.csv", root ? root : ".");
@@ -40,12 +33,9 @@ static void setup(void)
 
 static void teardown(void)
 {
-    platform_close(p);
+    fixture_platform_remove(&fx, p);
     p = NULL;
     warn_panel_release(&panel);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
 }
 
 /* A run of the gsi model on the shipped actuals through `through`, 200 draws. */

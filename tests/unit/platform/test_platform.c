@@ -6,54 +6,25 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixture_platform.h"
 #include "harness.h"
 #include "journal/journal.h"
 #include "platform/internal.h"
 #include "platform/platform.h"
 #include "store/store.h"
 
-static char dir[64];
-static char db[128];
+static struct fixture_platform fx;
 static struct platform *p;
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/gsi-platform-unit.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(db, sizeof db, "%s/t.db", dir);
-    struct platform_opts o;
-    platform_opts_init(&o);
-    o.db = db;
-    struct gsi_err err = GSI_ERR_INIT;
-    bool created = false;
-    ck_assert_msg(platform_init(&o, &created, &err) == 0, "%s", err.msg);
-    ck_assert(created);
-    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
+    p = fixture_platform_open(&fx, "platform-unit", NULL);
 }
 
 static void teardown(void)
 {
-    platform_close(p);
+    fixture_platform_remove(&fx, p);
     p = NULL;
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static uint64_t jsize(void)
-{
-    uint64_t n = 0;
-    struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_int_eq(platform_journal_size(p, &n, &err), 0);
-    return n;
-}
-
-static void add_delegate(struct platform_delegate *d, char token[PLATFORM_TOKEN_MAX],
-                         const char *party, enum platform_role role)
-{
-    struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(platform_delegate_add(p, d, token, party, role, "Test Person", NULL, &err) == 0,
-                  "%s", err.msg);
 }
 
 START_TEST(parties_seeded)
@@ -102,7 +73,7 @@ START_TEST(nonstate_participants)
     ck_assert_int_eq(platform_party_add(p, &pp, NULL, "SIPRI", "SIPRI", &err), GSI_EUSAGE);
     struct platform_delegate d;
     char token[PLATFORM_TOKEN_MAX];
-    add_delegate(&d, token, "CHN", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &d, token, "CHN", PLATFORM_ROLE_DELEGATE);
     ck_assert_int_eq(platform_party_add(p, &pp, &d, "X-ABC", "ABC", &err), GSI_EFORBIDDEN);
 }
 END_TEST
@@ -113,9 +84,10 @@ START_TEST(tokens)
     struct platform_delegate d, got;
     struct platform_party party;
     char token[PLATFORM_TOKEN_MAX];
-    uint64_t before = jsize();
-    add_delegate(&d, token, "IND", PLATFORM_ROLE_MEDIATOR);
-    ck_assert_uint_eq(jsize(), before + 1);   /* delegate.add is journalled */
+    uint64_t before = fixture_platform_journal_size(p);
+    fixture_platform_delegate_add(p, &d, token, "IND", PLATFORM_ROLE_MEDIATOR);
+    /* delegate.add is journalled */
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before + 1);
     ck_assert_uint_eq(strlen(token), 4 + 43); /* "gsi_" + unpadded base64url of 32 bytes */
     ck_assert_int_eq(platform_delegate_authenticate(p, &got, &party, token, strlen(token), &err),
                      0);
@@ -183,9 +155,9 @@ START_TEST(non_interference)
     struct gsi_err err = GSI_ERR_INIT;
     struct platform_delegate chn, obs;
     char t1[PLATFORM_TOKEN_MAX], t2[PLATFORM_TOKEN_MAX];
-    add_delegate(&chn, t1, "CHN", PLATFORM_ROLE_DELEGATE);
-    add_delegate(&obs, t2, "BRA", PLATFORM_ROLE_OBSERVER);
-    uint64_t before = jsize();
+    fixture_platform_delegate_add(p, &chn, t1, "CHN", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &obs, t2, "BRA", PLATFORM_ROLE_OBSERVER);
+    uint64_t before = fixture_platform_journal_size(p);
     struct platform_act act = {
         .type = "concern.lodge", .party = "IND", .payload = "{}", .payload_len = 2
     };
@@ -194,7 +166,7 @@ START_TEST(non_interference)
     ck_assert_ptr_nonnull(strstr(err.msg, "non-interference"));
     act.party = NULL;
     ck_assert_int_eq(platform_act_record(p, &r, &obs, &act, &err), GSI_EFORBIDDEN);
-    ck_assert_uint_eq(jsize(), before); /* nothing was written */
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before); /* nothing was written */
     ck_assert_int_eq(platform_act_record(p, &r, &chn, &act, &err), 0);
     ck_assert_uint_eq(r.index, before);
     ck_assert_uint_eq(r.tree_size, before + 1);
@@ -212,9 +184,9 @@ START_TEST(confidential)
     struct gsi_err err = GSI_ERR_INIT;
     struct platform_delegate chn, ind, usa;
     char t[PLATFORM_TOKEN_MAX];
-    add_delegate(&chn, t, "CHN", PLATFORM_ROLE_DELEGATE);
-    add_delegate(&ind, t, "IND", PLATFORM_ROLE_DELEGATE);
-    add_delegate(&usa, t, "USA", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &chn, t, "CHN", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &ind, t, "IND", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &usa, t, "USA", PLATFORM_ROLE_DELEGATE);
     struct platform_act act = { .type = "notification.send",
                                 .payload = "{\"a\":1}",
                                 .payload_len = 7,
@@ -286,7 +258,7 @@ START_TEST(anonymous_sees_public_only)
     struct gsi_err err = GSI_ERR_INIT;
     struct platform_delegate chn, anon;
     char t[PLATFORM_TOKEN_MAX];
-    add_delegate(&chn, t, "CHN", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &chn, t, "CHN", PLATFORM_ROLE_DELEGATE);
     memset(&anon, 0, sizeof anon);
     anon.id = -1;
     anon.role = PLATFORM_ROLE_OBSERVER;
@@ -414,21 +386,21 @@ static int counting_apply(void *ctx, struct store *s, int64_t record_id, uint64_
 START_TEST(apply_in_same_transaction)
 {
     struct gsi_err err = GSI_ERR_INIT;
-    uint64_t before = jsize();
+    uint64_t before = fixture_platform_journal_size(p);
     struct platform_receipt r;
     struct platform_act act = { .type = "x.fail", .party = "CHN", .apply = failing_apply };
     ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), GSI_ECONFLICT);
-    ck_assert_uint_eq(jsize(), before);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before);
     int calls = 0;
     act.type = "x.ok";
     act.apply = counting_apply;
     act.apply_ctx = &calls;
     ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
     ck_assert_int_eq(calls, 1);
-    ck_assert_uint_eq(jsize(), before + 1);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before + 1);
     /* The same feature write twice violates meta's primary key: the act is undone whole. */
     ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), GSI_ECONFLICT);
-    ck_assert_uint_eq(jsize(), before + 1);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before + 1);
     struct platform_verify_report rep;
     ck_assert_msg(platform_journal_verify(p, &rep, NULL, NULL, &err) == 0, "%s", err.msg);
 }
@@ -460,7 +432,7 @@ static void *write_many(void *arg)
 
 START_TEST(group_commit_threads)
 {
-    uint64_t before = jsize();
+    uint64_t before = fixture_platform_journal_size(p);
     pthread_t t[16];
     struct worker w[16];
     for (int i = 0; i < 16; i++) {
@@ -471,7 +443,7 @@ START_TEST(group_commit_threads)
         pthread_join(t[i], NULL);
         ck_assert_int_eq(w[i].fails, 0);
     }
-    ck_assert_uint_eq(jsize(), before + 16 * 40);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before + 16 * 40);
     struct gsi_err err = GSI_ERR_INIT;
     struct platform_verify_report rep;
     ck_assert_msg(platform_journal_verify(p, &rep, NULL, NULL, &err) == 0, "%s", err.msg);
@@ -522,7 +494,7 @@ static int64_t count_checkpoints(void)
     struct store *s;
     struct gsi_err err = GSI_ERR_INIT;
     int64_t n = -1;
-    ck_assert_int_eq(store_open(&s, db, &err), 0);
+    ck_assert_int_eq(store_open(&s, fx.db, &err), 0);
     ck_assert_int_eq(store_query_int(s, &n, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0, &err),
                      0);
     store_close(s);
@@ -533,7 +505,7 @@ static int64_t count_checkpoints(void)
  * commit (one more signed checkpoint), not one each, and none waits for a third. */
 START_TEST(queued_writers_share_next_commit)
 {
-    uint64_t before = jsize();
+    uint64_t before = fixture_platform_journal_size(p);
     int64_t cps = count_checkpoints();
     held_entered = 0;
     held_release = 0;
@@ -600,7 +572,7 @@ static void *write_full(void *arg)
  * answered as recorded when it was rolled back, and none goes on in a new transaction. */
 START_TEST(batch_fails_when_database_ends_transaction)
 {
-    uint64_t before = jsize();
+    uint64_t before = fixture_platform_journal_size(p);
     held_entered = 0;
     held_release = 0;
     pthread_t ta, tb[3];
@@ -630,12 +602,12 @@ START_TEST(batch_fails_when_database_ends_transaction)
         ck_assert_msg(b[i].rc < 0, "write %d answered %d though its batch was rolled back", i,
                       b[i].rc);
     }
-    ck_assert_uint_eq(jsize(), before + ok);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before + ok);
     /* The platform goes on writing afterwards. */
     struct one_write c = { .hold = false };
     write_one(&c);
     ck_assert_int_eq(c.rc, 0);
-    ck_assert_uint_eq(jsize(), before + ok + 1);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before + ok + 1);
     struct gsi_err err = GSI_ERR_INIT;
     struct platform_verify_report rep;
     ck_assert_msg(platform_journal_verify(p, &rep, NULL, NULL, &err) == 0, "%s", err.msg);
@@ -649,12 +621,12 @@ START_TEST(proofs)
     struct platform_receipt r;
     struct platform_act act = { .type = "proof.test", .party = "EGY" };
     ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
-    uint64_t size1 = jsize();
+    uint64_t size1 = fixture_platform_journal_size(p);
     for (int i = 0; i < 5; i++) {
         ck_assert_int_eq(platform_act_record(p, &(struct platform_receipt){ 0 }, NULL, &act, &err),
                          0);
     }
-    uint64_t size2 = jsize();
+    uint64_t size2 = fixture_platform_journal_size(p);
     uint8_t root1[32], root2[32], leaf[32];
     ck_assert_int_eq(platform_journal_root(p, root1, size1, &err), 0);
     ck_assert_int_eq(platform_journal_root(p, root2, size2, &err), 0);
@@ -723,7 +695,7 @@ static void tamper(const char *sql)
 {
     struct store *s;
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_int_eq(store_open(&s, db, &err), 0);
+    ck_assert_int_eq(store_open(&s, fx.db, &err), 0);
     ck_assert_msg(store_exec(s, sql, NULL, 0, &err) == 0, "%s", err.msg);
     store_close(s);
 }
@@ -875,7 +847,7 @@ START_TEST(confidential_blinded)
     }
     platform_record_release(&rec);
     struct store *s;
-    ck_assert_int_eq(store_open(&s, db, &err), 0);
+    ck_assert_int_eq(store_open(&s, fx.db, &err), 0);
     int64_t time_us = 0;
     struct store_val iv[] = { STORE_INT(r.index) };
     ck_assert_int_eq(
@@ -909,7 +881,7 @@ START_TEST(confidential_blinded)
     hex_of(hex, leaf, 32);
     ck_assert_str_eq(hex, r.leaf_hash);
     /* The entry bundle holding it serves the 37 blinded bytes and nothing of the record. */
-    uint64_t size = jsize();
+    uint64_t size = fixture_platform_journal_size(p);
     uint64_t tile = r.index / 256;
     unsigned width = size - tile * 256 >= 256 ? 256 : (unsigned)(size - tile * 256);
     struct gsi_buf b;
@@ -1008,7 +980,7 @@ START_TEST(verify_reports_unreadable_checkpoint_file)
     struct gsi_buf msgs;
     gsi_buf_init(&msgs, 1 << 16);
     char path[200];
-    snprintf(path, sizeof path, "%s.checkpoint", db);
+    snprintf(path, sizeof path, "%s.checkpoint", fx.db);
     ck_assert_msg(platform_journal_verify(p, &rep, collect, &msgs, &err) == 0, "%s", msgs.data);
     /* A link to itself: open fails with ELOOP, not ENOENT. */
     ck_assert_int_eq(unlink(path), 0);
@@ -1054,10 +1026,10 @@ START_TEST(checkpoint_sign_without_read_connection)
 {
     struct gsi_err err = GSI_ERR_INIT;
     char moved[160];
-    snprintf(moved, sizeof moved, "%s/moved.db", dir);
-    ck_assert_int_eq(rename(db, moved), 0);
+    snprintf(moved, sizeof moved, "%s/moved.db", fx.dir);
+    ck_assert_int_eq(rename(fx.db, moved), 0);
     int rc = platform_journal_checkpoint_sign(p, NULL, &err);
-    ck_assert_int_eq(rename(moved, db), 0);
+    ck_assert_int_eq(rename(moved, fx.db), 0);
     ck_assert_int_eq(rc, GSI_ENOTFOUND);
     ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
 }
@@ -1080,7 +1052,7 @@ START_TEST(refuses_database_behind_file)
     tamper(q);
     struct platform_opts o;
     platform_opts_init(&o);
-    o.db = db;
+    o.db = fx.db;
     ck_assert_int_eq(platform_open(&p, &o, &err), GSI_EVERIFY);
     ck_assert_ptr_nonnull(strstr(err.msg, "behind"));
     ck_assert_ptr_null(p);
@@ -1098,23 +1070,23 @@ START_TEST(refuses_rollback_without_file)
     struct platform_receipt r;
     ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
     ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
-    uint64_t old_size = jsize();
+    uint64_t old_size = fixture_platform_journal_size(p);
     platform_close(p);
     p = NULL;
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "cp '%s' '%s.old'", db, db);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s.old'", fx.db, fx.db);
     ck_assert_int_eq(system(cmd), 0);
     struct platform_opts o;
     platform_opts_init(&o);
-    o.db = db;
+    o.db = fx.db;
     ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(platform_act_record(p, &r, NULL, &act, &err), 0);
     ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
     platform_close(p);
     p = NULL;
     /* The rollback: the old copy back, the file that would betray it gone. */
-    snprintf(cmd, sizeof cmd, "mv '%s.old' '%s' && rm -f '%s-wal' '%s-shm' '%s.checkpoint'", db, db,
-             db, db, db);
+    snprintf(cmd, sizeof cmd, "mv '%s.old' '%s' && rm -f '%s-wal' '%s-shm' '%s.checkpoint'", fx.db,
+             fx.db, fx.db, fx.db, fx.db);
     ck_assert_int_eq(system(cmd), 0);
     ck_assert_int_eq(platform_open(&p, &o, &err), GSI_EVERIFY);
     ck_assert_ptr_null(p);
@@ -1124,7 +1096,7 @@ START_TEST(refuses_rollback_without_file)
     ck_assert_int_eq(platform_open(&p, &o, &err), GSI_EVERIFY);
     o.checkpoint_missing_ok = true;
     ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
-    ck_assert_uint_eq(jsize(), old_size);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), old_size);
     ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
     platform_close(p);
     p = NULL;
@@ -1142,11 +1114,11 @@ START_TEST(checkpoint_every)
     platform_close(p);
     struct platform_opts o;
     platform_opts_init(&o);
-    o.db = db;
+    o.db = fx.db;
     o.checkpoint_every_ms = 3600u * 1000u; /* the burst below takes far less than an hour */
     ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
     struct store *s;
-    ck_assert_int_eq(store_open(&s, db, &err), 0);
+    ck_assert_int_eq(store_open(&s, fx.db, &err), 0);
     int64_t before = 0, after = 0, top = 0;
     ck_assert_int_eq(
         store_query_int(s, &before, 0, "SELECT COUNT(*) FROM checkpoints", NULL, 0, &err), 0);
@@ -1161,7 +1133,7 @@ START_TEST(checkpoint_every)
     ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
     ck_assert_int_eq(
         store_query_int(s, &top, 0, "SELECT MAX(size) FROM checkpoints", NULL, 0, &err), 0);
-    ck_assert_uint_eq((uint64_t)top, jsize());
+    ck_assert_uint_eq((uint64_t)top, fixture_platform_journal_size(p));
     /* Signing again with nothing new adds nothing. */
     ck_assert_int_eq(platform_journal_checkpoint_sign(p, NULL, &err), 0);
     ck_assert_int_eq(
@@ -1178,7 +1150,7 @@ START_TEST(uninitialised)
     struct platform_opts o;
     platform_opts_init(&o);
     char other[160];
-    snprintf(other, sizeof other, "%s/empty.db", dir);
+    snprintf(other, sizeof other, "%s/empty.db", fx.dir);
     o.db = other;
     struct platform *q = NULL;
     struct gsi_err err = GSI_ERR_INIT;
@@ -1197,11 +1169,11 @@ START_TEST(uninitialised)
                   err.msg);
     /* init on an existing database is an upgrade, not a re-seed */
     bool created = true;
-    o.db = db;
-    uint64_t before = jsize();
+    o.db = fx.db;
+    uint64_t before = fixture_platform_journal_size(p);
     ck_assert_int_eq(platform_init(&o, &created, &err), 0);
     ck_assert(!created);
-    ck_assert_uint_eq(jsize(), before);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before);
 }
 END_TEST
 
@@ -1213,7 +1185,7 @@ START_TEST(refuses_newer_schema)
     p = NULL;
     struct store *s = NULL;
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
+    ck_assert_msg(store_open(&s, fx.db, &err) == 0, "%s", err.msg);
     struct store_val v[] = { STORE_INT(store_schema_latest() + 1) };
     ck_assert_msg(store_exec(s,
                              "INSERT INTO schema_migrations (version, name, applied)"
@@ -1223,7 +1195,7 @@ START_TEST(refuses_newer_schema)
     store_close(s);
     struct platform_opts o;
     platform_opts_init(&o);
-    o.db = db;
+    o.db = fx.db;
     struct platform *q = NULL;
     ck_assert_int_eq(platform_open(&q, &o, &err), GSI_EDB);
     ck_assert_ptr_null(q);
@@ -1239,11 +1211,11 @@ START_TEST(store_write_fault)
     struct gsi_err err = GSI_ERR_INIT;
     struct platform_delegate chn;
     char t[PLATFORM_TOKEN_MAX];
-    add_delegate(&chn, t, "CHN", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &chn, t, "CHN", PLATFORM_ROLE_DELEGATE);
     char why[GSI_ERR_MSG_MAX] = "";
     ck_assert(platform_store_writable(p, why, sizeof why));
     struct store *s;
-    ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
+    ck_assert_msg(store_open(&s, fx.db, &err) == 0, "%s", err.msg);
     ck_assert_int_eq(store_exec(s,
                                 "CREATE TRIGGER refuse BEFORE INSERT ON records BEGIN "
                                 "SELECT RAISE(ABORT, 'attempt to write a readonly database'); END",

@@ -8,14 +8,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fixture_platform.h"
 #include "harness.h"
 #include "platform/platform.h"
 #include "platform/proc.h"
 #include "ref/ref.h"
 #include "store/store.h"
 
-static char dir[64];
-static char db[128];
+static struct fixture_platform fx;
 static struct platform *p;
 /* The injected clock: 2026-12-01T00:00:00Z = 1796083200 s (date -u -d 2026-12-01 +%s). */
 #define T0  ((int64_t)1796083200 * 1000000)
@@ -30,49 +30,24 @@ static int64_t test_clock(void *ctx)
 
 static struct platform_delegate usa, chn, ind, bra, obs;
 
-static void add_delegate(struct platform_delegate *d, const char *party, enum platform_role role)
-{
-    char token[PLATFORM_TOKEN_MAX];
-    struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(platform_delegate_add(p, d, token, party, role, "Test Person", NULL, &err) == 0,
-                  "%s", err.msg);
-}
-
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/gsi-proc-unit.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(db, sizeof db, "%s/t.db", dir);
     struct platform_opts o;
     platform_opts_init(&o);
-    o.db = db;
     o.clock = test_clock;
     now_us = T0;
-    struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(platform_init(&o, NULL, &err) == 0, "%s", err.msg);
-    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
-    add_delegate(&usa, "USA", PLATFORM_ROLE_DELEGATE);
-    add_delegate(&chn, "CHN", PLATFORM_ROLE_DELEGATE);
-    add_delegate(&ind, "IND", PLATFORM_ROLE_DELEGATE);
-    add_delegate(&bra, "BRA", PLATFORM_ROLE_DELEGATE);
-    add_delegate(&obs, "CHN", PLATFORM_ROLE_OBSERVER);
+    p = fixture_platform_open(&fx, "proc-unit", &o);
+    fixture_platform_delegate_add(p, &usa, NULL, "USA", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &chn, NULL, "CHN", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &ind, NULL, "IND", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &bra, NULL, "BRA", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &obs, NULL, "CHN", PLATFORM_ROLE_OBSERVER);
 }
 
 static void teardown(void)
 {
-    platform_close(p);
+    fixture_platform_remove(&fx, p);
     p = NULL;
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static uint64_t jsize(void)
-{
-    uint64_t n = 0;
-    struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_int_eq(platform_journal_size(p, &n, &err), 0);
-    return n;
 }
 
 /* Performs an act and returns its status; `msg` (may be NULL) gets the error message. */
@@ -214,7 +189,7 @@ START_TEST(refusals_write_nothing)
     char msg[GSI_ERR_MSG_MAX];
     ck_assert_int_eq(act(&usa, "concern.lodge", 0, lodge, &id, msg), 0);
     ck_assert_int_eq(act(&chn, "concern.acknowledge", id, "{}", NULL, NULL), 0);
-    uint64_t before = jsize();
+    uint64_t before = fixture_platform_journal_size(p);
     /* acting for another party */
     ck_assert_int_eq(act(&chn, "concern.acknowledge", id, "{\"party\":\"IND\"}", NULL, msg),
                      GSI_EFORBIDDEN);
@@ -273,7 +248,7 @@ START_TEST(refusals_write_nothing)
     ck_assert_int_eq(act(&usa, "concern.lodge", 0, payload, NULL, msg), GSI_EDATA);
     ck_assert_msg(strstr(msg, "/text: expected a string of 1 to 20000 bytes") == msg, "%s", msg);
     free(payload);
-    ck_assert_uint_eq(jsize(), before);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before);
 }
 END_TEST
 
@@ -292,10 +267,10 @@ START_TEST(confidential_concern)
     platform_proc_case_release(&c);
     ck_assert_int_eq(platform_proc_get(p, &c, &ind, &platform_proc_concern, id, 0, &err),
                      GSI_ENOTFOUND);
-    uint64_t before = jsize();
+    uint64_t before = fixture_platform_journal_size(p);
     ck_assert_int_eq(act(&ind, "concern.acknowledge", id, "{}", NULL, msg), GSI_ENOTFOUND);
     ck_assert_int_eq(act(&ind, "concern.withdraw", id, "{}", NULL, msg), GSI_ENOTFOUND);
-    ck_assert_uint_eq(jsize(), before);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before);
     struct platform_proc_query q = { 0 };
     struct platform_proc_case *list;
     size_t n;
@@ -320,7 +295,7 @@ START_TEST(groupings_expand)
     char msg[GSI_ERR_MSG_MAX];
     /* ASEAN has 11 members (data/parties/members.csv); lodged by IDN, which is one of them. */
     struct platform_delegate idn;
-    add_delegate(&idn, "IDN", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &idn, NULL, "IDN", PLATFORM_ROLE_DELEGATE);
     ck_assert_msg(act(&idn, "concern.lodge", 0,
                       "{\"to\":[\"ASEAN\",\"CHN\"],\"domain\":\"asean-way\",\"title\":\"t\","
                       "\"text\":\"x\",\"ack_days\":10}",
@@ -425,7 +400,7 @@ START_TEST(verify_checks_projection)
     ck_assert_int_eq(act(&ind, "concern.acknowledge", id, "{}", NULL, NULL), 0);
     /* A state changed behind the journal's back is found. */
     struct store *s;
-    ck_assert_int_eq(store_open(&s, db, &err), 0);
+    ck_assert_int_eq(store_open(&s, fx.db, &err), 0);
     struct store_val v[] = { STORE_INT(id) };
     ck_assert_int_eq(store_exec(s,
                                 "UPDATE proc_parties SET state = 'answered' WHERE case_id = ?"
@@ -506,12 +481,12 @@ START_TEST(launch_rule)
 {
     char body[1024], msg[GSI_ERR_MSG_MAX];
     int64_t id = 0;
-    uint64_t before = jsize();
+    uint64_t before = fixture_platform_journal_size(p);
     launch(body, sizeof body, 23, "");
     ck_assert_int_eq(nact(&usa, "notification.missile_launch", 0, body, NULL, msg), GSI_EDATA);
     ck_assert_msg(strstr(msg, "23.0 hours ahead") != NULL && strstr(msg, "1988 Agreement"), "%s",
                   msg);
-    ck_assert_uint_eq(jsize(), before);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before);
     launch(body, sizeof body, 25, "");
     ck_assert_msg(nact(&usa, "notification.missile_launch", 0, body, &id, msg) == 0, "%s", msg);
     struct platform_proc_case c;
@@ -559,7 +534,7 @@ START_TEST(geojson_refusals)
 {
     char msg[GSI_ERR_MSG_MAX];
     char body[1024];
-    uint64_t before = jsize();
+    uint64_t before = fixture_platform_journal_size(p);
     launch(body, sizeof body, 30, "");
     char *open_ring = strstr(body, "[170,10]]]");
     memcpy(open_ring, "[170,12]]]", 10); /* last position differs from the first */
@@ -585,7 +560,7 @@ START_TEST(geojson_refusals)
                           NULL, msg),
                      GSI_EDATA);
     ck_assert_str_eq(msg, "/area/type: expected \"Point\" or \"Polygon\"");
-    ck_assert_uint_eq(jsize(), before);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before);
 }
 END_TEST
 
