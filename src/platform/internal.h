@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "journal/journal.h"
+#include "platform/canonical.h"
 #include "platform/platform.h"
 #include "platform/proc.h"
 #include "store/store.h"
@@ -170,13 +171,6 @@ int platform_journal_append_act(struct pw_batch *b, struct platform_entry *e,
                                 const struct gsi_buf *canon, const char *type, const char *party,
                                 int64_t delegate, struct gsi_err *err);
 
-/* Decides the leaf-data form of entry `e` read from the journal (fields and leaf_hash
- * filled), given its record's salt ("" or NULL: none): blinded when there is a salt and the
- * version-1 bytes do not hash to the stored leaf hash, since confidential acts written before
- * blinding keep their version-1 leaf. Sets e->blind and e->salt. A corrupt row then fails
- * the leaf check in either form, which is what verify reports. */
-int platform_entry_form(struct platform_entry *e, const char *salt, struct gsi_err *err);
-
 /* Entries [start, end) with every field and their leaf-data form (platform_entry_form), for
  * the entry bundles; the same limits as platform_journal_entries. Never for a public
  * listing: it holds confidential acts' fields and salts. */
@@ -216,29 +210,8 @@ int platform_check_party_id(const char *id, struct gsi_err *err);
 int platform_check_type(const char *type, struct gsi_err *err);
 int platform_check_name(const char *what, const char *name, struct gsi_err *err);
 
-/* Canonical bytes of the things journal entries are about (their SHA-256 is the entry's
- * payload hash). docs/internals/platform.md gives the formats. */
-int platform_canon_record(struct gsi_buf *out, int64_t id, const char *type, const char *party,
-                          int64_t delegate, const char *time, bool confidential,
-                          const char *audience, uint64_t journal_index, const char *payload,
-                          size_t payload_len, struct gsi_err *err);
-/* As platform_canon_record; with a non-empty `salt` (64 hex digits, a confidential record's)
- * the gsi-record/v2 form, which carries it; with "" the gsi-record/v1 form. */
-int platform_canon_record_salted(struct gsi_buf *out, int64_t id, const char *type,
-                                 const char *party, int64_t delegate, const char *time,
-                                 bool confidential, const char *audience, uint64_t journal_index,
-                                 const char *salt, const char *payload, size_t payload_len,
-                                 struct gsi_err *err);
-
 /* Fills `out` with `n` bytes from the kernel's random source (getrandom). */
 int platform_random(uint8_t *out, size_t n, struct gsi_err *err);
-int platform_canon_delegate(struct gsi_buf *out, int64_t id, const char *party, const char *role,
-                            const char *name, const char *pubkey, const char *token_hash,
-                            const char *created, struct gsi_err *err);
-int platform_canon_party(struct gsi_buf *out, const char *id, const char *kind, const char *name,
-                         const char *region, const char *created, const char *members,
-                         struct gsi_err *err);
-
 /* Fills `out` from a row (id, party, role, name, pubkey, created, revoked). */
 void platform_delegate_from_row(struct platform_delegate *out, const struct store_rows *r,
                                 size_t row);

@@ -20,7 +20,6 @@
 
 #define CHUNK          5000
 #define PROBLEMS_SHOWN 200 /* messages passed on; all are counted */
-#define CANON_MAX      (PLATFORM_PAYLOAD_MAX + 16384)
 
 struct vent {
     uint8_t leaf[JOURNAL_HASH_SIZE];
@@ -406,7 +405,7 @@ static int check_records(struct store *s, struct vent *ents, uint64_t size, stru
             after = id;
             int64_t index = store_rows_int(r, i, 8);
             struct gsi_buf canon;
-            gsi_buf_init(&canon, CANON_MAX);
+            gsi_buf_init(&canon, PLATFORM_CANON_MAX);
             struct gsi_err cerr = GSI_ERR_INIT;
             platform_canon_record_salted(
                 &canon, id, store_rows_text(r, i, 1), store_rows_text(r, i, 2),
