@@ -145,6 +145,40 @@ def probe_unknown_and_repeated(c, s, doc, good):
                                       "value counts)")
 
 
+def probe_bodies(c, s, doc, token, good):
+    """Every POST that takes a JSON body refuses one that is not JSON, one that is not an
+    object, and (where its schema allows no other properties) one with a property it does not
+    list."""
+    for template, ops in doc["paths"].items():
+        op = ops.get("post")
+        if op is None or "requestBody" not in op:
+            continue
+        content = op["requestBody"].get("content", {})
+        if "application/json" not in content:
+            continue
+        schema = resolve(doc, content["application/json"].get("schema") or {})
+        path = good_path(template, good)
+        bodies = [(b"{not json", "malformed JSON"), (b"[]", "not an object"),
+                  (b'"text"', "not an object")]
+        if schema.get("additionalProperties") is False:
+            bodies.append((b'{"zz_unknown": 1}', "an unknown property"))
+        for raw, why in bodies:
+            st, b, h = s.call("POST", path, token=token, raw=raw)
+            is_error(c, st, b, h, f"POST {path} with {why}")
+
+
+def probe_records_body(c, s, token):
+    """A record's audience: each party once, and only on a confidential record."""
+    for body, why in (({"type": "note", "payload": {}, "audience": ["IND", "IND"],
+                        "confidential": True}, "an audience naming a party twice"),
+                      ({"type": "note", "payload": {}, "audience": ["IND"]},
+                       "an audience on a public record"),
+                      ({"type": "note", "payload": {}, "audience": [],
+                        "confidential": False}, "an empty audience on a public record")):
+        st, b, h = s.call("POST", "/v1/parties/CHN/records", token=token, body=body)
+        is_error(c, st, b, h, f"POST /v1/parties/CHN/records with {why}")
+
+
 def main():
     c = Checks()
     env = Env(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
@@ -169,6 +203,9 @@ def main():
                 g["id"] = "CHN"
             probe_route(c, s, doc, template, ops, chn, g)
         probe_unknown_and_repeated(c, s, doc, good)
+        writer = env.delegate("CHN", name="body probe")
+        probe_bodies(c, s, doc, writer, good)
+        probe_records_body(c, s, writer)
         # The routes that name a party by id answer 404 for one that does not exist.
         for path in ("/v1/parties/ZZZ", "/v1/parties/ZZZ/delegates", "/v1/parties/ZZZ/records",
                      "/v1/records?party=ZZZ", "/v1/concerns?party=ZZZ"):
