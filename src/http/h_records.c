@@ -131,7 +131,20 @@ static bool note_type(const char *t)
     return strcmp(t, "note") == 0 || (strncmp(t, "note.", 5) == 0 && t[5] != '\0');
 }
 
-/* Joins the audience array into "CHN,IND", the platform's form. */
+/* Whether audience[0..i) already holds `id`. */
+static bool audience_has(json_t *aud, size_t i, const char *id)
+{
+    for (size_t k = 0; k < i; k++) {
+        const char *s = json_string_value(json_array_get(aud, k));
+        if (s != NULL && strcmp(s, id) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Joins the audience array into "CHN,IND", the platform's form. Each party once: a repeated
+ * id would be stored, hashed and journalled as given, two spellings of one audience. */
 static int audience_join(struct gsi_buf *out, json_t *aud, struct gsi_err *err)
 {
     size_t i;
@@ -142,6 +155,9 @@ static int audience_join(struct gsi_buf *out, json_t *aud, struct gsi_err *err)
         if (id == NULL || id[0] == '\0' || strlen(id) >= PLATFORM_ID_MAX || strchr(id, ',')) {
             return gsi_err_set(err, GSI_EUSAGE, "audience[%zu] must be a party id such as \"CHN\"",
                                i);
+        }
+        if (audience_has(aud, i, id)) {
+            return gsi_err_set(err, GSI_EUSAGE, "audience[%zu]: party '%s' is named twice", i, id);
         }
         if ((i > 0 && gsi_buf_putc(out, ',') < 0) || gsi_buf_puts(out, id) < 0) {
             return gsi_err_set(err, GSI_EUSAGE, "the audience is longer than %u bytes",
@@ -185,6 +201,12 @@ int http__party_records_add(struct http_req *req, struct http_resp *resp)
     }
     if (aud != NULL && !json_is_array(aud)) {
         rc = gsi_err_set(&req->err, GSI_EUSAGE, "\"audience\" must be an array of party ids");
+        goto done;
+    }
+    if (aud != NULL && !confidential) {
+        /* A public record is shown to everyone: an audience would say otherwise. */
+        rc = gsi_err_set(&req->err, GSI_EUSAGE,
+                         "\"audience\" is for a confidential record only (\"confidential\": true)");
         goto done;
     }
     if (aud != NULL && (rc = audience_join(&audience, aud, &req->err)) < 0) {

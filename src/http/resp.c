@@ -129,6 +129,17 @@ int http_req_json(json_t **out, struct http_req *req)
     return 0;
 }
 
+/* Parses `s` as an integer in canonical decimal: digits only, no leading zero but in "0" itself.
+ * "007" and "7" would otherwise name the same row or page under two spellings. */
+static int parse_canonical_u64(uint64_t *out, const char *s)
+{
+    size_t n = strlen(s);
+    if (n > 1 && s[0] == '0') {
+        return GSI_EDATA;
+    }
+    return gsi_parse_u64(out, s, n);
+}
+
 int http_req_query_u64(uint64_t *out, struct http_req *req, const char *name, bool required,
                        uint64_t dflt, uint64_t lo, uint64_t hi)
 {
@@ -141,10 +152,11 @@ int http_req_query_u64(uint64_t *out, struct http_req *req, const char *name, bo
         return 0;
     }
     uint64_t x;
-    if (gsi_parse_u64(&x, v, strlen(v)) < 0 || x < lo || x > hi) {
+    if (parse_canonical_u64(&x, v) < 0 || x < lo || x > hi) {
         return gsi_err_set(&req->err, GSI_EUSAGE,
-                           "query argument '%s' must be an integer from %llu to %llu", name,
-                           (unsigned long long)lo, (unsigned long long)hi);
+                           "query argument '%s' must be an integer from %llu to %llu, in digits "
+                           "without a sign or a leading zero",
+                           name, (unsigned long long)lo, (unsigned long long)hi);
     }
     *out = x;
     return 0;
@@ -155,7 +167,7 @@ int http_req_param_id(int64_t *id, struct http_req *req, const char *what)
     const char *s = req->params[0];
     uint64_t v;
     *id = 0;
-    if (gsi_parse_u64(&v, s, strlen(s)) < 0 || v == 0 || v > INT64_MAX) {
+    if (parse_canonical_u64(&v, s) < 0 || v == 0 || v > INT64_MAX) {
         return gsi_err_set(&req->err, GSI_ENOTFOUND, "no %s '%s'", what, s);
     }
     *id = (int64_t)v;

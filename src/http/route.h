@@ -139,11 +139,13 @@ int http_req_json(json_t **out, struct http_req *req);
 
 /* Reads query argument `name` as an integer in [lo, hi]. When absent: `*out = dflt` if
  * `required` is false, GSI_EUSAGE otherwise. GSI_EUSAGE when it is not a decimal integer in
- * range, with a message naming the argument. */
+ * range, written in digits without a sign or a leading zero ("007" is refused, "0" is not),
+ * with a message naming the argument. */
 int http_req_query_u64(uint64_t *out, struct http_req *req, const char *name, bool required,
                        uint64_t dflt, uint64_t lo, uint64_t hi);
 
-/* Reads the first path parameter as a row id: digits only, from 1 to INT64_MAX. Otherwise
+/* Reads the first path parameter as a row id: digits only, no leading zero ("07" names no
+ * row: one id, one spelling), from 1 to INT64_MAX. Otherwise
  * GSI_ENOTFOUND ("no <what> '<param>'"), since no row has such an id, and `*id` is 0. */
 int http_req_param_id(int64_t *id, struct http_req *req, const char *what);
 

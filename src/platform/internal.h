@@ -317,6 +317,10 @@ int64_t platform__proc_json_time(const json_t *obj, const char *key);
 int64_t platform__proc_json_int(const json_t *obj, const char *key, int64_t dflt);
 
 /* Whether `key` is a field act `a` takes ("party", or one of its declared fields). */
+/* "a, b, c": the verbs of `proc`'s opening acts (its cases' subtypes), for a message; cut
+ * short at `cap`. */
+void platform__proc_opening_verbs(char *out, size_t cap, const struct platform_proc *proc);
+
 bool platform__proc_field_known(const struct platform_proc_act *a, const char *key);
 
 /* Checks `obj` against the fields of `a`, expanding PARTIES fields (groupings, "ALL") through

@@ -281,7 +281,8 @@ int platform_record_get(struct platform *p, struct platform_record *out,
  * whatever its size, so a reader can page through anything). Nothing past the byte cap is
  * read from the database. *more (may be NULL) is set when the page stopped at either cap, so
  * that more records may follow the last one returned. A viewer of no party (party "") sees
- * public records only. Free with platform_record_list_free(). */
+ * public records only. A `type` no record can have (not [a-z0-9._-], 1 to 63 bytes) is
+ * GSI_EUSAGE. Free with platform_record_list_free(). */
 int platform_record_list(struct platform *p, struct platform_record **out, size_t *n,
                          const struct platform_delegate *viewer, const char *type,
                          const char *party, int64_t after_id, size_t limit, size_t max_bytes,

@@ -135,6 +135,9 @@ int platform_record_list(struct platform *p, struct platform_record **out, size_
     if (limit > PLATFORM_LIST_MAX) {
         return gsi_err_set(err, GSI_ELIMIT, "limit %zu is over %d", limit, PLATFORM_LIST_MAX);
     }
+    if (type != NULL && platform_check_type(type, err) < 0) {
+        return err->code; /* no record can have it: a mistake, not an empty page */
+    }
     char where[320];
     struct store_val v[7];
     size_t nv = 0;

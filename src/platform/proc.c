@@ -638,8 +638,7 @@ int platform_proc_act(struct platform *p, struct platform_proc_receipt *out,
     return rc;
 }
 
-/* "a, b, c": the verbs of `proc`'s opening acts, for a message. */
-static void opening_verbs(char *out, size_t cap, const struct platform_proc *proc)
+void platform__proc_opening_verbs(char *out, size_t cap, const struct platform_proc *proc)
 {
     size_t len = 0;
     out[0] = '\0';
@@ -677,7 +676,7 @@ int platform_proc_open(struct platform *p, struct platform_proc_receipt *out,
     int rc;
     if (open == NULL || !(open->flags & PLATFORM_PROC_OPENS)) {
         char verbs[512];
-        opening_verbs(verbs, sizeof verbs, proc);
+        platform__proc_opening_verbs(verbs, sizeof verbs, proc);
         rc = gsi_err_set(err, GSI_EDATA, "/type: expected the kind of %s: one of %s", proc->name,
                          verbs);
     } else {

@@ -302,7 +302,10 @@ struct platform_proc_query {
 };
 
 /* Cases of `proc` that `viewer` may see and that match `q`, by last_record (oldest change
- * first), without their acts. Free with platform_proc_case_list_free. */
+ * first), without their acts. Free with platform_proc_case_list_free. A filter that names
+ * nothing is refused rather than answered with an empty list: a state `proc` lacks, a subtype
+ * that is none of its opening verbs, an unknown domain (GSI_EUSAGE, the message lists the
+ * allowed values) or a party that does not exist (GSI_ENOTFOUND). */
 int platform_proc_list(struct platform *p, struct platform_proc_case **out, size_t *n,
                        const struct platform_delegate *viewer, const struct platform_proc *proc,
                        const struct platform_proc_query *q, struct gsi_err *err);

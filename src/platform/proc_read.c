@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "platform/internal.h"
+#include "ref/ref.h"
 
 #define CASE_COLS                                                                           \
     "c.id, c.kind, c.subtype, c.owner, c.state, c.confidential, c.title, c.domain, c.data," \
@@ -187,6 +188,69 @@ static void where_add(char *w, size_t cap, const char *clause)
     snprintf(w + len, cap - len, "%s", clause);
 }
 
+/* "a, b, c" of `n` names, cut short at `cap`, for a message. */
+static void names_join(char *out, size_t cap, const char *const *names, size_t n)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && len < cap; i++) {
+        len += (size_t)snprintf(out + len, cap - len, "%s%s", i > 0 ? ", " : "", names[i]);
+    }
+}
+
+/* Whether `s` is one of `n` names. */
+static bool name_in(const char *s, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether `s` is the verb of one of `proc`'s opening acts (a case's subtype). */
+static bool subtype_known(const struct platform_proc *proc, const char *s)
+{
+    for (size_t i = 0; i < proc->nacts; i++) {
+        if ((proc->acts[i].flags & PLATFORM_PROC_OPENS) && strcmp(proc->acts[i].verb, s) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A filter that names nothing (a state the procedure lacks, a subtype, domain or party that does
+ * not exist) is the caller's mistake, not a question whose answer is an empty list: GSI_EUSAGE
+ * naming the allowed values, GSI_ENOTFOUND for a party. */
+static int query_check(struct platform *p, const struct platform_proc *proc,
+                       const struct platform_proc_query *q, struct gsi_err *err)
+{
+    char allowed[GSI_ERR_MSG_MAX];
+    if (q->state != NULL && !name_in(q->state, proc->states, proc->nstates)) {
+        names_join(allowed, sizeof allowed, proc->states, proc->nstates);
+        return gsi_err_set(err, GSI_EUSAGE, "state '%.24s' is no state of a %s; expected one of %s",
+                           q->state, proc->name, allowed);
+    }
+    if (q->subtype != NULL && !subtype_known(proc, q->subtype)) {
+        platform__proc_opening_verbs(allowed, sizeof allowed, proc);
+        return gsi_err_set(err, GSI_EUSAGE, "type '%.40s' is no type of a %s; expected one of %s",
+                           q->subtype, proc->name, allowed);
+    }
+    if (q->domain != NULL && ref_domain_by_key(q->domain, strlen(q->domain)) == NULL) {
+        const char *keys[32];
+        size_t nk = 0;
+        for (size_t i = 0; i < ref_domain_count() && nk < 32; i++) {
+            keys[nk++] = ref_domain_at(i)->key;
+        }
+        names_join(allowed, sizeof allowed, keys, nk);
+        return gsi_err_set(err, GSI_EUSAGE, "domain '%.40s' is unknown; expected one of %s",
+                           q->domain, allowed);
+    }
+    struct platform_party party;
+    return q->party != NULL ? platform_party_get(p, &party, q->party, err) : 0;
+}
+
 int platform_proc_list(struct platform *p, struct platform_proc_case **out, size_t *n,
                        const struct platform_delegate *viewer, const struct platform_proc *proc,
                        const struct platform_proc_query *q, struct gsi_err *err)
@@ -194,6 +258,9 @@ int platform_proc_list(struct platform *p, struct platform_proc_case **out, size
     *out = NULL;
     *n = 0;
     size_t limit = q->limit != 0 ? q->limit : 100;
+    if (query_check(p, proc, q, err) < 0) {
+        return err->code;
+    }
     if (limit > PLATFORM_PROC_LIST_MAX) {
         return gsi_err_set(err, GSI_ELIMIT, "limit %zu is over %d", limit, PLATFORM_PROC_LIST_MAX);
     }
