@@ -228,9 +228,11 @@ static int participant_check(struct platform_proc_step *st, int64_t stmt, int64_
         return gsi_err_set(err, GSI_EDATA, "/participant: only for public participants");
     }
     /* Members of the public act only through platform_consult_public_act, which found the
-     * participant by its token in this consultation and checked a vote's statement before the
-     * write, so their acts read nothing here (each read inside the write costs a round trip on
-     * PostgreSQL, with the batch waiting); the local administrator is trusted anyway. */
+     * participant by its token in this consultation and that a vote's statement is this
+     * consultation's before the write (neither changes once true), so their acts read no
+     * facts here (each read inside the write costs a round trip on PostgreSQL, with the batch
+     * waiting); whether the statement is moderated out can change, and rule_vote checks it
+     * (public_moderated). The local administrator is trusted anyway. */
     if (pub) {
         f->stmt_found = 1;
         *voter = CONSULT_VOTER_PUBLIC + part;
@@ -339,11 +341,73 @@ static int rule_statement(struct platform_proc_step *st, struct gsi_err *err)
                       v, 5, err);
 }
 
+/* The moderated-out statements of a consultation, kept for the rest of a batch (st->aux):
+ * every public vote checks its statement inside the transaction, and a batch of them on one
+ * consultation reads this once. At most MODERATED_KEPT ids; past that each vote reads its
+ * statement's row. rule_moderate sets it back to unread. */
+#define MODERATED_KEPT 4096
+struct moderated {
+    size_t n;
+    int64_t id[];
+};
+
+static int moderated_load(struct platform_proc_step *st, struct gsi_err *err)
+{
+    struct store_val v[] = { STORE_INT(st->case_id), STORE_INT(MODERATED_KEPT + 1) };
+    struct store_rows *r;
+    int rc = store_query(st->s, &r,
+                         "SELECT id FROM consult_statements WHERE consultation = ? AND"
+                         " moderated <> 0 ORDER BY id LIMIT ?",
+                         v, 2, err);
+    if (rc < 0) {
+        return rc;
+    }
+    size_t n = store_rows_count(r);
+    struct moderated *m = n <= MODERATED_KEPT ? malloc(sizeof *m + n * sizeof m->id[0]) : NULL;
+    for (size_t i = 0; m != NULL && i < n; i++) {
+        m->id[i] = store_rows_int(r, i, 0);
+    }
+    store_rows_free(r);
+    if (m != NULL) {
+        m->n = n;
+        st->aux->data = m;
+        st->aux->release = free;
+    }
+    return 0;
+}
+
+/* Whether statement `stmt` of this consultation is moderated out, now, inside the write: a
+ * public vote's check before the write cannot see a moderation committed since, or one made
+ * earlier in the same batch. */
+static int public_moderated(struct platform_proc_step *st, int64_t stmt, int64_t *moderated,
+                            struct gsi_err *err)
+{
+    *moderated = 0;
+    int rc = st->aux != NULL && st->aux->data == NULL ? moderated_load(st, err) : 0;
+    const struct moderated *m = st->aux != NULL ? st->aux->data : NULL;
+    for (size_t i = 0; rc == 0 && m != NULL && i < m->n && *moderated == 0; i++) {
+        *moderated = m->id[i] == stmt;
+    }
+    if (rc == 0 && m == NULL) {
+        struct store_val v[] = { STORE_INT(stmt), STORE_INT(st->case_id) };
+        rc = store_query_int(st->s, moderated, 0,
+                             "SELECT COALESCE(MAX(moderated), 0) FROM consult_statements WHERE"
+                             " id = ? AND consultation = ?",
+                             v, 2, err);
+    }
+    return rc;
+}
+
 static int rule_vote(struct platform_proc_step *st, struct gsi_err *err)
 {
     int64_t voter = 0, stmt = platform__proc_json_int(st->payload, "statement", 0);
     struct facts f;
     int rc = participant_check(st, stmt, &voter, &f, err);
+    if (rc == 0 && strcmp(st->party, CONSULT_PUBLIC_PARTY) == 0 && !st->replay) {
+        /* A replayed public vote was accepted when made (before this check was made inside
+         * the write, a moderation could slip between the two): it stands. */
+        rc = public_moderated(st, stmt, &f.moderated, err);
+    }
     if (rc == 0 && f.stmt_found == 0) {
         rc = gsi_err_set(err, GSI_ENOTFOUND, "/statement: no statement %lld in consultation %lld",
                          (long long)stmt, (long long)st->case_id);
@@ -393,6 +457,10 @@ static int rule_moderate(struct platform_proc_step *st, struct gsi_err *err)
         rc = store_exec(st->s,
                         "UPDATE consult_statements SET moderated = 1, reason = ? WHERE id = ?", v,
                         2, err);
+    }
+    if (rc == 0 && st->aux != NULL && st->aux->data != NULL) {
+        st->aux->release(st->aux->data); /* read again by the next public vote */
+        st->aux->data = NULL;
     }
     return rc;
 }

@@ -110,10 +110,10 @@ int platform_consult_public_register(struct platform *p, char token[CONSULT_PUBL
     return 0;
 }
 
-/* A public vote's statement: this consultation's and not moderated out, checked through the
- * read pool before the write, so that the vote's rules need no read inside the transaction
- * (consult.c). A moderation committed between the two is the one race: the engine then
- * leaves the statement out all the same. */
+/* A public vote's statement: this consultation's (which never changes once true), checked
+ * through the read pool before the write, so that the vote's rules need not read it inside
+ * the transaction (consult.c); and not moderated out, checked here to refuse early and again
+ * inside the transaction (rule_vote), since a moderation may commit in between. */
 static int public_statement_check(struct platform *p, int64_t consultation, const json_t *sv,
                                   struct gsi_err *err)
 {

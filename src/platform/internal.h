@@ -74,6 +74,9 @@ struct pw_batch {
     /* Sign a checkpoint of the tree at this commit even if one is not due yet (an explicit
      * platform_journal_checkpoint_sign). */
     bool force_sign;
+    /* The cases this batch's procedure acts loaded, as they left them (proc_cache.c); dropped
+     * when an act is undone and when the batch ends. */
+    struct platform__proc_cache *proc_cache;
 };
 
 struct platform {
@@ -268,6 +271,16 @@ extern const size_t platform_members_csv_len;
 #define PROC_GEO_RINGS  16   /* rings of one polygon */
 
 /* One addressed party's row as the step sees (and changes) it. */
+/* What a procedure's rules keep about one case for the rest of a batch, such as
+ * consult.c's moderated-out statements: `data`, freed by `release`, NULL when nothing is kept.
+ * It must be what the database holds inside the transaction: a rule that changes what it
+ * describes updates it or sets it back to NULL (it is dropped with the batch's cache anyway
+ * when an act is undone). */
+struct platform_proc_aux {
+    void *data;
+    void (*release)(void *data);
+};
+
 struct proc_prow {
     char party[PLATFORM_ID_MAX];
     int state;      /* index in proc->party_states */
@@ -299,6 +312,9 @@ struct platform_proc_step {
     size_t nrows;
     struct proc_prow *self; /* the acting party's row (ADDRESSED acts), else NULL */
     bool replay;            /* the rebuild replays a journalled record (which was accepted then) */
+    /* What the procedure's rules keep about this case for the rest of the group-commit batch
+     * (proc_cache.c); NULL while rebuilding, or past the cache's cap: then read each time. */
+    struct platform_proc_aux *aux;
 };
 
 /* The row of `party` in the step, or NULL. */
@@ -339,6 +355,18 @@ int platform__proc_project(struct store *s, const struct platform_proc *proc,
                  const struct platform_proc_act *a, const char *party, json_t *payload,
                  int64_t case_id, int64_t record_id, int64_t time_us, bool replay,
                  struct gsi_err *err);
+
+/* The batch's case cache (proc_cache.c). platform__proc_cache_load fills st with case
+ * st->case_id, from the cache or through `load` (then cached), and sets st->aux;
+ * platform__proc_cache_keep records the case as an act that succeeded left it;
+ * platform__proc_cache_drop forgets everything (an act was undone, or the batch ends). */
+struct platform__proc_cache;
+int platform__proc_cache_load(struct platform__proc_cache **cache, struct platform_proc_step *st,
+                              int (*load)(struct platform_proc_step *, struct gsi_err *),
+                              struct gsi_err *err);
+void platform__proc_cache_keep(struct platform__proc_cache **cache,
+                               const struct platform_proc_step *st);
+void platform__proc_cache_drop(struct platform__proc_cache **cache);
 
 #define PROC_HOUR_US ((int64_t)3600 * 1000000)
 #define PROC_DAY_US  (24 * PROC_HOUR_US)

@@ -226,6 +226,12 @@ int platform_may_act_for(const struct platform_delegate *actor, const char *part
  * act only (nothing of it is written); other acts in the same group commit are unaffected. */
 typedef int (*platform_apply_fn)(void *ctx, struct store *s, int64_t record_id,
                                  uint64_t journal_index, int64_t time_us, struct gsi_err *err);
+/* The same, given the group-commit batch that carries the act (its store and what the batch
+ * keeps between its acts: internal.h), for the procedures' framework (proc.c). */
+struct pw_batch;
+typedef int (*platform_batch_apply_fn)(void *ctx, struct pw_batch *b, int64_t record_id,
+                                       uint64_t journal_index, int64_t time_us,
+                                       struct gsi_err *err);
 
 struct platform_act {
     const char *type;        /* [a-z0-9._-]{1,63}, e.g. "concern.lodge" */
@@ -236,6 +242,7 @@ struct platform_act {
     const char *audience;    /* comma-separated party ids that may see it ("CHN,IND"), or NULL */
     platform_apply_fn apply; /* optional */
     void *apply_ctx;
+    platform_batch_apply_fn apply_batch; /* optional, instead of apply (same apply_ctx) */
 };
 
 struct platform_receipt {

@@ -305,6 +305,7 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
                 b.nentries = entries_before;
                 b.nnodes = nodes_before;
                 b.next_record_id = id_before;
+                platform__proc_cache_drop(&b.proc_cache); /* it may hold what was undone */
             }
             struct gsi_err rel = GSI_ERR_INIT;
             if (store_savepoint_release(s, "act", &rel) < 0 && r->rc == 0) {
@@ -364,6 +365,7 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
         }
     }
     free(b.seen);
+    platform__proc_cache_drop(&b.proc_cache);
     if (rc < 0) {
         p->range = saved;
         free(note);
@@ -621,8 +623,9 @@ static int act_apply(struct platform *p, struct pw_batch *b, void *ctx, struct g
     if (rc < 0) {
         return rc;
     }
-    if (a->apply != NULL) {
-        rc = a->apply(a->apply_ctx, b->s, id, index, e.time_us, err);
+    if (a->apply != NULL || a->apply_batch != NULL) {
+        rc = a->apply_batch != NULL ? a->apply_batch(a->apply_ctx, b, id, index, e.time_us, err)
+                                    : a->apply(a->apply_ctx, b->s, id, index, e.time_us, err);
         if (rc < 0) {
             return rc;
         }

@@ -357,10 +357,12 @@ static void step_init(struct platform_proc_step *st, const struct platform_proc 
     st->case_id = case_id;
 }
 
-int platform__proc_project(struct store *s, const struct platform_proc *proc,
-                           const struct platform_proc_act *a, const char *party, json_t *payload,
-                           int64_t case_id, int64_t record_id, int64_t time_us, bool replay,
-                           struct gsi_err *err)
+/* platform__proc_project, with the batch's case cache when `cache` is not NULL (an act being
+ * made; the rebuild has none). */
+static int project(struct store *s, struct platform__proc_cache **cache,
+                   const struct platform_proc *proc, const struct platform_proc_act *a,
+                   const char *party, json_t *payload, int64_t case_id, int64_t record_id,
+                   int64_t time_us, bool replay, struct gsi_err *err)
 {
     struct platform_proc_step st;
     step_init(&st, proc, a, party, payload, case_id);
@@ -369,7 +371,9 @@ int platform__proc_project(struct store *s, const struct platform_proc *proc,
     st.time_us = time_us;
     st.record_id = record_id;
     bool opening = (a->flags & PLATFORM_PROC_OPENS) != 0;
-    int rc = opening ? step_open(&st, err) : step_load(&st, err);
+    int rc = opening ? step_open(&st, err)
+             : cache != NULL ? platform__proc_cache_load(cache, &st, step_load, err)
+                             : step_load(&st, err);
     rc = rc ? rc : step_transit(&st, err);
     if (rc == 0 && proc->rules != NULL) {
         rc = proc->rules(&st, err);
@@ -382,10 +386,21 @@ int platform__proc_project(struct store *s, const struct platform_proc *proc,
     if (rc == 0 && data_text != NULL) {
         rc = step_write(&st, data_text, opening, err);
     }
+    if (rc == 0 && cache != NULL) {
+        platform__proc_cache_keep(cache, &st);
+    }
     free(data_text);
     json_decref(st.data);
     free(st.rows);
     return rc;
+}
+
+int platform__proc_project(struct store *s, const struct platform_proc *proc,
+                           const struct platform_proc_act *a, const char *party, json_t *payload,
+                           int64_t case_id, int64_t record_id, int64_t time_us, bool replay,
+                           struct gsi_err *err)
+{
+    return project(s, NULL, proc, a, party, payload, case_id, record_id, time_us, replay, err);
 }
 
 /* --- making an act --- */
@@ -398,13 +413,13 @@ struct act_ctx {
     int64_t case_id;
 };
 
-static int act_apply(void *ctx, struct store *s, int64_t record_id, uint64_t journal_index,
+static int act_apply(void *ctx, struct pw_batch *b, int64_t record_id, uint64_t journal_index,
                      int64_t time_us, struct gsi_err *err)
 {
     (void)journal_index;
     struct act_ctx *c = ctx;
-    return platform__proc_project(s, c->proc, c->act, c->party, c->payload, c->case_id, record_id,
-                                  time_us, false, err);
+    return project(b->s, &b->proc_cache, c->proc, c->act, c->party, c->payload, c->case_id,
+                   record_id, time_us, false, err);
 }
 
 static void head_release(struct case_head *h)
@@ -538,7 +553,7 @@ static int act_record(struct platform *p, struct platform_proc_receipt *out,
                                 .payload_len = strlen(text),
                                 .confidential = confidential,
                                 .audience = confidential ? audience : NULL,
-                                .apply = act_apply,
+                                .apply_batch = act_apply,
                                 .apply_ctx = c };
     int rc = platform_act_record(p, &out->act, actor, &act, err);
     free(text);
