@@ -318,8 +318,10 @@ static const struct platform_proc_act *act_of(const char *type, const struct pla
     return NULL;
 }
 
-static int replay_one(struct store *s, const struct store_rows *r, size_t i, struct gsi_err *err)
+/* A store_query_pages row: replays record row `i` on the store `ctx`. */
+static int replay_one(void *ctx, const struct store_rows *r, size_t i, struct gsi_err *err)
 {
+    struct store *s = ctx;
     const struct platform_proc *proc = NULL;
     const struct platform_proc_act *a = act_of(store_rows_text(r, i, 1), &proc);
     if (a == NULL) {
@@ -373,30 +375,13 @@ static int rebuild_fn(struct platform *p, struct pw_batch *b, void *ctx, struct 
     for (size_t i = 0; rc == 0 && platform_procs[i] != NULL; i++) {
         rc = tables_clear(b->s, platform_procs[i], err);
     }
-    int64_t after = 0;
     /* Pages of records, oldest first, joined with their entries for the act time. */
-    while (rc == 0) {
-        struct store_val v[] = { STORE_INT(after) };
-        struct store_rows *r;
-        rc = store_query(b->s, &r,
-                         "SELECT r.id, r.type, r.party, r.payload, j.time_us FROM records r JOIN"
-                         " journal j ON j.idx = r.journal_index WHERE r.id > ? AND r.type LIKE"
-                         " '%.%' ORDER BY r.id LIMIT 1000",
-                         v, 1, err);
-        if (rc < 0) {
-            break;
-        }
-        size_t n = store_rows_count(r);
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            rc = replay_one(b->s, r, i, err);
-            after = store_rows_int(r, i, 0);
-        }
-        store_rows_free(r);
-        if (n < 1000) {
-            break;
-        }
-    }
-    return rc;
+    return rc < 0 ? rc
+                  : store_query_pages(b->s,
+                                      "SELECT r.id, r.type, r.party, r.payload, j.time_us FROM"
+                                      " records r JOIN journal j ON j.idx = r.journal_index WHERE"
+                                      " r.id > ? AND r.type LIKE '%.%' ORDER BY r.id LIMIT ?",
+                                      0, 1000, replay_one, b->s, err);
 }
 
 int platform_proc_rebuild(struct platform *p, struct gsi_err *err)
