@@ -328,6 +328,10 @@ struct platform_proc_step {
     bool replay;            /* the rebuild replays a journalled record (which was accepted then) */
 };
 
+/* GSI_ENOTFOUND "no <procedure> <id>": the one answer for a case that does not exist and for
+ * a confidential case the asker may not see, so that an outsider learns nothing. */
+int platform__proc_no_case(const struct platform_proc *proc, int64_t id, struct gsi_err *err);
+
 /* The row of `party` in the step, or NULL. */
 struct proc_prow *platform__proc_step_row(struct platform_proc_step *st, const char *party);
 /* Sets a row's deadline (0: nothing due) and marks it changed. */

@@ -48,6 +48,11 @@ static int state_index(const char *const *names, size_t n, const char *s)
     return -1;
 }
 
+int platform__proc_no_case(const struct platform_proc *proc, int64_t id, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)id);
+}
+
 struct proc_prow *platform__proc_step_row(struct platform_proc_step *st, const char *party)
 {
     for (size_t i = 0; party != NULL && st->rows != NULL && i < st->nrows; i++) {
@@ -117,8 +122,7 @@ static int step_load(struct platform_proc_step *st, struct gsi_err *err)
     }
     if (store_rows_count(r) == 0) {
         store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", st->proc->name,
-                           (long long)st->case_id);
+        return platform__proc_no_case(st->proc, st->case_id, err);
     }
     snprintf(st->owner, sizeof st->owner, "%s", store_rows_text(r, 0, 0));
     st->case_state = state_index(st->proc->states, st->proc->nstates, store_rows_text(r, 0, 1));
@@ -439,7 +443,7 @@ static int head_read(struct platform *p, struct case_head *h, const struct platf
     }
     if (store_rows_count(r) == 0) {
         store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)id);
+        return platform__proc_no_case(proc, id, err);
     }
     h->id = id;
     snprintf(h->subtype, sizeof h->subtype, "%s", store_rows_text(r, 0, 0));
@@ -510,8 +514,7 @@ static int check_case(struct platform *p, struct case_head *h, const struct plat
     }
     bool member = strcmp(h->owner, party) == 0 || head_addresses(h, party);
     if (h->confidential && !admin && !member) {
-        /* The same answer as for a case that does not exist. */
-        return gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)case_id);
+        return platform__proc_no_case(proc, case_id, err);
     }
     if (a->who == PLATFORM_PROC_OWNER && strcmp(h->owner, party) != 0) {
         return gsi_err_set(err, GSI_EFORBIDDEN, "only %s, which opened %s %lld, may perform %s",

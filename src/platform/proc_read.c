@@ -165,14 +165,13 @@ int platform_proc_get(struct platform *p, struct platform_proc_case *out,
     }
     if (store_rows_count(r) == 0) {
         store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)id);
+        return platform__proc_no_case(proc, id, err);
     }
     rc = case_fill(out, r, 0, err);
     store_rows_free(r);
     rc = rc ? rc : parties_load(p, out, at_us != 0 ? at_us : platform_clock_now(p), err);
     if (rc == 0 && !case_visible(viewer, out)) {
-        /* Hidden reads as missing: an outsider learns nothing. */
-        rc = gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)id);
+        rc = platform__proc_no_case(proc, id, err); /* hidden reads as missing */
     }
     rc = rc ? rc : acts_load(p, out, err);
     if (rc < 0) {
