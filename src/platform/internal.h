@@ -277,6 +277,11 @@ int platform_row_fill_id(void *elem, const struct store_rows *r, size_t row,
 /* Bytes a checkpoint file may hold. */
 #define PLATFORM_CHECKPOINT_FILE_MAX 65536
 
+/* The latest signed checkpoint's note, appended to `note`, and its tree size in *size (when
+ * not NULL). GSI_ENOTFOUND "no checkpoint has been signed yet" before the first. */
+int platform_checkpoint_latest(struct platform *p, struct gsi_buf *note, uint64_t *size,
+                               struct gsi_err *err);
+
 /* Seeds the parties (platform_init). */
 int platform_parties_seed(struct platform *p, struct gsi_err *err);
 
