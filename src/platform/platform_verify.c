@@ -283,6 +283,22 @@ static void file_checkpoint(struct platform *p, uint64_t size, struct vctx *v, u
     free(file);
 }
 
+/* Once the rebuilt tree has the checkpoint file's size, its root must be the file's. */
+static void file_root_check(struct vctx *v, const struct platform *p,
+                            const struct journal_merkle_range *range, uint64_t file_size,
+                            const uint8_t file_root[JOURNAL_HASH_SIZE])
+{
+    if (file_size != range->size) {
+        return;
+    }
+    uint8_t root[JOURNAL_HASH_SIZE];
+    journal_merkle_range_root(range, root);
+    if (memcmp(root, file_root, sizeof root) != 0) {
+        problem(v, "the checkpoint file %s (size %llu) does not match the journal",
+                p->checkpoint_path, (unsigned long long)file_size);
+    }
+}
+
 static int check_checkpoints(struct platform *p, struct store *s, struct vent *ents, uint64_t size,
                              struct vnodes *nodes, struct vctx *v, struct gsi_err *err)
 {
@@ -307,14 +323,7 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
             continue;
         }
         while (range.size < cs) {
-            if (file_size == range.size) {
-                uint8_t root[JOURNAL_HASH_SIZE];
-                journal_merkle_range_root(&range, root);
-                if (memcmp(root, file_root, sizeof root) != 0) {
-                    problem(v, "the checkpoint file %s (size %llu) does not match the journal",
-                            p->checkpoint_path, (unsigned long long)file_size);
-                }
-            }
+            file_root_check(v, p, &range, file_size, file_root);
             rc =
                 journal_merkle_range_append(&range, ents[range.size].leaf, vnodes_emit, nodes, err);
             if (rc < 0) {
@@ -323,14 +332,7 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
             }
         }
         if (i == n) {
-            if (file_size == range.size) {
-                uint8_t root[JOURNAL_HASH_SIZE];
-                journal_merkle_range_root(&range, root);
-                if (memcmp(root, file_root, sizeof root) != 0) {
-                    problem(v, "the checkpoint file %s (size %llu) does not match the journal",
-                            p->checkpoint_path, (unsigned long long)file_size);
-                }
-            }
+            file_root_check(v, p, &range, file_size, file_root);
             break;
         }
         v->rep->checkpoints++;
