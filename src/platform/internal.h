@@ -336,6 +336,11 @@ struct platform_proc_step {
 /* GSI_ENOTFOUND "no <procedure> <id>": the one answer for a case that does not exist and for
  * a confidential case the asker may not see, so that an outsider learns nothing. */
 int platform__proc_no_case(const struct platform_proc *proc, int64_t id, struct gsi_err *err);
+/* Reads case `id` of `proc` with `sql`, a query of proc_cases whose two parameters are the id
+ * and the procedure's name (`… WHERE id = ? AND kind = ?`), into *r, which then holds at least
+ * one row; platform__proc_no_case (r freed) when there is none. */
+int platform__proc_case_query(struct platform *p, struct store_rows **r, const char *sql,
+                              const struct platform_proc *proc, int64_t id, struct gsi_err *err);
 
 /* The row of `party` in the step, or NULL. */
 struct proc_prow *platform__proc_step_row(struct platform_proc_step *st, const char *party);

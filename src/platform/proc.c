@@ -53,6 +53,19 @@ int platform__proc_no_case(const struct platform_proc *proc, int64_t id, struct 
     return gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)id);
 }
 
+int platform__proc_case_query(struct platform *p, struct store_rows **r, const char *sql,
+                              const struct platform_proc *proc, int64_t id, struct gsi_err *err)
+{
+    struct store_val v[] = { STORE_INT(id), STORE_TEXT(proc->name) };
+    int rc = platform_query(p, r, sql, v, 2, err);
+    if (rc == 0 && store_rows_count(*r) == 0) {
+        store_rows_free(*r);
+        *r = NULL;
+        rc = platform__proc_no_case(proc, id, err);
+    }
+    return rc;
+}
+
 struct proc_prow *platform__proc_step_row(struct platform_proc_step *st, const char *party)
 {
     for (size_t i = 0; party != NULL && st->rows != NULL && i < st->nrows; i++) {
@@ -432,24 +445,19 @@ static int head_read(struct platform *p, struct case_head *h, const struct platf
                      int64_t id, struct gsi_err *err)
 {
     memset(h, 0, sizeof *h);
-    struct store_val v[] = { STORE_INT(id), STORE_TEXT(proc->name) };
     struct store_rows *r;
-    int rc = platform_query(p, &r,
-                            "SELECT subtype, owner, confidential FROM proc_cases WHERE id = ? AND"
-                            " kind = ?",
-                            v, 2, err);
+    int rc = platform__proc_case_query(
+        p, &r, "SELECT subtype, owner, confidential FROM proc_cases WHERE id = ? AND kind = ?",
+        proc, id, err);
     if (rc < 0) {
         return rc;
-    }
-    if (store_rows_count(r) == 0) {
-        store_rows_free(r);
-        return platform__proc_no_case(proc, id, err);
     }
     h->id = id;
     snprintf(h->subtype, sizeof h->subtype, "%s", store_rows_text(r, 0, 0));
     snprintf(h->owner, sizeof h->owner, "%s", store_rows_text(r, 0, 1));
     h->confidential = store_rows_int(r, 0, 2) != 0;
     store_rows_free(r);
+    struct store_val v[] = { STORE_INT(id) };
     rc = platform_query(p, &r, "SELECT party FROM proc_parties WHERE case_id = ? ORDER BY party", v,
                         1, err);
     if (rc < 0) {

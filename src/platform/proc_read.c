@@ -154,18 +154,12 @@ int platform_proc_get(struct platform *p, struct platform_proc_case *out,
                       int64_t id, int64_t at_us, struct gsi_err *err)
 {
     memset(out, 0, sizeof *out);
-    struct store_val v[] = { STORE_INT(id), STORE_TEXT(proc->name) };
     struct store_rows *r;
-    int rc = platform_query(p, &r,
-                            "SELECT " CASE_COLS " FROM proc_cases c WHERE c.id = ? AND"
-                            " c.kind = ?",
-                            v, 2, err);
+    int rc = platform__proc_case_query(
+        p, &r, "SELECT " CASE_COLS " FROM proc_cases c WHERE c.id = ? AND c.kind = ?", proc, id,
+        err);
     if (rc < 0) {
         return rc;
-    }
-    if (store_rows_count(r) == 0) {
-        store_rows_free(r);
-        return platform__proc_no_case(proc, id, err);
     }
     rc = case_fill(out, r, 0, err);
     store_rows_free(r);
