@@ -142,6 +142,21 @@ int gsi_array_reserve(void **items, size_t *cap, size_t need, size_t size, size_
 
 /* The pointer is read and written through memcpy: `itemsp` points to a T * of whatever type
  * the caller has, which this file must not access as a void * lvalue. */
+/* Reallocates the array whose pointer (any T *) is at `itemsp` to `bytes` bytes. The pointer
+ * is read and written through memcpy, so one function serves every element type. 0, or
+ * GSI_ENOMEM with the array as it was. */
+static int realloc_at(void *itemsp, size_t bytes)
+{
+    void *old;
+    memcpy(&old, itemsp, sizeof old);
+    void *m = realloc(old, bytes);
+    if (m == NULL) {
+        return GSI_ENOMEM;
+    }
+    memcpy(itemsp, &m, sizeof m);
+    return 0;
+}
+
 int gsi_array_grow_at(void *itemsp, size_t *cap, size_t need, size_t size, size_t first)
 {
     if (need <= *cap) {
@@ -151,13 +166,9 @@ int gsi_array_grow_at(void *itemsp, size_t *cap, size_t need, size_t size, size_
     if (ncap == 0) {
         return GSI_ENOMEM;
     }
-    void *old;
-    memcpy(&old, itemsp, sizeof old);
-    void *m = realloc(old, ncap * size);
-    if (m == NULL) {
+    if (realloc_at(itemsp, ncap * size) < 0) {
         return GSI_ENOMEM;
     }
-    memcpy(itemsp, &m, sizeof m);
     *cap = ncap;
     return 0;
 }
@@ -168,14 +179,7 @@ int gsi_array_resize_at(void *itemsp, size_t n, size_t size)
     if (size == 0 || count > SIZE_MAX / size) {
         return GSI_ENOMEM;
     }
-    void *old;
-    memcpy(&old, itemsp, sizeof old);
-    void *m = realloc(old, count * size);
-    if (m == NULL) {
-        return GSI_ENOMEM;
-    }
-    memcpy(itemsp, &m, sizeof m);
-    return 0;
+    return realloc_at(itemsp, count * size);
 }
 
 int gsi_arrays_grow(const struct gsi_array_ref *arrays, size_t n, size_t *cap, size_t need,

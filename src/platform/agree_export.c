@@ -57,25 +57,6 @@ static int delegate_canon(struct platform *p, struct gsi_buf *out, uint64_t *ind
     return rc;
 }
 
-static int latest_checkpoint(struct platform *p, struct gsi_buf *note, uint64_t *size,
-                             struct gsi_err *err)
-{
-    struct store_rows *r;
-    int rc = platform_query(p, &r, "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
-                            NULL, 0, err);
-    if (rc < 0) {
-        return rc;
-    }
-    if (store_rows_count(r) == 0) {
-        rc = gsi_err_set(err, GSI_ENOTFOUND, "no checkpoint has been signed yet");
-    } else {
-        *size = (uint64_t)store_rows_int(r, 0, 0);
-        rc = gsi_buf_append(note, store_rows_text(r, 0, 1), store_rows_len(r, 0, 1));
-    }
-    store_rows_free(r);
-    return rc;
-}
-
 struct export_state {
     struct agree_bundle_item *items;
     struct gsi_buf *canon; /* one buffer per item, owning its bytes */
@@ -159,7 +140,7 @@ int platform_agree_bundle_export(struct platform *p, struct gsi_buf *out, const 
         rc = platform_journal_checkpoint_sign(p, NULL, err);
     }
     if (rc == 0) {
-        rc = latest_checkpoint(p, &note, &size, err);
+        rc = platform_checkpoint_latest(p, &note, &size, err);
     }
     for (size_t i = 0; rc == 0 && i < n; i++) {
         rc = add_signature(p, &x, sign_records[i], size, err);

@@ -728,9 +728,9 @@ static const struct platform_proc_table consult_tables[] = {
 
 /* A moderate record of a kept (imported) statement: the statement was not moderated out when
  * imported (moderating it again is refused), so it goes back to that before the replay. */
-static int unmoderate_one(struct store *s, const struct store_rows *r, size_t i,
-                          struct gsi_err *err)
+static int unmoderate_one(void *ctx, const struct store_rows *r, size_t i, struct gsi_err *err)
 {
+    struct store *s = ctx;
     json_t *o = json_loadb(store_rows_text(r, i, 1), store_rows_len(r, i, 1), 0, NULL);
     int64_t stmt = o != NULL ? platform__proc_json_int(o, "statement", 0) : 0;
     json_decref(o);
@@ -748,23 +748,10 @@ static int unmoderate_one(struct store *s, const struct store_rows *r, size_t i,
 
 static int consult_reset(struct store *s, struct gsi_err *err)
 {
-    int64_t after = 0;
-    int rc = 0;
-    for (size_t n = 1000; rc == 0 && n == 1000;) {
-        struct store_val v[] = { STORE_INT(after) };
-        struct store_rows *r = NULL;
-        rc = store_query(s, &r,
-                         "SELECT id, payload FROM records WHERE type = 'consultation.moderate' AND"
-                         " id > ? ORDER BY id LIMIT 1000",
-                         v, 1, err);
-        n = rc == 0 ? store_rows_count(r) : 0;
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            rc = unmoderate_one(s, r, i, err);
-            after = store_rows_int(r, i, 0);
-        }
-        store_rows_free(r);
-    }
-    return rc;
+    return store_query_pages(s,
+                             "SELECT id, payload FROM records WHERE type = 'consultation.moderate'"
+                             " AND id > ? ORDER BY id LIMIT ?",
+                             0, 1000, unmoderate_one, s, err);
 }
 
 const struct platform_proc platform_proc_consultation = {

@@ -253,6 +253,11 @@ int platform_row_fill_id(void *elem, const struct store_rows *r, size_t row,
 /* Bytes a checkpoint file may hold. */
 #define PLATFORM_CHECKPOINT_FILE_MAX 65536
 
+/* The latest signed checkpoint's note, appended to `note`, and its tree size in *size (when
+ * not NULL). GSI_ENOTFOUND "no checkpoint has been signed yet" before the first. */
+int platform_checkpoint_latest(struct platform *p, struct gsi_buf *note, uint64_t *size,
+                               struct gsi_err *err);
+
 /* Seeds the parties (platform_init). */
 int platform_parties_seed(struct platform *p, struct gsi_err *err);
 
@@ -316,6 +321,15 @@ struct platform_proc_step {
      * (proc_cache.c); NULL while rebuilding, or past the cache's cap: then read each time. */
     struct platform_proc_aux *aux;
 };
+
+/* GSI_ENOTFOUND "no <procedure> <id>": the one answer for a case that does not exist and for
+ * a confidential case the asker may not see, so that an outsider learns nothing. */
+int platform__proc_no_case(const struct platform_proc *proc, int64_t id, struct gsi_err *err);
+/* Reads case `id` of `proc` with `sql`, a query of proc_cases whose two parameters are the id
+ * and the procedure's name (`… WHERE id = ? AND kind = ?`), into *r, which then holds at least
+ * one row; platform__proc_no_case (r freed) when there is none. */
+int platform__proc_case_query(struct platform *p, struct store_rows **r, const char *sql,
+                              const struct platform_proc *proc, int64_t id, struct gsi_err *err);
 
 /* The row of `party` in the step, or NULL. */
 struct proc_prow *platform__proc_step_row(struct platform_proc_step *st, const char *party);

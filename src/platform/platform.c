@@ -144,12 +144,9 @@ int platform_check_party_id(const char *id, struct gsi_err *err)
         return gsi_err_set(err, GSI_EUSAGE, "party id must be 2 to %d characters",
                            PLATFORM_ID_MAX - 1);
     }
-    for (size_t i = 0; i < n; i++) {
-        char c = id[i];
-        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) {
-            return gsi_err_set(err, GSI_EUSAGE,
-                               "party id '%s': expected upper-case letters, digits and '-'", id);
-        }
+    if (strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != n) {
+        return gsi_err_set(err, GSI_EUSAGE,
+                           "party id '%s': expected upper-case letters, digits and '-'", id);
     }
     return 0;
 }
@@ -161,12 +158,8 @@ int platform_check_type(const char *type, struct gsi_err *err)
         return gsi_err_set(err, GSI_EUSAGE, "act type must be 1 to %d characters",
                            PLATFORM_TYPE_MAX - 1);
     }
-    for (size_t i = 0; i < n; i++) {
-        char c = type[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '-')) {
-            return gsi_err_set(err, GSI_EUSAGE, "act type '%.63s': expected [a-z0-9._-]", type);
-        }
+    if (strspn(type, "abcdefghijklmnopqrstuvwxyz0123456789._-") != n) {
+        return gsi_err_set(err, GSI_EUSAGE, "act type '%.63s': expected [a-z0-9._-]", type);
     }
     return 0;
 }

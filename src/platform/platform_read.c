@@ -231,21 +231,30 @@ int platform_journal_size(struct platform *p, uint64_t *size, struct gsi_err *er
     return 0;
 }
 
-int platform_journal_checkpoint(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
+int platform_checkpoint_latest(struct platform *p, struct gsi_buf *note, uint64_t *size,
+                               struct gsi_err *err)
 {
     struct store_rows *r;
-    int rc = platform_query(p, &r, "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1", NULL,
-                            0, err);
+    int rc = platform_query(p, &r, "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+                            NULL, 0, err);
     if (rc < 0) {
         return rc;
     }
     if (store_rows_count(r) == 0) {
         rc = gsi_err_set(err, GSI_ENOTFOUND, "no checkpoint has been signed yet");
     } else {
-        rc = gsi_buf_append(note, store_rows_text(r, 0, 0), store_rows_len(r, 0, 0));
+        if (size != NULL) {
+            *size = (uint64_t)store_rows_int(r, 0, 0);
+        }
+        rc = gsi_buf_append(note, store_rows_text(r, 0, 1), store_rows_len(r, 0, 1));
     }
     store_rows_free(r);
     return rc;
+}
+
+int platform_journal_checkpoint(struct platform *p, struct gsi_buf *note, struct gsi_err *err)
+{
+    return platform_checkpoint_latest(p, note, NULL, err);
 }
 
 static int sign_now(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err)

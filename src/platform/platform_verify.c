@@ -50,82 +50,91 @@ static void problem(struct vctx *v, const char *fmt, ...)
     v->fn(v->ctx, msg);
 }
 
-static int read_entries(struct store *s, struct vent *ents, uint64_t size, struct vctx *v,
-                        struct gsi_err *err)
+struct revoke {
+    int64_t delegate;
+    char time[PLATFORM_TIME_MAX];
+};
+
+/* What the row callbacks of the paged reads below share: the entries and the report, and
+ * the revocations check_records collects for check_delegates. */
+struct vscan {
+    struct vctx *v;
+    struct vent *ents;
+    uint64_t size;
+    struct revoke *revs;
+    size_t nrevs, cap;
+};
+
+/* A store_query_pages row of read_entries: one journal entry, re-encoded and re-hashed. */
+static int entry_row(void *ctx, const struct store_rows *r, size_t i, struct gsi_err *err)
 {
-    int64_t after = -1;
-    for (;;) {
-        struct store_val pv[] = { STORE_INT(after), STORE_INT(CHUNK) };
-        struct store_rows *r;
-        int rc = store_query(s, &r,
-                             "SELECT j.idx, j.type, j.party, j.delegate, j.time_us, j.time,"
-                             " j.subject, j.payload_hash, j.leaf_hash, COALESCE(r.salt, '')"
-                             " FROM journal j LEFT JOIN records r ON r.journal_index = j.idx"
-                             " WHERE j.idx > ? ORDER BY j.idx LIMIT ?",
-                             pv, 2, err);
-        if (rc < 0) {
-            return rc;
-        }
-        size_t n = store_rows_count(r);
-        for (size_t i = 0; i < n; i++) {
-            struct platform_entry e;
-            memset(&e, 0, sizeof e);
-            int64_t idx = store_rows_int(r, i, 0);
-            after = idx;
-            if (idx < 0 || (uint64_t)idx >= size) {
-                problem(v, "journal entry %lld is past the journal's head (size %llu)",
-                        (long long)idx, (unsigned long long)size);
-                continue;
-            }
-            snprintf(e.type, sizeof e.type, "%s", store_rows_text(r, i, 1));
-            snprintf(e.party, sizeof e.party, "%s", store_rows_text(r, i, 2));
-            e.delegate = store_rows_int(r, i, 3);
-            e.time_us = store_rows_int(r, i, 4);
-            snprintf(e.subject, sizeof e.subject, "%s", store_rows_text(r, i, 6));
-            snprintf(e.payload_hash, sizeof e.payload_hash, "%s", store_rows_text(r, i, 7));
-            struct vent *ve = &ents[idx];
-            ve->present = true;
-            memcpy(ve->subject, e.subject, sizeof ve->subject);
-            memcpy(ve->payload_hash, e.payload_hash, sizeof ve->payload_hash);
-            v->rep->entries++;
-            char tstr[PLATFORM_TIME_MAX];
-            platform_time_format(tstr, e.time_us);
-            if (strcmp(tstr, store_rows_text(r, i, 5)) != 0) {
-                problem(v, "journal entry %lld: its time text '%s' does not match its time",
-                        (long long)idx, store_rows_text(r, i, 5));
-            }
-            struct gsi_buf bytes;
-            gsi_buf_init(&bytes, JOURNAL_ENTRY_MAX_BYTES + 1);
-            struct gsi_err eerr = GSI_ERR_INIT;
-            /* A confidential act's leaf data is blinded with its record's salt. */
-            e.index = (uint64_t)idx;
-            snprintf(e.leaf_hash, sizeof e.leaf_hash, "%s", store_rows_text(r, i, 8));
-            if (platform_entry_form(&e, store_rows_text(r, i, 9), &eerr) < 0 ||
-                platform_entry_canonical(&bytes, &e, &eerr) < 0) {
-                problem(v, "journal entry %lld: cannot be encoded: %s", (long long)idx, eerr.msg);
-                memset(ve->leaf, 0, sizeof ve->leaf);
-            } else {
-                journal_merkle_leaf_hash(ve->leaf, bytes.data, bytes.len);
-                char hex[PLATFORM_HEX_MAX];
-                platform_hex(hex, ve->leaf);
-                if (strcmp(hex, store_rows_text(r, i, 8)) != 0) {
-                    problem(v, "journal entry %lld (%s): its content does not match its leaf hash",
-                            (long long)idx, e.subject);
-                }
-            }
-            gsi_buf_release(&bytes);
-        }
-        store_rows_free(r);
-        if (n < CHUNK) {
-            break;
+    (void)err;
+    struct vscan *sc = ctx;
+    struct vctx *v = sc->v;
+    struct vent *ents = sc->ents;
+    uint64_t size = sc->size;
+    struct platform_entry e;
+    memset(&e, 0, sizeof e);
+    int64_t idx = store_rows_int(r, i, 0);
+    if (idx < 0 || (uint64_t)idx >= size) {
+        problem(v, "journal entry %lld is past the journal's head (size %llu)",
+                (long long)idx, (unsigned long long)size);
+        return 0;
+    }
+    snprintf(e.type, sizeof e.type, "%s", store_rows_text(r, i, 1));
+    snprintf(e.party, sizeof e.party, "%s", store_rows_text(r, i, 2));
+    e.delegate = store_rows_int(r, i, 3);
+    e.time_us = store_rows_int(r, i, 4);
+    snprintf(e.subject, sizeof e.subject, "%s", store_rows_text(r, i, 6));
+    snprintf(e.payload_hash, sizeof e.payload_hash, "%s", store_rows_text(r, i, 7));
+    struct vent *ve = &ents[idx];
+    ve->present = true;
+    memcpy(ve->subject, e.subject, sizeof ve->subject);
+    memcpy(ve->payload_hash, e.payload_hash, sizeof ve->payload_hash);
+    v->rep->entries++;
+    char tstr[PLATFORM_TIME_MAX];
+    platform_time_format(tstr, e.time_us);
+    if (strcmp(tstr, store_rows_text(r, i, 5)) != 0) {
+        problem(v, "journal entry %lld: its time text '%s' does not match its time",
+                (long long)idx, store_rows_text(r, i, 5));
+    }
+    struct gsi_buf bytes;
+    gsi_buf_init(&bytes, JOURNAL_ENTRY_MAX_BYTES + 1);
+    struct gsi_err eerr = GSI_ERR_INIT;
+    /* A confidential act's leaf data is blinded with its record's salt. */
+    e.index = (uint64_t)idx;
+    snprintf(e.leaf_hash, sizeof e.leaf_hash, "%s", store_rows_text(r, i, 8));
+    if (platform_entry_form(&e, store_rows_text(r, i, 9), &eerr) < 0 ||
+        platform_entry_canonical(&bytes, &e, &eerr) < 0) {
+        problem(v, "journal entry %lld: cannot be encoded: %s", (long long)idx, eerr.msg);
+        memset(ve->leaf, 0, sizeof ve->leaf);
+    } else {
+        journal_merkle_leaf_hash(ve->leaf, bytes.data, bytes.len);
+        char hex[PLATFORM_HEX_MAX];
+        platform_hex(hex, ve->leaf);
+        if (strcmp(hex, store_rows_text(r, i, 8)) != 0) {
+            problem(v, "journal entry %lld (%s): its content does not match its leaf hash",
+                    (long long)idx, e.subject);
         }
     }
-    for (uint64_t i = 0; i < size; i++) {
-        if (!ents[i].present) {
-            problem(v, "journal entry %llu is missing", (unsigned long long)i);
-        }
-    }
+    gsi_buf_release(&bytes);
     return 0;
+}
+
+static int read_entries(struct store *s, struct vscan *sc, struct gsi_err *err)
+{
+    int rc = store_query_pages(s,
+                               "SELECT j.idx, j.type, j.party, j.delegate, j.time_us, j.time,"
+                               " j.subject, j.payload_hash, j.leaf_hash, COALESCE(r.salt, '')"
+                               " FROM journal j LEFT JOIN records r ON r.journal_index = j.idx"
+                               " WHERE j.idx > ? ORDER BY j.idx LIMIT ?",
+                               -1, CHUNK, entry_row, sc, err);
+    for (uint64_t i = 0; rc == 0 && i < sc->size; i++) {
+        if (!sc->ents[i].present) {
+            problem(sc->v, "journal entry %llu is missing", (unsigned long long)i);
+        }
+    }
+    return rc;
 }
 
 /* The complete subtree hashes of the rebuilt tree, level by level: level L holds
@@ -273,6 +282,22 @@ static void file_checkpoint(struct platform *p, uint64_t size, struct vctx *v, u
     free(file);
 }
 
+/* Once the rebuilt tree has the checkpoint file's size, its root must be the file's. */
+static void file_root_check(struct vctx *v, const struct platform *p,
+                            const struct journal_merkle_range *range, uint64_t file_size,
+                            const uint8_t file_root[JOURNAL_HASH_SIZE])
+{
+    if (file_size != range->size) {
+        return;
+    }
+    uint8_t root[JOURNAL_HASH_SIZE];
+    journal_merkle_range_root(range, root);
+    if (memcmp(root, file_root, sizeof root) != 0) {
+        problem(v, "the checkpoint file %s (size %llu) does not match the journal",
+                p->checkpoint_path, (unsigned long long)file_size);
+    }
+}
+
 static int check_checkpoints(struct platform *p, struct store *s, struct vent *ents, uint64_t size,
                              struct vnodes *nodes, struct vctx *v, struct gsi_err *err)
 {
@@ -297,14 +322,7 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
             continue;
         }
         while (range.size < cs) {
-            if (file_size == range.size) {
-                uint8_t root[JOURNAL_HASH_SIZE];
-                journal_merkle_range_root(&range, root);
-                if (memcmp(root, file_root, sizeof root) != 0) {
-                    problem(v, "the checkpoint file %s (size %llu) does not match the journal",
-                            p->checkpoint_path, (unsigned long long)file_size);
-                }
-            }
+            file_root_check(v, p, &range, file_size, file_root);
             rc =
                 journal_merkle_range_append(&range, ents[range.size].leaf, vnodes_emit, nodes, err);
             if (rc < 0) {
@@ -313,14 +331,7 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
             }
         }
         if (i == n) {
-            if (file_size == range.size) {
-                uint8_t root[JOURNAL_HASH_SIZE];
-                journal_merkle_range_root(&range, root);
-                if (memcmp(root, file_root, sizeof root) != 0) {
-                    problem(v, "the checkpoint file %s (size %llu) does not match the journal",
-                            p->checkpoint_path, (unsigned long long)file_size);
-                }
-            }
+            file_root_check(v, p, &range, file_size, file_root);
             break;
         }
         v->rep->checkpoints++;
@@ -357,10 +368,17 @@ static int check_checkpoints(struct platform *p, struct store *s, struct vent *e
     return 0;
 }
 
-/* Checks the subject's canonical bytes against the entry that names it. */
+/* Checks the subject's canonical bytes against the entry that names it. Problems name it as
+ * the subject with a space for its slash ("record/12": "record 12"). */
 static void match(struct vctx *v, struct vent *ents, uint64_t size, int64_t index,
-                  const char *subject, const struct gsi_buf *canon, const char *what)
+                  const char *subject, const struct gsi_buf *canon)
 {
+    char what[64];
+    snprintf(what, sizeof what, "%s", subject);
+    char *slash = strchr(what, '/');
+    if (slash != NULL) {
+        *slash = ' ';
+    }
     v->rep->records++;
     if (index < 0 || (uint64_t)index >= size || !ents[index].present ||
         strcmp(ents[index].subject, subject) != 0) {
@@ -378,70 +396,52 @@ static void match(struct vctx *v, struct vent *ents, uint64_t size, int64_t inde
     }
 }
 
-struct revoke {
-    int64_t delegate;
-    char time[PLATFORM_TIME_MAX];
-};
-
-static int check_records(struct store *s, struct vent *ents, uint64_t size, struct vctx *v,
-                         struct revoke **revs, size_t *nrevs, struct gsi_err *err)
+/* A store_query_pages row of check_records: one record's canonical bytes against its entry;
+ * a revocation is kept for check_delegates. */
+static int record_row(void *ctx, const struct store_rows *r, size_t i, struct gsi_err *err)
 {
-    int64_t after = 0;
-    size_t cap = 0;
-    for (;;) {
-        struct store_val pv[] = { STORE_INT(after), STORE_INT(1000) };
-        struct store_rows *r;
-        int rc = store_query(s, &r,
+    struct vscan *sc = ctx;
+    int64_t id = store_rows_int(r, i, 0);
+    int64_t index = store_rows_int(r, i, 8);
+    struct gsi_buf canon;
+    gsi_buf_init(&canon, PLATFORM_CANON_MAX);
+    struct gsi_err cerr = GSI_ERR_INIT;
+    platform_canon_record_salted(&canon, id, store_rows_text(r, i, 1), store_rows_text(r, i, 2),
+                                 store_rows_int(r, i, 3), store_rows_text(r, i, 4),
+                                 store_rows_int(r, i, 5) != 0, store_rows_text(r, i, 6),
+                                 (uint64_t)index, store_rows_text(r, i, 9),
+                                 store_rows_text(r, i, 7), store_rows_len(r, i, 7), &cerr);
+    char subject[48];
+    snprintf(subject, sizeof subject, "record/%lld", (long long)id);
+    match(sc->v, sc->ents, sc->size, index, subject, &canon);
+    gsi_buf_release(&canon);
+    if (strcmp(store_rows_text(r, i, 1), "delegate.revoke") != 0) {
+        return 0;
+    }
+    int64_t d = 0;
+    const char *pl = store_rows_text(r, i, 7);
+    size_t pn = store_rows_len(r, i, 7);
+    if (pn > 13 && strncmp(pl, "{\"delegate\":", 12) == 0 && pl[pn - 1] == '}' &&
+        gsi_parse_i64(&d, pl + 12, pn - 13) == 0) {
+        if (GSI_ALLOC_GROW(sc->revs, sc->nrevs + 1, sc->cap, 16) < 0) {
+            return gsi_err_set(err, GSI_ENOMEM, "out of memory");
+        }
+        sc->revs[sc->nrevs].delegate = d;
+        snprintf(sc->revs[sc->nrevs].time, PLATFORM_TIME_MAX, "%s", store_rows_text(r, i, 4));
+        sc->nrevs++;
+    } else {
+        problem(sc->v, "record %lld: a revocation that names no delegate", (long long)id);
+    }
+    return 0;
+}
+
+static int check_records(struct store *s, struct vscan *sc, struct gsi_err *err)
+{
+    return store_query_pages(s,
                              "SELECT id, type, party, delegate, created, confidential, audience,"
                              " payload, journal_index, salt FROM records WHERE id > ? ORDER BY id"
                              " LIMIT ?",
-                             pv, 2, err);
-        if (rc < 0) {
-            return rc;
-        }
-        size_t n = store_rows_count(r);
-        for (size_t i = 0; i < n; i++) {
-            int64_t id = store_rows_int(r, i, 0);
-            after = id;
-            int64_t index = store_rows_int(r, i, 8);
-            struct gsi_buf canon;
-            gsi_buf_init(&canon, PLATFORM_CANON_MAX);
-            struct gsi_err cerr = GSI_ERR_INIT;
-            platform_canon_record_salted(
-                &canon, id, store_rows_text(r, i, 1), store_rows_text(r, i, 2),
-                store_rows_int(r, i, 3), store_rows_text(r, i, 4), store_rows_int(r, i, 5) != 0,
-                store_rows_text(r, i, 6), (uint64_t)index, store_rows_text(r, i, 9),
-                store_rows_text(r, i, 7), store_rows_len(r, i, 7), &cerr);
-
-            char subject[48], what[64];
-            snprintf(subject, sizeof subject, "record/%lld", (long long)id);
-            snprintf(what, sizeof what, "record %lld", (long long)id);
-            match(v, ents, size, index, subject, &canon, what);
-            gsi_buf_release(&canon);
-            if (strcmp(store_rows_text(r, i, 1), "delegate.revoke") == 0) {
-                int64_t d = 0;
-                const char *pl = store_rows_text(r, i, 7);
-                size_t pn = store_rows_len(r, i, 7);
-                if (pn > 13 && strncmp(pl, "{\"delegate\":", 12) == 0 && pl[pn - 1] == '}' &&
-                    gsi_parse_i64(&d, pl + 12, pn - 13) == 0) {
-                    if (GSI_ALLOC_GROW(*revs, *nrevs + 1, cap, 16) < 0) {
-                        store_rows_free(r);
-                        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
-                    }
-                    (*revs)[*nrevs].delegate = d;
-                    snprintf((*revs)[*nrevs].time, PLATFORM_TIME_MAX, "%s",
-                             store_rows_text(r, i, 4));
-                    (*nrevs)++;
-                } else {
-                    problem(v, "record %lld: a revocation that names no delegate", (long long)id);
-                }
-            }
-        }
-        store_rows_free(r);
-        if (n < 1000) {
-            return 0;
-        }
-    }
+                             0, 1000, record_row, sc, err);
 }
 
 static int check_delegates(struct store *s, struct vent *ents, uint64_t size, struct vctx *v,
@@ -463,10 +463,9 @@ static int check_delegates(struct store *s, struct vent *ents, uint64_t size, st
         platform_canon_delegate(&canon, id, store_rows_text(r, i, 1), store_rows_text(r, i, 2),
                                 store_rows_text(r, i, 3), store_rows_text(r, i, 4),
                                 store_rows_text(r, i, 5), store_rows_text(r, i, 6), &cerr);
-        char subject[48], what[64];
+        char subject[48];
         snprintf(subject, sizeof subject, "delegate/%lld", (long long)id);
-        snprintf(what, sizeof what, "delegate %lld", (long long)id);
-        match(v, ents, size, store_rows_int(r, i, 8), subject, &canon, what);
+        match(v, ents, size, store_rows_int(r, i, 8), subject, &canon);
         gsi_buf_release(&canon);
         const struct revoke *rv = NULL;
         for (size_t k = 0; k < nrevs; k++) {
@@ -535,10 +534,9 @@ static int check_parties(struct store *s, struct vent *ents, uint64_t size, stru
         platform_canon_party(&canon, id, store_rows_text(r, i, 1), store_rows_text(r, i, 2),
                              store_rows_text(r, i, 3), store_rows_text(r, i, 4),
                              members.data ? members.data : "", &cerr);
-        char subject[48], what[64];
+        char subject[48];
         snprintf(subject, sizeof subject, "party/%s", id);
-        snprintf(what, sizeof what, "party %s", id);
-        match(v, ents, size, store_rows_int(r, i, 5), subject, &canon, what);
+        match(v, ents, size, store_rows_int(r, i, 5), subject, &canon);
         gsi_buf_release(&members);
         gsi_buf_release(&canon);
     }
@@ -569,9 +567,8 @@ static int check_projection(struct platform *p, struct vctx *v, struct gsi_err *
 static int check_all(struct platform *p, struct store *s, struct vent *ents, uint64_t size,
                      struct vctx *v, struct gsi_err *err)
 {
-    struct revoke *revs = NULL;
-    size_t nrevs = 0;
-    int rc = read_entries(s, ents, size, v, err);
+    struct vscan sc = { .v = v, .ents = ents, .size = size };
+    int rc = read_entries(s, &sc, err);
     struct vnodes nodes;
     memset(&nodes, 0, sizeof nodes);
     if (rc == 0) {
@@ -585,10 +582,10 @@ static int check_all(struct platform *p, struct store *s, struct vent *ents, uin
     }
     vnodes_release(&nodes);
     if (rc == 0) {
-        rc = check_records(s, ents, size, v, &revs, &nrevs, err);
+        rc = check_records(s, &sc, err);
     }
     if (rc == 0) {
-        rc = check_delegates(s, ents, size, v, revs, nrevs, err);
+        rc = check_delegates(s, ents, size, v, sc.revs, sc.nrevs, err);
     }
     if (rc == 0) {
         rc = check_parties(s, ents, size, v, err);
@@ -599,7 +596,7 @@ static int check_all(struct platform *p, struct store *s, struct vent *ents, uin
                     (unsigned long long)i);
         }
     }
-    free(revs);
+    free(sc.revs);
     return rc;
 }
 

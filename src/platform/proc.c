@@ -48,6 +48,24 @@ static int state_index(const char *const *names, size_t n, const char *s)
     return -1;
 }
 
+int platform__proc_no_case(const struct platform_proc *proc, int64_t id, struct gsi_err *err)
+{
+    return gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)id);
+}
+
+int platform__proc_case_query(struct platform *p, struct store_rows **r, const char *sql,
+                              const struct platform_proc *proc, int64_t id, struct gsi_err *err)
+{
+    struct store_val v[] = { STORE_INT(id), STORE_TEXT(proc->name) };
+    int rc = platform_query(p, r, sql, v, 2, err);
+    if (rc == 0 && store_rows_count(*r) == 0) {
+        store_rows_free(*r);
+        *r = NULL;
+        rc = platform__proc_no_case(proc, id, err);
+    }
+    return rc;
+}
+
 struct proc_prow *platform__proc_step_row(struct platform_proc_step *st, const char *party)
 {
     for (size_t i = 0; party != NULL && st->rows != NULL && i < st->nrows; i++) {
@@ -117,8 +135,7 @@ static int step_load(struct platform_proc_step *st, struct gsi_err *err)
     }
     if (store_rows_count(r) == 0) {
         store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", st->proc->name,
-                           (long long)st->case_id);
+        return platform__proc_no_case(st->proc, st->case_id, err);
     }
     snprintf(st->owner, sizeof st->owner, "%s", store_rows_text(r, 0, 0));
     st->case_state = state_index(st->proc->states, st->proc->nstates, store_rows_text(r, 0, 1));
@@ -443,24 +460,19 @@ static int head_read(struct platform *p, struct case_head *h, const struct platf
                      int64_t id, struct gsi_err *err)
 {
     memset(h, 0, sizeof *h);
-    struct store_val v[] = { STORE_INT(id), STORE_TEXT(proc->name) };
     struct store_rows *r;
-    int rc = platform_query(p, &r,
-                            "SELECT subtype, owner, confidential FROM proc_cases WHERE id = ? AND"
-                            " kind = ?",
-                            v, 2, err);
+    int rc = platform__proc_case_query(
+        p, &r, "SELECT subtype, owner, confidential FROM proc_cases WHERE id = ? AND kind = ?",
+        proc, id, err);
     if (rc < 0) {
         return rc;
-    }
-    if (store_rows_count(r) == 0) {
-        store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)id);
     }
     h->id = id;
     snprintf(h->subtype, sizeof h->subtype, "%s", store_rows_text(r, 0, 0));
     snprintf(h->owner, sizeof h->owner, "%s", store_rows_text(r, 0, 1));
     h->confidential = store_rows_int(r, 0, 2) != 0;
     store_rows_free(r);
+    struct store_val v[] = { STORE_INT(id) };
     rc = platform_query(p, &r, "SELECT party FROM proc_parties WHERE case_id = ? ORDER BY party", v,
                         1, err);
     if (rc < 0) {
@@ -525,8 +537,7 @@ static int check_case(struct platform *p, struct case_head *h, const struct plat
     }
     bool member = strcmp(h->owner, party) == 0 || head_addresses(h, party);
     if (h->confidential && !admin && !member) {
-        /* The same answer as for a case that does not exist. */
-        return gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)case_id);
+        return platform__proc_no_case(proc, case_id, err);
     }
     if (a->who == PLATFORM_PROC_OWNER && strcmp(h->owner, party) != 0) {
         return gsi_err_set(err, GSI_EFORBIDDEN, "only %s, which opened %s %lld, may perform %s",

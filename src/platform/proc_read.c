@@ -155,25 +155,18 @@ int platform_proc_get(struct platform *p, struct platform_proc_case *out,
                       int64_t id, int64_t at_us, struct gsi_err *err)
 {
     memset(out, 0, sizeof *out);
-    struct store_val v[] = { STORE_INT(id), STORE_TEXT(proc->name) };
     struct store_rows *r;
-    int rc = platform_query(p, &r,
-                            "SELECT " CASE_COLS " FROM proc_cases c WHERE c.id = ? AND"
-                            " c.kind = ?",
-                            v, 2, err);
+    int rc = platform__proc_case_query(
+        p, &r, "SELECT " CASE_COLS " FROM proc_cases c WHERE c.id = ? AND c.kind = ?", proc, id,
+        err);
     if (rc < 0) {
         return rc;
-    }
-    if (store_rows_count(r) == 0) {
-        store_rows_free(r);
-        return gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)id);
     }
     rc = case_fill(out, r, 0, err);
     store_rows_free(r);
     rc = rc ? rc : parties_load(p, out, at_us != 0 ? at_us : platform_clock_now(p), err);
     if (rc == 0 && !case_visible(viewer, out)) {
-        /* Hidden reads as missing: an outsider learns nothing. */
-        rc = gsi_err_set(err, GSI_ENOTFOUND, "no %s %lld", proc->name, (long long)id);
+        rc = platform__proc_no_case(proc, id, err); /* hidden reads as missing */
     }
     rc = rc ? rc : acts_load(p, out, err);
     if (rc < 0) {
@@ -385,8 +378,10 @@ static const struct platform_proc_act *act_of(const char *type, const struct pla
     return NULL;
 }
 
-static int replay_one(struct store *s, const struct store_rows *r, size_t i, struct gsi_err *err)
+/* A store_query_pages row: replays record row `i` on the store `ctx`. */
+static int replay_one(void *ctx, const struct store_rows *r, size_t i, struct gsi_err *err)
 {
+    struct store *s = ctx;
     const struct platform_proc *proc = NULL;
     const struct platform_proc_act *a = act_of(store_rows_text(r, i, 1), &proc);
     if (a == NULL) {
@@ -440,30 +435,13 @@ static int rebuild_fn(struct platform *p, struct pw_batch *b, void *ctx, struct 
     for (size_t i = 0; rc == 0 && platform_procs[i] != NULL; i++) {
         rc = tables_clear(b->s, platform_procs[i], err);
     }
-    int64_t after = 0;
     /* Pages of records, oldest first, joined with their entries for the act time. */
-    while (rc == 0) {
-        struct store_val v[] = { STORE_INT(after) };
-        struct store_rows *r;
-        rc = store_query(b->s, &r,
-                         "SELECT r.id, r.type, r.party, r.payload, j.time_us FROM records r JOIN"
-                         " journal j ON j.idx = r.journal_index WHERE r.id > ? AND r.type LIKE"
-                         " '%.%' ORDER BY r.id LIMIT 1000",
-                         v, 1, err);
-        if (rc < 0) {
-            break;
-        }
-        size_t n = store_rows_count(r);
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            rc = replay_one(b->s, r, i, err);
-            after = store_rows_int(r, i, 0);
-        }
-        store_rows_free(r);
-        if (n < 1000) {
-            break;
-        }
-    }
-    return rc;
+    return rc < 0 ? rc
+                  : store_query_pages(b->s,
+                                      "SELECT r.id, r.type, r.party, r.payload, j.time_us FROM"
+                                      " records r JOIN journal j ON j.idx = r.journal_index WHERE"
+                                      " r.id > ? AND r.type LIKE '%.%' ORDER BY r.id LIMIT ?",
+                                      0, 1000, replay_one, b->s, err);
 }
 
 int platform_proc_rebuild(struct platform *p, struct gsi_err *err)

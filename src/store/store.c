@@ -251,6 +251,28 @@ int store_query_int(struct store *s, int64_t *out, int64_t dflt, const char *sql
     return 0;
 }
 
+int store_query_pages(struct store *s, const char *sql, int64_t after, int64_t page,
+                      store_page_row row, void *ctx, struct gsi_err *err)
+{
+    for (;;) {
+        struct store_val v[] = { STORE_INT(after), STORE_INT(page) };
+        struct store_rows *r;
+        int rc = store_query(s, &r, sql, v, 2, err);
+        if (rc < 0) {
+            return rc;
+        }
+        size_t n = store_rows_count(r);
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            rc = row(ctx, r, i, err);
+            after = store_rows_int(r, i, 0);
+        }
+        store_rows_free(r);
+        if (rc < 0 || n < (size_t)page) {
+            return rc;
+        }
+    }
+}
+
 int store_begin(struct store *s, struct gsi_err *err)
 {
     if (s->depth > 0) {

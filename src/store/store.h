@@ -151,6 +151,17 @@ int store_query(struct store *s, struct store_rows **rows, const char *sql,
 int store_query_int(struct store *s, int64_t *out, int64_t dflt, const char *sql,
                     const struct store_val *params, size_t nparams, struct gsi_err *err);
 
+/* Called for row `row` of a page read by store_query_pages: 0 goes on; a negative GSI_E* code
+ * stops the reading, and store_query_pages returns it. */
+typedef int (*store_page_row)(void *ctx, const struct store_rows *r, size_t row,
+                              struct gsi_err *err);
+/* Reads a query too large to hold at once, a page at a time, keyed by the integer in column 0
+ * (keyset paging): `sql` takes two parameters, the last key read and the page size, as in
+ * "SELECT id, ... FROM t WHERE id > ? ORDER BY id LIMIT ?"; the first page starts after
+ * `after`. Calls row(ctx, r, i) for every row, in order, each page freed once read. Ends after
+ * the first page of fewer than `page` rows, or at the first error (the query's or a row's). */
+int store_query_pages(struct store *s, const char *sql, int64_t after, int64_t page,
+                      store_page_row row, void *ctx, struct gsi_err *err);
 /* Transactions. store_begin is a read/write BEGIN; store_begin_write takes the write lock at
  * once (SQLite BEGIN IMMEDIATE). Savepoints nest inside either. */
 int store_begin(struct store *s, struct gsi_err *err);

@@ -346,6 +346,63 @@ START_TEST(many_rows)
 }
 END_TEST
 
+/* What query_pages's row callback saw: the keys in order, and where it stops. */
+struct seen {
+    int64_t keys[64];
+    size_t n;
+    int64_t stop_at; /* the key whose row refuses (GSI_EDATA); 0: none */
+};
+
+static int seen_row(void *ctx, const struct store_rows *r, size_t row, struct gsi_err *err)
+{
+    struct seen *sn = ctx;
+    int64_t k = store_rows_int(r, row, 0);
+    if (k == sn->stop_at) {
+        return gsi_err_set(err, GSI_EDATA, "row %lld refused", (long long)k);
+    }
+    ck_assert_uint_lt(sn->n, 64);
+    sn->keys[sn->n++] = k;
+    return 0;
+}
+
+START_TEST(query_pages)
+{
+    struct store *s = open_db();
+    struct gsi_err err = GSI_ERR_INIT;
+    ck_assert_int_eq(store_exec(s, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", NULL, 0, &err),
+                     0);
+    /* Keys 3, 6, ..., 30: ten rows, so pages of 4 are 4 + 4 + 2 and pages of 5 are 5 + 5 + 0. */
+    for (int i = 1; i <= 10; i++) {
+        struct store_val v[] = { STORE_INT(3 * i) };
+        ck_assert_int_eq(store_exec(s, "INSERT INTO t (id, v) VALUES (?, 'x')", v, 1, &err), 0);
+    }
+    const char *sql = "SELECT id FROM t WHERE id > ? ORDER BY id LIMIT ?";
+    for (int64_t page = 1; page <= 12; page++) {
+        struct seen sn = { .n = 0 };
+        ck_assert_int_eq(store_query_pages(s, sql, 0, page, seen_row, &sn, &err), 0);
+        ck_assert_uint_eq(sn.n, 10);
+        for (size_t i = 0; i < sn.n; i++) {
+            ck_assert_int_eq(sn.keys[i], 3 * (int64_t)(i + 1));
+        }
+    }
+    /* Starting after key 12: 15, 18, ..., 30. */
+    struct seen sn = { .n = 0 };
+    ck_assert_int_eq(store_query_pages(s, sql, 12, 4, seen_row, &sn, &err), 0);
+    ck_assert_uint_eq(sn.n, 6);
+    ck_assert_int_eq(sn.keys[0], 15);
+    /* A row's error stops the reading and comes back: 3, 6, 9, 12 were read before key 15. */
+    struct seen stop = { .n = 0, .stop_at = 15 };
+    ck_assert_int_eq(store_query_pages(s, sql, 0, 4, seen_row, &stop, &err), GSI_EDATA);
+    ck_assert_uint_eq(stop.n, 4);
+    ck_assert_str_eq(err.msg, "row 15 refused");
+    /* The query's error comes back too. */
+    ck_assert_int_eq(store_query_pages(s, "SELECT id FROM nosuch WHERE id > ? LIMIT ?", 0, 4,
+                                       seen_row, &sn, &err),
+                     GSI_EDB);
+    store_close(s);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("store");
@@ -364,6 +421,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, params_and_errors);
     tcase_add_test(tc, transactions);
     tcase_add_test(tc, many_rows);
+    tcase_add_test(tc, query_pages);
     suite_add_tcase(s, tc);
     return s;
 }
