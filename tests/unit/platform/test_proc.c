@@ -50,14 +50,14 @@ static void teardown(void)
     p = NULL;
 }
 
-/* Performs an act and returns its status; `msg` (may be NULL) gets the error message. */
-static int act(const struct platform_delegate *who, const char *type, int64_t id,
-               const char *payload, int64_t *case_id, char *msg)
+/* Performs an act of procedure `proc` and returns its status; `case_id` (may be NULL) gets
+ * the case it acted on, `msg` (may be NULL) the error message. */
+static int proc_act(const struct platform_proc *proc, const struct platform_delegate *who,
+                    const char *type, int64_t id, const char *payload, int64_t *case_id, char *msg)
 {
     struct platform_proc_receipt r;
     struct gsi_err err = GSI_ERR_INIT;
-    int rc = platform_proc_act(p, &r, who, &platform_proc_concern, type, id, payload,
-                               strlen(payload), &err);
+    int rc = platform_proc_act(p, &r, who, proc, type, id, payload, strlen(payload), &err);
     if (case_id != NULL && rc == 0) {
         *case_id = r.case_id;
     }
@@ -67,20 +67,18 @@ static int act(const struct platform_delegate *who, const char *type, int64_t id
     return rc;
 }
 
+/* An act of the concerns register. */
+static int act(const struct platform_delegate *who, const char *type, int64_t id,
+               const char *payload, int64_t *case_id, char *msg)
+{
+    return proc_act(&platform_proc_concern, who, type, id, payload, case_id, msg);
+}
+
+/* An act of notifications. */
 static int nact(const struct platform_delegate *who, const char *type, int64_t id,
                 const char *payload, int64_t *case_id, char *msg)
 {
-    struct platform_proc_receipt r;
-    struct gsi_err err = GSI_ERR_INIT;
-    int rc = platform_proc_act(p, &r, who, &platform_proc_notification, type, id, payload,
-                               strlen(payload), &err);
-    if (case_id != NULL && rc == 0) {
-        *case_id = r.case_id;
-    }
-    if (msg != NULL) {
-        snprintf(msg, GSI_ERR_MSG_MAX, "%s", err.msg);
-    }
-    return rc;
+    return proc_act(&platform_proc_notification, who, type, id, payload, case_id, msg);
 }
 
 /* A launch notification whose window opens `hours` after T0 and lasts 6 hours. */
