@@ -1230,38 +1230,34 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("platform");
-    TCase *tc = tcase_create("platform");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, parties_seeded);
-    tcase_add_test(tc, nonstate_participants);
-    tcase_add_test(tc, tokens);
-    tcase_add_test(tc, pubkeys);
-    tcase_add_test(tc, non_interference);
-    tcase_add_test(tc, confidential);
-    tcase_add_test(tc, anonymous_sees_public_only);
-    tcase_add_test(tc, list_byte_budget);
-    tcase_add_test(tc, act_limits);
-    tcase_add_test(tc, apply_in_same_transaction);
-    tcase_add_test(tc, group_commit_threads);
-    tcase_add_test(tc, queued_writers_share_next_commit);
-    tcase_add_test(tc, batch_fails_when_database_ends_transaction);
-    tcase_add_test(tc, proofs);
-    tcase_add_test(tc, verify_finds_tampering);
-    tcase_add_test(tc, verify_reports_unreadable_checkpoint_file);
-    tcase_add_test(tc, verify_refuses_negative_head);
-    tcase_add_test(tc, checkpoint_sign_without_read_connection);
-    tcase_add_test(tc, refuses_database_behind_file);
-    tcase_add_test(tc, uninitialised);
-    tcase_add_test(tc, refuses_newer_schema);
-    tcase_add_test(tc, store_write_fault);
-    tcase_add_test(tc, verify_checks_tree_nodes);
-    tcase_add_test(tc, refuses_rollback_without_file);
-    tcase_add_test(tc, confidential_salted);
-    tcase_add_test(tc, confidential_blinded);
-    tcase_add_test(tc, entry_form_keeps_version1);
-    tcase_add_test(tc, checkpoint_every);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { parties_seeded,
+                             nonstate_participants,
+                             tokens,
+                             pubkeys,
+                             non_interference,
+                             confidential,
+                             anonymous_sees_public_only,
+                             list_byte_budget,
+                             act_limits,
+                             apply_in_same_transaction,
+                             group_commit_threads,
+                             queued_writers_share_next_commit,
+                             batch_fails_when_database_ends_transaction,
+                             proofs,
+                             verify_finds_tampering,
+                             verify_reports_unreadable_checkpoint_file,
+                             verify_refuses_negative_head,
+                             checkpoint_sign_without_read_connection,
+                             refuses_database_behind_file,
+                             uninitialised,
+                             refuses_newer_schema,
+                             store_write_fault,
+                             verify_checks_tree_nodes,
+                             refuses_rollback_without_file,
+                             confidential_salted,
+                             confidential_blinded,
+                             entry_form_keeps_version1,
+                             checkpoint_every };
+    return test_suite_fixture("platform", 300, setup, teardown, tests,
+                              sizeof tests / sizeof tests[0]);
 }
