@@ -1,10 +1,22 @@
 # bench/lib.sh — what the HTTP benchmarks (bench/http, bench/procedures, bench/tlog) share.
 # shellcheck shell=bash
-# Sourced, not run: `. bench/lib.sh` from the source root, after setting
-#   BENCH  the benchmark's name for messages ("bench/http"),
-#   GSI    the gsi binary (absolute path),
-#   TMP    the run's scratch folder (removed by the caller's EXIT trap).
+# Sourced, not run: `. bench/lib.sh` from the source root, after setting BENCH, the
+# benchmark's name for messages ("bench/http"); then bench_settings sets GSI, and the caller
+# TMP, the run's scratch folder (removed by its EXIT trap), before bench_serve.
 # Each function that cannot go on says why on stderr and exits the script with status 1.
+
+# bench_settings BUILD_DIR: GSI, the binary's absolute path ($GSI where set, as bench/run.sh
+# exports it; else BUILD_DIR/src/cli/gsi), which must be built; and from the environment
+# SECS (GSI_BENCH_SECONDS, default 10), CONNS (GSI_BENCH_CONNS, 64) and WRK_THREADS
+# (GSI_BENCH_THREADS, 2), wrk's duration, connections and threads.
+# shellcheck disable=SC2034 # the settings are the callers'
+bench_settings() {
+    GSI=$(readlink -m "${GSI:-$1/src/cli/gsi}")
+    [ -x "$GSI" ] || { echo "$BENCH: build first: no $GSI" >&2; exit 1; }
+    SECS=${GSI_BENCH_SECONDS:-10}
+    CONNS=${GSI_BENCH_CONNS:-64}
+    WRK_THREADS=${GSI_BENCH_THREADS:-2}
+}
 
 # bench_need TOOL...: each TOOL on PATH (/usr/sbin is added where one is missing).
 bench_need() {

@@ -15,16 +15,10 @@
 # threads, 2), GSI_SERVE_THREADS (gsi serve --threads; default: its own).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BUILD=${1:-build}
-# bench/run.sh exports GSI (the binary's absolute path); otherwise BUILD_DIR/src/cli/gsi.
-GSI=$(readlink -f "${GSI:-$BUILD/src/cli/gsi}")
-SECS=${GSI_BENCH_SECONDS:-10}
-CONNS=${GSI_BENCH_CONNS:-64}
-WRK_THREADS=${GSI_BENCH_THREADS:-2}
 BENCH=bench/http
 . bench/lib.sh
+bench_settings "${1:-build}"
 bench_need wrk nginx
-[ -x "$GSI" ] || { echo "bench/http: build first: no $GSI" >&2; exit 1; }
 
 TMP=$(mktemp -d /tmp/gsi-bench-http.XXXXXX)
 chmod 755 "$TMP"

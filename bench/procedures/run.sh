@@ -19,15 +19,11 @@
 # Environment: GSI_BENCH_SECONDS (default 10), GSI_BENCH_CONNS (64), GSI_BENCH_THREADS (2).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BUILD=${1:-build}
-GSI=$(readlink -f "${GSI:-$BUILD/src/cli/gsi}")
-SECS=${GSI_BENCH_SECONDS:-10}
-CONNS=${GSI_BENCH_CONNS:-64}
-export GSI_BENCH_WRK_THREADS=${GSI_BENCH_THREADS:-2}
 BENCH=bench/procedures
 . bench/lib.sh
+bench_settings "${1:-build}"
+export GSI_BENCH_WRK_THREADS=$WRK_THREADS # ack.lua spreads the concerns over wrk's threads
 bench_need wrk
-[ -x "$GSI" ] || { echo "bench/procedures: build first: no $GSI" >&2; exit 1; }
 
 TMP=$(mktemp -d /tmp/gsi-bench-proc.XXXXXX)
 SERVE_PID=

@@ -14,18 +14,14 @@
 # GSI_BENCH_ENTRIES (100000), GSI_BENCH_CHECKPOINTS (2000).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-BUILD=${1:-build}
-GSI=$(readlink -f "${GSI:-$BUILD/src/cli/gsi}")
-WRITER=$(readlink -f "$(dirname "$GSI")/../../tests/integration/store_writer")
-SECS=${GSI_BENCH_SECONDS:-10}
-CONNS=${GSI_BENCH_CONNS:-64}
-WRK_THREADS=${GSI_BENCH_THREADS:-2}
-ENTRIES=${GSI_BENCH_ENTRIES:-100000}
-NCP=${GSI_BENCH_CHECKPOINTS:-2000}
 BENCH=bench/tlog
 . bench/lib.sh
+bench_settings "${1:-build}"
+WRITER=$(readlink -f "$(dirname "$GSI")/../../tests/integration/store_writer")
+ENTRIES=${GSI_BENCH_ENTRIES:-100000}
+NCP=${GSI_BENCH_CHECKPOINTS:-2000}
 bench_need wrk nginx
-[ -x "$GSI" ] && [ -x "$WRITER" ] || { echo "bench/tlog: build first ($GSI, $WRITER)" >&2; exit 1; }
+[ -x "$WRITER" ] || { echo "bench/tlog: build first: no $WRITER" >&2; exit 1; }
 
 TMP=$(mktemp -d /tmp/gsi-bench-tlog.XXXXXX)
 chmod 755 "$TMP"

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,12 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!quiet) { /* --help goes to standard output: keep the run's log readable */
         quiet = freopen("/dev/null", "w", stdout) != NULL;
     }
-    char *buf = malloc(size + 1);
+    char *buf = fuzz_input_cstr(data, size);
     if (buf == NULL) {
         return 0;
     }
-    memcpy(buf, data, size);
-    buf[size] = '\0';
     char *argv[65];
     int argc = 0;
     argv[argc++] = "fuzz";

@@ -6,18 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_input.h"
 #include "store/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s = malloc(size + 1);
+    char *s = fuzz_input_cstr(data, size);
     if (s == NULL) {
         return 0;
     }
-    memcpy(s, data, size);
-    s[size] = '\0';
     struct store_url u;
     struct gsi_err err = GSI_ERR_INIT;
     if (store_url_parse(&u, s, &err) == 0 &&

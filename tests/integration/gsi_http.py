@@ -256,6 +256,21 @@ def checkpoint_root(note):
     return int(lines[1]), base64.b64decode(lines[2])
 
 
+def tile_path(level, n, width):
+    """C2SP tlog-tiles: the path of tile `n` at `level` (-1: the entry bundles) holding `width`
+    hashes or entries (under 256: a partial tile, .p/WIDTH). N is written in groups of three
+    digits, all but the last prefixed x: 1234067 -> x001/x234/067."""
+    groups = []
+    while True:
+        groups.insert(0, n % 1000)
+        n //= 1000
+        if n == 0:
+            break
+    name = "/".join(("x%03d" if i < len(groups) - 1 else "%03d") % g for i, g in enumerate(groups))
+    lv = "entries" if level < 0 else str(level)
+    return f"tile/{lv}/{name}" + (f".p/{width}" if width < 256 else "")
+
+
 def wait_checkpoint(server, size, timeout=15):
     """Waits until the signed checkpoint covers at least `size` entries."""
     end = time.time() + timeout

@@ -15,7 +15,7 @@ import sys
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gsi_http import (checkpoint_root, run_script, verify_consistency,  # noqa: E402
+from gsi_http import (checkpoint_root, run_script, tile_path, verify_consistency,  # noqa: E402
                       verify_inclusion, wait_checkpoint)
 from openapi_check import validate_all  # noqa: E402
 
@@ -230,15 +230,7 @@ def bundle_path(idx, size):
     """The entry bundle holding entry idx in a tree of size (C2SP tlog-tiles: N in 3-digit
     groups, all but the last prefixed x; a partial bundle ends .p/W)."""
     n = idx // 256
-    width = min(256, size - n * 256)
-    groups = []
-    while True:
-        groups.insert(0, n % 1000)
-        n //= 1000
-        if n == 0:
-            break
-    name = "/".join(("x%03d" if i < len(groups) - 1 else "%03d") % g for i, g in enumerate(groups))
-    return f"tile/entries/{name}" + (f".p/{width}" if width < 256 else "")
+    return tile_path(-1, n, min(256, size - n * 256))
 
 
 def bundle_entry(bundle, k):

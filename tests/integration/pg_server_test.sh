@@ -3,12 +3,7 @@
 # the postgres user when started by root, takes connections at PG_URL, and is gone after
 # pg_server_stop. Prints "checks: N passed, M failed".
 set -u
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-
+. "$(dirname "$(readlink -f "$0")")/checks.sh"
 . "$(dirname "$(readlink -f "$0")")/pg_server.sh"
 TMP=$(mktemp -d /tmp/gsi-pg-server-test.XXXXXX)
 chmod 755 "$TMP"
@@ -31,5 +26,4 @@ check "nothing answers at PG_URL any more" test -z "$(q 'SELECT 1' 2>/dev/null)"
 state=$(ps -o stat= -p "$pid" 2>/dev/null)
 check "the postmaster process is gone" test -z "$state" -o "${state:0:1}" = Z
 check "PG_SERVER_DATA is cleared (a second stop does nothing)" test -z "$PG_SERVER_DATA"
-echo "checks: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_finish

@@ -5,16 +5,10 @@
 # Prints "checks: N passed, M failed".
 set -u
 GSI=$(cd "$(dirname "${1:?usage: rollback_test.sh GSI}")" && pwd)/$(basename "$1")
+. "$(dirname "$(readlink -f "$0")")/checks.sh"
 tmp=$(mktemp -d /tmp/gsi-rollback.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
-pass=0
-fail=0
-check() { # check WHAT COMMAND...: passes when COMMAND succeeds
-    local what=$1
-    shift
-    if "$@"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $what"; fi
-}
 
 "$GSI" init --db g.db >/dev/null 2>&1
 "$GSI" delegate add --db g.db --party CHN --name a >/dev/null 2>&1
@@ -57,5 +51,4 @@ wait "$pid"
 rc=$?
 check "serve stops cleanly (exit $rc)" test $rc -eq 0
 
-echo "checks: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+checks_finish

@@ -8,12 +8,7 @@ set -u
 GSI=$(readlink -f "$1")
 WRITER=$(readlink -f "$2")
 BACKEND=$3
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok: $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
-
+. "$(dirname "$(readlink -f "$0")")/checks.sh"
 . "$(dirname "$(readlink -f "$0")")/pg_server.sh"
 TMP=$(mktemp -d /tmp/gsi-store-test.XXXXXX)
 chmod 755 "$TMP"
@@ -172,5 +167,4 @@ check "opening a database behind its checkpoint is refused" grep -q "behind its 
 G delegate list >/dev/null 2>&1
 check "every command refuses it" test $? -ne 0
 
-echo "checks: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+checks_finish

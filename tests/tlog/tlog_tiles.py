@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from gsi_http import Checks, Env, Server  # noqa: E402
+from gsi_http import Checks, Env, Server, tile_path  # noqa: E402
 
 gsi, writer, tlogcheck = sys.argv[1:4]
 entries = int(sys.argv[4]) if len(sys.argv) > 4 else 100000
@@ -76,17 +76,6 @@ with open(os.path.join(out, "checkpoint"), "rb") as f:
     c.eq(f.read(), cp, "exported checkpoint = served checkpoint")
 
 # The tile names for this size, from the spec's formula (floor(size / 256^L) mod 256).
-def tile_path(level, n, width):
-    groups = []
-    while True:
-        groups.insert(0, n % 1000)
-        n //= 1000
-        if n == 0:
-            break
-    s = "/".join(("x%03d" if i < len(groups) - 1 else "%03d") % g for i, g in enumerate(groups))
-    lv = "entries" if level < 0 else str(level)
-    return f"tile/{lv}/{s}" + (f".p/{width}" if width < 256 else "")
-
 paths = []
 for level in range(-1, 8):
     hashes = size >> (8 * max(level, 0))

@@ -17,16 +17,20 @@
 
 Suite *make_suite(void);
 
-/* The usual suite: one test case, named like the suite, that runs `tests` in order, each with
- * `timeout` seconds (0: Check's default, or CK_DEFAULT_TIMEOUT):
+/* test_suite() below, whose tests each run between `setup` and `teardown` (Check's checked
+ * fixture: in the test's own process, so a failed assertion in either fails that test):
  *
- *     const TTest *tests[] = { parse_i64, parse_u64 };
- *     return test_suite("core", 0, tests, sizeof tests / sizeof tests[0]);
+ *     return test_suite_fixture("platform", 300, setup, teardown, tests,
+ *                               sizeof tests / sizeof tests[0]);
  */
-static inline Suite *test_suite(const char *name, int timeout, const TTest *const *tests, size_t n)
+static inline Suite *test_suite_fixture(const char *name, int timeout, SFun setup, SFun teardown,
+                                        const TTest *const *tests, size_t n)
 {
     Suite *s = suite_create(name);
     TCase *tc = tcase_create(name);
+    if (setup != NULL || teardown != NULL) {
+        tcase_add_checked_fixture(tc, setup, teardown);
+    }
     if (timeout > 0) {
         tcase_set_timeout(tc, timeout);
     }
@@ -35,6 +39,17 @@ static inline Suite *test_suite(const char *name, int timeout, const TTest *cons
     }
     suite_add_tcase(s, tc);
     return s;
+}
+
+/* The usual suite: one test case, named like the suite, that runs `tests` in order, each with
+ * `timeout` seconds (0: Check's default, or CK_DEFAULT_TIMEOUT):
+ *
+ *     const TTest *tests[] = { parse_i64, parse_u64 };
+ *     return test_suite("core", 0, tests, sizeof tests / sizeof tests[0]);
+ */
+static inline Suite *test_suite(const char *name, int timeout, const TTest *const *tests, size_t n)
+{
+    return test_suite_fixture(name, timeout, NULL, NULL, tests, n);
 }
 
 /* Path of `rel` under the tests/data folder, in a static buffer (one per call site level). */

@@ -220,18 +220,10 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("coop");
-    TCase *tc = tcase_create("engine");
-    tcase_add_test(tc, reasons_each);
-    tcase_add_test(tc, split_odd_place);
-    tcase_add_test(tc, demand_caps);
-    tcase_add_test(tc, uses_exclusive_offer);
-    tcase_add_test(tc, reroutes);
-    tcase_add_test(tc, integral_not_fractional);
-    tcase_add_test(tc, requests_in_order);
-    tcase_add_test(tc, refuses_bad_input);
-    tcase_add_test(tc, match_ranks);
-    tcase_add_test(tc, book_rules);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { reasons_each,      split_odd_place,
+                             demand_caps,       uses_exclusive_offer,
+                             reroutes,          integral_not_fractional,
+                             requests_in_order, refuses_bad_input,
+                             match_ranks,       book_rules };
+    return test_suite("coop", 0, tests, sizeof tests / sizeof tests[0]);
 }

@@ -257,16 +257,9 @@ Suite *make_suite(void)
     if (journal_crypto_init(&err) < 0) {
         abort();
     }
-    Suite *s = suite_create("journal_crypto");
-    TCase *tc = tcase_create("crypto");
-    tcase_add_test(tc, test_nist_sha256);
-    tcase_add_test(tc, test_rfc8032);
-    tcase_add_test(tc, test_ring_sign);
-    tcase_add_test(tc, test_ring_verify);
-    tcase_add_test(tc, test_wycheproof_ed25519);
-    tcase_add_test(tc, test_wycheproof_hmac);
-    tcase_add_test(tc, test_key_generate);
-    tcase_add_test(tc, test_base64);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { test_nist_sha256,        test_rfc8032,
+                             test_ring_sign,          test_ring_verify,
+                             test_wycheproof_ed25519, test_wycheproof_hmac,
+                             test_key_generate,       test_base64 };
+    return test_suite("journal_crypto", 0, tests, sizeof tests / sizeof tests[0]);
 }

@@ -314,10 +314,6 @@ Suite *make_suite(void)
     if (journal_crypto_init(&err) < 0) {
         abort();
     }
-    Suite *s = suite_create("journal_logs");
-    TCase *tc = tcase_create("logs");
-    tcase_add_test(tc, test_tessera_log);
-    tcase_add_test(tc, test_sigsum_proof);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { test_tessera_log, test_sigsum_proof };
+    return test_suite("journal_logs", 0, tests, sizeof tests / sizeof tests[0]);
 }

@@ -586,15 +586,12 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("journal_merkle");
-    TCase *tc = tcase_create("merkle");
-    tcase_add_test(tc, test_rfc6962_tree);
-    tcase_add_test(tc, test_tdev_inclusion);
-    tcase_add_test(tc, test_tdev_consistency);
-    tcase_add_test(tc, test_generated_proofs);
-    tcase_add_test(tc, test_proof_reads_logarithmic);
-    tcase_add_test(tc, test_bad_requests);
-    tcase_add_test(tc, test_append_failure_leaves_range);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { test_rfc6962_tree,
+                             test_tdev_inclusion,
+                             test_tdev_consistency,
+                             test_generated_proofs,
+                             test_proof_reads_logarithmic,
+                             test_bad_requests,
+                             test_append_failure_leaves_range };
+    return test_suite("journal_merkle", 0, tests, sizeof tests / sizeof tests[0]);
 }

@@ -632,18 +632,9 @@ Suite *make_suite(void)
     if (journal_crypto_init(&err) < 0) {
         abort();
     }
-    Suite *s = suite_create("journal_note");
-    TCase *tc = tcase_create("note");
-    tcase_add_test(tc, test_sumdb_sign);
-    tcase_add_test(tc, test_sumdb_open);
-    tcase_add_test(tc, test_sumdb_bad_vkeys);
-    tcase_add_test(tc, test_sumdb_tree_note);
-    tcase_add_test(tc, test_c2sp_examples);
-    tcase_add_test(tc, test_checkpoint_strict);
-    tcase_add_test(tc, test_checkpoint_roundtrip);
-    tcase_add_test(tc, test_note_limits);
-    tcase_add_test(tc, test_entry_encoding);
-    tcase_add_test(tc, test_entry_blind);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { test_sumdb_sign,           test_sumdb_open,    test_sumdb_bad_vkeys,
+                             test_sumdb_tree_note,      test_c2sp_examples, test_checkpoint_strict,
+                             test_checkpoint_roundtrip, test_note_limits,   test_entry_encoding,
+                             test_entry_blind };
+    return test_suite("journal_note", 0, tests, sizeof tests / sizeof tests[0]);
 }

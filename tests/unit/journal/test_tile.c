@@ -478,16 +478,8 @@ Suite *make_suite(void)
     if (journal_crypto_init(&err) < 0) {
         abort();
     }
-    Suite *s = suite_create("journal_tile");
-    TCase *tc = tcase_create("tile");
-    tcase_add_test(tc, test_tile_paths);
-    tcase_add_test(tc, test_tile_widths);
-    tcase_add_test(tc, test_tessera_tiles);
-    tcase_add_test(tc, test_bundle);
-    tcase_add_test(tc, test_cosig_vectors);
-    tcase_add_test(tc, test_cosig_policy);
-    tcase_add_test(tc, test_witness_request);
-    tcase_add_test(tc, test_witness_decide);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { test_tile_paths,      test_tile_widths,   test_tessera_tiles,
+                             test_bundle,          test_cosig_vectors, test_cosig_policy,
+                             test_witness_request, test_witness_decide };
+    return test_suite("journal_tile", 0, tests, sizeof tests / sizeof tests[0]);
 }

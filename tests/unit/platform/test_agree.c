@@ -306,14 +306,9 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("agree");
-    TCase *tc = tcase_create("agree");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, body_matches_hand_written_bytes);
-    tcase_add_test(tc, body_parse_is_strict);
-    tcase_add_test(tc, openssl_signature_verifies_and_other_bytes_do_not);
-    tcase_add_test(tc, bundle_exports_and_verifies_offline);
-    tcase_add_test(tc, bundle_missing_a_signatory_fails);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { body_matches_hand_written_bytes, body_parse_is_strict,
+                             openssl_signature_verifies_and_other_bytes_do_not,
+                             bundle_exports_and_verifies_offline,
+                             bundle_missing_a_signatory_fails };
+    return test_suite("agree", 120, tests, sizeof tests / sizeof tests[0]);
 }

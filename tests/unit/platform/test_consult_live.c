@@ -250,11 +250,7 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("consult_live");
-    TCase *tc = tcase_create("consult_live");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, brexit_view_matches_engine_and_follows_votes);
-    tcase_add_test(tc, import_refuses_bad_files);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { brexit_view_matches_engine_and_follows_votes,
+                             import_refuses_bad_files };
+    return test_suite("consult_live", 300, tests, sizeof tests / sizeof tests[0]);
 }

@@ -327,12 +327,7 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("consult_rebuild");
-    TCase *tc = tcase_create("consult_rebuild");
-    tcase_set_timeout(tc, 120);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, rebuild_gives_every_row_back);
-    tcase_add_test(tc, verify_finds_changed_rows);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { rebuild_gives_every_row_back, verify_finds_changed_rows };
+    return test_suite_fixture("consult_rebuild", 120, setup, teardown, tests,
+                              sizeof tests / sizeof tests[0]);
 }

@@ -272,15 +272,8 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("platform_forecast");
-    TCase *tc = tcase_create("forecast");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, stored_run_reads_back_identically);
-    tcase_add_test(tc, actuals_are_the_data);
-    tcase_add_test(tc, run_ids);
-    tcase_add_test(tc, month_summary_by_hand);
-    tcase_add_test(tc, hotspot_links);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { stored_run_reads_back_identically, actuals_are_the_data, run_ids,
+                             month_summary_by_hand, hotspot_links };
+    return test_suite_fixture("platform_forecast", 300, setup, teardown, tests,
+                              sizeof tests / sizeof tests[0]);
 }

@@ -691,6 +691,20 @@ static void collect(void *ctx, const char *msg)
     gsi_buf_appendf(b, "%s\n", msg);
 }
 
+/* Runs verify with its findings collected in `msgs` (emptied first) and expects GSI_EVERIFY,
+ * `problems` findings (0: any number) and a finding that holds `want`. */
+static void verify_finds(struct gsi_buf *msgs, uint64_t problems, const char *want)
+{
+    struct platform_verify_report rep;
+    struct gsi_err err = GSI_ERR_INIT;
+    gsi_buf_reset(msgs);
+    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, msgs, &err), GSI_EVERIFY);
+    if (problems > 0) {
+        ck_assert_uint_eq(rep.problems, problems);
+    }
+    ck_assert_msg(strstr(msgs->data, want) != NULL, "%s", msgs->data);
+}
+
 static void tamper(const char *sql)
 {
     struct store *s;
@@ -714,23 +728,17 @@ START_TEST(verify_finds_tampering)
     ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), 0);
     ck_assert_uint_eq(rep.problems, 0);
     tamper("UPDATE records SET payload = '{\"x\":2}'");
-    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
-    ck_assert_uint_eq(rep.problems, 1);
     char want[64];
     snprintf(want, sizeof want, "record %lld (entry %llu)", (long long)r.record_id,
              (unsigned long long)r.index);
-    ck_assert_msg(strstr(msgs.data, want) != NULL, "%s", msgs.data);
+    verify_finds(&msgs, 1, want);
     tamper("UPDATE records SET payload = '{\"x\":1}'");
     ck_assert_int_eq(platform_journal_verify(p, &rep, NULL, NULL, &err), 0);
     tamper("DELETE FROM party_members WHERE org = 'GCC' AND member = 'QAT'");
-    gsi_buf_reset(&msgs);
-    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
-    ck_assert_ptr_nonnull(strstr(msgs.data, "party GCC"));
+    verify_finds(&msgs, 0, "party GCC");
     tamper("INSERT INTO party_members (org, member) VALUES ('GCC', 'QAT')");
     tamper("UPDATE journal SET type = 'x.x' WHERE idx = 3");
-    gsi_buf_reset(&msgs);
-    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
-    ck_assert_ptr_nonnull(strstr(msgs.data, "journal entry 3 "));
+    verify_finds(&msgs, 0, "journal entry 3 ");
     ck_assert_ptr_nonnull(strstr(msgs.data, "do not hash to its signed root"));
     gsi_buf_release(&msgs);
 }
@@ -953,19 +961,11 @@ START_TEST(verify_checks_tree_nodes)
     /* Flip the first hex digit of node (level 1, index 0): '0' <-> '1', anything else to '0'. */
     tamper("UPDATE journal_nodes SET hash = (CASE WHEN substr(hash, 1, 1) = '0' THEN '1' ELSE '0'"
            " END) || substr(hash, 2) WHERE level = 1 AND idx = 0");
-    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
-    ck_assert_uint_eq(rep.problems, 1);
-    ck_assert_msg(strstr(msgs.data, "journal_nodes (level 1, index 0): the stored hash") != NULL,
-                  "%s", msgs.data);
+    verify_finds(&msgs, 1, "journal_nodes (level 1, index 0): the stored hash");
     tamper("DELETE FROM journal_nodes WHERE level = 1 AND idx = 0");
-    gsi_buf_reset(&msgs);
-    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
-    ck_assert_msg(strstr(msgs.data, "journal_nodes (level 1, index 0) is missing") != NULL, "%s",
-                  msgs.data);
+    verify_finds(&msgs, 0, "journal_nodes (level 1, index 0) is missing");
     tamper("INSERT INTO journal_nodes (level, idx, hash) VALUES (40, 0, '00')");
-    gsi_buf_reset(&msgs);
-    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
-    ck_assert_msg(strstr(msgs.data, "(level 40, index 0): no such node") != NULL, "%s", msgs.data);
+    verify_finds(&msgs, 0, "(level 40, index 0): no such node");
     gsi_buf_release(&msgs);
 }
 END_TEST
@@ -985,9 +985,7 @@ START_TEST(verify_reports_unreadable_checkpoint_file)
     /* A link to itself: open fails with ELOOP, not ENOENT. */
     ck_assert_int_eq(unlink(path), 0);
     ck_assert_int_eq(symlink(path, path), 0);
-    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
-    ck_assert_uint_eq(rep.problems, 1);
-    ck_assert_msg(strstr(msgs.data, "cannot be checked") != NULL, "%s", msgs.data);
+    verify_finds(&msgs, 1, "cannot be checked");
     /* Larger than the 65536 bytes a checkpoint file may hold. */
     ck_assert_int_eq(unlink(path), 0);
     FILE *f = fopen(path, "w");
@@ -996,10 +994,7 @@ START_TEST(verify_reports_unreadable_checkpoint_file)
         fputc('x', f);
     }
     fclose(f);
-    gsi_buf_reset(&msgs);
-    ck_assert_int_eq(platform_journal_verify(p, &rep, collect, &msgs, &err), GSI_EVERIFY);
-    ck_assert_uint_eq(rep.problems, 1);
-    ck_assert_msg(strstr(msgs.data, "larger than 65536 bytes") != NULL, "%s", msgs.data);
+    verify_finds(&msgs, 1, "larger than 65536 bytes");
     /* Missing: nothing to report. */
     ck_assert_int_eq(unlink(path), 0);
     ck_assert_int_eq(platform_journal_verify(p, &rep, NULL, NULL, &err), 0);
@@ -1235,38 +1230,34 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("platform");
-    TCase *tc = tcase_create("platform");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, parties_seeded);
-    tcase_add_test(tc, nonstate_participants);
-    tcase_add_test(tc, tokens);
-    tcase_add_test(tc, pubkeys);
-    tcase_add_test(tc, non_interference);
-    tcase_add_test(tc, confidential);
-    tcase_add_test(tc, anonymous_sees_public_only);
-    tcase_add_test(tc, list_byte_budget);
-    tcase_add_test(tc, act_limits);
-    tcase_add_test(tc, apply_in_same_transaction);
-    tcase_add_test(tc, group_commit_threads);
-    tcase_add_test(tc, queued_writers_share_next_commit);
-    tcase_add_test(tc, batch_fails_when_database_ends_transaction);
-    tcase_add_test(tc, proofs);
-    tcase_add_test(tc, verify_finds_tampering);
-    tcase_add_test(tc, verify_reports_unreadable_checkpoint_file);
-    tcase_add_test(tc, verify_refuses_negative_head);
-    tcase_add_test(tc, checkpoint_sign_without_read_connection);
-    tcase_add_test(tc, refuses_database_behind_file);
-    tcase_add_test(tc, uninitialised);
-    tcase_add_test(tc, refuses_newer_schema);
-    tcase_add_test(tc, store_write_fault);
-    tcase_add_test(tc, verify_checks_tree_nodes);
-    tcase_add_test(tc, refuses_rollback_without_file);
-    tcase_add_test(tc, confidential_salted);
-    tcase_add_test(tc, confidential_blinded);
-    tcase_add_test(tc, entry_form_keeps_version1);
-    tcase_add_test(tc, checkpoint_every);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { parties_seeded,
+                             nonstate_participants,
+                             tokens,
+                             pubkeys,
+                             non_interference,
+                             confidential,
+                             anonymous_sees_public_only,
+                             list_byte_budget,
+                             act_limits,
+                             apply_in_same_transaction,
+                             group_commit_threads,
+                             queued_writers_share_next_commit,
+                             batch_fails_when_database_ends_transaction,
+                             proofs,
+                             verify_finds_tampering,
+                             verify_reports_unreadable_checkpoint_file,
+                             verify_refuses_negative_head,
+                             checkpoint_sign_without_read_connection,
+                             refuses_database_behind_file,
+                             uninitialised,
+                             refuses_newer_schema,
+                             store_write_fault,
+                             verify_checks_tree_nodes,
+                             refuses_rollback_without_file,
+                             confidential_salted,
+                             confidential_blinded,
+                             entry_form_keeps_version1,
+                             checkpoint_every };
+    return test_suite_fixture("platform", 300, setup, teardown, tests,
+                              sizeof tests / sizeof tests[0]);
 }

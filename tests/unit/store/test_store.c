@@ -369,8 +369,8 @@ START_TEST(query_pages)
 {
     struct store *s = open_db();
     struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_int_eq(store_exec(s, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", NULL, 0, &err),
-                     0);
+    ck_assert_int_eq(
+        store_exec(s, "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)", NULL, 0, &err), 0);
     /* Keys 3, 6, ..., 30: ten rows, so pages of 4 are 4 + 4 + 2 and pages of 5 are 5 + 5 + 0. */
     for (int i = 1; i <= 10; i++) {
         struct store_val v[] = { STORE_INT(3 * i) };
@@ -405,23 +405,19 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("store");
-    TCase *tc = tcase_create("store");
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, url_parse);
-    tcase_add_test(tc, placeholders);
-    tcase_add_test(tc, sqlite_durability);
-    tcase_add_test(tc, open_failure);
-    tcase_add_test(tc, open_not_a_database);
-    tcase_add_test(tc, too_many_columns);
-    tcase_add_test(tc, insert_many_long_statement);
-    tcase_add_test(tc, open_does_not_create);
-    tcase_add_test(tc, wal_checkpoint_is_explicit);
-    tcase_add_test(tc, migrations);
-    tcase_add_test(tc, params_and_errors);
-    tcase_add_test(tc, transactions);
-    tcase_add_test(tc, many_rows);
-    tcase_add_test(tc, query_pages);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { url_parse,
+                             placeholders,
+                             sqlite_durability,
+                             open_failure,
+                             open_not_a_database,
+                             too_many_columns,
+                             insert_many_long_statement,
+                             open_does_not_create,
+                             wal_checkpoint_is_explicit,
+                             migrations,
+                             params_and_errors,
+                             transactions,
+                             many_rows,
+                             query_pages };
+    return test_suite_fixture("store", 0, setup, teardown, tests, sizeof tests / sizeof tests[0]);
 }

@@ -220,17 +220,13 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("warn_actuals");
-    TCase *tc = tcase_create("actuals");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, views_ids);
-    tcase_add_test(tc, south_sudan_against_views);
-    tcase_add_test(tc, ethiopia_months_of_date_start);
-    tcase_add_test(tc, zero_deaths_countries_match_views);
-    tcase_add_test(tc, gap_is_an_error);
-    tcase_add_test(tc, later_layers_replace_months);
-    tcase_add_test(tc, bad_rows_named);
-    tcase_add_test(tc, panel_written_reads_back);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { views_ids,
+                             south_sudan_against_views,
+                             ethiopia_months_of_date_start,
+                             zero_deaths_countries_match_views,
+                             gap_is_an_error,
+                             later_layers_replace_months,
+                             bad_rows_named,
+                             panel_written_reads_back };
+    return test_suite("warn_actuals", 120, tests, sizeof tests / sizeof tests[0]);
 }

@@ -258,16 +258,12 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("warn_model");
-    TCase *tc = tcase_create("model");
-    tcase_set_timeout(tc, 300);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_add_test(tc, conflictology_equals_published_samples);
-    tcase_add_test(tc, zero_and_poisson_match_published_means);
-    tcase_add_test(tc, gsi_beats_every_benchmark);
-    tcase_add_test(tc, deterministic_and_no_lookahead);
-    tcase_add_test(tc, backtest_same_for_any_thread_count);
-    tcase_add_test(tc, gsi_needs_history);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { conflictology_equals_published_samples,
+                             zero_and_poisson_match_published_means,
+                             gsi_beats_every_benchmark,
+                             deterministic_and_no_lookahead,
+                             backtest_same_for_any_thread_count,
+                             gsi_needs_history };
+    return test_suite_fixture("warn_model", 300, setup, teardown, tests,
+                              sizeof tests / sizeof tests[0]);
 }

@@ -214,16 +214,11 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("warn_panel");
-    TCase *tc = tcase_create("panel");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, actuals_shape_and_sums);
-    tcase_add_test(tc, panel_rejects_bad_input);
-    tcase_add_test(tc, panel_reads_columns_in_any_order);
-    tcase_add_test(tc, readers_name_the_column_and_skip_blank_lines);
-    tcase_add_test(tc, forecast_rejects_missing_draws);
-    tcase_add_test(tc, forecast_round_trip_and_evaluate);
-    tcase_add_test(tc, brief_ranks_the_wars_of_2022);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = {
+        actuals_shape_and_sums,           panel_rejects_bad_input,
+        panel_reads_columns_in_any_order, readers_name_the_column_and_skip_blank_lines,
+        forecast_rejects_missing_draws,   forecast_round_trip_and_evaluate,
+        brief_ranks_the_wars_of_2022
+    };
+    return test_suite("warn_panel", 120, tests, sizeof tests / sizeof tests[0]);
 }

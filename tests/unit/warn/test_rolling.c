@@ -167,11 +167,6 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("warn_rolling");
-    TCase *tc = tcase_create("rolling");
-    tcase_add_test(tc, pooled_and_ratio);
-    tcase_add_test(tc, pit_and_coverage);
-    tcase_add_test(tc, situations);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { pooled_and_ratio, pit_and_coverage, situations };
+    return test_suite("warn_rolling", 0, tests, sizeof tests / sizeof tests[0]);
 }

@@ -241,13 +241,7 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("warn_score");
-    TCase *tc = tcase_create("score");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, crps_by_hand);
-    tcase_add_test(tc, mis_by_hand);
-    tcase_add_test(tc, ign_bins_and_by_hand);
-    tcase_add_test(tc, benchmark_samples_score_as_published);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *tests[] = { crps_by_hand, mis_by_hand, ign_bins_and_by_hand,
+                             benchmark_samples_score_as_published };
+    return test_suite("warn_score", 300, tests, sizeof tests / sizeof tests[0]);
 }
