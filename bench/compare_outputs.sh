@@ -11,8 +11,9 @@
 # extracts, with the usage errors their options report; cooperation match and allocate on
 # the JSON files of the tests; sign, agreement verify, consultation import, notify, witness,
 # events load and journal export-tiles where they run the same on both builds, and their
-# usage errors; the --help of every command and warn subcommand (listed
-# apart: a help text may change on purpose).
+# usage errors; the usage errors of serve's and journal's options and journal verify; the
+# --help of every command and warn subcommand (listed apart: a help text may change on
+# purpose).
 # Prints one line per difference and ends with "compare: N identical, M differ (H help texts
 # differ, U usage messages reworded)". Exit status 1 when any other output differs.
 set -uo pipefail
@@ -226,6 +227,23 @@ run out journal verify --tiles tiles
 run out journal verify --tiles nowhere --vkey x --format json
 run usage journal verify --tiles nowhere --vkey x --bogus
 
+# serve's and journal's options tables: the usage errors they report (serve never starts
+# here), and journal verify on a fresh database.
+for bad in "--threads 0" "--threads x" "--writers 257" "--max-conns 0" "--max-conns-per-ip x" \
+    "--timeout 86401" "--head-timeout 0" "--min-body-rate -1" "--checkpoint-every 86401" \
+    "--public-rate 0" "--quiet=1" "--bogus" "extra" "-" "--db" "--listen" \
+    "--listen nonsense" "--listen 127.0.0.1:99999" "--threads=0 --listen [::1"; do
+    # shellcheck disable=SC2086 # the words of $bad are the arguments
+    run usage serve $bad
+done
+for bad in "" "nonsense" "verify --bogus" "verify extra" "verify --db" "checkpoint --key" \
+    "confirm --checkpoint" "checkpoint --db=x extra"; do
+    # shellcheck disable=SC2086 # the words of $bad are the arguments
+    run usage journal $bad
+done
+FRESH=1 run out journal verify
+FRESH=1 run out journal verify --db gsi.db
+
 for c in events consensus warn init keygen delegate journal serve cooperation sign agreement \
     witness notify consultation; do
     run help "$c" --help
@@ -235,6 +253,9 @@ for c in forecast evaluate backtest brief run actuals; do
 done
 run help events load --help
 run help journal export-tiles --help
+run help journal verify --help
+run help journal checkpoint --help
+run help journal confirm --db x --help
 run help journal verify --tiles x --help
 run help consultation import --help
 run help agreement verify --help

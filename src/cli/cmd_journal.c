@@ -26,14 +26,8 @@ static const char journal_usage[] =
     "confirm     the operator's answer when gsi refuses a database because its checkpoint\n"
     "            file is missing (it may have been rolled back to an old copy): check first\n"
     "            that this database is the latest you have; this writes the checkpoint file\n"
-    "            from it and prints the size and checkpoint you confirmed.\n"
-    "\n"
-    "Options:\n"
-    "  --db URL            ./gsi.db (default), a SQLite path, or postgresql://...\n"
-    "  --key FILE          the log's signing key (default <db>.key, ./gsi-log.key)\n"
-    "  --checkpoint FILE   the checkpoint file (default <db>.checkpoint)\n"
-    "  -h, --help          show this help\n"
-    "\n"
+    "            from it and prints the size and checkpoint you confirmed.\n";
+static const char journal_epilog[] =
     "Exit status: 0 success, 1 verification failed or runtime failure, 2 usage error.\n";
 
 static void print_problem(void *ctx, const char *msg)
@@ -42,51 +36,13 @@ static void print_problem(void *ctx, const char *msg)
     printf("problem: %s\n", msg);
 }
 
-int cmd_journal(int argc, char **argv)
+/* Verifies the journal (`verify`) or signs and prints its checkpoint (`checkpoint`,
+ * `confirm`) on the platform `o` opens. Returns the exit status. */
+static int journal_run(const char *sub, const struct platform_opts *o)
 {
-    if (argc < 2 || cli_is_help(argv[1])) {
-        fputs(journal_usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? GSI_EXIT_USAGE : GSI_EXIT_OK;
-    }
-    const char *sub = argv[1];
-    if (strcmp(sub, "export-tiles") == 0) {
-        return cmd_journal_export_tiles(argc, argv);
-    }
-    for (int i = 2; strcmp(sub, "verify") == 0 && i < argc; i++) {
-        if (strncmp(argv[i], "--tiles", 7) == 0 || strncmp(argv[i], "--policy", 8) == 0) {
-            return cmd_journal_verify_tiles(argc, argv); /* a mirror, no database */
-        }
-    }
-    if (strcmp(sub, "verify") != 0 && strcmp(sub, "checkpoint") != 0 &&
-        strcmp(sub, "confirm") != 0) {
-        return cli_usage_error("journal",
-                               "unknown subcommand '%s' (verify, checkpoint, confirm, export-tiles)",
-                               sub);
-    }
-    struct platform_opts o;
-    platform_opts_init(&o);
-    o.checkpoint_missing_ok = strcmp(sub, "confirm") == 0;
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        bool missing = false;
-        if (cli_is_help(argv[i])) {
-            fputs(journal_usage, stdout);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--db", &missing)) != NULL) {
-            o.db = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--key", &missing)) != NULL) {
-            o.key_path = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--checkpoint", &missing)) != NULL) {
-            o.checkpoint_path = v;
-        } else if (missing) {
-            return cli_usage_error("journal", "%s needs a value", argv[i]);
-        } else {
-            return cli_usage_error("journal", "unknown argument '%s'", argv[i]);
-        }
-    }
     struct gsi_err err = GSI_ERR_INIT;
     struct platform *p;
-    if (platform_open(&p, &o, &err) < 0) {
+    if (platform_open(&p, o, &err) < 0) {
         if (strcmp(sub, "verify") == 0 && err.code == GSI_EVERIFY) {
             printf("problem: %s\n", err.msg);
         }
@@ -108,7 +64,7 @@ int cmd_journal(int argc, char **argv)
         gsi_buf_init(&note, 1 << 20);
         rc = platform_journal_checkpoint_sign(p, &note, &err);
         if (rc == 0) {
-            if (o.checkpoint_missing_ok) {
+            if (o->checkpoint_missing_ok) {
                 fprintf(stderr, "gsi journal: confirmed; the checkpoint file now records the "
                                 "checkpoint below, and gsi serves this database again\n");
             }
@@ -118,4 +74,42 @@ int cmd_journal(int argc, char **argv)
     }
     platform_close(p);
     return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
+}
+
+int cmd_journal(int argc, char **argv)
+{
+    struct platform_opts o;
+    platform_opts_init(&o);
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--db", "URL", &o.db,
+                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_STRING("--key", "FILE", &o.key_path,
+                       "the log's signing key (default <db>.key, ./gsi-log.key)"),
+        CLI_OPT_STRING("--checkpoint", "FILE", &o.checkpoint_path,
+                       "the checkpoint file (default <db>.checkpoint)"),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "journal", journal_usage, journal_epilog, opts };
+    if (argc < 2 || cli_is_help(argv[1])) {
+        cli_help(&cmd, argc < 2 ? stderr : stdout);
+        return argc < 2 ? GSI_EXIT_USAGE : GSI_EXIT_OK;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "export-tiles") == 0) {
+        return cmd_journal_export_tiles(argc, argv);
+    }
+    for (int i = 2; strcmp(sub, "verify") == 0 && i < argc; i++) {
+        if (strncmp(argv[i], "--tiles", 7) == 0 || strncmp(argv[i], "--policy", 8) == 0) {
+            return cmd_journal_verify_tiles(argc, argv); /* a mirror, no database */
+        }
+    }
+    if (strcmp(sub, "verify") != 0 && strcmp(sub, "checkpoint") != 0 &&
+        strcmp(sub, "confirm") != 0) {
+        return cli_usage_error("journal",
+                               "unknown subcommand '%s' (verify, checkpoint, confirm, export-tiles)",
+                               sub);
+    }
+    o.checkpoint_missing_ok = strcmp(sub, "confirm") == 0;
+    int st = cli_parse(&cmd, argc, argv, 2);
+    return st >= 0 ? st : journal_run(sub, &o);
 }

@@ -16,205 +16,229 @@
 
 #include "cli/cli.h"
 #include "cli/witness_submit.h"
-#include "core/text.h"
 #include "http/http.h"
 #include "platform/consult.h"
 #include "platform/consult_live.h"
 #include "platform/platform.h"
 
-static void usage(FILE *out)
-{
-    fputs("Usage: gsi serve [--listen ADDR:PORT] [--db URL] [options]\n"
-          "\n"
-          "Serves the HTTP API (see GET /v1/openapi.yaml) until interrupted.\n"
-          "\n"
-          "Options:\n"
-          "  --listen ADDR:PORT   where to listen (default 127.0.0.1:8080; port 0 picks a\n"
-          "                       free port; IPv6 as [::1]:8080)\n"
-          "  --db URL             ./gsi.db (default), a SQLite path, or postgresql://...\n"
-          "  --threads N          event-loop threads, which answer reads (default: one per\n"
-          "                       CPU, at least 4)\n"
-          "  --writers N          threads that run writes and wait for their group commit\n"
-          "                       (default 64)\n"
-          "  --max-conns N        open connections in all (default 1024)\n"
-          "  --max-conns-per-ip N open connections from one address (default 256)\n"
-          "  --timeout S          seconds before an idle connection is closed (default 30)\n"
-          "  --head-timeout S     seconds a request's head may take to arrive, and a\n"
-          "                       keep-alive connection may wait for its next (default 10)\n"
-          "  --min-body-rate B    bytes a second a request body must average once past\n"
-          "                       the head timeout (default 1024)\n"
-          "  --checkpoint-every S sign a checkpoint every S seconds when the journal grew\n"
-          "                       (default 1; 0: never, only at shutdown)\n"
-          "  --quiet              no error log from the HTTP library\n"
-          "  --witness-key FILE   witness other logs (POST /add-checkpoint), cosigning with\n"
-          "                       this key (`gsi witness keygen`)\n"
-          "  --witness-logs FILE  the logs to witness: \"log VKEY\" lines\n"
-          "  --witnesses FILE     submit each new checkpoint to the witnesses of this policy\n"
-          "                       (\"witness VKEY URL\" lines) and serve it at /log/checkpoint\n"
-          "                       with their cosignatures\n"
-          "  --public-rate N      registrations of members of the public one address may make\n"
-          "                       per minute in open consultations (default 20)\n"
-          "\n"
-          "It prints one line \"gsi serve: listening on http://ADDR:PORT\" once it accepts\n"
-          "connections.\n",
-          out);
-}
+static const char serve_usage[] =
+    "Usage: gsi serve [--listen ADDR:PORT] [--db URL] [options]\n"
+    "\n"
+    "Serves the HTTP API (see GET /v1/openapi.yaml) until interrupted.\n";
+static const char serve_epilog[] =
+    "It prints one line \"gsi serve: listening on http://ADDR:PORT\" once it accepts\n"
+    "connections.\n";
 
-static int parse_uint(unsigned *out, const char *cmd, const char *opt, const char *v, unsigned lo,
-                      unsigned hi)
-{
-    int64_t x;
-    if (gsi_parse_i64(&x, v, strlen(v)) < 0 || x < lo || x > hi) {
-        cli_usage_error(cmd, "%s must be a number from %u to %u, not '%s'", opt, lo, hi, v);
-        return -1;
-    }
-    *out = (unsigned)x;
-    return 0;
-}
-
-int cmd_serve(int argc, char **argv)
-{
+/* What the options ask for: the server's and the platform's options, and this command's. */
+struct serve_args {
     struct http_server_opts ho;
-    http_server_opts_init(&ho);
     struct platform_opts po;
-    platform_opts_init(&po);
-    struct gsi_err err = GSI_ERR_INIT;
-    const char *listen = "127.0.0.1:8080";
-    unsigned checkpoint_every = 1;
-    const char *witness_key = NULL;
-    const char *witness_logs = NULL;
-    const char *witnesses = NULL;
+    const char *listen;
+    unsigned checkpoint_every; /* seconds; 0: only at shutdown */
+    const char *witness_key, *witness_logs, *witnesses;
+};
 
-    for (int i = 1; i < argc; i++) {
-        bool missing = false;
-        const char *v;
-        if (cli_is_help(argv[i])) {
-            usage(stdout);
-            return GSI_EXIT_OK;
-        } else if ((v = cli_opt(argc, argv, &i, "--listen", &missing)) != NULL) {
-            listen = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--db", &missing)) != NULL) {
-            po.db = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--threads", &missing)) != NULL) {
-            if (parse_uint(&ho.threads, "serve", "--threads", v, 1, HTTP_THREADS_MAX) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--writers", &missing)) != NULL) {
-            if (parse_uint(&ho.writers, "serve", "--writers", v, 1, HTTP_THREADS_MAX) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--max-conns", &missing)) != NULL) {
-            if (parse_uint(&ho.conn_max, "serve", "--max-conns", v, 1, 1000000) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--max-conns-per-ip", &missing)) != NULL) {
-            if (parse_uint(&ho.conn_per_ip, "serve", "--max-conns-per-ip", v, 1, 1000000) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--timeout", &missing)) != NULL) {
-            if (parse_uint(&ho.timeout_s, "serve", "--timeout", v, 1, 86400) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--head-timeout", &missing)) != NULL) {
-            if (parse_uint(&ho.head_timeout_s, "serve", "--head-timeout", v, 1, 3600) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--min-body-rate", &missing)) != NULL) {
-            if (parse_uint(&ho.body_rate, "serve", "--min-body-rate", v, 0, 1u << 30) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--checkpoint-every", &missing)) != NULL) {
-            if (parse_uint(&checkpoint_every, "serve", "--checkpoint-every", v, 0, 86400) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-        } else if ((v = cli_opt(argc, argv, &i, "--witness-key", &missing)) != NULL) {
-            witness_key = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--witness-logs", &missing)) != NULL) {
-            witness_logs = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--witnesses", &missing)) != NULL) {
-            witnesses = v;
-        } else if ((v = cli_opt(argc, argv, &i, "--public-rate", &missing)) != NULL) {
-            unsigned rate = 0;
-            if (parse_uint(&rate, "serve", "--public-rate", v, 1, 1000000) < 0) {
-                return GSI_EXIT_USAGE;
-            }
-            platform_consult_public_rate(rate);
-        } else if (strcmp(argv[i], "--quiet") == 0) {
-            ho.quiet = 1;
-        } else if (missing) {
-            return cli_usage_error("serve", "%s needs a value", argv[i]);
-        } else {
-            return cli_usage_error("serve", "unknown argument '%s'", argv[i]);
-        }
-    }
-    if (http_listen_parse(&ho, listen, &err) < 0) {
-        return cli_usage_error("serve", "%s", err.msg);
-    }
+/* The numeric options, read as the table's 64-bit types and narrowed once they are checked
+ * (every range is within unsigned). */
+struct serve_numbers {
+    uint64_t threads, writers, conn_max, conn_per_ip, timeout_s, head_timeout_s, body_rate;
+    uint64_t checkpoint_every, public_rate;
+    bool quiet;
+};
 
-    /* Block the stop signals in every thread (the server's inherit this mask), so that only
-     * sigtimedwait below sees them; a write-end closing under a client is not a signal. */
-    sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+/* Reads argv into `a` (defaults first). Returns -1 to go on, or the exit status: 0 after
+ * --help, GSI_EXIT_USAGE after a reported usage error. */
+static int serve_args_parse(struct serve_args *a, int argc, char **argv)
+{
+    http_server_opts_init(&a->ho);
+    platform_opts_init(&a->po);
+    a->listen = "127.0.0.1:8080";
+    a->witness_key = a->witness_logs = a->witnesses = NULL;
+    struct serve_numbers n = {
+        .threads = a->ho.threads, .writers = a->ho.writers, .conn_max = a->ho.conn_max,
+        .conn_per_ip = a->ho.conn_per_ip, .timeout_s = a->ho.timeout_s,
+        .head_timeout_s = a->ho.head_timeout_s, .body_rate = a->ho.body_rate,
+        .checkpoint_every = 1, .public_rate = 0 /* 0: not given, the platform's default */
+    };
+    const struct cli_option opts[] = {
+        CLI_OPT_STRING("--listen", "ADDR:PORT", &a->listen,
+                       "where to listen (default 127.0.0.1:8080; port 0 picks a\n"
+                       "free port; IPv6 as [::1]:8080)"),
+        CLI_OPT_STRING("--db", "URL", &a->po.db,
+                       "./gsi.db (default), a SQLite path, or postgresql://..."),
+        CLI_OPT_U64("--threads", "N", &n.threads, 1, HTTP_THREADS_MAX,
+                    "event-loop threads, which answer reads (default: one per\n"
+                    "CPU, at least 4)"),
+        CLI_OPT_U64("--writers", "N", &n.writers, 1, HTTP_THREADS_MAX,
+                    "threads that run writes and wait for their group commit\n"
+                    "(default 64)"),
+        CLI_OPT_U64("--max-conns", "N", &n.conn_max, 1, 1000000,
+                    "open connections in all (default 1024)"),
+        CLI_OPT_U64("--max-conns-per-ip", "N", &n.conn_per_ip, 1, 1000000,
+                    "open connections from one address (default 256)"),
+        CLI_OPT_U64("--timeout", "S", &n.timeout_s, 1, 86400,
+                    "seconds before an idle connection is closed (default 30)"),
+        CLI_OPT_U64("--head-timeout", "S", &n.head_timeout_s, 1, 3600,
+                    "seconds a request's head may take to arrive, and a\n"
+                    "keep-alive connection may wait for its next (default 10)"),
+        CLI_OPT_U64("--min-body-rate", "B", &n.body_rate, 0, 1u << 30,
+                    "bytes a second a request body must average once past\n"
+                    "the head timeout (default 1024)"),
+        CLI_OPT_U64("--checkpoint-every", "S", &n.checkpoint_every, 0, 86400,
+                    "sign a checkpoint every S seconds when the journal grew\n"
+                    "(default 1; 0: never, only at shutdown)"),
+        CLI_OPT_FLAG("--quiet", &n.quiet, "no error log from the HTTP library"),
+        CLI_OPT_STRING("--witness-key", "FILE", &a->witness_key,
+                       "witness other logs (POST /add-checkpoint), cosigning with\n"
+                       "this key (`gsi witness keygen`)"),
+        CLI_OPT_STRING("--witness-logs", "FILE", &a->witness_logs,
+                       "the logs to witness: \"log VKEY\" lines"),
+        CLI_OPT_STRING("--witnesses", "FILE", &a->witnesses,
+                       "submit each new checkpoint to the witnesses of this policy\n"
+                       "(\"witness VKEY URL\" lines) and serve it at /log/checkpoint\n"
+                       "with their cosignatures"),
+        CLI_OPT_U64("--public-rate", "N", &n.public_rate, 1, 1000000,
+                    "registrations of members of the public one address may make\n"
+                    "per minute in open consultations (default 20)"),
+        CLI_OPT_END(),
+    };
+    const struct cli_command cmd = { "serve", serve_usage, serve_epilog, opts };
+    int st = cli_parse(&cmd, argc, argv, 1);
+    if (st >= 0) {
+        return st;
+    }
+    a->ho.threads = (unsigned)n.threads;
+    a->ho.writers = (unsigned)n.writers;
+    a->ho.conn_max = (unsigned)n.conn_max;
+    a->ho.conn_per_ip = (unsigned)n.conn_per_ip;
+    a->ho.timeout_s = (unsigned)n.timeout_s;
+    a->ho.head_timeout_s = (unsigned)n.head_timeout_s;
+    a->ho.body_rate = (unsigned)n.body_rate;
+    a->ho.quiet = n.quiet ? 1 : a->ho.quiet;
+    a->checkpoint_every = (unsigned)n.checkpoint_every;
+    if (n.public_rate > 0) {
+        platform_consult_public_rate((unsigned)n.public_rate);
+    }
+    return -1;
+}
+
+/* Blocks the stop signals in every thread (the server's inherit this mask), so that only
+ * sigtimedwait in serve_until_stopped sees them; a write-end closing under a client is not a
+ * signal. Called before any thread starts. */
+static void stop_signals_block(sigset_t *stop)
+{
+    sigemptyset(stop);
+    sigaddset(stop, SIGINT);
+    sigaddset(stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+}
 
-    /* Commits sign at most once per interval (the platform's), this loop signs the rest at
-     * each tick: a write burst costs at most two signatures a second, not one per commit. */
-    po.checkpoint_every_ms = checkpoint_every > 0 ? checkpoint_every * 1000u : UINT_MAX;
+/* What runs while serving, started in this order and stopped in the reverse. */
+struct serve_run {
     struct platform *p;
-    if (platform_open(&p, &po, &err) < 0) {
-        return cli_fail(&err);
-    }
-    struct witness_serve *ws = NULL;
-    if (witness_serve_start(&ws, p, witness_key, witness_logs, witnesses, &err) < 0) {
-        platform_close(p);
-        return cli_fail(&err);
-    }
+    struct witness_serve *ws;
     struct http_server *srv;
-    if (http_server_start(&srv, &ho, p, &err) < 0) {
-        witness_serve_stop(ws);
-        platform_close(p);
-        return cli_fail(&err);
+};
+
+/* Opens the platform, starts the witness and the HTTP server. On failure stops what started
+ * and returns the error. */
+static int serve_start(struct serve_run *r, struct serve_args *a, struct gsi_err *err)
+{
+    /* Commits sign at most once per interval (the platform's), the tick loop signs the rest:
+     * a write burst costs at most two signatures a second, not one per commit. */
+    a->po.checkpoint_every_ms = a->checkpoint_every > 0 ? a->checkpoint_every * 1000u : UINT_MAX;
+    r->ws = NULL;
+    int rc = platform_open(&r->p, &a->po, err);
+    if (rc < 0) {
+        return rc;
     }
+    rc = witness_serve_start(&r->ws, r->p, a->witness_key, a->witness_logs, a->witnesses, err);
+    if (rc < 0) {
+        platform_close(r->p);
+        return rc;
+    }
+    rc = http_server_start(&r->srv, &a->ho, r->p, err);
+    if (rc < 0) {
+        witness_serve_stop(r->ws);
+        platform_close(r->p);
+    }
+    return rc;
+}
+
+/* Prints the one line that says the server accepts connections (the port the kernel gave
+ * when --listen asked for port 0). */
+static void serve_print_listening(const struct serve_run *r, const char *listen)
+{
     char host[64] = "127.0.0.1";
     if (listen[0] == '[') {
         snprintf(host, sizeof host, "%.*s", (int)(strchr(listen, ']') - listen + 1), listen);
     } else {
         snprintf(host, sizeof host, "%.*s", (int)(strrchr(listen, ':') - listen), listen);
     }
-    printf("gsi serve: listening on http://%s:%u (%s)\n", host, http_server_port(srv),
-           platform_backend(p));
+    printf("gsi serve: listening on http://%s:%u (%s)\n", host, http_server_port(r->srv),
+           platform_backend(r->p));
     fflush(stdout);
+}
 
-    int status = GSI_EXIT_OK;
+/* Waits for SIGINT or SIGTERM, signing a checkpoint at each tick when the journal grew.
+ * Returns GSI_EXIT_OK on a stop signal, GSI_EXIT_FAILURE when waiting itself failed. */
+static int serve_until_stopped(struct platform *p, const sigset_t *stop, unsigned every)
+{
+    struct gsi_err err = GSI_ERR_INIT;
     for (;;) {
-        struct timespec tick = { checkpoint_every > 0 ? checkpoint_every : 3600, 0 };
-        int sig = sigtimedwait(&stop, NULL, &tick);
+        struct timespec tick = { every > 0 ? every : 3600, 0 };
+        int sig = sigtimedwait(stop, NULL, &tick);
         if (sig == SIGINT || sig == SIGTERM) {
-            break;
+            return GSI_EXIT_OK;
         }
         if (sig < 0 && errno != EAGAIN && errno != EINTR) {
             perror("gsi serve: sigtimedwait");
-            status = GSI_EXIT_FAILURE;
-            break;
+            return GSI_EXIT_FAILURE;
         }
-        if (checkpoint_every > 0 && platform_journal_checkpoint_sign(p, NULL, &err) < 0) {
+        if (every > 0 && platform_journal_checkpoint_sign(p, NULL, &err) < 0) {
             /* The API still answers; a checkpoint that could not be signed now is signed at
              * the next tick. */
             gsi_err_print(&err, "gsi serve: checkpoint");
             gsi_err_clear(&err);
         }
     }
+}
+
+/* Stops what serve_start started and signs the last checkpoint. Returns `status`, or
+ * GSI_EXIT_FAILURE when that checkpoint could not be signed. */
+static int serve_stop(struct serve_run *r, int status)
+{
+    struct gsi_err err = GSI_ERR_INIT;
     fprintf(stderr, "gsi serve: stopping\n");
-    witness_serve_stop(ws);
-    http_server_stop(srv);
-    platform_consult_live_shutdown(p); /* the consensus views' thread reads through the platform */
-    if (platform_journal_checkpoint_sign(p, NULL, &err) < 0) {
+    witness_serve_stop(r->ws);
+    http_server_stop(r->srv);
+    platform_consult_live_shutdown(r->p); /* the consensus views' thread reads through it */
+    if (platform_journal_checkpoint_sign(r->p, NULL, &err) < 0) {
         gsi_err_print(&err, "gsi serve: checkpoint");
         status = GSI_EXIT_FAILURE;
     }
-    platform_close(p);
+    platform_close(r->p);
     return status;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct serve_args a;
+    int st = serve_args_parse(&a, argc, argv);
+    if (st >= 0) {
+        return st;
+    }
+    struct gsi_err err = GSI_ERR_INIT;
+    if (http_listen_parse(&a.ho, a.listen, &err) < 0) {
+        return cli_usage_error("serve", "%s", err.msg);
+    }
+    sigset_t stop;
+    stop_signals_block(&stop);
+    struct serve_run r;
+    if (serve_start(&r, &a, &err) < 0) {
+        return cli_fail(&err);
+    }
+    serve_print_listening(&r, a.listen);
+    return serve_stop(&r, serve_until_stopped(r.p, &stop, a.checkpoint_every));
 }

@@ -152,16 +152,6 @@ static void write_csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
-void gsi_json_write_string(FILE *out, const char *s)
-{
-    struct gsi_buf b;
-    gsi_buf_init(&b, SIZE_MAX / 2);
-    if (gsi_json_quote(&b, s, strlen(s)) == 0) {
-        fwrite(b.data, 1, b.len, out);
-    }
-    gsi_buf_release(&b);
-}
-
 static int write_aligned(const struct gsi_table *t, FILE *out)
 {
     size_t rows = gsi_table_rows(t);

@@ -47,8 +47,4 @@ size_t gsi_table_rows(const struct gsi_table *t);
  * format), so an unfinished last row and the cells of a table with no columns are left out. */
 int gsi_table_write(const struct gsi_table *t, FILE *out, enum gsi_format fmt);
 
-/* Writes `s` as a JSON string literal (with the quotes), escaped as json.h says. New code
- * writes JSON through the writer in json.h. */
-void gsi_json_write_string(FILE *out, const char *s);
-
 #endif

@@ -523,11 +523,18 @@ static const struct journal_note_verifier *find_verifier(const struct journal_no
     return NULL;
 }
 
-int journal_note_open(struct journal_note *note, const char *msg, size_t len,
-                      const struct journal_note_verifier *verifiers, size_t nverifiers,
-                      struct gsi_err *err)
+/* A note cut in two at its last blank line: the signed text (through the newline before the
+ * blank line) and the signature block after it. */
+struct note_parts {
+    size_t text_len;
+    long text_lines; /* newlines in the text: signature line numbers follow on from it */
+    const char *sigs;
+    size_t sigs_len;
+};
+
+/* Checks the note's size and bytes and finds where its signatures start. */
+static int note_split(struct note_parts *np, const char *msg, size_t len, struct gsi_err *err)
 {
-    memset(note, 0, sizeof *note);
     if (len > JOURNAL_NOTE_MAX_BYTES) {
         return gsi_err_set(err, GSI_ELIMIT, "journal: signed note is %zu bytes, more than %u", len,
                            JOURNAL_NOTE_MAX_BYTES);
@@ -551,143 +558,216 @@ int journal_note_open(struct journal_note *note, const char *msg, size_t len,
     if (split == len) {
         return malformed(err, 0, "no blank line before the signatures");
     }
-    size_t text_len = split + 1;
-    const char *sigs = msg + split + 2;
-    size_t sigs_len = len - split - 2;
-    if (sigs_len == 0 || sigs[sigs_len - 1] != '\n') {
+    np->text_len = split + 1;
+    np->sigs = msg + split + 2;
+    np->sigs_len = len - split - 2;
+    if (np->sigs_len == 0 || np->sigs[np->sigs_len - 1] != '\n') {
         return malformed(err, 0, "the signature block is empty or does not end in a newline");
     }
-    long text_lines = 0;
-    for (size_t i = 0; i < text_len; i++) {
-        text_lines += msg[i] == '\n';
+    np->text_lines = 0;
+    for (size_t i = 0; i < np->text_len; i++) {
+        np->text_lines += msg[i] == '\n';
     }
+    return 0;
+}
 
-    /* Each signature line is at least 5 bytes, so this bounds the array by the input. */
+/* The signatures read so far, in the order they appeared, and the lines of the unverified
+ * ones (to drop identical repeats). */
+struct sig_list {
+    struct journal_note_sig *list;
+    size_t n, nverified, numsig;
+    const char **unv_line;
+    size_t *unv_len;
+    size_t nunv;
+};
+
+static int sig_list_alloc(struct sig_list *sl, size_t sigs_len, struct gsi_err *err)
+{
+    memset(sl, 0, sizeof *sl);
+    /* Each signature line is at least 5 bytes, so this bounds the arrays by the input. */
     size_t max_lines = sigs_len / (SIG_PREFIX_LEN + 2) + 1;
     if (max_lines > JOURNAL_NOTE_MAX_SIGS + 1) {
         max_lines = JOURNAL_NOTE_MAX_SIGS + 1;
     }
-    struct journal_note_sig *list = calloc(max_lines, sizeof *list);
-    if (list == NULL) {
+    sl->list = calloc(max_lines, sizeof *sl->list);
+    sl->unv_line = calloc(max_lines, sizeof *sl->unv_line);
+    sl->unv_len = calloc(max_lines, sizeof *sl->unv_len);
+    if (sl->list == NULL || sl->unv_line == NULL || sl->unv_len == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "journal: out of memory opening a note");
     }
-    /* Line starts of unverified signatures, to drop identical repeats. */
-    const char **unv_line = calloc(max_lines, sizeof *unv_line);
-    size_t *unv_len = calloc(max_lines, sizeof *unv_len);
-    size_t nlist = 0, nunv = 0, nverified = 0, numsig = 0;
-    int rc = 0;
-    if (unv_line == NULL || unv_len == NULL) {
-        rc = gsi_err_set(err, GSI_ENOMEM, "journal: out of memory opening a note");
-        goto out;
+    return 0;
+}
+
+static void sig_list_free(struct sig_list *sl)
+{
+    free(sl->list);
+    free(sl->unv_line);
+    free(sl->unv_len);
+}
+
+/* Parses one signature line ("— NAME BASE64\n" without the newline) into the next free slot
+ * of `sl` (s->verified not set) and its body (what follows the prefix). */
+static int sig_line_parse(struct journal_note_sig *s, size_t *raw_sig_len, const char **body,
+                          size_t *body_len, const char *line, size_t line_len, long lineno,
+                          struct gsi_err *err)
+{
+    if (line_len < SIG_PREFIX_LEN || memcmp(line, sig_prefix, SIG_PREFIX_LEN) != 0) {
+        return malformed(err, lineno,
+                         "a line in the signature block does not start with \"\xe2\x80\x94 \"");
     }
-    long lineno = text_lines + 1;
-    for (size_t at = 0; at < sigs_len;) {
+    *body = line + SIG_PREFIX_LEN;
+    *body_len = line_len - SIG_PREFIX_LEN;
+    const char *name, *b64;
+    size_t name_len, b64_len;
+    chop(*body, *body_len, ' ', &name, &name_len, &b64, &b64_len);
+    uint8_t raw[SIG_DECODED_MAX];
+    size_t raw_len = 0;
+    struct gsi_err e2 = GSI_ERR_INIT;
+    if (!journal_note_name_valid(name, name_len) || b64_len == 0 ||
+        journal_base64_decode(raw, sizeof raw, &raw_len, b64, b64_len, &e2) < 0 || raw_len < 5) {
+        return malformed(err, lineno,
+                         "expected a key name, a space and base64 of a key ID and a signature");
+    }
+    memcpy(s->name, name, name_len);
+    s->name[name_len] = '\0';
+    s->id = ((uint32_t)raw[0] << 24) | ((uint32_t)raw[1] << 16) | ((uint32_t)raw[2] << 8) | raw[3];
+    *raw_sig_len = raw_len - 4;
+    s->sig_len = raw_len - 4 > sizeof s->sig ? sizeof s->sig : raw_len - 4;
+    memcpy(s->sig, raw + 4, s->sig_len);
+    return 0;
+}
+
+/* Keeps the unverified signature in the next slot, unless an identical line came before. */
+static void sig_keep_unverified(struct sig_list *sl, const char *body, size_t body_len)
+{
+    for (size_t j = 0; j < sl->nunv; j++) {
+        if (sl->unv_len[j] == body_len && memcmp(sl->unv_line[j], body, body_len) == 0) {
+            return;
+        }
+    }
+    sl->unv_line[sl->nunv] = body;
+    sl->unv_len[sl->nunv] = body_len;
+    sl->nunv++;
+    sl->list[sl->n].verified = 0;
+    sl->n++;
+}
+
+/* Verifies the signature in the next slot by the known key `v` over the text, and keeps it.
+ * A known key may sign once. */
+static int sig_keep_verified(struct sig_list *sl, const struct journal_note_verifier *v,
+                             size_t raw_sig_len, const char *text, size_t text_len, long lineno,
+                             struct gsi_err *err)
+{
+    struct journal_note_sig *s = &sl->list[sl->n];
+    for (size_t j = 0; j < sl->n; j++) {
+        if (sl->list[j].verified && sl->list[j].id == s->id &&
+            strcmp(sl->list[j].name, s->name) == 0) {
+            return malformed(err, lineno, "a known key signed twice");
+        }
+    }
+    struct gsi_err e2 = GSI_ERR_INIT;
+    if (raw_sig_len != JOURNAL_ED25519_SIG_SIZE ||
+        journal_ed25519_verify(s->sig, text, text_len, v->pub, &e2) < 0) {
+        return gsi_err_at(err, GSI_EVERIFY, "", lineno, 0,
+                          "journal: invalid signature by known key %s+%08x", s->name, s->id);
+    }
+    s->verified = 1;
+    sl->n++;
+    sl->nverified++;
+    return 0;
+}
+
+/* Reads every line of the signature block into `sl`, verifying those by known keys. */
+static int sigs_read(struct sig_list *sl, const char *msg, const struct note_parts *np,
+                     const struct journal_note_verifier *verifiers, size_t nverifiers,
+                     struct gsi_err *err)
+{
+    long lineno = np->text_lines + 1;
+    for (size_t at = 0; at < np->sigs_len;) {
         lineno++;
-        const char *line = sigs + at;
-        const char *nl = memchr(line, '\n', sigs_len - at);
+        const char *line = np->sigs + at;
+        const char *nl = memchr(line, '\n', np->sigs_len - at);
         size_t line_len = (size_t)(nl - line);
         at += line_len + 1;
-        if (line_len < SIG_PREFIX_LEN || memcmp(line, sig_prefix, SIG_PREFIX_LEN) != 0) {
-            rc = malformed(err, lineno,
-                           "a line in the signature block does not start with \"\xe2\x80\x94 \"");
-            goto out;
+        struct journal_note_sig *s = &sl->list[sl->n];
+        const char *body;
+        size_t body_len, raw_sig_len;
+        int rc = sig_line_parse(s, &raw_sig_len, &body, &body_len, line, line_len, lineno, err);
+        if (rc < 0) {
+            return rc;
         }
-        const char *body = line + SIG_PREFIX_LEN;
-        size_t body_len = line_len - SIG_PREFIX_LEN;
-        const char *name, *b64;
-        size_t name_len, b64_len;
-        chop(body, body_len, ' ', &name, &name_len, &b64, &b64_len);
-        uint8_t raw[SIG_DECODED_MAX];
-        size_t raw_len = 0;
-        struct gsi_err e2 = GSI_ERR_INIT;
-        if (!journal_note_name_valid(name, name_len) || b64_len == 0 ||
-            journal_base64_decode(raw, sizeof raw, &raw_len, b64, b64_len, &e2) < 0 ||
-            raw_len < 5) {
-            rc = malformed(err, lineno,
-                           "expected a key name, a space and base64 of a key ID and a signature");
-            goto out;
+        if (++sl->numsig > JOURNAL_NOTE_MAX_SIGS) {
+            return malformed(err, lineno, "more than 100 signatures");
         }
-        if (++numsig > JOURNAL_NOTE_MAX_SIGS) {
-            rc = malformed(err, lineno, "more than 100 signatures");
-            goto out;
-        }
-        uint32_t id =
-            ((uint32_t)raw[0] << 24) | ((uint32_t)raw[1] << 16) | ((uint32_t)raw[2] << 8) | raw[3];
         const struct journal_note_verifier *v =
-            find_verifier(verifiers, nverifiers, name, name_len, id);
-        struct journal_note_sig *s = &list[nlist];
-        memcpy(s->name, name, name_len);
-        s->name[name_len] = '\0';
-        s->id = id;
-        s->sig_len = raw_len - 4 > sizeof s->sig ? sizeof s->sig : raw_len - 4;
-        memcpy(s->sig, raw + 4, s->sig_len);
+            find_verifier(verifiers, nverifiers, s->name, strlen(s->name), s->id);
         if (v == NULL) {
-            int dup = 0;
-            for (size_t j = 0; j < nunv; j++) {
-                if (unv_len[j] == body_len && memcmp(unv_line[j], body, body_len) == 0) {
-                    dup = 1;
-                    break;
-                }
-            }
-            if (dup) {
-                continue;
-            }
-            unv_line[nunv] = body;
-            unv_len[nunv] = body_len;
-            nunv++;
-            s->verified = 0;
-            nlist++;
+            sig_keep_unverified(sl, body, body_len);
             continue;
         }
-        for (size_t j = 0; j < nlist; j++) {
-            if (list[j].verified && list[j].id == id && strcmp(list[j].name, s->name) == 0) {
-                rc = malformed(err, lineno, "a known key signed twice");
-                goto out;
-            }
+        rc = sig_keep_verified(sl, v, raw_sig_len, msg, np->text_len, lineno, err);
+        if (rc < 0) {
+            return rc;
         }
-        if (raw_len - 4 != JOURNAL_ED25519_SIG_SIZE ||
-            journal_ed25519_verify(s->sig, msg, text_len, v->pub, &e2) < 0) {
-            rc = gsi_err_at(err, GSI_EVERIFY, "", lineno, 0,
-                            "journal: invalid signature by known key %s+%08x", s->name, id);
-            goto out;
-        }
-        s->verified = 1;
-        nlist++;
-        nverified++;
     }
-    if (nverified == 0) {
-        rc = gsi_err_set(err, GSI_EVERIFY, "journal: unverified note: no signature by a known key");
-        goto out;
+    return 0;
+}
+
+/* Fills the opened note: a copy of the text, and the signatures, verified ones first, each
+ * group in the order it appeared. Called once at least one signature verified. */
+static int note_fill(struct journal_note *note, const char *msg, size_t text_len,
+                     const struct sig_list *sl, struct gsi_err *err)
+{
+    if (sl->nverified == 0 || sl->n < sl->nverified) {
+        GSI_BUG("a note is opened only with a verified signature");
     }
     note->text = malloc(text_len + 1);
     if (note->text == NULL) {
-        rc = gsi_err_set(err, GSI_ENOMEM, "journal: out of memory opening a note");
-        goto out;
+        return gsi_err_set(err, GSI_ENOMEM, "journal: out of memory opening a note");
     }
     memcpy(note->text, msg, text_len);
     note->text[text_len] = '\0';
     note->text_len = text_len;
-    /* Verified signatures first, each group in the order it appeared. */
-    note->sigs = calloc(nlist, sizeof *note->sigs);
+    note->sigs = calloc(sl->n, sizeof *note->sigs);
     if (note->sigs == NULL) {
         free(note->text);
         note->text = NULL;
-        rc = gsi_err_set(err, GSI_ENOMEM, "journal: out of memory opening a note");
-        goto out;
+        return gsi_err_set(err, GSI_ENOMEM, "journal: out of memory opening a note");
     }
     size_t k = 0;
     for (int pass = 1; pass >= 0; pass--) {
-        for (size_t j = 0; j < nlist; j++) {
-            if (list[j].verified == pass) {
-                note->sigs[k++] = list[j];
+        for (size_t j = 0; j < sl->n; j++) {
+            if (sl->list[j].verified == pass) {
+                note->sigs[k++] = sl->list[j];
             }
         }
     }
-    note->nsigs = nlist;
-    note->nverified = nverified;
-out:
-    free(list);
-    free(unv_line);
-    free(unv_len);
+    note->nsigs = sl->n;
+    note->nverified = sl->nverified;
+    return 0;
+}
+
+int journal_note_open(struct journal_note *note, const char *msg, size_t len,
+                      const struct journal_note_verifier *verifiers, size_t nverifiers,
+                      struct gsi_err *err)
+{
+    memset(note, 0, sizeof *note);
+    struct note_parts np = { 0 };
+    int rc = note_split(&np, msg, len, err);
+    if (rc < 0) {
+        return rc;
+    }
+    struct sig_list sl;
+    rc = sig_list_alloc(&sl, np.sigs_len, err);
+    if (rc == 0) {
+        rc = sigs_read(&sl, msg, &np, verifiers, nverifiers, err);
+    }
+    if (rc == 0 && sl.nverified == 0) {
+        rc = gsi_err_set(err, GSI_EVERIFY, "journal: unverified note: no signature by a known key");
+    }
+    if (rc == 0) {
+        rc = note_fill(note, msg, np.text_len, &sl, err);
+    }
+    sig_list_free(&sl);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/hex.h"
+#include "core/json.h"
 #include "core/text.h"
 #include "journal/journal.h"
 #include "platform/agree.h"
@@ -261,7 +262,18 @@ int platform_agree_sig_verify(const char *pubkey_b64, const char *body, size_t l
 int platform_agree_sign_payload(struct gsi_buf *out, int64_t agreement, const char *body_sha256_hex,
                                 const char *sig_b64, struct gsi_err *err)
 {
-    int rc = gsi_buf_appendf(out, "{\"body_sha256\":\"%s\",\"case\":%lld,\"signature\":\"%s\"}",
-                             body_sha256_hex, (long long)agreement, sig_b64);
+    /* Compact, keys in sorted order: the bytes agree.h gives. */
+    struct gsi_json w;
+    gsi_json_init(&w, out->max);
+    gsi_json_object_begin(&w, NULL, GSI_JSON_COMPACT);
+    gsi_json_string(&w, "body_sha256", body_sha256_hex);
+    gsi_json_int(&w, "case", agreement);
+    gsi_json_string(&w, "signature", sig_b64);
+    gsi_json_end(&w);
+    int rc = gsi_json_finish(&w);
+    if (rc == 0) {
+        rc = gsi_buf_append(out, w.buf.data, w.buf.len);
+    }
+    gsi_json_release(&w);
     return rc < 0 ? gsi_err_set(err, rc, "signature payload too large") : 0;
 }

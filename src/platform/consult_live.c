@@ -11,6 +11,7 @@
 
 #include "consensus/consensus.h"
 #include "core/buf.h"
+#include "core/json.h"
 #include "platform/internal.h"
 #include "store/store.h"
 
@@ -225,75 +226,67 @@ static int live_refresh(struct platform *p, struct live *l, bool *changed, struc
 
 /* --- rendering ----------------------------------------------------------------------- */
 
-static void json_str(struct gsi_buf *b, const char *s)
-{
-    gsi_buf_putc(b, '"');
-    for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
-        if (*u == '"' || *u == '\\') {
-            gsi_buf_putc(b, '\\');
-            gsi_buf_putc(b, (char)*u);
-        } else if (*u < 0x20) {
-            gsi_buf_appendf(b, "\\u%04x", *u);
-        } else {
-            gsi_buf_putc(b, (char)*u);
-        }
-    }
-    gsi_buf_putc(b, '"');
-}
-
-static void json_num(struct gsi_buf *b, double v)
+/* Numbers as the view has always given them: six significant digits (%.6g), null for what
+ * JSON cannot carry. */
+static void live_num(struct gsi_json *w, const char *key, double v)
 {
     if (v != v || v > 1e300 || v < -1e300) {
-        gsi_buf_puts(b, "null");
+        gsi_json_null(w, key);
     } else {
-        gsi_buf_appendf(b, "%.6g", v);
+        char text[32];
+        snprintf(text, sizeof text, "%.6g", v);
+        gsi_json_raw(w, key, text);
     }
 }
 
-static void render_participants(struct gsi_buf *b, const struct live *l)
+static void render_participants(struct gsi_json *w, const struct live *l)
 {
     const struct consensus *c = l->c;
-    gsi_buf_puts(b, ",\"participants\":[");
+    gsi_json_array_begin(w, "participants", GSI_JSON_COMPACT);
     for (size_t i = 0; i < c->np; i++) {
         const char *party = "";
         for (size_t k = 0; k < l->npv && party[0] == '\0'; k++) {
             party = l->pv[k].voter == c->pid[i] ? l->pv[k].party : party;
         }
         bool pub = c->pid[i] >= CONSULT_VOTER_PUBLIC;
-        gsi_buf_appendf(b, "%s{\"id\":%lld,\"kind\":\"%s\",\"party\":", i ? "," : "",
-                        (long long)c->pid[i], pub ? "public" : "party");
-        json_str(b, party);
-        gsi_buf_appendf(b, ",\"group\":%d,\"x\":", c->group[i]);
-        json_num(b, c->x[i]);
-        gsi_buf_puts(b, ",\"y\":");
-        json_num(b, c->y[i]);
-        gsi_buf_appendf(b, ",\"votes\":%u}", c->nvotes[i]);
+        gsi_json_object_begin(w, NULL, GSI_JSON_COMPACT);
+        gsi_json_int(w, "id", c->pid[i]);
+        gsi_json_string(w, "kind", pub ? "public" : "party");
+        gsi_json_string(w, "party", party);
+        gsi_json_int(w, "group", c->group[i]);
+        live_num(w, "x", c->x[i]);
+        live_num(w, "y", c->y[i]);
+        gsi_json_uint(w, "votes", c->nvotes[i]);
+        gsi_json_end(w);
     }
-    gsi_buf_puts(b, "]");
+    gsi_json_end(w);
 }
 
-static void render_groups(struct gsi_buf *b, const struct consensus *c)
+static void render_groups(struct gsi_json *w, const struct consensus *c)
 {
-    gsi_buf_puts(b, ",\"groups\":[");
+    gsi_json_array_begin(w, "groups", GSI_JSON_COMPACT);
     for (int g = 0; g < c->ngroups; g++) {
         const struct consensus_group *gr = &c->groups[g];
-        gsi_buf_appendf(b, "%s{\"id\":%d,\"size\":%u,\"representative\":[", g ? "," : "", g,
-                        gr->size);
+        gsi_json_object_begin(w, NULL, GSI_JSON_COMPACT);
+        gsi_json_int(w, "id", g);
+        gsi_json_uint(w, "size", gr->size);
+        gsi_json_array_begin(w, "representative", GSI_JSON_COMPACT);
         for (int k = 0; k < gr->nreps; k++) {
-            gsi_buf_appendf(b, "%s{\"statement\":%lld,\"agree\":%s,\"p_success\":", k ? "," : "",
-                            (long long)c->stmt[gr->reps[k].statement].id,
-                            gr->reps[k].agree ? "true" : "false");
-            json_num(b, gr->reps[k].p_success);
-            gsi_buf_puts(b, "}");
+            gsi_json_object_begin(w, NULL, GSI_JSON_COMPACT);
+            gsi_json_int(w, "statement", c->stmt[gr->reps[k].statement].id);
+            gsi_json_bool(w, "agree", gr->reps[k].agree);
+            live_num(w, "p_success", gr->reps[k].p_success);
+            gsi_json_end(w);
         }
-        gsi_buf_puts(b, "]}");
+        gsi_json_end(w);
+        gsi_json_end(w);
     }
-    gsi_buf_puts(b, "]");
+    gsi_json_end(w);
 }
 
 /* The top CONSULT_LIVE_TOP statements not moderated out by gic (common ground: `by_gic`) or
  * by divisiveness (differences). */
-static void render_ranked(struct gsi_buf *b, const struct consensus *c, bool by_gic)
+static void render_ranked(struct gsi_json *w, const struct consensus *c, bool by_gic)
 {
     uint32_t top[CONSULT_LIVE_TOP];
     size_t n = 0;
@@ -317,45 +310,29 @@ static void render_ranked(struct gsi_buf *b, const struct consensus *c, bool by_
             top[pos] = (uint32_t)j;
         }
     }
-    gsi_buf_appendf(b, ",\"%s\":[", by_gic ? "common_ground" : "differences");
+    gsi_json_array_begin(w, by_gic ? "common_ground" : "differences", GSI_JSON_COMPACT);
     for (size_t k = 0; k < n; k++) {
         const struct consensus_statement *s = &c->stmt[top[k]];
-        gsi_buf_appendf(b, "%s{\"statement\":%lld,\"text\":", k ? "," : "", (long long)s->id);
-        json_str(b, s->text);
-        gsi_buf_appendf(b, ",\"%s\":", by_gic ? "consensus" : "divisiveness");
-        json_num(b, by_gic ? s->gic : s->divisiveness);
-        gsi_buf_puts(b, "}");
+        gsi_json_object_begin(w, NULL, GSI_JSON_COMPACT);
+        gsi_json_int(w, "statement", s->id);
+        gsi_json_string(w, "text", s->text);
+        live_num(w, by_gic ? "consensus" : "divisiveness", by_gic ? s->gic : s->divisiveness);
+        gsi_json_end(w);
     }
-    gsi_buf_puts(b, "]");
+    gsi_json_end(w);
 }
 
-/* Every statement with its counts and support per group; then the public's counts (all
- * votes less the parties'). */
-static void render_statements(struct gsi_buf *b, const struct live *l)
+/* The public's counts of each statement: all votes less the parties'. */
+static void render_public(struct gsi_json *w, const struct live *l)
 {
     const struct consensus *c = l->c;
-    gsi_buf_puts(b, ",\"statements\":[");
-    for (size_t j = 0; j < c->ns; j++) {
-        const struct consensus_statement *s = &c->stmt[j];
-        gsi_buf_appendf(b, "%s{\"statement\":%lld,\"text\":", j ? "," : "", (long long)s->id);
-        json_str(b, s->text);
-        gsi_buf_appendf(b,
-                        ",\"moderated\":%s,\"agree\":%u,\"disagree\":%u,\"pass\":%u,"
-                        "\"groups\":[",
-                        s->moderated_out ? "true" : "false", s->agree, s->disagree, s->pass);
-        for (int g = 0; c->repness != NULL && g < c->ngroups; g++) {
-            const struct consensus_repness *r = &c->repness[(size_t)g * c->ns + j];
-            gsi_buf_appendf(b, "%s{\"agree\":%u,\"disagree\":%u,\"seen\":%u}", g ? "," : "", r->na,
-                            r->nd, r->ns);
-        }
-        gsi_buf_puts(b, "]}");
-    }
-    gsi_buf_puts(b, "]");
     size_t npub = 0;
     for (size_t i = 0; i < c->np; i++) {
         npub += c->pid[i] >= CONSULT_VOTER_PUBLIC;
     }
-    gsi_buf_appendf(b, ",\"public\":{\"participants\":%zu,\"statements\":[", npub);
+    gsi_json_object_begin(w, "public", GSI_JSON_COMPACT);
+    gsi_json_uint(w, "participants", npub);
+    gsi_json_array_begin(w, "statements", GSI_JSON_COMPACT);
     for (size_t j = 0; j < c->ns; j++) {
         long cnt[3] = { c->stmt[j].disagree, c->stmt[j].pass, c->stmt[j].agree };
         for (size_t k = 0; k < l->npv; k++) {
@@ -363,17 +340,51 @@ static void render_statements(struct gsi_buf *b, const struct live *l)
                 cnt[l->pv[k].vote + 1]--;
             }
         }
-        gsi_buf_appendf(b, "%s{\"statement\":%lld,\"agree\":%ld,\"disagree\":%ld,\"pass\":%ld}",
-                        j ? "," : "", (long long)c->stmt[j].id, cnt[2], cnt[0], cnt[1]);
+        gsi_json_object_begin(w, NULL, GSI_JSON_COMPACT);
+        gsi_json_int(w, "statement", c->stmt[j].id);
+        gsi_json_int(w, "agree", cnt[2]);
+        gsi_json_int(w, "disagree", cnt[0]);
+        gsi_json_int(w, "pass", cnt[1]);
+        gsi_json_end(w);
     }
-    gsi_buf_puts(b, "]}");
+    gsi_json_end(w);
+    gsi_json_end(w);
+}
+
+/* Every statement with its counts and support per group; then the public's counts. */
+static void render_statements(struct gsi_json *w, const struct live *l)
+{
+    const struct consensus *c = l->c;
+    gsi_json_array_begin(w, "statements", GSI_JSON_COMPACT);
+    for (size_t j = 0; j < c->ns; j++) {
+        const struct consensus_statement *s = &c->stmt[j];
+        gsi_json_object_begin(w, NULL, GSI_JSON_COMPACT);
+        gsi_json_int(w, "statement", s->id);
+        gsi_json_string(w, "text", s->text);
+        gsi_json_bool(w, "moderated", s->moderated_out);
+        gsi_json_uint(w, "agree", s->agree);
+        gsi_json_uint(w, "disagree", s->disagree);
+        gsi_json_uint(w, "pass", s->pass);
+        gsi_json_array_begin(w, "groups", GSI_JSON_COMPACT);
+        for (int g = 0; c->repness != NULL && g < c->ngroups; g++) {
+            const struct consensus_repness *r = &c->repness[(size_t)g * c->ns + j];
+            gsi_json_object_begin(w, NULL, GSI_JSON_COMPACT);
+            gsi_json_uint(w, "agree", r->na);
+            gsi_json_uint(w, "disagree", r->nd);
+            gsi_json_uint(w, "seen", r->ns);
+            gsi_json_end(w);
+        }
+        gsi_json_end(w);
+        gsi_json_end(w);
+    }
+    gsi_json_end(w);
+    render_public(w, l);
 }
 
 /* Each party's delegates' current votes, by party, in the order first seen. */
-static void render_parties(struct gsi_buf *b, const struct live *l)
+static void render_parties(struct gsi_json *w, const struct live *l)
 {
-    gsi_buf_puts(b, ",\"parties\":[");
-    size_t shown = 0;
+    gsi_json_array_begin(w, "parties", GSI_JSON_COMPACT);
     for (size_t i = 0; i < l->npv; i++) {
         bool first = true;
         for (size_t k = 0; k < i && first; k++) {
@@ -382,45 +393,50 @@ static void render_parties(struct gsi_buf *b, const struct live *l)
         if (!first) {
             continue;
         }
-        gsi_buf_appendf(b, "%s{\"party\":", shown++ ? "," : "");
-        json_str(b, l->pv[i].party);
-        gsi_buf_puts(b, ",\"positions\":[");
-        size_t m = 0;
+        gsi_json_object_begin(w, NULL, GSI_JSON_COMPACT);
+        gsi_json_string(w, "party", l->pv[i].party);
+        gsi_json_array_begin(w, "positions", GSI_JSON_COMPACT);
         for (size_t k = i; k < l->npv; k++) {
             if (strcmp(l->pv[k].party, l->pv[i].party) == 0) {
-                gsi_buf_appendf(b, "%s{\"statement\":%lld,\"delegate\":%lld,\"vote\":%d}",
-                                m++ ? "," : "", (long long)l->pv[k].statement,
-                                (long long)l->pv[k].voter, l->pv[k].vote);
+                gsi_json_object_begin(w, NULL, GSI_JSON_COMPACT);
+                gsi_json_int(w, "statement", l->pv[k].statement);
+                gsi_json_int(w, "delegate", l->pv[k].voter);
+                gsi_json_int(w, "vote", l->pv[k].vote);
+                gsi_json_end(w);
             }
         }
-        gsi_buf_puts(b, "]}");
+        gsi_json_end(w);
+        gsi_json_end(w);
     }
-    gsi_buf_puts(b, "]");
+    gsi_json_end(w);
 }
 
 static int live_render(struct registry *reg, struct live *l, struct gsi_err *err)
 {
-    struct gsi_buf b;
-    gsi_buf_init(&b, LIVE_JSON_MAX);
-    gsi_buf_appendf(&b,
-                    "{\"consultation\":%lld,\"last_vote\":%lld,\"votes\":%llu,\"as_of\":%lld,"
-                    "\"computed\":\"%s\",\"computes\":%d",
-                    (long long)l->consultation, (long long)l->last_vote,
-                    (unsigned long long)l->rows, (long long)now_us(), l->full ? "full" : "update",
-                    l->c->computes);
-    render_participants(&b, l);
-    render_groups(&b, l->c);
-    render_ranked(&b, l->c, true);
-    render_ranked(&b, l->c, false);
-    render_statements(&b, l);
-    render_parties(&b, l);
-    if (gsi_buf_putc(&b, '}') < 0 || b.data == NULL) {
-        gsi_buf_release(&b);
+    struct gsi_json w;
+    gsi_json_init(&w, LIVE_JSON_MAX);
+    gsi_json_object_begin(&w, NULL, GSI_JSON_COMPACT);
+    gsi_json_int(&w, "consultation", l->consultation);
+    gsi_json_int(&w, "last_vote", l->last_vote);
+    gsi_json_uint(&w, "votes", l->rows);
+    gsi_json_int(&w, "as_of", now_us());
+    gsi_json_string(&w, "computed", l->full ? "full" : "update");
+    gsi_json_int(&w, "computes", l->c->computes);
+    render_participants(&w, l);
+    render_groups(&w, l->c);
+    render_ranked(&w, l->c, true);
+    render_ranked(&w, l->c, false);
+    render_statements(&w, l);
+    render_parties(&w, l);
+    gsi_json_end(&w);
+    if (gsi_json_finish(&w) < 0 || w.buf.data == NULL) {
+        gsi_json_release(&w);
         return gsi_err_set(err, GSI_ELIMIT, "consultation %lld: view over %u bytes",
                            (long long)l->consultation, LIVE_JSON_MAX);
     }
     size_t len = 0;
-    char *json = gsi_buf_take(&b, &len);
+    char *json = gsi_buf_take(&w.buf, &len);
+    gsi_json_release(&w);
     pthread_mutex_lock(&reg->mu);
     free(l->json);
     l->json = json;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "core/json.h"
 #include "platform/internal.h"
 
 #define TOKEN_PREFIX "gsi_"
@@ -240,6 +241,49 @@ struct drev_ctx {
     int64_t id;
 };
 
+/* Writes the revocation of delegate `id` (row `d`): the delegate.revoke record with
+ * `payload`, the delegate row's revoked time, and the record's journal entry. */
+static int drev_record(struct pw_batch *b, int64_t id, const struct platform_delegate *d,
+                       const char *payload, size_t plen, struct gsi_err *err)
+{
+    char now[PLATFORM_TIME_MAX];
+    platform_time_format(now, b->now_us);
+    uint64_t index = b->range->size;
+    int64_t rid = 0;
+    int rc = platform_record_id_next(b, &rid, err); /* ids come from the write path, not the db */
+    if (rc < 0) {
+        return rc;
+    }
+    struct store_val rv[] = {
+        STORE_INT(rid),  STORE_TEXT("delegate.revoke"),      STORE_TEXT(d->party),
+        STORE_TEXT(now), STORE_TEXTN(payload, plen), STORE_INT(index)
+    };
+    rc = store_exec(b->s,
+                    "INSERT INTO records (id, type, party, delegate, created, confidential,"
+                    " audience, payload, journal_index) VALUES (?, ?, ?, 0, ?, 0, '', ?, ?)",
+                    rv, 6, err);
+    if (rc < 0) {
+        return rc;
+    }
+    struct store_val uv[] = { STORE_TEXT(now), STORE_INT(id) };
+    rc = store_exec(b->s, "UPDATE delegates SET revoked = ? WHERE id = ?", uv, 2, err);
+    if (rc < 0) {
+        return rc;
+    }
+    struct gsi_buf canon;
+    gsi_buf_init(&canon, 4096);
+    rc = platform_canon_record(&canon, rid, "delegate.revoke", d->party, 0, now, false, "", index,
+                               payload, plen, err);
+    if (rc == 0) {
+        struct platform_entry e;
+        memset(&e, 0, sizeof e);
+        snprintf(e.subject, sizeof e.subject, "record/%lld", (long long)rid);
+        rc = platform_journal_append_act(b, &e, &canon, "delegate.revoke", d->party, 0, err);
+    }
+    gsi_buf_release(&canon);
+    return rc;
+}
+
 static int drev_apply(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err)
 {
     (void)p;
@@ -265,43 +309,15 @@ static int drev_apply(struct platform *p, struct pw_batch *b, void *ctx, struct 
     /* The revocation is an act on the record of its own ("delegate.revoke"), so the delegate
      * row's journalled content stays what it was when added; verify checks that the row's
      * `revoked` time and the revocation record agree. */
-    char payload[64];
-    int plen = snprintf(payload, sizeof payload, "{\"delegate\":%lld}", (long long)c->id);
-    char now[PLATFORM_TIME_MAX];
-    platform_time_format(now, b->now_us);
-    uint64_t index = b->range->size;
-    int64_t rid = 0;
-    rc = platform_record_id_next(b, &rid, err); /* ids come from the write path, not the db */
-    if (rc < 0) {
-        return rc;
-    }
-    struct store_val rv[] = {
-        STORE_INT(rid),  STORE_TEXT("delegate.revoke"),      STORE_TEXT(d.party),
-        STORE_TEXT(now), STORE_TEXTN(payload, (size_t)plen), STORE_INT(index)
-    };
-    rc = store_exec(b->s,
-                    "INSERT INTO records (id, type, party, delegate, created, confidential,"
-                    " audience, payload, journal_index) VALUES (?, ?, ?, 0, ?, 0, '', ?, ?)",
-                    rv, 6, err);
-    if (rc < 0) {
-        return rc;
-    }
-    struct store_val uv[] = { STORE_TEXT(now), STORE_INT(c->id) };
-    rc = store_exec(b->s, "UPDATE delegates SET revoked = ? WHERE id = ?", uv, 2, err);
-    if (rc < 0) {
-        return rc;
-    }
-    struct gsi_buf canon;
-    gsi_buf_init(&canon, 4096);
-    rc = platform_canon_record(&canon, rid, "delegate.revoke", d.party, 0, now, false, "", index,
-                               payload, (size_t)plen, err);
-    if (rc == 0) {
-        struct platform_entry e;
-        memset(&e, 0, sizeof e);
-        snprintf(e.subject, sizeof e.subject, "record/%lld", (long long)rid);
-        rc = platform_journal_append_act(b, &e, &canon, "delegate.revoke", d.party, 0, err);
-    }
-    gsi_buf_release(&canon);
+    struct gsi_json payload; /* {"delegate":ID}, compact: platform_verify.c reads it so */
+    gsi_json_init(&payload, 64);
+    gsi_json_object_begin(&payload, NULL, GSI_JSON_COMPACT);
+    gsi_json_int(&payload, "delegate", c->id);
+    gsi_json_end(&payload);
+    rc = gsi_json_finish(&payload);
+    rc = rc == 0 ? drev_record(b, c->id, &d, payload.buf.data, payload.buf.len, err)
+                 : gsi_err_set(err, rc, "delegate %lld: revocation payload", (long long)c->id);
+    gsi_json_release(&payload);
     return rc;
 }
 

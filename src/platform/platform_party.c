@@ -69,12 +69,10 @@ static int party_exists(struct store *s, const char *id, bool *yes, struct gsi_e
     return rc;
 }
 
-static int seed_apply(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err)
+/* The UN's member and observer states (data/ref/countries.csv) not yet parties. */
+static int seed_states(struct pw_batch *b, struct gsi_err *err)
 {
-    (void)p;
-    (void)ctx;
     int rc = 0;
-    /* States first: the organisations' member rows refer to them. */
     for (size_t i = 0; rc == 0 && i < ref_country_count(); i++) {
         const struct ref_country *c = ref_country_at(i);
         if (!c->un_member && !c->un_observer) {
@@ -87,12 +85,51 @@ static int seed_apply(struct platform *p, struct pw_batch *b, void *ctx, struct 
                               "", "", 0, err);
         }
     }
-    if (rc < 0) {
-        return rc;
+    return rc;
+}
+
+/* The members of organisation `id` by its `rule`, ','-joined into `members` (emptied first):
+ * every UN member state for "un_members", its rows of members.csv for "listed", none
+ * otherwise. */
+static int org_members(struct gsi_buf *members, const char *id, const char *rule,
+                       struct gsi_err *err)
+{
+    int rc = 0;
+    gsi_buf_reset(members);
+    if (strcmp(rule, "un_members") == 0) {
+        for (size_t i = 0; rc == 0 && i < ref_country_count(); i++) {
+            const struct ref_country *c = ref_country_at(i);
+            if (c->un_member) {
+                rc = gsi_buf_appendf(members, "%s%s", members->len ? "," : "", c->iso3);
+            }
+        }
+    } else if (strcmp(rule, "listed") == 0) {
+        struct gsi_csv mc;
+        rc = gsi_csv_open_mem(&mc, platform_members_csv, platform_members_csv_len, ',', true, err);
+        /* members.csv is sorted by org then member (gen_parties.py checks the columns,
+         * the list is kept sorted in the file), so the joined list is in id order. */
+        int m;
+        while (rc == 0 && (m = gsi_csv_next(&mc, err)) != 0) {
+            if (m < 0) {
+                rc = m;
+                break;
+            }
+            if (mc.nfields == 2 && gsi_slice_eq(mc.field[0], mc.flen[0], id)) {
+                rc = gsi_buf_appendf(members, "%s%.*s", members->len ? "," : "", (int)mc.flen[1],
+                                     mc.field[1]);
+            }
+        }
+        gsi_csv_close(&mc);
     }
+    return rc;
+}
+
+/* The organisations of data/parties/organisations.csv not yet parties, with their members. */
+static int seed_organisations(struct pw_batch *b, struct gsi_err *err)
+{
     struct gsi_csv orgs;
-    rc = gsi_csv_open_mem(&orgs, platform_organisations_csv, platform_organisations_csv_len, ',',
-                          true, err);
+    int rc = gsi_csv_open_mem(&orgs, platform_organisations_csv, platform_organisations_csv_len,
+                              ',', true, err);
     if (rc < 0) {
         return rc;
     }
@@ -124,33 +161,7 @@ static int seed_apply(struct platform *p, struct pw_batch *b, void *ctx, struct 
         if (rc < 0 || have) {
             continue;
         }
-        gsi_buf_reset(&members);
-        if (strcmp(rule, "un_members") == 0) {
-            for (size_t i = 0; rc == 0 && i < ref_country_count(); i++) {
-                const struct ref_country *c = ref_country_at(i);
-                if (c->un_member) {
-                    rc = gsi_buf_appendf(&members, "%s%s", members.len ? "," : "", c->iso3);
-                }
-            }
-        } else if (strcmp(rule, "listed") == 0) {
-            struct gsi_csv mc;
-            rc = gsi_csv_open_mem(&mc, platform_members_csv, platform_members_csv_len, ',', true,
-                                  err);
-            /* members.csv is sorted by org then member (gen_parties.py checks the columns,
-             * the list is kept sorted in the file), so the joined list is in id order. */
-            int m;
-            while (rc == 0 && (m = gsi_csv_next(&mc, err)) != 0) {
-                if (m < 0) {
-                    rc = m;
-                    break;
-                }
-                if (mc.nfields == 2 && gsi_slice_eq(mc.field[0], mc.flen[0], id)) {
-                    rc = gsi_buf_appendf(&members, "%s%.*s", members.len ? "," : "",
-                                         (int)mc.flen[1], mc.field[1]);
-                }
-            }
-            gsi_csv_close(&mc);
-        }
+        rc = org_members(&members, id, rule, err);
         if (rc == 0) {
             rc = insert_party(b, id, kind, name, "", members.data ? members.data : "", "", 0, err);
         }
@@ -158,6 +169,15 @@ static int seed_apply(struct platform *p, struct pw_batch *b, void *ctx, struct 
     gsi_buf_release(&members);
     gsi_csv_close(&orgs);
     return rc;
+}
+
+static int seed_apply(struct platform *p, struct pw_batch *b, void *ctx, struct gsi_err *err)
+{
+    (void)p;
+    (void)ctx;
+    /* States first: the organisations' member rows refer to them. */
+    int rc = seed_states(b, err);
+    return rc < 0 ? rc : seed_organisations(b, err);
 }
 
 int platform_parties_seed(struct platform *p, struct gsi_err *err)

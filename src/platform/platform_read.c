@@ -122,6 +122,77 @@ static void where_add(char *where, size_t cap, const char *clause)
     snprintf(where + len, cap - len, "%s", clause);
 }
 
+/* A records query being built: its FROM ... WHERE clause and the values it binds, with room
+ * for the two that the paging adds (a cut id and the LIMIT). */
+struct record_query {
+    char where[320];
+    struct store_val v[7];
+    size_t nv;
+};
+
+/* The clause of platform_record_list's filters: records after `after_id`, of `type` and
+ * `party` when given, and only those `viewer` may see. */
+static void record_query_where(struct record_query *q, const struct platform_delegate *viewer,
+                               const char *type, const char *party, int64_t after_id)
+{
+    q->nv = 0;
+    snprintf(q->where, sizeof q->where, " FROM records WHERE id > ?");
+    q->v[q->nv++] = STORE_INT(after_id);
+    if (type != NULL) {
+        where_add(q->where, sizeof q->where, " AND type = ?");
+        q->v[q->nv++] = STORE_TEXT(type);
+    }
+    if (party != NULL) {
+        where_add(q->where, sizeof q->where, " AND party = ?");
+        q->v[q->nv++] = STORE_TEXT(party);
+    }
+    if (viewer != NULL && viewer->party[0] == '\0') {
+        /* No party: public records only (see may_see; ',' || '' || ',' would match an
+         * empty audience). */
+        where_add(q->where, sizeof q->where, " AND confidential = 0");
+    } else if (viewer != NULL) {
+        where_add(q->where, sizeof q->where,
+                  " AND (confidential = 0 OR party = ? OR"
+                  " (',' || audience || ',') LIKE ('%,' || ? || ',%'))");
+        q->v[q->nv++] = STORE_TEXT(viewer->party);
+        q->v[q->nv++] = STORE_TEXT(viewer->party);
+    }
+}
+
+/* Reads the ids and payload sizes of the page first, so that the rows read next (payloads
+ * included) stay within max_bytes: a page of large payloads never makes the store read more
+ * than the caller can send. When the page must stop early, sets *cut and binds the last id
+ * it keeps (q->nv grows by one). */
+static int record_query_cut(struct store *s, struct record_query *q, size_t limit,
+                            size_t max_bytes, bool *cut, struct gsi_err *err)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql, "SELECT id, %s%s ORDER BY id LIMIT ?",
+             store_backend_of(s) == STORE_POSTGRES ? "OCTET_LENGTH(payload)"
+                                                   : "LENGTH(CAST(payload AS BLOB))",
+             q->where);
+    q->v[q->nv] = STORE_INT(limit);
+    struct store_rows *r = NULL;
+    int rc = store_query(s, &r, sql, q->v, q->nv + 1, err);
+    if (rc < 0) {
+        return rc;
+    }
+    size_t sum = 0, count = store_rows_count(r);
+    for (size_t i = 0; i < count; i++) {
+        size_t plen = (size_t)store_rows_int(r, i, 1);
+        if (i > 0 && plen > max_bytes - sum) {
+            /* Stop before this one; the first record always comes back, so a client can
+             * page through whatever the sizes. */
+            *cut = true;
+            q->v[q->nv++] = STORE_INT(store_rows_int(r, i - 1, 0));
+            break;
+        }
+        sum += plen > max_bytes - sum ? max_bytes - sum : plen;
+    }
+    store_rows_free(r);
+    return 0;
+}
+
 int platform_record_list(struct platform *p, struct platform_record **out, size_t *n,
                          const struct platform_delegate *viewer, const char *type,
                          const char *party, int64_t after_id, size_t limit, size_t max_bytes,
@@ -138,71 +209,24 @@ int platform_record_list(struct platform *p, struct platform_record **out, size_
     if (type != NULL && platform_check_type(type, err) < 0) {
         return err->code; /* no record can have it: a mistake, not an empty page */
     }
-    char where[320];
-    struct store_val v[7];
-    size_t nv = 0;
-    snprintf(where, sizeof where, " FROM records WHERE id > ?");
-    v[nv++] = STORE_INT(after_id);
-    if (type != NULL) {
-        where_add(where, sizeof where, " AND type = ?");
-        v[nv++] = STORE_TEXT(type);
-    }
-    if (party != NULL) {
-        where_add(where, sizeof where, " AND party = ?");
-        v[nv++] = STORE_TEXT(party);
-    }
-    if (viewer != NULL && viewer->party[0] == '\0') {
-        /* No party: public records only (see may_see; ',' || '' || ',' would match an
-         * empty audience). */
-        where_add(where, sizeof where, " AND confidential = 0");
-    } else if (viewer != NULL) {
-        where_add(where, sizeof where,
-                  " AND (confidential = 0 OR party = ? OR"
-                  " (',' || audience || ',') LIKE ('%,' || ? || ',%'))");
-        v[nv++] = STORE_TEXT(viewer->party);
-        v[nv++] = STORE_TEXT(viewer->party);
-    }
+    struct record_query q;
+    record_query_where(&q, viewer, type, party, after_id);
     struct store *s;
     int rc = platform_conn_get(p, &s, err);
     if (rc < 0) {
         return rc;
     }
-    char sql[512];
-    struct store_rows *r = NULL;
-    size_t nv_list = nv;
     bool cut = false;
     if (max_bytes > 0) {
-        /* First the ids and payload sizes only, so that the rows read next (payloads
-         * included) stay within max_bytes: a page of large payloads never makes the store
-         * read more than the caller can send. */
-        snprintf(sql, sizeof sql, "SELECT id, %s%s ORDER BY id LIMIT ?",
-                 store_backend_of(s) == STORE_POSTGRES ? "OCTET_LENGTH(payload)"
-                                                       : "LENGTH(CAST(payload AS BLOB))",
-                 where);
-        v[nv] = STORE_INT(limit);
-        rc = store_query(s, &r, sql, v, nv + 1, err);
-        if (rc == 0) {
-            size_t sum = 0, count = store_rows_count(r);
-            for (size_t i = 0; i < count; i++) {
-                size_t plen = (size_t)store_rows_int(r, i, 1);
-                if (i > 0 && plen > max_bytes - sum) {
-                    /* Stop before this one; the first record always comes back, so a
-                     * client can page through whatever the sizes. */
-                    cut = true;
-                    v[nv_list++] = STORE_INT(store_rows_int(r, i - 1, 0));
-                    break;
-                }
-                sum += plen > max_bytes - sum ? max_bytes - sum : plen;
-            }
-            store_rows_free(r);
-            r = NULL;
-        }
+        rc = record_query_cut(s, &q, limit, max_bytes, &cut, err);
     }
+    struct store_rows *r = NULL;
     if (rc == 0) {
-        snprintf(sql, sizeof sql, "SELECT " RECORD_COLS "%s%s ORDER BY id LIMIT ?", where,
+        char sql[512];
+        snprintf(sql, sizeof sql, "SELECT " RECORD_COLS "%s%s ORDER BY id LIMIT ?", q.where,
                  cut ? " AND id <= ?" : "");
-        v[nv_list++] = STORE_INT(limit);
-        rc = store_query(s, &r, sql, v, nv_list, err);
+        q.v[q.nv++] = STORE_INT(limit);
+        rc = store_query(s, &r, sql, q.v, q.nv, err);
     }
     platform_conn_put(p, s, rc < 0);
     if (rc < 0) {

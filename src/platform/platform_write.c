@@ -239,10 +239,19 @@ static int sign_head(struct platform *p, struct store *s, const struct journal_m
     return rc;
 }
 
-/* Runs one batch as the leader. Called without wmu held. Returns the commit's status; each
- * request's own status is in req->rc. */
-static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_out,
-                     struct gsi_err *err)
+/* A broken invariant of the write path: a batch step that writes the journal runs only inside
+ * the batch's transaction, which holds the log lock (batch_begin). */
+static void batch_assert_locked(const struct store *s)
+{
+    if (!store_in_transaction(s)) {
+        GSI_BUG("a batch step ran outside the transaction that locks the log");
+    }
+}
+
+/* Opens the batch's write transaction on the leader's connection (a fresh one when the last
+ * batch lost it), locks the log, and brings p->range to the journal's head (reloaded when
+ * another process appended). On failure nothing is left open. */
+static int batch_begin(struct platform *p, struct store **out, struct gsi_err *err)
 {
     if (p->wconn == NULL) {
         /* The last batch lost its connection (database restarted): open a fresh one. */
@@ -278,76 +287,111 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
         }
         return rc;
     }
-    struct journal_merkle_range saved = p->range;
-    struct journal_merkle_range before;
-    struct pw_batch b = { .s = s, .range = &p->range, .now_us = platform_clock_now(p) };
+    *out = s;
+    return 0;
+}
+
+/* Runs request `r` in its own savepoint: its failure undoes its own writes and its share of
+ * the batch (journal entries, nodes, record ids, the range), and is its own r->rc. Returns
+ * the transaction's status: an error only when the transaction itself is lost, and then the
+ * batch fails. */
+static int batch_run_one(struct platform *p, struct pw_batch *b, struct pw_req *r,
+                         struct gsi_err *err)
+{
+    struct store *s = b->s;
+    struct journal_merkle_range before = p->range;
+    size_t entries_before = b->nentries, nodes_before = b->nnodes;
+    int64_t id_before = b->next_record_id;
+    gsi_err_clear(&r->err);
+    r->rc = store_savepoint(s, "act", &r->err);
+    if (r->rc == 0) {
+        b->now_us = platform_clock_now(p);
+        r->rc = r->fn(p, b, r->ctx, &r->err);
+        if (r->rc < 0) {
+            struct gsi_err ignore = GSI_ERR_INIT;
+            store_savepoint_rollback(s, "act", &ignore);
+            if (!store_txn_open(s)) {
+                /* The database rolled the whole transaction back by itself (SQLITE_FULL,
+                 * IOERR, NOMEM): the acts before this one are gone too, and a SAVEPOINT
+                 * now would quietly start a new transaction. Fail the batch. */
+                return gsi_err_set(err, r->err.code == GSI_ENOMEM ? GSI_ENOMEM : GSI_EDB,
+                                   "the database ended the transaction: %s", r->err.msg);
+            }
+            p->range = before;
+            b->nentries = entries_before;
+            b->nnodes = nodes_before;
+            b->next_record_id = id_before;
+            platform__proc_cache_drop(&b->proc_cache); /* it may hold what was undone */
+        }
+        struct gsi_err rel = GSI_ERR_INIT;
+        if (store_savepoint_release(s, "act", &rel) < 0 && r->rc == 0) {
+            r->rc = rel.code;
+            r->err = rel;
+            *err = rel;
+            return rel.code; /* the transaction is unusable */
+        }
+    }
+    if (r->rc < 0 && !store_txn_open(s)) {
+        return gsi_err_set(err, GSI_EDB, "the database ended the transaction: %s", r->err.msg);
+    }
+    return 0;
+}
+
+/* Runs the batch's requests in order; stops at the first that loses the transaction. */
+static int batch_run_requests(struct platform *p, struct pw_batch *b, struct pw_req *batch,
+                              struct gsi_err *err)
+{
+    batch_assert_locked(b->s);
     for (struct pw_req *r = batch; r != NULL; r = r->next) {
-        before = p->range;
-        size_t entries_before = b.nentries, nodes_before = b.nnodes;
-        int64_t id_before = b.next_record_id;
-        gsi_err_clear(&r->err);
-        r->rc = store_savepoint(s, "act", &r->err);
-        if (r->rc == 0) {
-            b.now_us = platform_clock_now(p);
-            r->rc = r->fn(p, &b, r->ctx, &r->err);
-            if (r->rc < 0) {
-                struct gsi_err ignore = GSI_ERR_INIT;
-                store_savepoint_rollback(s, "act", &ignore);
-                if (!store_txn_open(s)) {
-                    /* The database rolled the whole transaction back by itself (SQLITE_FULL,
-                     * IOERR, NOMEM): the acts before this one are gone too, and a SAVEPOINT
-                     * now would quietly start a new transaction. Fail the batch. */
-                    rc = gsi_err_set(err, r->err.code == GSI_ENOMEM ? GSI_ENOMEM : GSI_EDB,
-                                     "the database ended the transaction: %s", r->err.msg);
-                    break;
-                }
-                p->range = before;
-                b.nentries = entries_before;
-                b.nnodes = nodes_before;
-                b.next_record_id = id_before;
-                platform__proc_cache_drop(&b.proc_cache); /* it may hold what was undone */
-            }
-            struct gsi_err rel = GSI_ERR_INIT;
-            if (store_savepoint_release(s, "act", &rel) < 0 && r->rc == 0) {
-                r->rc = rel.code;
-                r->err = rel;
-                rc = rel.code; /* the transaction is unusable */
-                *err = rel;
-                break;
-            }
-        }
-        if (r->rc < 0 && !store_txn_open(s)) {
-            rc = gsi_err_set(err, GSI_EDB, "the database ended the transaction: %s", r->err.msg);
-            break;
+        int rc = batch_run_one(p, b, r, err);
+        if (rc < 0) {
+            return rc;
         }
     }
-    if (rc == 0) {
-        rc = flush_journal(&b, err);
-    }
-    if (rc == 0 && b.next_record_id > 0 && store_backend_of(s) == STORE_POSTGRES) {
+    return 0;
+}
+
+/* Sends the batch's journal rows, keeps PostgreSQL's record id sequence past the ids given
+ * here, and moves the head when the tree grew from `saved_size`. */
+static int batch_write_journal(struct platform *p, struct pw_batch *b, uint64_t saved_size,
+                               struct gsi_err *err)
+{
+    struct store *s = b->s;
+    batch_assert_locked(s);
+    int rc = flush_journal(b, err);
+    if (rc == 0 && b->next_record_id > 0 && store_backend_of(s) == STORE_POSTGRES) {
         /* Keep PostgreSQL's identity sequence past the ids given here, so that an INSERT
          * without an id (an older gsi on the same database) cannot collide with them. */
-        struct store_val v[] = { STORE_INT(b.next_record_id - 1) };
+        struct store_val v[] = { STORE_INT(b->next_record_id - 1) };
         rc = store_exec_later(
             s, "SELECT setval(pg_get_serial_sequence('records', 'id'), ?::bigint)", v, 1, err);
     }
-    free(b.entries);
-    free(b.nodes);
-    char *note = NULL;
-    if (rc == 0 && p->range.size != saved.size) {
+    if (rc == 0 && p->range.size != saved_size) {
         struct store_val v[] = { STORE_INT(p->range.size) };
         rc = store_exec_later(s, "UPDATE journal_head SET size = ? WHERE id = 1", v, 1, err);
     }
+    return rc;
+}
+
+/* Ends the batch's transaction: with `rc` 0, signs the new tree's checkpoint when one is due
+ * (*note then holds it) and commits; otherwise, or when that fails, rolls back. After a
+ * commit the parties it saw are remembered and the signature's size and time recorded.
+ * Returns the commit's status. */
+static int batch_end(struct platform *p, struct pw_batch *b, int rc, char **note,
+                     struct gsi_err *err)
+{
+    struct store *s = b->s;
+    batch_assert_locked(s);
     /* A signature costs a row and an Ed25519 signing: at most one per checkpoint_every_ms
      * (gsi serve --checkpoint-every), however many commits; `gsi serve` signs what is left
      * at its next tick and when it stops. */
     struct timespec mono;
     clock_gettime(CLOCK_MONOTONIC, &mono);
     int64_t now_ms = (int64_t)mono.tv_sec * 1000 + mono.tv_nsec / 1000000;
-    bool due = p->checkpoint_every_ms == 0 || b.force_sign ||
+    bool due = p->checkpoint_every_ms == 0 || b->force_sign ||
                now_ms - p->signed_ms >= (int64_t)p->checkpoint_every_ms;
     if (rc == 0 && p->range.size > p->signed_size && due) {
-        rc = sign_head(p, s, &p->range, &note, err);
+        rc = sign_head(p, s, &p->range, note, err);
     }
     if (rc == 0 && !store_txn_open(s)) {
         rc = gsi_err_set(err, GSI_EDB, "the database ended the transaction before COMMIT");
@@ -358,12 +402,35 @@ static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_ou
         store_rollback(s);
     }
     if (rc == 0) {
-        parties_remember(p, &b);
-        if (note != NULL) {
+        parties_remember(p, b);
+        if (*note != NULL) {
             p->signed_size = p->range.size;
             p->signed_ms = now_ms;
         }
     }
+    return rc;
+}
+
+/* Runs one batch as the leader. Called without wmu held. Returns the commit's status; each
+ * request's own status is in req->rc. */
+static int run_batch(struct platform *p, struct pw_req *batch, uint64_t *size_out,
+                     struct gsi_err *err)
+{
+    struct store *s;
+    int rc = batch_begin(p, &s, err);
+    if (rc < 0) {
+        return rc;
+    }
+    struct journal_merkle_range saved = p->range;
+    struct pw_batch b = { .s = s, .range = &p->range, .now_us = platform_clock_now(p) };
+    rc = batch_run_requests(p, &b, batch, err);
+    if (rc == 0) {
+        rc = batch_write_journal(p, &b, saved.size, err);
+    }
+    free(b.entries);
+    free(b.nodes);
+    char *note = NULL;
+    rc = batch_end(p, &b, rc, &note, err);
     free(b.seen);
     platform__proc_cache_drop(&b.proc_cache);
     if (rc < 0) {
@@ -414,6 +481,114 @@ static void maybe_checkpoint(struct platform *p, long wal_pages)
     pthread_mutex_unlock(&p->wmu);
 }
 
+/* Queues `req`; it leads at once when no batch is running (so the queue held nobody before
+ * it). Called with p->wmu held. */
+static void write_enqueue(struct platform *p, struct pw_req *req)
+{
+    if (p->qtail) {
+        p->qtail->next = req;
+    } else {
+        p->qhead = req;
+    }
+    p->qtail = req;
+    if (!p->leader) {
+        p->leader = true;
+        req->lead = true;
+    }
+}
+
+/* Takes the leader's batch off the queue: the leader is always the head of the queue, and it
+ * takes up to batch_max - 1 requests behind it, everything that queued while the last batch
+ * ran. Called with p->wmu held. */
+static struct pw_req *batch_take(struct platform *p)
+{
+    struct pw_req *batch = p->qhead, *last = p->qhead;
+    unsigned n = 1;
+    while (last->next != NULL && n < p->batch_max) {
+        last = last->next;
+        n++;
+    }
+    p->qhead = last->next;
+    if (p->qhead == NULL) {
+        p->qtail = NULL;
+    }
+    last->next = NULL;
+    return batch;
+}
+
+/* Runs the batch as the leader, then looks after the connection it ran on: closed after a
+ * transaction-level database error, its write-ahead log checkpointed here when past
+ * PLATFORM_WAL_CHECKPOINT_MAX. *wal_pages carries the log's size from one batch to the next.
+ * Called without p->wmu held. */
+static int batch_lead(struct platform *p, struct pw_req *batch, uint64_t *size, long *wal_pages,
+                      struct gsi_err *err)
+{
+    int brc = run_batch(p, batch, size, err);
+    if (brc == GSI_EDB) {
+        /* A database error at the transaction level may mean a dead connection; the next
+         * batch opens a new one rather than failing forever on this one. */
+        store_close(p->wconn);
+        p->wconn = NULL;
+    }
+    if (brc == 0 && p->wconn != NULL) {
+        *wal_pages = store_wal_pages(p->wconn);
+    }
+    if (*wal_pages >= PLATFORM_WAL_CHECKPOINT_MAX) {
+        /* Checkpoints beside a steady stream of commits rarely catch the log's end, and
+         * SQLite restarts the log only when one did: past this size, checkpoint here
+         * before the next batch starts, as SQLite itself would, so the log stays
+         * bounded. */
+        struct gsi_err cerr = GSI_ERR_INIT;
+        if (store_checkpoint(p->wconn, &cerr) < 0) {
+            gsi_err_print(&cerr, "gsi");
+        }
+        *wal_pages = 0;
+    }
+    return brc;
+}
+
+/* Hands the leadership on and answers the batch's requests (the batch's status `brc` when it
+ * failed as a whole), waking each but `self`, which is awake. Called with p->wmu held. */
+static void batch_hand_on(struct platform *p, struct pw_req *batch, const struct pw_req *self,
+                          int brc, const struct gsi_err *berr, uint64_t size)
+{
+    /* Hand the leadership straight to the oldest waiting writer before waking anyone
+     * else: it starts the next batch with everything queued meanwhile, without a crowd
+     * of woken threads racing for it. */
+    if (p->qhead != NULL) {
+        p->qhead->lead = true;
+        pthread_cond_signal(&p->qhead->cond);
+    } else {
+        p->leader = false;
+        pthread_cond_broadcast(&p->wcond); /* platform_close waits for an idle queue */
+    }
+    for (struct pw_req *r = batch, *next; r != NULL; r = next) {
+        next = r->next;
+        if (brc < 0) {
+            r->rc = brc;
+            r->err = *berr;
+        }
+        r->tree_size = size;
+        r->done = true;
+        r->lead = false;
+        if (r != self) {
+            pthread_cond_signal(&r->cond);
+        }
+    }
+}
+
+/* What health reports: a store error (the whole batch's, or this act's own) means the store
+ * may not be taking writes; a commit means it is. Called with p->wmu held. */
+static void write_fault_note(struct platform *p, const struct pw_req *req)
+{
+    if (req->rc == GSI_EDB || req->rc == GSI_EIO) {
+        p->write_fault = true;
+        snprintf(p->write_fault_msg, sizeof p->write_fault_msg, "%s", req->err.msg);
+    } else if (req->rc == 0) {
+        p->write_fault = false;
+    }
+}
+
 int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
                    struct gsi_err *err)
 {
@@ -424,94 +599,21 @@ int platform_write(struct platform *p, pw_fn fn, void *ctx, uint64_t *tree_size,
     pthread_cond_init(&req.cond, NULL);
     long wal_pages = 0;
     pthread_mutex_lock(&p->wmu);
-    if (p->qtail) {
-        p->qtail->next = &req;
-    } else {
-        p->qhead = &req;
-    }
-    p->qtail = &req;
-    if (!p->leader) {
-        /* No batch running (so the queue held nobody before us): lead at once. */
-        p->leader = true;
-        req.lead = true;
-    }
+    write_enqueue(p, &req);
     while (!req.done) {
         if (!req.lead) {
             pthread_cond_wait(&req.cond, &p->wmu);
             continue;
         }
-        /* The leader is always the head of the queue: take it and up to batch_max - 1
-         * requests behind it, everything that queued while the last batch ran. */
-        struct pw_req *batch = p->qhead, *last = p->qhead;
-        unsigned n = 1;
-        while (last->next != NULL && n < p->batch_max) {
-            last = last->next;
-            n++;
-        }
-        p->qhead = last->next;
-        if (p->qhead == NULL) {
-            p->qtail = NULL;
-        }
-        last->next = NULL;
+        struct pw_req *batch = batch_take(p);
         pthread_mutex_unlock(&p->wmu);
-
         struct gsi_err berr = GSI_ERR_INIT;
         uint64_t size = 0;
-        int brc = run_batch(p, batch, &size, &berr);
-        if (brc == GSI_EDB) {
-            /* A database error at the transaction level may mean a dead connection; the next
-             * batch opens a new one rather than failing forever on this one. */
-            store_close(p->wconn);
-            p->wconn = NULL;
-        }
-        if (brc == 0 && p->wconn != NULL) {
-            wal_pages = store_wal_pages(p->wconn);
-        }
-        if (wal_pages >= PLATFORM_WAL_CHECKPOINT_MAX) {
-            /* Checkpoints beside a steady stream of commits rarely catch the log's end, and
-             * SQLite restarts the log only when one did: past this size, checkpoint here
-             * before the next batch starts, as SQLite itself would, so the log stays
-             * bounded. */
-            struct gsi_err cerr = GSI_ERR_INIT;
-            if (store_checkpoint(p->wconn, &cerr) < 0) {
-                gsi_err_print(&cerr, "gsi");
-            }
-            wal_pages = 0;
-        }
-
+        int brc = batch_lead(p, batch, &size, &wal_pages, &berr);
         pthread_mutex_lock(&p->wmu);
-        /* Hand the leadership straight to the oldest waiting writer before waking anyone
-         * else: it starts the next batch with everything queued meanwhile, without a crowd
-         * of woken threads racing for it. */
-        if (p->qhead != NULL) {
-            p->qhead->lead = true;
-            pthread_cond_signal(&p->qhead->cond);
-        } else {
-            p->leader = false;
-            pthread_cond_broadcast(&p->wcond); /* platform_close waits for an idle queue */
-        }
-        for (struct pw_req *r = batch, *next; r != NULL; r = next) {
-            next = r->next;
-            if (brc < 0) {
-                r->rc = brc;
-                r->err = berr;
-            }
-            r->tree_size = size;
-            r->done = true;
-            r->lead = false;
-            if (r != &req) {
-                pthread_cond_signal(&r->cond);
-            }
-        }
+        batch_hand_on(p, batch, &req, brc, &berr, size);
     }
-    /* What health reports: a store error (the whole batch's, or this act's own) means the
-     * store may not be taking writes; a commit means it is. */
-    if (req.rc == GSI_EDB || req.rc == GSI_EIO) {
-        p->write_fault = true;
-        snprintf(p->write_fault_msg, sizeof p->write_fault_msg, "%s", req.err.msg);
-    } else if (req.rc == 0) {
-        p->write_fault = false;
-    }
+    write_fault_note(p, &req);
     pthread_mutex_unlock(&p->wmu);
     pthread_cond_destroy(&req.cond);
     maybe_checkpoint(p, wal_pages);
