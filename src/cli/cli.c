@@ -6,8 +6,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/buf.h"
+#include "core/file.h"
 #include "core/text.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -77,39 +79,12 @@ int cli_format(enum gsi_format *out, const char *cmd, const char *value)
 
 int cli_read_all(char **out, size_t *len, const char *path, size_t max, struct gsi_err *err)
 {
-    bool std = path == NULL || strcmp(path, "-") == 0;
-    const char *name = std ? "standard input" : path;
-    FILE *f = std ? stdin : fopen(path, "rb");
-    if (f == NULL) {
-        return gsi_err_set(err, GSI_EIO, "%s: %s", name, strerror(errno));
+    if (path == NULL || strcmp(path, "-") == 0) {
+        return gsi_fd_read(STDIN_FILENO, "standard input", out, len, max, err);
     }
-    struct gsi_buf b;
-    gsi_buf_init(&b, max + 1);
-    char chunk[65536];
-    size_t n;
-    int rc = 0;
-    while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        rc = gsi_buf_append(&b, chunk, n);
-    }
-    if (rc == 0 && ferror(f)) {
-        rc = gsi_err_set(err, GSI_EIO, "%s: read error", name);
-    } else if (rc < 0 || b.len > max) {
-        rc = gsi_err_set(err, GSI_ELIMIT, "%s: more than %zu bytes", name, max);
-    }
-    if (!std) {
-        fclose(f);
-    }
-    if (rc < 0) {
-        gsi_buf_release(&b);
-        return rc;
-    }
-    if (gsi_buf_reserve(&b, 1) < 0) { /* data is NUL-terminated once allocated */
-        gsi_buf_release(&b);
-        return gsi_err_set(err, GSI_ENOMEM, "%s: out of memory", name);
-    }
-    *out = gsi_buf_take(&b, len);
-    return 0;
+    return gsi_file_read(path, out, len, max, err);
 }
+
 int cli_format_func(const struct cli_option *opt, const char *cmd, const char *value)
 {
     return cli_format(opt->ctx, cmd, value) < 0 ? GSI_EXIT_USAGE : 0;

@@ -202,7 +202,8 @@ int cli_format_func(const struct cli_option *opt, const char *cmd, const char *v
     }
 
 /* Reads all of `path` ("-" or NULL: standard input), at most `max` bytes, into *out
- * (malloc'd, NUL-terminated, length in *len). GSI_EIO naming the path, GSI_ELIMIT past `max`. */
+ * (malloc'd, NUL-terminated, length in *len). GSI_EIO naming the path, GSI_ELIMIT past `max`.
+ * Through gsi_file_read: a FIFO with no writer reads as empty instead of blocking. */
 int cli_read_all(char **out, size_t *len, const char *path, size_t max, struct gsi_err *err);
 
 #endif

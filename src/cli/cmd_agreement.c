@@ -87,6 +87,12 @@ static int agreement_verify(const char *path, const char *vkey, const char *vkey
         while (rc == 0 && klen > 0 && (key[klen - 1] == '\n' || key[klen - 1] == '\r')) {
             key[--klen] = '\0';
         }
+        struct journal_note_verifier v;
+        if (rc == 0 &&
+            (strlen(key) != klen || journal_note_verifier_parse(&v, key, klen, &err) < 0)) {
+            rc = gsi_err_at(&err, GSI_EDATA, vkey_file, 1, 0,
+                            "expected the journal's verifier key (GET /v1/journal/key)");
+        }
         vkey = key;
     }
     if (rc == 0) {
@@ -95,6 +101,9 @@ static int agreement_verify(const char *path, const char *vkey, const char *vkey
     struct agree_bundle_report rep;
     if (rc == 0) {
         rc = platform_agree_bundle_verify(&rep, bundle, len, vkey, &err);
+        if (rc < 0 && strcmp(err.file, "bundle") == 0) {
+            snprintf(err.file, sizeof err.file, "%s", path); /* the file, not the word */
+        }
     }
     if (rc == 0) {
         print_report(&rep, vkey, json);

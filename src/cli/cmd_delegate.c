@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/file.h"
 #include "core/text.h"
 #include "platform/platform.h"
 
@@ -29,23 +30,29 @@ struct dargs {
     struct cli_words words; /* revoke's ID */
 };
 
+/* The first line of the .pub file gsi keygen writes. A file with a NUL byte (/dev/zero) or
+ * an empty first line is refused: read as a C string it would be "" and the delegate added
+ * silently without a key. */
 static int read_pubkey_file(char *out, size_t cap, const char *path, struct gsi_err *err)
 {
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        return gsi_err_at(err, GSI_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
+    char *text = NULL;
+    size_t len = 0;
+    int rc = gsi_file_read(path, &text, &len, 4096, err);
+    if (rc < 0) {
+        return rc;
     }
-    if (fgets(out, (int)cap, f) == NULL) {
-        int bad = ferror(f) ? errno : 0;
-        fclose(f);
-        return gsi_err_at(err, bad ? GSI_EIO : GSI_EDATA, path, 0, 0,
-                          bad ? "cannot read: %s"
-                              : "%sempty: expected the public key line that gsi keygen writes",
-                          bad ? strerror(bad) : "");
+    size_t line = strcspn(text, "\r\n");
+    if (memchr(text, '\0', len) != NULL || line == 0 || line >= cap) {
+        rc = gsi_err_at(err, GSI_EDATA, path, 1, 0,
+                        "expected the public key line that gsi keygen writes (one line of "
+                        "text, at most %zu bytes)",
+                        cap - 1);
+    } else {
+        memcpy(out, text, line);
+        out[line] = '\0';
     }
-    fclose(f);
-    out[strcspn(out, "\r\n")] = '\0';
-    return 0;
+    free(text);
+    return rc;
 }
 
 static int do_add(struct platform *p, struct dargs *a, struct gsi_err *err)

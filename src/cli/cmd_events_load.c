@@ -29,8 +29,9 @@ static const char load_usage[] =
 
 static const char load_epilog[] =
     "Output: one row per file: file, source, events, stored (with a country), status\n"
-    "(loaded or skipped).\n"
-    "Exit status: 0 success, 1 runtime failure, 2 usage error, 65 bad input data.\n";
+    "(loaded, skipped, or rejected: every row was malformed, and the file is not stored).\n"
+    "Exit status: 0 success, 1 runtime failure, 2 usage error, 65 bad input data (a file\n"
+    "rejected).\n";
 
 #define LOAD_EVENTS_MAX (16u << 20) /* events in one file; 16 bytes each in memory */
 
@@ -114,10 +115,14 @@ static const char *base_name(const char *path)
     return s != NULL ? s + 1 : path;
 }
 
-/* Loads one file; adds its row to `t`. Returns 0 or a negative code with err set. */
+/* Loads one file; adds its row to `t`. A file whose every row was rejected is not stored (it
+ * would count as loaded, and the corrected file of the same name would then be skipped): its
+ * status is "rejected" and *rejected is set. Returns 0 or a negative code with err set. */
 static int load_one(struct platform *p, const char *path, bool strict, struct gsi_table *t,
-                    struct events_stats *stats, struct gsi_err *err)
+                    struct events_stats *stats, bool *rejected, struct gsi_err *err)
 {
+    uint64_t rows0 = stats->rows;
+    uint64_t skipped0 = stats->skipped;
     struct collect c = { 0 };
     struct events_scan_options opt = EVENTS_SCAN_OPTIONS_INIT;
     opt.strict = strict;
@@ -127,8 +132,14 @@ static int load_one(struct platform *p, const char *path, bool strict, struct gs
     struct events_sink sink = { 1, ctx, on_event };
     int rc = events_scan(path, &opt, &sink, stats, err);
     const char *source = c.n > 0 ? events_source_name(c.keys[0].source) : "gdelt";
-    bool seen = false;
-    rc = rc ? rc : platform_events_loaded(p, &seen, source, base_name(path), err);
+    bool none = stats->rows > rows0 && stats->skipped - skipped0 == stats->rows - rows0;
+    bool seen = none; /* neither looked up nor stored */
+    if (rc == 0 && none) {
+        fprintf(stderr, "gsi events load: %s: all %llu rows were rejected; not loaded\n", path,
+                (unsigned long long)(stats->rows - rows0));
+        *rejected = true;
+    }
+    rc = rc || none ? rc : platform_events_loaded(p, &seen, source, base_name(path), err);
     struct platform_ev_period *rows = NULL;
     size_t nrows = 0;
     if (rc == 0 && !seen) {
@@ -139,7 +150,9 @@ static int load_one(struct platform *p, const char *path, bool strict, struct gs
     }
     if (rc == 0 && (gsi_table_text(t, base_name(path)) | gsi_table_text(t, source) |
                     gsi_table_num(t, (double)c.all) | gsi_table_num(t, seen ? 0 : (double)c.n) |
-                    gsi_table_text(t, seen ? "skipped" : "loaded")) != 0) {
+                    gsi_table_text(t, none   ? "rejected"
+                                      : seen ? "skipped"
+                                             : "loaded")) != 0) {
         rc = gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
     free(rows);
@@ -180,8 +193,9 @@ int cmd_events_load(int argc, char **argv)
     rc = rc ? rc : platform_open(&p, &po, &err);
     struct events_stats stats;
     events_stats_init(&stats);
+    bool rejected = false;
     for (size_t f = 0; rc == 0 && f < files.n; f++) {
-        rc = load_one(p, files.v[f], strict, t, &stats, &err);
+        rc = load_one(p, files.v[f], strict, t, &stats, &rejected, &err);
     }
     events_stats_report(&stats, stderr);
     if (t != NULL && gsi_table_write(t, stdout, fmt) < 0 && rc == 0) {
@@ -190,5 +204,5 @@ int cmd_events_load(int argc, char **argv)
     gsi_table_free(t);
     platform_close(p);
     free(files.v);
-    return rc < 0 ? cli_fail(&err) : GSI_EXIT_OK;
+    return rc < 0 ? cli_fail(&err) : rejected ? GSI_EXIT_DATA : GSI_EXIT_OK;
 }

@@ -49,31 +49,7 @@ static const char notify_epilog[] =
 /* Reads FILE ("-": standard input) into *out, at most NOTIFY_FILE_MAX bytes. */
 static int read_input(char **out, size_t *len, const char *path, struct gsi_err *err)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (f == NULL) {
-        return gsi_err_set(err, GSI_EIO, "cannot open %s: check the path", path);
-    }
-    char *buf = malloc(NOTIFY_FILE_MAX + 1);
-    size_t n = buf != NULL ? fread(buf, 1, NOTIFY_FILE_MAX + 1, f) : 0;
-    int bad = ferror(f);
-    if (f != stdin) {
-        fclose(f);
-    }
-    if (buf == NULL) {
-        return gsi_err_set(err, GSI_ENOMEM, "out of memory");
-    }
-    if (bad) {
-        free(buf);
-        return gsi_err_set(err, GSI_EIO, "cannot read %s", path);
-    }
-    if (n > NOTIFY_FILE_MAX) {
-        free(buf);
-        return gsi_err_set(err, GSI_ELIMIT, "%s is larger than %u bytes", path, NOTIFY_FILE_MAX);
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return 0;
+    return cli_read_all(out, len, path, NOTIFY_FILE_MAX, err);
 }
 
 /* Adds "party": ID to the object's text when --party was given (the local administrator must

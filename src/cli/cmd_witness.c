@@ -119,8 +119,11 @@ int cmd_witness(int argc, char **argv)
         while (rc == 0 && text.len > 0 && text.data[text.len - 1] == '\n') {
             text.data[--text.len] = '\0';
         }
-        if (rc == 0) {
-            rc = print_vkey(text.data, text.len, &err);
+        if (rc == 0 && (rc = print_vkey(text.data, text.len, &err)) < 0 && err.file[0] == '\0') {
+            snprintf(err.file, sizeof err.file, "%s", file); /* the message names the file */
+        }
+        if (text.data != NULL) {
+            explicit_bzero(text.data, text.cap); /* the witness's secret key */
         }
         gsi_buf_release(&text);
     }

@@ -1,12 +1,15 @@
 /* coop_json.c — offers and requests from JSON files (coop_json.h). */
+#include "cli/coop_json.h"
+
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/coop_json.h"
+#include <jansson.h>
+
 #include "core/buf.h"
+#include "core/file.h"
 
 /* A string field, or NULL when absent; *bad when present and not a string. */
 static const char *str_field(json_t *obj, const char *name, int *bad)
@@ -50,15 +53,16 @@ static int list_field(const char **out, size_t *n, json_t *obj, const char *name
     return 0;
 }
 
-static const char *const allowed[] = {"id",     "party", "domain", "places", "languages",
-                                      "regions", "region", "start", "end",   "title",
-                                      "note"};
+static const char *const allowed[] = { "id",        "party",   "domain", "places",
+                                       "languages", "regions", "region", "start",
+                                       "end",       "title",   "note" };
 
 static const char *unknown_field(json_t *obj)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v) {
+    json_object_foreach(obj, key, v)
+    {
         size_t i = 0;
         while (i < sizeof allowed / sizeof allowed[0] && strcmp(allowed[i], key) != 0) {
             i++;
@@ -81,8 +85,9 @@ static int entry_from_json(struct coop_entry *e, const char **langs, const char 
     }
     const char *extra = unknown_field(obj);
     if (extra != NULL) {
-        return gsi_err_set(err, GSI_EDATA, "%.64s: unknown field (expected id, party, domain, "
-                                           "places, languages, regions, start, end, title)",
+        return gsi_err_set(err, GSI_EDATA,
+                           "%.64s: unknown field (expected id, party, domain, "
+                           "places, languages, regions, start, end, title)",
                            extra);
     }
     memset(e, 0, sizeof *e);
@@ -156,28 +161,12 @@ int coop_json_parse(struct coop_book *b, enum coop_json_kind kind, const char *d
 int coop_json_read(struct coop_book *b, enum coop_json_kind kind, const char *path,
                    struct gsi_err *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return gsi_err_at(err, GSI_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-    }
-    struct gsi_buf buf;
-    gsi_buf_init(&buf, COOP_JSON_FILE_MAX);
-    char chunk[65536];
-    size_t got;
-    int rc = 0;
-    while (rc == 0 && (got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        rc = gsi_buf_append(&buf, chunk, got);
-    }
-    if (rc == 0 && ferror(f)) {
-        rc = gsi_err_at(err, GSI_EIO, path, 0, 0, "cannot read: %s", strerror(errno));
-    } else if (rc < 0) {
-        rc = gsi_err_at(err, rc, path, 0, 0, "larger than %u MiB, or out of memory",
-                        COOP_JSON_FILE_MAX >> 20);
-    }
-    fclose(f);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = gsi_file_read(path, &text, &len, COOP_JSON_FILE_MAX, err);
     if (rc == 0) {
-        rc = coop_json_parse(b, kind, buf.data != NULL ? buf.data : "", buf.len, path, err);
+        rc = coop_json_parse(b, kind, text, len, path, err);
     }
-    gsi_buf_release(&buf);
+    free(text);
     return rc;
 }

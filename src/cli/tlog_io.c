@@ -1,4 +1,6 @@
 /* tlog_io.c — a tiled log in a directory or behind http (see tlog_io.h). */
+#include "cli/tlog_io.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -7,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/tlog_io.h"
+#include "core/file.h"
 #include "http/client.h"
 #include "journal/journal.h"
 
@@ -28,26 +30,16 @@ static size_t base_len(const char *base)
 
 int tlog_file_read(struct gsi_buf *out, const char *file, struct gsi_err *err)
 {
-    FILE *f = fopen(file, "rb");
-    if (f == NULL) {
-        return gsi_err_set(err, errno == ENOENT ? GSI_ENOTFOUND : GSI_EIO, "%s: %s", file,
-                           strerror(errno));
+    char *text = NULL;
+    size_t len = 0;
+    int rc = gsi_file_read(file, &text, &len, out->max, err);
+    if (rc == 0) {
+        rc = gsi_buf_append(out, text, len);
     }
-    int rc = 0;
-    char chunk[16384];
-    size_t n;
-    while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (gsi_buf_append(out, chunk, n) < 0) {
-            rc = gsi_err_set(err, GSI_ELIMIT, "%s: larger than %zu bytes", file, out->max);
-        }
+    if (text != NULL) {
+        explicit_bzero(text, len); /* it may be a secret key (the witness's) */
     }
-    if (rc == 0 && ferror(f)) {
-        rc = gsi_err_set(err, GSI_EIO, "%s: read error", file);
-    }
-    fclose(f);
-    if (rc == 0 && out->data == NULL) {
-        rc = gsi_buf_append(out, "", 0); /* an empty file is still a NUL-terminated string */
-    }
+    free(text);
     return rc;
 }
 
@@ -69,7 +61,8 @@ int tlog_source_fetch(void *ctx, const char *path, struct gsi_buf *out, struct g
         rc = gsi_err_set(err, GSI_ENOTFOUND, "%s: 404", full);
     } else if (rc == 0 && r.status != 200) {
         rc = gsi_err_set(err, GSI_EIO, "%s: HTTP status %d", full, r.status);
-    } else if (rc == 0 && gsi_buf_append(out, r.body.data != NULL ? r.body.data : "", r.body.len) < 0) {
+    } else if (rc == 0 &&
+               gsi_buf_append(out, r.body.data != NULL ? r.body.data : "", r.body.len) < 0) {
         rc = gsi_err_set(err, GSI_ELIMIT, "%s: larger than %zu bytes", full, out->max);
     }
     http_client_resp_release(&r);

@@ -1,5 +1,7 @@
 /* witness_submit.c — the witness side of `gsi serve` and the log's submitter (see
  * witness_submit.h). */
+#include "cli/witness_submit.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -9,22 +11,21 @@
 #include <time.h>
 
 #include "cli/tlog_io.h"
-#include "cli/witness_submit.h"
 #include "core/text.h"
 #include "http/client.h"
 #include "journal/journal.h"
 #include "platform/platform.h"
 
-#define ROUND_MS 200   /* how often the submitter looks for a new checkpoint */
-#define RETRY_MS 1000  /* how soon it tries again when a witness did not cosign */
+#define ROUND_MS  200  /* how often the submitter looks for a new checkpoint */
+#define RETRY_MS  1000 /* how soon it tries again when a witness did not cosign */
 #define TIMEOUT_S 10   /* per read or write on a witness's connection */
 
 struct witness_serve {
     struct platform *p;
     struct journal_policy pol;
-    uint64_t known[JOURNAL_POLICY_MAX];    /* the size each witness holds, as last learnt */
-    bool failing[JOURNAL_POLICY_MAX];      /* its last submission failed (and was reported) */
-    uint64_t done_size;                    /* every witness cosigned this size */
+    uint64_t known[JOURNAL_POLICY_MAX]; /* the size each witness holds, as last learnt */
+    bool failing[JOURNAL_POLICY_MAX];   /* its last submission failed (and was reported) */
+    uint64_t done_size;                 /* every witness cosigned this size */
     bool running;
     bool stopping;
     pthread_t thread;
@@ -35,8 +36,8 @@ struct witness_serve {
 static int file_text(struct gsi_buf *out, const char *file, struct gsi_err *err)
 {
     int rc = tlog_file_read(out, file, err);
-    while (rc == 0 && out->len > 0 && (out->data[out->len - 1] == '\n' ||
-                                       out->data[out->len - 1] == '\r')) {
+    while (rc == 0 && out->len > 0 &&
+           (out->data[out->len - 1] == '\n' || out->data[out->len - 1] == '\r')) {
         out->data[--out->len] = '\0';
     }
     return rc;
@@ -54,7 +55,8 @@ static int witness_setup(struct platform *p, const char *key_file, const char *l
         rc = tlog_file_read(&logs, logs_file, err);
     }
     if (rc == 0) {
-        rc = platform_witness_configure(p, key.data, key.len, logs.data, logs.len, logs_file, err);
+        rc = platform_witness_configure(p, key.data, key.len, key_file, logs.data, logs.len,
+                                        logs_file, err);
     }
     if (key.data != NULL) {
         explicit_bzero(key.data, key.cap); /* the witness's secret key */
@@ -135,8 +137,7 @@ static int submit_one(struct witness_serve *ws, size_t wi, struct gsi_buf *merge
                                                 note->data, note->len, err);
         }
         if (rc == 0) {
-            rc = http_client_do(&r, "POST", url, "text/plain", body.data, body.len, TIMEOUT_S,
-                                err);
+            rc = http_client_do(&r, "POST", url, "text/plain", body.data, body.len, TIMEOUT_S, err);
         }
         if (rc < 0) {
             break;
@@ -152,8 +153,9 @@ static int submit_one(struct witness_serve *ws, size_t wi, struct gsi_buf *merge
                 break;
             }
             uint64_t held = (uint64_t)held_i;
-            rc = gsi_err_set(err, GSI_ECONFLICT, "%s: holds size %" PRIu64 " and refuses %" PRIu64
-                             " (a fork?)", url, held, size);
+            rc = gsi_err_set(err, GSI_ECONFLICT,
+                             "%s: holds size %" PRIu64 " and refuses %" PRIu64 " (a fork?)", url,
+                             held, size);
             if (held == old) {
                 break; /* refused with the size we sent: the same size with another root */
             }
@@ -162,8 +164,8 @@ static int submit_one(struct witness_serve *ws, size_t wi, struct gsi_buf *merge
             rc = gsi_err_set(err, GSI_EVERIFY, "%s: HTTP %d: %.200s", url, r.status,
                              r.body.data != NULL ? r.body.data : "");
         } else if (take_cosigs(merged, w, &r.body, note->data, text_len) == 0) {
-            rc = gsi_err_set(err, GSI_EVERIFY, "%s: no valid cosignature by %s in the answer",
-                             url, w->key.name);
+            rc = gsi_err_set(err, GSI_EVERIFY, "%s: no valid cosignature by %s in the answer", url,
+                             w->key.name);
         } else {
             ws->known[wi] = size;
             rc = 0;
@@ -242,8 +244,7 @@ static void *submitter_main(void *arg)
             until.tv_nsec -= 1000000000L;
         }
         pthread_mutex_lock(&ws->mu);
-        while (!ws->stopping &&
-               pthread_cond_timedwait(&ws->cv, &ws->mu, &until) != ETIMEDOUT) {
+        while (!ws->stopping && pthread_cond_timedwait(&ws->cv, &ws->mu, &until) != ETIMEDOUT) {
         }
     }
     pthread_mutex_unlock(&ws->mu);
@@ -273,10 +274,15 @@ int witness_serve_start(struct witness_serve **out, struct platform *p, const ch
         rc = journal_policy_parse(&ws->pol, text.data, text.len, policy_file, err);
     }
     gsi_buf_release(&text);
+    if (rc == 0 && ws->pol.nwitnesses == 0) {
+        /* Submitting to no one would serve checkpoints as if witnessed. */
+        rc = gsi_err_set(err, GSI_EDATA, "%s: names no witness (\"witness VKEY URL\" lines)",
+                         policy_file);
+    }
     for (size_t i = 0; rc == 0 && i < ws->pol.nwitnesses; i++) {
         if (ws->pol.witnesses[i].url[0] == '\0') {
-            rc = gsi_err_set(err, GSI_EDATA, "%s: witness %s has no URL to submit to",
-                             policy_file, ws->pol.witnesses[i].key.name);
+            rc = gsi_err_set(err, GSI_EDATA, "%s: witness %s has no URL to submit to", policy_file,
+                             ws->pol.witnesses[i].key.name);
         }
     }
     if (rc < 0) {

@@ -6,56 +6,89 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "core/buf.h"
 
 #define FILE_PATH_MAX 4096
 
 /* Each failure returns its code itself rather than gsi_err_set's value: callers use *out only
  * when this returns 0, and a static analyzer sees that only when the negative code is written
  * here (gsi_err_set is compiled in another file). */
-int gsi_file_read(const char *path, char **out, size_t *len, size_t max, struct gsi_err *err)
+int gsi_file_open_read(int *fd, const char *path, struct gsi_err *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    /* O_NONBLOCK for the open alone: a FIFO with no writer would otherwise block it forever;
+     * opened so, it reads as empty at once. Reads after it block as usual. */
+    *fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (*fd < 0) {
         int code = errno == ENOENT ? GSI_ENOTFOUND : GSI_EIO;
         gsi_err_set(err, code, "%s: %s", path, strerror(errno));
         return code;
     }
-    char *buf = malloc(max + 1);
-    if (buf == NULL) {
-        close(fd);
-        gsi_err_set(err, GSI_ENOMEM, "out of memory");
-        return GSI_ENOMEM;
+    int fl = fcntl(*fd, F_GETFL);
+    if (fl < 0 || fcntl(*fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+        int e = errno;
+        close(*fd);
+        *fd = -1;
+        gsi_err_set(err, GSI_EIO, "%s: %s", path, strerror(e));
+        return GSI_EIO;
     }
-    size_t n = 0;
+    return 0;
+}
+
+int gsi_fd_read(int fd, const char *name, char **out, size_t *len, size_t max, struct gsi_err *err)
+{
+    /* Grown as it fills, so a large cap costs memory only when the input is that large. */
+    struct gsi_buf b;
+    gsi_buf_init(&b, max);
+    char chunk[65536];
     for (;;) {
-        ssize_t r = read(fd, buf + n, max + 1 - n);
+        ssize_t r = read(fd, chunk, sizeof chunk);
         if (r < 0 && errno == EINTR) {
             continue;
         }
         if (r < 0) {
             int e = errno;
-            close(fd);
-            free(buf);
-            gsi_err_set(err, GSI_EIO, "%s: %s", path, strerror(e));
+            gsi_buf_release(&b);
+            gsi_err_set(err, GSI_EIO, "%s: %s", name, strerror(e));
             return GSI_EIO;
         }
         if (r == 0) {
             break;
         }
-        n += (size_t)r;
-        if (n > max) {
-            close(fd);
-            free(buf);
-            gsi_err_set(err, GSI_ELIMIT, "%s: larger than %zu bytes", path, max);
-            return GSI_ELIMIT;
+        int rc = gsi_buf_append(&b, chunk, (size_t)r);
+        if (rc < 0) {
+            gsi_buf_release(&b);
+            if (rc == GSI_ELIMIT) {
+                gsi_err_set(err, GSI_ELIMIT, "%s: larger than %zu bytes", name, max);
+                return GSI_ELIMIT;
+            }
+            gsi_err_set(err, GSI_ENOMEM, "%s: out of memory", name);
+            return GSI_ENOMEM;
         }
     }
-    close(fd);
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
+    if (gsi_buf_reserve(&b, 0) < 0) { /* an empty input is still an allocated "" */
+        gsi_buf_release(&b);
+        gsi_err_set(err, GSI_ENOMEM, "out of memory");
+        return GSI_ENOMEM;
+    }
+    b.data[b.len] = '\0';
+    explicit_bzero(chunk, sizeof chunk); /* key files are read here too */
+    *out = gsi_buf_take(&b, len);
     return 0;
+}
+
+int gsi_file_read(const char *path, char **out, size_t *len, size_t max, struct gsi_err *err)
+{
+    int fd;
+    int rc = gsi_file_open_read(&fd, path, err);
+    if (rc < 0) {
+        return rc;
+    }
+    rc = gsi_fd_read(fd, path, out, len, max, err);
+    close(fd);
+    return rc;
 }
 
 /* Writes all `len` bytes, going on after EINTR and short writes. 0, or -1 with errno. */
@@ -122,6 +155,12 @@ int gsi_file_write_atomic(const char *path, const void *data, size_t len, mode_t
     if (strlen(path) > FILE_PATH_MAX) {
         return gsi_err_set(err, GSI_EIO, "%.64s...: path longer than %d bytes", path,
                            FILE_PATH_MAX);
+    }
+    /* Only a regular file is replaced: renaming over a device, a FIFO or a folder someone
+     * named by mistake (--key /dev/zero, as root) would destroy it. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        return gsi_err_set(err, GSI_EIO, "%s: not a regular file; refusing to replace it", path);
     }
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);

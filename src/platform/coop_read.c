@@ -1,9 +1,10 @@
 /* coop_read.c — the open offers and requests into the engine; the allocation, re-run and
  * journalled after each act on them (platform_coop.h). */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "platform/platform_coop.h"
 #include "platform/proc.h"
@@ -44,7 +45,7 @@ static int load_case(struct coop_book *b, const struct platform_proc_case *c, bo
 static int load_proc(struct platform *p, struct platform_coop *c, const struct platform_proc *proc,
                      bool offer, struct gsi_err *err)
 {
-    struct platform_proc_query q = {.limit = PLATFORM_PROC_LIST_MAX};
+    struct platform_proc_query q = { .limit = PLATFORM_PROC_LIST_MAX };
     for (;;) {
         struct platform_proc_case *list = NULL;
         size_t n = 0;
@@ -123,9 +124,9 @@ static json_t *alloc_json(const struct platform_coop *c, const struct coop_alloc
     json_t *g = json_array();
     for (size_t i = 0; i < a->ngrants; i++) {
         const struct coop_grant *x = &a->grants[i];
-        json_array_append_new(g, json_pack("[I,I,i]", (json_int_t)case_id_of(c->book.req_ids[x->request]),
-                                           (json_int_t)case_id_of(c->book.offer_ids[x->offer]),
-                                           (int)x->places));
+        json_array_append_new(
+            g, json_pack("[I,I,i]", (json_int_t)case_id_of(c->book.req_ids[x->request]),
+                         (json_int_t)case_id_of(c->book.offer_ids[x->offer]), (int)x->places));
     }
     json_object_set_new(j, "grants", g);
     return j;
@@ -156,8 +157,10 @@ int platform_coop_reallocate(struct platform *p, struct platform_receipt *out,
     if (text == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory writing the allocation");
     }
-    struct platform_act act = {.type = "cooperation.allocation", .party = party,
-                               .payload = text, .payload_len = strlen(text)};
+    struct platform_act act = { .type = "cooperation.allocation",
+                                .party = party,
+                                .payload = text,
+                                .payload_len = strlen(text) };
     rc = platform_act_record(p, out, actor, &act, err);
     free(text);
     return rc;
@@ -178,6 +181,16 @@ int platform_coop_matches(struct platform *p, struct platform_coop_match **out, 
     }
     const struct coop_book *b = &c.book;
     *as_of = c.as_of;
+    bool known = request <= 0;
+    for (size_t r = 0; !known && r < b->nreqs; r++) {
+        known = case_id_of(b->req_ids[r]) == request;
+    }
+    if (!known) {
+        /* A request that is not open has no matches to show: say so, not "none". */
+        platform_coop_release(&c);
+        return gsi_err_set(err, GSI_ENOTFOUND, "no open cooperation request %lld",
+                           (long long)request);
+    }
     rc = coop_match_run(&m, &nm, b->offers, b->noffers, b->reqs, b->nreqs, top, compatible, err);
     struct platform_coop_match *list = rc == 0 ? calloc(nm > 0 ? nm : 1, sizeof *list) : NULL;
     if (rc == 0 && list == NULL) {

@@ -7,6 +7,7 @@
 
 #include "core/date.h"
 #include "platform/internal.h"
+#include "ref/ref.h"
 #include "store/store.h"
 
 /* A source name: one of the event sources `gsi events load` reads (src/events' names); any
@@ -164,6 +165,11 @@ int platform_events_trend(struct platform *p, struct platform_ev_period **out, s
     int rc = check_source(source, err);
     if (rc == 0 && !is_iso3(iso3)) {
         rc = gsi_err_set(err, GSI_EUSAGE, "'%.8s' is not an ISO 3166-1 alpha-3 code", iso3);
+    }
+    if (rc == 0 && ref_country_by_iso3(iso3, 3) == NULL) {
+        /* Events are stored under the reference table's codes only: any other names no
+         * country, which is not the same answer as a country with no events. */
+        rc = gsi_err_set(err, GSI_ENOTFOUND, "no country '%s' (ISO 3166-1 alpha-3)", iso3);
     }
     /* The latest periods first, so the cap keeps the newest; reversed below. */
     static const char *by_day_sql =

@@ -60,7 +60,8 @@ int platform_events_store(struct platform *p, const char *source,
                           const struct platform_ev_file *files, size_t nfiles,
                           const struct platform_ev_period *rows, size_t nrows, struct gsi_err *err);
 
-/* The stored days of `iso3` for `source`, oldest first, summed by month when `by_month`;
+/* The stored days of `iso3` for `source`, oldest first, summed by month when `by_month`
+ * (GSI_ENOTFOUND for a code that names no country of the reference table);
  * at most the latest PLATFORM_EV_PERIODS_MAX. *out is malloc'd (NULL when *n is 0). */
 int platform_events_trend(struct platform *p, struct platform_ev_period **out, size_t *n,
                           const char *iso3, const char *source, bool by_month, struct gsi_err *err);

@@ -594,7 +594,13 @@ static int make_log_key(struct platform *p, struct store *s, struct gsi_err *err
     int rc;
     /* A key file already there (a second database for the same log host, or a re-run after a
      * failed init) is reused rather than overwritten: overwriting would orphan what it signed. */
-    if (gsi_file_read(p->key_path, &skey, &skey_len, KEY_FILE_MAX, &ignore) == 0) {
+    int frc = gsi_file_read(p->key_path, &skey, &skey_len, KEY_FILE_MAX, &ignore);
+    if (frc < 0 && frc != GSI_ENOTFOUND) {
+        /* There but unreadable (a folder, too large, /dev/zero): not a key to replace. */
+        gsi_buf_release(&vkey);
+        return gsi_err_set(err, frc, "the log's key %s", ignore.msg);
+    }
+    if (frc == 0) {
         while (skey_len > 0 && (skey[skey_len - 1] == '\n' || skey[skey_len - 1] == '\r')) {
             skey[--skey_len] = '\0';
         }

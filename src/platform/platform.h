@@ -401,10 +401,11 @@ int platform_journal_tile(struct platform *p, struct gsi_buf *out, int level, ui
 /* --- witnessing (platform_witness.c; C2SP tlog-witness and tlog-cosignature) --- */
 
 /* Makes this server a witness: `skey` is its cosigning key (a note signer key string, `gsi
- * witness keygen`), `logs` the logs it follows ("log VKEY" lines, journal/witness.h). */
+ * witness keygen`, read from `skey_name`), `logs` the logs it follows ("log VKEY" lines,
+ * journal/witness.h; at least one). Errors name the file they concern. */
 int platform_witness_configure(struct platform *p, const char *skey, size_t skey_len,
-                               const char *logs, size_t logs_len, const char *logs_name,
-                               struct gsi_err *err);
+                               const char *skey_name, const char *logs, size_t logs_len,
+                               const char *logs_name, struct gsi_err *err);
 
 /* The witness's cosigner verifier key (algorithm 0x04). GSI_ENOTFOUND when not a witness. */
 int platform_witness_vkey(struct platform *p, struct gsi_buf *out, struct gsi_err *err);

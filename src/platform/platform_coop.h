@@ -55,7 +55,8 @@ struct platform_coop_match {
 
 /* For every open request (or only case `request`, when > 0), the open offers of its domain
  * ranked as coop_match_run does; at most `top` a request (0: all), only compatible ones when
- * `compatible`. *out is malloc'd. *as_of as in struct platform_coop. */
+ * `compatible`. *out is malloc'd. *as_of as in struct platform_coop. GSI_ENOTFOUND when
+ * `request` is no open request. */
 int platform_coop_matches(struct platform *p, struct platform_coop_match **out, size_t *n,
                           int64_t request, size_t top, bool compatible, int64_t *as_of,
                           struct gsi_err *err);

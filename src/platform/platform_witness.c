@@ -22,19 +22,25 @@ void platform_witness_cfg_free(struct platform_witness_cfg *w)
 }
 
 int platform_witness_configure(struct platform *p, const char *skey, size_t skey_len,
-                               const char *logs, size_t logs_len, const char *logs_name,
-                               struct gsi_err *err)
+                               const char *skey_name, const char *logs, size_t logs_len,
+                               const char *logs_name, struct gsi_err *err)
 {
     struct platform_witness_cfg *w = calloc(1, sizeof *w);
     if (w == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "out of memory");
     }
-    int rc = journal_note_signer_parse(&w->signer, skey, skey_len, err);
+    struct gsi_err kerr = GSI_ERR_INIT;
+    int rc = journal_note_signer_parse(&w->signer, skey, skey_len, &kerr);
     if (rc < 0) {
         free(w);
-        return rc;
+        return gsi_err_at(err, rc, skey_name, 0, 0, "%s", kerr.msg);
     }
     rc = journal_witness_logs_parse(&w->logs, logs, logs_len, logs_name, err);
+    if (rc == 0 && w->logs.n == 0) {
+        /* A witness of nothing would serve as if configured. */
+        rc = gsi_err_at(err, GSI_EDATA, logs_name, 0, 0,
+                        "names no log: expected \"log VKEY\" lines");
+    }
     if (rc < 0) {
         platform_witness_cfg_free(w);
         return rc;

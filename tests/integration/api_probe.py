@@ -211,6 +211,10 @@ def main():
                      "/v1/records?party=ZZZ", "/v1/concerns?party=ZZZ"):
             st, b, h = s.call("GET", path)
             c.eq(st, 404, f"GET {path} names no party")
+        # Well-formed names of nothing: a country code no country has, a request never opened.
+        for path in ("/v1/events/countries/ZZZ/trend", "/v1/cooperation/matches?request=999999"):
+            st, b, h = s.call("GET", path)
+            c.eq(st, 404, f"GET {path} names nothing")
         c.eq(server.stop(), 0, "gsi serve exits 0 on SIGTERM")
         server = None
     except Exception as e:  # a broken step is one failure, and the tally still prints
