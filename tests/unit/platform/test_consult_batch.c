@@ -242,6 +242,19 @@ static int64_t public_votes(int64_t stmt)
     return sql_int(q);
 }
 
+/* An active consultation with one statement and one registered member of the public. */
+struct scene {
+    int64_t cid, stmt;
+    char token[CONSULT_PUBLIC_TOKEN_MAX];
+};
+
+static void scene_set(struct scene *sc)
+{
+    sc->cid = consultation();
+    sc->stmt = statement(sc->cid, "Withdraw 5 km.");
+    public_register(sc->cid, sc->token);
+}
+
 static void verify_clean(void)
 {
     struct platform_verify_report rep;
@@ -254,17 +267,16 @@ static void verify_clean(void)
  * transaction can refuse it (consultations.md: "vote … 409 on a moderated-out statement"). */
 START_TEST(moderation_then_vote_in_one_batch)
 {
-    int64_t cid = consultation();
-    int64_t s = statement(cid, "Withdraw 5 km.");
-    char token[CONSULT_PUBLIC_TOKEN_MAX];
-    public_register(cid, token);
+    struct scene sc;
+    scene_set(&sc);
+    int64_t cid = sc.cid, s = sc.stmt;
     uint64_t before = 0;
     struct gsi_err err = GSI_ERR_INIT;
     ck_assert_int_eq(platform_journal_size(p, &before, &err), 0);
     struct req q[2];
     req_party(&q[0], &eth, "consultation.moderate", cid,
               "{\"statement\":%lld,\"reason\":\"off topic\"}", s);
-    req_vote(&q[1], token, cid, s, "agree");
+    req_vote(&q[1], sc.token, cid, s, "agree");
     one_batch(q, 2);
     ck_assert_msg(q[0].rc == 0, "moderate: %s", q[0].err.msg);
     ck_assert_int_eq(q[1].rc, GSI_ECONFLICT);
@@ -282,12 +294,11 @@ END_TEST
  * the statement out of the computation, the vote row is kept). */
 START_TEST(vote_then_moderation_in_one_batch)
 {
-    int64_t cid = consultation();
-    int64_t s = statement(cid, "Withdraw 5 km.");
-    char token[CONSULT_PUBLIC_TOKEN_MAX];
-    public_register(cid, token);
+    struct scene sc;
+    scene_set(&sc);
+    int64_t cid = sc.cid, s = sc.stmt;
     struct req q[2];
-    req_vote(&q[0], token, cid, s, "agree");
+    req_vote(&q[0], sc.token, cid, s, "agree");
     req_party(&q[1], &eth, "consultation.moderate", cid,
               "{\"statement\":%lld,\"reason\":\"off topic\"}", s);
     one_batch(q, 2);
@@ -301,13 +312,12 @@ END_TEST
 /* Closed, then voted on, in one batch: "vote … active" (409 once closed). */
 START_TEST(close_then_vote_in_one_batch)
 {
-    int64_t cid = consultation();
-    int64_t s = statement(cid, "Withdraw 5 km.");
-    char token[CONSULT_PUBLIC_TOKEN_MAX];
-    public_register(cid, token);
+    struct scene sc;
+    scene_set(&sc);
+    int64_t cid = sc.cid, s = sc.stmt;
     struct req q[2];
     req_party(&q[0], &eth, "consultation.close", cid, "{}", 0);
-    req_vote(&q[1], token, cid, s, "agree");
+    req_vote(&q[1], sc.token, cid, s, "agree");
     one_batch(q, 2);
     ck_assert_msg(q[0].rc == 0, "close: %s", q[0].err.msg);
     ck_assert_int_eq(q[1].rc, GSI_ECONFLICT);
