@@ -10,6 +10,7 @@
 # Prints for each the fastest of 5 runs (wall and CPU time) and, with the peer, the ratio;
 # the sorted share vectors of both must agree (same "vector" checksum). No time is asserted.
 #   bench/coop/run.sh [--quick]    (--quick: training and small only)
+# Then bench/coop/acts.py: 200 cooperation acts from 32 HTTP clients with 500 open requests.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gsi-bench-coop.XXXXXX")
@@ -45,4 +46,13 @@ run_case small yes 30 5 3 40 10 0
 run_case training yes 193 20 10 250 20 0
 if [ "${1:-}" != --quick ]; then
     run_case million no 193 20 10 5000 20 1000000
+fi
+# Cooperation acts arriving together over HTTP, each followed by the allocation re-run
+# (bench/coop/acts.py; needs the gsi binary: $GSI, as bench/run.sh sets it, or build/).
+gsi=${GSI:-$here/../../build/src/cli/gsi}
+if [ -x "$gsi" ]; then
+    echo "== coop: acts over HTTP (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    $py "$here/acts.py" "$gsi"
+else
+    echo "coop acts: skipped (build gsi first: no $gsi)"
 fi

@@ -110,34 +110,62 @@ int platform_consult_public_register(struct platform *p, char token[CONSULT_PUBL
     return 0;
 }
 
-/* A public vote's statement: this consultation's (which never changes once true), checked
- * through the read pool before the write, so that the vote's rules need not read it inside
- * the transaction (consult.c); and not moderated out, checked here to refuse early and again
- * inside the transaction (rule_vote), since a moderation may commit in between. */
-static int public_statement_check(struct platform *p, int64_t consultation, const json_t *sv,
-                                  struct gsi_err *err)
+/* What a public act's checks before the write need, read in one query through the read pool:
+ * the token's participant and consultation and, for a vote, its statement's consultation and
+ * moderation. The first two never change once true, nor does a statement's consultation, so
+ * the vote's rules need not read them inside the transaction (consult.c); the moderation is
+ * read here to refuse early, and again inside the transaction (rule_vote), since a moderation
+ * may commit in between. */
+struct public_facts {
+    bool found, stmt_found;
+    int64_t part, cid, stmt_cid, moderated;
+};
+
+static int public_facts_read(struct platform *p, struct public_facts *f, const char *token,
+                             int64_t stmt, struct gsi_err *err)
 {
-    if (!json_is_integer(sv)) {
-        return gsi_err_set(err, GSI_EDATA, "/statement: expected a statement id");
-    }
-    int64_t stmt = (int64_t)json_integer_value(sv);
-    struct store_val v[] = { STORE_INT(stmt), STORE_INT(consultation) };
+    memset(f, 0, sizeof *f);
+    uint8_t h[JOURNAL_HASH_SIZE];
+    char hex[PLATFORM_HEX_MAX];
+    journal_sha256(h, token ? token : "", token ? strlen(token) : 0);
+    platform_hex(hex, h);
+    struct store_val v[] = { STORE_INT(stmt), STORE_TEXT(hex) };
     struct store_rows *r;
     int rc = platform_query(p, &r,
-                            "SELECT moderated FROM consult_statements WHERE id = ? AND"
-                            " consultation = ?",
+                            "SELECT pp.id, pp.consultation, st.consultation, st.moderated FROM"
+                            " consult_public pp LEFT JOIN consult_statements st ON st.id = ?"
+                            " WHERE pp.token_hash = ?",
                             v, 2, err);
     if (rc < 0) {
         return rc;
     }
-    if (store_rows_count(r) == 0) {
-        rc = gsi_err_set(err, GSI_ENOTFOUND, "/statement: no statement %lld in consultation %lld",
-                         (long long)stmt, (long long)consultation);
-    } else if (store_rows_int(r, 0, 0) != 0) {
-        rc = gsi_err_set(err, GSI_ECONFLICT, "statement %lld was moderated out", (long long)stmt);
+    f->found = store_rows_count(r) > 0;
+    if (f->found) {
+        f->part = store_rows_int(r, 0, 0), f->cid = store_rows_int(r, 0, 1);
+        f->stmt_found = !store_rows_is_null(r, 0, 2);
+        f->stmt_cid = f->stmt_found ? store_rows_int(r, 0, 2) : 0;
+        f->moderated = f->stmt_found ? store_rows_int(r, 0, 3) : 0;
     }
     store_rows_free(r);
-    return rc;
+    return 0;
+}
+
+/* A public vote's statement: an id, this consultation's, and not moderated out. */
+static int public_statement_check(const struct public_facts *f, int64_t consultation,
+                                  const json_t *sv, struct gsi_err *err)
+{
+    if (!json_is_integer(sv)) {
+        return gsi_err_set(err, GSI_EDATA, "/statement: expected a statement id");
+    }
+    long long stmt = (long long)json_integer_value(sv);
+    if (!f->stmt_found || f->stmt_cid != consultation) {
+        return gsi_err_set(err, GSI_ENOTFOUND, "/statement: no statement %lld in consultation %lld",
+                           stmt, (long long)consultation);
+    }
+    if (f->moderated != 0) {
+        return gsi_err_set(err, GSI_ECONFLICT, "statement %lld was moderated out", stmt);
+    }
+    return 0;
 }
 
 int platform_consult_public_act(struct platform *p, struct platform_proc_receipt *out,
@@ -147,41 +175,32 @@ int platform_consult_public_act(struct platform *p, struct platform_proc_receipt
     if (strcmp(verb, "statement") != 0 && strcmp(verb, "vote") != 0) {
         return gsi_err_set(err, GSI_EUSAGE, "members of the public make statements and votes");
     }
-    uint8_t h[JOURNAL_HASH_SIZE];
-    char hex[PLATFORM_HEX_MAX];
-    journal_sha256(h, token ? token : "", token ? strlen(token) : 0);
-    platform_hex(hex, h);
-    struct store_val v[] = { STORE_TEXT(hex) };
-    struct store_rows *r;
-    int rc = platform_query(p, &r,
-                            "SELECT id, consultation FROM consult_public WHERE"
-                            " token_hash = ?",
-                            v, 1, err);
-    if (rc < 0) {
-        return rc;
-    }
-    int64_t part = 0, cid = 0;
-    if (store_rows_count(r) == 0) {
+    /* Parsed first for the statement's id, so that one read answers every check; the token's
+     * errors still come first. */
+    bool vote = strcmp(verb, "vote") == 0;
+    json_error_t je;
+    json_t *o = json_loadb(payload, len, JSON_REJECT_DUPLICATES, &je);
+    const json_t *sv = json_is_object(o) ? json_object_get(o, "statement") : NULL;
+    struct public_facts f;
+    int rc = public_facts_read(
+        p, &f, token, vote && json_is_integer(sv) ? (int64_t)json_integer_value(sv) : 0, err);
+    if (rc == 0 && !f.found) {
         rc = gsi_err_set(err, GSI_EAUTH,
                          "unknown participant token: register with POST "
                          "/v1/consultations/{id}/participants");
-    } else {
-        part = store_rows_int(r, 0, 0), cid = store_rows_int(r, 0, 1);
     }
-    store_rows_free(r);
-    if (rc == 0 && cid != consultation) {
+    if (rc == 0 && f.cid != consultation) {
         rc = gsi_err_set(err, GSI_EFORBIDDEN,
                          "this participant token belongs to consultation %lld, not %lld",
-                         (long long)cid, (long long)consultation);
+                         (long long)f.cid, (long long)consultation);
     }
-    json_error_t je;
-    json_t *o = rc == 0 ? json_loadb(payload, len, JSON_REJECT_DUPLICATES, &je) : NULL;
     if (rc == 0 && !json_is_object(o)) {
         rc = gsi_err_set(err, GSI_EDATA, "expected a JSON object");
     }
-    if (rc == 0 && strcmp(verb, "vote") == 0) {
-        rc = public_statement_check(p, consultation, json_object_get(o, "statement"), err);
+    if (rc == 0 && vote) {
+        rc = public_statement_check(&f, consultation, sv, err);
     }
+    int64_t part = f.part;
     char *body = NULL;
     if (rc == 0) {
         json_object_del(o, "token");

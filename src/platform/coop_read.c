@@ -1,11 +1,13 @@
 /* coop_read.c — the open offers and requests into the engine; the allocation, re-run and
  * journalled after each act on them (platform_coop.h). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "platform/internal.h"
 #include "platform/platform_coop.h"
 #include "platform/proc.h"
 
@@ -132,9 +134,10 @@ static json_t *alloc_json(const struct platform_coop *c, const struct coop_alloc
     return j;
 }
 
-int platform_coop_reallocate(struct platform *p, struct platform_receipt *out,
-                             const struct platform_delegate *actor, const char *party,
-                             struct gsi_err *err)
+/* One re-run: the allocation of the open offers and requests now, journalled. */
+static int reallocate_once(struct platform *p, struct platform_receipt *out,
+                           const struct platform_delegate *actor, const char *party,
+                           struct gsi_err *err)
 {
     struct platform_coop c;
     struct coop_alloc a;
@@ -163,6 +166,50 @@ int platform_coop_reallocate(struct platform *p, struct platform_receipt *out,
                                 .payload_len = strlen(text) };
     rc = platform_act_record(p, out, actor, &act, err);
     free(text);
+    return rc;
+}
+
+/* Re-runs are made one at a time. A request (made after its act committed) that finds one
+ * running waits for the next, which starts once the running one ends and is made by the
+ * first such request for all of them: its load sees every act whose request came before it
+ * started. So each act is followed by an allocation that reflects it, as with one re-run per
+ * act, and acts committing together share one re-run and one record instead of each
+ * computing and journalling an allocation the next one replaces. */
+static pthread_mutex_t runs_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t runs_cond = PTHREAD_COND_INITIALIZER;
+
+int platform_coop_reallocate(struct platform *p, struct platform_receipt *out,
+                             const struct platform_delegate *actor, const char *party,
+                             struct gsi_err *err)
+{
+    pthread_mutex_lock(&runs_mu);
+    uint64_t mine = ++p->coop_runs.asked;
+    while (p->coop_runs.done < mine) {
+        if (p->coop_runs.running) {
+            pthread_cond_wait(&runs_cond, &runs_mu);
+            continue;
+        }
+        p->coop_runs.running = true;
+        uint64_t covers = p->coop_runs.asked; /* every act asked so far has committed */
+        pthread_mutex_unlock(&runs_mu);
+        struct platform_receipt r;
+        struct gsi_err e = GSI_ERR_INIT;
+        memset(&r, 0, sizeof r);
+        int rc = reallocate_once(p, &r, actor, party, &e);
+        pthread_mutex_lock(&runs_mu);
+        p->coop_runs.running = false;
+        p->coop_runs.done = covers;
+        p->coop_runs.rc = rc;
+        p->coop_runs.receipt = r;
+        p->coop_runs.err = e;
+        pthread_cond_broadcast(&runs_cond);
+    }
+    int rc = p->coop_runs.rc;
+    *out = p->coop_runs.receipt;
+    if (rc < 0) {
+        *err = p->coop_runs.err;
+    }
+    pthread_mutex_unlock(&runs_mu);
     return rc;
 }
 

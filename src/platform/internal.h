@@ -127,6 +127,17 @@ struct platform {
 
     struct platform_witness_cfg *witness; /* platform_witness.c; NULL: not a witness */
     struct platform_tile_cache *tiles;    /* platform_tiles.c; made on first use */
+
+    /* Cooperation's allocation re-runs (coop_read.c; under its mutex): re-runs asked for (one
+     * per committed act), how many of them a finished run covers, whether one runs now, and
+     * the last run's outcome, which every request it covered answers with. */
+    struct {
+        uint64_t asked, done;
+        bool running;
+        int rc;
+        struct platform_receipt receipt;
+        struct gsi_err err;
+    } coop_runs;
 };
 
 /* Frees the cache of full tiles (platform_tiles.c); NULL is a no-op. */

@@ -38,7 +38,12 @@ int platform_coop_allocate(struct platform *p, struct platform_coop *c, struct c
  * of type "cooperation.allocation" for `party` by `actor` (the one who acted), payload
  * {"as_of": N, "allocated": T, "shares": {"KEN": 3, ...}, "grants": [[request, offer,
  * places], ...]} (grants left out, and "grants_omitted": true, past the payload cap).
- * The allocation is a function of the journalled acts, so anyone can recompute it. */
+ * The allocation is a function of the journalled acts, so anyone can recompute it.
+ * Call it after the act committed. Re-runs are made one at a time, and the calls that come
+ * while one runs share the next (made by the first of them, for its `actor` and `party`):
+ * when it returns, an allocation that reflects the caller's act is journalled (*out is its
+ * receipt) or failed (its error), as with one re-run per act, but acts committing together
+ * cost one re-run and one record. */
 int platform_coop_reallocate(struct platform *p, struct platform_receipt *out,
                              const struct platform_delegate *actor, const char *party,
                              struct gsi_err *err);

@@ -388,7 +388,7 @@ static int project(struct store *s, struct platform__proc_cache **cache,
     st.time_us = time_us;
     st.record_id = record_id;
     bool opening = (a->flags & PLATFORM_PROC_OPENS) != 0;
-    int rc = opening ? step_open(&st, err)
+    int rc = opening         ? step_open(&st, err)
              : cache != NULL ? platform__proc_cache_load(cache, &st, step_load, err)
                              : step_load(&st, err);
     rc = rc ? rc : step_transit(&st, err);

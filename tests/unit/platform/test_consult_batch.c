@@ -224,8 +224,7 @@ static void req_party(struct req *q, const struct platform_delegate *who, const 
     snprintf(q->body, sizeof q->body, fmt, (long long)arg);
 }
 
-static void req_vote(struct req *q, const char *token, int64_t cid, int64_t stmt,
-                     const char *vote)
+static void req_vote(struct req *q, const char *token, int64_t cid, int64_t stmt, const char *vote)
 {
     memset(q, 0, sizeof *q);
     q->type = "vote", q->cid = cid;
@@ -237,9 +236,23 @@ static void req_vote(struct req *q, const char *token, int64_t cid, int64_t stmt
 static int64_t public_votes(int64_t stmt)
 {
     char q[160];
-    snprintf(q, sizeof q, "SELECT COUNT(*) FROM consult_votes WHERE statement = %lld AND party = ''",
+    snprintf(q, sizeof q,
+             "SELECT COUNT(*) FROM consult_votes WHERE statement = %lld AND party = ''",
              (long long)stmt);
     return sql_int(q);
+}
+
+/* An active consultation with one statement and one registered member of the public. */
+struct scene {
+    int64_t cid, stmt;
+    char token[CONSULT_PUBLIC_TOKEN_MAX];
+};
+
+static void scene_set(struct scene *sc)
+{
+    sc->cid = consultation();
+    sc->stmt = statement(sc->cid, "Withdraw 5 km.");
+    public_register(sc->cid, sc->token);
 }
 
 static void verify_clean(void)
@@ -254,17 +267,16 @@ static void verify_clean(void)
  * transaction can refuse it (consultations.md: "vote … 409 on a moderated-out statement"). */
 START_TEST(moderation_then_vote_in_one_batch)
 {
-    int64_t cid = consultation();
-    int64_t s = statement(cid, "Withdraw 5 km.");
-    char token[CONSULT_PUBLIC_TOKEN_MAX];
-    public_register(cid, token);
+    struct scene sc;
+    scene_set(&sc);
+    int64_t cid = sc.cid, s = sc.stmt;
     uint64_t before = 0;
     struct gsi_err err = GSI_ERR_INIT;
     ck_assert_int_eq(platform_journal_size(p, &before, &err), 0);
     struct req q[2];
     req_party(&q[0], &eth, "consultation.moderate", cid,
               "{\"statement\":%lld,\"reason\":\"off topic\"}", s);
-    req_vote(&q[1], token, cid, s, "agree");
+    req_vote(&q[1], sc.token, cid, s, "agree");
     one_batch(q, 2);
     ck_assert_msg(q[0].rc == 0, "moderate: %s", q[0].err.msg);
     ck_assert_int_eq(q[1].rc, GSI_ECONFLICT);
@@ -282,12 +294,11 @@ END_TEST
  * the statement out of the computation, the vote row is kept). */
 START_TEST(vote_then_moderation_in_one_batch)
 {
-    int64_t cid = consultation();
-    int64_t s = statement(cid, "Withdraw 5 km.");
-    char token[CONSULT_PUBLIC_TOKEN_MAX];
-    public_register(cid, token);
+    struct scene sc;
+    scene_set(&sc);
+    int64_t cid = sc.cid, s = sc.stmt;
     struct req q[2];
-    req_vote(&q[0], token, cid, s, "agree");
+    req_vote(&q[0], sc.token, cid, s, "agree");
     req_party(&q[1], &eth, "consultation.moderate", cid,
               "{\"statement\":%lld,\"reason\":\"off topic\"}", s);
     one_batch(q, 2);
@@ -301,13 +312,12 @@ END_TEST
 /* Closed, then voted on, in one batch: "vote … active" (409 once closed). */
 START_TEST(close_then_vote_in_one_batch)
 {
-    int64_t cid = consultation();
-    int64_t s = statement(cid, "Withdraw 5 km.");
-    char token[CONSULT_PUBLIC_TOKEN_MAX];
-    public_register(cid, token);
+    struct scene sc;
+    scene_set(&sc);
+    int64_t cid = sc.cid, s = sc.stmt;
     struct req q[2];
     req_party(&q[0], &eth, "consultation.close", cid, "{}", 0);
-    req_vote(&q[1], token, cid, s, "agree");
+    req_vote(&q[1], sc.token, cid, s, "agree");
     one_batch(q, 2);
     ck_assert_msg(q[0].rc == 0, "close: %s", q[0].err.msg);
     ck_assert_int_eq(q[1].rc, GSI_ECONFLICT);
@@ -328,21 +338,21 @@ START_TEST(mixed_batch)
     public_register(cid, a);
     public_register(cid, b);
     struct req q[7];
-    req_vote(&q[0], a, cid, s1, "agree");                                  /* ok */
-    req_party(&q[1], &eri, "consultation.moderate", cid,                   /* 403: ERI is */
-              "{\"statement\":%lld,\"reason\":\"no\"}", s1);                /* not convenor */
-    req_vote(&q[2], b, cid, s1, "disagree");                               /* ok */
-    req_party(&q[3], &eth, "consultation.moderate", cid,                   /* ok */
+    req_vote(&q[0], a, cid, s1, "agree");                    /* ok */
+    req_party(&q[1], &eri, "consultation.moderate", cid,     /* 403: ERI is */
+              "{\"statement\":%lld,\"reason\":\"no\"}", s1); /* not convenor */
+    req_vote(&q[2], b, cid, s1, "disagree");                 /* ok */
+    req_party(&q[3], &eth, "consultation.moderate", cid,     /* ok */
               "{\"statement\":%lld,\"reason\":\"off topic\"}", s1);
-    req_vote(&q[4], b, cid, s1, "agree");                                  /* 409 */
-    req_party(&q[5], &eth, "consultation.moderate", cid,                   /* 409 twice */
+    req_vote(&q[4], b, cid, s1, "agree");                /* 409 */
+    req_party(&q[5], &eth, "consultation.moderate", cid, /* 409 twice */
               "{\"statement\":%lld,\"reason\":\"again\"}", s1);
-    req_vote(&q[6], a, cid, s2, "pass");                                   /* ok */
+    req_vote(&q[6], a, cid, s2, "pass"); /* ok */
     one_batch(q, 7);
     const int want[] = { 0, GSI_EFORBIDDEN, 0, 0, GSI_ECONFLICT, GSI_ECONFLICT, 0 };
     for (size_t i = 0; i < 7; i++) {
-        ck_assert_msg(q[i].rc == want[i], "request %zu: %d, expected %d (%s)", i, q[i].rc,
-                      want[i], q[i].err.msg);
+        ck_assert_msg(q[i].rc == want[i], "request %zu: %d, expected %d (%s)", i, q[i].rc, want[i],
+                      q[i].err.msg);
     }
     /* Two public votes on s1 (requests 0 and 2), one on s2 (request 6). */
     ck_assert_int_eq(public_votes(s1), 2);
@@ -351,6 +361,54 @@ START_TEST(mixed_batch)
     ck_assert_int_eq(q[2].record, q[0].record + 1);
     ck_assert_int_eq(q[3].record, q[0].record + 2);
     ck_assert_int_eq(q[6].record, q[0].record + 3);
+    verify_clean();
+}
+END_TEST
+
+static int public_act(const char *token, int64_t cid, const char *verb, const char *body,
+                      struct gsi_err *err)
+{
+    struct platform_proc_receipt r;
+    *err = (struct gsi_err)GSI_ERR_INIT;
+    return platform_consult_public_act(p, &r, cid, token, verb, body, strlen(body), err);
+}
+
+/* A public act's checks before the write, one read for all of them, in the order
+ * consultations.md gives: the token (401, 403), the payload (422), the statement (404, 409). */
+START_TEST(public_checks_before_the_write)
+{
+    struct scene sc, other;
+    scene_set(&sc);
+    scene_set(&other);
+    char body[128];
+    struct gsi_err err;
+    snprintf(body, sizeof body, "{\"statement\":%lld,\"vote\":\"agree\"}", (long long)sc.stmt);
+    ck_assert_int_eq(public_act("gsip_unknown", sc.cid, "vote", body, &err), GSI_EAUTH);
+    ck_assert_int_eq(public_act(other.token, sc.cid, "vote", body, &err), GSI_EFORBIDDEN);
+    ck_assert_ptr_nonnull(strstr(err.msg, "belongs to consultation"));
+    /* An unknown token is 401 even with a body that is not JSON. */
+    ck_assert_int_eq(public_act("gsip_unknown", sc.cid, "vote", "[", &err), GSI_EAUTH);
+    ck_assert_int_eq(public_act(sc.token, sc.cid, "vote", "[", &err), GSI_EDATA);
+    ck_assert_int_eq(public_act(sc.token, sc.cid, "vote", "{\"statement\":\"x\"}", &err),
+                     GSI_EDATA);
+    ck_assert_ptr_nonnull(strstr(err.msg, "/statement"));
+    /* The other consultation's statement, and one that does not exist. */
+    snprintf(body, sizeof body, "{\"statement\":%lld,\"vote\":\"agree\"}", (long long)other.stmt);
+    ck_assert_int_eq(public_act(sc.token, sc.cid, "vote", body, &err), GSI_ENOTFOUND);
+    ck_assert_int_eq(
+        public_act(sc.token, sc.cid, "vote", "{\"statement\":999999,\"vote\":\"pass\"}", &err),
+        GSI_ENOTFOUND);
+    /* A statement by the public needs no statement id. */
+    ck_assert_int_eq(public_act(sc.token, sc.cid, "statement", "{\"text\":\"Talk.\"}", &err), 0);
+    /* Moderated out before: refused before the write, 409. */
+    char mod[128];
+    snprintf(mod, sizeof mod, "{\"statement\":%lld,\"reason\":\"off topic\"}", (long long)sc.stmt);
+    cact(&eth, "consultation.moderate", sc.cid, mod);
+    snprintf(body, sizeof body, "{\"statement\":%lld,\"vote\":\"agree\"}", (long long)sc.stmt);
+    ck_assert_int_eq(public_act(sc.token, sc.cid, "vote", body, &err), GSI_ECONFLICT);
+    /* Nothing of the refused votes was written: no public vote at all. */
+    ck_assert_int_eq(public_votes(sc.stmt), 0);
+    ck_assert_int_eq(public_votes(other.stmt), 0);
     verify_clean();
 }
 END_TEST
@@ -365,6 +423,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, vote_then_moderation_in_one_batch);
     tcase_add_test(tc, close_then_vote_in_one_batch);
     tcase_add_test(tc, mixed_batch);
+    tcase_add_test(tc, public_checks_before_the_write);
     suite_add_tcase(s, tc);
     return s;
 }
