@@ -85,7 +85,7 @@ export async function journalView(main) {
       h('h2', { id: 'eh' }, 'Latest entries'),
       scroller('Latest entries', h('table', {},
         h('thead', {}, h('tr', {}, ['#', 'Type', 'Party', 'Time', 'Leaf hash'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, rows.map((e) => h('tr', {},
+        h('tbody', {}, rows.map((e) => h('tr', { 'data-index': e.index },
           h('td', {}, String(e.index)), h('td', {}, e.confidential ? 'confidential act' : e.type),
           h('td', {}, e.party || ''), h('td', {}, e.time || ''),
           h('td', { class: 'mono' }, `${e.leaf_hash.slice(0, 16)}…`))))))));
