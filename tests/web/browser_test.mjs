@@ -485,6 +485,18 @@ async function cooperation(page, base, ethToken) {
   const share = await page.textContent('#shares tr[data-party=KEN]');
   check(/KEN\s*3\s*3/.test(share), `cooperation: the allocation gives KEN the 3 places it asked for (${share})`);
   await shot(page, 'cooperation-1280');
+  // Kenya answers the match by amending its request (the procedure's act for it): the form
+  // comes with the request's terms; 5 places against the offer's 4 give KEN 4 (by hand).
+  await page.click(`#matches tr[data-request="${rid}"] button[data-amend="${rid}"]`);
+  await page.waitForSelector('#amend');
+  check(await page.inputValue('#amend-title') === 'Coast guard officers' && await page.inputValue('#amend-places') === '3' && await page.evaluate(() => document.activeElement.id) === 'amend-domain',
+    'cooperation: answering the match opens the amend form with the request\'s terms, focused');
+  await page.fill('#amend-places', '5');
+  await page.click('#amend-go');
+  await page.waitForFunction((id) => new RegExp(`^Request ${id} amended`).test(document.querySelector('#coop-msg').textContent), rid);
+  await page.waitForFunction(() => /KEN\s*5\s*4/.test(document.querySelector('#shares tr[data-party=KEN]').textContent));
+  const amsg = await page.textContent('#coop-msg');
+  check(true, `cooperation: after the amendment the allocation gives KEN 4 of the 5 places it asks for (${amsg})`);
   // Kenya offers a course too; the filter by kind, domain and party shows only it.
   await fillForm(page, 'offer', { domain: 'public-health', title: 'Field epidemiology', places: '10', languages: 'en, sw', regions: 'Africa', start: '2027-05-03', end: '2027-05-14' });
   const { msg: omsg, id: oid } = await sent(page, 'offer', 'Offer');
@@ -495,6 +507,7 @@ async function cooperation(page, base, ethToken) {
   await page.waitForFunction(() => !document.querySelector('table[data-kind=requests]') && document.querySelectorAll('table[data-kind=offers] tbody tr').length === 1);
   check(await page.$(`table[data-kind=offers] tr[data-id="${oid}"]`) !== null, `cooperation: filtered to KEN's public-health offers, offer ${oid} alone is listed`);
   await inJournal(page, base, entryOf(msg), 'cooperation.request');
+  await inJournal(page, base, entryOf(amsg), 'cooperation.request.amend');
   await inJournal(page, base, entryOf(omsg), 'cooperation.offer');
 }
 

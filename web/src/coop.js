@@ -27,7 +27,23 @@ function withdrawButton(kind, c, reload, msg) {
   } }, `Withdraw ${kind.one} ${c.id}`);
 }
 
-function casesTable(kind, list, reload, msg) {
+// The declared answer to a match is to amend one's own offer or request (restating it whole,
+// say with the language or the dates the other side needs) or to withdraw it: the
+// cooperation procedure has no other act. The amend form comes prefilled with the case's
+// terms, below the matches.
+function amendButton(kind, c, ctx) {
+  if (!auth.me || c.owner !== auth.me.party || c.state !== 'open' || !has(`/v1/cooperation/${kind.path}/{id}/amend`)) return null;
+  return h('button', { type: 'button', class: 'small', 'data-amend': c.id, onclick: () => {
+    const f = actForm({ id: 'amend', schema: `${kind.schema}Amend`, title: `Amend ${kind.one} ${c.id}: ${c.title}`, submit: `Amend ${kind.one} ${c.id}`,
+      values: c.data, send: poster(`/v1/cooperation/${kind.path}/${c.id}/amend`),
+      done: (r) => `${kind.one[0].toUpperCase()}${kind.one.slice(1)} ${c.id} amended for ${auth.me.party}; it is in the journal as entry ${r.body.index}.`,
+      after: (r, text) => { ctx.msg.textContent = text; fill(ctx.amend); ctx.reload(); } });
+    fill(ctx.amend, f.el);
+    f.form.querySelector('input, select, textarea').focus();
+  } }, `Amend ${kind.one} ${c.id}`);
+}
+
+function casesTable(kind, list, ctx) {
   if (list.length === 0) return h('p', {}, `No open ${kind.title.toLowerCase()} match the filter.`);
   return scroller(kind.title, h('table', { class: 'coop', 'data-kind': kind.path },
     h('thead', {}, h('tr', {}, ['#', 'Title', 'Party', 'Domain', 'Places', 'Languages', kind.one === 'offer' ? 'Open to' : 'Region', 'Dates', ''].map((t) => h('th', { scope: 'col' }, t)))),
@@ -36,17 +52,19 @@ function casesTable(kind, list, reload, msg) {
       h('td', {}, c.owner), h('td', {}, domainName(c.domain)), h('td', {}, fmtInt(c.data.places)),
       h('td', {}, (c.data.languages || []).join(', ')),
       h('td', {}, kind.one === 'offer' ? (c.data.regions || ['every region']).join(', ') : c.data.region || 'its own'),
-      h('td', {}, dates(c.data)), h('td', {}, withdrawButton(kind, c, reload, msg)))))));
+      h('td', {}, dates(c.data)), h('td', {}, h('div', { class: 'row' }, amendButton(kind, c, ctx), withdrawButton(kind, c, ctx.reload, ctx.msg))))))));
 }
 
-function matchesTable(matches, titles) {
+function matchesTable(matches, titles, cases, ctx) {
+  const answer = (id, kind) => (cases.has(id) ? amendButton(kind, cases.get(id), ctx) : null);
   if (matches.length === 0) return h('p', {}, 'No request has an offer in its domain.');
   return scroller('Matches', h('table', { id: 'matches' },
-    h('thead', {}, h('tr', {}, ['Request', 'Party', 'Rank', 'Offer', 'Offered by', 'Places', 'Reasons that hold', 'Missing'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('thead', {}, h('tr', {}, ['Request', 'Party', 'Rank', 'Offer', 'Offered by', 'Places', 'Reasons that hold', 'Missing', ''].map((t) => h('th', { scope: 'col' }, t)))),
     h('tbody', {}, matches.map((m) => h('tr', { 'data-request': m.request, 'data-offer': m.offer, class: m.missing.length ? null : 'fit' },
       h('th', { scope: 'row' }, titles.get(m.request) || `request ${m.request}`), h('td', {}, m.party), h('td', {}, String(m.rank)),
       h('td', {}, titles.get(m.offer) || `offer ${m.offer}`), h('td', {}, m.offered_by), h('td', {}, fmtInt(m.places)),
-      h('td', {}, m.reasons.join(', ') || 'none'), h('td', {}, m.missing.length ? h('span', { class: 'overdue' }, m.missing.join(', ')) : 'nothing: compatible'))))));
+      h('td', {}, m.reasons.join(', ') || 'none'), h('td', {}, m.missing.length ? h('span', { class: 'overdue' }, m.missing.join(', ')) : 'nothing: compatible'),
+      h('td', {}, answer(m.request, KINDS[1]), answer(m.offer, KINDS[0])))))));
 }
 
 function allocationSection(a, titles) {
@@ -79,6 +97,8 @@ export async function cooperationView(main, params = new URLSearchParams()) {
   const filter = { domain: params.get('domain') || '', party: params.get('party') || '', kind: params.get('kind') || '' };
   const msg = h('p', { role: 'status', id: 'coop-msg' });
   const lists = h('div', { id: 'coop-lists' });
+  const amend = h('div', { id: 'coop-amend' });
+  const ctx = { msg, amend, reload: null };
   const reload = async () => {
     const q = `state=open&limit=200${filter.domain ? `&domain=${encodeURIComponent(filter.domain)}` : ''}${filter.party ? `&party=${encodeURIComponent(filter.party)}` : ''}`;
     const shown = KINDS.filter((k) => !filter.kind || filter.kind === k.path);
@@ -89,17 +109,19 @@ export async function cooperationView(main, params = new URLSearchParams()) {
       has('/v1/cooperation/allocations') ? api('/v1/cooperation/allocations') : null,
       ...shown.map((k) => api(`/v1/cooperation/${k.path}?${q}`))]);
     const titles = new Map();
-    all.forEach((r, i) => { if (r.ok) for (const c of r.body[KINDS[i].path]) titles.set(c.id, c.title); });
+    const cases = new Map();
+    all.forEach((r, i) => { if (r.ok) for (const c of r.body[KINDS[i].path]) { titles.set(c.id, c.title); cases.set(c.id, c); } });
     const parts = shown.map((k, i) => h('section', { 'aria-labelledby': `coop-${k.path}-h` }, h('h2', { id: `coop-${k.path}-h` }, `Open ${k.title.toLowerCase()}`),
-      rs[i].ok ? casesTable(k, rs[i].body[k.path].slice().reverse(), reload, msg) : h('p', { class: 'error' }, errText(rs[i]))));
+      rs[i].ok ? casesTable(k, rs[i].body[k.path].slice().reverse(), ctx) : h('p', { class: 'error' }, errText(rs[i]))));
     if (mr) {
       parts.push(h('section', { 'aria-labelledby': 'matchh' }, h('h2', { id: 'matchh' }, 'Matches'),
         h('p', {}, 'For each open request, the offers of its domain, best first: a match needs the same domain, a language in common, the request’s region among those the offer is open to, and the course within the request’s dates.'),
-        mr.ok ? matchesTable(mr.body.matches.filter((m) => !filter.party || m.party === filter.party || m.offered_by === filter.party), titles) : h('p', { class: 'error' }, errText(mr))));
+        mr.ok ? [matchesTable(mr.body.matches.filter((m) => !filter.party || m.party === filter.party || m.offered_by === filter.party), titles, cases, ctx), amend] : h('p', { class: 'error' }, errText(mr))));
     }
     if (ar) parts.push(ar.ok ? allocationSection(ar.body, titles) : h('p', { class: 'error' }, errText(ar)));
     fill(lists, parts);
   };
+  ctx.reload = reload;
   const done = (kind) => (r) => `${kind} ${r.body.case} posted for ${auth.me.party}; it is in the journal as entry ${r.body.index}.`;
   fill(main, h('h1', {}, 'Cooperation: training and assistance'),
     h('p', {}, 'Parties offer places of training or assistance in the 20 priority domains; others request them. GSI matches them and shares the places out fairly.'),

@@ -7,6 +7,10 @@
 import { api, errText } from './api.js';
 import { h } from './dom.js';
 import { schema, enumOf } from './schema.js';
+import countries from 'gsi:countries';
+
+// A priority domain is chosen by its name; its key is sent.
+const optionText = (p, v) => (/Domain$/.test(p.$ref || '') ? (countries.domains.find((d) => d.key === v) || { name: v }).name : v);
 
 // Fields a delegate never types: the party acted for (the delegate's own by default) and
 // what the server sets itself.
@@ -31,7 +35,7 @@ function control(id, name, p, initial) {
   let el;
   let value;
   if (values) {
-    el = h('select', { id }, h('option', { value: '' }, '—'), values.map((v) => h('option', { value: v, selected: v === initial }, v)));
+    el = h('select', { id }, h('option', { value: '' }, '—'), values.map((v) => h('option', { value: v, selected: v === initial }, optionText(p, v))));
     value = () => el.value || undefined;
   } else if (p.type === 'boolean') {
     el = h('input', { id, type: 'checkbox', checked: initial === true });
