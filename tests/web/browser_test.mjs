@@ -146,6 +146,8 @@ async function desktop(ctx, base, token, ethToken) {
   const page = await ctx.newPage();
   const problems = [];
   watch(page, base, problems);
+  // In the page: an element's text, '' while a view redraws and it is not there.
+  await page.addInitScript(() => { globalThis.text = (sel) => { const e = document.querySelector(sel); return e ? e.textContent : ''; }; });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${base}/`);
   await page.waitForSelector('body[data-ready]');
@@ -457,7 +459,7 @@ async function fillForm(page, form, values) {
 // {msg, id}.
 async function sent(page, form, word) {
   await page.click(`#${form}-go`);
-  await page.waitForFunction(([f, w]) => new RegExp(`^${w} \\d+ `).test(document.querySelector(`#${f}-msg`).textContent), [form, word]);
+  await page.waitForFunction(([f, w]) => new RegExp(`^${w} \\d+ `).test(text(`#${f}-msg`)), [form, word]);
   const msg = await page.textContent(`#${form}-msg`);
   return { msg, id: Number(/\d+/.exec(msg)[0]) };
 }
@@ -493,8 +495,8 @@ async function cooperation(page, base, ethToken) {
     'cooperation: answering the match opens the amend form with the request\'s terms, focused');
   await page.fill('#amend-places', '5');
   await page.click('#amend-go');
-  await page.waitForFunction((id) => new RegExp(`^Request ${id} amended`).test(document.querySelector('#coop-msg').textContent), rid);
-  await page.waitForFunction(() => /KEN\s*5\s*4/.test(document.querySelector('#shares tr[data-party=KEN]').textContent));
+  await page.waitForFunction((id) => new RegExp(`^Request ${id} amended`).test(text('#coop-msg')), rid);
+  await page.waitForFunction(() => /KEN\s*5\s*4/.test(text('#shares tr[data-party=KEN]')));
   const amsg = await page.textContent('#coop-msg');
   check(true, `cooperation: after the amendment the allocation gives KEN 4 of the 5 places it asks for (${amsg})`);
   // Kenya offers a course too; the filter by kind, domain and party shows only it.
@@ -576,16 +578,16 @@ async function procForms(page, base, ethToken) {
   await page.keyboard.press('Tab');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.querySelector('#answer-text-err').textContent !== '');
+  await page.waitForFunction(() => text('#answer-text-err') !== '');
   const err = await page.textContent('#answer-text-err');
   const focused = await page.evaluate(() => document.activeElement.id);
   check(err.startsWith('/text: required') && focused === 'answer-text', `answer: submitted empty by keyboard, the server's 422 is at the text (${err}) and the focus moves there`);
   await page.keyboard.type('Kenya released the boats on 2 December.');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => /^Concern \d+ answered/.test(document.querySelector('#answer-msg').textContent));
+  await page.waitForFunction(() => /^Concern \d+ answered/.test(text('#answer-msg')));
   const amsg = await page.textContent('#answer-msg');
-  await page.waitForFunction((id) => /KEN: answered/.test(document.querySelector(`table[data-kind=concerns] tr[data-id="${id}"]`).textContent), c.body.case);
+  await page.waitForFunction((id) => /KEN: answered/.test(text(`table[data-kind=concerns] tr[data-id="${id}"]`)), c.body.case);
   check(true, `answer: KEN answers concern ${c.body.case} by keyboard and the list shows it answered`);
   await shot(page, 'concerns-forms-1280');
   await inJournal(page, base, entryOf(nmsg), 'notification.disaster');
@@ -602,7 +604,7 @@ async function consultActs(page, base, id) {
   await refusedAt(page, 'invite', 'mediator', '/mediator: expected a party id', `/v1/consultations/${id}/invite`);
   await page.fill('#invite-mediator', 'UN');
   await page.click('#invite-go');
-  await page.waitForFunction(() => /^The invitation recorded/.test((document.querySelector('#consult-note') || {}).textContent || ''));
+  await page.waitForFunction(() => /^The invitation recorded/.test(text('#consult-note')));
   const imsg = await page.textContent('#consult-note');
   await page.fill('#proposal-text', 'Both parties publish monthly river-flow data for the Omo.');
   await page.click('#proposal-go');
@@ -612,7 +614,7 @@ async function consultActs(page, base, id) {
   await refusedAt(page, 'position', 'position', '/position: required', `/v1/consultations/${id}/position`);
   await page.selectOption('#position-position', 'support');
   await page.click('#position-go');
-  await page.waitForFunction(() => /KEN: support/.test(document.querySelector('#proposal-table').textContent));
+  await page.waitForFunction(() => /KEN: support/.test(text('#proposal-table')));
   check(true, 'consultation: KEN supports the proposal in the page and the proposals table shows it');
   await axe(page, 'consultation (acts)');
   await shot(page, 'consultation-acts-1280');

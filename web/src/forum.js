@@ -63,16 +63,16 @@ function forumActs(f, reload) {
   const me = auth.me;
   if (!me || f.state !== 'open') return null;
   const msg = h('p', { role: 'status', id: 'forum-msg' });
-  const act = (verb, word) => h('button', { type: 'button', id: `forum-${verb}`, onclick: async () => {
+  const act = (verb, word, text) => h('button', { type: 'button', id: `forum-${verb}`, onclick: async () => {
     const r = await api(`/v1/forums/${f.id}/${verb}`, { method: 'POST', body: {} });
     msg.textContent = r.ok ? `${me.party}: ${word}; journal entry ${r.body.index}.` : `Not recorded: ${errText(r)}`;
     if (r.ok) reload(r, msg.textContent);
-  } }, `${verb[0].toUpperCase()}${verb.slice(1)}`);
+  } }, text);
   const row = f.parties.find((p) => p.party === me.party);
   const out = [];
   if (row) {
     out.push(h('div', { class: 'row' }, h('span', {}, `${me.party_name} is ${row.state}.`),
-      row.state !== 'accepted' ? act('accept', 'accepted') : null, row.state === 'invited' ? act('decline', 'declined') : null));
+      row.state !== 'accepted' ? act('accept', 'accepted', 'Accept') : null, row.state === 'invited' ? act('decline', 'declined', 'Decline') : null));
   }
   if (f.owner === me.party) {
     const done = (what) => (r) => `${what} recorded; journal entry ${r.body.index}.`;
@@ -80,7 +80,7 @@ function forumActs(f, reload) {
       send: poster(`/v1/forums/${f.id}/session`), done: done('Session'), after: reload }).el,
     actForm({ id: 'outcome', schema: 'ForumOutcome', title: 'Adopt an outcome document', submit: 'Adopt',
       send: poster(`/v1/forums/${f.id}/outcome`), done: done('Outcome document'), after: reload }).el,
-    h('div', { class: 'row' }, act('close', 'closed'), act('cancel', 'cancelled')));
+    h('div', { class: 'row' }, act('close', 'closed', `Close this ${f.data.kind || 'forum'}`), act('cancel', 'cancelled', `Cancel this ${f.data.kind || 'forum'}`)));
   }
   if (out.length === 0) return null;
   return h('section', { 'aria-labelledby': 'facth' }, h('h2', { id: 'facth' }, `Act for ${me.party_name}`), msg, out);
