@@ -209,10 +209,12 @@ async function desktop(ctx, base, token, ethToken) {
     await page.waitForSelector('#lodge');
     await axe(page, 'concerns (signed in)');
     const title = 'Cross-border displacement along the Ethiopia–Kenya border';
-    await page.fill('#c-to', 'ETH');
+    await page.fill('#c-to', 'ZZZ');
     await page.selectOption('#c-domain', 'conflict-prevention');
     await page.fill('#c-title', title);
     await page.fill('#c-text', 'Kenya asks Ethiopia for a joint assessment of displacement near Moyale.');
+    await refusedAt(page, 'lodge', 'to', '/to/0: expected a party id', '/v1/concerns', 'c-to');
+    await page.fill('#c-to', 'ETH');
     await page.click('#lodge-go');
     await page.waitForFunction(() => /lodged for KEN/.test(document.querySelector('#lodge-msg').textContent));
     await page.waitForFunction((t) => [...document.querySelectorAll('table[data-kind=concerns] tbody th')].some((th) => th.textContent.includes(t)), title);
@@ -423,16 +425,17 @@ async function signAgreement(page, base, token, ethToken) {
 // words beside the field its JSON pointer names, marks the control invalid and moves the
 // focus there. `pointer` is the field's pointer and the start of what the server says, as
 // the procedure's documentation gives it (docs/internals/cooperation.md, procedures.md).
-async function refusedAt(page, form, field, pointer, path) {
+// `id`: the control's id, `${form}-${field}` in the forms built from the schemas.
+async function refusedAt(page, form, field, pointer, path, id = `${form}-${field}`) {
   page.expectRefusal(422, path);
   await page.click(`#${form}-go`);
-  const err = `#${form}-${field}-err`;
+  const err = `#${id}-err`;
   await page.waitForFunction((sel) => document.querySelector(sel) && document.querySelector(sel).textContent !== '', err);
   const text = await page.textContent(err);
-  const invalid = await page.getAttribute(`#${form}-${field}`, 'aria-invalid');
+  const invalid = await page.getAttribute(`#${id}`, 'aria-invalid');
   const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
-  const described = await page.getAttribute(`#${form}-${field}`, 'aria-describedby');
-  check(text.startsWith(pointer) && invalid === 'true' && focused === `${form}-${field}` && described.includes(`${form}-${field}-err`),
+  const described = await page.getAttribute(`#${id}`, 'aria-describedby');
+  check(text.startsWith(pointer) && invalid === 'true' && focused === id && described.includes(`${id}-err`),
     `${form}: an invalid submission shows the server's 422 at the field (${text}), marked invalid and focused`);
 }
 

@@ -24,6 +24,43 @@ export function pointerField(message) {
   return m ? m[1].replace(/~1/g, '/').replace(/~0/g, '~') : null;
 }
 
+// Marks a control with the server's refusal: the words in its error element, aria-invalid,
+// and the focus. `fields`: name → {el, err}.
+function markField(fields, name, text) {
+  const c = fields[name];
+  c.err.textContent = text;
+  c.el.setAttribute('aria-invalid', 'true');
+  c.el.focus();
+}
+
+function clearFields(fields) {
+  for (const c of Object.values(fields)) {
+    c.err.textContent = '';
+    c.el.removeAttribute('aria-invalid');
+  }
+}
+
+// For a form built by hand (the concern's lodge form): an error element after each control
+// of `controls` (field name → control, already in the form) and, for a refusal, show(result)
+// puts a 422 beside the field its pointer names; it returns whether it did.
+export function fieldErrors(controls) {
+  const fields = {};
+  for (const [name, el] of Object.entries(controls)) {
+    const err = h('span', { class: 'field-error', id: `${el.id}-err` });
+    el.setAttribute('aria-describedby', [el.getAttribute('aria-describedby'), err.id].filter(Boolean).join(' '));
+    (el.type === 'checkbox' ? el.parentNode : el).after(err);
+    fields[name] = { el, err };
+  }
+  return {
+    clear: () => clearFields(fields),
+    show: (r) => {
+      const f = r.status === 422 ? pointerField(errText(r)) : null;
+      if (f && fields[f]) markField(fields, f, errText(r));
+      return Boolean(f && fields[f]);
+    },
+  };
+}
+
 const isDate = (p) => p.type === 'string' && /YYYY-MM-DD/.test(p.description || '') && p.maxLength === 10;
 const isGeo = (p) => /Geometry$/.test(p.$ref || '');
 
@@ -109,18 +146,8 @@ export function actForm(o) {
     const lab = h('label', { for: id }, label(name), req ? h('span', { class: 'req' }, ' (required)') : null);
     rows.push(p.type === 'boolean' ? h('div', { class: 'field' }, h('div', { class: 'row' }, c.el, lab), hint, err) : h('div', { class: 'field' }, lab, c.el, hint, err));
   }
-  const clear = () => {
-    for (const c of Object.values(fields)) {
-      c.err.textContent = '';
-      c.el.removeAttribute('aria-invalid');
-    }
-  };
-  const mark = (name, text) => {
-    const c = fields[name];
-    c.err.textContent = text;
-    c.el.setAttribute('aria-invalid', 'true');
-    c.el.focus();
-  };
+  const clear = () => clearFields(fields);
+  const mark = (name, text) => markField(fields, name, text);
   const form = h('form', { id: o.id, class: 'stack', novalidate: true, onsubmit: async (ev) => {
     ev.preventDefault();
     clear();

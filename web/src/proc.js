@@ -6,7 +6,7 @@ import { api, auth, errText } from './api.js';
 import { h, fill, scroller } from './dom.js';
 import { has } from './caps.js';
 import countries from 'gsi:countries';
-import { actForm, poster } from './form.js';
+import { actForm, poster, fieldErrors } from './form.js';
 import { postTypes, schemaName } from './schema.js';
 
 const KINDS = [
@@ -65,15 +65,21 @@ function lodgeForm(onDone, params) {
   const title = h('input', { id: 'c-title', required: true, maxlength: 200 });
   const text = h('textarea', { id: 'c-text', required: true, rows: 4, maxlength: 20000 });
   const conf = h('input', { id: 'c-conf', type: 'checkbox' });
+  let errs = null;
   const form = h('form', { id: 'lodge', class: 'stack', onsubmit: async (ev) => {
     ev.preventDefault();
+    errs.clear();
     const body = {
       to: to.value.split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase()),
       domain: domain.value, title: title.value.trim(), text: text.value.trim(), confidential: conf.checked,
     };
     if (hotspot.value) body.hotspot = hotspot.value;
     const r = await api('/v1/concerns', { method: 'POST', body });
-    if (!r.ok) { msg.textContent = `Not lodged: ${errText(r)}`; return; }
+    if (!r.ok) {
+      errs.show(r);
+      msg.textContent = `Not lodged: ${errText(r)}`;
+      return;
+    }
     msg.textContent = `Concern ${r.body.case} lodged for ${auth.me.party}; it is in the journal as entry ${r.body.index}.`;
     title.value = '';
     text.value = '';
@@ -87,6 +93,7 @@ function lodgeForm(onDone, params) {
   h('label', { for: 'c-text' }, 'The concern'), text,
   h('div', { class: 'row' }, conf, h('label', { for: 'c-conf' }, 'Confidential: only the parties addressed see it')),
   h('div', { class: 'row' }, h('button', { type: 'submit', id: 'lodge-go' }, 'Lodge')), msg);
+  errs = fieldErrors({ to, hotspot, domain, title, text, confidential: conf });
   return h('section', { 'aria-labelledby': 'lodgeh' }, form);
 }
 
@@ -107,7 +114,9 @@ function notifyForm(onDone) {
 
 // Answer a concern addressed to the signed-in party: the case, then the answer act's fields.
 function answerForm(list, onDone) {
-  const mine = list.filter((c) => c.state !== 'withdrawn' && c.parties.some((p) => p.party === auth.me.party));
+  // Those still open where the party has not answered; the server has the last word.
+  const mine = list.filter((c) => c.state !== 'withdrawn' && c.state !== 'closed' &&
+    c.parties.some((p) => p.party === auth.me.party && p.state !== 'answered'));
   if (mine.length === 0) return null;
   const pick = h('select', { id: 'a-case' }, mine.map((c) => h('option', { value: c.id }, `${c.id}: ${c.title} (from ${c.owner})`)));
   const f = actForm({ id: 'answer', schema: 'ConcernAnswer', title: 'The answer', submit: 'Answer',
