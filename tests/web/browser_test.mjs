@@ -440,10 +440,18 @@ async function refusedAt(page, form, field, pointer, path, id = `${form}-${field
 }
 
 // After a form's act: its journal entry (the index the page reported) is in the journal view
-// with the act's type.
+// with the act's type. The view shows the signed tree, and the server signs the newest
+// entries on its next tick (gsi serve --checkpoint-every, 1 s): first wait for a checkpoint
+// that covers the entry.
 async function inJournal(page, base, index, type) {
-  await page.goto(`${base}/#/journal`);
-  await page.waitForSelector(`#main tr[data-index="${index}"]`);
+  // At most 600 polls: a server that never signs fails at the selector below, by name.
+  for (let i = 0; i < 600; i++) {
+    const cp = await (await fetch(`${base}/v1/journal/checkpoint`)).json();
+    if (cp.size > index) break;
+    await new Promise((r) => { setTimeout(r, 100); });
+  }
+  await page.goto(`${base}/#/journal?entry=${index}`);
+  await page.waitForSelector(`#main tr.hit[data-index="${index}"]`);
   const row = await page.textContent(`#main tr[data-index="${index}"]`);
   check(row.includes(type), `journal: entry ${index} is the ${type} the form sent`);
 }

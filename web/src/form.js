@@ -5,7 +5,7 @@
 // the field its JSON pointer names ("/languages/0: expected an ISO 639 code..."), with
 // aria-invalid and aria-describedby, and moves the focus there.
 import { api, errText } from './api.js';
-import { h } from './dom.js';
+import { h, fill } from './dom.js';
 import { schema, enumOf } from './schema.js';
 import countries from 'gsi:countries';
 
@@ -170,9 +170,10 @@ export function actForm(o) {
       msg.textContent = `Not accepted (${r.status}): ${text}`;
       return;
     }
-    msg.textContent = o.done ? o.done(r) : `Done: journal entry ${r.body.index}.`;
+    const text = o.done ? o.done(r) : `Done: journal entry ${r.body.index}.`;
+    fill(msg, `${text} `, h('a', { href: `#/journal?entry=${r.body.index}` }, 'See it in the journal.'));
     // A view that redraws itself after the act gets the words to show again.
-    if (o.after) o.after(r, msg.textContent);
+    if (o.after) o.after(r, text);
   } }, rows, h('div', { class: 'row' }, h('button', { type: 'submit', id: `${o.id}-go` }, o.submit || 'Send')), msg);
   sec.append(form);
   return { el: sec, form };

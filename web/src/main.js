@@ -101,7 +101,7 @@ async function route() {
   try {
     if (m) await countryView(host, m[1], await latestRun(), [eventsSection, countryProcSection, countryConsultSection]);
     else if (hash === '#/hotspots') await hotspotsView(host, await latestRun());
-    else if (hash === '#/journal') await journalView(host);
+    else if (hash === '#/journal') await journalView(host, params);
     else if (hash === '#/concerns') await procView(host, params);
     else if (hash === '#/consultations') await consultationsView(host);
     else if (cm) await consultationView(host, cm[1]);
