@@ -519,6 +519,11 @@ async function cooperation(page, base, ethToken) {
   await page.click('#f-go');
   await page.waitForFunction(() => !document.querySelector('table[data-kind=requests]') && document.querySelectorAll('table[data-kind=offers] tbody tr').length === 1);
   check(await page.$(`table[data-kind=offers] tr[data-id="${oid}"]`) !== null, `cooperation: filtered to KEN's public-health offers, offer ${oid} alone is listed`);
+  // Kenya withdraws it: it leaves the open offers, and the server says it is withdrawn.
+  await page.click(`table[data-kind=offers] tr[data-id="${oid}"] button:not([data-amend])`);
+  await page.waitForFunction((id) => !document.querySelector(`table[data-kind=offers] tr[data-id="${id}"]`), oid);
+  const wd = await (await fetch(`${base}/v1/cooperation/offers/${oid}`)).json();
+  check(wd.state === 'withdrawn', `cooperation: KEN withdraws offer ${oid} in the page (${wd.state})`);
   await inJournal(page, base, entryOf(msg), 'cooperation.request');
   await inJournal(page, base, entryOf(amsg), 'cooperation.request.amend');
   await inJournal(page, base, entryOf(omsg), 'cooperation.offer');
@@ -562,6 +567,12 @@ async function forums(page, base, ethToken) {
   await shot(page, 'forum-1280');
   await axe(page, 'forum (sessions and outcome)');
   await inJournal(page, base, entryOf(note), 'forum.outcome');
+  // The convenor closes it: the page and the server say closed, and the acts are gone.
+  await page.goto(`${base}/#/forum/${fid}`);
+  await page.click('#forum-close');
+  await page.waitForSelector('#forum-facts[data-state=closed]');
+  const closed = await (await fetch(`${base}/v1/forums/${fid}`)).json();
+  check(closed.state === 'closed' && await page.$('#session') === null, `forums: KEN closes forum ${fid} in the page (${closed.state}); no act is offered after`);
 }
 
 // Kenya's delegate sends a notification in the page (the disaster kind, fields from its
