@@ -160,14 +160,16 @@ export async function consultationView(main, id, note) {
       parties ? ` Parties: ${parties}.` : ''),
     note ? h('p', { role: 'status', id: 'consult-note' }, note) : null,
     consentControls(c, reload));
+  // The proposals, the consensus view (drawn into `body` below), then the delegate's acts.
+  let act = null;
   if (has('/v1/consultations/{id}/proposals') && c.state !== 'refused') {
     const pr = await api(`/v1/consultations/${id}/proposals`);
     const list = pr.ok && Array.isArray(pr.body) ? pr.body : [];
     if (c.state !== 'proposed') main.append(pr.ok ? proposalsSection(list) : h('p', { class: 'error' }, errText(pr)));
-    const act = proceedings(c, list, reload);
-    if (act) main.append(act);
+    act = proceedings(c, list, reload);
   }
   main.append(body);
+  if (act) main.append(act);
   const ags = await consultAgreements(id);
   if (ags && body.isConnected) main.append(ags);
   // A consultation talks, and has a consensus view, once every party concerned consented.
