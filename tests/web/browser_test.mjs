@@ -662,6 +662,11 @@ async function phone(ctx, base, token) {
     await page.waitForFunction(() => document.body.dataset.view === 'country');
     await page.waitForSelector('#chart canvas');
     check(true, 'phone: Enter on a focused country opens its page');
+    if (caps.cooperation) {
+      await page.waitForSelector('#country-coop');
+      const offers = await page.$$eval('#country-coop ul[data-kind=offers] li', (ls) => ls.map((l) => l.textContent));
+      check(offers.some((o) => o.startsWith('Maritime law-enforcement course')), `country ETH: its open cooperation offer is listed (${offers.join('; ')})`);
+    }
     await shot(page, 'country-390');
     await axe(page, 'country (phone)');
   }

@@ -133,3 +133,23 @@ export async function cooperationView(main, params = new URLSearchParams()) {
       : h('p', {}, 'A delegate signs in to offer or request places.'));
   await reload();
 }
+
+// The country page's section: the open offers and requests of the country, and its share
+// of the allocation; the cooperation view filtered to it is a link away.
+export async function countryCoopSection(iso3) {
+  if (!hasCooperation()) return null;
+  const [rs, ar] = await Promise.all([
+    Promise.all(KINDS.map((k) => api(`/v1/cooperation/${k.path}?state=open&party=${encodeURIComponent(iso3)}&limit=200`))),
+    has('/v1/cooperation/allocations') ? api('/v1/cooperation/allocations') : null]);
+  const sec = h('section', { 'aria-labelledby': 'ccoh', id: 'country-coop' }, h('h2', { id: 'ccoh' }, 'Cooperation: training and assistance'));
+  KINDS.forEach((k, i) => {
+    const r = rs[i];
+    const list = r.ok ? r.body[k.path] : [];
+    sec.append(h('h3', {}, `Open ${k.title.toLowerCase()}`), !r.ok ? h('p', { class: 'error' }, errText(r)) : list.length === 0 ? h('p', {}, 'None.')
+      : h('ul', { 'data-kind': k.path }, list.map((c) => h('li', { 'data-id': c.id }, `${c.title} (${domainName(c.domain)}, ${fmtInt(c.data.places)} places)`))));
+  });
+  const share = ar && ar.ok ? ar.body.shares.find((s) => s.party === iso3) : null;
+  if (share) sec.append(h('p', {}, `The fair allocation gives it ${fmtInt(share.allocated)} of the ${fmtInt(share.requested)} places it requested.`));
+  sec.append(h('p', {}, h('a', { href: `#/cooperation?party=${iso3}` }, 'Its cooperation with matches and the allocation')));
+  return sec;
+}

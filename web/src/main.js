@@ -13,7 +13,7 @@ import { eventsSection } from './events.js';
 import { procView, countryProcSection, hasProcedures } from './proc.js';
 import { consultationsView, consultationView, countryConsultSection, hasConsultations } from './consult.js';
 import { agreementView } from './agree.js';
-import { cooperationView, hasCooperation } from './coop.js';
+import { cooperationView, hasCooperation, countryCoopSection } from './coop.js';
 import { forumsView, forumView, hasForums } from './forum.js';
 
 const mainEl = document.getElementById('main');
@@ -99,7 +99,7 @@ async function route() {
   const host = h('div', { class: 'view' });
   fill(mainEl, host);
   try {
-    if (m) await countryView(host, m[1], await latestRun(), [eventsSection, countryProcSection, countryConsultSection]);
+    if (m) await countryView(host, m[1], await latestRun(), [eventsSection, countryProcSection, countryConsultSection, countryCoopSection]);
     else if (hash === '#/hotspots') await hotspotsView(host, await latestRun());
     else if (hash === '#/journal') await journalView(host, params);
     else if (hash === '#/concerns') await procView(host, params);
