@@ -86,12 +86,24 @@ function serve() {
 }
 
 // Watches one page: every console error, page error, failed request, 4xx/5xx answer and
-// request outside `base` is a problem.
+// request outside `base` is a problem, except a refusal the test provokes on purpose
+// (page.expectRefusal(status, path) before it: the answer and Chromium's console line for it).
 function watch(page, base, problems) {
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  const expected = [];
+  page.expectRefusal = (status, path) => expected.push({ status, path, response: false, console: false });
+  const take = (what, status, url) => {
+    const e = expected.find((x) => x.status === status && !x[what] && (url === undefined || url.includes(x.path)));
+    if (e) e[what] = true;
+    return e !== undefined;
+  };
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const st = /the server responded with a status of (\d{3})/.exec(m.text());
+    if (!st || !take('console', Number(st[1]))) problems.push(`console error: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure() && r.failure().errorText})`));
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('response', (r) => { if (r.status() >= 400 && !take('response', r.status(), r.url())) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
   page.on('request', (r) => {
     if (!r.url().startsWith(base) && !r.url().startsWith('data:')) problems.push(`request outside the server: ${r.url()}`);
   });
@@ -121,6 +133,10 @@ function capabilities() {
     notifications: has('/v1/notifications'),
     consultations: has('/v1/consultations/{id}/consensus'),
     agreements: has('/v1/agreements/{id}/sign'),
+    cooperation: has('/v1/cooperation/offers') && has('/v1/cooperation/matches') && has('/v1/cooperation/allocations'),
+    forums: has('/v1/forums/{id}/session'),
+    answer: has('/v1/concerns/{id}/answer'),
+    proposals: has('/v1/consultations/{id}/proposals'),
   };
 }
 
@@ -130,6 +146,8 @@ async function desktop(ctx, base, token, ethToken) {
   const page = await ctx.newPage();
   const problems = [];
   watch(page, base, problems);
+  // In the page: an element's text, '' while a view redraws and it is not there.
+  await page.addInitScript(() => { globalThis.text = (sel) => { const e = document.querySelector(sel); return e ? e.textContent : ''; }; });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${base}/`);
   await page.waitForSelector('body[data-ready]');
@@ -191,10 +209,12 @@ async function desktop(ctx, base, token, ethToken) {
     await page.waitForSelector('#lodge');
     await axe(page, 'concerns (signed in)');
     const title = 'Cross-border displacement along the Ethiopia–Kenya border';
-    await page.fill('#c-to', 'ETH');
+    await page.fill('#c-to', 'ZZZ');
     await page.selectOption('#c-domain', 'conflict-prevention');
     await page.fill('#c-title', title);
     await page.fill('#c-text', 'Kenya asks Ethiopia for a joint assessment of displacement near Moyale.');
+    await refusedAt(page, 'lodge', 'to', '/to/0: expected a party id', '/v1/concerns', 'c-to');
+    await page.fill('#c-to', 'ETH');
     await page.click('#lodge-go');
     await page.waitForFunction(() => /lodged for KEN/.test(document.querySelector('#lodge-msg').textContent));
     await page.waitForFunction((t) => [...document.querySelectorAll('table[data-kind=concerns] tbody th')].some((th) => th.textContent.includes(t)), title);
@@ -228,6 +248,13 @@ async function desktop(ctx, base, token, ethToken) {
       check(linked && linked.concerns.length === 1, `hotspot ${hs}: its page lists the concern (${linked ? linked.concerns.length : 'none'})`);
     }
   }
+
+  if (caps.concerns && caps.notifications && caps.answer) await procForms(page, base, ethToken);
+  else console.log('skip the notification and answer forms: this server lacks /v1/notifications or /v1/concerns/{id}/answer');
+  if (caps.cooperation) await cooperation(page, base, ethToken);
+  else console.log('skip cooperation: this server has no /v1/cooperation API');
+  if (caps.forums) await forums(page, base, ethToken);
+  else console.log('skip forums: this server has no /v1/forums API');
 
   if (!caps.consultations) {
     console.log('skip the consensus view: this server has no /v1/consultations API');
@@ -347,6 +374,7 @@ async function consentAndVote(page, base, ethToken) {
   await page.waitForFunction(() => Number(document.querySelector('#consensus-status').dataset.votes) === 1, null, { timeout: 60000 });
   check(true, 'consultation: KEN votes in the page and the live view counts the one vote');
   await shot(page, 'consultation-vote-1280');
+  if (caps.proposals) await consultActs(page, base, id);
 }
 
 // An agreement between Ethiopia and Kenya, reached through the API as
@@ -393,7 +421,229 @@ async function signAgreement(page, base, token, ethToken) {
   await axe(page, 'agreement (adopted)');
 }
 
-async function phone(ctx, base) {
+// A form's invalid submission: the server refuses it (422) and the page shows the server's
+// words beside the field its JSON pointer names, marks the control invalid and moves the
+// focus there. `pointer` is the field's pointer and the start of what the server says, as
+// the procedure's documentation gives it (docs/internals/cooperation.md, procedures.md).
+// `id`: the control's id, `${form}-${field}` in the forms built from the schemas.
+async function refusedAt(page, form, field, pointer, path, id = `${form}-${field}`) {
+  page.expectRefusal(422, path);
+  await page.click(`#${form}-go`);
+  const err = `#${id}-err`;
+  await page.waitForFunction((sel) => document.querySelector(sel) && document.querySelector(sel).textContent !== '', err);
+  const text = await page.textContent(err);
+  const invalid = await page.getAttribute(`#${id}`, 'aria-invalid');
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  const described = await page.getAttribute(`#${id}`, 'aria-describedby');
+  check(text.startsWith(pointer) && invalid === 'true' && focused === id && described.includes(`${id}-err`),
+    `${form}: an invalid submission shows the server's 422 at the field (${text}), marked invalid and focused`);
+}
+
+// After a form's act: its journal entry (the index the page reported) is in the journal view
+// with the act's type. The view shows the signed tree, and the server signs the newest
+// entries on its next tick (gsi serve --checkpoint-every, 1 s): first wait for a checkpoint
+// that covers the entry.
+async function inJournal(page, base, index, type) {
+  // At most 600 polls: a server that never signs fails at the selector below, by name.
+  for (let i = 0; i < 600; i++) {
+    const cp = await (await fetch(`${base}/v1/journal/checkpoint`)).json();
+    if (cp.size > index) break;
+    await new Promise((r) => { setTimeout(r, 100); });
+  }
+  await page.goto(`${base}/#/journal?entry=${index}`);
+  await page.waitForSelector(`#main tr.hit[data-index="${index}"]`);
+  const row = await page.textContent(`#main tr[data-index="${index}"]`);
+  check(row.includes(type), `journal: entry ${index} is the ${type} the form sent`);
+}
+const entryOf = (text) => Number(/entry (\d+)/.exec(text)[1]);
+
+// Types `values` into form `form`'s fields (a select is chosen from, any other control filled).
+async function fillForm(page, form, values) {
+  for (const [k, v] of Object.entries(values)) {
+    const sel = `#${form}-${k}`;
+    if (await page.$eval(sel, (e) => e.tagName === 'SELECT')) await page.selectOption(sel, v);
+    else await page.fill(sel, v);
+  }
+}
+
+// Submits form `form` and waits for its status line to say "<word> <id> ..."; resolves to
+// {msg, id}.
+async function sent(page, form, word) {
+  await page.click(`#${form}-go`);
+  await page.waitForFunction(([f, w]) => new RegExp(`^${w} \\d+ `).test(text(`#${f}-msg`)), [form, word]);
+  const msg = await page.textContent(`#${form}-msg`);
+  return { msg, id: Number(/\d+/.exec(msg)[0]) };
+}
+
+// Cooperation: Ethiopia offers a maritime course (through the API); Kenya's delegate requests
+// places in the page (first with a language that is not an ISO 639 code), sees its request,
+// the match with every reason holding and the allocation, then offers a course of its own.
+async function cooperation(page, base, ethToken) {
+  const eth = poster(base, ethToken);
+  const off = await eth('/v1/cooperation/offers', { domain: 'maritime', title: 'Maritime law-enforcement course', places: 4, languages: ['en'], start: '2027-03-01', end: '2027-03-10', text: 'Boarding, inspection and evidence at sea.' });
+  if (!check(off.status === 201, `cooperation: ETH offers 4 places through the API (HTTP ${off.status})`)) return;
+  await page.goto(`${base}/#/cooperation`);
+  await page.waitForSelector('#request');
+  check(await page.$(`table[data-kind=offers] tr[data-id="${off.body.case}"]`) !== null, 'cooperation: the open offer is listed');
+  await axe(page, 'cooperation (signed in)');
+  await fillForm(page, 'request', { domain: 'maritime', title: 'Coast guard officers', places: '3', languages: 'english' });
+  await refusedAt(page, 'request', 'languages', '/languages/0: expected an ISO 639 code', '/v1/cooperation/requests');
+  await page.fill('#request-languages', 'en, sw');
+  const { msg, id: rid } = await sent(page, 'request', 'Request');
+  await page.waitForSelector(`table[data-kind=requests] tr[data-id="${rid}"]`);
+  check(/KEN/.test(await page.textContent(`table[data-kind=requests] tr[data-id="${rid}"]`)), `cooperation: KEN's request ${rid} is listed`);
+  const match = await page.textContent(`#matches tr[data-request="${rid}"][data-offer="${off.body.case}"]`);
+  check(/domain, language, region, dates/.test(match) && /nothing: compatible/.test(match), `cooperation: the match names the four reasons and nothing missing (${match.trim()})`);
+  // By hand: one compatible offer of 4 places, one request of 3: KEN gets 3.
+  const share = await page.textContent('#shares tr[data-party=KEN]');
+  check(/KEN\s*3\s*3/.test(share), `cooperation: the allocation gives KEN the 3 places it asked for (${share})`);
+  await shot(page, 'cooperation-1280');
+  // Kenya answers the match by amending its request (the procedure's act for it): the form
+  // comes with the request's terms; 5 places against the offer's 4 give KEN 4 (by hand).
+  await page.click(`#matches tr[data-request="${rid}"] button[data-amend="${rid}"]`);
+  await page.waitForSelector('#amend');
+  check(await page.inputValue('#amend-title') === 'Coast guard officers' && await page.inputValue('#amend-places') === '3' && await page.evaluate(() => document.activeElement.id) === 'amend-domain',
+    'cooperation: answering the match opens the amend form with the request\'s terms, focused');
+  await page.fill('#amend-places', '5');
+  await page.click('#amend-go');
+  await page.waitForFunction((id) => new RegExp(`^Request ${id} amended`).test(text('#coop-msg')), rid);
+  await page.waitForFunction(() => /KEN\s*5\s*4/.test(text('#shares tr[data-party=KEN]')));
+  const amsg = await page.textContent('#coop-msg');
+  check(true, `cooperation: after the amendment the allocation gives KEN 4 of the 5 places it asks for (${amsg})`);
+  // Kenya offers a course too; the filter by kind, domain and party shows only it.
+  await fillForm(page, 'offer', { domain: 'public-health', title: 'Field epidemiology', places: '10', languages: 'en, sw', regions: 'Africa', start: '2027-05-03', end: '2027-05-14' });
+  const { msg: omsg, id: oid } = await sent(page, 'offer', 'Offer');
+  await page.selectOption('#f-kind', 'offers');
+  await page.selectOption('#f-domain', 'public-health');
+  await page.fill('#f-party', 'KEN');
+  await page.click('#f-go');
+  await page.waitForFunction(() => !document.querySelector('table[data-kind=requests]') && document.querySelectorAll('table[data-kind=offers] tbody tr').length === 1);
+  check(await page.$(`table[data-kind=offers] tr[data-id="${oid}"]`) !== null, `cooperation: filtered to KEN's public-health offers, offer ${oid} alone is listed`);
+  // Kenya withdraws it: it leaves the open offers, and the server says it is withdrawn.
+  await page.click(`table[data-kind=offers] tr[data-id="${oid}"] button:not([data-amend])`);
+  await page.waitForFunction((id) => !document.querySelector(`table[data-kind=offers] tr[data-id="${id}"]`), oid);
+  const wd = await (await fetch(`${base}/v1/cooperation/offers/${oid}`)).json();
+  check(wd.state === 'withdrawn', `cooperation: KEN withdraws offer ${oid} in the page (${wd.state})`);
+  await inJournal(page, base, entryOf(msg), 'cooperation.request');
+  await inJournal(page, base, entryOf(amsg), 'cooperation.request.amend');
+  await inJournal(page, base, entryOf(omsg), 'cooperation.offer');
+}
+
+// Forums: Ethiopia convenes a conference with Kenya (through the API) and Kenya accepts in
+// the page; Kenya convenes a forum in the page (first with its end before its start),
+// records a session and adopts an outcome document.
+async function forums(page, base, ethToken) {
+  const eth = poster(base, ethToken);
+  const f = await eth('/v1/forums', { kind: 'conference', title: 'Horn of Africa water security', participants: ['KEN'], agenda: ['Data sharing', 'Early warning'], start: '2027-02-01T09:00:00Z', end: '2027-02-03T17:00:00Z', venue: 'Addis Ababa' });
+  if (!check(f.status === 201, `forums: ETH convenes a conference with KEN (HTTP ${f.status})`)) return;
+  await page.goto(`${base}/#/forums`);
+  await page.waitForSelector(`#forums tr[data-id="${f.body.case}"] a`);
+  await axe(page, 'forums (signed in)');
+  await page.click(`#forums tr[data-id="${f.body.case}"] a`);
+  await page.waitForSelector('#forum-accept');
+  await page.click('#forum-accept');
+  await page.waitForSelector('#participants li[data-party=KEN][data-state=accepted]');
+  check(true, 'forums: KEN accepts in the page and the participants list shows it');
+  await page.goto(`${base}/#/forums`);
+  await page.waitForSelector('#convene');
+  await fillForm(page, 'convene', { kind: 'forum', title: 'Turkana basin dialogue', participants: 'ETH', agenda: 'River flows\nGrazing corridors', start: '2027-04-10T09:00', end: '2027-04-09T17:00' });
+  await refusedAt(page, 'convene', 'end', '/end: expected a time after start', '/v1/forums');
+  await page.fill('#convene-end', '2027-04-11T17:00');
+  await page.click('#convene-go');
+  await page.waitForFunction(() => document.body.dataset.view === 'forum' && document.querySelector('#session'));
+  const fid = (await page.evaluate(() => location.hash)).split('/').pop();
+  await axe(page, 'forum (convenor)');
+  await fillForm(page, 'session', { title: 'Opening session', start: '2027-04-10T09:00', end: '2027-04-10T12:00', items: 'River flows' });
+  await page.click('#session-go');
+  await page.waitForSelector('#sessions li[data-record]');
+  check(/Opening session/.test(await page.textContent('#sessions')), `forums: the session recorded in the page is listed on forum ${fid}`);
+  await fillForm(page, 'outcome', { title: 'Chair’s summary', text: 'The parties agree to exchange river-flow data monthly.' });
+  await page.click('#outcome-go');
+  await page.waitForSelector('#outcomes article[data-record]');
+  const note = await page.textContent('#forum-note');
+  const server = await (await fetch(`${base}/v1/forums/${fid}`)).json();
+  check(/exchange river-flow data/.test(await page.textContent('#outcomes')) && server.acts.some((a) => a.type === 'forum.outcome'),
+    'forums: the outcome document is on the page and among the forum\'s acts');
+  await shot(page, 'forum-1280');
+  await axe(page, 'forum (sessions and outcome)');
+  await inJournal(page, base, entryOf(note), 'forum.outcome');
+  // The convenor closes it: the page and the server say closed, and the acts are gone.
+  await page.goto(`${base}/#/forum/${fid}`);
+  await page.click('#forum-close');
+  await page.waitForSelector('#forum-facts[data-state=closed]');
+  const closed = await (await fetch(`${base}/v1/forums/${fid}`)).json();
+  check(closed.state === 'closed' && await page.$('#session') === null, `forums: KEN closes forum ${fid} in the page (${closed.state}); no act is offered after`);
+}
+
+// Kenya's delegate sends a notification in the page (the disaster kind, fields from its
+// schema; first with a longitude out of range), and answers, by keyboard, a concern Ethiopia
+// lodged with it (first with no text).
+async function procForms(page, base, ethToken) {
+  const eth = poster(base, ethToken);
+  const c = await eth('/v1/concerns', { to: ['KEN'], domain: 'maritime', title: 'Fishing vessels in Lake Turkana', text: 'Ethiopia asks Kenya about seized fishing boats.' });
+  check(c.status === 201, `concerns: ETH lodges one with KEN (HTTP ${c.status})`);
+  await page.goto(`${base}/#/concerns`);
+  await page.waitForSelector('#notify');
+  await page.selectOption('#n-kind', 'disaster');
+  await page.waitForSelector('#notify-hazard');
+  await fillForm(page, 'notify', { to: 'ETH', title: 'Flash floods in Turkana', hazard: 'flood', time: '2026-11-29T22:00', area: '200, 4', description: 'Flash floods cut the Lodwar road.' });
+  await refusedAt(page, 'notify', 'area', '/area/coordinates/0: expected a longitude', '/v1/notifications');
+  await page.fill('#notify-area', '35.6, 3.1');
+  const { msg: nmsg, id: nid } = await sent(page, 'notify', 'Notification');
+  await page.waitForSelector(`table[data-kind=notifications] tr[data-id="${nid}"]`);
+  check(/Flash floods in Turkana/.test(await page.textContent(`table[data-kind=notifications] tr[data-id="${nid}"]`)), `notifications: the one sent in the page is listed (${nid})`);
+  await axe(page, 'concerns (notification and answer forms)');
+  // The answer, by keyboard only: the case, Tab to the text, Tab to the button, Enter.
+  await page.selectOption('#a-case', String(c.body.case));
+  await page.focus('#a-case');
+  page.expectRefusal(422, '/answer');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => text('#answer-text-err') !== '');
+  const err = await page.textContent('#answer-text-err');
+  const focused = await page.evaluate(() => document.activeElement.id);
+  check(err.startsWith('/text: required') && focused === 'answer-text', `answer: submitted empty by keyboard, the server's 422 is at the text (${err}) and the focus moves there`);
+  await page.keyboard.type('Kenya released the boats on 2 December.');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /^Concern \d+ answered/.test(text('#answer-msg')));
+  const amsg = await page.textContent('#answer-msg');
+  await page.waitForFunction((id) => /KEN: answered/.test(text(`table[data-kind=concerns] tr[data-id="${id}"]`)), c.body.case);
+  check(true, `answer: KEN answers concern ${c.body.case} by keyboard and the list shows it answered`);
+  await shot(page, 'concerns-forms-1280');
+  await inJournal(page, base, entryOf(nmsg), 'notification.disaster');
+  await inJournal(page, base, entryOf(amsg), 'concern.answer');
+}
+
+// The consultation acts of the page besides consent and votes: Kenya invites a mediator
+// (first a party that does not exist), puts a proposal and supports it (first without a
+// position).
+async function consultActs(page, base, id) {
+  await page.goto(`${base}/#/consultation/${id}`);
+  await page.waitForSelector('#invite');
+  await page.fill('#invite-mediator', 'ZZZ');
+  await refusedAt(page, 'invite', 'mediator', '/mediator: expected a party id', `/v1/consultations/${id}/invite`);
+  await page.fill('#invite-mediator', 'UN');
+  await page.click('#invite-go');
+  await page.waitForFunction(() => /^The invitation recorded/.test(text('#consult-note')));
+  const imsg = await page.textContent('#consult-note');
+  await page.fill('#proposal-text', 'Both parties publish monthly river-flow data for the Omo.');
+  await page.click('#proposal-go');
+  await page.waitForSelector('#proposal-table tbody tr');
+  const pid = await page.getAttribute('#proposal-table tbody tr', 'data-id');
+  check(await page.inputValue('#position-proposal') === pid, `consultation: the position form names the pending proposal ${pid}`);
+  await refusedAt(page, 'position', 'position', '/position: required', `/v1/consultations/${id}/position`);
+  await page.selectOption('#position-position', 'support');
+  await page.click('#position-go');
+  await page.waitForFunction(() => /KEN: support/.test(text('#proposal-table')));
+  check(true, 'consultation: KEN supports the proposal in the page and the proposals table shows it');
+  await axe(page, 'consultation (acts)');
+  await shot(page, 'consultation-acts-1280');
+  await inJournal(page, base, entryOf(imsg), 'consultation.invite');
+}
+
+async function phone(ctx, base, token) {
   const page = await ctx.newPage();
   const problems = [];
   watch(page, base, problems);
@@ -412,6 +662,11 @@ async function phone(ctx, base) {
     await page.waitForFunction(() => document.body.dataset.view === 'country');
     await page.waitForSelector('#chart canvas');
     check(true, 'phone: Enter on a focused country opens its page');
+    if (caps.cooperation) {
+      await page.waitForSelector('#country-coop');
+      const offers = await page.$$eval('#country-coop ul[data-kind=offers] li', (ls) => ls.map((l) => l.textContent));
+      check(offers.some((o) => o.startsWith('Maritime law-enforcement course')), `country ETH: its open cooperation offer is listed (${offers.join('; ')})`);
+    }
     await shot(page, 'country-390');
     await axe(page, 'country (phone)');
   }
@@ -419,14 +674,33 @@ async function phone(ctx, base) {
   await page.waitForSelector('#verify');
   await shot(page, 'journal-390');
   // The lists of cases and consultations, where the server has them, fit the phone too.
-  for (const [hash, view, name] of [['#/concerns', 'concerns', 'concerns'], ['#/consultations', 'consultations', 'consultations']]) {
-    if ((name === 'concerns' && !caps.concerns) || (name === 'consultations' && !caps.consultations)) continue;
+  for (const [hash, view, name] of [['#/concerns', 'concerns', 'concerns'], ['#/consultations', 'consultations', 'consultations'],
+    ['#/cooperation', 'cooperation', 'cooperation'], ['#/forums', 'forums', 'forums']]) {
+    if (!caps[name]) continue;
     await page.goto(`${base}/${hash}`);
     await page.waitForFunction((v) => document.body.dataset.view === v, view);
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(wide <= 0, `phone: ${name} fits the screen (overflow ${wide} px)`);
     await shot(page, `${name}-390`);
     await axe(page, `${name} (phone)`);
+  }
+  // Signed in, the forms of the new views fit the phone and pass axe too.
+  if (token && (caps.cooperation || caps.forums)) {
+    await page.click('#signin-open');
+    await page.fill('#token', token);
+    await page.click('#signin-go');
+    await page.waitForSelector('#whoami');
+    const forum = caps.forums ? (await (await fetch(`${base}/v1/forums?limit=1`)).json()).forums[0] : null;
+    for (const [hash, view, sel, name] of [['#/cooperation', 'cooperation', '#request', 'cooperation forms'], ['#/concerns', 'concerns', '#notify', 'notification form'],
+      ['#/forums', 'forums', '#convene', 'convene form'], forum ? [`#/forum/${forum.id}`, 'forum', '#sessions', 'forum page'] : null].filter(Boolean)) {
+      await page.goto(`${base}/${hash}`);
+      await page.waitForFunction((v) => document.body.dataset.view === v, view);
+      await page.waitForSelector(sel);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check(wide <= 0, `phone: the ${name} fit the screen (overflow ${wide} px)`);
+      await shot(page, `${view}-signed-in-390`);
+      await axe(page, `${name} (phone)`);
+    }
   }
   check(problems.length === 0, `phone: no console error, failed request or outside request${problems.length ? `: ${problems.join('; ')}` : ''}`);
   await page.close();
@@ -448,7 +722,7 @@ async function main() {
   });
   try {
     await desktop(ctx, server.base, token, ethToken);
-    await phone(ctx, server.base);
+    await phone(ctx, server.base, token);
   } catch (e) {
     check(false, `the walk through the views stopped: ${e.message.split('\n')[0]}`);
   } finally {

@@ -7,6 +7,7 @@ import { api, auth, errText } from './api.js';
 import { h, fill, scroller, fmtInt } from './dom.js';
 import { has } from './caps.js';
 import { consultAgreements } from './agree.js';
+import { actForm, poster } from './form.js';
 
 // Okabe–Ito colours, distinguishable with the common colour-vision deficiencies; the
 // legend and the groups table name each group by letter.
@@ -110,7 +111,38 @@ function consentControls(c, reload) {
     h('button', { type: 'button', id: 'refuse', onclick: () => act('refuse') }, 'Refuse'), msg);
 }
 
-export async function consultationView(main, id) {
+// The proposals put to decision, each with its deadline, outcome and the parties' positions.
+function proposalsSection(list) {
+  return h('section', { 'aria-labelledby': 'proph', id: 'proposals' }, h('h2', { id: 'proph' }, 'Proposals'),
+    list.length === 0 ? h('p', {}, 'No proposal yet.') : scroller('Proposals', h('table', { id: 'proposal-table' },
+      h('thead', {}, h('tr', {}, ['#', 'Proposal', 'By', 'Deadline', 'Outcome', 'Positions'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, list.map((p) => h('tr', { 'data-id': p.id },
+        h('td', {}, String(p.id)), h('th', { scope: 'row' }, p.text), h('td', {}, p.party),
+        h('td', {}, p.deadline.slice(0, 16).replace('T', ' ')), h('td', {}, p.outcome),
+        h('td', {}, h('ul', { class: 'plain' }, p.positions.map((x) => h('li', {}, `${x.party}: ${x.position}`, x.explanation ? ` (${x.explanation})` : ''))))))))));
+}
+
+// The acts of the consultation procedure a delegate takes here besides consent and votes:
+// invite a mediator (proposed or active), put a proposal and take a position (active). The
+// forms come from the acts' schemas; the server decides who may.
+function proceedings(c, proposals, reload) {
+  if (!auth.me || (c.state !== 'proposed' && c.state !== 'active')) return null;
+  const done = (what) => (r) => `${what} recorded for ${auth.me.party}; journal entry ${r.body.index}.`;
+  const pending = proposals.filter((p) => p.outcome === 'pending');
+  const forms = [actForm({ id: 'invite', schema: 'ConsultationInvite', title: 'Invite a mediator', submit: 'Invite',
+    send: poster(`/v1/consultations/${c.id}/invite`), done: done('The invitation'), after: reload }).el];
+  if (c.state === 'active') {
+    forms.push(actForm({ id: 'proposal', schema: 'ConsultationProposal', title: 'Put a proposal to decision', submit: 'Propose',
+      send: poster(`/v1/consultations/${c.id}/proposal`), done: done('The proposal'), after: reload }).el,
+    actForm({ id: 'position', schema: 'ConsultationPosition', title: 'Take a position on a proposal', submit: 'Record the position',
+      values: pending.length ? { proposal: pending[pending.length - 1].id } : {},
+      send: poster(`/v1/consultations/${c.id}/position`), done: done('The position'), after: reload }).el);
+  }
+  return h('section', { 'aria-labelledby': 'procdh' }, h('h2', { id: 'procdh' }, `Act for ${auth.me.party_name}`), forms);
+}
+
+// `note`: what the last act here did, shown again after the redraw.
+export async function consultationView(main, id, note) {
   fill(main, h('h1', {}, `Consultation ${id}`), h('p', { class: 'status' }, 'Loading…'));
   const cr = await api(`/v1/consultations/${id}`);
   if (!cr.ok) {
@@ -118,7 +150,7 @@ export async function consultationView(main, id) {
     return;
   }
   const c = cr.body;
-  const reload = () => consultationView(main, id);
+  const reload = (r, text) => consultationView(main, id, text);
   const parties = c.parties.map((p) => `${p.party} ${p.state}`).join(', ');
   const body = h('div', { id: 'consensus' });
   fill(main, h('p', {}, h('a', { href: '#/consultations' }, '← All consultations')),
@@ -126,7 +158,18 @@ export async function consultationView(main, id) {
     h('p', { id: 'consult-state', 'data-state': c.state },
       `Convened by ${c.owner}; ${c.state}; domain ${c.domain}; opened ${c.opened.slice(0, 10)}.`,
       parties ? ` Parties: ${parties}.` : ''),
-    consentControls(c, reload), body);
+    note ? h('p', { role: 'status', id: 'consult-note' }, note) : null,
+    consentControls(c, reload));
+  // The proposals, the consensus view (drawn into `body` below), then the delegate's acts.
+  let act = null;
+  if (has('/v1/consultations/{id}/proposals') && c.state !== 'refused') {
+    const pr = await api(`/v1/consultations/${id}/proposals`);
+    const list = pr.ok && Array.isArray(pr.body) ? pr.body : [];
+    if (c.state !== 'proposed') main.append(pr.ok ? proposalsSection(list) : h('p', { class: 'error' }, errText(pr)));
+    act = proceedings(c, list, reload);
+  }
+  main.append(body);
+  if (act) main.append(act);
   const ags = await consultAgreements(id);
   if (ags && body.isConnected) main.append(ags);
   // A consultation talks, and has a consensus view, once every party concerned consented.

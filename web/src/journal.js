@@ -51,16 +51,20 @@ async function runVerify(out, cp, vkey, index) {
   fill(out, h('ul', { class: 'checks', 'data-verified': items.every((li) => !li.classList.contains('fail')) ? 'yes' : 'no' }, items));
 }
 
-export async function journalView(main) {
+// `params`: entry=N shows the entries from a little before N, N marked, and offers N to verify
+// (a form's "journal entry N" links here); without it, the latest ten.
+export async function journalView(main, params = new URLSearchParams()) {
   const [cp, key] = await Promise.all([api('/v1/journal/checkpoint'), api('/v1/journal/key')]);
   if (!cp.ok || !key.ok) {
     fill(main, h('h1', {}, 'Journal'), h('p', { class: 'error' }, `The journal is not available: ${errText(cp.ok ? key : cp)}`));
     return;
   }
   const size = cp.body.size;
-  const start = Math.max(0, size - 10);
-  const en = await api(`/v1/journal/entries?start=${start}&end=${size}`);
-  const input = h('input', { id: 'vindex', type: 'number', min: 0, max: size - 1, value: size - 1, inputmode: 'numeric' });
+  const want = /^[0-9]{1,15}$/.test(params.get('entry') || '') ? Number(params.get('entry')) : null;
+  const shown = want !== null && want < size ? want : null;
+  const start = shown !== null ? Math.max(0, Math.min(shown - 4, size - 10)) : Math.max(0, size - 10);
+  const en = await api(`/v1/journal/entries?start=${start}&end=${Math.min(size, start + 10)}`);
+  const input = h('input', { id: 'vindex', type: 'number', min: 0, max: size - 1, value: shown !== null ? shown : size - 1, inputmode: 'numeric' });
   const out = h('div', { id: 'vresult', 'aria-live': 'polite' });
   const rows = en.ok ? en.body.entries.slice().reverse() : [];
   fill(main,
@@ -82,10 +86,11 @@ export async function journalView(main) {
         h('button', { type: 'submit', id: 'verify' }, 'Verify')),
       out),
     h('section', { 'aria-labelledby': 'eh' },
-      h('h2', { id: 'eh' }, 'Latest entries'),
+      h('h2', { id: 'eh' }, shown !== null ? `Entries ${start} to ${Math.min(size, start + 10) - 1}` : 'Latest entries'),
+      want !== null && shown === null ? h('p', { class: 'note', id: 'entry-unsigned' }, `Entry ${want} is not in the signed checkpoint of ${size} entries yet: the server signs the journal within seconds of a write; reload this view to see it.`) : null,
       scroller('Latest entries', h('table', {},
         h('thead', {}, h('tr', {}, ['#', 'Type', 'Party', 'Time', 'Leaf hash'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, rows.map((e) => h('tr', {},
+        h('tbody', {}, rows.map((e) => h('tr', { 'data-index': e.index, class: e.index === shown ? 'hit' : null, 'aria-current': e.index === shown ? 'true' : null },
           h('td', {}, String(e.index)), h('td', {}, e.confidential ? 'confidential act' : e.type),
           h('td', {}, e.party || ''), h('td', {}, e.time || ''),
           h('td', { class: 'mono' }, `${e.leaf_hash.slice(0, 16)}…`))))))));

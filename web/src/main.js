@@ -13,6 +13,8 @@ import { eventsSection } from './events.js';
 import { procView, countryProcSection, hasProcedures } from './proc.js';
 import { consultationsView, consultationView, countryConsultSection, hasConsultations } from './consult.js';
 import { agreementView } from './agree.js';
+import { cooperationView, hasCooperation, countryCoopSection } from './coop.js';
+import { forumsView, forumView, hasForums } from './forum.js';
 
 const mainEl = document.getElementById('main');
 let run; // undefined: not loaded yet; null: the server stores none
@@ -87,6 +89,7 @@ async function route() {
   const m = /^#\/country\/([A-Z]{3})$/.exec(hash);
   const cm = /^#\/consultation\/([0-9]{1,18})$/.exec(hash);
   const am = /^#\/agreement\/([0-9]{1,18})$/.exec(hash);
+  const fm = /^#\/forum\/([0-9]{1,18})$/.exec(hash);
   for (const a of document.querySelectorAll('header nav a')) {
     a.toggleAttribute('aria-current', a.getAttribute('href') === hash);
     if (a.hasAttribute('aria-current')) a.setAttribute('aria-current', 'page');
@@ -96,19 +99,22 @@ async function route() {
   const host = h('div', { class: 'view' });
   fill(mainEl, host);
   try {
-    if (m) await countryView(host, m[1], await latestRun(), [eventsSection, countryProcSection, countryConsultSection]);
+    if (m) await countryView(host, m[1], await latestRun(), [eventsSection, countryProcSection, countryConsultSection, countryCoopSection]);
     else if (hash === '#/hotspots') await hotspotsView(host, await latestRun());
-    else if (hash === '#/journal') await journalView(host);
+    else if (hash === '#/journal') await journalView(host, params);
     else if (hash === '#/concerns') await procView(host, params);
     else if (hash === '#/consultations') await consultationsView(host);
     else if (cm) await consultationView(host, cm[1]);
     else if (am) await agreementView(host, am[1]);
+    else if (hash === '#/cooperation') await cooperationView(host, params);
+    else if (hash === '#/forums') await forumsView(host);
+    else if (fm) await forumView(host, fm[1]);
     else await mapView(host);
   } catch (e) {
     fill(host, h('p', { class: 'error' }, `This view failed: ${e.message}`));
     throw e;
   }
-  if (host.isConnected) document.body.dataset.view = m ? 'country' : cm ? 'consultation' : am ? 'agreement' : hash.slice(2) || 'map';
+  if (host.isConnected) document.body.dataset.view = m ? 'country' : cm ? 'consultation' : am ? 'agreement' : fm ? 'forum' : hash.slice(2) || 'map';
 }
 
 async function start() {
@@ -120,6 +126,12 @@ async function start() {
   if (hasConsultations()) {
     document.querySelector('header nav').insertBefore(h('a', { href: '#/consultations' }, 'Consultations'),
       document.querySelector('header nav a[href="#/journal"]'));
+  }
+  for (const [ok, href, text] of [[hasCooperation(), '#/cooperation', 'Cooperation'], [hasForums(), '#/forums', 'Forums']]) {
+    if (ok) {
+      document.querySelector('header nav').insertBefore(h('a', { href }, text),
+        document.querySelector('header nav a[href="#/journal"]'));
+    }
   }
   if (auth.token()) {
     const r = await api('/v1/me');

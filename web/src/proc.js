@@ -6,6 +6,8 @@ import { api, auth, errText } from './api.js';
 import { h, fill, scroller } from './dom.js';
 import { has } from './caps.js';
 import countries from 'gsi:countries';
+import { actForm, poster, fieldErrors } from './form.js';
+import { postTypes, schemaName } from './schema.js';
 
 const KINDS = [
   { path: 'concerns', title: 'Concerns', one: 'concern' },
@@ -63,15 +65,21 @@ function lodgeForm(onDone, params) {
   const title = h('input', { id: 'c-title', required: true, maxlength: 200 });
   const text = h('textarea', { id: 'c-text', required: true, rows: 4, maxlength: 20000 });
   const conf = h('input', { id: 'c-conf', type: 'checkbox' });
+  let errs = null;
   const form = h('form', { id: 'lodge', class: 'stack', onsubmit: async (ev) => {
     ev.preventDefault();
+    errs.clear();
     const body = {
       to: to.value.split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase()),
       domain: domain.value, title: title.value.trim(), text: text.value.trim(), confidential: conf.checked,
     };
     if (hotspot.value) body.hotspot = hotspot.value;
     const r = await api('/v1/concerns', { method: 'POST', body });
-    if (!r.ok) { msg.textContent = `Not lodged: ${errText(r)}`; return; }
+    if (!r.ok) {
+      errs.show(r);
+      msg.textContent = `Not lodged: ${errText(r)}`;
+      return;
+    }
     msg.textContent = `Concern ${r.body.case} lodged for ${auth.me.party}; it is in the journal as entry ${r.body.index}.`;
     title.value = '';
     text.value = '';
@@ -85,7 +93,37 @@ function lodgeForm(onDone, params) {
   h('label', { for: 'c-text' }, 'The concern'), text,
   h('div', { class: 'row' }, conf, h('label', { for: 'c-conf' }, 'Confidential: only the parties addressed see it')),
   h('div', { class: 'row' }, h('button', { type: 'submit', id: 'lodge-go' }, 'Lodge')), msg);
+  errs = fieldErrors({ to, hotspot, domain, title, text, confidential: conf });
   return h('section', { 'aria-labelledby': 'lodgeh' }, form);
+}
+
+// Send a notification: the kind first (the values of `type` the server's document lists for
+// POST /v1/notifications), then that kind's fields from its generated schema.
+function notifyForm(onDone) {
+  const kinds = postTypes('/v1/notifications');
+  const host = h('div', { id: 'notify-fields' });
+  const kind = h('select', { id: 'n-kind' }, kinds.map((k) => h('option', { value: k }, k.replace(/_/g, ' '))));
+  const draw = () => fill(host, actForm({ id: 'notify', schema: schemaName('Notification', kind.value), title: `Fields of a ${kind.value.replace(/_/g, ' ')} notification`,
+    submit: 'Send the notification', fixed: { type: kind.value }, send: poster('/v1/notifications'), after: onDone,
+    done: (r) => `Notification ${r.body.case} sent for ${auth.me.party}; it is in the journal as entry ${r.body.index}.` }).el);
+  kind.addEventListener('change', draw);
+  if (kinds.length) draw();
+  return h('section', { 'aria-labelledby': 'notifyh', id: 'notify-sec' }, h('h2', { id: 'notifyh' }, `Send a notification for ${auth.me.party_name}`),
+    kinds.length ? h('div', { class: 'row' }, h('label', { for: 'n-kind' }, 'Kind'), kind) : h('p', { class: 'error' }, 'This server lists no notification kinds.'), host);
+}
+
+// Answer a concern addressed to the signed-in party: the case, then the answer act's fields.
+function answerForm(list, onDone) {
+  // Those still open where the party has not answered; the server has the last word.
+  const mine = list.filter((c) => c.state !== 'withdrawn' && c.state !== 'closed' &&
+    c.parties.some((p) => p.party === auth.me.party && p.state !== 'answered'));
+  if (mine.length === 0) return null;
+  const pick = h('select', { id: 'a-case' }, mine.map((c) => h('option', { value: c.id }, `${c.id}: ${c.title} (from ${c.owner})`)));
+  const f = actForm({ id: 'answer', schema: 'ConcernAnswer', title: 'The answer', submit: 'Answer',
+    send: (body) => api(`/v1/concerns/${pick.value}/answer`, { method: 'POST', body }), after: onDone,
+    done: (r) => `Concern ${r.body.case} answered for ${auth.me.party}; it is in the journal as entry ${r.body.index}.` });
+  return h('section', { 'aria-labelledby': 'answerh', id: 'answer-sec' }, h('h2', { id: 'answerh' }, `Answer a concern addressed to ${auth.me.party_name}`),
+    h('div', { class: 'row' }, h('label', { for: 'a-case' }, 'Concern'), pick), f.el);
 }
 
 // Whether this server has the procedures at all.
@@ -95,6 +133,7 @@ export async function procView(main, params = new URLSearchParams()) {
   const msg = h('p', { role: 'status', id: 'proc-msg' });
   const lists = h('div', { id: 'proc-lists' });
   const asOf = h('input', { id: 'as-of', type: 'date' });
+  const answerHost = h('div');
   const reload = async () => {
     const parts = [];
     const at = asOf.value ? `${asOf.value}T00:00:00Z` : null;
@@ -102,6 +141,11 @@ export async function procView(main, params = new URLSearchParams()) {
       const r = await listOf(kind, null, at);
       parts.push(h('section', { 'aria-labelledby': `${kind.path}h` }, h('h2', { id: `${kind.path}h` }, kind.title),
         r.error ? h('p', { class: 'error' }, r.error) : table(kind, r.list, reload, msg)));
+      // The answer form is drawn once, from the first list: redrawing it after each act
+      // would lose what the delegate is typing.
+      if (kind.path === 'concerns' && auth.me && !r.error && answerHost.childElementCount === 0 && has('/v1/concerns/{id}/answer')) {
+        fill(answerHost, answerForm(r.list, reload));
+      }
     }
     fill(lists, parts);
   };
@@ -110,6 +154,8 @@ export async function procView(main, params = new URLSearchParams()) {
       ? `Signed in for ${auth.me.party_name}: you see public cases and the confidential ones ${auth.me.party} is party to.`
       : 'The public view: confidential cases are left out. A delegate signs in to lodge and acknowledge.'),
     auth.me && has('/v1/concerns') ? lodgeForm(reload, params) : null,
+    answerHost,
+    auth.me && has('/v1/notifications') ? notifyForm(reload) : null,
     h('form', { class: 'row', id: 'as-of-form', onsubmit: (ev) => { ev.preventDefault(); reload(); } },
       h('label', { for: 'as-of' }, 'Judge deadlines as of (empty: now)'), asOf,
       h('button', { type: 'submit', id: 'as-of-go' }, 'Show')),
