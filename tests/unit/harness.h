@@ -52,26 +52,35 @@ static inline Suite *test_suite(const char *name, int timeout, const TTest *cons
     return test_suite_fixture(name, timeout, NULL, NULL, tests, n);
 }
 
-/* Path of `rel` under the tests/data folder, in a static buffer (one per call site level). */
+/* The last 8 paths test_path() (or source_path()) returned: each stays valid for 7 more calls. */
+struct test_path_ring {
+    char buf[8][4096];
+    unsigned next;
+};
+
+/* `rel` joined onto the folder that environment variable `var` names (`fallback` where it is
+ * unset), in the next buffer of `ring`. */
+static inline const char *test_path_join(struct test_path_ring *ring, const char *var,
+                                         const char *fallback, const char *rel)
+{
+    const char *root = getenv(var);
+    char *out = ring->buf[ring->next++ % 8];
+    snprintf(out, sizeof ring->buf[0], "%s/%s", root != NULL ? root : fallback, rel);
+    return out;
+}
+
+/* Path of `rel` under the tests/data folder. */
 static inline const char *test_path(const char *rel)
 {
-    static char buf[8][4096];
-    static int next;
-    const char *root = getenv("GSI_TEST_DATA");
-    char *out = buf[next++ % 8];
-    snprintf(out, sizeof buf[0], "%s/%s", root != NULL ? root : "tests/data", rel);
-    return out;
+    static struct test_path_ring ring;
+    return test_path_join(&ring, "GSI_TEST_DATA", "tests/data", rel);
 }
 
 /* Path of `rel` under the source root (for data/). */
 static inline const char *source_path(const char *rel)
 {
-    static char buf[8][4096];
-    static int next;
-    const char *root = getenv("GSI_SOURCE_ROOT");
-    char *out = buf[next++ % 8];
-    snprintf(out, sizeof buf[0], "%s/%s", root != NULL ? root : ".", rel);
-    return out;
+    static struct test_path_ring ring;
+    return test_path_join(&ring, "GSI_SOURCE_ROOT", ".", rel);
 }
 
 int main(void)
