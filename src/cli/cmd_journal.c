@@ -105,9 +105,8 @@ int cmd_journal(int argc, char **argv)
     }
     if (strcmp(sub, "verify") != 0 && strcmp(sub, "checkpoint") != 0 &&
         strcmp(sub, "confirm") != 0) {
-        return cli_usage_error("journal",
-                               "unknown subcommand '%s' (verify, checkpoint, confirm, export-tiles)",
-                               sub);
+        return cli_usage_error(
+            "journal", "unknown subcommand '%s' (verify, checkpoint, confirm, export-tiles)", sub);
     }
     o.checkpoint_missing_ok = strcmp(sub, "confirm") == 0;
     int st = cli_parse(&cmd, argc, argv, 2);

@@ -55,10 +55,15 @@ static int serve_args_parse(struct serve_args *a, int argc, char **argv)
     a->listen = "127.0.0.1:8080";
     a->witness_key = a->witness_logs = a->witnesses = NULL;
     struct serve_numbers n = {
-        .threads = a->ho.threads, .writers = a->ho.writers, .conn_max = a->ho.conn_max,
-        .conn_per_ip = a->ho.conn_per_ip, .timeout_s = a->ho.timeout_s,
-        .head_timeout_s = a->ho.head_timeout_s, .body_rate = a->ho.body_rate,
-        .checkpoint_every = 1, .public_rate = 0 /* 0: not given, the platform's default */
+        .threads = a->ho.threads,
+        .writers = a->ho.writers,
+        .conn_max = a->ho.conn_max,
+        .conn_per_ip = a->ho.conn_per_ip,
+        .timeout_s = a->ho.timeout_s,
+        .head_timeout_s = a->ho.head_timeout_s,
+        .body_rate = a->ho.body_rate,
+        .checkpoint_every = 1,
+        .public_rate = 0 /* 0: not given, the platform's default */
     };
     const struct cli_option opts[] = {
         CLI_OPT_STRING("--listen", "ADDR:PORT", &a->listen,

@@ -1,6 +1,7 @@
 /* C2SP signed notes, as Go's golang.org/x/mod/sumdb/note reads and writes them. See note.h. */
 #include "journal/note.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -718,9 +719,7 @@ static int sigs_read(struct sig_list *sl, const char *msg, const struct note_par
 static int note_fill(struct journal_note *note, const char *msg, size_t text_len,
                      const struct sig_list *sl, struct gsi_err *err)
 {
-    if (sl->nverified == 0 || sl->n < sl->nverified) {
-        GSI_BUG("a note is opened only with a verified signature");
-    }
+    assert(sl->nverified > 0 && sl->n >= sl->nverified && "note_fill without a verified signature");
     note->text = malloc(text_len + 1);
     if (note->text == NULL) {
         return gsi_err_set(err, GSI_ENOMEM, "journal: out of memory opening a note");

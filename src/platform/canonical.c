@@ -134,4 +134,3 @@ int platform_canon_party(struct gsi_buf *out, const char *id, const char *kind, 
                              id, kind, name, region, created, members);
     return rc < 0 ? gsi_err_set(err, rc, "party %s: too large", id) : 0;
 }
-

@@ -254,10 +254,8 @@ static int drev_record(struct pw_batch *b, int64_t id, const struct platform_del
     if (rc < 0) {
         return rc;
     }
-    struct store_val rv[] = {
-        STORE_INT(rid),  STORE_TEXT("delegate.revoke"),      STORE_TEXT(d->party),
-        STORE_TEXT(now), STORE_TEXTN(payload, plen), STORE_INT(index)
-    };
+    struct store_val rv[] = { STORE_INT(rid),  STORE_TEXT("delegate.revoke"), STORE_TEXT(d->party),
+                              STORE_TEXT(now), STORE_TEXTN(payload, plen),    STORE_INT(index) };
     rc = store_exec(b->s,
                     "INSERT INTO records (id, type, party, delegate, created, confidential,"
                     " audience, payload, journal_index) VALUES (?, ?, ?, 0, ?, 0, '', ?, ?)",

@@ -163,8 +163,8 @@ static void record_query_where(struct record_query *q, const struct platform_del
  * included) stay within max_bytes: a page of large payloads never makes the store read more
  * than the caller can send. When the page must stop early, sets *cut and binds the last id
  * it keeps (q->nv grows by one). */
-static int record_query_cut(struct store *s, struct record_query *q, size_t limit,
-                            size_t max_bytes, bool *cut, struct gsi_err *err)
+static int record_query_cut(struct store *s, struct record_query *q, size_t limit, size_t max_bytes,
+                            bool *cut, struct gsi_err *err)
 {
     char sql[512];
     snprintf(sql, sizeof sql, "SELECT id, %s%s ORDER BY id LIMIT ?",

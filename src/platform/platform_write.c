@@ -22,6 +22,7 @@
  * between batches and reloaded when the head moved (another process appended).
  *
  * SQLite's write-ahead log is checkpointed off the commit path (maybe_checkpoint). */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,13 +240,12 @@ static int sign_head(struct platform *p, struct store *s, const struct journal_m
     return rc;
 }
 
-/* A broken invariant of the write path: a batch step that writes the journal runs only inside
- * the batch's transaction, which holds the log lock (batch_begin). */
+/* A batch step that writes the journal runs only inside the batch's transaction, which holds
+ * the log lock (batch_begin). */
 static void batch_assert_locked(const struct store *s)
 {
-    if (!store_in_transaction(s)) {
-        GSI_BUG("a batch step ran outside the transaction that locks the log");
-    }
+    assert(store_in_transaction(s) && "a batch step outside the transaction that locks the log");
+    (void)s;
 }
 
 /* Opens the batch's write transaction on the leader's connection (a fresh one when the last
@@ -502,6 +502,7 @@ static void write_enqueue(struct platform *p, struct pw_req *req)
  * ran. Called with p->wmu held. */
 static struct pw_req *batch_take(struct platform *p)
 {
+    assert(p->leader && p->qhead != NULL && p->qhead->lead && "batch_take by a non-leader");
     struct pw_req *batch = p->qhead, *last = p->qhead;
     unsigned n = 1;
     while (last->next != NULL && n < p->batch_max) {
@@ -552,6 +553,7 @@ static int batch_lead(struct platform *p, struct pw_req *batch, uint64_t *size, 
 static void batch_hand_on(struct platform *p, struct pw_req *batch, const struct pw_req *self,
                           int brc, const struct gsi_err *berr, uint64_t size)
 {
+    assert(p->leader && "batch_hand_on without the leadership");
     /* Hand the leadership straight to the oldest waiting writer before waking anyone
      * else: it starts the next batch with everything queued meanwhile, without a crowd
      * of woken threads racing for it. */
