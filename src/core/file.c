@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,14 @@ int gsi_file_read(const char *path, char **out, size_t *len, size_t max, struct 
     int rc = gsi_file_open_read(&fd, path, err);
     if (rc < 0) {
         return rc;
+    }
+    /* A regular file says its size: one past the cap is refused before a byte is read (a
+     * 2 GiB file is not read up to the cap first). */
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max) {
+        close(fd);
+        gsi_err_set(err, GSI_ELIMIT, "%s: larger than %zu bytes", path, max);
+        return GSI_ELIMIT;
     }
     rc = gsi_fd_read(fd, path, out, len, max, err);
     close(fd);

@@ -193,6 +193,16 @@ static int record_query_cut(struct store *s, struct record_query *q, size_t limi
     return 0;
 }
 
+/* A page size within the cap, and a type some record could have: one no record can have is a
+ * mistake, not a question whose answer is an empty page. */
+static int list_args_check(size_t limit, const char *type, struct gsi_err *err)
+{
+    if (limit > PLATFORM_LIST_MAX) {
+        return gsi_err_set(err, GSI_ELIMIT, "limit %zu is over %d", limit, PLATFORM_LIST_MAX);
+    }
+    return type != NULL ? platform_check_type(type, err) : 0;
+}
+
 int platform_record_list(struct platform *p, struct platform_record **out, size_t *n,
                          const struct platform_delegate *viewer, const char *type,
                          const char *party, int64_t after_id, size_t limit, size_t max_bytes,
@@ -203,11 +213,8 @@ int platform_record_list(struct platform *p, struct platform_record **out, size_
     if (more != NULL) {
         *more = false;
     }
-    if (limit > PLATFORM_LIST_MAX) {
-        return gsi_err_set(err, GSI_ELIMIT, "limit %zu is over %d", limit, PLATFORM_LIST_MAX);
-    }
-    if (type != NULL && platform_check_type(type, err) < 0) {
-        return err->code; /* no record can have it: a mistake, not an empty page */
+    if (list_args_check(limit, type, err) < 0) {
+        return err->code;
     }
     struct record_query q;
     record_query_where(&q, viewer, type, party, after_id);

@@ -1,6 +1,6 @@
 """cli_files.py GSI — every file a CLI command reads, given a file that is no good: /dev/zero,
 a FIFO no one writes to, a directory, a missing file, a file with a NUL byte and a 2 GiB
-sparse file (all zero bytes, no line end). Each run must end on its own (the 30 s `timeout`
+sparse file (all zero bytes, no line end). Each run must end on its own (the 60 s `timeout`
 is only the test's guard) with exit status 1, 2 or 65 and a message that names the file.
 
 The commands, subcommands and their file options are read from `gsi --help` and each
@@ -114,7 +114,7 @@ CREATED_WHEN_MISSING = {("init", "--key"), ("init", "--checkpoint"),
 FILE_WORDS = r"(FILE(?:\.\w+)?|DIR|BUNDLE|BODY|URL\|DIR)"
 
 
-def run(gsi, args, timeout=30):
+def run(gsi, args, timeout=60):
     try:
         p = subprocess.run([gsi, *args], capture_output=True, timeout=timeout,
                            stdin=subprocess.DEVNULL)

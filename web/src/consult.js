@@ -223,8 +223,9 @@ export async function countryConsultSection(iso3) {
   if (!hasConsultations()) return null;
   const r = await api(`/v1/consultations?party=${encodeURIComponent(iso3)}&limit=200`);
   const sec = h('section', { 'aria-labelledby': 'cch' }, h('h2', { id: 'cch' }, 'Consultations'));
-  if (!r.ok) sec.append(h('p', { class: 'error' }, errText(r)));
-  else if (r.body.consultations.length === 0) sec.append(h('p', {}, 'None with this country as a party.'));
+  // 404: the country is no party (a territory), so it is a party to none.
+  if (!r.ok && r.status !== 404) sec.append(h('p', { class: 'error' }, errText(r)));
+  else if (!r.ok || r.body.consultations.length === 0) sec.append(h('p', {}, 'None with this country as a party.'));
   else {
     sec.append(h('ul', {}, r.body.consultations.map((c) => h('li', {},
       h('a', { href: `#/consultation/${c.id}` }, c.title || `Consultation ${c.id}`), ` (${c.state})`))));

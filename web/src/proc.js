@@ -53,6 +53,8 @@ function table(kind, list, reload, msg) {
 async function listOf(kind, party, at) {
   const q = `limit=200${party ? `&party=${encodeURIComponent(party)}` : ''}${at ? `&at=${encodeURIComponent(at)}` : ''}`;
   const r = await api(`/v1/${kind.path}?${q}`);
+  // A country that is no party (a territory) has no cases: the API says 404 "no party".
+  if (!r.ok && r.status === 404 && party) return { list: [] };
   return r.ok ? { list: r.body[kind.path].slice().reverse() } : { error: errText(r) };
 }
 

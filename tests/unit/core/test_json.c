@@ -3,6 +3,7 @@
  * the U+FFFD cases follow Unicode 3.9's "maximal subparts" examples (table 3-8), the same as
  * Python's bytes.decode('utf-8', 'replace'). json_roundtrip.py checks random inputs against
  * Python's json module. */
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -252,11 +253,68 @@ START_TEST(files_and_time)
 }
 END_TEST
 
+/* The inputs a path can name that are not a plain small file: each ends at once with an
+ * error or an empty read, and a replacement never lands on what is not a regular file. */
+START_TEST(files_not_plain)
+{
+    char dir[] = "/tmp/gsi-test-file-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char fifo[128];
+    char sparse[128];
+    char empty[128];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(sparse, sizeof sparse, "%s/sparse", dir);
+    snprintf(empty, sizeof empty, "%s/empty", dir);
+    struct gsi_err err = GSI_ERR_INIT;
+    char *text = NULL;
+    size_t n = 99;
+    /* A FIFO no one writes to reads as empty (before: open blocked forever). */
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    ck_assert_int_eq(gsi_file_read(fifo, &text, &n, 100, &err), 0);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_str_eq(text, "");
+    free(text);
+    /* Nor is it replaced: renaming over it would have removed it. */
+    ck_assert_int_eq(gsi_file_write_atomic(fifo, "x", 1, 0600, &err), GSI_EIO);
+    ck_assert_ptr_nonnull(strstr(err.msg, "not a regular file"));
+    struct stat st;
+    ck_assert_int_eq(stat(fifo, &st), 0);
+    ck_assert(S_ISFIFO(st.st_mode));
+    ck_assert_int_eq(gsi_file_write_atomic(dir, "x", 1, 0600, &err), GSI_EIO);
+    /* A folder is an error naming it. */
+    ck_assert_int_eq(gsi_file_read(dir, &text, &n, 100, &err), GSI_EIO);
+    ck_assert_ptr_nonnull(strstr(err.msg, dir));
+    /* A 2 GiB sparse file over a 1 MiB cap is refused by its size, not read. */
+    int fd = open(sparse, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, (off_t)2 << 30), 0);
+    close(fd);
+    ck_assert_int_eq(gsi_file_read(sparse, &text, &n, 1u << 20, &err), GSI_ELIMIT);
+    /* An empty file is "" (NUL-terminated), not an unterminated buffer. */
+    fd = open(empty, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(gsi_file_read(empty, &text, &n, 100, &err), 0);
+    ck_assert_uint_eq(n, 0);
+    ck_assert_str_eq(text, "");
+    free(text);
+    unlink(fifo);
+    unlink(sparse);
+    unlink(empty);
+    rmdir(dir);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
-    const TTest *tests[] = {
-        string_escapes, string_invalid_utf8,           layouts,       doubles, sticky_errors,
-        sink_drains,    alloc_grow_typed_and_parallel, files_and_time
-    };
+    const TTest *tests[] = { string_escapes,
+                             string_invalid_utf8,
+                             layouts,
+                             doubles,
+                             sticky_errors,
+                             sink_drains,
+                             alloc_grow_typed_and_parallel,
+                             files_and_time,
+                             files_not_plain };
     return test_suite("json", 0, tests, sizeof tests / sizeof tests[0]);
 }
