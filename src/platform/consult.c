@@ -347,6 +347,7 @@ static int rule_statement(struct platform_proc_step *st, struct gsi_err *err)
  * statement's row. rule_moderate sets it back to unread. */
 #define MODERATED_KEPT 4096
 struct moderated {
+    bool over; /* more than MODERATED_KEPT: none kept, each vote reads its statement */
     size_t n;
     int64_t id[];
 };
@@ -363,12 +364,15 @@ static int moderated_load(struct platform_proc_step *st, struct gsi_err *err)
         return rc;
     }
     size_t n = store_rows_count(r);
-    struct moderated *m = n <= MODERATED_KEPT ? malloc(sizeof *m + n * sizeof m->id[0]) : NULL;
+    bool over = n > MODERATED_KEPT;
+    n = over ? 0 : n;
+    struct moderated *m = malloc(sizeof *m + n * sizeof m->id[0]);
     for (size_t i = 0; m != NULL && i < n; i++) {
         m->id[i] = store_rows_int(r, i, 0);
     }
     store_rows_free(r);
-    if (m != NULL) {
+    if (m != NULL) { /* out of memory: nothing kept, the vote reads its statement */
+        m->over = over;
         m->n = n;
         st->aux->data = m;
         st->aux->release = free;
@@ -388,7 +392,7 @@ static int public_moderated(struct platform_proc_step *st, int64_t stmt, int64_t
     for (size_t i = 0; rc == 0 && m != NULL && i < m->n && *moderated == 0; i++) {
         *moderated = m->id[i] == stmt;
     }
-    if (rc == 0 && m == NULL) {
+    if (rc == 0 && (m == NULL || m->over)) {
         struct store_val v[] = { STORE_INT(stmt), STORE_INT(st->case_id) };
         rc = store_query_int(st->s, moderated, 0,
                              "SELECT COALESCE(MAX(moderated), 0) FROM consult_statements WHERE"

@@ -428,6 +428,9 @@ static int rebuild_fn(struct platform *p, struct pw_batch *b, void *ctx, struct 
 {
     (void)p;
     (void)ctx;
+    /* Every row is written again from the records: what acts earlier in this batch cached
+     * of a case (proc_cache.c) may not be what the rebuild leaves. */
+    platform__proc_cache_drop(&b->proc_cache);
     int rc = store_exec(b->s,
                         "DELETE FROM proc_acts; DELETE FROM proc_parties;"
                         " DELETE FROM proc_cases",
