@@ -354,7 +354,7 @@ START_TEST(test_body_limit)
 END_TEST
 
 /* One raw request on its own connection; the answer must be the JSON error `code` with
- * `status` (docs/internals/http.md, "Errors"), never libmicrohttpd's HTML page. */
+ * `status` (docs/internals/http.md, "Errors"), never an HTML page. */
 static void raw_expect(const char *req, size_t len, int status, const char *code)
 {
     struct test_resp r;
@@ -559,7 +559,7 @@ START_TEST(test_conn_limits)
     ck_assert_int_ge(c, 0);
     /* The third from one address is accepted by the kernel, then closed by the server. */
     ck_assert(closed_within(c, 3000));
-    /* Idle ones are closed once the 1 s timeout passes (libmicrohttpd checks each second). */
+    /* Idle ones are closed once the 1 s timeout passes (the loops look ten times a second). */
     ck_assert(closed_within(a, 5000));
     ck_assert(closed_within(b, 5000));
     close(a);
@@ -599,7 +599,7 @@ static bool health_ok(void)
     return ok;
 }
 
-/* Past conn_max, libmicrohttpd still accepts a few more (HTTP_CONN_SPARE), so a new client is
+/* Past conn_max, the server still accepts a few more (HTTP_CONN_SPARE), so a new client is
  * answered at once; past those, new clients wait in the kernel's backlog until the guard
  * evicts the connections that have waited longest for their heads (here once the clock says
  * they have waited 1.5 s). */
