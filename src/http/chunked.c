@@ -13,16 +13,16 @@
 #include "http/parse.h"
 
 enum {
-    CH_SIZE,     /* reading the size's hex digits */
-    CH_EXT,      /* past the digits: extensions up to CR */
-    CH_SIZE_LF,  /* the size line's CR seen */
-    CH_DATA,     /* `left` data bytes to come */
-    CH_DATA_CR,  /* after the data: CR */
-    CH_DATA_LF,  /* ... LF */
-    CH_TRAILER,  /* after the last chunk: at the start of a trailer line or the final CRLF */
+    CH_SIZE,    /* reading the size's hex digits */
+    CH_EXT,     /* past the digits: extensions up to CR */
+    CH_SIZE_LF, /* the size line's CR seen */
+    CH_DATA,    /* `left` data bytes to come */
+    CH_DATA_CR, /* after the data: CR */
+    CH_DATA_LF, /* ... LF */
+    CH_TRAILER, /* after the last chunk: at the start of a trailer line or the final CRLF */
     CH_TRAILER_LINE,
     CH_TRAILER_LF,
-    CH_END_LF,   /* the final CRLF's CR seen */
+    CH_END_LF, /* the final CRLF's CR seen */
     CH_DONE
 };
 

@@ -4,14 +4,14 @@
  * One request at a time: bytes of the next request that arrive early stay in the buffer
  * until the answer to this one is written (pipelining), then are read from there.
  */
+#include "http/conn.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include "http/conn.h"
 
 enum step { STEP_GO, STEP_WAIT, STEP_CLOSED };
 
@@ -335,11 +335,20 @@ static void drive(struct http_conn *c)
     for (;;) {
         enum step r;
         switch (c->st) {
-        case CONN_HEAD: r = step_head(c); break;
-        case CONN_BODY: r = step_body(c); break;
-        case CONN_READY: r = step_dispatch(c); break;
-        case CONN_WRITE: r = step_write(c); break;
-        default: return; /* PARKED, LINGER: events of their own */
+        case CONN_HEAD:
+            r = step_head(c);
+            break;
+        case CONN_BODY:
+            r = step_body(c);
+            break;
+        case CONN_READY:
+            r = step_dispatch(c);
+            break;
+        case CONN_WRITE:
+            r = step_write(c);
+            break;
+        default:
+            return; /* PARKED, LINGER: events of their own */
         }
         if (r != STEP_GO) {
             return;

@@ -30,11 +30,11 @@
 #include "http/parse.h"
 #include "http/route.h"
 
-#define HTTP_IN_FIRST  4096u                   /* a connection's first input buffer */
-#define HTTP_IN_MAX    (HTTP_HEAD_MAX + 16384u) /* its largest: a full head and room to read */
-#define HTTP_DRAIN_MAX ((size_t)256 << 20)     /* bytes read and dropped after a refusal */
-#define HTTP_OUT_HEAD  4096u                   /* bytes of a response's status line and fields */
-#define HTTP_STOP_GRACE_MS 5000                /* requests in flight get this long at a stop */
+#define HTTP_IN_FIRST      4096u                    /* a connection's first input buffer */
+#define HTTP_IN_MAX        (HTTP_HEAD_MAX + 16384u) /* its largest: a full head and room to read */
+#define HTTP_DRAIN_MAX     ((size_t)256 << 20)      /* bytes read and dropped after a refusal */
+#define HTTP_OUT_HEAD      4096u /* bytes of a response's status line and fields */
+#define HTTP_STOP_GRACE_MS 5000  /* requests in flight get this long at a stop */
 
 /* The server lets this many connections in past conn_max, so that a new client still gets
  * in while the guard makes room by evicting the slowest head (guard.h). */
@@ -50,46 +50,46 @@ struct http_conn {
     struct http_loop *loop;
     int fd;
     enum http_conn_state st;
-    uint32_t events;               /* what the loop's epoll set waits for on fd; 0: not in it */
+    uint32_t events; /* what the loop's epoll set waits for on fd; 0: not in it */
     struct http_guard_conn g;
     char ip[INET6_ADDRSTRLEN];
-    int64_t last_io_ms;            /* for the idle timeout, on the real clock */
+    int64_t last_io_ms; /* for the idle timeout, on the real clock */
     /* Input: the head at in[0..head.len) once parsed, unread bytes at in[pos..len). */
     char *in;
     size_t in_len, in_cap, in_pos, scanned;
     struct http_req_head head;
     /* The body being read. */
     struct gsi_buf body;
-    uint64_t body_left;            /* Content-Length bytes still to come */
+    uint64_t body_left; /* Content-Length bytes still to come */
     struct http_chunked ch;
     bool too_big;
     bool keep_alive;
-    size_t dropped;                /* bytes dropped while lingering */
+    size_t dropped; /* bytes dropped while lingering */
     /* The response: filled by the loop or a writer, then written from out[]. */
     struct http_resp resp;
     char allow[64];
     bool www_auth;
-    bool asset;                    /* a dashboard file: its own fields (reply.c) */
-    bool gz;                       /* ... sent gzip'd */
+    bool asset; /* a dashboard file: its own fields (reply.c) */
+    bool gz;    /* ... sent gzip'd */
     char out_head[HTTP_OUT_HEAD];
     struct iovec iov[2];
-    char *out_owned;               /* the body's storage when the response owns it */
-    bool close_after;              /* close (linger) once the response is out */
+    char *out_owned;  /* the body's storage when the response owns it */
+    bool close_after; /* close (linger) once the response is out */
 };
 
 struct http_loop {
     struct http_server *s;
     pthread_t thread;
-    int ep;                        /* its epoll set */
-    int wake;                      /* eventfd: writers hand connections back, stop */
-    bool listening;                /* the listening socket is in ep */
-    struct http_conn *conns;       /* every connection of this loop */
+    int ep;                  /* its epoll set */
+    int wake;                /* eventfd: writers hand connections back, stop */
+    bool listening;          /* the listening socket is in ep */
+    struct http_conn *conns; /* every connection of this loop */
     unsigned nconns;
-    pthread_mutex_t mu;            /* guards `done` */
-    struct http_conn *done;        /* parked connections whose response is ready */
-    char date[40];                 /* the Date field's value, renewed each second */
+    pthread_mutex_t mu;     /* guards `done` */
+    struct http_conn *done; /* parked connections whose response is ready */
+    char date[40];          /* the Date field's value, renewed each second */
     int64_t date_s;
-    int64_t stop_ms;               /* when this loop began stopping; 0: serving */
+    int64_t stop_ms; /* when this loop began stopping; 0: serving */
 };
 
 struct http_ip_slot {
@@ -106,11 +106,11 @@ struct http_server {
     uint16_t port;
     unsigned nloops;
     struct http_loop *loops;
-    atomic_uint nconn;             /* open connections, all loops */
-    unsigned conn_cap;             /* conn_max + HTTP_CONN_SPARE */
+    atomic_uint nconn; /* open connections, all loops */
+    unsigned conn_cap; /* conn_max + HTTP_CONN_SPARE */
     atomic_bool stopping;
-    pthread_mutex_t ip_mu;         /* guards `ips` */
-    struct http_ip_slot *ips;      /* conn_cap slots: connections per address */
+    pthread_mutex_t ip_mu;    /* guards `ips` */
+    struct http_ip_slot *ips; /* conn_cap slots: connections per address */
     /* The writer pool: requests that change something wait for their commit here, not on
      * a loop thread, so reads keep flowing and many writes share one commit. */
     pthread_mutex_t mu;

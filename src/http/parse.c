@@ -96,8 +96,8 @@ static size_t query_decode(char *dst, const char *src, size_t n)
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         int hi, lo;
-        if (src[i] == '%' && i + 2 < n &&
-            (hi = hex_digit(src[i + 1])) >= 0 && (lo = hex_digit(src[i + 2])) >= 0) {
+        if (src[i] == '%' && i + 2 < n && (hi = hex_digit(src[i + 1])) >= 0 &&
+            (lo = hex_digit(src[i + 2])) >= 0) {
             dst[o++] = (char)(hi * 16 + lo);
             i += 2;
         } else {
@@ -245,8 +245,9 @@ static int length_parse(struct http_req_head *h, const char *v, struct http_pars
     size_t n = strlen(v);
     uint64_t x;
     if (n == 0 || n > 18 || gsi_parse_u64(&x, v, n) < 0) {
-        return refuse(e, 400, "GSI_EUSAGE",
-                      "Content-Length must be a decimal number of at most 18 digits (RFC 9110 8.6)");
+        return refuse(
+            e, 400, "GSI_EUSAGE",
+            "Content-Length must be a decimal number of at most 18 digits (RFC 9110 8.6)");
     }
     h->has_length = true;
     h->length = x;

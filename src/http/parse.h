@@ -32,11 +32,11 @@
 #include "http/head.h"
 #include "http/route.h"
 
-#define HTTP_HEAD_MAX         (64u << 10) /* request line, fields, blank line; more gets 431 */
-#define HTTP_FIELDS_COUNT_MAX 100u        /* header fields in one head; more gets 431 */
-#define HTTP_METHOD_MAX       32u         /* bytes in a method name; more gets 400 */
-#define HTTP_CHUNK_DIGITS_MAX 15u         /* hex digits of a chunk size (< 2^60); more: 400 */
-#define HTTP_CHUNK_EXT_MAX    4096u       /* bytes of extensions on one chunk-size line */
+#define HTTP_HEAD_MAX         (64u << 10)     /* request line, fields, blank line; more gets 431 */
+#define HTTP_FIELDS_COUNT_MAX 100u            /* header fields in one head; more gets 431 */
+#define HTTP_METHOD_MAX       32u             /* bytes in a method name; more gets 400 */
+#define HTTP_CHUNK_DIGITS_MAX 15u             /* hex digits of a chunk size (< 2^60); more: 400 */
+#define HTTP_CHUNK_EXT_MAX    4096u           /* bytes of extensions on one chunk-size line */
 #define HTTP_TRAILERS_MAX     HTTP_FIELDS_MAX /* bytes of trailer fields after the last chunk */
 
 /* Why a request is refused: the status, the error code string and a message for the body. */
@@ -53,10 +53,10 @@ struct http_field {
 };
 
 struct http_req_head {
-    size_t len;             /* bytes of the head, with leading blank lines and its blank line */
-    uint32_t method_off;    /* the method's name, NUL-terminated in the buffer */
+    size_t len;          /* bytes of the head, with leading blank lines and its blank line */
+    uint32_t method_off; /* the method's name, NUL-terminated in the buffer */
     enum http_method method;
-    int minor;              /* HTTP/1.<minor>: 0 or 1 */
+    int minor; /* HTTP/1.<minor>: 0 or 1 */
     unsigned nfields;
     struct http_field fields[HTTP_FIELDS_COUNT_MAX];
     bool chunked;           /* Transfer-Encoding: chunked */
@@ -88,10 +88,10 @@ const char *http_req_head_query(const struct http_req_head *h, const char *name)
 
 struct http_chunked {
     int state;
-    uint64_t left;      /* data bytes of the current chunk not yet fed */
-    unsigned digits;    /* hex digits read of the current size */
-    size_t line;        /* bytes of the current size line's extensions, or of the trailers */
-    bool last;          /* the current size is 0 */
+    uint64_t left;   /* data bytes of the current chunk not yet fed */
+    unsigned digits; /* hex digits read of the current size */
+    size_t line;     /* bytes of the current size line's extensions, or of the trailers */
+    bool last;       /* the current size is 0 */
 };
 
 void http_chunked_init(struct http_chunked *c);

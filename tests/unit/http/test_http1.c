@@ -58,22 +58,45 @@ static void expect_json_error(const char *req, size_t len, int status, const cha
 }
 
 #define EXPECT(req, status, code) expect_json_error(req, sizeof(req) - 1, status, code)
-#define POST "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" \
-             "Authorization: Bearer gsi_tokCHN\r\n"
+
+/* A table of refused requests: each on its own connection, each its JSON error. */
+struct refusal {
+    const char *req;
+    size_t len;
+    int status;
+    const char *code;
+};
+#define REFUSAL(req, status, code)         \
+    {                                      \
+        req, sizeof(req) - 1, status, code \
+    }
+
+static void expect_refusals(const struct refusal *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        expect_json_error(t[i].req, t[i].len, t[i].status, t[i].code);
+    }
+}
+#define POST                                                                    \
+    "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" \
+    "Authorization: Bearer gsi_tokCHN\r\n"
 
 /* RFC 9110 15.6.6: 505 for a major version the server does not support; RFC 9112 2.3: a
  * 1.x server may answer a higher minor version as 1.1, but this one reads 1.0 and 1.1 only
  * and says so. */
 START_TEST(test_version)
 {
-    EXPECT("GET /v1/health HTTP/2.0\r\nHost: t\r\nConnection: close\r\n\r\n", 505,
-           "GSI_EUNSUPPORTED");
-    EXPECT("GET /v1/health HTTP/1.2\r\nHost: t\r\nConnection: close\r\n\r\n", 505,
-           "GSI_EUNSUPPORTED");
-    EXPECT("GET /v1/health HTTP/1.1x\r\nHost: t\r\n\r\n", 400, "GSI_EUSAGE");
-    EXPECT("GET /v1/health\r\nHost: t\r\n\r\n", 400, "GSI_EUSAGE");
-    EXPECT("GET  /v1/health HTTP/1.1\r\nHost: t\r\n\r\n", 400, "GSI_EUSAGE");
-    EXPECT("GET http://t/v1/health HTTP/1.1\r\nHost: t\r\n\r\n", 400, "GSI_EUSAGE");
+    static const struct refusal t[] = {
+        REFUSAL("GET /v1/health HTTP/2.0\r\nHost: t\r\nConnection: close\r\n\r\n", 505,
+                "GSI_EUNSUPPORTED"),
+        REFUSAL("GET /v1/health HTTP/1.2\r\nHost: t\r\nConnection: close\r\n\r\n", 505,
+                "GSI_EUNSUPPORTED"),
+        REFUSAL("GET /v1/health HTTP/1.1x\r\nHost: t\r\n\r\n", 400, "GSI_EUSAGE"),
+        REFUSAL("GET /v1/health\r\nHost: t\r\n\r\n", 400, "GSI_EUSAGE"),
+        REFUSAL("GET  /v1/health HTTP/1.1\r\nHost: t\r\n\r\n", 400, "GSI_EUSAGE"),
+        REFUSAL("GET http://t/v1/health HTTP/1.1\r\nHost: t\r\n\r\n", 400, "GSI_EUSAGE"),
+    };
+    expect_refusals(t, sizeof t / sizeof t[0]);
 }
 END_TEST
 
@@ -81,13 +104,16 @@ END_TEST
  * data by CRLF; anything else cannot be framed: 400. */
 START_TEST(test_bad_chunks)
 {
-    EXPECT(POST "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400, "GSI_EUSAGE");
-    EXPECT(POST "Transfer-Encoding: chunked\r\n\r\n1ffffffffffffffff\r\n{}\r\n0\r\n\r\n", 400,
-           "GSI_EUSAGE");
-    EXPECT(POST "Transfer-Encoding: chunked\r\n\r\n2\r\n{}0\r\n\r\n", 400, "GSI_EUSAGE");
-    EXPECT(POST "Transfer-Encoding: chunked\r\n\r\n2\n{}\r\n0\r\n\r\n", 400, "GSI_EUSAGE");
-    EXPECT(POST "Transfer-Encoding: chunked\r\n\r\n2;a=\x01\r\n{}\r\n0\r\n\r\n", 400,
-           "GSI_EUSAGE");
+    static const struct refusal t[] = {
+        REFUSAL(POST "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", 400, "GSI_EUSAGE"),
+        REFUSAL(POST "Transfer-Encoding: chunked\r\n\r\n1ffffffffffffffff\r\n{}\r\n0\r\n\r\n", 400,
+                "GSI_EUSAGE"),
+        REFUSAL(POST "Transfer-Encoding: chunked\r\n\r\n2\r\n{}0\r\n\r\n", 400, "GSI_EUSAGE"),
+        REFUSAL(POST "Transfer-Encoding: chunked\r\n\r\n2\n{}\r\n0\r\n\r\n", 400, "GSI_EUSAGE"),
+        REFUSAL(POST "Transfer-Encoding: chunked\r\n\r\n2;a=\x01\r\n{}\r\n0\r\n\r\n", 400,
+                "GSI_EUSAGE"),
+    };
+    expect_refusals(t, sizeof t / sizeof t[0]);
     /* Extensions and trailers are read past (RFC 9112 7.1.1, 7.1.2). */
     const char ok[] = POST "Transfer-Encoding: chunked\r\n\r\n2;name=v\r\n{}\r\n0\r\n"
                            "X-Trailer: 1\r\n\r\n";
@@ -101,10 +127,13 @@ END_TEST
 /* RFC 9110 8.6: Content-Length is 1*DIGIT. */
 START_TEST(test_bad_length)
 {
-    EXPECT(POST "Content-Length: abc\r\n\r\n{}", 400, "GSI_EUSAGE");
-    EXPECT(POST "Content-Length: -2\r\n\r\n{}", 400, "GSI_EUSAGE");
-    EXPECT(POST "Content-Length: 2, 2\r\n\r\n{}", 400, "GSI_EUSAGE");
-    EXPECT(POST "Content-Length: 99999999999999999999\r\n\r\n{}", 400, "GSI_EUSAGE");
+    static const struct refusal t[] = {
+        REFUSAL(POST "Content-Length: abc\r\n\r\n{}", 400, "GSI_EUSAGE"),
+        REFUSAL(POST "Content-Length: -2\r\n\r\n{}", 400, "GSI_EUSAGE"),
+        REFUSAL(POST "Content-Length: 2, 2\r\n\r\n{}", 400, "GSI_EUSAGE"),
+        REFUSAL(POST "Content-Length: 99999999999999999999\r\n\r\n{}", 400, "GSI_EUSAGE"),
+    };
+    expect_refusals(t, sizeof t / sizeof t[0]);
 }
 END_TEST
 
@@ -113,8 +142,8 @@ END_TEST
 START_TEST(test_head_caps)
 {
     static char big[80 << 10];
-    int n = snprintf(big, sizeof big, "GET /v1/health?a=%0*d HTTP/1.1\r\nHost: t\r\n\r\n",
-                     9 << 10, 0);
+    int n =
+        snprintf(big, sizeof big, "GET /v1/health?a=%0*d HTTP/1.1\r\nHost: t\r\n\r\n", 9 << 10, 0);
     expect_json_error(big, (size_t)n, 414, "GSI_ELIMIT");
     n = snprintf(big, sizeof big, "GET /v1/health HTTP/1.1\r\nHost: t\r\nX-A: %0*d\r\n\r\n",
                  17 << 10, 0);
@@ -139,14 +168,17 @@ END_TEST
  * obs-fold and a bare LF are refused with 400, never cut short or joined. */
 START_TEST(test_field_syntax)
 {
-    EXPECT("GET /v1/me HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer gsi_tokCHN\0x\r\n\r\n", 400,
-           "GSI_EUSAGE");
-    EXPECT("GET /v1/me HTTP/1.1\r\nHost: t\r\nAuthorization : Bearer gsi_tokCHN\r\n\r\n", 400,
-           "GSI_EUSAGE");
-    EXPECT("GET /v1/me HTTP/1.1\r\nHost: t\r\nX-A: 1\r\n  folded\r\n\r\n", 400, "GSI_EUSAGE");
-    EXPECT("GET /v1/me HTTP/1.1\nHost: t\r\n\r\n", 400, "GSI_EUSAGE");
-    EXPECT("GET /v1/me HTTP/1.1\r\nHost: t\r\nX-A: a\rb\r\n\r\n", 400, "GSI_EUSAGE");
-    EXPECT("GET /v1/me HTTP/1.1\r\nHost: t\r\nNo colon\r\n\r\n", 400, "GSI_EUSAGE");
+    static const struct refusal t[] = {
+        REFUSAL("GET /v1/me HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer gsi_tokCHN\0x\r\n\r\n",
+                400, "GSI_EUSAGE"),
+        REFUSAL("GET /v1/me HTTP/1.1\r\nHost: t\r\nAuthorization : Bearer gsi_tokCHN\r\n\r\n", 400,
+                "GSI_EUSAGE"),
+        REFUSAL("GET /v1/me HTTP/1.1\r\nHost: t\r\nX-A: 1\r\n  folded\r\n\r\n", 400, "GSI_EUSAGE"),
+        REFUSAL("GET /v1/me HTTP/1.1\nHost: t\r\n\r\n", 400, "GSI_EUSAGE"),
+        REFUSAL("GET /v1/me HTTP/1.1\r\nHost: t\r\nX-A: a\rb\r\n\r\n", 400, "GSI_EUSAGE"),
+        REFUSAL("GET /v1/me HTTP/1.1\r\nHost: t\r\nNo colon\r\n\r\n", 400, "GSI_EUSAGE"),
+    };
+    expect_refusals(t, sizeof t / sizeof t[0]);
 }
 END_TEST
 
