@@ -1,11 +1,9 @@
 /*
- * conn.c — one connection's state machine (see conn.h): read a head, read its body, answer
+ * conn.c — one connection's state machine (see internal.h): read a head, read its body, answer
  * (here for reads, on a writer for the rest), write, then the next request or the close.
  * One request at a time: bytes of the next request that arrive early stay in the buffer
  * until the answer to this one is written (pipelining), then are read from there.
  */
-#include "http/conn.h"
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,11 +11,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "http/internal.h"
+
 enum step { STEP_GO, STEP_WAIT, STEP_CLOSED };
 
 #define BODY_ROOM 16384u /* bytes a read of a body may take at once */
 
-struct http_conn *http_conn_new(struct http_loop *l, int fd, const char *ip)
+struct http_conn *http__conn_new(struct http_loop *l, int fd, const char *ip)
 {
     struct http_conn *c = calloc(1, sizeof *c);
     char *in = malloc(HTTP_IN_FIRST);
@@ -31,14 +31,14 @@ struct http_conn *http_conn_new(struct http_loop *l, int fd, const char *ip)
     c->loop = l;
     c->fd = fd;
     c->st = CONN_HEAD;
-    c->last_io_ms = http_loop_now_ms();
+    c->last_io_ms = http__loop_now_ms();
     strncpy(c->ip, ip, sizeof c->ip - 1);
     gsi_buf_init(&c->body, l->s->body_max);
     http_resp_init(&c->resp);
     return c;
 }
 
-void http_conn_free(struct http_conn *c)
+void http__conn_free(struct http_conn *c)
 {
     free(c->in);
     free(c->out_owned);
@@ -91,7 +91,7 @@ static int read_some(struct http_conn *c)
         return -1;
     }
     c->in_len += (size_t)n;
-    c->last_io_ms = http_loop_now_ms();
+    c->last_io_ms = http__loop_now_ms();
     return 1;
 }
 
@@ -99,11 +99,11 @@ static int read_some(struct http_conn *c)
  * cannot be framed. The close lingers (linger_start) so that the client reads the answer. */
 static enum step refuse(struct http_conn *c, int status, const char *code, const char *msg)
 {
-    http_reply_error(c, status, code, msg);
+    http__reply_error(c, status, code, msg);
     c->close_after = true;
     c->keep_alive = false;
     http_guard_phase(c->loop->s->guard, &c->g, HTTP_GUARD_BUSY);
-    http_reply_build(c);
+    http__reply_build(c);
     c->st = CONN_WRITE;
     return STEP_GO;
 }
@@ -142,7 +142,7 @@ static enum step on_head(struct http_conn *c)
          * a connection with nothing else in flight fit the socket's buffer. */
         static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
         if (send(c->fd, cont, sizeof cont - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof cont - 1)) {
-            http_loop_close(c);
+            http__loop_close(c);
             return STEP_CLOSED;
         }
     }
@@ -211,30 +211,30 @@ static enum step step_body(struct http_conn *c)
 }
 
 /* Reads are answered here, on the loop; anything else waits for its commit on a writer,
- * its connection out of the epoll set until the writer hands it back (http_conn_resume). */
+ * its connection out of the epoll set until the writer hands it back (http__conn_resume). */
 static enum step step_dispatch(struct http_conn *c)
 {
     struct http_server *s = c->loop->s;
     enum http_method m = c->head.method;
     if (m != HTTP_GET && m != HTTP_HEAD && m != HTTP_OTHER) {
-        http_loop_watch(c, 0);
+        http__loop_watch(c, 0);
         c->st = CONN_PARKED;
-        if (http_server_enqueue(s, c)) {
+        if (http__server_enqueue(s, c)) {
             return STEP_WAIT; /* the writer's now: not to be touched */
         }
     }
-    http_server_handle(s, c);
-    http_reply_build(c);
+    http__server_handle(s, c);
+    http__reply_build(c);
     c->st = CONN_WRITE;
     return STEP_GO;
 }
 
-void http_conn_resume(struct http_conn *c)
+void http__conn_resume(struct http_conn *c)
 {
-    http_reply_build(c);
+    http__reply_build(c);
     c->st = CONN_WRITE;
-    http_loop_watch(c, EPOLLIN); /* back in the set; step_write asks for EPOLLOUT if need be */
-    http_conn_event(c, 0);
+    http__loop_watch(c, EPOLLIN); /* back in the set; step_write asks for EPOLLOUT if need be */
+    http__conn_event(c, 0);
 }
 
 /* After a refusal: the write side is shut, so the client reads the answer and its end;
@@ -247,7 +247,7 @@ static void linger_start(struct http_conn *c)
     c->st = CONN_LINGER;
     c->dropped = 0;
     http_guard_phase(c->loop->s->guard, &c->g, HTTP_GUARD_DRAIN);
-    http_loop_watch(c, EPOLLIN);
+    http__loop_watch(c, EPOLLIN);
 }
 
 static void linger_read(struct http_conn *c)
@@ -259,10 +259,10 @@ static void linger_read(struct http_conn *c)
             return;
         }
         if (n <= 0 || (c->dropped += (size_t)n) > HTTP_DRAIN_MAX) {
-            http_loop_close(c);
+            http__loop_close(c);
             return;
         }
-        c->last_io_ms = http_loop_now_ms();
+        c->last_io_ms = http__loop_now_ms();
     }
 }
 
@@ -280,7 +280,7 @@ static enum step finish(struct http_conn *c)
         return STEP_WAIT;
     }
     if (!c->keep_alive || atomic_load(&s->stopping)) {
-        http_loop_close(c);
+        http__loop_close(c);
         return STEP_CLOSED;
     }
     size_t left = c->in_len - c->in_pos;
@@ -298,7 +298,7 @@ static enum step finish(struct http_conn *c)
     c->too_big = false;
     c->st = CONN_HEAD;
     http_guard_phase(s->guard, &c->g, HTTP_GUARD_HEAD);
-    http_loop_watch(c, EPOLLIN);
+    http__loop_watch(c, EPOLLIN);
     return STEP_GO;
 }
 
@@ -308,14 +308,14 @@ static enum step step_write(struct http_conn *c)
         struct msghdr mh = { .msg_iov = c->iov, .msg_iovlen = 2 };
         ssize_t w = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
         if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            http_loop_watch(c, EPOLLOUT);
+            http__loop_watch(c, EPOLLOUT);
             return STEP_WAIT;
         }
         if (w < 0 && errno == EINTR) {
             continue;
         }
         if (w < 0) {
-            http_loop_close(c);
+            http__loop_close(c);
             return STEP_CLOSED;
         }
         for (int i = 0; i < 2; i++) {
@@ -325,7 +325,7 @@ static enum step step_write(struct http_conn *c)
             w -= (ssize_t)k;
         }
     }
-    c->last_io_ms = http_loop_now_ms();
+    c->last_io_ms = http__loop_now_ms();
     return finish(c);
 }
 
@@ -356,7 +356,7 @@ static void drive(struct http_conn *c)
     }
 }
 
-void http_conn_event(struct http_conn *c, uint32_t events)
+void http__conn_event(struct http_conn *c, uint32_t events)
 {
     switch (c->st) {
     case CONN_PARKED:
@@ -369,7 +369,7 @@ void http_conn_event(struct http_conn *c, uint32_t events)
         if (events != 0) {
             int rc = read_some(c);
             if (rc < 0) {
-                http_loop_close(c);
+                http__loop_close(c);
                 return;
             }
             if (rc == 0) {

@@ -17,7 +17,7 @@
  *   - BUSY (being answered, or waiting for its commit): never closed by the guard.
  *
  * And while more than `conn_max` connections are open (the server accepts a few more than
- * that, HTTP_CONN_SPARE in conn.h), the one that has waited longest in HEAD (at least
+ * that, HTTP_CONN_SPARE in internal.h), the one that has waited longest in HEAD (at least
  * HTTP_GUARD_EVICT_MS) is closed to make room, at each new connection and each look: a
  * client that sends a whole head at once is never the one waiting longest, so it is served
  * while the attack goes on.

@@ -1,5 +1,5 @@
 /*
- * loop.c — the event-loop threads (see conn.h): each has its own epoll set (level-triggered),
+ * loop.c — the event-loop threads (see internal.h): each has its own epoll set (level-triggered),
  * an eventfd through which writers hand connections back, and the one listening socket,
  * registered with EPOLLEXCLUSIVE so that a new connection wakes one loop, not all. Here:
  * accepting within the connection cap and the per-address cap, the idle timeout, the Date
@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "http/conn.h"
+#include "http/internal.h"
 #include "http/log.h"
 
 #define LOOP_TICK_MS 100 /* how often a loop looks at its idle connections */
@@ -27,14 +27,14 @@
 /* The listening socket's and the eventfd's tags in epoll's data (a connection's is itself). */
 static char tag_listen, tag_wake;
 
-int64_t http_loop_now_ms(void)
+int64_t http__loop_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void http_loop_watch(struct http_conn *c, uint32_t events)
+void http__loop_watch(struct http_conn *c, uint32_t events)
 {
     if (events == c->events) {
         return;
@@ -76,11 +76,11 @@ static bool ip_count(struct http_server *s, const char *ip, int delta)
     return ok;
 }
 
-void http_loop_close(struct http_conn *c)
+void http__loop_close(struct http_conn *c)
 {
     struct http_loop *l = c->loop;
     struct http_server *s = l->s;
-    http_loop_watch(c, 0);
+    http__loop_watch(c, 0);
     http_guard_close(s->guard, &c->g); /* before the descriptor can be reused */
     close(c->fd);
     ip_count(s, c->ip, -1);
@@ -93,7 +93,7 @@ void http_loop_close(struct http_conn *c)
         c->next->prev = c->prev;
     }
     l->nconns--;
-    http_conn_free(c);
+    http__conn_free(c);
     atomic_fetch_sub(&s->nconn, 1);
 }
 
@@ -123,7 +123,7 @@ static void adopt(struct http_loop *l, int fd, const struct sockaddr_storage *ss
         atomic_fetch_sub(&s->nconn, 1);
         return;
     }
-    struct http_conn *c = http_conn_new(l, fd, ip);
+    struct http_conn *c = http__conn_new(l, fd, ip);
     if (c == NULL) {
         ip_count(s, ip, -1);
         close(fd);
@@ -141,7 +141,7 @@ static void adopt(struct http_loop *l, int fd, const struct sockaddr_storage *ss
     l->conns = c;
     l->nconns++;
     http_guard_open(s->guard, &c->g, fd);
-    http_loop_watch(c, EPOLLIN);
+    http__loop_watch(c, EPOLLIN);
 }
 
 /* Accepts while there is room: a place is taken before accept(2), so the loops never let in
@@ -181,12 +181,12 @@ static void take_done(struct http_loop *l)
     pthread_mutex_unlock(&l->mu);
     while (c != NULL) {
         struct http_conn *next = c->wnext;
-        http_conn_resume(c);
+        http__conn_resume(c);
         c = next;
     }
 }
 
-void http_loop_wake(struct http_conn *c)
+void http__loop_wake(struct http_conn *c)
 {
     struct http_loop *l = c->loop;
     pthread_mutex_lock(&l->mu);
@@ -224,7 +224,7 @@ static void tick(struct http_loop *l, int64_t now)
         bool stop_late = l->stop_ms > 0 && now - l->stop_ms > HTTP_STOP_GRACE_MS;
         bool idle = idle_ms > 0 && now - c->last_io_ms > idle_ms;
         if (c->st != CONN_PARKED && (stop_idle || stop_late || idle)) {
-            http_loop_close(c);
+            http__loop_close(c);
         }
     }
     if (l->stop_ms == 0 && !l->listening && atomic_load(&s->nconn) < s->conn_cap) {
@@ -247,10 +247,10 @@ static void *loop_main(void *arg)
             } else if (p == &tag_wake) {
                 take_done(l);
             } else {
-                http_conn_event(p, evs[i].events);
+                http__conn_event(p, evs[i].events);
             }
         }
-        int64_t now = http_loop_now_ms();
+        int64_t now = http__loop_now_ms();
         if (atomic_load(&s->stopping) && l->stop_ms == 0) {
             l->stop_ms = now;
             listen_watch(l, false);
@@ -316,7 +316,7 @@ static void loop_free(struct http_loop *l)
     pthread_mutex_destroy(&l->mu);
 }
 
-int http_loops_start(struct http_server *s, unsigned n, struct gsi_err *err)
+int http__loops_start(struct http_server *s, unsigned n, struct gsi_err *err)
 {
     if (listen_open(s, err) < 0) {
         return err->code;
@@ -329,14 +329,14 @@ int http_loops_start(struct http_server *s, unsigned n, struct gsi_err *err)
         struct http_loop *l = &s->loops[s->nloops];
         if (loop_init(l, s) < 0 || pthread_create(&l->thread, NULL, loop_main, l) != 0) {
             loop_free(l);
-            http_loops_stop(s);
+            http__loops_stop(s);
             return gsi_err_set(err, GSI_ENOMEM, "cannot start the server's event loops");
         }
     }
     return 0;
 }
 
-void http_loops_stop(struct http_server *s)
+void http__loops_stop(struct http_server *s)
 {
     atomic_store(&s->stopping, true);
     uint64_t one = 1;

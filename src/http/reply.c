@@ -1,11 +1,11 @@
 /* reply.c — a response as the bytes to send: the status line, the fields, the body
- * (see conn.h). Every response is written whole with its Content-Length. */
+ * (see internal.h). Every response is written whole with its Content-Length. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "http/assets.h"
-#include "http/conn.h"
+#include "http/internal.h"
 
 /* RFC 9110 section 15's reason phrases for the statuses the server sends. */
 static const char *reason(int status)
@@ -93,7 +93,7 @@ static void asset_fields(struct head_w *w, bool gz)
     }
 }
 
-void http_reply_build(struct http_conn *c)
+void http__reply_build(struct http_conn *c)
 {
     struct http_resp *r = &c->resp;
     const char *body = r->static_body != NULL ? r->static_body : r->body.data;
@@ -140,7 +140,7 @@ void http_reply_build(struct http_conn *c)
     c->iov[1].iov_len = no_body || body == NULL ? 0 : len;
 }
 
-void http_reply_error(struct http_conn *c, int status, const char *code, const char *msg)
+void http__reply_error(struct http_conn *c, int status, const char *code, const char *msg)
 {
     http_resp_release(&c->resp);
     http_resp_init(&c->resp);
@@ -150,7 +150,7 @@ void http_reply_error(struct http_conn *c, int status, const char *code, const c
     c->asset = false;
 }
 
-bool http_reply_asset(struct http_conn *c)
+bool http__reply_asset(struct http_conn *c)
 {
     const struct http_asset *a = http_asset_find(c->head.check.path);
     if (a == NULL) {

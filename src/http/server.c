@@ -2,7 +2,7 @@
  * server.c — GSI's own HTTP/1.1 server: starting and stopping it, the writer pool, and what
  * a complete request is answered with (routing, authentication, the handler, the dashboard's
  * files). The event loops are loop.c's, a connection's life conn.c's, the reader parse.c's
- * (see http.h, conn.h and docs/internals/http.md).
+ * (see http.h, internal.h and docs/internals/http.md).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "http/auth.h"
-#include "http/conn.h"
+#include "http/internal.h"
 #include "http/log.h"
 
 static const char *query_lookup(void *ctx, const char *name)
@@ -77,7 +77,7 @@ static int route_and_auth(struct http_server *s, struct http_conn *c, struct htt
     return 0;
 }
 
-void http_server_handle(struct http_server *s, struct http_conn *c)
+void http__server_handle(struct http_server *s, struct http_conn *c)
 {
     enum http_method m = c->head.method;
     c->allow[0] = '\0';
@@ -86,7 +86,7 @@ void http_server_handle(struct http_server *s, struct http_conn *c)
     http_resp_init(&c->resp);
     /* Everything outside /v1/ that a GET or HEAD asks for is the dashboard's. */
     if ((m == HTTP_GET || m == HTTP_HEAD) && strncmp(c->head.check.path, "/v1/", 4) != 0 &&
-        http_reply_asset(c)) {
+        http__reply_asset(c)) {
         return;
     }
     struct http_req req;
@@ -104,7 +104,7 @@ void http_server_handle(struct http_server *s, struct http_conn *c)
     }
 }
 
-bool http_server_enqueue(struct http_server *s, struct http_conn *c)
+bool http__server_enqueue(struct http_server *s, struct http_conn *c)
 {
     pthread_mutex_lock(&s->mu);
     if (s->writers_stopping || s->nwriters == 0) {
@@ -140,8 +140,8 @@ static void *writer_main(void *arg)
             s->queue_tail = NULL;
         }
         pthread_mutex_unlock(&s->mu);
-        http_server_handle(s, c);
-        http_loop_wake(c); /* the connection is the loop's again from here */
+        http__server_handle(s, c);
+        http__loop_wake(c); /* the connection is the loop's again from here */
         pthread_mutex_lock(&s->mu);
     }
     pthread_mutex_unlock(&s->mu);
@@ -241,7 +241,7 @@ int http_server_start(struct http_server **out, const struct http_server_opts *o
         long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
         threads = ncpu > 4 ? (unsigned)ncpu : 4u;
     }
-    if (http_loops_start(s, threads > HTTP_THREADS_MAX ? HTTP_THREADS_MAX : threads, err) < 0) {
+    if (http__loops_start(s, threads > HTTP_THREADS_MAX ? HTTP_THREADS_MAX : threads, err) < 0) {
         server_free(s);
         return err->code;
     }
@@ -261,7 +261,7 @@ void http_server_stop(struct http_server *s)
     }
     /* The loops first: they stop accepting and wait for the parked requests, which the
      * writers still run; then the writers, with nothing left queued. */
-    http_loops_stop(s);
+    http__loops_stop(s);
     server_free(s);
     http_log_flush();
 }

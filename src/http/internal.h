@@ -1,5 +1,5 @@
 /*
- * conn.h — the server's insides, shared by server.c (start, stop, the writer pool, routing),
+ * internal.h — the server's insides, shared by server.c (start, stop, the writer pool, routing),
  * loop.c (the event-loop threads: accept, limits, idle timeout), conn.c (one connection's
  * state machine) and reply.c (responses as bytes). Not a public header.
  *
@@ -15,8 +15,8 @@
  * that runs its request does, and the loop does not look at it (its descriptor is out of the
  * loop's epoll set) until the writer hands it back.
  */
-#ifndef GSI_HTTP_CONN_H
-#define GSI_HTTP_CONN_H
+#ifndef GSI_HTTP_INTERNAL_H
+#define GSI_HTTP_INTERNAL_H
 
 #include <netinet/in.h>
 #include <pthread.h>
@@ -125,42 +125,42 @@ struct http_server {
 
 /* Routes, authenticates and runs the handler of c's request, filling c->resp, c->allow and
  * c->www_auth; or answers a dashboard file. On a loop thread for reads, a writer otherwise. */
-void http_server_handle(struct http_server *s, struct http_conn *c);
+void http__server_handle(struct http_server *s, struct http_conn *c);
 /* Hands a PARKED connection to a writer. false when the writers are gone (stopping): then
  * the caller runs the request itself. */
-bool http_server_enqueue(struct http_server *s, struct http_conn *c);
+bool http__server_enqueue(struct http_server *s, struct http_conn *c);
 
 /* --- loop.c -------------------------------------------------------------------------- */
 
-int http_loops_start(struct http_server *s, unsigned n, struct gsi_err *err);
+int http__loops_start(struct http_server *s, unsigned n, struct gsi_err *err);
 /* Stops accepting, lets requests in flight finish (at most HTTP_STOP_GRACE_MS, but never
  * cutting a parked one), joins the loops. */
-void http_loops_stop(struct http_server *s);
+void http__loops_stop(struct http_server *s);
 /* A writer hands c back to its loop, response ready. */
-void http_loop_wake(struct http_conn *c);
+void http__loop_wake(struct http_conn *c);
 /* Changes what c's loop waits for on its descriptor (0: takes it out of the set). */
-void http_loop_watch(struct http_conn *c, uint32_t events);
+void http__loop_watch(struct http_conn *c, uint32_t events);
 /* Closes c and frees it. */
-void http_loop_close(struct http_conn *c);
-int64_t http_loop_now_ms(void);
+void http__loop_close(struct http_conn *c);
+int64_t http__loop_now_ms(void);
 
 /* --- conn.c -------------------------------------------------------------------------- */
 
 /* A new connection on `fd` (non-blocking), its address `ip`. NULL: out of memory. */
-struct http_conn *http_conn_new(struct http_loop *l, int fd, const char *ip);
+struct http_conn *http__conn_new(struct http_loop *l, int fd, const char *ip);
 /* The descriptor is readable or writable (epoll's bits). */
-void http_conn_event(struct http_conn *c, uint32_t events);
+void http__conn_event(struct http_conn *c, uint32_t events);
 /* A writer finished c's request: send its response. */
-void http_conn_resume(struct http_conn *c);
-void http_conn_free(struct http_conn *c);
+void http__conn_resume(struct http_conn *c);
+void http__conn_free(struct http_conn *c);
 
 /* --- reply.c ------------------------------------------------------------------------- */
 
 /* Lays out c->resp as the bytes to send (c->out_head and c->iov). */
-void http_reply_build(struct http_conn *c);
+void http__reply_build(struct http_conn *c);
 /* Sets c->resp to the JSON error (status, code, msg). */
-void http_reply_error(struct http_conn *c, int status, const char *code, const char *msg);
+void http__reply_error(struct http_conn *c, int status, const char *code, const char *msg);
 /* Sends an embedded dashboard file for a GET or HEAD outside /v1/. false: no such file. */
-bool http_reply_asset(struct http_conn *c);
+bool http__reply_asset(struct http_conn *c);
 
 #endif
