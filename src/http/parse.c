@@ -100,8 +100,10 @@ static size_t query_decode(char *dst, const char *src, size_t n)
             (lo = hex_digit(src[i + 2])) >= 0) {
             dst[o++] = (char)(hi * 16 + lo);
             i += 2;
+        } else if (src[i] == '+') {
+            dst[o++] = ' ';
         } else {
-            dst[o++] = src[i] == '+' ? ' ' : src[i];
+            dst[o++] = src[i];
         }
     }
     return o;
