@@ -172,6 +172,12 @@ static int request_line(struct http_req_head *h, char *buf, size_t start, size_t
         return refuse(e, 414, "GSI_ELIMIT", "the request target is longer than %u bytes",
                       HTTP_URI_MAX);
     }
+    /* head.c reads the target as a C string: a NUL in it must be refused here. */
+    for (size_t i = 0; i < tlen; i++) {
+        if ((unsigned char)target[i] < 0x21 || target[i] == 0x7f) {
+            return refuse(e, 400, "GSI_EUSAGE", "the request target holds a control byte");
+        }
+    }
     if (tlen == 0 || target[0] != '/') {
         return refuse(e, 400, "GSI_EUSAGE",
                       "the request target must be a path starting with '/' (RFC 9112 3.2.1)");

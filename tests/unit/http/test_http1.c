@@ -95,6 +95,8 @@ START_TEST(test_version)
         REFUSAL("GET /v1/health\r\nHost: t\r\n\r\n", 400, "GSI_EUSAGE"),
         REFUSAL("GET  /v1/health HTTP/1.1\r\nHost: t\r\n\r\n", 400, "GSI_EUSAGE"),
         REFUSAL("GET http://t/v1/health HTTP/1.1\r\nHost: t\r\n\r\n", 400, "GSI_EUSAGE"),
+        /* A raw NUL in the target is refused, not read as the end of the path. */
+        REFUSAL("GET /v1/health\0x HTTP/1.1\r\nHost: t\r\n\r\n", 400, "GSI_EUSAGE"),
     };
     expect_refusals(t, sizeof t / sizeof t[0]);
 }
