@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(build-essential meson ninja-build pkg-config clang llvm libclang-rt-14-dev clang-tidy check
-      libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libjansson-dev libmicrohttpd-dev
+      libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libjansson-dev
       python3 gawk)
 # The journal as tlog-tiles: Go's sumdb/tlog checker, an nginx mirror, a Python cosignature
 # verifier (tests/tlog/).

@@ -2,9 +2,9 @@
  * guard.h — the server's watch over slow clients (slowloris): a deadline for each request's
  * head, a minimum rate for its body, and room for new clients when every connection is taken.
  *
- * libmicrohttpd's own timeout is an idle timeout, restarted by every byte, so a client that
- * sends its head one byte at a time keeps its connection for ever; a thousand such clients
- * take every connection. The guard keeps a list of the open connections with the phase each
+ * An idle timeout alone is restarted by every byte, so a client that sends its head one byte
+ * at a time would keep its connection for ever; a thousand such clients would take every
+ * connection. The guard keeps a list of the open connections with the phase each
  * is in and since when, and a thread that looks at it a few times a second:
  *
  *   - HEAD (accepted, or its last response sent, and its next request's head not yet all
@@ -16,16 +16,16 @@
  *     sent once it ends): closed past `head_ms`, whatever its rate.
  *   - BUSY (being answered, or waiting for its commit): never closed by the guard.
  *
- * And while more than `conn_max` connections are open (the server lets libmicrohttpd accept
- * a few more than that), the one that has waited longest in HEAD (at least
+ * And while more than `conn_max` connections are open (the server accepts a few more than
+ * that, HTTP_CONN_SPARE in internal.h), the one that has waited longest in HEAD (at least
  * HTTP_GUARD_EVICT_MS) is closed to make room, at each new connection and each look: a
  * client that sends a whole head at once is never the one waiting longest, so it is served
  * while the attack goes on.
  *
- * Closing is shutdown(2) on the socket, under the list's lock; libmicrohttpd then sees the
- * end of the stream and closes the connection itself (and tells the server, which calls
+ * Closing is shutdown(2) on the socket, under the list's lock; the connection's event loop
+ * then reads the end of the stream and closes the connection itself, calling
  * http_guard_close before the descriptor is closed, so a descriptor is never shut down after
- * it was reused). Times come from `clock` (milliseconds), which tests replace.
+ * it was reused. Times come from `clock` (milliseconds), which tests replace.
  */
 #ifndef GSI_HTTP_GUARD_H
 #define GSI_HTTP_GUARD_H
@@ -48,7 +48,7 @@ struct http_guard_conn {
     enum http_guard_phase phase;
     int64_t since_ms; /* when the phase began */
     uint64_t body;    /* body bytes read in this BODY phase */
-    bool cut;         /* shut down by the guard; waiting for libmicrohttpd to close it */
+    bool cut;         /* shut down by the guard; waiting for its loop to close it */
 };
 
 struct http_guard_opts {

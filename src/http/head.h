@@ -3,9 +3,9 @@
  * before it routes the request: message framing (RFC 9112 section 6), the size of the
  * request target and of the fields, bytes a field may not hold, and the raw path.
  *
- * libmicrohttpd parses the head; the server walks the fields it kept and fills a
- * `struct http_head`, then asks http_head_verdict() whether the request may go on. Keeping
- * the rules here, free of libmicrohttpd, lets the tests and the fuzzer call them directly.
+ * The server's reader (parse.h) splits the head and records each part here with its length,
+ * then asks http_head_verdict() whether the request may go on. Keeping these rules apart
+ * from the reader lets the tests and the fuzzer call them directly.
  *
  *     struct http_head h;
  *     http_head_init(&h);

@@ -1,12 +1,12 @@
 /*
  * http.h — the HTTP/JSON server in front of the platform.
  *
- * One server is one libmicrohttpd daemon: an epoll event loop per thread of a fixed pool,
- * each thread parsing requests and answering reads (GET, HEAD) itself. A request that
- * changes something is handed to a pool of writer threads while its connection is
- * suspended: the writer calls the platform, which group-commits it with the other writes in
- * flight, and the response is sent only after that commit returned (see
- * docs/internals/http.md).
+ * One server is GSI's own HTTP/1.1 server: an epoll event loop per thread of a fixed pool,
+ * each thread reading requests (strictly, every refusal a JSON error) and answering reads
+ * (GET, HEAD) itself. A request that changes something is handed to a pool of writer
+ * threads while its connection is parked: the writer calls the platform, which
+ * group-commits it with the other writes in flight, and the response is sent only after that
+ * commit returned (see docs/internals/http.md).
  *
  *     struct http_server_opts o;
  *     http_server_opts_init(&o);
@@ -52,7 +52,7 @@ struct http_server_opts {
     unsigned head_timeout_s;   /* a request's head must be in within this (see guard.h) */
     unsigned body_rate;        /* bytes/s a body must average once past head_timeout_s */
     int64_t (*clock_ms)(void); /* the guard's clock in milliseconds; NULL: monotonic (tests) */
-    int quiet;                 /* 1: no error log from libmicrohttpd on stderr */
+    int quiet;                 /* 1: no log line about accept(2) failures on stderr */
 };
 
 /* Fills `o` with the defaults above and 127.0.0.1:8080. */

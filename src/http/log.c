@@ -64,7 +64,7 @@ void http_log_v(const char *fmt, va_list ap)
         vfprintf(out, fmt, ap);
         size_t n = strlen(fmt);
         if (n == 0 || fmt[n - 1] != '\n') {
-            fputc('\n', out); /* libmicrohttpd's formats end with one already */
+            fputc('\n', out); /* a format may end with one already */
         }
         fflush(out);
     } else {

@@ -5,7 +5,7 @@
  * path parameters, the query and the body from `req`, and either fills `resp` (usually with
  * http_resp_json) and returns 0, or returns a negative GSI_E* code with req->err filled, which
  * the server turns into {"error":{"code":"GSI_E…","message":"…"}} with the code's HTTP status
- * (gsi_err_http_status). Handlers know nothing of libmicrohttpd, so tests can call them
+ * (gsi_err_http_status). Handlers know nothing of connections or sockets, so tests can call them
  * directly.
  *
  * The route table (routes.c) is the one list of what the API answers; docs/api.yaml must name

@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)http_method_parse(line);
 
     /* The head checks: the line as the target, and the body's lines as "name: value"
-     * fields (NULs included, as libmicrohttpd hands them over with their lengths). */
+     * fields (NULs included, with their lengths, as the server's reader passes them on). */
     static struct http_head head;
     http_head_init(&head);
     http_head_uri(&head, line);
