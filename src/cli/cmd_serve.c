@@ -92,7 +92,7 @@ static int serve_args_parse(struct serve_args *a, int argc, char **argv)
         CLI_OPT_U64("--checkpoint-every", "S", &n.checkpoint_every, 0, 86400,
                     "sign a checkpoint every S seconds when the journal grew\n"
                     "(default 1; 0: never, only at shutdown)"),
-        CLI_OPT_FLAG("--quiet", &n.quiet, "no error log from the HTTP library"),
+        CLI_OPT_FLAG("--quiet", &n.quiet, "no log line when accepting a connection fails"),
         CLI_OPT_STRING("--witness-key", "FILE", &a->witness_key,
                        "witness other logs (POST /add-checkpoint), cosigning with\n"
                        "this key (`gsi witness keygen`)"),
