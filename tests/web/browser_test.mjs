@@ -484,7 +484,9 @@ async function cooperation(page, base, ethToken) {
   if (!check(off.status === 201, `cooperation: ETH offers 4 places through the API (HTTP ${off.status})`)) return;
   await page.goto(`${base}/#/cooperation`);
   await page.waitForSelector('#request');
-  check(await page.$(`table[data-kind=offers] tr[data-id="${off.body.case}"]`) !== null, 'cooperation: the open offer is listed');
+  // The form is drawn before the lists arrive: wait for the row rather than look once.
+  const offerRow = await page.waitForSelector(`table[data-kind=offers] tr[data-id="${off.body.case}"]`, { timeout: 15000 }).catch(() => null);
+  check(offerRow !== null, 'cooperation: the open offer is listed');
   await axe(page, 'cooperation (signed in)');
   await fillForm(page, 'request', { domain: 'maritime', title: 'Coast guard officers', places: '3', languages: 'english' });
   await refusedAt(page, 'request', 'languages', '/languages/0: expected an ISO 639 code', '/v1/cooperation/requests');
