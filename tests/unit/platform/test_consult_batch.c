@@ -37,13 +37,7 @@ static struct platform_delegate eth, eri;
 
 static int64_t sql_int(const char *q)
 {
-    struct gsi_err err = GSI_ERR_INIT;
-    struct store *s;
-    int64_t v = -1;
-    ck_assert_msg(store_open(&s, fx.db, &err) == 0, "%s", err.msg);
-    ck_assert_msg(store_query_int(s, &v, -1, q, NULL, 0, &err) == 0, "%s: %s", q, err.msg);
-    store_close(s);
-    return v;
+    return fixture_platform_sql_int(&fx, q);
 }
 
 static void setup(void)
