@@ -23,6 +23,7 @@
 #include <stdlib.h>
 
 #include "platform/platform.h"
+#include "store/store.h"
 
 struct fixture_platform {
     char dir[64];
@@ -91,6 +92,19 @@ static inline void fixture_platform_delegate_add(struct platform *p, struct plat
     ck_assert_msg(platform_delegate_add(p, d, token != NULL ? token : dropped, party, role,
                                         "Test Person", NULL, &err) == 0,
                   "%s", err.msg);
+}
+
+/* The first column of the first row of query `q` on fx's database, through a connection of
+ * its own (-1 when it has no row). */
+static inline int64_t fixture_platform_sql_int(const struct fixture_platform *fx, const char *q)
+{
+    struct gsi_err err = GSI_ERR_INIT;
+    struct store *s;
+    int64_t v = -1;
+    ck_assert_msg(store_open(&s, fx->db, &err) == 0, "%s", err.msg);
+    ck_assert_msg(store_query_int(s, &v, -1, q, NULL, 0, &err) == 0, "%s: %s", q, err.msg);
+    store_close(s);
+    return v;
 }
 
 #endif

@@ -16,64 +16,41 @@
  * Expected outcomes follow from the rules in docs/internals/consultations.md, written beside
  * each check. */
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
+#include "fixture_platform.h"
 #include "harness.h"
 #include "platform/consult.h"
-#include "platform/consult_live.h"
 #include "platform/internal.h"
 #include "platform/platform.h"
 #include "platform/proc.h"
 #include "store/store.h"
 
-static char dir[64];
-static char db[128];
+static struct fixture_platform fx;
 static struct platform *p;
 static struct platform_delegate eth, eri;
 
 static int64_t sql_int(const char *q)
 {
-    struct gsi_err err = GSI_ERR_INIT;
-    struct store *s;
-    int64_t v = -1;
-    ck_assert_msg(store_open(&s, db, &err) == 0, "%s", err.msg);
-    ck_assert_msg(store_query_int(s, &v, -1, q, NULL, 0, &err) == 0, "%s: %s", q, err.msg);
-    store_close(s);
-    return v;
+    return fixture_platform_sql_int(&fx, q);
 }
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/gsi-consult-batch.XXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(db, sizeof db, "%s/t.db", dir);
-    struct platform_opts o;
-    platform_opts_init(&o);
-    o.db = db;
-    struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_msg(platform_init(&o, NULL, &err) == 0, "%s", err.msg);
-    ck_assert_msg(platform_open(&p, &o, &err) == 0, "%s", err.msg);
-    char token[PLATFORM_TOKEN_MAX];
-    ck_assert_int_eq(
-        platform_delegate_add(p, &eth, token, "ETH", PLATFORM_ROLE_DELEGATE, "E", NULL, &err), 0);
-    ck_assert_int_eq(
-        platform_delegate_add(p, &eri, token, "ERI", PLATFORM_ROLE_DELEGATE, "R", NULL, &err), 0);
+    p = fixture_platform_open(&fx, "consult-batch", NULL);
+    fixture_platform_delegate_add(p, &eth, NULL, "ETH", PLATFORM_ROLE_DELEGATE);
+    fixture_platform_delegate_add(p, &eri, NULL, "ERI", PLATFORM_ROLE_DELEGATE);
 }
 
 static void teardown(void)
 {
-    platform_close(p);
+    fixture_platform_remove(&fx, p);
     p = NULL;
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
 }
 
 static int64_t cact(const struct platform_delegate *who, const char *type, int64_t id,
@@ -270,9 +247,7 @@ START_TEST(moderation_then_vote_in_one_batch)
     struct scene sc;
     scene_set(&sc);
     int64_t cid = sc.cid, s = sc.stmt;
-    uint64_t before = 0;
-    struct gsi_err err = GSI_ERR_INIT;
-    ck_assert_int_eq(platform_journal_size(p, &before, &err), 0);
+    uint64_t before = fixture_platform_journal_size(p);
     struct req q[2];
     req_party(&q[0], &eth, "consultation.moderate", cid,
               "{\"statement\":%lld,\"reason\":\"off topic\"}", s);
@@ -283,9 +258,7 @@ START_TEST(moderation_then_vote_in_one_batch)
     ck_assert_ptr_nonnull(strstr(q[1].err.msg, "moderated out"));
     ck_assert_int_eq(public_votes(s), 0);
     /* The journal grew by the held note and the moderation: 2 entries, no vote. */
-    uint64_t after = 0;
-    ck_assert_int_eq(platform_journal_size(p, &after, &err), 0);
-    ck_assert_uint_eq(after, before + 2);
+    ck_assert_uint_eq(fixture_platform_journal_size(p), before + 2);
     verify_clean();
 }
 END_TEST

@@ -74,13 +74,7 @@ static void sql(const char *q)
 
 static int64_t sql_int(const char *q)
 {
-    struct gsi_err err = GSI_ERR_INIT;
-    struct store *s;
-    int64_t v = -1;
-    ck_assert_msg(store_open(&s, fx.db, &err) == 0, "%s", err.msg);
-    ck_assert_msg(store_query_int(s, &v, -1, q, NULL, 0, &err) == 0, "%s: %s", q, err.msg);
-    store_close(s);
-    return v;
+    return fixture_platform_sql_int(&fx, q);
 }
 
 /* An act that must pass; returns its record id (and the case's through *case_id). */
