@@ -386,6 +386,54 @@ START_TEST(public_checks_before_the_write)
 }
 END_TEST
 
+/* Past the batch's case cache (64 cases, procedures.md): 65 consultations voted on in one
+ * batch, so the 65th is read each time and keeps no moderated-out statements; then in the same
+ * batch a statement of the 65th and one of the first are moderated out and voted on again.
+ * Both votes are refused, 409 (consultations.md: "vote … 409 on a moderated-out statement"),
+ * cached case or not, and the rebuild agrees. */
+START_TEST(past_the_case_cache)
+{
+    enum { N = 65 };
+    static struct scene sc[N];
+    platform_consult_public_rate(1000);
+    for (size_t i = 0; i < N; i++) {
+        sc[i].cid = consultation();
+        sc[i].stmt = statement(sc[i].cid, "Withdraw 5 km.");
+        char addr[32];
+        snprintf(addr, sizeof addr, "192.0.2.%zu", i + 1);
+        int64_t part = 0;
+        struct gsi_err err = GSI_ERR_INIT;
+        ck_assert_msg(platform_consult_public_register(p, sc[i].token, &part, sc[i].cid, "Ana",
+                                                       addr, 1000, &err) == 0,
+                      "%s", err.msg);
+    }
+    static struct req q[N + 4];
+    for (size_t i = 0; i < N; i++) {
+        req_vote(&q[i], sc[i].token, sc[i].cid, sc[i].stmt, "agree");
+    }
+    req_party(&q[N], &eth, "consultation.moderate", sc[N - 1].cid,
+              "{\"statement\":%lld,\"reason\":\"off topic\"}", sc[N - 1].stmt);
+    req_vote(&q[N + 1], sc[N - 1].token, sc[N - 1].cid, sc[N - 1].stmt, "disagree");
+    req_party(&q[N + 2], &eth, "consultation.moderate", sc[0].cid,
+              "{\"statement\":%lld,\"reason\":\"off topic\"}", sc[0].stmt);
+    req_vote(&q[N + 3], sc[0].token, sc[0].cid, sc[0].stmt, "disagree");
+    one_batch(q, N + 4);
+    for (size_t i = 0; i < N + 3; i++) {
+        if (i == N + 1) {
+            continue;
+        }
+        ck_assert_msg(q[i].rc == 0, "request %zu: %s", i, q[i].err.msg);
+    }
+    ck_assert_int_eq(q[N + 1].rc, GSI_ECONFLICT);
+    ck_assert_ptr_nonnull(strstr(q[N + 1].err.msg, "moderated out"));
+    ck_assert_int_eq(q[N + 3].rc, GSI_ECONFLICT);
+    ck_assert_ptr_nonnull(strstr(q[N + 3].err.msg, "moderated out"));
+    ck_assert_int_eq(public_votes(sc[N - 1].stmt), 1);
+    ck_assert_int_eq(public_votes(sc[0].stmt), 1);
+    verify_clean();
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("consult_batch");
@@ -397,6 +445,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, close_then_vote_in_one_batch);
     tcase_add_test(tc, mixed_batch);
     tcase_add_test(tc, public_checks_before_the_write);
+    tcase_add_test(tc, past_the_case_cache);
     suite_add_tcase(s, tc);
     return s;
 }
