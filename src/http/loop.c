@@ -167,9 +167,15 @@ static void accept_some(struct http_loop *l)
         }
         if (fd < 0) {
             atomic_fetch_sub(&s->nconn, 1);
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-                errno != ECONNABORTED && !s->o.quiet) {
-                http_log("gsi serve: accept: %s", strerror(errno));
+            int e = errno;
+            if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+                /* The connection stays queued, so the listening socket stays readable: this
+                 * loop stops listening and tries again at its next tick, not at once. */
+                listen_watch(l, false);
+            }
+            if (e != EAGAIN && e != EWOULDBLOCK && e != EINTR && e != ECONNABORTED &&
+                !s->o.quiet) {
+                http_log("gsi serve: accept: %s", strerror(e));
             }
             return;
         }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -915,6 +916,41 @@ START_TEST(test_dashboard)
 }
 END_TEST
 
+/* Out of descriptors (EMFILE), accept(2) fails while the pending connection stays queued:
+ * the level-triggered listening socket must not wake its loop again at once, over and over
+ * (a busy loop burning a core), and the connection is served once descriptors free up.
+ * The bound: a loop that retries each 100 ms tick spends well under 100 ms of CPU in 1 s;
+ * one that spins spends most of the second (measured: ~1000 ms of CPU before the fix). */
+START_TEST(test_accept_emfile)
+{
+    struct rlimit old;
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+    int lo = dup(0); /* the lowest free descriptor: every one below it is taken */
+    ck_assert_int_ge(lo, 0);
+    close(lo);
+    struct rlimit tight = { (rlim_t)lo + 1, old.rlim_max };
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &tight), 0);
+    int fd = test_connect(port); /* takes `lo`, the last one: the server's accept gets EMFILE */
+    ck_assert_int_ge(fd, 0);
+    const char req[] = "GET /v1/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    ck_assert_int_eq(test_send_all(fd, req, sizeof req - 1), 0);
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    struct pollfd p = { fd, POLLIN, 0 };
+    ck_assert_int_eq(poll(&p, 1, 1000), 0); /* not served while out of descriptors */
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    int64_t cpu_ms = (int64_t)(c1.tv_sec - c0.tv_sec) * 1000 + (c1.tv_nsec - c0.tv_nsec) / 1000000;
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+    ck_assert_msg(cpu_ms < 100, "the loops spent %lld ms of CPU in 1 s out of descriptors",
+                  (long long)cpu_ms);
+    struct test_resp r;
+    ck_assert_int_eq(test_read_resp(fd, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    test_resp_free(&r);
+    close(fd);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("http_server");
@@ -941,6 +977,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_slowloris);
     tcase_add_test(tc, test_slow_body);
     tcase_add_test(tc, test_drain_bounded);
+    tcase_add_test(tc, test_accept_emfile);
     suite_add_tcase(s, tc);
     return s;
 }
