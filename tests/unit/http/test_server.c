@@ -951,6 +951,75 @@ START_TEST(test_accept_emfile)
 }
 END_TEST
 
+/* A response that is still going out is not idle: a client that reads a large one slowly,
+ * but steadily, gets all of it even when that takes longer than the idle timeout (1 s here).
+ * Four records of 900 000 payload bytes make a list response larger than what the two
+ * sockets' buffers hold, so the last of it waits in the server's send buffer while the client
+ * reads (before the fix: cut after 2992128 bytes, 1 s after the last write). */
+START_TEST(test_slow_reader_not_idle)
+{
+    teardown();
+    start(0, 1);
+    const size_t text = 900000;
+    char *body = malloc(text + 64);
+    ck_assert_ptr_nonnull(body);
+    int blen = snprintf(body, 64, "{\"payload\": {\"text\": \"");
+    memset(body + blen, 'x', text);
+    blen += (int)text;
+    blen += snprintf(body + blen, 64, "\"}}");
+    for (int i = 0; i < 4; i++) {
+        char head[512];
+        int hn = snprintf(head, sizeof head,
+                          "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\n"
+                          "Connection: close\r\nAuthorization: Bearer gsi_tokCHN\r\n"
+                          "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n",
+                          blen);
+        int fd = test_connect(port);
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(test_send_all(fd, head, (size_t)hn), 0);
+        ck_assert_int_eq(test_send_all(fd, body, (size_t)blen), 0);
+        struct test_resp r;
+        ck_assert_int_eq(test_read_resp(fd, &r), 0);
+        ck_assert_int_eq(r.status, 201);
+        test_resp_free(&r);
+        close(fd);
+    }
+    free(body);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int small = 4096;
+    ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    const char req[] = "GET /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\n"
+                       "Authorization: Bearer gsi_tokCHN\r\nConnection: close\r\n\r\n";
+    ck_assert_int_eq(test_send_all(fd, req, sizeof req - 1), 0);
+    /* 16 KiB every 100 ms for 3 s (under 500 KB of the 3.6 MB), then the rest at once. */
+    size_t got = 0, want = 0;
+    char buf[16384];
+    for (int i = 0; i < 30; i++) {
+        ssize_t n = recv(fd, buf, sizeof buf - 1, 0);
+        ck_assert_msg(n > 0, "the response was cut after %zu bytes", got);
+        if (i == 0) { /* the head: the whole is its length plus Content-Length */
+            buf[n] = '\0';
+            const char *cl = strstr(buf, "Content-Length: ");
+            const char *end = strstr(buf, "\r\n\r\n");
+            ck_assert(cl != NULL && end != NULL);
+            want = (size_t)(end + 4 - buf) + strtoul(cl + 16, NULL, 10);
+        }
+        got += (size_t)n;
+        struct timespec pause = { 0, 100 * 1000000L };
+        nanosleep(&pause, NULL);
+    }
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) {
+        got += (size_t)n;
+    }
+    close(fd);
+    ck_assert_uint_gt(want, 3 * text);
+    ck_assert_msg(got == want, "the response was cut after %zu of %zu bytes", got, want);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("http_server");
@@ -978,6 +1047,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_slow_body);
     tcase_add_test(tc, test_drain_bounded);
     tcase_add_test(tc, test_accept_emfile);
+    tcase_add_test(tc, test_slow_reader_not_idle);
     suite_add_tcase(s, tc);
     return s;
 }
