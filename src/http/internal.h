@@ -75,6 +75,7 @@ struct http_conn {
     struct iovec iov[2];
     char *out_owned;  /* the body's storage when the response owns it */
     bool close_after; /* close (linger) once the response is out */
+    int out_queued;   /* bytes the kernel held unsent at the last tick (CONN_WRITE) */
 };
 
 struct http_loop {

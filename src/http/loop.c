@@ -8,12 +8,14 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -167,9 +169,15 @@ static void accept_some(struct http_loop *l)
         }
         if (fd < 0) {
             atomic_fetch_sub(&s->nconn, 1);
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
-                errno != ECONNABORTED && !s->o.quiet) {
-                http_log("gsi serve: accept: %s", strerror(errno));
+            int e = errno;
+            if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM) {
+                /* The connection stays queued, so the listening socket stays readable: this
+                 * loop stops listening and tries again at its next tick, not at once. */
+                listen_watch(l, false);
+            }
+            if (e != EAGAIN && e != EWOULDBLOCK && e != EINTR && e != ECONNABORTED &&
+                !s->o.quiet) {
+                http_log("gsi serve: accept: %s", strerror(e));
             }
             return;
         }
@@ -227,6 +235,14 @@ static void tick(struct http_loop *l, int64_t now)
     struct http_conn *next;
     for (struct http_conn *c = l->conns; c != NULL; c = next) {
         next = c->next;
+        int queued;
+        /* A response going out is not idle while the client takes its bytes: the kernel's
+         * send buffer (megabytes) drains with no write of ours to note it. */
+        if (c->st == CONN_WRITE && ioctl(c->fd, SIOCOUTQ, &queued) == 0 &&
+            queued != c->out_queued) {
+            c->out_queued = queued;
+            c->last_io_ms = now;
+        }
         bool stop_idle = l->stop_ms > 0 && c->st == CONN_HEAD && c->in_len == 0;
         bool stop_late = l->stop_ms > 0 && now - l->stop_ms > HTTP_STOP_GRACE_MS;
         bool idle = idle_ms > 0 && now - c->last_io_ms > idle_ms;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -915,6 +916,110 @@ START_TEST(test_dashboard)
 }
 END_TEST
 
+/* Out of descriptors (EMFILE), accept(2) fails while the pending connection stays queued:
+ * the level-triggered listening socket must not wake its loop again at once, over and over
+ * (a busy loop burning a core), and the connection is served once descriptors free up.
+ * The bound: a loop that retries each 100 ms tick spends well under 100 ms of CPU in 1 s;
+ * one that spins spends most of the second (measured: ~1000 ms of CPU before the fix). */
+START_TEST(test_accept_emfile)
+{
+    struct rlimit old;
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+    int lo = dup(0); /* the lowest free descriptor: every one below it is taken */
+    ck_assert_int_ge(lo, 0);
+    close(lo);
+    struct rlimit tight = { (rlim_t)lo + 1, old.rlim_max };
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &tight), 0);
+    int fd = test_connect(port); /* takes `lo`, the last one: the server's accept gets EMFILE */
+    ck_assert_int_ge(fd, 0);
+    const char req[] = "GET /v1/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+    ck_assert_int_eq(test_send_all(fd, req, sizeof req - 1), 0);
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    struct pollfd p = { fd, POLLIN, 0 };
+    ck_assert_int_eq(poll(&p, 1, 1000), 0); /* not served while out of descriptors */
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    int64_t cpu_ms = (int64_t)(c1.tv_sec - c0.tv_sec) * 1000 + (c1.tv_nsec - c0.tv_nsec) / 1000000;
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+    ck_assert_msg(cpu_ms < 100, "the loops spent %lld ms of CPU in 1 s out of descriptors",
+                  (long long)cpu_ms);
+    struct test_resp r;
+    ck_assert_int_eq(test_read_resp(fd, &r), 0);
+    ck_assert_int_eq(r.status, 200);
+    test_resp_free(&r);
+    close(fd);
+}
+END_TEST
+
+/* A response that is still going out is not idle: a client that reads a large one slowly,
+ * but steadily, gets all of it even when that takes longer than the idle timeout (1 s here).
+ * Four records of 900 000 payload bytes make a list response larger than what the two
+ * sockets' buffers hold, so the last of it waits in the server's send buffer while the client
+ * reads (before the fix: cut after 2992128 bytes, 1 s after the last write). */
+START_TEST(test_slow_reader_not_idle)
+{
+    teardown();
+    start(0, 1);
+    const size_t text = 900000;
+    char *body = malloc(text + 64);
+    ck_assert_ptr_nonnull(body);
+    int blen = snprintf(body, 64, "{\"payload\": {\"text\": \"");
+    memset(body + blen, 'x', text);
+    blen += (int)text;
+    blen += snprintf(body + blen, 64, "\"}}");
+    for (int i = 0; i < 4; i++) {
+        char head[512];
+        int hn = snprintf(head, sizeof head,
+                          "POST /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\n"
+                          "Connection: close\r\nAuthorization: Bearer gsi_tokCHN\r\n"
+                          "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n",
+                          blen);
+        int fd = test_connect(port);
+        ck_assert_int_ge(fd, 0);
+        ck_assert_int_eq(test_send_all(fd, head, (size_t)hn), 0);
+        ck_assert_int_eq(test_send_all(fd, body, (size_t)blen), 0);
+        struct test_resp r;
+        ck_assert_int_eq(test_read_resp(fd, &r), 0);
+        ck_assert_int_eq(r.status, 201);
+        test_resp_free(&r);
+        close(fd);
+    }
+    free(body);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int small = 4096;
+    ck_assert_int_eq(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    const char req[] = "GET /v1/parties/CHN/records HTTP/1.1\r\nHost: t\r\n"
+                       "Authorization: Bearer gsi_tokCHN\r\nConnection: close\r\n\r\n";
+    ck_assert_int_eq(test_send_all(fd, req, sizeof req - 1), 0);
+    /* 16 KiB every 100 ms for 3 s (under 500 KB of the 3.6 MB), then the rest at once. */
+    size_t got = 0, want = 0;
+    char buf[16384];
+    for (int i = 0; i < 30; i++) {
+        ssize_t n = recv(fd, buf, sizeof buf - 1, 0);
+        ck_assert_msg(n > 0, "the response was cut after %zu bytes", got);
+        if (i == 0) { /* the head: the whole is its length plus Content-Length */
+            buf[n] = '\0';
+            const char *cl = strstr(buf, "Content-Length: ");
+            const char *end = strstr(buf, "\r\n\r\n");
+            ck_assert(cl != NULL && end != NULL);
+            want = (size_t)(end + 4 - buf) + strtoul(cl + 16, NULL, 10);
+        }
+        got += (size_t)n;
+        struct timespec pause = { 0, 100 * 1000000L };
+        nanosleep(&pause, NULL);
+    }
+    for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) {
+        got += (size_t)n;
+    }
+    close(fd);
+    ck_assert_uint_gt(want, 3 * text);
+    ck_assert_msg(got == want, "the response was cut after %zu of %zu bytes", got, want);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("http_server");
@@ -941,6 +1046,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_slowloris);
     tcase_add_test(tc, test_slow_body);
     tcase_add_test(tc, test_drain_bounded);
+    tcase_add_test(tc, test_accept_emfile);
+    tcase_add_test(tc, test_slow_reader_not_idle);
     suite_add_tcase(s, tc);
     return s;
 }
